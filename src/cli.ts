@@ -1,0 +1,131 @@
+import { Command, CommanderError, Option } from 'commander';
+import { Context, type Io } from './context.js';
+import { clientsCommand } from './commands/clients.js';
+import { completionCommand } from './commands/completion.js';
+import { demoCommand } from './commands/demo.js';
+import { goalCommand } from './commands/goal.js';
+import { initCommand } from './commands/init.js';
+import { logSessionCommand } from './commands/log-session.js';
+import { milestoneCommand } from './commands/milestone.js';
+import { sessionCommand } from './commands/session.js';
+import { sessionsCommand } from './commands/sessions.js';
+
+/** Every command, in the order `tpt --help` lists them. */
+const COMMANDS: ((ctx: Context) => Command)[] = [
+  initCommand,
+  demoCommand,
+  logSessionCommand,
+  sessionsCommand,
+  sessionCommand,
+  clientsCommand,
+  goalCommand,
+  milestoneCommand,
+  completionCommand,
+];
+
+export function buildProgram(io: Io): { program: Command; ctx: Context } {
+  const program = new Command('tpt');
+  const ctx = new Context(io, program);
+  program
+    .description('The therapeutic progress tracker: an encrypted journal of sessions, goals and milestones')
+    .version(VERSION, '-V, --version')
+    .addOption(new Option('--db <path>', 'the database file (env TPT_DB; default $XDG_DATA_HOME/tpt/tpt.db)'))
+    .option('--json', 'machine-readable JSON on stdout instead of tables')
+    .option('--no-input', 'never prompt; a missing required value is a usage error')
+    .addOption(new Option('--actor <name>', 'who is acting, for the audit log (env TPT_ACTOR; default your user name)'))
+    .option('--no-color', 'no colour (also NO_COLOR; FORCE_COLOR forces it)')
+    .addOption(new Option('--key-file <path>', 'the database key file (env TPT_KEY_FILE; or TPT_PASSPHRASE)'))
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: () => {}, // reported once, by reportError
+    })
+    .hook('preSubcommand', (_root, sub) => {
+      ctx.commandName = commandPath(sub);
+    });
+  for (const make of COMMANDS) {
+    const command = make(ctx);
+    program.addCommand(command);
+    inheritSettings(command, program, ctx);
+  }
+  return { program, ctx };
+}
+
+/** Runs tpt with `argv` (as process.argv) and returns the exit code. */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const { program, ctx } = buildProgram(io);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    const code = await reportError(error, ctx);
+    return code;
+  } finally {
+    ctx.close();
+  }
+}
+
+function processIo(): Io {
+  // Every file tpt creates holds or unlocks records: owner-only, whatever the caller's umask.
+  process.umask(0o077);
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+/** The one place where an error becomes a line on stderr and an exit code (SPEC §2). */
+async function reportError(error: unknown, ctx: Context): Promise<number> {
+  const { InputError, TptError } = await import('./core/errors.js');
+  const say = (message: string) => ctx.io.stderr.write(`tpt: ${message}\n`);
+  if (error instanceof CommanderError) {
+    if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    say(`${error.message.replace(/^error: /, '')} (see \`tpt ${ctx.commandName === 'tpt' ? '' : `${ctx.commandName} `}--help\`)`);
+    return 2;
+  }
+  if (error instanceof Error && error.name === 'ExitPromptError') {
+    say('cancelled; nothing was written');
+    return 130;
+  }
+  const code = error instanceof InputError ? 2 : 1;
+  await auditFailure(ctx, code === 2 ? 'refused' : 'failed');
+  if (error instanceof InputError || error instanceof TptError) {
+    say(error.message);
+  } else if (error instanceof Error && (error as { code?: string }).code?.startsWith('SQLITE_')) {
+    say(`database error: ${error.message} (${(error as { code?: string }).code}); nothing was written`);
+  } else {
+    say(`unexpected error: ${error instanceof Error ? error.message : String(error)} (this is a bug; run with TPT_DEBUG=1 for details)`);
+  }
+  if (ctx.env.TPT_DEBUG === '1' && error instanceof Error && error.stack) ctx.io.stderr.write(`${error.stack}\n`);
+  return code;
+}
+
+/** A refused or failed attempt is part of the record too (the key aside: no store, no log). */
+async function auditFailure(ctx: Context, outcome: 'refused' | 'failed'): Promise<void> {
+  const store = ctx.openedStore;
+  if (!store) return;
+  try {
+    const { recordAudit } = await import('./core/audit.js');
+    store.transaction(() => recordAudit(store, { action: ctx.commandName, outcome }, ctx.who()));
+  } catch {
+    // The original error is what the user needs to see.
+  }
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at && at.parent; at = at.parent) names.unshift(at.name());
+  return names.join(' ') || 'tpt';
+}
+
+/** Subcommands write and fail the same way as the program (addCommand copies nothing). */
+function inheritSettings(command: Command, program: Command, ctx: Context): void {
+  command.copyInheritedSettings(program);
+  if (command.commands.length > 0) {
+    command.hook('preSubcommand', (_parent, sub) => {
+      ctx.commandName = commandPath(sub);
+    });
+  }
+  for (const sub of command.commands) inheritSettings(sub, program, ctx);
+}
+
+const VERSION = '0.1.0';

@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import type { Context } from '../context.js';
+import { examples } from './options.js';
+
+export function clientsCommand(ctx: Context): Command {
+  return new Command('clients')
+    .description('Every client: sessions, last session, active goals, average goal progress')
+    .addHelpText('after', examples('tpt clients', 'tpt clients --json'))
+    .action(async () => {
+      const store = await ctx.openStore();
+      const { listClients } = await import('../core/clients.js');
+      const { renderClients } = await import('../render/tables.js');
+      await ctx.out(listClients(store, ctx.who()), renderClients);
+    });
+}

@@ -1,0 +1,90 @@
+import { Command } from 'commander';
+import type { Context } from '../context.js';
+import type { GoalUpdateInput } from '../core/schemas.js';
+import { examples } from './options.js';
+
+interface GoalUpdateFlags {
+  progress?: string;
+  status?: string;
+  note?: string;
+}
+
+export function goalCommand(ctx: Context): Command {
+  const goal = new Command('goal').description('Therapeutic goals: create, update, list, show');
+
+  goal
+    .command('create')
+    .description('Create a goal for a client')
+    .requiredOption('--client <id>', 'the client')
+    .requiredOption('--description <text>', 'what the client works towards')
+    .option('--target <date>', 'target date, YYYY-MM-DD')
+    .option('--progress <percent>', 'completion so far, 0-100 (default 0)')
+    .option('--notes <text>', 'standing notes on the goal')
+    .option('--id <goal-id>', 'the goal id (default: a new one)')
+    .addHelpText('after', examples('tpt goal create --client c42 --description "Sleep 7 hours a night" --target 2026-06-30'))
+    .action(async (opts: { client: string; description: string; target?: string; progress?: string; notes?: string; id?: string }) => {
+      const store = await ctx.openStore();
+      const { createGoal } = await import('../core/goals.js');
+      const created = createGoal(store, {
+        goal_id: opts.id, client_id: opts.client, description: opts.description,
+        target_date: opts.target, completion_percentage: opts.progress, notes: opts.notes,
+      }, ctx.who());
+      await ctx.out({ goal_id: created.goal_id }, () => `Created goal ${created.goal_id} for ${created.client_id}`);
+    });
+
+  goal
+    .command('update')
+    .description('Record progress on a goal; asks on a terminal when no value is given')
+    .argument('[goal-id]', 'the goal (asked for on a terminal when missing)')
+    .option('--progress <percent>', 'completion, 0-100')
+    .option('--status <status>', 'active | achieved | paused | discontinued')
+    .option('--note <text>', 'why it changed')
+    .addHelpText('after', examples('tpt goal update goal_7k2m9q --progress 60 --note "sleeps 7h most nights"', 'tpt goal update goal_7k2m9q --status paused', 'tpt goal update'))
+    .action(async (goalId: string | undefined, flags: GoalUpdateFlags) => {
+      const { InputError } = await import('../core/errors.js');
+      const store = await ctx.openStore();
+      let change: GoalUpdateInput = { completion_percentage: flags.progress, status: flags.status, note: flags.note ?? '' };
+      let id = goalId;
+      if (id === undefined || (flags.progress === undefined && flags.status === undefined)) {
+        if (!ctx.canPrompt) {
+          throw new InputError(id === undefined
+            ? 'missing <goal-id>: give it, with --progress and/or --status (no terminal to ask on)'
+            : 'nothing to update: give --progress <0-100> and/or --status <status>');
+        }
+        const { askGoalUpdate } = await import('./ask-goal-update.js');
+        ({ goalId: id, change } = await askGoalUpdate(ctx, store, id, change));
+      }
+      const { updateGoal } = await import('../core/goals.js');
+      const { renderGoal } = await import('../render/tables.js');
+      const updated = updateGoal(store, id, change, ctx.who());
+      if (ctx.json) await ctx.out({ goal_id: updated.goal_id, completion_percentage: updated.completion_percentage, status: updated.status }, () => '');
+      else await ctx.out(updated, renderGoal);
+    });
+
+  goal
+    .command('list')
+    .description("A client's goals")
+    .argument('<client>', 'the client id')
+    .option('--status <status>', 'only goals with this status')
+    .addHelpText('after', examples('tpt goal list c42', 'tpt goal list c42 --status active --json'))
+    .action(async (clientId: string, opts: { status?: string }) => {
+      const store = await ctx.openStore();
+      const { listGoals } = await import('../core/goals.js');
+      const { renderGoalList } = await import('../render/tables.js');
+      await ctx.out(listGoals(store, clientId, ctx.who(), opts.status), renderGoalList);
+    });
+
+  goal
+    .command('show')
+    .description('A goal with its whole history and milestones')
+    .argument('<goal-id>', 'the goal id')
+    .addHelpText('after', examples('tpt goal show goal_7k2m9q'))
+    .action(async (goalId: string) => {
+      const store = await ctx.openStore();
+      const { showGoal } = await import('../core/goals.js');
+      const { renderGoal } = await import('../render/tables.js');
+      await ctx.out(showGoal(store, goalId, ctx.who()), renderGoal);
+    });
+
+  return goal;
+}

@@ -1,0 +1,98 @@
+import { Command } from 'commander';
+import type { Context } from '../context.js';
+import type { SessionInput } from '../core/schemas.js';
+import { collect, examples } from './options.js';
+
+export interface LogSessionFlags {
+  client?: string;
+  summary?: string;
+  mood?: string;
+  id?: string;
+  at?: string;
+  goal?: string[];
+  notes?: string;
+  observations?: string;
+  nextFocus?: string;
+  duration?: string;
+  technique?: string[];
+  homework?: string;
+  crisisFlag?: string[];
+  meta?: string[];
+  interactive?: boolean;
+}
+
+export function logSessionCommand(ctx: Context): Command {
+  return new Command('log-session')
+    .description('Record one therapy session')
+    .option('--client <id>', 'the client (required; asked for on a terminal)')
+    .option('--summary <text>', 'what the session was about (required; asked for on a terminal)')
+    .option('--mood <state>', 'very_negative | negative | neutral | positive | very_positive, or -2..2 (required)')
+    .option('--id <session-id>', 'the session id (default: a new one)')
+    .option('--at <datetime>', 'when it took place, local time (default: now)')
+    .option('--goal <goal-id>', 'a goal the session worked on (repeatable)', collect)
+    .option('--notes <text>', 'progress notes')
+    .option('--observations <text>', 'therapist observations')
+    .option('--next-focus <text>', 'focus of the next session')
+    .option('--duration <minutes>', 'length in minutes, 1-1440')
+    .option('--technique <name>', 'a technique used (repeatable)', collect)
+    .option('--homework <text>', 'homework assigned')
+    .option('--crisis-flag <flag>', 'a crisis flag, e.g. suicidal_ideation (repeatable)', collect)
+    .option('--meta <key=value>', 'extra metadata (repeatable)', collect)
+    .option('-i, --interactive', 'ask for every field, offering the client\'s goals and techniques')
+    .addHelpText('after', examples(
+      'tpt log-session --client c42 --mood positive --summary "Worked on sleep hygiene" --duration 50',
+      'tpt log-session --client c42 --mood -1 --summary "Hard week" --crisis-flag self_harm_risk --goal goal_7k2m9q',
+      'tpt log-session -i',
+    ))
+    .action(async (flags: LogSessionFlags) => {
+      const { InputError } = await import('../core/errors.js');
+      const store = await ctx.openStore();
+      let input = sessionInputFromFlags(flags, InputError);
+      if (flags.interactive || !input.client_id || !input.conversation_summary || input.emotional_state === undefined) {
+        if (!ctx.canPrompt) {
+          if (flags.interactive) throw new InputError('--interactive needs a terminal: give the values as options instead');
+          const missing = [
+            !input.client_id && '--client', !input.conversation_summary && '--summary',
+            input.emotional_state === undefined && '--mood',
+          ].filter(Boolean);
+          throw new InputError(`missing ${missing.join(', ')}: give ${missing.length > 1 ? 'them' : 'it'} as options (no terminal to ask on)`);
+        }
+        const { askSession } = await import('./ask-session.js');
+        input = await askSession(ctx, store, input, flags.interactive === true);
+      }
+      const { logSession } = await import('../core/sessions.js');
+      const session = logSession(store, input as SessionInput, ctx.who());
+      await ctx.out({ session_id: session.session_id }, () =>
+        `Logged session ${session.session_id} for ${session.client_id}` +
+        (session.crisis_flags.length > 0 ? ` (crisis flags: ${session.crisis_flags.join(', ')})` : ''));
+    });
+}
+
+/** Flags → the core's input shape. `--meta` pairs are split here; the core checks everything else. */
+function sessionInputFromFlags(
+  flags: LogSessionFlags,
+  InputError: new (message: string) => Error,
+): Partial<SessionInput> {
+  const metadata: Record<string, string> = {};
+  for (const pair of flags.meta ?? []) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new InputError(`invalid --meta "${pair}": use key=value`);
+    metadata[pair.slice(0, at).trim()] = pair.slice(at + 1);
+  }
+  return {
+    session_id: flags.id,
+    client_id: flags.client,
+    timestamp: flags.at,
+    conversation_summary: flags.summary,
+    emotional_state: flags.mood,
+    therapeutic_goals: flags.goal ?? [],
+    progress_notes: flags.notes ?? '',
+    therapist_observations: flags.observations ?? '',
+    next_session_focus: flags.nextFocus ?? '',
+    session_duration_minutes: flags.duration,
+    techniques_used: flags.technique ?? [],
+    homework_assigned: flags.homework ?? '',
+    crisis_flags: flags.crisisFlag ?? [],
+    metadata,
+  };
+}

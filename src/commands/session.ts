@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import type { Context } from '../context.js';
+import { examples } from './options.js';
+
+export function sessionCommand(ctx: Context): Command {
+  const session = new Command('session').description('One session');
+  session
+    .command('show')
+    .description('Show one session in full')
+    .argument('<session-id>', 'the session id')
+    .addHelpText('after', examples('tpt session show ses_7k2m9qxa'))
+    .action(async (sessionId: string) => {
+      const store = await ctx.openStore();
+      const { showSession } = await import('../core/sessions.js');
+      const { renderSession } = await import('../render/tables.js');
+      await ctx.out(showSession(store, sessionId, ctx.who()), renderSession);
+    });
+  return session;
+}

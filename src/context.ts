@@ -1,0 +1,194 @@
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import type { ChalkInstance } from 'chalk';
+import type { DatabaseKey } from './db/connection.js';
+import type { Store } from './db/store.js';
+import type { Actor } from './core/model.js';
+import { defaultDbPath, defaultKeyPath } from './paths.js';
+
+type Env = Record<string, string | undefined>;
+
+export interface OutputStream {
+  write(chunk: string): boolean;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/** The streams and environment a run sees; tests pass their own. */
+export interface Io {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: Env;
+  /** The clock; tests fix it. */
+  now?: () => Date;
+}
+
+/** The global options of SPEC §2, after commander has parsed them. */
+export interface GlobalOptions {
+  db?: string;
+  json?: boolean;
+  input: boolean;
+  actor?: string;
+  color: boolean;
+  keyFile?: string;
+}
+
+/**
+ * What every command needs from the outside world: streams, options, the clock, the actor and
+ * the database. Commands never touch `process` themselves, so tests can run them in-process.
+ */
+export class Context {
+  private store: Store | undefined;
+  private chalkInstance: ChalkInstance | undefined;
+  /** The command being run, for the audit entry of a refused attempt. */
+  commandName = 'tpt';
+
+  constructor(readonly io: Io, private readonly program: Command) {}
+
+  get globals(): GlobalOptions {
+    return this.program.opts<GlobalOptions>();
+  }
+
+  get env(): Env {
+    return this.io.env;
+  }
+
+  get json(): boolean {
+    return this.globals.json === true;
+  }
+
+  /** Prompts only when a person is there: both ends are terminals and --no-input is absent. */
+  get canPrompt(): boolean {
+    return this.globals.input !== false && this.io.stdin.isTTY === true && this.io.stdout.isTTY === true;
+  }
+
+  get actor(): string {
+    const given = this.globals.actor ?? this.env.TPT_ACTOR;
+    if (given && given.trim()) return given.trim();
+    try {
+      return userInfo().username;
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  now(): Date {
+    return this.io.now ? this.io.now() : new Date();
+  }
+
+  /** The actor and the time of this one action. */
+  who(): Actor {
+    return { actor: this.actor, now: this.now() };
+  }
+
+  get dbPath(): string {
+    return this.globals.db ?? this.env.TPT_DB ?? defaultDbPath(this.env);
+  }
+
+  get keyFilePath(): string | undefined {
+    return this.globals.keyFile ?? this.env.TPT_KEY_FILE;
+  }
+
+  /** Terminal width for tables; 100 when stdout is not a terminal. */
+  get columns(): number {
+    return this.io.stdout.columns ?? 100;
+  }
+
+  /** Colour for stdout, following --no-color, NO_COLOR and FORCE_COLOR as usual. */
+  async style(): Promise<ChalkInstance> {
+    if (!this.chalkInstance) {
+      const { Chalk, supportsColor } = await import('chalk');
+      this.chalkInstance = new Chalk({ level: this.colorLevel(supportsColor ? supportsColor.level : 0) });
+    }
+    return this.chalkInstance;
+  }
+
+  private colorLevel(detected: 0 | 1 | 2 | 3): 0 | 1 | 2 | 3 {
+    if (this.globals.color === false || (this.env.NO_COLOR ?? '') !== '') return 0;
+    const force = this.env.FORCE_COLOR;
+    if (force !== undefined) {
+      if (force === '0' || force === 'false') return 0;
+      const level = Number(force);
+      return (Number.isInteger(level) && level >= 1 && level <= 3 ? level : 1) as 1 | 2 | 3;
+    }
+    return this.io.stdout.isTTY ? Math.max(detected, 1) as 1 | 2 | 3 : 0;
+  }
+
+  /** Prints data: one JSON document with --json, else the renderer's text. */
+  async out<T>(data: T, render: (data: T, style: ChalkInstance, columns: number) => string): Promise<void> {
+    if (this.json) {
+      this.io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+      return;
+    }
+    const text = render(data, await this.style(), this.columns);
+    if (text) this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** A message for the person (progress, hints, warnings): stderr, never mixed with data. */
+  note(message: string): void {
+    this.io.stderr.write(`${message}\n`);
+  }
+
+  /** The prompt functions, bound to stdin and stderr (prompts never pollute stdout). */
+  async prompts() {
+    const inquirer = await import('@inquirer/prompts');
+    const streams = { input: this.io.stdin, output: this.io.stderr as NodeJS.WritableStream, clearPromptOnDone: false };
+    return {
+      input: (config: Parameters<typeof inquirer.input>[0]) => inquirer.input(config, streams),
+      number: (config: Parameters<typeof inquirer.number>[0]) => inquirer.number(config, streams),
+      select: <V>(config: Parameters<typeof inquirer.select<V>>[0]) => inquirer.select<V>(config, streams),
+      checkbox: <V>(config: Parameters<typeof inquirer.checkbox<V>>[0]) => inquirer.checkbox<V>(config, streams),
+      confirm: (config: Parameters<typeof inquirer.confirm>[0]) => inquirer.confirm(config, streams),
+      password: (config: Parameters<typeof inquirer.password>[0]) => inquirer.password(config, streams),
+    };
+  }
+
+  /** The key, in the order of SPEC §4: key file option, passphrase, default key file, prompt. */
+  async resolveKey(): Promise<DatabaseKey> {
+    const { keyFileExists, readKeyFile } = await import('./db/key-file.js');
+    const { TptError } = await import('./core/errors.js');
+    if (this.keyFilePath) return readKeyFile(this.keyFilePath);
+    const passphrase = this.env.TPT_PASSPHRASE;
+    if (passphrase) return { kind: 'passphrase', passphrase };
+    const defaultPath = defaultKeyPath(this.env);
+    if (keyFileExists(defaultPath)) return readKeyFile(defaultPath);
+    if (this.canPrompt) {
+      const { password } = await this.prompts();
+      const typed = await password({ message: `Passphrase for ${this.dbPath}`, mask: true });
+      if (typed) return { kind: 'passphrase', passphrase: typed };
+    }
+    throw new TptError(
+      `no key for ${this.dbPath}: give --key-file or TPT_KEY_FILE, or TPT_PASSPHRASE (no key file at ${defaultPath})`,
+    );
+  }
+
+  /** Opens the database once per run (it must exist: only `init` and `demo` create one). */
+  async openStore(): Promise<Store> {
+    if (this.store) return this.store;
+    const { existsSync } = await import('node:fs');
+    if (!existsSync(this.dbPath)) {
+      const { TptError } = await import('./core/errors.js');
+      throw new TptError(`no database at ${this.dbPath}: run \`tpt init\` first (or give --db / TPT_DB)`);
+    }
+    const key = await this.resolveKey();
+    const { openDatabase } = await import('./db/connection.js');
+    const { Store } = await import('./db/store.js');
+    this.store = new Store(openDatabase(this.dbPath, key));
+    return this.store;
+  }
+
+  /** The store if this run opened one (for the audit entry of a failure). */
+  get openedStore(): Store | undefined {
+    return this.store;
+  }
+
+  adoptStore(store: Store): void {
+    this.store = store;
+  }
+
+  close(): void {
+    this.store?.close();
+    this.store = undefined;
+  }
+}

@@ -1,0 +1,18 @@
+import type { Store } from '../db/store.js';
+import { recordAudit } from './audit.js';
+import { InputError } from './errors.js';
+import type { Actor, ClientSummary } from './model.js';
+
+export function listClients(store: Store, who: Actor): ClientSummary[] {
+  return store.transaction(() => {
+    recordAudit(store, { action: 'client.list' }, who);
+    return store.clientSummaries();
+  });
+}
+
+/** Refuses a client that has no record yet: a mistyped id must not read as "no sessions". */
+export function requireClient(store: Store, clientId: string): void {
+  if (!store.clientExists(clientId)) {
+    throw new InputError(`no client "${clientId}": see \`tpt clients\` for the ids on record`);
+  }
+}

@@ -1,0 +1,88 @@
+import type { EmotionalState } from './scale.js';
+import type { GoalStatus, Significance } from './schemas.js';
+
+/** The records of SPEC §1. Key order here is the order of the JSON output. */
+
+export interface Session {
+  session_id: string;
+  client_id: string;
+  /** UTC ISO 8601. */
+  timestamp: string;
+  conversation_summary: string;
+  emotional_state: EmotionalState;
+  emotional_score: number;
+  therapeutic_goals: string[];
+  progress_notes: string;
+  therapist_observations: string;
+  next_session_focus: string;
+  session_duration_minutes: number | null;
+  techniques_used: string[];
+  homework_assigned: string;
+  crisis_flags: string[];
+  metadata: Record<string, string>;
+}
+
+export interface GoalHistoryEntry {
+  at: string;
+  completion_percentage: number;
+  status: GoalStatus;
+  note: string;
+  actor: string;
+}
+
+export interface Goal {
+  goal_id: string;
+  client_id: string;
+  description: string;
+  /** A calendar date, YYYY-MM-DD. */
+  target_date: string | null;
+  completion_percentage: number;
+  status: GoalStatus;
+  milestones: string[];
+  notes: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GoalDetail extends Goal {
+  history: GoalHistoryEntry[];
+  milestone_details: Milestone[];
+}
+
+export interface Milestone {
+  milestone_id: string;
+  goal_id: string;
+  client_id: string;
+  description: string;
+  /** A calendar date, YYYY-MM-DD. */
+  achieved_date: string;
+  significance: Significance;
+}
+
+export interface ClientSummary {
+  client_id: string;
+  created_at: string;
+  sessions: number;
+  last_session: string | null;
+  active_goals: number;
+  /** Mean completion of the client's goals, discontinued ones left out; null when there is none. */
+  average_goal_progress: number | null;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  client_id: string | null;
+  object_id: string | null;
+  outcome: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Who acts and when: every write is stamped with both. */
+export interface Actor {
+  actor: string;
+  now: Date;
+}

@@ -1,0 +1,89 @@
+import type { Store } from '../db/store.js';
+import { recordAudit } from './audit.js';
+import { requireClient } from './clients.js';
+import { InputError, TptError } from './errors.js';
+import { checkId, newId } from './ids.js';
+import type { Actor, Session } from './model.js';
+import { scoreOf } from './scale.js';
+import { parseInput, sessionInput, type SessionInput } from './schemas.js';
+import { parseDateTime } from './time.js';
+import type { Timeframe } from './timeframe.js';
+
+/** Checks a session against the rules and the database, without writing anything. */
+export function validateSession(store: Store, input: SessionInput, who: Actor): Session {
+  const fields = parseInput(sessionInput, input);
+  const at = fields.timestamp === undefined
+    ? who.now
+    : fields.timestamp instanceof Date ? fields.timestamp : parseDateTime(fields.timestamp, 'session time');
+  for (const goalId of fields.therapeutic_goals) {
+    const goal = store.goalById(goalId);
+    if (!goal) {
+      throw new InputError(`goal "${goalId}" does not exist: see \`tpt goal list ${fields.client_id}\``);
+    }
+    if (goal.client_id !== fields.client_id) {
+      throw new InputError(
+        `goal "${goalId}" belongs to client "${goal.client_id}", not "${fields.client_id}": name one of this client's goals`,
+      );
+    }
+  }
+  return {
+    session_id: fields.session_id ?? newId('ses'),
+    client_id: fields.client_id,
+    timestamp: at.toISOString(),
+    conversation_summary: fields.conversation_summary,
+    emotional_state: fields.emotional_state,
+    emotional_score: scoreOf(fields.emotional_state),
+    therapeutic_goals: [...new Set(fields.therapeutic_goals)],
+    progress_notes: fields.progress_notes,
+    therapist_observations: fields.therapist_observations,
+    next_session_focus: fields.next_session_focus,
+    session_duration_minutes: fields.session_duration_minutes ?? null,
+    techniques_used: fields.techniques_used,
+    homework_assigned: fields.homework_assigned,
+    crisis_flags: fields.crisis_flags,
+    metadata: fields.metadata,
+  };
+}
+
+/** Records one session (and its client, the first time), with its audit entry, atomically. */
+export function logSession(store: Store, input: SessionInput, who: Actor): Session {
+  const session = validateSession(store, input, who);
+  store.transaction(() => {
+    if (store.sessionExists(session.session_id)) {
+      throw new TptError(`a session with id "${session.session_id}" already exists: choose another --id`);
+    }
+    store.ensureClient(session.client_id, who.now.toISOString());
+    store.insertSession(session);
+    recordAudit(store, { action: 'session.create', client_id: session.client_id, object_id: session.session_id }, who);
+  });
+  return session;
+}
+
+/** A client's sessions inside the timeframe, newest first. */
+export function listSessions(
+  store: Store,
+  clientId: string,
+  timeframe: Timeframe,
+  who: Actor,
+  limit?: number,
+): Session[] {
+  requireClient(store, checkId(clientId, 'client'));
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    throw new InputError(`invalid --limit "${limit}": use a positive whole number`);
+  }
+  return store.transaction(() => {
+    recordAudit(store, { action: 'session.list', client_id: clientId }, who);
+    return store.sessionsInRange(clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString(), limit);
+  });
+}
+
+export function showSession(store: Store, sessionId: string, who: Actor): Session {
+  const session = store.sessionById(checkId(sessionId, 'session'));
+  if (!session) {
+    throw new InputError(`no session "${sessionId}": see \`tpt sessions <client>\` for the ids`);
+  }
+  store.transaction(() => {
+    recordAudit(store, { action: 'session.read', client_id: session.client_id, object_id: sessionId }, who);
+  });
+  return session;
+}

@@ -1,0 +1,77 @@
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { TptError } from '../core/errors.js';
+import { migrate } from './migrations.js';
+
+/** A raw 256-bit key (64 hex digits, no key derivation) or a passphrase (PBKDF2 by the cipher). */
+export type DatabaseKey = { kind: 'raw'; hex: string } | { kind: 'passphrase'; passphrase: string };
+
+export interface OpenOptions {
+  /** Create the file (refusing one that exists) instead of opening an existing one. */
+  create?: boolean;
+}
+
+/** The key material as SQLite3MultipleCiphers reads it: `x'…'` marks a raw key. */
+function keyBuffer(key: DatabaseKey): Buffer {
+  return key.kind === 'raw' ? Buffer.from(`x'${key.hex}'`) : Buffer.from(key.passphrase, 'utf8');
+}
+
+/**
+ * SQLCipher 4 compatible settings (AES-256, HMAC-SHA512, 4096-byte pages, PBKDF2-HMAC-SHA512 with
+ * 256,000 iterations for a passphrase). They must come before the key.
+ */
+export function applyCipher(db: Database.Database, key: DatabaseKey): void {
+  db.pragma(`cipher = 'sqlcipher'`);
+  db.pragma('legacy = 4');
+  // Through the API, not PRAGMA text, so no passphrase is ever spliced into SQL.
+  db.key(keyBuffer(key));
+}
+
+export function rekeyDatabase(db: Database.Database, key: DatabaseKey): void {
+  db.rekey(keyBuffer(key));
+}
+
+/** Opens (or creates) the encrypted database, checks the key, applies pragmas and migrations. */
+export function openDatabase(path: string, key: DatabaseKey, options: OpenOptions = {}): Database.Database {
+  const exists = existsSync(path);
+  if (options.create && exists) {
+    throw new TptError(`a database already exists at ${path}: tpt init never overwrites one; use it, or give another --db`);
+  }
+  if (!options.create && !exists) {
+    throw new TptError(`no database at ${path}: run \`tpt init\` first (or give --db / TPT_DB)`);
+  }
+  if (options.create) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+
+  let db: Database.Database;
+  try {
+    db = new Database(path, { fileMustExist: !options.create });
+  } catch (error) {
+    throw new TptError(`cannot open the database at ${path}: ${(error as Error).message}`);
+  }
+  try {
+    applyCipher(db, key);
+    // The first read decrypts page 1: a wrong key fails here, before anything is written.
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+  } catch {
+    db.close();
+    throw new TptError(
+      `cannot unlock the database at ${path}: wrong key or passphrase, or not a tpt database; check --key-file, TPT_KEY_FILE or TPT_PASSPHRASE`,
+    );
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('secure_delete = ON');
+  db.pragma('temp_store = MEMORY');
+  migrate(db);
+  restrictMode(path);
+  return db;
+}
+
+/** The database and its -wal and -shm hold records: owner-only, whatever the umask was. */
+export function restrictMode(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
+}

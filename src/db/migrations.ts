@@ -1,0 +1,111 @@
+import type { Database } from 'better-sqlite3-multiple-ciphers';
+import { TptError } from '../core/errors.js';
+
+/**
+ * Schema steps, applied in order and tracked by `PRAGMA user_version`. A step that has shipped is
+ * never edited: add the next one. Lists and metadata are JSON text; timestamps are UTC ISO 8601
+ * (`2026-03-01T09:30:00.000Z`, which sorts as text); target and achieved dates are calendar dates.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE clients (
+    client_id  TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE sessions (
+    session_id               TEXT PRIMARY KEY,
+    client_id                TEXT NOT NULL REFERENCES clients (client_id),
+    timestamp                TEXT NOT NULL,
+    conversation_summary     TEXT NOT NULL,
+    emotional_score          INTEGER NOT NULL CHECK (emotional_score BETWEEN -2 AND 2),
+    therapeutic_goals        TEXT NOT NULL DEFAULT '[]',
+    progress_notes           TEXT NOT NULL DEFAULT '',
+    therapist_observations   TEXT NOT NULL DEFAULT '',
+    next_session_focus       TEXT NOT NULL DEFAULT '',
+    session_duration_minutes INTEGER CHECK (session_duration_minutes BETWEEN 1 AND 1440),
+    techniques_used          TEXT NOT NULL DEFAULT '[]',
+    homework_assigned        TEXT NOT NULL DEFAULT '',
+    crisis_flags             TEXT NOT NULL DEFAULT '[]',
+    metadata                 TEXT NOT NULL DEFAULT '{}'
+  ) STRICT;
+  CREATE INDEX sessions_by_client_time ON sessions (client_id, timestamp);
+
+  CREATE TABLE goals (
+    goal_id               TEXT PRIMARY KEY,
+    client_id             TEXT NOT NULL REFERENCES clients (client_id),
+    description           TEXT NOT NULL,
+    target_date           TEXT,
+    completion_percentage REAL NOT NULL CHECK (completion_percentage BETWEEN 0 AND 100),
+    status                TEXT NOT NULL
+                          CHECK (status IN ('active', 'achieved', 'paused', 'discontinued')),
+    notes                 TEXT NOT NULL DEFAULT '',
+    created_at            TEXT NOT NULL,
+    updated_at            TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX goals_by_client ON goals (client_id, created_at);
+
+  -- Every change of percentage or status, oldest first; the first entry is the creation.
+  CREATE TABLE goal_history (
+    goal_id               TEXT NOT NULL REFERENCES goals (goal_id),
+    seq                   INTEGER NOT NULL,
+    at                    TEXT NOT NULL,
+    completion_percentage REAL NOT NULL CHECK (completion_percentage BETWEEN 0 AND 100),
+    status                TEXT NOT NULL,
+    note                  TEXT NOT NULL DEFAULT '',
+    actor                 TEXT NOT NULL,
+    PRIMARY KEY (goal_id, seq)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE milestones (
+    milestone_id  TEXT PRIMARY KEY,
+    goal_id       TEXT NOT NULL REFERENCES goals (goal_id),
+    client_id     TEXT NOT NULL REFERENCES clients (client_id),
+    description   TEXT NOT NULL,
+    achieved_date TEXT NOT NULL,
+    significance  TEXT NOT NULL CHECK (significance IN ('low', 'medium', 'high')),
+    created_at    TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX milestones_by_client ON milestones (client_id, achieved_date);
+  CREATE INDEX milestones_by_goal ON milestones (goal_id, achieved_date);
+
+  -- Append-only and hash-chained (see src/core/audit.ts); it never holds client text.
+  CREATE TABLE audit_log (
+    seq       INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    client_id TEXT,
+    object_id TEXT,
+    outcome   TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX audit_by_client ON audit_log (client_id, at);
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+  CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) STRICT;
+  `,
+];
+
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new TptError(
+      `this database has schema version ${current}, newer than this tpt knows (${MIGRATIONS.length}): upgrade tpt`,
+    );
+  }
+  if (current === MIGRATIONS.length) return;
+  db.transaction(() => {
+    for (let version = current; version < MIGRATIONS.length; version++) {
+      db.exec(MIGRATIONS[version]!);
+    }
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}

@@ -1,0 +1,279 @@
+import type Database from 'better-sqlite3-multiple-ciphers';
+import type {
+  AuditEntry, ClientSummary, Goal, GoalHistoryEntry, Milestone, Session,
+} from '../core/model.js';
+import { stateOf } from '../core/scale.js';
+import type { GoalStatus } from '../core/schemas.js';
+
+/**
+ * Every query tpt runs, as named methods over prepared statements (prepared once, on first
+ * use). No domain decisions here: the core decides, the store reads and writes.
+ */
+export class Store {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(readonly db: Database.Database) {}
+
+  /** Runs `fn` in one transaction (BEGIN IMMEDIATE, so writers queue instead of failing). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  // ── clients ──────────────────────────────────────────────────────────────
+
+  ensureClient(clientId: string, createdAt: string): void {
+    this.stmt('INSERT OR IGNORE INTO clients (client_id, created_at) VALUES (?, ?)').run(clientId, createdAt);
+  }
+
+  clientExists(clientId: string): boolean {
+    return this.stmt('SELECT 1 FROM clients WHERE client_id = ?').get(clientId) !== undefined;
+  }
+
+  clientSummaries(): ClientSummary[] {
+    return this.stmt(`
+      SELECT c.client_id, c.created_at,
+             (SELECT count(*) FROM sessions s WHERE s.client_id = c.client_id) AS sessions,
+             (SELECT max(timestamp) FROM sessions s WHERE s.client_id = c.client_id) AS last_session,
+             (SELECT count(*) FROM goals g WHERE g.client_id = c.client_id AND g.status = 'active') AS active_goals,
+             (SELECT avg(completion_percentage) FROM goals g
+               WHERE g.client_id = c.client_id AND g.status <> 'discontinued') AS average_goal_progress
+        FROM clients c
+       ORDER BY c.client_id`).all() as ClientSummary[];
+  }
+
+  // ── sessions ─────────────────────────────────────────────────────────────
+
+  insertSession(session: Session): void {
+    this.stmt(`
+      INSERT INTO sessions (session_id, client_id, timestamp, conversation_summary, emotional_score,
+        therapeutic_goals, progress_notes, therapist_observations, next_session_focus,
+        session_duration_minutes, techniques_used, homework_assigned, crisis_flags, metadata)
+      VALUES (@session_id, @client_id, @timestamp, @conversation_summary, @emotional_score,
+        @therapeutic_goals, @progress_notes, @therapist_observations, @next_session_focus,
+        @session_duration_minutes, @techniques_used, @homework_assigned, @crisis_flags, @metadata)`)
+      .run(sessionToRow(session));
+  }
+
+  sessionExists(sessionId: string): boolean {
+    return this.stmt('SELECT 1 FROM sessions WHERE session_id = ?').get(sessionId) !== undefined;
+  }
+
+  sessionById(sessionId: string): Session | undefined {
+    const row = this.stmt('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined;
+    return row && rowToSession(row);
+  }
+
+  /** A client's sessions in [start, end], newest first; `start` null means from the first. */
+  sessionsInRange(clientId: string, start: string | null, end: string, limit = -1): Session[] {
+    const rows = this.stmt(`
+      SELECT * FROM sessions
+       WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
+       ORDER BY timestamp DESC, session_id DESC
+       LIMIT ?`).all(clientId, start ?? '', end, limit) as SessionRow[];
+    return rows.map(rowToSession);
+  }
+
+  /** Every technique the client's sessions used, most used first. */
+  techniquesOfClient(clientId: string): string[] {
+    const rows = this.stmt(`
+      SELECT t.value AS technique, count(*) AS uses
+        FROM sessions s, json_each(s.techniques_used) t
+       WHERE s.client_id = ?
+       GROUP BY t.value ORDER BY uses DESC, technique`).all(clientId) as { technique: string }[];
+    return rows.map((row) => row.technique);
+  }
+
+  // ── goals ────────────────────────────────────────────────────────────────
+
+  insertGoal(goal: Goal): void {
+    this.stmt(`
+      INSERT INTO goals (goal_id, client_id, description, target_date, completion_percentage,
+        status, notes, created_at, updated_at)
+      VALUES (@goal_id, @client_id, @description, @target_date, @completion_percentage,
+        @status, @notes, @created_at, @updated_at)`).run(goal);
+  }
+
+  updateGoalProgress(goalId: string, percentage: number, status: GoalStatus, updatedAt: string): void {
+    this.stmt(`
+      UPDATE goals SET completion_percentage = ?, status = ?, updated_at = ?
+       WHERE goal_id = ?`).run(percentage, status, updatedAt, goalId);
+  }
+
+  goalExists(goalId: string): boolean {
+    return this.stmt('SELECT 1 FROM goals WHERE goal_id = ?').get(goalId) !== undefined;
+  }
+
+  goalById(goalId: string): Goal | undefined {
+    const row = this.stmt(`${GOAL_SELECT} WHERE g.goal_id = ?`).get(goalId) as GoalRow | undefined;
+    return row && rowToGoal(row);
+  }
+
+  /** A client's goals, oldest first, optionally of one status. */
+  goalsOfClient(clientId: string, status?: GoalStatus): Goal[] {
+    const rows = status
+      ? this.stmt(`${GOAL_SELECT} WHERE g.client_id = ? AND g.status = ? ORDER BY g.created_at, g.goal_id`)
+          .all(clientId, status)
+      : this.stmt(`${GOAL_SELECT} WHERE g.client_id = ? ORDER BY g.created_at, g.goal_id`).all(clientId);
+    return (rows as GoalRow[]).map(rowToGoal);
+  }
+
+  appendGoalHistory(goalId: string, entry: GoalHistoryEntry): void {
+    this.stmt(`
+      INSERT INTO goal_history (goal_id, seq, at, completion_percentage, status, note, actor)
+      VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM goal_history WHERE goal_id = ?), ?, ?, ?, ?, ?)`)
+      .run(goalId, goalId, entry.at, entry.completion_percentage, entry.status, entry.note, entry.actor);
+  }
+
+  goalHistory(goalId: string): GoalHistoryEntry[] {
+    return this.stmt(`
+      SELECT at, completion_percentage, status, note, actor
+        FROM goal_history WHERE goal_id = ? ORDER BY seq`).all(goalId) as GoalHistoryEntry[];
+  }
+
+  // ── milestones ───────────────────────────────────────────────────────────
+
+  insertMilestone(milestone: Milestone, createdAt: string): void {
+    this.stmt(`
+      INSERT INTO milestones (milestone_id, goal_id, client_id, description, achieved_date,
+        significance, created_at)
+      VALUES (@milestone_id, @goal_id, @client_id, @description, @achieved_date, @significance, @created_at)`)
+      .run({ ...milestone, created_at: createdAt });
+  }
+
+  milestoneExists(milestoneId: string): boolean {
+    return this.stmt('SELECT 1 FROM milestones WHERE milestone_id = ?').get(milestoneId) !== undefined;
+  }
+
+  /** A client's milestones, newest first. */
+  milestonesOfClient(clientId: string): Milestone[] {
+    return this.stmt(`
+      SELECT milestone_id, goal_id, client_id, description, achieved_date, significance
+        FROM milestones WHERE client_id = ?
+       ORDER BY achieved_date DESC, created_at DESC, milestone_id DESC`).all(clientId) as Milestone[];
+  }
+
+  /** A goal's milestones, oldest first. */
+  milestonesOfGoal(goalId: string): Milestone[] {
+    return this.stmt(`
+      SELECT milestone_id, goal_id, client_id, description, achieved_date, significance
+        FROM milestones WHERE goal_id = ?
+       ORDER BY achieved_date, created_at, milestone_id`).all(goalId) as Milestone[];
+  }
+
+  // ── audit log ────────────────────────────────────────────────────────────
+
+  lastAuditEntry(): AuditEntry | undefined {
+    return this.stmt('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1').get() as AuditEntry | undefined;
+  }
+
+  insertAuditEntry(entry: AuditEntry): void {
+    this.stmt(`
+      INSERT INTO audit_log (seq, at, actor, action, client_id, object_id, outcome, prev_hash, hash)
+      VALUES (@seq, @at, @actor, @action, @client_id, @object_id, @outcome, @prev_hash, @hash)`).run(entry);
+  }
+
+  /** The whole log in order, streamed: it only grows. */
+  auditEntries(): IterableIterator<AuditEntry> {
+    return this.stmt('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditEntry>;
+  }
+
+  // ── settings ─────────────────────────────────────────────────────────────
+
+  setting(key: string): string | undefined {
+    const row = this.stmt('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.stmt(`INSERT INTO settings (key, value) VALUES (?, ?)
+               ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(key, value);
+  }
+}
+
+// ── row mapping ────────────────────────────────────────────────────────────
+
+export interface SessionRow {
+  session_id: string;
+  client_id: string;
+  timestamp: string;
+  conversation_summary: string;
+  emotional_score: number;
+  therapeutic_goals: string;
+  progress_notes: string;
+  therapist_observations: string;
+  next_session_focus: string;
+  session_duration_minutes: number | null;
+  techniques_used: string;
+  homework_assigned: string;
+  crisis_flags: string;
+  metadata: string;
+}
+
+export function rowToSession(row: SessionRow): Session {
+  return {
+    session_id: row.session_id,
+    client_id: row.client_id,
+    timestamp: row.timestamp,
+    conversation_summary: row.conversation_summary,
+    emotional_state: stateOf(row.emotional_score),
+    emotional_score: row.emotional_score,
+    therapeutic_goals: JSON.parse(row.therapeutic_goals) as string[],
+    progress_notes: row.progress_notes,
+    therapist_observations: row.therapist_observations,
+    next_session_focus: row.next_session_focus,
+    session_duration_minutes: row.session_duration_minutes,
+    techniques_used: JSON.parse(row.techniques_used) as string[],
+    homework_assigned: row.homework_assigned,
+    crisis_flags: JSON.parse(row.crisis_flags) as string[],
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
+  };
+}
+
+export function sessionToRow(session: Session): SessionRow {
+  return {
+    session_id: session.session_id,
+    client_id: session.client_id,
+    timestamp: session.timestamp,
+    conversation_summary: session.conversation_summary,
+    emotional_score: session.emotional_score,
+    therapeutic_goals: JSON.stringify(session.therapeutic_goals),
+    progress_notes: session.progress_notes,
+    therapist_observations: session.therapist_observations,
+    next_session_focus: session.next_session_focus,
+    session_duration_minutes: session.session_duration_minutes,
+    techniques_used: JSON.stringify(session.techniques_used),
+    homework_assigned: session.homework_assigned,
+    crisis_flags: JSON.stringify(session.crisis_flags),
+    metadata: JSON.stringify(session.metadata),
+  };
+}
+
+const GOAL_SELECT = `
+  SELECT g.goal_id, g.client_id, g.description, g.target_date, g.completion_percentage, g.status,
+         (SELECT json_group_array(milestone_id) FROM
+            (SELECT milestone_id FROM milestones m WHERE m.goal_id = g.goal_id
+              ORDER BY achieved_date, created_at, milestone_id)) AS milestones,
+         g.notes, g.created_at, g.updated_at
+    FROM goals g`;
+
+interface GoalRow extends Omit<Goal, 'milestones'> {
+  milestones: string;
+}
+
+function rowToGoal(row: GoalRow): Goal {
+  return { ...row, milestones: JSON.parse(row.milestones) as string[] };
+}
+

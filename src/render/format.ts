@@ -1,0 +1,43 @@
+import type { ChalkInstance } from 'chalk';
+import type { Session } from '../core/model.js';
+import { localDateString, localDateTimeString } from '../core/time.js';
+
+/** A stored UTC timestamp as a short local date and time. */
+export function when(timestamp: string): string {
+  return localDateTimeString(new Date(timestamp));
+}
+
+export function day(timestamp: string): string {
+  return localDateString(new Date(timestamp));
+}
+
+/** `positive (+1)`, coloured by sign on a colour terminal. */
+export function moodLabel(session: Pick<Session, 'emotional_state' | 'emotional_score'>, style: ChalkInstance): string {
+  const score = session.emotional_score;
+  const text = `${session.emotional_state} (${score > 0 ? '+' : ''}${score})`;
+  if (score > 0) return style.green(text);
+  if (score < 0) return style.yellow(text);
+  return text;
+}
+
+/** Crisis flags are always shown, in red on a colour terminal (SPEC §2). */
+export function crisisLabel(flags: string[], style: ChalkInstance): string {
+  return flags.length === 0 ? '' : style.red.bold(`⚠ ${flags.join(', ')}`);
+}
+
+export function percent(value: number | null): string {
+  if (value === null) return '–';
+  return `${Number.isInteger(value) ? value : value.toFixed(1)}%`;
+}
+
+/** A bar of `width` cells for a percentage: ██████░░░░ 60%. */
+export function progressBar(value: number, width = 20): string {
+  const filled = Math.round((Math.max(0, Math.min(100, value)) / 100) * width);
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+}
+
+/** Shortens one-line text to `width` characters with an ellipsis. */
+export function truncate(text: string, width: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length <= width ? line : `${line.slice(0, Math.max(1, width - 1))}…`;
+}

@@ -1,0 +1,132 @@
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import type { ClientSummary, Goal, GoalDetail, Milestone, Session } from '../core/model.js';
+import { crisisLabel, moodLabel, percent, progressBar, truncate, when } from './format.js';
+
+/** A borderless table that fits the terminal; `flexible` is the column that takes the rest. */
+function table(head: string[], style: ChalkInstance): Table.Table {
+  return new Table({
+    head: head.map((title) => style.bold(title)),
+    style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
+    chars: {
+      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '',
+      'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '',
+      right: '', 'right-mid': '', middle: '',
+    },
+  });
+}
+
+export function renderSessionList(sessions: Session[], style: ChalkInstance, columns: number): string {
+  if (sessions.length === 0) return 'No sessions in this timeframe.';
+  const summaryWidth = Math.max(20, columns - 16 - 14 - 22 - 6 - 8);
+  const rows = table(['When', 'Session', 'Mood', 'Min', 'Summary'], style);
+  for (const session of sessions) {
+    const crisis = crisisLabel(session.crisis_flags, style);
+    rows.push([
+      when(session.timestamp),
+      session.session_id,
+      moodLabel(session, style),
+      session.session_duration_minutes ?? '',
+      truncate(session.conversation_summary, summaryWidth) + (crisis ? `\n${crisis}` : ''),
+    ]);
+  }
+  const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}`;
+  return `${rows.toString()}\n${style.dim(count)}`;
+}
+
+export function renderSession(session: Session, style: ChalkInstance): string {
+  const lines: [string, string][] = [
+    ['Session', session.session_id],
+    ['Client', session.client_id],
+    ['When', when(session.timestamp)],
+    ['Mood', moodLabel(session, style)],
+    ['Duration', session.session_duration_minutes === null ? '' : `${session.session_duration_minutes} min`],
+    ['Goals', session.therapeutic_goals.join(', ')],
+    ['Techniques', session.techniques_used.join(', ')],
+    ['Crisis flags', crisisLabel(session.crisis_flags, style)],
+  ];
+  const blocks: [string, string][] = [
+    ['Summary', session.conversation_summary],
+    ['Progress notes', session.progress_notes],
+    ['Observations', session.therapist_observations],
+    ['Homework', session.homework_assigned],
+    ['Next focus', session.next_session_focus],
+  ];
+  const out = lines.filter(([, value]) => value !== '').map(([name, value]) => `${style.bold(name.padEnd(13))}${value}`);
+  for (const [name, text] of blocks) {
+    if (text) out.push('', style.bold(name), text);
+  }
+  const meta = Object.entries(session.metadata);
+  if (meta.length > 0) {
+    out.push('', style.bold('Metadata'), ...meta.map(([key, value]) => `${key}=${value}`));
+  }
+  return out.join('\n');
+}
+
+export function renderClients(clients: ClientSummary[], style: ChalkInstance): string {
+  if (clients.length === 0) return 'No clients yet: `tpt log-session` or `tpt goal create` adds the first.';
+  const rows = table(['Client', 'Sessions', 'Last session', 'Active goals', 'Avg progress'], style);
+  for (const client of clients) {
+    rows.push([
+      client.client_id,
+      client.sessions,
+      client.last_session ? when(client.last_session) : '–',
+      client.active_goals,
+      percent(client.average_goal_progress),
+    ]);
+  }
+  return rows.toString();
+}
+
+export function renderGoalList(goals: Goal[], style: ChalkInstance, columns: number): string {
+  if (goals.length === 0) return 'No goals.';
+  const descriptionWidth = Math.max(20, columns - 16 - 30 - 14 - 12 - 8);
+  const rows = table(['Goal', 'Progress', 'Status', 'Target', 'Description'], style);
+  for (const goal of goals) {
+    rows.push([
+      goal.goal_id,
+      `${progressBar(goal.completion_percentage, 20)} ${percent(goal.completion_percentage)}`,
+      goal.status,
+      goal.target_date ?? '',
+      truncate(goal.description, descriptionWidth),
+    ]);
+  }
+  return rows.toString();
+}
+
+export function renderGoal(goal: GoalDetail, style: ChalkInstance): string {
+  const out = [
+    `${style.bold('Goal'.padEnd(13))}${goal.goal_id}`,
+    `${style.bold('Client'.padEnd(13))}${goal.client_id}`,
+    `${style.bold('Description'.padEnd(13))}${goal.description}`,
+    `${style.bold('Progress'.padEnd(13))}${progressBar(goal.completion_percentage)} ${percent(goal.completion_percentage)}`,
+    `${style.bold('Status'.padEnd(13))}${goal.status}`,
+  ];
+  if (goal.target_date) out.push(`${style.bold('Target'.padEnd(13))}${goal.target_date}`);
+  if (goal.notes) out.push(`${style.bold('Notes'.padEnd(13))}${goal.notes}`);
+  out.push('', style.bold('History'));
+  const history = table(['When', 'Progress', 'Status', 'By', 'Note'], style);
+  for (const entry of goal.history) {
+    history.push([when(entry.at), percent(entry.completion_percentage), entry.status, entry.actor, entry.note]);
+  }
+  out.push(history.toString());
+  if (goal.milestone_details.length > 0) {
+    out.push('', style.bold('Milestones'), renderMilestoneRows(goal.milestone_details, style));
+  }
+  return out.join('\n');
+}
+
+export function renderMilestoneList(milestones: Milestone[], style: ChalkInstance): string {
+  if (milestones.length === 0) return 'No milestones yet.';
+  return renderMilestoneRows(milestones, style);
+}
+
+function renderMilestoneRows(milestones: Milestone[], style: ChalkInstance): string {
+  const rows = table(['Date', 'Milestone', 'Goal', 'Significance', 'Description'], style);
+  for (const milestone of milestones) {
+    const significance = milestone.significance === 'high' ? style.bold('high') : milestone.significance;
+    rows.push([milestone.achieved_date, milestone.milestone_id, milestone.goal_id, significance, milestone.description]);
+  }
+  return rows.toString();
+}
+

@@ -1,0 +1,69 @@
+import { existsSync, rmSync } from 'node:fs';
+import { TptError } from './core/errors.js';
+import type { Context } from './context.js';
+import { openDatabase, type DatabaseKey } from './db/connection.js';
+import { keyFileExists, readKeyFile, writeNewKeyFile } from './db/key-file.js';
+import { Store } from './db/store.js';
+import { defaultKeyPath } from './paths.js';
+
+export interface InitResult {
+  database: string;
+  key_file: string | null;
+  key_created: boolean;
+}
+
+/**
+ * `tpt init`: a passphrase (TPT_PASSPHRASE) locks the database itself; otherwise the key file
+ * (--key-file, TPT_KEY_FILE or the default) is used when it exists and created when not. An
+ * existing key is never replaced, since other databases may depend on it.
+ */
+export async function initDatabase(ctx: Context): Promise<InitResult> {
+  const database = ctx.dbPath;
+  const passphrase = ctx.env.TPT_PASSPHRASE;
+  const keyPath = ctx.keyFilePath ?? (passphrase ? undefined : defaultKeyPath(ctx.env));
+  let key: DatabaseKey;
+  let keyCreated = false;
+  if (keyPath === undefined) {
+    key = { kind: 'passphrase', passphrase: passphrase! };
+  } else if (keyFileExists(keyPath)) {
+    key = readKeyFile(keyPath);
+  } else {
+    key = writeNewKeyFile(keyPath);
+    keyCreated = true;
+  }
+  try {
+    ctx.adoptStore(new Store(openDatabase(database, key, { create: true })));
+  } catch (error) {
+    if (keyCreated) rmSync(keyPath!, { force: true });
+    throw error;
+  }
+  return { database, key_file: keyPath ?? null, key_created: keyCreated };
+}
+
+/** The demo's key sits beside its database, so the demo never touches the user's own key. */
+export const demoKeyPath = (dbPath: string) => `${dbPath}.key`;
+
+/**
+ * Opens a new, empty demo database, replacing an earlier demo. A file that is not a demo (no
+ * demo key beside it, or not marked as a demo inside) is never replaced.
+ */
+export function openFreshDemo(path: string): Store {
+  const keyPath = demoKeyPath(path);
+  if (existsSync(path)) {
+    let isDemo = false;
+    try {
+      const old = new Store(openDatabase(path, readKeyFile(keyPath)));
+      isDemo = old.setting('demo') === 'true';
+      old.close();
+    } catch {
+      isDemo = false;
+    }
+    if (!isDemo) {
+      throw new TptError(`${path} is not a tpt demo database: the demo never replaces other files; give another --db`);
+    }
+  }
+  for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`, keyPath]) rmSync(file, { force: true });
+  const store = new Store(openDatabase(path, writeNewKeyFile(keyPath), { create: true }));
+  store.setSetting('demo', 'true');
+  return store;
+}
