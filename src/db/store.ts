@@ -23,7 +23,8 @@ export class Store {
     this.db.close();
   }
 
-  private stmt(sql: string): Database.Statement {
+  /** A prepared statement, cached: other modules of src/db use it for their own queries. */
+  statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
@@ -35,15 +36,15 @@ export class Store {
   // ── clients ──────────────────────────────────────────────────────────────
 
   ensureClient(clientId: string, createdAt: string): void {
-    this.stmt('INSERT OR IGNORE INTO clients (client_id, created_at) VALUES (?, ?)').run(clientId, createdAt);
+    this.statement('INSERT OR IGNORE INTO clients (client_id, created_at) VALUES (?, ?)').run(clientId, createdAt);
   }
 
   clientExists(clientId: string): boolean {
-    return this.stmt('SELECT 1 FROM clients WHERE client_id = ?').get(clientId) !== undefined;
+    return this.statement('SELECT 1 FROM clients WHERE client_id = ?').get(clientId) !== undefined;
   }
 
   clientSummaries(): ClientSummary[] {
-    return this.stmt(`
+    return this.statement(`
       SELECT c.client_id, c.created_at,
              (SELECT count(*) FROM sessions s WHERE s.client_id = c.client_id) AS sessions,
              (SELECT max(timestamp) FROM sessions s WHERE s.client_id = c.client_id) AS last_session,
@@ -57,7 +58,7 @@ export class Store {
   // ── sessions ─────────────────────────────────────────────────────────────
 
   insertSession(session: Session): void {
-    this.stmt(`
+    this.statement(`
       INSERT INTO sessions (session_id, client_id, timestamp, conversation_summary, emotional_score,
         therapeutic_goals, progress_notes, therapist_observations, next_session_focus,
         session_duration_minutes, techniques_used, homework_assigned, crisis_flags, metadata)
@@ -68,17 +69,17 @@ export class Store {
   }
 
   sessionExists(sessionId: string): boolean {
-    return this.stmt('SELECT 1 FROM sessions WHERE session_id = ?').get(sessionId) !== undefined;
+    return this.statement('SELECT 1 FROM sessions WHERE session_id = ?').get(sessionId) !== undefined;
   }
 
   sessionById(sessionId: string): Session | undefined {
-    const row = this.stmt('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined;
+    const row = this.statement('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined;
     return row && rowToSession(row);
   }
 
   /** A client's sessions in [start, end], newest first; `start` null means from the first. */
   sessionsInRange(clientId: string, start: string | null, end: string, limit = -1): Session[] {
-    const rows = this.stmt(`
+    const rows = this.statement(`
       SELECT * FROM sessions
        WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
        ORDER BY timestamp DESC, session_id DESC
@@ -88,7 +89,7 @@ export class Store {
 
   /** Every technique the client's sessions used, most used first. */
   techniquesOfClient(clientId: string): string[] {
-    const rows = this.stmt(`
+    const rows = this.statement(`
       SELECT t.value AS technique, count(*) AS uses
         FROM sessions s, json_each(s.techniques_used) t
        WHERE s.client_id = ?
@@ -99,7 +100,7 @@ export class Store {
   // ── goals ────────────────────────────────────────────────────────────────
 
   insertGoal(goal: Goal): void {
-    this.stmt(`
+    this.statement(`
       INSERT INTO goals (goal_id, client_id, description, target_date, completion_percentage,
         status, notes, created_at, updated_at)
       VALUES (@goal_id, @client_id, @description, @target_date, @completion_percentage,
@@ -107,38 +108,38 @@ export class Store {
   }
 
   updateGoalProgress(goalId: string, percentage: number, status: GoalStatus, updatedAt: string): void {
-    this.stmt(`
+    this.statement(`
       UPDATE goals SET completion_percentage = ?, status = ?, updated_at = ?
        WHERE goal_id = ?`).run(percentage, status, updatedAt, goalId);
   }
 
   goalExists(goalId: string): boolean {
-    return this.stmt('SELECT 1 FROM goals WHERE goal_id = ?').get(goalId) !== undefined;
+    return this.statement('SELECT 1 FROM goals WHERE goal_id = ?').get(goalId) !== undefined;
   }
 
   goalById(goalId: string): Goal | undefined {
-    const row = this.stmt(`${GOAL_SELECT} WHERE g.goal_id = ?`).get(goalId) as GoalRow | undefined;
+    const row = this.statement(`${GOAL_SELECT} WHERE g.goal_id = ?`).get(goalId) as GoalRow | undefined;
     return row && rowToGoal(row);
   }
 
   /** A client's goals, oldest first, optionally of one status. */
   goalsOfClient(clientId: string, status?: GoalStatus): Goal[] {
     const rows = status
-      ? this.stmt(`${GOAL_SELECT} WHERE g.client_id = ? AND g.status = ? ORDER BY g.created_at, g.goal_id`)
+      ? this.statement(`${GOAL_SELECT} WHERE g.client_id = ? AND g.status = ? ORDER BY g.created_at, g.goal_id`)
           .all(clientId, status)
-      : this.stmt(`${GOAL_SELECT} WHERE g.client_id = ? ORDER BY g.created_at, g.goal_id`).all(clientId);
+      : this.statement(`${GOAL_SELECT} WHERE g.client_id = ? ORDER BY g.created_at, g.goal_id`).all(clientId);
     return (rows as GoalRow[]).map(rowToGoal);
   }
 
   appendGoalHistory(goalId: string, entry: GoalHistoryEntry): void {
-    this.stmt(`
+    this.statement(`
       INSERT INTO goal_history (goal_id, seq, at, completion_percentage, status, note, actor)
       VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM goal_history WHERE goal_id = ?), ?, ?, ?, ?, ?)`)
       .run(goalId, goalId, entry.at, entry.completion_percentage, entry.status, entry.note, entry.actor);
   }
 
   goalHistory(goalId: string): GoalHistoryEntry[] {
-    return this.stmt(`
+    return this.statement(`
       SELECT at, completion_percentage, status, note, actor
         FROM goal_history WHERE goal_id = ? ORDER BY seq`).all(goalId) as GoalHistoryEntry[];
   }
@@ -146,7 +147,7 @@ export class Store {
   // ── milestones ───────────────────────────────────────────────────────────
 
   insertMilestone(milestone: Milestone, createdAt: string): void {
-    this.stmt(`
+    this.statement(`
       INSERT INTO milestones (milestone_id, goal_id, client_id, description, achieved_date,
         significance, created_at)
       VALUES (@milestone_id, @goal_id, @client_id, @description, @achieved_date, @significance, @created_at)`)
@@ -154,12 +155,12 @@ export class Store {
   }
 
   milestoneExists(milestoneId: string): boolean {
-    return this.stmt('SELECT 1 FROM milestones WHERE milestone_id = ?').get(milestoneId) !== undefined;
+    return this.statement('SELECT 1 FROM milestones WHERE milestone_id = ?').get(milestoneId) !== undefined;
   }
 
   /** A client's milestones, newest first. */
   milestonesOfClient(clientId: string): Milestone[] {
-    return this.stmt(`
+    return this.statement(`
       SELECT milestone_id, goal_id, client_id, description, achieved_date, significance
         FROM milestones WHERE client_id = ?
        ORDER BY achieved_date DESC, created_at DESC, milestone_id DESC`).all(clientId) as Milestone[];
@@ -167,7 +168,7 @@ export class Store {
 
   /** A goal's milestones, oldest first. */
   milestonesOfGoal(goalId: string): Milestone[] {
-    return this.stmt(`
+    return this.statement(`
       SELECT milestone_id, goal_id, client_id, description, achieved_date, significance
         FROM milestones WHERE goal_id = ?
        ORDER BY achieved_date, created_at, milestone_id`).all(goalId) as Milestone[];
@@ -176,29 +177,29 @@ export class Store {
   // ── audit log ────────────────────────────────────────────────────────────
 
   lastAuditEntry(): AuditEntry | undefined {
-    return this.stmt('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1').get() as AuditEntry | undefined;
+    return this.statement('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1').get() as AuditEntry | undefined;
   }
 
   insertAuditEntry(entry: AuditEntry): void {
-    this.stmt(`
+    this.statement(`
       INSERT INTO audit_log (seq, at, actor, action, client_id, object_id, outcome, prev_hash, hash)
       VALUES (@seq, @at, @actor, @action, @client_id, @object_id, @outcome, @prev_hash, @hash)`).run(entry);
   }
 
   /** The whole log in order, streamed: it only grows. */
   auditEntries(): IterableIterator<AuditEntry> {
-    return this.stmt('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditEntry>;
+    return this.statement('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditEntry>;
   }
 
   // ── settings ─────────────────────────────────────────────────────────────
 
   setting(key: string): string | undefined {
-    const row = this.stmt('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.statement('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value;
   }
 
   setSetting(key: string, value: string): void {
-    this.stmt(`INSERT INTO settings (key, value) VALUES (?, ?)
+    this.statement(`INSERT INTO settings (key, value) VALUES (?, ?)
                ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(key, value);
   }
 }
