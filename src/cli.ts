@@ -3,6 +3,7 @@ import { Context, type Io } from './context.js';
 import { clientsCommand } from './commands/clients.js';
 import { completionCommand } from './commands/completion.js';
 import { demoCommand } from './commands/demo.js';
+import { exportCommand } from './commands/export.js';
 import { goalCommand } from './commands/goal.js';
 import { initCommand } from './commands/init.js';
 import { logSessionCommand } from './commands/log-session.js';
@@ -20,6 +21,7 @@ const COMMANDS: ((ctx: Context) => Command)[] = [
   clientsCommand,
   goalCommand,
   milestoneCommand,
+  exportCommand,
   completionCommand,
 ];
 

@@ -1,0 +1,79 @@
+import type { GoalHistoryEntry, Milestone } from '../core/model.js';
+import type { SessionRow, Store } from './store.js';
+
+/**
+ * The reads of `tpt export`, in the stable order of an export document: clients by id, sessions
+ * oldest first, goals oldest first, milestones by the day they were achieved. Large reads are
+ * iterators, so an export never holds a client's history in memory.
+ */
+
+export interface ClientRecord {
+  client_id: string;
+  created_at: string;
+}
+
+/** A milestone with the time it was recorded (part of what the database knows about it). */
+export interface MilestoneRecord extends Milestone {
+  created_at: string;
+}
+
+export interface GoalHistoryRow extends GoalHistoryEntry {
+  goal_id: string;
+  client_id: string;
+  seq: number;
+}
+
+export function allClients(store: Store): ClientRecord[] {
+  return store.statement('SELECT client_id, created_at FROM clients ORDER BY client_id').all() as ClientRecord[];
+}
+
+export function clientById(store: Store, clientId: string): ClientRecord | undefined {
+  return store.statement('SELECT client_id, created_at FROM clients WHERE client_id = ?').get(clientId) as
+    | ClientRecord
+    | undefined;
+}
+
+/** How many sessions the clients have, for a progress bar. */
+export function sessionCount(store: Store, clientIds: readonly string[]): number {
+  const count = store.statement('SELECT count(*) AS n FROM sessions WHERE client_id = ?');
+  let total = 0;
+  for (const clientId of clientIds) total += (count.get(clientId) as { n: number }).n;
+  return total;
+}
+
+/** A client's sessions, oldest first (ties by id), streamed. */
+export function sessionRowsOfClient(store: Store, clientId: string): IterableIterator<SessionRow> {
+  return store.statement(`
+    SELECT session_id, client_id, timestamp, conversation_summary, emotional_score, therapeutic_goals,
+           progress_notes, therapist_observations, next_session_focus, session_duration_minutes,
+           techniques_used, homework_assigned, crisis_flags, metadata
+      FROM sessions WHERE client_id = ?
+     ORDER BY timestamp, session_id`).iterate(clientId) as IterableIterator<SessionRow>;
+}
+
+/** A client's milestones in the order of the goal's milestone list: achieved, recorded, id. */
+export function milestoneRecordsOfClient(store: Store, clientId: string): IterableIterator<MilestoneRecord> {
+  return store.statement(`
+    SELECT milestone_id, goal_id, client_id, description, achieved_date, significance, created_at
+      FROM milestones WHERE client_id = ?
+     ORDER BY achieved_date, created_at, milestone_id`).iterate(clientId) as IterableIterator<MilestoneRecord>;
+}
+
+/** Every history entry of a client's goals: goals oldest first, each goal's entries in order. */
+export function goalHistoryRowsOfClient(store: Store, clientId: string): IterableIterator<GoalHistoryRow> {
+  return store.statement(`
+    SELECT h.goal_id, g.client_id, h.seq, h.at, h.completion_percentage, h.status, h.note, h.actor
+      FROM goals g JOIN goal_history h ON h.goal_id = g.goal_id
+     WHERE g.client_id = ?
+     ORDER BY g.created_at, g.goal_id, h.seq`).iterate(clientId) as IterableIterator<GoalHistoryRow>;
+}
+
+/** Runs `read` on one snapshot of the database, so a long export sees no half-done write. */
+export function beginSnapshot(store: Store): () => void {
+  store.db.exec('BEGIN DEFERRED');
+  // A deferred transaction takes its snapshot at the first read.
+  store.statement('SELECT count(*) FROM clients').get();
+  return () => {
+    if (store.db.inTransaction) store.db.exec('COMMIT');
+  };
+}
