@@ -4,6 +4,7 @@ import { clientsCommand } from './commands/clients.js';
 import { completionCommand } from './commands/completion.js';
 import { demoCommand } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 import { goalCommand } from './commands/goal.js';
 import { initCommand } from './commands/init.js';
 import { logSessionCommand } from './commands/log-session.js';
@@ -22,6 +23,7 @@ const COMMANDS: ((ctx: Context) => Command)[] = [
   goalCommand,
   milestoneCommand,
   exportCommand,
+  importCommand,
   completionCommand,
 ];
 

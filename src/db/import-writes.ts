@@ -1,0 +1,104 @@
+import type { Goal, GoalHistoryEntry, Session } from '../core/model.js';
+import type { MilestoneRecord } from './export-queries.js';
+import { sessionToRow, type Store } from './store.js';
+
+/**
+ * The writes of `tpt import`: records arrive whole, with their own ids, times and goal history,
+ * and are stored as they are (never regenerated).
+ */
+
+/**
+ * A large page cache for this connection: a bulk import into an encrypted database is bound by
+ * decrypting and re-encrypting the pages of the indexes it grows (256 MB, freed at exit).
+ */
+export function enlargeCacheForImport(store: Store): void {
+  store.db.pragma('cache_size = -262144');
+}
+
+export function clientCreatedAt(store: Store, clientId: string): string | undefined {
+  const row = store.statement('SELECT created_at FROM clients WHERE client_id = ?').get(clientId) as
+    | { created_at: string }
+    | undefined;
+  return row?.created_at;
+}
+
+export function insertSessionRecord(store: Store, session: Session): void {
+  store.insertSession(session);
+}
+
+export function replaceSessionRecord(store: Store, session: Session): void {
+  store.statement(`
+    UPDATE sessions SET client_id = @client_id, timestamp = @timestamp,
+      conversation_summary = @conversation_summary, emotional_score = @emotional_score,
+      therapeutic_goals = @therapeutic_goals, progress_notes = @progress_notes,
+      therapist_observations = @therapist_observations, next_session_focus = @next_session_focus,
+      session_duration_minutes = @session_duration_minutes, techniques_used = @techniques_used,
+      homework_assigned = @homework_assigned, crisis_flags = @crisis_flags, metadata = @metadata
+    WHERE session_id = @session_id`).run(sessionToRow(session));
+}
+
+/** A goal row without its derived milestone list. */
+export type GoalRecord = Omit<Goal, 'milestones'>;
+
+export function insertGoalRecord(store: Store, goal: GoalRecord, history: readonly GoalHistoryEntry[]): void {
+  store.statement(`
+    INSERT INTO goals (goal_id, client_id, description, target_date, completion_percentage, status, notes,
+      created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    goal.goal_id, goal.client_id, goal.description, goal.target_date, goal.completion_percentage, goal.status,
+    goal.notes, goal.created_at, goal.updated_at,
+  );
+  insertHistory(store, goal.goal_id, history);
+}
+
+/** Replaces a goal and its history with the imported ones (only with --on-conflict replace). */
+export function replaceGoalRecord(store: Store, goal: GoalRecord, history: readonly GoalHistoryEntry[]): void {
+  store.statement(`
+    UPDATE goals SET client_id = ?, description = ?, target_date = ?, completion_percentage = ?, status = ?,
+      notes = ?, created_at = ?, updated_at = ?
+    WHERE goal_id = ?`).run(
+    goal.client_id, goal.description, goal.target_date, goal.completion_percentage, goal.status, goal.notes,
+    goal.created_at, goal.updated_at, goal.goal_id,
+  );
+  store.statement('DELETE FROM goal_history WHERE goal_id = ?').run(goal.goal_id);
+  insertHistory(store, goal.goal_id, history);
+}
+
+function insertHistory(store: Store, goalId: string, history: readonly GoalHistoryEntry[]): void {
+  const insert = store.statement(`
+    INSERT INTO goal_history (goal_id, seq, at, completion_percentage, status, note, actor)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  history.forEach((entry, index) => {
+    insert.run(goalId, index + 1, entry.at, entry.completion_percentage, entry.status, entry.note, entry.actor);
+  });
+}
+
+export function milestoneRecordById(store: Store, milestoneId: string): MilestoneRecord | undefined {
+  return store.statement(`
+    SELECT milestone_id, goal_id, client_id, description, achieved_date, significance, created_at
+      FROM milestones WHERE milestone_id = ?`).get(milestoneId) as MilestoneRecord | undefined;
+}
+
+export function insertMilestoneRecord(store: Store, milestone: MilestoneRecord): void {
+  store.statement(`
+    INSERT INTO milestones (milestone_id, goal_id, client_id, description, achieved_date, significance, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+    milestone.milestone_id, milestone.goal_id, milestone.client_id, milestone.description, milestone.achieved_date,
+    milestone.significance, milestone.created_at,
+  );
+}
+
+export function replaceMilestoneRecord(store: Store, milestone: MilestoneRecord): void {
+  store.statement(`
+    UPDATE milestones SET goal_id = ?, client_id = ?, description = ?, achieved_date = ?, significance = ?,
+      created_at = ?
+    WHERE milestone_id = ?`).run(
+    milestone.goal_id, milestone.client_id, milestone.description, milestone.achieved_date, milestone.significance,
+    milestone.created_at, milestone.milestone_id,
+  );
+}
+
+/** Foreign keys checked at commit, so a file may list a goal's milestones before the goal. */
+export function deferForeignKeys(store: Store): void {
+  store.db.pragma('defer_foreign_keys = ON');
+}
