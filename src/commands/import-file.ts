@@ -1,11 +1,20 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
+import { isAscii } from 'node:buffer';
 import { InputError } from '../core/errors.js';
 
 const CHUNK_BYTES = 1 << 20;
 
+/** The length of the bytes that end on a whole UTF-8 character (a cut one waits for the next read). */
+export function completeUtf8(bytes: Buffer, length: number): number {
+  let lead = length - 1;
+  while (lead > 0 && lead > length - 4 && (bytes[lead]! & 0xc0) === 0x80) lead--;
+  const byte = bytes[lead]!;
+  const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+  return lead + size > length ? lead : length;
+}
+
 /**
- * The import file as text, read in 1 MB chunks (UTF-8 split safely between chunks), once per
+ * The import file as text, read in 1 MB chunks (a UTF-8 character cut by a chunk's end is completed from the next), once per
  * pass. Reads are synchronous because the passes run inside one database transaction.
  */
 export function fileSource(path: string, progress?: (pass: number, done: number, total: number) => void) {
@@ -26,20 +35,22 @@ export function fileSource(path: string, progress?: (pass: number, done: number,
   return {
     open(): () => string | null {
       pass++;
-      const decoder = new StringDecoder('utf8');
       let position = 0;
-      let ended = false;
+      // Bytes of a character cut in two by the chunk's end, carried to the front of the next read.
+      let carried = 0;
       return () => {
-        if (ended) return null;
-        const read = readSync(fd, buffer, 0, CHUNK_BYTES, position);
+        const read = readSync(fd, buffer, carried, CHUNK_BYTES - carried, position);
         position += read;
         progress?.(pass, position, stat.size);
-        if (read === 0) {
-          ended = true;
-          const rest = decoder.end();
-          return rest === '' ? null : rest;
-        }
-        return decoder.write(buffer.subarray(0, read));
+        const total = carried + read;
+        if (total === 0) return null;
+        const end = read === 0 ? total : completeUtf8(buffer, total);
+        const part = buffer.subarray(0, end);
+        // Pure ASCII (the usual case) decodes as latin1 without UTF-8 decoding work.
+        const text = isAscii(part) ? part.toString('latin1') : part.toString('utf8');
+        carried = total - end;
+        buffer.copy(buffer, 0, end, total);
+        return text;
       };
     },
     done(): void {

@@ -11,7 +11,8 @@ import { InputError, TptError } from './errors.js';
 import { EXPORT_FORMAT, EXPORT_VERSION } from './export.js';
 import { JsonStreamError, JsonStreamReader } from './json-stream.js';
 import type { Actor, GoalHistoryEntry, Session } from './model.js';
-import { scoreOf } from './scale.js';
+import { EMOTIONAL_STATES, scoreOf, type EmotionalState } from './scale.js';
+import { ID_PATTERN } from './ids.js';
 import {
   goalCreateInput, goalStatus, id, milestoneInput, percentage, sessionInput, significance,
 } from './schemas.js';
@@ -231,6 +232,111 @@ function issueText(issue: z.core.$ZodIssue): string {
 }
 
 function toSession(raw: unknown, name: () => string): Session {
+  return canonicalSession(raw) ?? checkedSession(raw, name);
+}
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const SESSION_KEYS = 15;
+
+/**
+ * The fast path for a session exactly as `tpt export` writes it: every field present, already in
+ * its stored form (an ISO time in UTC, a state name, trimmed text), and within every rule. It
+ * accepts only what the schema accepts unchanged, and returns undefined for anything else, which
+ * then goes through the schema (whose messages name what is wrong). Validating a million
+ * sessions with zod alone costs several seconds; this costs a fraction.
+ */
+export function canonicalSession(raw: unknown): Session | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const r = raw as Record<string, unknown>;
+  let keys = 0;
+  for (const _key in r) keys++;
+  if (keys !== SESSION_KEYS) return undefined;
+  const state = r.emotional_state;
+  const score = typeof state === 'string' ? (EMOTIONAL_STATES as readonly string[]).indexOf(state) - 2 : -3;
+  const duration = r.session_duration_minutes;
+  if (
+    !isId(r.session_id) || !isId(r.client_id) || !isUtcTime(r.timestamp) ||
+    !isTrimmed(r.conversation_summary) || score < -2 || r.emotional_score !== score ||
+    !isIdList(r.therapeutic_goals) || typeof r.progress_notes !== 'string' ||
+    typeof r.therapist_observations !== 'string' || typeof r.next_session_focus !== 'string' ||
+    !(duration === null || (Number.isInteger(duration) && (duration as number) >= 1 && (duration as number) <= 1440)) ||
+    !isLabelList(r.techniques_used) || typeof r.homework_assigned !== 'string' || !isLabelList(r.crisis_flags) ||
+    !isTextMap(r.metadata)
+  ) {
+    return undefined;
+  }
+  return {
+    session_id: r.session_id as string,
+    client_id: r.client_id as string,
+    timestamp: r.timestamp as string,
+    conversation_summary: r.conversation_summary as string,
+    emotional_state: state as EmotionalState,
+    emotional_score: score,
+    therapeutic_goals: r.therapeutic_goals as string[],
+    progress_notes: r.progress_notes as string,
+    therapist_observations: r.therapist_observations as string,
+    next_session_focus: r.next_session_focus as string,
+    session_duration_minutes: duration as number | null,
+    techniques_used: r.techniques_used as string[],
+    homework_assigned: r.homework_assigned as string,
+    crisis_flags: r.crisis_flags as string[],
+    metadata: r.metadata as Record<string, string>,
+  };
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && ID_PATTERN.test(value);
+}
+
+function isTrimmed(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.trim() === value;
+}
+
+/** Distinct goal ids (the schema would drop a repeated one). */
+function isIdList(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    if (!isId(value[i]) || value.indexOf(value[i]) !== i) return false;
+  }
+  return true;
+}
+
+/** Techniques and crisis flags: trimmed, 1 to 200 characters. */
+function isLabelList(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) {
+    if (!isTrimmed(item) || item.length > 200) return false;
+  }
+  return true;
+}
+
+function isTextMap(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const key in value) {
+    if (typeof (value as Record<string, unknown>)[key] !== 'string') return false;
+  }
+  return true;
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `YYYY-MM-DDTHH:MM:SS.mmmZ` naming an instant that exists (as toISOString writes it). */
+function isUtcTime(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length !== 24 || !ISO_UTC.test(value)) return false;
+  const number = (at: number, length: number) => {
+    let n = 0;
+    for (let i = at; i < at + length; i++) n = n * 10 + value.charCodeAt(i) - 48;
+    return n;
+  };
+  const year = number(0, 4);
+  const month = number(5, 2);
+  const day = number(8, 2);
+  if (month < 1 || month > 12 || day < 1 || number(11, 2) > 23 || number(14, 2) > 59 || number(17, 2) > 59) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]!);
+}
+
+function checkedSession(raw: unknown, name: () => string): Session {
   const fields = parseRecord(sessionRecord, raw, name);
   const score = scoreOf(fields.emotional_state);
   if (fields.emotional_score !== undefined && fields.emotional_score !== score) {
@@ -292,7 +398,7 @@ function recordName(kind: RecordKind, raw: unknown, index: number, clientId: str
 
 function walkDocument(open: TextSource, label: string, visit: Visitor): void {
   const reader = new JsonStreamReader(open());
-  let lastGood = 'at the start';
+  let lastGood: () => string = () => 'at the start';
   const notAnExport = () =>
     new InputError(`${label} is not a tpt export: give a JSON file written by \`tpt export\``);
   try {
@@ -351,12 +457,12 @@ function walkDocument(open: TextSource, label: string, visit: Visitor): void {
   } catch (error) {
     if (!(error instanceof JsonStreamError)) throw error;
     throw new InputError(error.truncated
-      ? `${label} ends too early (truncated?) ${lastGood}: ${error.message}; export it again`
-      : `${label} is not valid JSON ${lastGood}: ${error.message}`);
+      ? `${label} ends too early (truncated?) ${lastGood()}: ${error.message}; export it again`
+      : `${label} is not valid JSON ${lastGood()}: ${error.message}`);
   }
 }
 
-function walkClient(reader: JsonStreamReader, visit: Visitor, seen: Set<string>, progress: (where: string) => void): void {
+function walkClient(reader: JsonStreamReader, visit: Visitor, seen: Set<string>, progress: (where: () => string) => void): void {
   reader.expect('{', 'a client');
   let header: Partial<ClientStart> = {};
   let started = false;
@@ -369,7 +475,7 @@ function walkClient(reader: JsonStreamReader, visit: Visitor, seen: Set<string>,
     seen.add(parsed.client_id);
     visit.client(parsed);
     started = true;
-    progress(`after the start of client "${parsed.client_id}"`);
+    progress(() => `in client "${parsed.client_id}"`);
   };
   if (!reader.closes('}')) {
     do {
@@ -388,8 +494,9 @@ function walkClient(reader: JsonStreamReader, visit: Visitor, seen: Set<string>,
       do {
         const raw = reader.value();
         const at = index++;
-        visit.record(kind, raw, () => recordName(kind, raw, at, clientId));
-        progress(`after ${recordName(kind, raw, at, clientId)}`);
+        const name = () => recordName(kind, raw, at, clientId);
+        visit.record(kind, raw, name);
+        progress(() => `after ${name()}`);
       } while (reader.more(']', `after a record of client "${clientId}"`));
     } while (reader.more('}', 'in a client'));
   }

@@ -105,6 +105,10 @@ export class JsonStreamReader {
   value(): unknown {
     const head = this.peek();
     if (head === '') throw new JsonStreamError('the text ends where a value was expected', true);
+    if (head === '{' || head === '[') {
+      const whole = this.wholeLine(head === '{' ? CLOSE_OBJECT : CLOSE_ARRAY);
+      if (whole !== undefined) return whole;
+    }
     const length = head === '"' ? this.stringLength(0)
       : head === '{' || head === '[' ? this.containerLength()
       : this.scalarLength();
@@ -114,6 +118,27 @@ export class JsonStreamReader {
       return JSON.parse(text);
     } catch (error) {
       throw new JsonStreamError(`invalid JSON: ${(error as Error).message}`, false);
+    }
+  }
+
+  /**
+   * The fast path for a record on a line of its own (the layout `tpt export` writes): when the
+   * rest of the line, less a trailing comma, parses, it is exactly this value, because a JSON
+   * object or array ends at the bracket that matches its first. Anything else takes the scanner.
+   */
+  private wholeLine(close: number): unknown {
+    const newline = this.buf.indexOf('\n', this.pos);
+    if (newline === -1) return undefined;
+    let end = newline;
+    while (end > this.pos && isSpace(this.buf.charCodeAt(end - 1))) end--;
+    if (this.buf.charCodeAt(end - 1) === COMMA) end--;
+    if (this.buf.charCodeAt(end - 1) !== close) return undefined;
+    try {
+      const value: unknown = JSON.parse(this.buf.slice(this.pos, end));
+      this.pos = end;
+      return value;
+    } catch {
+      return undefined;
     }
   }
 

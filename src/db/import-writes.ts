@@ -22,8 +22,18 @@ export function clientCreatedAt(store: Store, clientId: string): string | undefi
   return row?.created_at;
 }
 
+/** As Store.insertSession, with positional parameters (binding by name costs more per row). */
 export function insertSessionRecord(store: Store, session: Session): void {
-  store.insertSession(session);
+  store.statement(`
+    INSERT INTO sessions (session_id, client_id, timestamp, conversation_summary, emotional_score,
+      therapeutic_goals, progress_notes, therapist_observations, next_session_focus,
+      session_duration_minutes, techniques_used, homework_assigned, crisis_flags, metadata)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    session.session_id, session.client_id, session.timestamp, session.conversation_summary, session.emotional_score,
+    JSON.stringify(session.therapeutic_goals), session.progress_notes, session.therapist_observations,
+    session.next_session_focus, session.session_duration_minutes, JSON.stringify(session.techniques_used),
+    session.homework_assigned, JSON.stringify(session.crisis_flags), JSON.stringify(session.metadata),
+  );
 }
 
 export function replaceSessionRecord(store: Store, session: Session): void {
