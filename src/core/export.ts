@@ -1,5 +1,5 @@
 import {
-  allClients, clientById, goalHistoryRowsOfClient, milestoneRecordsOfClient, sessionRowsOfClient,
+  allClients, clientById, goalHistoryRowsOfClient, milestoneRecordsOfClient, sessionJsonOfClient, sessionRowsOfClient,
   type ClientRecord,
 } from '../db/export-queries.js';
 import { rowToSession, type Store } from '../db/store.js';
@@ -92,8 +92,8 @@ export function* exportJson(
     pending += `${c === 0 ? '' : ','}\n{"client_id":${JSON.stringify(client.client_id)},` +
       `"created_at":${JSON.stringify(client.created_at)},"sessions":[`;
     let first = true;
-    for (const row of sessionRowsOfClient(store, client.client_id)) {
-      pending += `${first ? '' : ','}\n${JSON.stringify(rowToSession(row))}`;
+    for (const json of sessionJsonOfClient(store, client.client_id)) {
+      pending += `${first ? '' : ','}\n${json}`;
       first = false;
       done++;
       if (pending.length >= CHUNK_CHARS) {

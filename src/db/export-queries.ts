@@ -1,5 +1,6 @@
 import type { GoalHistoryEntry, Milestone } from '../core/model.js';
-import type { SessionRow, Store } from './store.js';
+import { stateOf } from '../core/scale.js';
+import { rowToSession, type SessionRow, type Store } from './store.js';
 
 /**
  * The reads of `tpt export`, in the stable order of an export document: clients by id, sessions
@@ -76,4 +77,51 @@ export function beginSnapshot(store: Store): () => void {
   return () => {
     if (store.db.inTransaction) store.db.exec('COMMIT');
   };
+}
+
+type SessionValues = [
+  string, string, string, string, number, string, string, string, string, number | null, string, string, string, string,
+];
+
+/**
+ * A client's sessions, oldest first, each as the JSON text of SPEC §1 (key order included). The
+ * rows come as arrays (no object per row), and lists and metadata, stored as JSON text already
+ * (JSON.stringify'd by sessionToRow), are spliced in as they are instead of parsed and
+ * re-serialised: the export's hottest loop. Text that is not a JSON list or object where one
+ * belongs takes the slow road, whose JSON.parse fails loudly rather than writing a broken file.
+ */
+export function* sessionJsonOfClient(store: Store, clientId: string): Generator<string> {
+  const statement = store.statement(`
+    SELECT session_id, client_id, timestamp, conversation_summary, emotional_score, therapeutic_goals,
+           progress_notes, therapist_observations, next_session_focus, session_duration_minutes,
+           techniques_used, homework_assigned, crisis_flags, metadata
+      FROM sessions WHERE client_id = ?
+     ORDER BY timestamp, session_id /* as arrays */`).raw(true);
+  for (const values of statement.iterate(clientId) as IterableIterator<SessionValues>) {
+    const [id, client, timestamp, summary, score, goals, notes, observations, focus, duration, techniques, homework,
+      flags, metadata] = values;
+    if (
+      !isJsonText(goals, '[', ']') || !isJsonText(techniques, '[', ']') || !isJsonText(flags, '[', ']') ||
+      !isJsonText(metadata, '{', '}')
+    ) {
+      yield JSON.stringify(rowToSession({
+        session_id: id, client_id: client, timestamp, conversation_summary: summary, emotional_score: score,
+        therapeutic_goals: goals, progress_notes: notes, therapist_observations: observations,
+        next_session_focus: focus, session_duration_minutes: duration, techniques_used: techniques,
+        homework_assigned: homework, crisis_flags: flags, metadata,
+      }));
+      continue;
+    }
+    yield `{"session_id":${JSON.stringify(id)},"client_id":${JSON.stringify(client)},` +
+      `"timestamp":${JSON.stringify(timestamp)},"conversation_summary":${JSON.stringify(summary)},` +
+      `"emotional_state":"${stateOf(score)}","emotional_score":${score},"therapeutic_goals":${goals},` +
+      `"progress_notes":${JSON.stringify(notes)},"therapist_observations":${JSON.stringify(observations)},` +
+      `"next_session_focus":${JSON.stringify(focus)},"session_duration_minutes":${duration === null ? 'null' : duration},` +
+      `"techniques_used":${techniques},"homework_assigned":${JSON.stringify(homework)},"crisis_flags":${flags},` +
+      `"metadata":${metadata}}`;
+  }
+}
+
+function isJsonText(text: string, open: string, close: string): boolean {
+  return text.length >= 2 && text[0] === open && text[text.length - 1] === close;
 }
