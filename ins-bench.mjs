@@ -12,7 +12,7 @@ const t = Date.now();
 const cpu = process.cpuUsage();
 db.transaction(() => {
   for (let i = 0; i < 1_000_000; i++) {
-    ins.run(`client-0000-s${i}`, 'c', new Date(1577836800000 + i * 3600000).toISOString(), `Session ${i}: talked about the week, sleep, work and family; practised "grounding", then planned next steps.`, 1, '["client-0000-g1"]', 'Steady progress; homework done on 4 of 7 days.', 'Engaged, calmer than last week.', 'Review the sleep diary', 50, '["CBT","grounding"]', 'Sleep diary every morning', '[]', '{"modality":"in_person"}');
+    ins.run(`ses_${Math.random().toString(36).slice(2, 10)}${i}`, 'c', new Date(1577836800000 + i * 3600000).toISOString(), `Session ${i}: talked about the week, sleep, work and family; practised "grounding", then planned next steps.`, 1, '["client-0000-g1"]', 'Steady progress; homework done on 4 of 7 days.', 'Engaged, calmer than last week.', 'Review the sleep diary', 50, '["CBT","grounding"]', 'Sleep diary every morning', '[]', '{"modality":"in_person"}');
   }
 })();
 const c = process.cpuUsage(cpu);

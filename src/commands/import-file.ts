@@ -14,10 +14,10 @@ export function completeUtf8(bytes: Buffer, length: number): number {
 }
 
 /**
- * The import file as text, read in 1 MB chunks (a UTF-8 character cut by a chunk's end is completed from the next), once per
- * pass. Reads are synchronous because the passes run inside one database transaction.
+ * The import file as text, read in 1 MB chunks (a UTF-8 character cut by a chunk's end waits for
+ * the rest from the next read). Reads are synchronous: the import runs inside one transaction.
  */
-export function fileSource(path: string, progress?: (pass: number, done: number, total: number) => void) {
+export function fileSource(path: string, progress?: (done: number, total: number) => void) {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -31,27 +31,23 @@ export function fileSource(path: string, progress?: (pass: number, done: number,
     throw new InputError(`${path} is not a file: give the path of a file written by \`tpt export\``);
   }
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  let pass = 0;
+  let position = 0;
+  // Bytes of a character cut in two by the chunk's end, carried to the front of the next read.
+  let carried = 0;
   return {
-    open(): () => string | null {
-      pass++;
-      let position = 0;
-      // Bytes of a character cut in two by the chunk's end, carried to the front of the next read.
-      let carried = 0;
-      return () => {
-        const read = readSync(fd, buffer, carried, CHUNK_BYTES - carried, position);
-        position += read;
-        progress?.(pass, position, stat.size);
-        const total = carried + read;
-        if (total === 0) return null;
-        const end = read === 0 ? total : completeUtf8(buffer, total);
-        const part = buffer.subarray(0, end);
-        // Pure ASCII (the usual case) decodes as latin1 without UTF-8 decoding work.
-        const text = isAscii(part) ? part.toString('latin1') : part.toString('utf8');
-        carried = total - end;
-        buffer.copy(buffer, 0, end, total);
-        return text;
-      };
+    read(): string | null {
+      const count = readSync(fd, buffer, carried, CHUNK_BYTES - carried, position);
+      position += count;
+      progress?.(position, stat.size);
+      const total = carried + count;
+      if (total === 0) return null;
+      const end = count === 0 ? total : completeUtf8(buffer, total);
+      const part = buffer.subarray(0, end);
+      // Pure ASCII (the usual case) decodes as latin1 without UTF-8 decoding work.
+      const text = isAscii(part) ? part.toString('latin1') : part.toString('utf8');
+      carried = total - end;
+      buffer.copy(buffer, 0, end, total);
+      return text;
     },
     done(): void {
       closeSync(fd);

@@ -26,7 +26,7 @@ export function importCommand(ctx: Context): Command {
       const { importDocument, ImportConflictError } = await import('../core/import.js');
       let summary: ImportSummary;
       try {
-        summary = importDocument(store, source.open, { onConflict: flags.onConflict, dryRun: flags.dryRun, label: file }, ctx.who());
+        summary = importDocument(store, source.read, { onConflict: flags.onConflict, dryRun: flags.dryRun, label: file }, ctx.who());
       } catch (error) {
         if (error instanceof ImportConflictError) {
           for (const conflict of error.conflicts) {
@@ -48,11 +48,10 @@ async function progressReporter(ctx: Context) {
   if (!ctx.io.stderr.isTTY || ctx.globals.input === false) return undefined;
   const { progressLine } = await import('../render/progress.js');
   let shownAt = 0;
-  return (pass: number, done: number, total: number) => {
+  return (done: number, total: number) => {
     const now = Date.now();
     if (done < total && now - shownAt < 100) return;
     shownAt = now;
-    const label = pass === 1 ? 'checking ' : 'importing';
-    ctx.io.stderr.write(`\r${progressLine(label, Math.round(done / 1e6), Math.round(total / 1e6), 'MB')}${done >= total ? '\n' : ''}`);
+    ctx.io.stderr.write(`\r${progressLine('importing', Math.round(done / 1e6), Math.round(total / 1e6), 'MB')}${done >= total ? '\n' : ''}`);
   };
 }

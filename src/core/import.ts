@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { MilestoneRecord } from '../db/export-queries.js';
 import {
-  clientCreatedAt, enlargeCacheForImport, deferForeignKeys, insertGoalRecord, insertMilestoneRecord,
-  insertSessionRecord, milestoneRecordById, replaceGoalRecord, replaceMilestoneRecord, replaceSessionRecord,
-  type GoalRecord,
+  deferForeignKeys, enlargeCacheForImport, goalRecordById, highestRowids, insertGoalRecord, insertMilestoneRecord,
+  insertNewSession, milestoneRecordById, replaceGoalRecord, replaceMilestoneRecord, replaceSessionRecord,
+  sessionRecordById, type GoalRecord,
 } from '../db/import-writes.js';
-import type { Store } from '../db/store.js';
+import { rowToSession, type Store } from '../db/store.js';
 import { recordAudit } from './audit.js';
 import { InputError, TptError } from './errors.js';
 import { EXPORT_FORMAT, EXPORT_VERSION } from './export.js';
@@ -19,12 +19,14 @@ import {
 import { localDateString, parseDateOnly, parseDateTime } from './time.js';
 
 /**
- * `tpt import`: reads a document of `tpt export` as a stream, twice. The first pass checks every
- * record against the rules and against the database and writes nothing; only a document that
- * passes whole is written, by the second pass, inside the same transaction (so nothing can change
- * in between). A record already present as it is in the file is skipped; a record whose id is
- * present with other content is a conflict, which stops the import unless the caller chose to
- * skip or replace such records.
+ * `tpt import`: reads a document of `tpt export` as a stream, in one pass inside one transaction.
+ * Each record is checked against the rules (the zod schemas of core) and against the database
+ * before it is written; the first bad record anywhere in the file, the last one included, ends the
+ * import and the rollback leaves the database exactly as it was, so nothing is ever half-imported.
+ * A record already present as it is in the file is skipped; a record whose id is present with
+ * other content is a conflict, which stops the import unless the caller chose to skip or replace
+ * such records. Reading the file once, not twice (check, then write), is what lets an import of a
+ * million sessions run at the speed of the database's own inserts.
  */
 
 export const CONFLICT_MODES = ['skip', 'replace'] as const;
@@ -76,70 +78,43 @@ export interface ImportOptions {
   label: string;
 }
 
-/** Opens a fresh pass over the document: each call returns a reader of chunks (null at the end). */
-export type TextSource = () => () => string | null;
+/** The document's text, chunk by chunk: each call returns the next piece, or null at the end. */
+export type TextSource = () => string | null;
 
-export function importDocument(store: Store, open: TextSource, options: ImportOptions, who: Actor): ImportSummary {
+/** Ends the transaction of a dry run, taking its summary out past the rollback. */
+class DryRunDone extends Error {
+  constructor(readonly summary: ImportSummary & { client_ids: string[] }) {
+    super('dry run');
+  }
+}
+
+export function importDocument(store: Store, source: TextSource, options: ImportOptions, who: Actor): ImportSummary {
   const given = options.onConflict?.trim().toLowerCase();
   if (given !== undefined && !(CONFLICT_MODES as readonly string[]).includes(given)) {
     throw new InputError(`unknown --on-conflict "${options.onConflict}": use skip or replace`);
   }
   const mode = given as ConflictMode | undefined;
   enlargeCacheForImport(store);
-  const write = () => {
-    const check = checkPass(store, open, options.label);
-    if (check.conflicts.length > 0 && mode === undefined) {
-      throw new ImportConflictError(check.conflicts, check.conflictCount);
-    }
-    const summary: ImportSummary = {
-      clients: check.clients,
-      sessions: countsOf(check.sessions, mode),
-      goals: countsOf(check.goals, mode),
-      milestones: countsOf(check.milestones, mode),
-      conflicts: check.conflictCount,
-      dry_run: options.dryRun === true,
-    };
-    if (options.dryRun) {
-      for (const clientId of check.clientIds) {
-        recordAudit(store, { action: 'import.check', client_id: clientId }, who);
+  let summary: ImportSummary & { client_ids: string[] };
+  try {
+    summary = store.transaction(() => {
+      const result = importPass(store, source, options.label, mode, who);
+      if (result.conflicts.length > 0 && mode === undefined) {
+        throw new ImportConflictError(result.conflicts, result.summary.conflicts);
       }
-      return summary;
-    }
-    deferForeignKeys(store);
-    const written = writePass(store, open, options.label, check, mode ?? 'skip', who);
-    for (const kind of ['sessions', 'goals', 'milestones'] as const) {
-      if (written[kind].added !== summary[kind].added || written[kind].replaced !== summary[kind].replaced) {
-        throw new InputError(
-          `${options.label} holds the same ${kind.slice(0, -1)} id more than once: every record needs its own id`,
-        );
-      }
-    }
-    return summary;
-  };
-  return store.transaction(write);
-}
-
-/** What the first pass found, per kind: new records, records present as they are, conflicts. */
-interface Found {
-  fresh: number;
-  same: number;
-  differ: number;
-}
-
-interface CheckResult {
-  clients: number;
-  clientIds: string[];
-  sessions: Found;
-  goals: Found;
-  milestones: Found;
-  conflicts: Conflict[];
-  conflictCount: number;
-}
-
-function countsOf(found: Found, mode: ConflictMode | undefined): KindCounts {
-  return mode === 'replace'
-    ? { added: found.fresh, skipped: found.same, replaced: found.differ }
-    : { added: found.fresh, skipped: found.same + found.differ, replaced: 0 };
+      if (options.dryRun) throw new DryRunDone({ ...result.summary, dry_run: true });
+      return result.summary;
+    });
+  } catch (error) {
+    if (!(error instanceof DryRunDone)) throw error;
+    summary = error.summary;
+    const checked = summary.client_ids;
+    store.transaction(() => {
+      for (const clientId of checked) recordAudit(store, { action: 'import.check', client_id: clientId }, who);
+    });
+  }
+  const { client_ids: _ids, ...shown } = summary;
+  return shown;
 }
 
 // ── the records as a file holds them ───────────────────────────────────────
@@ -369,9 +344,8 @@ function toGoal(raw: unknown, name: () => string): GoalWithHistory {
   return { goal, history };
 }
 
-function toMilestone(raw: unknown, name: () => string, now: string): MilestoneRecord {
-  const fields = parseRecord(milestoneRecord, raw, name);
-  return { ...fields, created_at: fields.created_at ?? now };
+function toMilestone(raw: unknown, name: () => string): Omit<MilestoneRecord, 'created_at'> & { created_at?: string } {
+  return parseRecord(milestoneRecord, raw, name);
 }
 
 // ── walking the document ───────────────────────────────────────────────────
@@ -396,8 +370,8 @@ function recordName(kind: RecordKind, raw: unknown, index: number, clientId: str
   return `${kind} ${which} of client "${clientId}"`;
 }
 
-function walkDocument(open: TextSource, label: string, visit: Visitor): void {
-  const reader = new JsonStreamReader(open());
+function walkDocument(source: TextSource, label: string, visit: Visitor): void {
+  const reader = new JsonStreamReader(source);
   let lastGood: () => string = () => 'at the start';
   const notAnExport = () =>
     new InputError(`${label} is not a tpt export: give a JSON file written by \`tpt export\``);
@@ -504,108 +478,134 @@ function walkClient(reader: JsonStreamReader, visit: Visitor, seen: Set<string>,
   visit.clientEnd(header.client_id!);
 }
 
-// ── pass 1: check ──────────────────────────────────────────────────────────
+// ── the one pass: check each record, then write it ─────────────────────────
 
-function checkPass(store: Store, open: TextSource, label: string): CheckResult {
-  const result: CheckResult = {
-    clients: 0,
-    clientIds: [],
-    sessions: { fresh: 0, same: 0, differ: 0 },
-    goals: { fresh: 0, same: 0, differ: 0 },
-    milestones: { fresh: 0, same: 0, differ: 0 },
-    conflicts: [],
-    conflictCount: 0,
+interface PassResult {
+  summary: ImportSummary & { client_ids: string[] };
+  conflicts: Conflict[];
+}
+
+/**
+ * Reads the document once, checking each record against the rules and the database before it
+ * writes it. The caller runs this inside one transaction: a bad record anywhere (the last one
+ * too) throws, and the rollback leaves the database as it was. Rows this import wrote are told
+ * from rows that were there before by their rowid, which only grows.
+ */
+function importPass(
+  store: Store,
+  source: TextSource,
+  label: string,
+  mode: ConflictMode | undefined,
+  who: Actor,
+): PassResult {
+  const counts = (): KindCounts => ({ added: 0, skipped: 0, replaced: 0 });
+  const summary = {
+    clients: 0, sessions: counts(), goals: counts(), milestones: counts(), conflicts: 0, dry_run: false,
+    client_ids: [] as string[],
   };
-  const now = new Date(0).toISOString();
-  // Per client: ids of its goals and milestones in the file, and the goals its records name.
+  const conflicts: Conflict[] = [];
+  const before = highestRowids(store);
+  const now = who.now.toISOString();
+  deferForeignKeys(store);
+  // Per client: the goals its sessions and milestones name, each with the first record naming it.
   let clientId = '';
-  let goalIds = new Set<string>();
-  let milestoneIds = new Set<string>();
   let namedGoals = new Map<string, string>();
 
-  const conflict = (kind: RecordKind, recordId: string, ownerInDb: string, fields: string[], name: string) => {
-    if (ownerInDb !== clientId) {
+  /** A record whose id is on record: skipped, replaced or a conflict. Returns true to replace. */
+  const settle = (
+    kind: RecordKind, recordId: string, owner: string, rowOrder: number, fields: string[], name: () => string,
+  ): boolean => {
+    const tally = summary[`${kind}s`];
+    if (rowOrder > before[kind]) {
+      throw new InputError(`${name()} appears twice in the file: every ${kind} needs its own id`);
+    }
+    if (owner !== clientId) {
       throw new TptError(
-        `${name}: the database holds ${kind} "${recordId}" for client "${ownerInDb}"; ids are unique across clients: ` +
+        `${name()}: the database holds ${kind} "${recordId}" for client "${owner}"; ids are unique across clients: ` +
         'give the record another id in the file',
       );
     }
-    result.conflictCount++;
-    if (result.conflicts.length < LISTED_CONFLICTS) result.conflicts.push({ kind, id: recordId, client_id: clientId, fields });
+    if (fields.length === 0) {
+      tally.skipped++;
+      return false;
+    }
+    summary.conflicts++;
+    if (conflicts.length < LISTED_CONFLICTS) conflicts.push({ kind, id: recordId, client_id: clientId, fields });
+    if (mode === 'replace') {
+      tally.replaced++;
+      return true;
+    }
+    tally.skipped++;
+    return false;
   };
-  const belongs = (kind: RecordKind, owner: string, name: () => string) => {
+  const belongs = (owner: string, name: () => string) => {
     if (owner !== clientId) {
       throw new InputError(`${name()}: it names client "${owner}" but sits in the records of client "${clientId}": move it`);
     }
   };
+  const names = (goalId: string, name: () => string) => {
+    if (!namedGoals.has(goalId)) namedGoals.set(goalId, name());
+  };
 
-  walkDocument(open, label, {
+  walkDocument(source, label, {
     client(client) {
       clientId = client.client_id;
-      result.clients++;
-      result.clientIds.push(clientId);
-      goalIds = new Set();
-      milestoneIds = new Set();
+      summary.clients++;
+      summary.client_ids.push(clientId);
       namedGoals = new Map();
+      store.ensureClient(clientId, client.created_at ?? now);
     },
     record(kind, raw, name) {
       if (kind === 'session') {
         const session = toSession(raw, name);
-        belongs(kind, session.client_id, name);
-        for (const goalId of session.therapeutic_goals) {
-          if (!namedGoals.has(goalId)) namedGoals.set(goalId, name());
+        belongs(session.client_id, name);
+        for (const goalId of session.therapeutic_goals) names(goalId, name);
+        if (insertNewSession(store, session)) {
+          summary.sessions.added++;
+          return;
         }
-        const existing = store.sessionById(session.session_id);
-        if (!existing) result.sessions.fresh++;
-        else {
-          const fields = sessionDifferences(existing, session);
-          if (fields.length === 0) result.sessions.same++;
-          else {
-            result.sessions.differ++;
-            conflict(kind, session.session_id, existing.client_id, fields, name());
-          }
+        const existing = sessionRecordById(store, session.session_id)!;
+        const fields = differences(rowToSession(existing), session, SESSION_FIELDS);
+        if (settle(kind, session.session_id, existing.client_id, existing.row_order, fields, name)) {
+          replaceSessionRecord(store, session);
         }
       } else if (kind === 'goal') {
         const { goal, history } = toGoal(raw, name);
-        belongs(kind, goal.client_id, name);
-        if (goalIds.has(goal.goal_id)) throw new InputError(`${name()} appears twice in the file: every goal needs its own id`);
-        goalIds.add(goal.goal_id);
-        const existing = store.goalById(goal.goal_id);
-        if (!existing) result.goals.fresh++;
-        else {
-          const fields = goalDifferences({ goal: existing, history: store.goalHistory(goal.goal_id) }, { goal, history });
-          if (fields.length === 0) result.goals.same++;
-          else {
-            result.goals.differ++;
-            conflict(kind, goal.goal_id, existing.client_id, fields, name());
-          }
+        belongs(goal.client_id, name);
+        const existing = goalRecordById(store, goal.goal_id);
+        if (!existing) {
+          insertGoalRecord(store, goal, history);
+          summary.goals.added++;
+          return;
+        }
+        const fields = differences<GoalRecord>(existing, goal, GOAL_FIELDS);
+        if (JSON.stringify(store.goalHistory(goal.goal_id)) !== JSON.stringify(history.map(orderedEntry))) {
+          fields.push('history');
+        }
+        if (settle(kind, goal.goal_id, existing.client_id, existing.row_order, fields, name)) {
+          replaceGoalRecord(store, goal, history);
         }
       } else {
-        const milestone = toMilestone(raw, name, now);
-        belongs(kind, milestone.client_id, name);
-        if (milestoneIds.has(milestone.milestone_id)) {
-          throw new InputError(`${name()} appears twice in the file: every milestone needs its own id`);
+        const given = toMilestone(raw, name);
+        belongs(given.client_id, name);
+        names(given.goal_id, name);
+        const existing = milestoneRecordById(store, given.milestone_id);
+        if (!existing) {
+          insertMilestoneRecord(store, { ...given, created_at: given.created_at ?? now });
+          summary.milestones.added++;
+          return;
         }
-        milestoneIds.add(milestone.milestone_id);
-        if (!namedGoals.has(milestone.goal_id)) namedGoals.set(milestone.goal_id, name());
-        const existing = milestoneRecordById(store, milestone.milestone_id);
-        if (!existing) result.milestones.fresh++;
-        else {
-          const given = (raw as { created_at?: unknown }).created_at === undefined
-            ? { ...milestone, created_at: existing.created_at }
-            : milestone;
-          const fields = differences(existing, given, MILESTONE_FIELDS);
-          if (fields.length === 0) result.milestones.same++;
-          else {
-            result.milestones.differ++;
-            conflict(kind, milestone.milestone_id, existing.client_id, fields, name());
-          }
+        // A file without the time a milestone was recorded keeps the database's.
+        const milestone = { ...given, created_at: given.created_at ?? existing.created_at };
+        const fields = differences<MilestoneRecord>(existing, milestone, MILESTONE_FIELDS);
+        if (settle(kind, milestone.milestone_id, existing.client_id, existing.row_order, fields, name)) {
+          replaceMilestoneRecord(store, milestone);
         }
       }
     },
     clientEnd() {
+      // Every goal of this client in the file is written by now, so the database answers for both.
       for (const [goalId, name] of namedGoals) {
-        if (goalIds.has(goalId)) continue;
         const goal = store.goalById(goalId);
         if (!goal) {
           throw new InputError(`${name}: goal "${goalId}" is neither in the file nor in the database: add the goal to the file`);
@@ -614,9 +614,10 @@ function checkPass(store: Store, open: TextSource, label: string): CheckResult {
           throw new InputError(`${name}: goal "${goalId}" belongs to client "${goal.client_id}", not "${clientId}"`);
         }
       }
+      recordAudit(store, { action: 'import', client_id: clientId }, who);
     },
   });
-  return result;
+  return { summary, conflicts };
 }
 
 const SESSION_FIELDS = [
@@ -641,103 +642,9 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function sessionDifferences(a: Session, b: Session): string[] {
-  return differences(a, b, SESSION_FIELDS);
-}
-
-function goalDifferences(a: GoalWithHistory, b: GoalWithHistory): string[] {
-  const fields = differences(a.goal as GoalRecord, b.goal, GOAL_FIELDS);
-  if (JSON.stringify(a.history) !== JSON.stringify(b.history.map(orderedEntry))) fields.push('history');
-  return fields;
-}
-
 function orderedEntry(entry: GoalHistoryEntry): GoalHistoryEntry {
   return {
     at: entry.at, completion_percentage: entry.completion_percentage, status: entry.status, note: entry.note,
     actor: entry.actor,
   };
-}
-
-// ── pass 2: write ──────────────────────────────────────────────────────────
-
-function writePass(
-  store: Store,
-  open: TextSource,
-  label: string,
-  check: CheckResult,
-  mode: ConflictMode,
-  who: Actor,
-): { sessions: KindCounts; goals: KindCounts; milestones: KindCounts } {
-  const written = {
-    sessions: { added: 0, skipped: 0, replaced: 0 },
-    goals: { added: 0, skipped: 0, replaced: 0 },
-    milestones: { added: 0, skipped: 0, replaced: 0 },
-  };
-  const now = who.now.toISOString();
-  // When no session of the file is on record, each can be inserted without a look-up first.
-  const sessionsAllNew = check.sessions.same + check.sessions.differ === 0;
-  walkDocument(open, label, {
-    client(client) {
-      if (clientCreatedAt(store, client.client_id) === undefined) {
-        store.ensureClient(client.client_id, client.created_at ?? now);
-      }
-    },
-    record(kind, raw, name) {
-      if (kind === 'session') {
-        const session = toSession(raw, name);
-        if (sessionsAllNew) {
-          try {
-            insertSessionRecord(store, session);
-          } catch (error) {
-            if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-              throw new InputError(`${name()} appears twice in the file: every session needs its own id`);
-            }
-            throw error;
-          }
-          written.sessions.added++;
-          return;
-        }
-        const existing = store.sessionById(session.session_id);
-        if (!existing) {
-          insertSessionRecord(store, session);
-          written.sessions.added++;
-        } else if (mode === 'replace' && sessionDifferences(existing, session).length > 0) {
-          replaceSessionRecord(store, session);
-          written.sessions.replaced++;
-        } else written.sessions.skipped++;
-      } else if (kind === 'goal') {
-        const { goal, history } = toGoal(raw, name);
-        const existing = store.goalById(goal.goal_id);
-        if (!existing) {
-          insertGoalRecord(store, goal, history);
-          written.goals.added++;
-        } else if (
-          mode === 'replace' &&
-          goalDifferences({ goal: existing, history: store.goalHistory(goal.goal_id) }, { goal, history }).length > 0
-        ) {
-          replaceGoalRecord(store, goal, history);
-          written.goals.replaced++;
-        } else written.goals.skipped++;
-      } else {
-        const milestone = toMilestone(raw, name, now);
-        const existing = milestoneRecordById(store, milestone.milestone_id);
-        if (!existing) {
-          insertMilestoneRecord(store, milestone);
-          written.milestones.added++;
-        } else {
-          const given = (raw as { created_at?: unknown }).created_at === undefined
-            ? { ...milestone, created_at: existing.created_at }
-            : milestone;
-          if (mode === 'replace' && differences(existing, given, MILESTONE_FIELDS).length > 0) {
-            replaceMilestoneRecord(store, given);
-            written.milestones.replaced++;
-          } else written.milestones.skipped++;
-        }
-      }
-    },
-    clientEnd(clientId) {
-      recordAudit(store, { action: 'import', client_id: clientId }, who);
-    },
-  });
-  return written;
 }

@@ -1,6 +1,6 @@
 import type { Goal, GoalHistoryEntry, Session } from '../core/model.js';
 import type { MilestoneRecord } from './export-queries.js';
-import { sessionToRow, type Store } from './store.js';
+import { sessionToRow, type SessionRow, type Store } from './store.js';
 
 /**
  * The writes of `tpt import`: records arrive whole, with their own ids, times and goal history,
@@ -12,28 +12,48 @@ import { sessionToRow, type Store } from './store.js';
  * decrypting and re-encrypting the pages of the indexes it grows (256 MB, freed at exit).
  */
 export function enlargeCacheForImport(store: Store): void {
-  store.db.pragma('cache_size = -262144');
+  store.db.pragma('cache_size = -65536');
 }
 
-export function clientCreatedAt(store: Store, clientId: string): string | undefined {
-  const row = store.statement('SELECT created_at FROM clients WHERE client_id = ?').get(clientId) as
-    | { created_at: string }
+/** Where each table's rows stood before the import: rows it writes have higher rowids. */
+export function highestRowids(store: Store): { session: number; goal: number; milestone: number } {
+  const highest = (table: string) =>
+    (store.statement(`SELECT coalesce(max(rowid), 0) AS n FROM ${table}`).get() as { n: number }).n;
+  return { session: highest('sessions'), goal: highest('goals'), milestone: highest('milestones') };
+}
+
+/** A stored row and its rowid (`row_order`). */
+export type WithRowOrder<T> = T & { row_order: number };
+
+export function sessionRecordById(store: Store, sessionId: string): WithRowOrder<SessionRow> | undefined {
+  return store.statement('SELECT rowid AS row_order, * FROM sessions WHERE session_id = ?').get(sessionId) as
+    | WithRowOrder<SessionRow>
     | undefined;
-  return row?.created_at;
 }
 
-/** As Store.insertSession, with positional parameters (binding by name costs more per row). */
-export function insertSessionRecord(store: Store, session: Session): void {
-  store.statement(`
+export function goalRecordById(store: Store, goalId: string): WithRowOrder<GoalRecord> | undefined {
+  return store.statement(`
+    SELECT rowid AS row_order, goal_id, client_id, description, target_date, completion_percentage, status, notes,
+           created_at, updated_at
+      FROM goals WHERE goal_id = ?`).get(goalId) as WithRowOrder<GoalRecord> | undefined;
+}
+
+/**
+ * Inserts a session unless its id is taken (then returns false and writes nothing), with
+ * positional parameters: binding by name costs more per row, and this runs once per session.
+ */
+export function insertNewSession(store: Store, session: Session): boolean {
+  return store.statement(`
     INSERT INTO sessions (session_id, client_id, timestamp, conversation_summary, emotional_score,
       therapeutic_goals, progress_notes, therapist_observations, next_session_focus,
       session_duration_minutes, techniques_used, homework_assigned, crisis_flags, metadata)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (session_id) DO NOTHING`).run(
     session.session_id, session.client_id, session.timestamp, session.conversation_summary, session.emotional_score,
     JSON.stringify(session.therapeutic_goals), session.progress_notes, session.therapist_observations,
     session.next_session_focus, session.session_duration_minutes, JSON.stringify(session.techniques_used),
     session.homework_assigned, JSON.stringify(session.crisis_flags), JSON.stringify(session.metadata),
-  );
+  ).changes === 1;
 }
 
 export function replaceSessionRecord(store: Store, session: Session): void {
@@ -83,10 +103,10 @@ function insertHistory(store: Store, goalId: string, history: readonly GoalHisto
   });
 }
 
-export function milestoneRecordById(store: Store, milestoneId: string): MilestoneRecord | undefined {
+export function milestoneRecordById(store: Store, milestoneId: string): WithRowOrder<MilestoneRecord> | undefined {
   return store.statement(`
-    SELECT milestone_id, goal_id, client_id, description, achieved_date, significance, created_at
-      FROM milestones WHERE milestone_id = ?`).get(milestoneId) as MilestoneRecord | undefined;
+    SELECT rowid AS row_order, milestone_id, goal_id, client_id, description, achieved_date, significance, created_at
+      FROM milestones WHERE milestone_id = ?`).get(milestoneId) as WithRowOrder<MilestoneRecord> | undefined;
 }
 
 export function insertMilestoneRecord(store: Store, milestone: MilestoneRecord): void {
