@@ -99,7 +99,9 @@ async function writeChunks(stream: OutputStream, chunks: Iterable<string>): Prom
   }
   if (failure) {
     const { TptError } = await import('../core/errors.js');
-    throw new TptError(`the export could not be written: ${failure.message}`);
+    throw new TptError((failure as NodeJS.ErrnoException).code === 'EPIPE'
+      ? 'the export stopped: the program reading it closed the pipe early, so what it got is incomplete'
+      : `the export could not be written: ${failure.message}`);
   }
 }
 
