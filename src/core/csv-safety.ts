@@ -4,8 +4,20 @@
  * would become a live link. As OWASP recommends, such a text cell gets a leading single quote,
  * which spreadsheets show as text. Numbers are left alone: -2 is a score, not a formula.
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
 export function neutraliseCell<T>(value: T): T | string {
-  return typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : value;
+  return typeof value === 'string' && startsFormula(value) ? `'${value}` : value;
+}
+
+function startsFormula(text: string): boolean {
+  switch (text.charCodeAt(0)) {
+    case 0x3d: // =
+    case 0x2b: // +
+    case 0x2d: // -
+    case 0x40: // @
+    case 0x09: // tab
+    case 0x0d: // carriage return
+      return true;
+    default:
+      return false;
+  }
 }

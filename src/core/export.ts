@@ -1,8 +1,9 @@
 import {
-  allClients, clientById, goalHistoryRowsOfClient, milestoneRecordsOfClient, sessionJsonOfClient, sessionRowsOfClient,
+  allClients, clientById, goalHistoryRowsOfClient, milestoneRecordsOfClient, sessionJsonOfClient, sessionValuesOfClient,
   type ClientRecord,
 } from '../db/export-queries.js';
-import { rowToSession, type Store } from '../db/store.js';
+import type { Store } from '../db/store.js';
+import { stateOf } from './scale.js';
 import { recordAudit } from './audit.js';
 import { InputError } from './errors.js';
 import { checkId } from './ids.js';
@@ -174,13 +175,12 @@ export function* exportCsvRows(
 function* tableRows(store: Store, clientId: string, table: CsvTable): Generator<Cell[]> {
   switch (table) {
     case 'sessions':
-      for (const row of sessionRowsOfClient(store, clientId)) {
-        const s = rowToSession(row);
+      for (const [id, client, timestamp, summary, score, goals, notes, observations, focus, duration, techniques,
+        homework, flags, metadata] of sessionValuesOfClient(store, clientId)) {
         yield [
-          s.session_id, s.client_id, s.timestamp, s.conversation_summary, s.emotional_state, s.emotional_score,
-          joinList(s.therapeutic_goals), s.progress_notes, s.therapist_observations, s.next_session_focus,
-          s.session_duration_minutes, joinList(s.techniques_used), s.homework_assigned, joinList(s.crisis_flags),
-          joinMap(s.metadata),
+          id, client, timestamp, summary, stateOf(score), score, joinList(storedList(goals)), notes, observations, focus,
+          duration, joinList(storedList(techniques)), homework, joinList(storedList(flags)),
+          joinMap(JSON.parse(metadata) as Record<string, string>),
         ];
       }
       return;
@@ -203,6 +203,11 @@ function* tableRows(store: Store, clientId: string, table: CsvTable): Generator<
       }
       return;
   }
+}
+
+/** A list stored as JSON text; most are empty, and need no parse. */
+function storedList(text: string): string[] {
+  return text === '[]' ? [] : (JSON.parse(text) as string[]);
 }
 
 /**

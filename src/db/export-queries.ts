@@ -42,16 +42,6 @@ export function sessionCount(store: Store, clientIds: readonly string[]): number
   return total;
 }
 
-/** A client's sessions, oldest first (ties by id), streamed. */
-export function sessionRowsOfClient(store: Store, clientId: string): IterableIterator<SessionRow> {
-  return store.statement(`
-    SELECT session_id, client_id, timestamp, conversation_summary, emotional_score, therapeutic_goals,
-           progress_notes, therapist_observations, next_session_focus, session_duration_minutes,
-           techniques_used, homework_assigned, crisis_flags, metadata
-      FROM sessions WHERE client_id = ?
-     ORDER BY timestamp, session_id`).iterate(clientId) as IterableIterator<SessionRow>;
-}
-
 /** A client's milestones in the order of the goal's milestone list: achieved, recorded, id. */
 export function milestoneRecordsOfClient(store: Store, clientId: string): IterableIterator<MilestoneRecord> {
   return store.statement(`
@@ -79,37 +69,39 @@ export function beginSnapshot(store: Store): () => void {
   };
 }
 
-type SessionValues = [
+/** A session row as an array, in the column order of the sessions table (SessionRow's keys). */
+export type SessionValues = [
   string, string, string, string, number, string, string, string, string, number | null, string, string, string, string,
 ];
 
 /**
- * A client's sessions, oldest first, each as the JSON text of SPEC §1 (key order included). The
- * rows come as arrays (no object per row), and lists and metadata, stored as JSON text already
- * (JSON.stringify'd by sessionToRow), are spliced in as they are instead of parsed and
- * re-serialised: the export's hottest loop. Text that is not a JSON list or object where one
- * belongs takes the slow road, whose JSON.parse fails loudly rather than writing a broken file.
+ * A client's sessions, oldest first (ties by id), as arrays: no object per row, for the exports'
+ * hottest loops.
  */
-export function* sessionJsonOfClient(store: Store, clientId: string): Generator<string> {
-  const statement = store.statement(`
+export function sessionValuesOfClient(store: Store, clientId: string): IterableIterator<SessionValues> {
+  return store.statement(`
     SELECT session_id, client_id, timestamp, conversation_summary, emotional_score, therapeutic_goals,
            progress_notes, therapist_observations, next_session_focus, session_duration_minutes,
            techniques_used, homework_assigned, crisis_flags, metadata
       FROM sessions WHERE client_id = ?
-     ORDER BY timestamp, session_id /* as arrays */`).raw(true);
-  for (const values of statement.iterate(clientId) as IterableIterator<SessionValues>) {
+     ORDER BY timestamp, session_id /* as arrays */`).raw(true).iterate(clientId) as IterableIterator<SessionValues>;
+}
+
+/**
+ * A client's sessions, oldest first, each as the JSON text of SPEC §1 (key order included). Lists
+ * and metadata, stored as JSON text already (JSON.stringify'd by sessionToRow), are spliced in as
+ * they are instead of parsed and re-serialised. Text that is not a JSON list or object where one
+ * belongs takes the slow road, whose JSON.parse fails loudly rather than writing a broken file.
+ */
+export function* sessionJsonOfClient(store: Store, clientId: string): Generator<string> {
+  for (const values of sessionValuesOfClient(store, clientId)) {
     const [id, client, timestamp, summary, score, goals, notes, observations, focus, duration, techniques, homework,
       flags, metadata] = values;
     if (
       !isJsonText(goals, '[', ']') || !isJsonText(techniques, '[', ']') || !isJsonText(flags, '[', ']') ||
       !isJsonText(metadata, '{', '}')
     ) {
-      yield JSON.stringify(rowToSession({
-        session_id: id, client_id: client, timestamp, conversation_summary: summary, emotional_score: score,
-        therapeutic_goals: goals, progress_notes: notes, therapist_observations: observations,
-        next_session_focus: focus, session_duration_minutes: duration, techniques_used: techniques,
-        homework_assigned: homework, crisis_flags: flags, metadata,
-      }));
+      yield JSON.stringify(rowToSession(sessionRowOf(values)));
       continue;
     }
     yield `{"session_id":${JSON.stringify(id)},"client_id":${JSON.stringify(client)},` +
@@ -120,6 +112,17 @@ export function* sessionJsonOfClient(store: Store, clientId: string): Generator<
       `"techniques_used":${techniques},"homework_assigned":${JSON.stringify(homework)},"crisis_flags":${flags},` +
       `"metadata":${metadata}}`;
   }
+}
+
+export function sessionRowOf(values: SessionValues): SessionRow {
+  const [id, client, timestamp, summary, score, goals, notes, observations, focus, duration, techniques, homework,
+    flags, metadata] = values;
+  return {
+    session_id: id, client_id: client, timestamp, conversation_summary: summary, emotional_score: score,
+    therapeutic_goals: goals, progress_notes: notes, therapist_observations: observations, next_session_focus: focus,
+    session_duration_minutes: duration, techniques_used: techniques, homework_assigned: homework, crisis_flags: flags,
+    metadata,
+  };
 }
 
 function isJsonText(text: string, open: string, close: string): boolean {

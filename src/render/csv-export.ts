@@ -9,7 +9,10 @@ import { neutraliseCell } from '../core/csv-safety.js';
 export function* csvChunks(columns: readonly string[], batches: Iterable<Cell[][]>): Generator<string> {
   yield stringify([columns as string[]], { record_delimiter: 'windows' });
   for (const batch of batches) {
-    yield stringify(batch.map((row) => row.map(neutraliseCell)), {
+    for (const row of batch) {
+      for (let i = 0; i < row.length; i++) row[i] = neutraliseCell(row[i]!);
+    }
+    yield stringify(batch, {
       record_delimiter: 'windows',
       quoted_string: true,
     });
