@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
 import type { Context, OutputStream } from '../context.js';
+import type { ExportPlan } from '../core/export.js';
+import type { Store } from '../db/store.js';
 import { examples } from './options.js';
 
 interface ExportFlags {
@@ -31,44 +33,63 @@ export function exportCommand(ctx: Context): Command {
         throw new InputError('--json prints JSON on stdout, so a CSV export needs --out FILE (or drop --json)');
       }
       const store = await ctx.openStore();
-      const { planExport, exportJson, exportCsvRows, CSV_COLUMNS } = await import('../core/export.js');
-      const { sessionCount, beginSnapshot } = await import('../db/export-queries.js');
-      const target = flags.out === undefined ? undefined : await import('./export-file.js').then((m) => m.openExportFile(flags.out!, flags.force === true));
+      const { planExport } = await import('../core/export.js');
+      const target = flags.out === undefined
+        ? undefined
+        : await import('./export-file.js').then((file) => file.openExportFile(flags.out!, flags.force === true));
       try {
         const plan = planExport(store, { clientId, all: flags.all, format: flags.format, table: flags.table }, ctx.who());
-        const endSnapshot = beginSnapshot(store);
-        let sessions = 0;
-        try {
-          const progress = await progressReporter(ctx, plan.format === 'json' || plan.table === 'sessions'
-            ? () => sessionCount(store, plan.clients.map((client) => client.client_id))
-            : undefined);
-          const onSessions = (done: number) => {
-            sessions = done;
-            progress?.(done);
-          };
-          let chunks: Iterable<string>;
-          if (plan.format === 'json') {
-            chunks = exportJson(store, plan.clients, ctx.now(), onSessions);
-          } else {
-            const { csvChunks } = await import('../render/csv-export.js');
-            chunks = csvChunks(CSV_COLUMNS[plan.table], exportCsvRows(store, plan.clients, plan.table, onSessions));
-          }
-          await writeChunks(target?.stream ?? ctx.io.stdout, chunks);
-          progress?.(sessions, true);
-        } finally {
-          endSnapshot();
-        }
+        const count = await streamExport(ctx, store, plan, target?.stream ?? ctx.io.stdout);
         if (target) {
           await target.finish();
-          const what = plan.format === 'json' ? 'JSON' : `CSV (${plan.table})`;
-          const summary = { out: target.path, format: plan.format, ...(plan.format === 'csv' ? { table: plan.table } : {}), clients: plan.clients.length, sessions };
-          await ctx.out(summary, () => `Exported ${plan.clients.length} client(s), ${sessions} session(s), as ${what} to ${target.path}`);
+          const clients = plan.clients.length;
+          const summary = plan.format === 'json'
+            ? { out: target.path, format: plan.format, clients, sessions: count }
+            : { out: target.path, format: plan.format, table: plan.table, clients, rows: count };
+          await ctx.out(summary, () => plan.format === 'json'
+            ? `Exported ${clients} client(s), ${count} session(s), as JSON to ${target.path}`
+            : `Exported ${clients} client(s), ${count} row(s) of ${plan.table}, as CSV to ${target.path}`);
         }
       } catch (error) {
         target?.abandon();
         throw error;
       }
     });
+}
+
+/**
+ * Streams the export to `stream` from one snapshot of the database, with a progress bar on a
+ * terminal. Returns how many sessions (JSON) or rows (CSV) it wrote.
+ */
+async function streamExport(ctx: Context, store: Store, plan: ExportPlan, stream: OutputStream): Promise<number> {
+  const { exportJson, exportCsvRows, CSV_COLUMNS } = await import('../core/export.js');
+  const { sessionCount, beginSnapshot } = await import('../db/export-queries.js');
+  const endSnapshot = beginSnapshot(store);
+  let progress: Progress | undefined;
+  try {
+    const bySessions = plan.format === 'json' || plan.table === 'sessions';
+    progress = bySessions
+      ? await progressReporter(ctx, () => sessionCount(store, plan.clients.map((client) => client.client_id)))
+      : undefined;
+    let count = 0;
+    const onCount = (done: number) => {
+      count = done;
+      progress?.update(done);
+    };
+    let chunks: Iterable<string>;
+    if (plan.format === 'json') {
+      chunks = exportJson(store, plan.clients, ctx.now(), onCount);
+    } else {
+      const { csvChunks } = await import('../render/csv-export.js');
+      chunks = csvChunks(CSV_COLUMNS[plan.table], exportCsvRows(store, plan.clients, plan.table, onCount));
+    }
+    await writeChunks(stream, chunks);
+    progress?.update(count, true);
+    return count;
+  } finally {
+    progress?.interrupt();
+    endSnapshot();
+  }
 }
 
 /** Writes every chunk, waiting whenever the stream asks for a pause (backpressure). */
@@ -106,15 +127,31 @@ async function writeChunks(stream: OutputStream, chunks: Iterable<string>): Prom
 }
 
 /** A progress bar on stderr, only for a person at a terminal (never in a pipe or with --no-input). */
-async function progressReporter(ctx: Context, total: (() => number) | undefined) {
-  if (!total || !ctx.io.stderr.isTTY || ctx.globals.input === false) return undefined;
-  const { progressLine } = await import('../render/progress.js');
+interface Progress {
+  update(done: number, last?: boolean): void;
+  interrupt(): void;
+}
+
+async function progressReporter(ctx: Context, total: () => number): Promise<Progress | undefined> {
+  if (!ctx.io.stderr.isTTY || ctx.globals.input === false) return undefined;
+  const { countDetail, progressLine } = await import('../render/progress.js');
   const all = total();
   let shownAt = 0;
-  return (done: number, last = false) => {
-    const now = Date.now();
-    if (!last && now - shownAt < 100) return;
-    shownAt = now;
-    ctx.io.stderr.write(`\r${progressLine('exporting', done, all, 'sessions')}${last ? '\n' : ''}`);
+  let started = false;
+  let finished = false;
+  return {
+    update(done: number, last = false): void {
+      const now = Date.now();
+      if (finished || (!last && now - shownAt < 100)) return;
+      shownAt = now;
+      started = true;
+      finished = last;
+      ctx.io.stderr.write(`\r${progressLine('exporting', done, all, countDetail(done, all, 'sessions'))}${last ? '\n' : ''}`);
+    },
+    /** Ends an unfinished bar's line, so that an error starts on a line of its own. */
+    interrupt(): void {
+      if (started && !finished) ctx.io.stderr.write('\n');
+      finished = true;
+    },
   };
 }

@@ -22,7 +22,8 @@ export function importCommand(ctx: Context): Command {
     .action(async (file: string, flags: ImportFlags) => {
       const store = await ctx.openStore();
       const { fileSource } = await import('./import-file.js');
-      const source = fileSource(file, await progressReporter(ctx));
+      const progress = await progressReporter(ctx);
+      const source = fileSource(file, progress?.update);
       const { importDocument, ImportConflictError } = await import('../core/import.js');
       let summary: ImportSummary;
       try {
@@ -36,6 +37,7 @@ export function importCommand(ctx: Context): Command {
         }
         throw error;
       } finally {
+        progress?.interrupt();
         source.done();
       }
       const { renderImportSummary } = await import('../render/import-summary.js');
@@ -46,12 +48,24 @@ export function importCommand(ctx: Context): Command {
 /** Bytes read of the file, on stderr, for a person at a terminal only. */
 async function progressReporter(ctx: Context) {
   if (!ctx.io.stderr.isTTY || ctx.globals.input === false) return undefined;
-  const { progressLine } = await import('../render/progress.js');
+  const { byteDetail, progressLine } = await import('../render/progress.js');
   let shownAt = 0;
-  return (done: number, total: number) => {
-    const now = Date.now();
-    if (done < total && now - shownAt < 100) return;
-    shownAt = now;
-    ctx.io.stderr.write(`\r${progressLine('importing', Math.round(done / 1e6), Math.round(total / 1e6), 'MB')}${done >= total ? '\n' : ''}`);
+  let started = false;
+  let finished = false;
+  return {
+    update(done: number, total: number): void {
+      const now = Date.now();
+      const last = done >= total;
+      if (finished || (!last && now - shownAt < 100)) return;
+      shownAt = now;
+      started = true;
+      finished = last;
+      ctx.io.stderr.write(`\r${progressLine('importing', done, total, byteDetail(done, total))}${last ? '\n' : ''}`);
+    },
+    /** Ends an unfinished bar's line, so that an error starts on a line of its own. */
+    interrupt(): void {
+      if (started && !finished) ctx.io.stderr.write('\n');
+      finished = true;
+    },
   };
 }

@@ -154,7 +154,7 @@ export function* exportCsvRows(
   store: Store,
   clients: readonly ClientRecord[],
   table: CsvTable,
-  onSessions: (done: number) => void = () => {},
+  onRows: (done: number) => void = () => {},
 ): Generator<Cell[][]> {
   let batch: Cell[][] = [];
   let done = 0;
@@ -163,13 +163,13 @@ export function* exportCsvRows(
       batch.push(row);
       if (batch.length >= ROWS_PER_BATCH) {
         yield batch;
+        onRows((done += batch.length));
         batch = [];
-        if (table === 'sessions') onSessions((done += ROWS_PER_BATCH));
       }
     }
   }
   if (batch.length > 0) yield batch;
-  if (table === 'sessions') onSessions(done + batch.length);
+  onRows(done + batch.length);
 }
 
 function* tableRows(store: Store, clientId: string, table: CsvTable): Generator<Cell[]> {

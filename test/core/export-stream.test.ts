@@ -48,7 +48,7 @@ beforeEach(async () => {
 });
 afterEach(() => box.cleanup());
 
-async function runExport(args: string[], stdout: SlowStdout, stderr: ReturnType<typeof captured>): Promise<number> {
+async function runTpt(args: string[], stdout: SlowStdout, stderr: ReturnType<typeof captured>): Promise<number> {
   return main(['node', 'tpt', ...args], { stdin: new PassThrough(), stdout, stderr, env: box.env });
 }
 
@@ -56,7 +56,7 @@ describe('tpt export streaming', () => {
   it('waits for the output to drain before writing more (backpressure)', async () => {
     const stdout = new SlowStdout();
     const stderr = captured(false);
-    expect(await runExport(['export', 'c1'], stdout, stderr)).toBe(0);
+    expect(await runTpt(['export', 'c1'], stdout, stderr)).toBe(0);
     // 400 sessions of ~500 bytes are ~200 KB: more than one 64 KB piece.
     expect(stdout.writes).toBeGreaterThan(2);
     expect(stdout.writesWhileWaiting).toBe(0);
@@ -67,10 +67,22 @@ describe('tpt export streaming', () => {
 
   it('shows a progress bar on a terminal stderr, and none with --no-input', async () => {
     const stderr = captured(true);
-    expect(await runExport(['export', 'c1', '--format', 'csv'], new SlowStdout(), stderr)).toBe(0);
+    expect(await runTpt(['export', 'c1', '--format', 'csv'], new SlowStdout(), stderr)).toBe(0);
     expect(stderr.text).toMatch(/exporting .* 100% 400\/400 sessions\n$/);
     const quiet = captured(true);
-    expect(await runExport(['--no-input', 'export', 'c1'], new SlowStdout(), quiet)).toBe(0);
+    expect(await runTpt(['--no-input', 'export', 'c1'], new SlowStdout(), quiet)).toBe(0);
+    expect(quiet.text).toBe('');
+  });
+});
+
+describe('tpt import progress', () => {
+  it('shows the share of the file read on a terminal stderr only', async () => {
+    const file = writeFile(box, 'again.json', JSON.stringify({ format: 'tpt-export', version: 1, exported_at: '2026-03-01T00:00:00.000Z', clients: [] }));
+    const stderr = captured(true);
+    expect(await runTpt(['import', file], new SlowStdout(), stderr)).toBe(0);
+    expect(stderr.text).toMatch(/^\rimporting █+ 100% 0\.0\/0\.0 MB\n$/);
+    const quiet = captured(false);
+    expect(await runTpt(['import', file], new SlowStdout(), quiet)).toBe(0);
     expect(quiet.text).toBe('');
   });
 });

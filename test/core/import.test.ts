@@ -173,13 +173,26 @@ describe('tpt import: what is added, skipped and replaced', () => {
 
   it('checks without writing with --dry-run', async () => {
     const other = await emptyBox();
-    const result = await importInto(other, exported, ['--json']);
-    expect(result.code).toBe(0);
-    const third = await emptyBox();
-    const dry = await importInto(third, exported, ['--json'], ['--dry-run']);
+    const dry = await importInto(other, exported, ['--json'], ['--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ dry_run: true, sessions: { added: 3, skipped: 0, replaced: 0 } });
-    expect(rowCounts(third)).toEqual({ clients: 0, sessions: 0, goals: 0, goal_history: 0, milestones: 0 });
+    expect(rowCounts(other)).toEqual({ clients: 0, sessions: 0, goals: 0, goal_history: 0, milestones: 0 });
+    expect(auditOf(other, 'import.check')).toEqual([['c1', null], ['c2', null]]);
+    expect(auditOf(other, 'import')).toEqual([]);
+  });
+
+  it('never moves a record from one client to another, even with --on-conflict replace (exit 1)', async () => {
+    const moved = copy();
+    // s3 is c2's session in the database; the file files it under c1.
+    moved.clients[0]!.sessions.push({ ...moved.clients[1]!.sessions[0]!, client_id: 'c1' });
+    const before = rowCounts(box);
+    const result = await importInto(box, moved, [], ['--on-conflict', 'replace']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'tpt: session "s3" of client "c1": the database holds session "s3" for client "c2"; ids are unique across clients: ' +
+      'give the record another id in the file\n',
+    );
+    expect(rowCounts(box)).toEqual(before);
   });
 
   it('refuses an unknown --on-conflict with exit 2', async () => {
