@@ -59,7 +59,10 @@ export function goalHistoryRowsOfClient(store: Store, clientId: string): Iterabl
      ORDER BY g.created_at, g.goal_id, h.seq`).iterate(clientId) as IterableIterator<GoalHistoryRow>;
 }
 
-/** Runs `read` on one snapshot of the database, so a long export sees no half-done write. */
+/**
+ * Starts a read transaction, so that a long export reads one snapshot of the database and sees
+ * no write of another process half done. Returns the function that ends it.
+ */
 export function beginSnapshot(store: Store): () => void {
   store.db.exec('BEGIN DEFERRED');
   // A deferred transaction takes its snapshot at the first read.
@@ -76,7 +79,7 @@ export type SessionValues = [
 
 /**
  * A client's sessions, oldest first (ties by id), as arrays: no object per row, for the exports'
- * hottest loops.
+ * hottest loops. (The SQL comment keeps this raw-mode statement apart in the statement cache.)
  */
 export function sessionValuesOfClient(store: Store, clientId: string): IterableIterator<SessionValues> {
   return store.statement(`
