@@ -311,7 +311,8 @@ function isUtcTime(value: unknown): boolean {
   return day <= (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]!);
 }
 
-function checkedSession(raw: unknown, name: () => string): Session {
+/** A session through the schema: any accepted form, normalised; the message names a fault. */
+export function checkedSession(raw: unknown, name: () => string): Session {
   const fields = parseRecord(sessionRecord, raw, name);
   const score = scoreOf(fields.emotional_state);
   if (fields.emotional_score !== undefined && fields.emotional_score !== score) {

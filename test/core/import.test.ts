@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers.js';
-import { canonicalSession } from '../../src/core/import.js';
+import { canonicalSession, checkedSession } from '../../src/core/import.js';
 import { auditOf, rowCounts, seedRichRecords, writeFile } from './import-fixture.js';
 
 interface ExportDocument {
@@ -278,9 +278,14 @@ describe('tpt import refuses a bad file whole (exit 2, one line, nothing written
 describe('canonicalSession, the fast path of import', () => {
   const session = () => ({ ...(copy().clients[0]!.sessions[0] as Record<string, unknown>) });
 
-  it('accepts a session as tpt export writes it, unchanged', () => {
+  it('accepts a session as tpt export writes it, unchanged, and agrees with the schema', () => {
     const raw = session();
     expect(canonicalSession(raw)).toEqual(raw);
+    for (const client of copy().clients) {
+      for (const each of client.sessions) {
+        expect(canonicalSession(each)).toEqual(checkedSession(each, () => 'session'));
+      }
+    }
   });
 
   it('leaves anything not already in stored form to the schema', () => {
