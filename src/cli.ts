@@ -9,6 +9,12 @@ import { logSessionCommand } from './commands/log-session.js';
 import { milestoneCommand } from './commands/milestone.js';
 import { sessionCommand } from './commands/session.js';
 import { sessionsCommand } from './commands/sessions.js';
+import { auditCommand } from './commands/audit.js';
+import { retentionCommand } from './commands/retention.js';
+import { clientCommand } from './commands/client.js';
+import { rekeyCommand } from './commands/rekey.js';
+import { backupCommand } from './commands/backup.js';
+import { checkCommand } from './commands/check.js';
 
 /** Every command, in the order `tpt --help` lists them. */
 const COMMANDS: ((ctx: Context) => Command)[] = [
@@ -21,6 +27,12 @@ const COMMANDS: ((ctx: Context) => Command)[] = [
   goalCommand,
   milestoneCommand,
   completionCommand,
+  auditCommand,
+  retentionCommand,
+  clientCommand,
+  rekeyCommand,
+  backupCommand,
+  checkCommand,
 ];
 
 export function buildProgram(io: Io): { program: Command; ctx: Context } {

@@ -1,0 +1,133 @@
+import { chmodSync, closeSync, openSync, rmSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { TptError } from '../core/errors.js';
+import { applyCipher, rekeyDatabase, type DatabaseKey } from './connection.js';
+
+/**
+ * SQLite mechanics of the protection commands: compaction after a purge, rekeying, the encrypted
+ * backup and the integrity check. No domain decisions here.
+ */
+
+export interface CheckpointResult {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+/** Copies the WAL into the file and truncates the WAL to zero bytes. */
+export function checkpointTruncate(db: Database.Database): CheckpointResult {
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as CheckpointResult[];
+  return result ?? { busy: 0, log: 0, checkpointed: 0 };
+}
+
+/**
+ * After a secure delete: empties the WAL (it still holds the old pages), rebuilds the file
+ * without free pages (VACUUM), and empties the WAL that VACUUM wrote. Returns false when another
+ * connection kept the WAL from being emptied (SQLite empties it when the last one closes).
+ */
+export function compact(db: Database.Database): boolean {
+  const first = checkpointTruncate(db);
+  db.exec('VACUUM');
+  const last = checkpointTruncate(db);
+  return first.busy === 0 && last.busy === 0;
+}
+
+/**
+ * Rekeys in place. SQLite3MultipleCiphers has had bugs rekeying a database in WAL mode, so:
+ * checkpoint, switch to a rollback journal, rekey (one transaction: a failure rolls back to the
+ * old key), switch back to WAL.
+ */
+export function rekeyInPlace(db: Database.Database, newKey: DatabaseKey): void {
+  const checkpoint = checkpointTruncate(db);
+  if (checkpoint.busy !== 0) {
+    throw new TptError('another process (tpt serve?) has the database open: stop it, then run `tpt rekey` again');
+  }
+  const mode = db.pragma('journal_mode = DELETE', { simple: true });
+  if (mode !== 'delete') {
+    throw new TptError('another process (tpt serve?) has the database open: stop it, then run `tpt rekey` again');
+  }
+  try {
+    rekeyDatabase(db, newKey);
+  } finally {
+    db.pragma('journal_mode = WAL');
+  }
+}
+
+/** Whether `key` opens the database at `path`, through a fresh read-only connection. */
+export function opensWith(path: string, key: DatabaseKey): boolean {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    applyCipher(db, key);
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    db?.close();
+  }
+}
+
+/** Row counts of every table, by name. */
+export function tableCounts(db: Database.Database): Record<string, number> {
+  const tables = db.prepare(`
+    SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+    .all() as { name: string }[];
+  const counts: Record<string, number> = {};
+  for (const { name } of tables) {
+    const row = db.prepare(`SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`).get() as { n: number };
+    counts[name] = row.n;
+  }
+  return counts;
+}
+
+/** Opens a database read-only with `key` and returns its table counts (the check of a backup). */
+export function countsWithKey(path: string, key: DatabaseKey): Record<string, number> {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    applyCipher(db, key);
+    return tableCounts(db);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * A consistent copy of the live database, encrypted with the same key and cipher settings.
+ * The driver's online backup (`db.backup()`) opens its target without a key, and
+ * SQLite3MultipleCiphers refuses to copy encrypted pages into it ("incompatible source and
+ * target"); `VACUUM INTO` reads one snapshot of the database while others keep working and
+ * writes it through the source's cipher, compacted (no free pages). The target is created
+ * empty first, mode 0600 and never over an existing file; a failed copy is removed.
+ */
+export function backupInto(db: Database.Database, target: string): number {
+  let fd: number;
+  try {
+    fd = openSync(target, 'wx', 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      throw new TptError(`${target} already exists: tpt never overwrites a file; give a new backup file name`);
+    }
+    throw new TptError(`cannot create ${target}: ${(error as Error).message}`);
+  }
+  closeSync(fd);
+  try {
+    db.prepare('VACUUM INTO ?').run(target);
+    chmodSync(target, 0o600);
+    return statSync(target).size;
+  } catch (error) {
+    rmSync(target, { force: true });
+    throw error;
+  }
+}
+
+/** `PRAGMA integrity_check` and `foreign_key_check`: an empty list when the file is sound. */
+export function integrityProblems(db: Database.Database): string[] {
+  const integrity = (db.pragma('integrity_check') as { integrity_check: string }[])
+    .map((row) => row.integrity_check)
+    .filter((line) => line !== 'ok');
+  const foreignKeys = (db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[])
+    .map((row) => `row ${row.rowid} of ${row.table} points to a missing ${row.parent} row`);
+  return [...integrity, ...foreignKeys];
+}
