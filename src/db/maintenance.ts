@@ -38,14 +38,16 @@ export function compact(db: Database.Database): boolean {
  * old key), switch back to WAL.
  */
 export function rekeyInPlace(db: Database.Database, newKey: DatabaseKey): void {
-  const checkpoint = checkpointTruncate(db);
-  if (checkpoint.busy !== 0) {
-    throw new TptError('another process (tpt serve?) has the database open: stop it, then run `tpt rekey` again');
+  const busy = new TptError('another process (tpt serve?) has the database open: stop it, then run `tpt rekey` again; nothing changed');
+  let mode: unknown;
+  try {
+    if (checkpointTruncate(db).busy !== 0) throw busy;
+    mode = db.pragma('journal_mode = DELETE', { simple: true });
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw busy;
+    throw error;
   }
-  const mode = db.pragma('journal_mode = DELETE', { simple: true });
-  if (mode !== 'delete') {
-    throw new TptError('another process (tpt serve?) has the database open: stop it, then run `tpt rekey` again');
-  }
+  if (mode !== 'delete') throw busy;
   try {
     rekeyDatabase(db, newKey);
   } finally {
