@@ -88,7 +88,7 @@ describe('the audit log', () => {
     let seq = lastAudit()?.seq ?? 0;
     for (const [args, action, client] of steps) {
       ok(args);
-      const entry = lastAudit();
+      const entry = lastAudit()!;
       expect(entry.seq, `tpt ${args.join(' ')}`).toBeGreaterThan(seq);
       expect({ action: entry.action, client_id: entry.client_id, outcome: entry.outcome }).toEqual({ action, client_id: client, outcome: 'ok' });
       seq = entry.seq;
