@@ -25,14 +25,23 @@ export function renderRetentionPlan(plan: RetentionPlan, style: ChalkInstance): 
     `(last contact before ${day(plan.cutoff)}):\n${rows.toString()}`;
 }
 
+const RECORD_NAMES: Record<string, [string, string]> = {
+  sessions: ['session', 'sessions'],
+  goals: ['goal', 'goals'],
+  goal_history: ['goal history entry', 'goal history entries'],
+  milestones: ['milestone', 'milestones'],
+};
+
 export function renderPurge(result: PurgeResult): string {
   if (result.purged.length === 0) return 'Nothing was deleted.';
   return result.purged.map((client) => {
     const rows = Object.entries(client.deleted)
-      .filter(([, count]) => count > 0)
-      .map(([table, count]) => `${count} ${table.replaceAll('_', ' ')}`)
-      .join(', ');
-    return `Purged client ${client.client_id} (${rows}); the audit log keeps that it happened.`;
+      .filter(([table, count]) => count > 0 && table !== 'clients')
+      .map(([table, count]) => {
+        const [one, many] = RECORD_NAMES[table] ?? [`${table} row`, `${table} rows`];
+        return `${count} ${count === 1 ? one : many}`;
+      });
+    return `Purged client ${client.client_id} (${rows.join(', ') || 'no records but the client'}); the audit log keeps that it happened.`;
   }).join('\n');
 }
 
