@@ -4,7 +4,9 @@ import { confirmDestruction } from './confirm.js';
 import { examples } from './options.js';
 
 export function clientCommand(ctx: Context): Command {
-  const client = new Command('client').description("One client's records: secure deletion");
+  const client = new Command('client')
+    .description("One client's records: secure deletion")
+    .addHelpText('after', examples('tpt client delete c42 --purge'));
 
   client
     .command('delete')

@@ -72,10 +72,7 @@ const HEX_HASH = /^[0-9a-f]{64}$/;
  * that (`givenHead`), when the log holds no entry with that hash.
  */
 export function verifyAuditChain(entries: Iterable<AuditEntry>, givenHead?: string): AuditVerification {
-  const wanted = givenHead?.trim().toLowerCase();
-  if (wanted !== undefined && !HEX_HASH.test(wanted)) {
-    throw new InputError(`invalid --head "${givenHead}": give the 64 hex digits \`tpt audit verify\` printed as the head`);
-  }
+  const wanted = parseHead(givenHead);
   let count = 0;
   let previous: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH };
   let givenHeadSeq: number | null = null;
@@ -105,6 +102,15 @@ export function verifyAuditChain(entries: Iterable<AuditEntry>, givenHead?: stri
   return result;
 }
 
+/** A head as the user typed it: 64 hex digits, any case. */
+export function parseHead(givenHead: string | undefined): string | undefined {
+  const wanted = givenHead?.trim().toLowerCase();
+  if (wanted !== undefined && !HEX_HASH.test(wanted)) {
+    throw new InputError(`invalid --head "${givenHead}": give the 64 hex digits \`tpt audit verify\` printed as the head`);
+  }
+  return wanted;
+}
+
 function entryProblem(entry: AuditEntry, previous: { seq: number; hash: string }): { seq: number; problem: string } | null {
   const expected = previous.seq + 1;
   if (entry.seq !== expected) {
@@ -122,7 +128,10 @@ function entryProblem(entry: AuditEntry, previous: { seq: number; hash: string }
 
 /** Verifies the whole log of the store; writes nothing, so the head it reports stays the head. */
 export function verifyAudit(store: Store, givenHead?: string): AuditVerification {
-  return verifyAuditChain(store.auditEntries(), givenHead);
+  // Checked before the log is opened for reading: a statement left open would keep the
+  // connection busy for the audit entry of the refusal.
+  const wanted = parseHead(givenHead);
+  return verifyAuditChain(store.auditEntries(), wanted);
 }
 
 /** The entries of one client (or all) inside a timeframe, oldest first; the reading is logged. */

@@ -190,6 +190,14 @@ describe('the audit log', () => {
   });
 });
 
+it('refuses a --head that is not a hash (exit 2) and logs the refusal', () => {
+  ok(['init']);
+  const result = box.spawn(['audit', 'verify', '--head', 'xyz']);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toBe('tpt: invalid --head "xyz": give the 64 hex digits `tpt audit verify` printed as the head\n');
+  expect(lastAudit()).toMatchObject({ action: 'audit verify', outcome: 'refused' });
+});
+
 describe('tpt check', () => {
   it('passes a sound database and fails on a tampered audit log', () => {
     ok(['init']);
