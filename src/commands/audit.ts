@@ -11,10 +11,10 @@ export function auditCommand(ctx: Context): Command {
     .addHelpText('after', examples('tpt audit', 'tpt audit c42 --last 30d', 'tpt audit --since 2026-01-01 --json', 'tpt audit verify'))
     .action(async (client: string | undefined, opts: TimeframeOptions & { client?: string }) => {
       const { InputError } = await import('../core/errors.js');
+      const store = await ctx.openStore();
       if (client !== undefined && opts.client !== undefined && client !== opts.client) {
         throw new InputError(`two clients given ("${client}" and --client "${opts.client}"): give one`);
       }
-      const store = await ctx.openStore();
       const { resolveTimeframe } = await import('../core/timeframe.js');
       const { listAudit } = await import('../core/audit.js');
       const { renderAuditList } = await import('../render/audit.js');

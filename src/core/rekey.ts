@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import type { DatabaseKey } from '../db/connection.js';
+import { restrictMode, type DatabaseKey } from '../db/connection.js';
 import { keyFileExists, replaceKeyFile, writeNewKeyFile } from '../db/key-file.js';
 import { opensWith, rekeyInPlace } from '../db/maintenance.js';
 import type { Store } from '../db/store.js';
@@ -71,6 +71,8 @@ function rekeyProven(store: Store, database: string, oldKey: DatabaseKey, newKey
     rekeyInPlace(store.db, oldKey);
     throw new TptError('the rekeyed database did not prove out (new key refused, or old key still accepted): it was set back to the old key; nothing changed');
   }
+  // The WAL and shared-memory files were recreated by the switch back to WAL.
+  restrictMode(database);
 }
 
 function recordRekey(store: Store, who: Actor): void {

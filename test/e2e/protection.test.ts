@@ -419,8 +419,12 @@ describe('tpt rekey', () => {
     expect(result.code).toBe(0);
     expect(box.spawn(['sessions', 'c1'], { TPT_PASSPHRASE: 'old horse battery' }).code).toBe(1);
     expect(box.spawn(['sessions', 'c1'], { TPT_PASSPHRASE: 'new staple correct' }).stdout).toContain('1 session');
-    withRaw((db) => expect(db.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 1 }),
-      box.dbPath, { passphrase: 'new staple correct' });
+    const backup = join(box.home, 'after-rekey.db');
+    ok(['backup', backup], { TPT_PASSPHRASE: 'new staple correct' });
+    for (const file of [box.dbPath, backup]) {
+      withRaw((db) => expect(db.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 1 }),
+        file, { passphrase: 'new staple correct' });
+    }
   });
 });
 
