@@ -469,6 +469,10 @@ describe('SQLCipher 4 compatibility', () => {
       expect(Number(db.pragma('hmac_algorithm', { simple: true }))).toBe(2); // HMAC-SHA512
       expect(Number(db.pragma('kdf_algorithm', { simple: true }))).toBe(2); // PBKDF2-HMAC-SHA512
       expect(db.pragma('page_size', { simple: true })).toBe(4096);
+      // SQLite3MultipleCiphers' names for SQLCipher's cipher_page_size and the HMAC key derivation.
+      expect(Number(db.pragma('legacy_page_size', { simple: true }))).toBe(4096);
+      expect(Number(db.pragma('fast_kdf_iter', { simple: true }))).toBe(2);
+      expect(Number(db.pragma('hmac_salt_mask', { simple: true }))).toBe(0x3a);
     }, box.dbPath, { passphrase: 'correct horse' });
   });
 
