@@ -46,6 +46,13 @@ export function purgeClients(store: Store, clientIds: string[], reason: PurgeRea
       recordAudit(store, { action: reason, client_id: clientId }, who);
       return { client_id: clientId, deleted };
     }));
-  const walEmptied = purged.length === 0 ? true : compact(store.db);
-  return { purged, wal_emptied: walEmptied };
+  if (purged.length === 0) return { purged, wal_emptied: true };
+  try {
+    return { purged, wal_emptied: compact(store.db) };
+  } catch (error) {
+    const ids = purged.map((client) => client.client_id).join(', ');
+    throw new TptError(
+      `purged ${ids} (their rows are gone and the freed space zeroed), but compacting the file failed: ${(error as Error).message}; stop other tpt processes and run \`tpt check\``,
+    );
+  }
 }
