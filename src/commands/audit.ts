@@ -18,8 +18,10 @@ export function auditCommand(ctx: Context): Command {
       const { resolveTimeframe } = await import('../core/timeframe.js');
       const { listAudit } = await import('../core/audit.js');
       const { renderAuditList } = await import('../render/audit.js');
-      const timeframe = resolveTimeframe(opts, null, ctx.now());
-      await ctx.out(listAudit(store, client ?? opts.client ?? null, timeframe, ctx.who()), renderAuditList);
+      // One instant for the range and the entry of this listing, so the listing shows itself.
+      const who = ctx.who();
+      const timeframe = resolveTimeframe(opts, null, who.now);
+      await ctx.out(listAudit(store, client ?? opts.client ?? null, timeframe, who), renderAuditList);
     });
 
   audit
