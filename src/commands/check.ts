@@ -15,11 +15,13 @@ export function checkCommand(ctx: Context): Command {
       if (result.ok || ctx.json) await ctx.out(result, renderCheck);
       if (!result.ok) {
         const { TptError } = await import('../core/errors.js');
-        const problems = [
-          ...(result.integrity_problems.length > 0 ? [`integrity check: ${result.integrity_problems[0]}`] : []),
-          ...(result.audit.intact ? [] : [verificationLine(result.audit)]),
-        ];
-        throw new TptError(`check failed: ${problems.join('; ')}; restore the database from a backup (\`tpt backup\` makes one)`);
+        // An unreadable page breaks both checks; name it once.
+        const integrity = result.integrity_problems[0];
+        const audit = result.audit.intact || (integrity !== undefined && result.audit.broken_seq === null)
+          ? undefined
+          : verificationLine(result.audit);
+        const problems = [...(integrity ? [`integrity check: ${integrity}`] : []), ...(audit ? [audit] : [])];
+        throw new TptError(`check failed: ${problems.join('; ')}; restore the database from a backup`);
       }
     });
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { auditEntriesMatching } from '../db/audit-queries.js';
 import type { Store } from '../db/store.js';
-import { InputError } from './errors.js';
+import { InputError, TptError } from './errors.js';
 import { checkId } from './ids.js';
 import type { Actor, AuditEntry } from './model.js';
 import type { Timeframe } from './timeframe.js';
@@ -64,6 +64,11 @@ export interface AuditVerification {
 }
 
 const HEX_HASH = /^[0-9a-f]{64}$/;
+
+/** The log's pages themselves fail to decrypt: there is no chain to verify. */
+export class AuditUnreadableError extends TptError {
+  override name = 'AuditUnreadableError';
+}
 
 /**
  * Recomputes the chain in log order. An edited entry no longer matches its own hash; a deleted
@@ -131,7 +136,15 @@ export function verifyAudit(store: Store, givenHead?: string): AuditVerification
   // Checked before the log is opened for reading: a statement left open would keep the
   // connection busy for the audit entry of the refusal.
   const wanted = parseHead(givenHead);
-  return verifyAuditChain(store.auditEntries(), wanted);
+  try {
+    return verifyAuditChain(store.auditEntries(), wanted);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (!code.startsWith('SQLITE_CORRUPT')) throw error;
+    throw new AuditUnreadableError(
+      `the audit log cannot be read: a page does not decrypt or authenticate (${(error as Error).message}), so the file was changed or damaged; restore it from a backup`,
+    );
+  }
 }
 
 /** The entries of one client (or all) inside a timeframe, oldest first; the reading is logged. */

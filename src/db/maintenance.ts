@@ -124,12 +124,22 @@ export function backupInto(db: Database.Database, target: string): number {
   }
 }
 
-/** `PRAGMA integrity_check` and `foreign_key_check`: an empty list when the file is sound. */
+/**
+ * `PRAGMA integrity_check` and `foreign_key_check`: an empty list when the file is sound. A page
+ * whose HMAC does not match (changed on disk) fails the read itself: that is a problem found,
+ * not a failure of the check.
+ */
 export function integrityProblems(db: Database.Database): string[] {
-  const integrity = (db.pragma('integrity_check') as { integrity_check: string }[])
-    .map((row) => row.integrity_check)
-    .filter((line) => line !== 'ok');
-  const foreignKeys = (db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[])
-    .map((row) => `row ${row.rowid} of ${row.table} points to a missing ${row.parent} row`);
-  return [...integrity, ...foreignKeys];
+  try {
+    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[])
+      .map((row) => row.integrity_check)
+      .filter((line) => line !== 'ok');
+    const foreignKeys = (db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[])
+      .map((row) => `row ${row.rowid} of ${row.table} points to a missing ${row.parent} row`);
+    return [...integrity, ...foreignKeys];
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (!code.startsWith('SQLITE_CORRUPT') && !code.startsWith('SQLITE_NOTADB')) throw error;
+    return [`a page does not decrypt or authenticate (${(error as Error).message}): the file was changed or damaged`];
+  }
 }

@@ -31,7 +31,9 @@ export function renderAuditList(entries: AuditEntry[], style: ChalkInstance): st
 /** One line for the person: the proof, or where the chain breaks. */
 export function verificationLine(verification: AuditVerification): string {
   if (!verification.intact) {
-    return `audit log broken at entry ${verification.broken_seq}: ${verification.problem}`;
+    return verification.broken_seq === null
+      ? verification.problem ?? 'the audit log cannot be verified'
+      : `audit log broken at entry ${verification.broken_seq}: ${verification.problem}`;
   }
   const given = verification.given_head_seq ? ` (the head you gave is entry ${verification.given_head_seq})` : '';
   return `audit log intact: ${verification.entries} entr${verification.entries === 1 ? 'y' : 'ies'}, head ${verification.head}${given}`;

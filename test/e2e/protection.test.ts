@@ -214,6 +214,17 @@ describe('tpt check', () => {
   });
 });
 
+it('tpt check names a page changed on disk', () => {
+  ok(['init']);
+  for (let i = 1; i <= 20; i++) ok(['log-session', '--client', `c${i}`, '--summary', `text ${i}`, '--mood', 'neutral']);
+  const bytes = readFileSync(box.dbPath);
+  bytes[bytes.length - 4096 + 100]! ^= 0xff; // inside the last page's encrypted data
+  writeFileSync(box.dbPath, bytes);
+  const result = box.spawn(['check']);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(/^tpt: check failed: integrity check: a page does not decrypt or authenticate/);
+});
+
 describe('file modes under umask 000', () => {
   const sh = (command: string, env: Record<string, string> = {}) =>
     spawnSync('sh', ['-c', `umask 000; ${command}`], { env: { ...box.env, ...env }, encoding: 'utf8' });
