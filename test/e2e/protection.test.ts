@@ -342,7 +342,9 @@ describe('tpt retention', () => {
   it('--dry-run lists the clients past the policy and changes nothing', async () => {
     await clinic();
     await box.run(['retention', 'set', '--years', '7'], { now: new Date(NOW) });
-    const before = counts();
+    const dump = () => withRaw((db) => Object.fromEntries(['clients', 'sessions', 'goals', 'goal_history', 'milestones', 'settings', 'audit_log']
+      .map((table) => [table, db.prepare(`SELECT * FROM ${table}`).all()])));
+    const before = dump();
     const plan = await box.json<{ dry_run: boolean; cutoff: string; clients: { client_id: string; last_contact: string }[] }>(
       ['retention', 'apply', '--dry-run'], { now: new Date(NOW) });
     // 7 years before 2026-03-01 11:00 Berlin → 2019-03-01 (10:00Z)
@@ -351,24 +353,25 @@ describe('tpt retention', () => {
       { client_id: 'goalonly', last_contact: '2017-01-01T10:00:00.000Z' },
       { client_id: 'old', last_contact: '2017-05-01T10:00:00.000Z' },
     ]);
-    expect(counts()).toEqual(before);
+    // Every record as it was; the log only gained the entry that the review was read.
+    const after = dump();
+    expect({ ...after, audit_log: after.audit_log!.slice(0, -1) }).toEqual(before);
+    expect(after.audit_log!.at(-1)).toMatchObject({ action: 'retention.review', client_id: null });
   });
 
-  it('apply needs --yes without a terminal, then purges exactly the clients past the policy', () => {
-    return (async () => {
-      await clinic();
-      await box.run(['retention', 'set', '--years', '7'], { now: new Date(NOW) });
-      const refused = await box.run(['retention', 'apply'], { now: new Date(NOW) });
-      expect(refused.code).toBe(2);
-      expect(counts().clients).toBe(4);
-      const applied = await box.json<{ purged: string[] }>(['retention', 'apply', '--yes'], { now: new Date(NOW) });
-      expect(applied.purged).toEqual(['goalonly', 'old']);
-      const left = withRaw((db) => db.prepare('SELECT client_id FROM clients ORDER BY client_id').all());
-      expect(left).toEqual([{ client_id: 'recent' }, { client_id: 'revived' }]);
-      const purges = withRaw((db) => db.prepare(`SELECT client_id FROM audit_log WHERE action = 'retention.purge' ORDER BY seq`).all());
-      expect(purges).toEqual([{ client_id: 'goalonly' }, { client_id: 'old' }]);
-      expect(counts()).toMatchObject({ sessions: 1, goals: 1, milestones: 1 });
-    })();
+  it('apply needs --yes without a terminal, then purges exactly the clients past the policy', async () => {
+    await clinic();
+    await box.run(['retention', 'set', '--years', '7'], { now: new Date(NOW) });
+    const refused = await box.run(['retention', 'apply'], { now: new Date(NOW) });
+    expect(refused.code).toBe(2);
+    expect(counts().clients).toBe(4);
+    const applied = await box.json<{ purged: string[] }>(['retention', 'apply', '--yes'], { now: new Date(NOW) });
+    expect(applied.purged).toEqual(['goalonly', 'old']);
+    const left = withRaw((db) => db.prepare('SELECT client_id FROM clients ORDER BY client_id').all());
+    expect(left).toEqual([{ client_id: 'recent' }, { client_id: 'revived' }]);
+    const purges = withRaw((db) => db.prepare(`SELECT client_id FROM audit_log WHERE action = 'retention.purge' ORDER BY seq`).all());
+    expect(purges).toEqual([{ client_id: 'goalonly' }, { client_id: 'old' }]);
+    expect(counts()).toMatchObject({ sessions: 1, goals: 1, milestones: 1 });
   });
 });
 
