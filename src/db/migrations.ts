@@ -30,6 +30,8 @@ export const MIGRATIONS: readonly string[] = [
     metadata                 TEXT NOT NULL DEFAULT '{}'
   ) STRICT;
   CREATE INDEX sessions_by_client_time ON sessions (client_id, timestamp);
+  -- Sessions with crisis flags are few; this keeps "the client's last crisis" an index look-up.
+  CREATE INDEX sessions_with_crisis ON sessions (client_id, timestamp) WHERE crisis_flags <> '[]';
 
   CREATE TABLE goals (
     goal_id               TEXT PRIMARY KEY,

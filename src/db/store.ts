@@ -48,6 +48,8 @@ export class Store {
       SELECT c.client_id, c.created_at,
              (SELECT count(*) FROM sessions s WHERE s.client_id = c.client_id) AS sessions,
              (SELECT max(timestamp) FROM sessions s WHERE s.client_id = c.client_id) AS last_session,
+             (SELECT max(timestamp) FROM sessions s
+               WHERE s.client_id = c.client_id AND s.crisis_flags <> '[]') AS last_crisis,
              (SELECT count(*) FROM goals g WHERE g.client_id = c.client_id AND g.status = 'active') AS active_goals,
              (SELECT avg(completion_percentage) FROM goals g
                WHERE g.client_id = c.client_id AND g.status <> 'discontinued') AS average_goal_progress

@@ -117,24 +117,33 @@ describe('sessions and clients', () => {
     for (const [id, at, mood] of [['s2', '2026-02-01T09:00', '-1'], ['s3', '2026-03-01T09:00', '2'], ['s4', '2026-03-09T09:00', '1']]) {
       await box.run(['log-session', '--client', 'ana', '--mood', mood!, '--summary', id!, '--id', id!, '--at', at!, '--goal', 'g-ana'], { now: NOW });
     }
+    await box.run(['log-session', '--client', 'ana', '--mood', '-2', '--summary', 'crisis', '--id', 's0', '--at', '2026-03-01T09:00', '--crisis-flag', 'self_harm_risk'], { now: NOW });
   });
 
   it('lists sessions newest first, inside an inclusive timeframe, up to --limit', async () => {
     const ids = async (...args: string[]) =>
       (await box.json<{ session_id: string }[]>(['sessions', 'ana', ...args], { now: NOW })).map((s) => s.session_id);
-    expect(await ids()).toEqual(['s1', 's4', 's3', 's2']);
+    expect(await ids()).toEqual(['s1', 's4', 's3', 's0', 's2']);
     expect(await ids('--limit', '2')).toEqual(['s1', 's4']);
-    expect(await ids('--since', '2026-02-01', '--until', '2026-03-01')).toEqual(['s3', 's2']);
+    // Same instant: the later id first, so the order is stable.
+    expect(await ids('--since', '2026-02-01', '--until', '2026-03-01')).toEqual(['s3', 's0', 's2']);
     expect(await ids('--last', '7d')).toEqual(['s1', 's4']);
     expect(await ids('--days', '1')).toEqual(['s1']);
+  });
+
+  it('shows crisis flags in the session listing, and the last crisis in the client listing', async () => {
+    const sessions = await box.run(['sessions', 'ana'], { now: NOW });
+    expect(sessions.stdout).toMatch(/s0 .*\n.*⚠ self_harm_risk/);
+    const clients = await box.run(['clients'], { now: NOW });
+    expect(clients.stdout).toMatch(/ana .*⚠ 2026-03-01 09:00/);
   });
 
   it('summarises every client: sessions, last session, active goals, average progress', async () => {
     await box.run(['goal', 'update', 'g-ben', '--progress', '30']);
     const clients = await box.json(['clients'], { now: NOW });
     expect(clients).toEqual([
-      { client_id: 'ana', created_at: NOW.toISOString(), sessions: 4, last_session: NOW.toISOString(), active_goals: 1, average_goal_progress: 0 },
-      { client_id: 'ben', created_at: NOW.toISOString(), sessions: 0, last_session: null, active_goals: 1, average_goal_progress: 30 },
+      { client_id: 'ana', created_at: NOW.toISOString(), sessions: 5, last_session: NOW.toISOString(), last_crisis: '2026-03-01T08:00:00.000Z', active_goals: 1, average_goal_progress: 0 },
+      { client_id: 'ben', created_at: NOW.toISOString(), sessions: 0, last_session: null, last_crisis: null, active_goals: 1, average_goal_progress: 30 },
     ]);
   });
 });
