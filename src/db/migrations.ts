@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3-multiple-ciphers';
+import type { Database } from './driver.js';
 import { TptError } from '../core/errors.js';
 
 /**

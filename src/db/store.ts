@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3-multiple-ciphers';
+import type { Database, Statement } from './driver.js';
 import type {
   AuditEntry, ClientSummary, Goal, GoalHistoryEntry, Milestone, Session,
 } from '../core/model.js';
@@ -10,9 +10,9 @@ import type { GoalStatus } from '../core/schemas.js';
  * use). No domain decisions here: the core decides, the store reads and writes.
  */
 export class Store {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, Statement>();
 
-  constructor(readonly db: Database.Database) {}
+  constructor(readonly db: Database) {}
 
   /** Runs `fn` in one transaction (BEGIN IMMEDIATE, so writers queue instead of failing). */
   transaction<T>(fn: () => T): T {
@@ -24,7 +24,7 @@ export class Store {
   }
 
   /** A prepared statement, cached: other modules of src/db use it for their own queries. */
-  statement(sql: string): Database.Statement {
+  statement(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
