@@ -86,6 +86,26 @@ describe('with a database', () => {
     expect(table.stdout).toContain('self_harm_risk');
   });
 
+  it('creates, updates, lists and shows goals and milestones, and sums them up per client', () => {
+    const created = box.spawn(['--json', 'goal', 'create', '--client', 'c9', '--description', 'Sleep 7h', '--target', '2026-06-30']);
+    expect(created.code, created.stderr).toBe(0);
+    const { goal_id: goalId } = JSON.parse(created.stdout) as { goal_id: string };
+    expect(goalId).toMatch(/^goal_[a-z2-9]{8}$/);
+    expect(box.spawn(['goal', 'update', goalId, '--progress', '55', '--note', 'better nights']).code).toBe(0);
+    const milestone = box.spawn(['--json', 'milestone', 'add', '--goal', goalId, '--description', 'First good week', '--date', '2026-03-01', '--significance', 'high']);
+    expect(milestone.code, milestone.stderr).toBe(0);
+    const { milestone_id: milestoneId } = JSON.parse(milestone.stdout) as { milestone_id: string };
+
+    const shown = JSON.parse(box.spawn(['--json', 'goal', 'show', goalId]).stdout);
+    expect(shown).toMatchObject({ goal_id: goalId, client_id: 'c9', completion_percentage: 55, status: 'active', target_date: '2026-06-30', milestones: [milestoneId] });
+    expect(shown.history.map((entry: { completion_percentage: number; note: string; actor: string }) => [entry.completion_percentage, entry.note, entry.actor]))
+      .toEqual([[0, 'created', 'tester'], [55, 'better nights', 'tester']]);
+    expect(box.spawn(['goal', 'list', 'c9']).stdout).toMatch(new RegExp(`${goalId} .*55%`));
+    expect(box.spawn(['milestone', 'list', 'c9']).stdout).toMatch(/2026-03-01 .*high .*First good week/);
+    const clients = JSON.parse(box.spawn(['--json', 'clients']).stdout);
+    expect(clients).toMatchObject([{ client_id: 'c9', sessions: 0, active_goals: 1, average_goal_progress: 55 }]);
+  });
+
   it('keeps no client text in the database file, its WAL or its journal', () => {
     const phrase = 'zebra-marmalade-4471';
     expect(box.spawn(['log-session', '--client', 'c1', '--mood', '0', '--summary', `said ${phrase}`, '--notes', phrase]).code).toBe(0);
