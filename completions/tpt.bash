@@ -9,11 +9,11 @@ _tpt() {
   fi
 
   local global="--db --json --no-input --actor --no-color --key-file --help --version"
-  local commands="init demo log-session sessions session clients goal milestone trends report export import completion audit retention client rekey backup check"
+  local commands="init demo log-session sessions session clients goal milestone trends report export import completion audit retention client rekey backup check serve token"
   local timeframe="--last --days --since --until"
 
   case $prev in
-    --db|--key-file|--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --db|--key-file|--out|--tls-cert|--tls-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --mood) COMPREPLY=($(compgen -W "very_negative negative neutral positive very_positive" -- "$cur")); return ;;
     --status) COMPREPLY=($(compgen -W "active achieved paused discontinued" -- "$cur")); return ;;
     --significance) COMPREPLY=($(compgen -W "low medium high" -- "$cur")); return ;;
@@ -60,6 +60,8 @@ _tpt() {
     retention) options="set show apply --years --dry-run --yes" ;;
     client) options="delete --purge --yes" ;;
     rekey) options="--passphrase" ;;
+    serve) options="--host --port --tls-cert --tls-key" ;;
+    token) [[ -z $sub ]] && options="create list revoke"; [[ $sub == create ]] && options="--name" ;;
   esac
   COMPREPLY=($(compgen -W "$options $global" -- "$cur"))
   [[ $command == import || $command == backup ]] && COMPREPLY+=($(compgen -f -- "$cur"))

@@ -1,7 +1,7 @@
 # fish completion for tpt (the therapeutic progress tracker)
 # Install: tpt completion fish > ~/.config/fish/completions/tpt.fish
 
-set -l commands init demo log-session sessions session clients goal milestone trends report export import completion audit retention client rekey backup check
+set -l commands init demo log-session sessions session clients goal milestone trends report export import completion audit retention client rekey backup check serve token
 complete -c tpt -f
 
 complete -c tpt -l db -r -F -d 'the database file'
@@ -30,6 +30,8 @@ complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a client -d "del
 complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a rekey -d 'rotate the key'
 complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a backup -d 'an encrypted backup'
 complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a check -d 'integrity and audit check'
+complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a serve -d 'the HTTP service'
+complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a token -d 'HTTP service tokens'
 
 complete -c tpt -n '__fish_seen_subcommand_from log-session' -l client -x -d 'the client'
 complete -c tpt -n '__fish_seen_subcommand_from log-session' -l summary -x -d 'summary'
@@ -90,3 +92,9 @@ complete -c tpt -n '__fish_seen_subcommand_from client' -a delete
 complete -c tpt -n '__fish_seen_subcommand_from client' -l purge
 complete -c tpt -n '__fish_seen_subcommand_from rekey' -l passphrase
 complete -c tpt -n '__fish_seen_subcommand_from backup' -F
+complete -c tpt -n '__fish_seen_subcommand_from serve' -l host -x
+complete -c tpt -n '__fish_seen_subcommand_from serve' -l port -x
+complete -c tpt -n '__fish_seen_subcommand_from serve' -l tls-cert -r -F
+complete -c tpt -n '__fish_seen_subcommand_from serve' -l tls-key -r -F
+complete -c tpt -n '__fish_seen_subcommand_from token; and not __fish_seen_subcommand_from create list revoke' -a 'create list revoke'
+complete -c tpt -n '__fish_seen_subcommand_from token' -l name -x

@@ -8,7 +8,9 @@ import { initCommand } from './commands/init.js';
 import { logSessionCommand } from './commands/log-session.js';
 import { milestoneCommand } from './commands/milestone.js';
 import { sessionCommand } from './commands/session.js';
+import { serveCommand } from './commands/serve.js';
 import { sessionsCommand } from './commands/sessions.js';
+import { tokenCommand } from './commands/token.js';
 
 /** Every command, in the order `tpt --help` lists them. */
 const COMMANDS: ((ctx: Context) => Command)[] = [
@@ -21,6 +23,8 @@ const COMMANDS: ((ctx: Context) => Command)[] = [
   goalCommand,
   milestoneCommand,
   completionCommand,
+  serveCommand,
+  tokenCommand,
 ];
 
 export function buildProgram(io: Io): { program: Command; ctx: Context } {
