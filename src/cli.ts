@@ -8,7 +8,9 @@ import { initCommand } from './commands/init.js';
 import { logSessionCommand } from './commands/log-session.js';
 import { milestoneCommand } from './commands/milestone.js';
 import { sessionCommand } from './commands/session.js';
+import { serveCommand } from './commands/serve.js';
 import { sessionsCommand } from './commands/sessions.js';
+import { tokenCommand } from './commands/token.js';
 import { auditCommand } from './commands/audit.js';
 import { retentionCommand } from './commands/retention.js';
 import { clientCommand } from './commands/client.js';
@@ -27,6 +29,8 @@ const COMMANDS: ((ctx: Context) => Command)[] = [
   goalCommand,
   milestoneCommand,
   completionCommand,
+  serveCommand,
+  tokenCommand,
   auditCommand,
   retentionCommand,
   clientCommand,
@@ -47,6 +51,7 @@ export function buildProgram(io: Io): { program: Command; ctx: Context } {
     .addOption(new Option('--actor <name>', 'who is acting, for the audit log (env TPT_ACTOR; default your user name)'))
     .option('--no-color', 'no colour (also NO_COLOR; FORCE_COLOR forces it)')
     .addOption(new Option('--key-file <path>', 'the database key file (env TPT_KEY_FILE; or TPT_PASSPHRASE)'))
+    .addHelpText('after', '\nGet started:\n  $ tpt demo      a demo database of synthetic clients, to explore\n  $ tpt init      your own encrypted database and its key\n\nRun `tpt <command> --help` for a command\'s options and examples.\n')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -91,6 +96,10 @@ async function reportError(error: unknown, ctx: Context): Promise<number> {
   const say = (message: string) => ctx.io.stderr.write(`tpt: ${message}\n`);
   if (error instanceof CommanderError) {
     if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    if (error.code === 'commander.help') {
+      say('missing command: pick one of the commands listed above');
+      return 2;
+    }
     say(`${error.message.replace(/^error: /, '')} (see \`tpt ${ctx.commandName === 'tpt' ? '' : `${ctx.commandName} `}--help\`)`);
     return 2;
   }

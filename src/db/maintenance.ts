@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, openSync, rmSync, statSync } from 'node:fs';
-import Database from 'better-sqlite3-multiple-ciphers';
 import { TptError } from '../core/errors.js';
 import { applyCipher, rekeyDatabase, type DatabaseKey } from './connection.js';
+import { Database } from './driver.js';
 
 /**
  * SQLite mechanics of the protection commands: compaction after a purge, rekeying, the encrypted
@@ -15,7 +15,7 @@ export interface CheckpointResult {
 }
 
 /** Copies the WAL into the file and truncates the WAL to zero bytes. */
-export function checkpointTruncate(db: Database.Database): CheckpointResult {
+export function checkpointTruncate(db: Database): CheckpointResult {
   const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as CheckpointResult[];
   return result ?? { busy: 0, log: 0, checkpointed: 0 };
 }
@@ -25,7 +25,7 @@ export function checkpointTruncate(db: Database.Database): CheckpointResult {
  * without free pages (VACUUM), and empties the WAL that VACUUM wrote. Returns false when another
  * connection kept the WAL from being emptied (SQLite empties it when the last one closes).
  */
-export function compact(db: Database.Database): boolean {
+export function compact(db: Database): boolean {
   const first = checkpointTruncate(db);
   db.exec('VACUUM');
   const last = checkpointTruncate(db);
@@ -37,7 +37,7 @@ export function compact(db: Database.Database): boolean {
  * checkpoint, switch to a rollback journal, rekey (one transaction: a failure rolls back to the
  * old key), switch back to WAL.
  */
-export function rekeyInPlace(db: Database.Database, newKey: DatabaseKey): void {
+export function rekeyInPlace(db: Database, newKey: DatabaseKey): void {
   const busy = new TptError('another process (tpt serve?) has the database open: stop it, then run `tpt rekey` again; nothing changed');
   let mode: unknown;
   try {
@@ -57,7 +57,7 @@ export function rekeyInPlace(db: Database.Database, newKey: DatabaseKey): void {
 
 /** Whether `key` opens the database at `path`, through a fresh read-only connection. */
 export function opensWith(path: string, key: DatabaseKey): boolean {
-  let db: Database.Database | undefined;
+  let db: Database | undefined;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
     applyCipher(db, key);
@@ -71,7 +71,7 @@ export function opensWith(path: string, key: DatabaseKey): boolean {
 }
 
 /** Row counts of every table, by name. */
-export function tableCounts(db: Database.Database): Record<string, number> {
+export function tableCounts(db: Database): Record<string, number> {
   const tables = db.prepare(`
     SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
     .all() as { name: string }[];
@@ -102,7 +102,7 @@ export function countsWithKey(path: string, key: DatabaseKey): Record<string, nu
  * writes it through the source's cipher, compacted (no free pages). The target is created
  * empty first, mode 0600 and never over an existing file; a failed copy is removed.
  */
-export function backupInto(db: Database.Database, target: string): number {
+export function backupInto(db: Database, target: string): number {
   let fd: number;
   try {
     fd = openSync(target, 'wx', 0o600);
@@ -129,7 +129,7 @@ export function backupInto(db: Database.Database, target: string): number {
  * whose HMAC does not match (changed on disk) fails the read itself: that is a problem found,
  * not a failure of the check.
  */
-export function integrityProblems(db: Database.Database): string[] {
+export function integrityProblems(db: Database): string[] {
   try {
     const integrity = (db.pragma('integrity_check') as { integrity_check: string }[])
       .map((row) => row.integrity_check)

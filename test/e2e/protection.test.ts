@@ -2,7 +2,7 @@ import { pbkdf2Sync, createDecipheriv, createHmac } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3-multiple-ciphers';
+import { Database } from '../../src/db/driver.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers.js';
 
@@ -18,7 +18,7 @@ afterEach(() => box.cleanup());
  * A connection opened outside tpt with the key, as an attacker who has the key (or another
  * SQLCipher 4 reader) would open it: only the cipher settings and the key.
  */
-function openRaw(path: string, key: { hex: string } | { passphrase: string }): Database.Database {
+function openRaw(path: string, key: { hex: string } | { passphrase: string }): Database {
   const db = new Database(path, { fileMustExist: true });
   db.pragma(`cipher = 'sqlcipher'`);
   db.pragma('legacy = 4');
@@ -31,7 +31,7 @@ function keyHex(path = box.keyPath): { hex: string } {
   return { hex: readFileSync(path, 'utf8').trim() };
 }
 
-function withRaw<T>(fn: (db: Database.Database) => T, path = box.dbPath, key: { hex: string } | { passphrase: string } = keyHex()): T {
+function withRaw<T>(fn: (db: Database) => T, path = box.dbPath, key: { hex: string } | { passphrase: string } = keyHex()): T {
   const db = openRaw(path, key);
   try {
     return fn(db);
