@@ -11,6 +11,12 @@ import { sessionCommand } from './commands/session.js';
 import { serveCommand } from './commands/serve.js';
 import { sessionsCommand } from './commands/sessions.js';
 import { tokenCommand } from './commands/token.js';
+import { auditCommand } from './commands/audit.js';
+import { retentionCommand } from './commands/retention.js';
+import { clientCommand } from './commands/client.js';
+import { rekeyCommand } from './commands/rekey.js';
+import { backupCommand } from './commands/backup.js';
+import { checkCommand } from './commands/check.js';
 
 /** Every command, in the order `tpt --help` lists them. */
 const COMMANDS: ((ctx: Context) => Command)[] = [
@@ -25,6 +31,12 @@ const COMMANDS: ((ctx: Context) => Command)[] = [
   completionCommand,
   serveCommand,
   tokenCommand,
+  auditCommand,
+  retentionCommand,
+  clientCommand,
+  rekeyCommand,
+  backupCommand,
+  checkCommand,
 ];
 
 export function buildProgram(io: Io): { program: Command; ctx: Context } {
