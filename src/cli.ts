@@ -9,6 +9,8 @@ import { logSessionCommand } from './commands/log-session.js';
 import { milestoneCommand } from './commands/milestone.js';
 import { sessionCommand } from './commands/session.js';
 import { sessionsCommand } from './commands/sessions.js';
+import { trendsCommand } from './commands/trends.js';
+import { reportCommand } from './commands/report.js';
 
 /** Every command, in the order `tpt --help` lists them. */
 const COMMANDS: ((ctx: Context) => Command)[] = [
@@ -20,6 +22,8 @@ const COMMANDS: ((ctx: Context) => Command)[] = [
   clientsCommand,
   goalCommand,
   milestoneCommand,
+  trendsCommand,
+  reportCommand,
   completionCommand,
 ];
 

@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import type { Context } from '../context.js';
+import type { TimeframeOptions } from '../core/timeframe.js';
+import { examples, withTimeframe } from './options.js';
+
+export function trendsCommand(ctx: Context): Command {
+  return withTimeframe(new Command('trends'))
+    .description("A client's emotional trend by calendar period, with a chart (default: the last 90 days)")
+    .argument('<client>', 'the client id')
+    .option('--by <period>', 'day | week | month | quarter | year (default: fits the timeframe)')
+    .addHelpText('after', examples(
+      'tpt trends c42',
+      'tpt trends c42 --last 12m --by month',
+      'tpt trends c42 --since 2026-01-01 --until 2026-03-31 --by week --json',
+    ))
+    .action(async (clientId: string, opts: TimeframeOptions & { by?: string }) => {
+      const { resolveTimeframe } = await import('../core/timeframe.js');
+      const { parseGranularity } = await import('../core/periods.js');
+      const timeframe = resolveTimeframe(opts, { amount: 90, unit: 'd' }, ctx.now());
+      const by = opts.by === undefined ? undefined : parseGranularity(opts.by);
+      const store = await ctx.openStore();
+      const { emotionalTrends } = await import('../core/trends.js');
+      const { renderTrends } = await import('../render/trends.js');
+      await ctx.out(emotionalTrends(store, clientId, timeframe, by, ctx.who()), renderTrends);
+    });
+}
