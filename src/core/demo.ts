@@ -73,7 +73,7 @@ export const DEMO_STORIES: Story[] = [
   {
     client_id: 'demo-drew',
     story: 'a crisis: a steady start, a crisis in months 7-8 (crisis flags), then recovery with a safety plan',
-    mood: (p) => (p < 0.55 ? 0.3 - 0.5 * p : p < 0.7 ? -1.8 : -1.8 + 5 * (p - 0.7)),
+    mood: (p) => (p < 0.55 ? 0.3 - 0.5 * p : p < 0.7 ? -1.8 : -1.8 + 7 * (p - 0.7)),
     goals: [
       { description: 'Use the safety plan when urges rise', progress: (p) => (p < 0.55 ? 20 : 20 + 160 * (p - 0.55)), targetMonths: 9 },
       { description: 'Keep a regular sleep and meal rhythm', progress: (p) => (p < 0.55 ? 30 + 40 * p : p < 0.7 ? 40 : 40 + 150 * (p - 0.7)), targetMonths: 14 },

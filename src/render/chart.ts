@@ -47,23 +47,40 @@ export function renderTrendChart(
   });
 
   const markers = Array.from({ length: AXIS + series.length }, () => ' ');
-  const labels = Array.from({ length: AXIS + series.length + 8 }, () => ' ');
-  let free = 0;
+  const labels = new LabelRow();
+  const years = new LabelRow();
   periods.forEach((period, index) => {
     const column = AXIS + index * step;
     markers[column] = period.data_points > 0 ? '●' : '·';
-    const label = periodLabel(period, by, index === 0 ? undefined : periods[index - 1]);
-    if (column >= free) {
-      labels.splice(column, label.length, ...label);
-      free = column + label.length + 1;
+    const start = new Date(period.period_start);
+    labels.place(column, periodLabel(start, by));
+    const previous = index === 0 ? undefined : new Date(periods[index - 1]!.period_start);
+    if (by !== 'year' && (!previous || previous.getFullYear() !== start.getFullYear())) {
+      years.place(column, String(start.getFullYear()));
     }
   });
   return [
     ...drawn,
     `${' '.repeat(AXIS)}${style.dim(markers.join('').slice(AXIS).trimEnd())}`,
-    labels.join('').trimEnd(),
+    labels.toString(),
+    ...(by === 'year' ? [] : [years.toString()]),
     style.dim(`${' '.repeat(AXIS)}mean score per ${by}: −2 very negative · 0 neutral · +2 very positive; ● sessions, · none`),
   ].join('\n');
+}
+
+/** A line of labels placed left to right; one that would touch the previous is left out. */
+class LabelRow {
+  private text = '';
+
+  place(column: number, label: string): void {
+    const free = this.text.length === 0 ? 0 : this.text.length + 1;
+    if (column < free) return;
+    this.text = this.text.padEnd(column) + label;
+  }
+
+  toString(): string {
+    return this.text;
+  }
 }
 
 /** One value per column: periods' means, straight lines across empty periods, held at the ends. */
@@ -85,21 +102,17 @@ function seriesOf(periods: readonly TrendSummary[], known: number[], step: numbe
   return values;
 }
 
-/** A short label for a period's start: 11-24 (day, week), Nov or Nov 26 (month), Q4 26, 2026. */
-export function periodLabel(period: TrendSummary, by: Granularity, previous?: TrendSummary): string {
-  const start = new Date(period.period_start);
+/** A short label for a period's start (its year goes on the row below): 11-24, Nov, Q4, 2026. */
+export function periodLabel(start: Date, by: Granularity): string {
   const pad = (value: number) => String(value).padStart(2, '0');
-  const year = String(start.getFullYear()).slice(2);
   switch (by) {
     case 'day':
     case 'week':
       return `${pad(start.getMonth() + 1)}-${pad(start.getDate())}`;
-    case 'month': {
-      const newYear = !previous || new Date(previous.period_start).getFullYear() !== start.getFullYear();
-      return newYear ? `${MONTHS[start.getMonth()]} ${year}` : MONTHS[start.getMonth()]!;
-    }
+    case 'month':
+      return MONTHS[start.getMonth()]!;
     case 'quarter':
-      return `Q${Math.floor(start.getMonth() / 3) + 1} ${year}`;
+      return `Q${Math.floor(start.getMonth() / 3) + 1}`;
     case 'year':
       return String(start.getFullYear());
   }
