@@ -17,7 +17,10 @@ export function reportCommand(ctx: Context): Command {
       'tpt report c42 --json',
     ))
     .action(async (clientId: string, opts: TimeframeOptions & { format?: string }) => {
-      const { InputError } = await import('../core/errors.js');
+      // One batch of imports, so the module loader reads them in parallel.
+      const [{ InputError }, { resolveTimeframe }, { progressReport }] = await Promise.all([
+        import('../core/errors.js'), import('../core/timeframe.js'), import('../core/report.js'),
+      ]);
       const format = opts.format?.trim().toLowerCase() ?? (ctx.json ? 'json' : 'table');
       if (!(FORMATS as readonly string[]).includes(format)) {
         throw new InputError(`invalid --format "${opts.format}": use one of ${FORMATS.join(', ')}`);
@@ -25,16 +28,15 @@ export function reportCommand(ctx: Context): Command {
       if (ctx.json && format !== 'json') {
         throw new InputError(`--json asks for JSON but --format is ${format}: give only one of them`);
       }
-      const { resolveTimeframe } = await import('../core/timeframe.js');
       const timeframe = resolveTimeframe(opts, { amount: 30, unit: 'd' }, ctx.now());
+      const render = format === 'json' ? undefined : import('../render/report.js');
       const store = await ctx.openStore();
-      const { progressReport } = await import('../core/report.js');
       const view = progressReport(store, clientId, timeframe, ctx.who());
-      if (format === 'json') {
+      if (!render) {
         ctx.io.stdout.write(`${JSON.stringify(view.report, null, 2)}\n`);
         return;
       }
-      const { renderReport, renderReportMarkdown } = await import('../render/report.js');
+      const { renderReport, renderReportMarkdown } = await render;
       await ctx.out(view, format === 'markdown' ? (data) => renderReportMarkdown(data) : renderReport);
     });
 }

@@ -14,13 +14,15 @@ export function trendsCommand(ctx: Context): Command {
       'tpt trends c42 --since 2026-01-01 --until 2026-03-31 --by week --json',
     ))
     .action(async (clientId: string, opts: TimeframeOptions & { by?: string }) => {
-      const { resolveTimeframe } = await import('../core/timeframe.js');
-      const { parseGranularity } = await import('../core/periods.js');
+      // One batch of imports, so the module loader reads them in parallel.
+      const [{ resolveTimeframe }, { parseGranularity }, { emotionalTrends }] = await Promise.all([
+        import('../core/timeframe.js'), import('../core/periods.js'), import('../core/trends.js'),
+      ]);
       const timeframe = resolveTimeframe(opts, { amount: 90, unit: 'd' }, ctx.now());
       const by = opts.by === undefined ? undefined : parseGranularity(opts.by);
+      const render = ctx.json ? undefined : import('../render/trends.js');
       const store = await ctx.openStore();
-      const { emotionalTrends } = await import('../core/trends.js');
-      const { renderTrends } = await import('../render/trends.js');
-      await ctx.out(emotionalTrends(store, clientId, timeframe, by, ctx.who()), renderTrends);
+      const trends = emotionalTrends(store, clientId, timeframe, by, ctx.who());
+      await ctx.out(trends, render ? (await render).renderTrends : () => '');
     });
 }

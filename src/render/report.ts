@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { ReportView, Trajectory } from '../core/report.js';
 import { renderTrendChart } from './chart.js';
 import { crisisLabel, day, moodLabel, percent, progressBar, truncate, when } from './format.js';
-import { meanLabel, periodRange, signed, trendLine } from './trends.js';
+import { meanLabel, periodRange, signed, trendLine } from './trend-text.js';
 
 function trajectoryLabel(trajectory: Trajectory, style: ChalkInstance): string {
   const text = trajectory.replace('_', ' ').toUpperCase();
