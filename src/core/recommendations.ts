@@ -45,7 +45,7 @@ export function recommendations(facts: RecommendationFacts): string[] {
     if (goal.completion_percentage >= 100 || (goal.status !== 'active' && goal.status !== 'paused')) continue;
     out.push(
       `Goal ${goal.goal_id} ("${goal.description}") passed its target date ${goal.target_date} at ` +
-      `${goal.completion_percentage} %: review it with the client and set a new target or adjust the goal.`,
+      `${goal.completion_percentage}%: review it with the client and set a new target or adjust the goal.`,
     );
   }
 

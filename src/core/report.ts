@@ -210,7 +210,7 @@ function summaryParagraph(report: ProgressReport, movement: GoalMovement, meanCh
     );
   }
   if (report.goals.length > 0) {
-    const list = report.goals.map((goal) => `${goal.goal_id} at ${goal.completion_percentage} % (${signed(goal.progress_change)})`);
+    const list = report.goals.map((goal) => `${goal.goal_id} at ${goal.completion_percentage}% (${signed(goal.progress_change)})`);
     const moved = meanChange === null ? '' : `; goal progress ${movement === 'none' ? 'not measured' : movement} (${signed(meanChange)} points on average)`;
     parts.push(`Goals: ${list.join(', ')}${moved}.`);
   } else {

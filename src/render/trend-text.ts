@@ -8,9 +8,10 @@ import { day } from './format.js';
 export const signed = (value: number) => `${value > 0 ? '+' : ''}${value}`;
 
 /** A mean score with two decimals and its sign, or – when there was no session. */
-export function meanLabel(value: number | null): string {
+export function meanLabel(value: number | null, aligned = false): string {
   if (value === null) return '–';
-  return `${value > 0 ? '+' : ''}${value.toFixed(2)}`;
+  // In a column, a space stands for the sign of 0 so the means line up.
+  return `${value > 0 ? '+' : value === 0 && aligned ? ' ' : ''}${value.toFixed(2)}`;
 }
 
 export function directionLabel(direction: TrendDirection, style: ChalkInstance): string {

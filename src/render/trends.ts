@@ -25,7 +25,7 @@ export function renderPeriodTable(periods: readonly TrendSummary[], style: Chalk
     const cells = [
       periodRange(period),
       String(period.data_points),
-      meanLabel(period.avg_emotional_score),
+      meanLabel(period.avg_emotional_score, true),
       empty ? '' : directionLabel(period.trend_direction, style),
       empty ? '' : String(period.volatility),
       empty || period.data_points < 2 ? '' : signed(period.slope_per_30_days),

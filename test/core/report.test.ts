@@ -103,7 +103,7 @@ describe('the progress report', () => {
       history: [...history('late', [at(9, 1), 40, 'paused']), ...history('done', [at(9, 1), 100, 'achieved'])],
     }));
     const text = report.recommendations.join('\n');
-    expect(text).toContain('Goal late ("Sleep better") passed its target date 2026-11-01 at 40 %');
+    expect(text).toContain('Goal late ("Sleep better") passed its target date 2026-11-01 at 40%');
     expect(text).not.toContain('Goal done');
     // last session 10-08 10:00, end 11-30 23:59: 53 days → 7 weeks
     expect(text).toContain('No session for 7 weeks (the last was on 2026-10-08)');
