@@ -24,6 +24,9 @@ export function renderTrendChart(
   if (known.length === 0) return style.dim('No sessions in this timeframe: nothing to chart.');
   const n = periods.length;
   const room = Math.max(10, columns - AXIS - 2);
+  if (n > room) {
+    return style.dim(`${n} periods do not fit a chart ${columns} columns wide: choose a larger --by or a shorter timeframe.`);
+  }
   const step = n > 1 ? Math.max(1, Math.min(8, Math.floor((room - 1) / (n - 1)))) : 1;
   const first = known[0]! * step;
   const last = known[known.length - 1]! * step;

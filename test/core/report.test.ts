@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { GoalHeader, GoalHistoryPoint, ReportSessionRow } from '../../src/db/analytics-queries.js';
 import { buildReport, overallTrajectory, type ReportInput } from '../../src/core/report.js';
 import { renderReport, renderReportMarkdown } from '../../src/render/report.js';
+import { renderTrendChart } from '../../src/render/chart.js';
 
 // TZ=Europe/Berlin. The timeframe: 2026-10-01 00:00 to 2026-11-30 23:59:59.999 local.
 const start = new Date(2026, 9, 1);
@@ -178,5 +179,44 @@ describe('the report as markdown and on the terminal', () => {
     const plain = renderReport(view, new Chalk({ level: 0 }), 100);
     expect(plain).not.toContain('\u001b[');
     expect(plain).toContain('⚠ self_harm_urge');
+  });
+});
+
+describe('the trend chart', () => {
+  const plain = new Chalk({ level: 0 });
+  const period = (month: number, mean: number | null, points = mean === null ? 0 : 1) => ({
+    period_start: new Date(2026, month - 1, 1).toISOString(), period_end: new Date(2026, month, 1, 0, 0, 0, -1).toISOString(),
+    avg_emotional_score: mean, trend_direction: 'insufficient_data' as const, volatility: 0, slope_per_30_days: 0, data_points: points,
+  });
+
+  it('marks periods with and without sessions and labels months with the year below', () => {
+    const chart = renderTrendChart([period(1, null), period(2, -2), period(3, null), period(4, 2), period(5, null)], 'month', plain, 80);
+    const lines = chart.split('\n');
+    // 9 rows for +2..−2 in steps of 0.5, then markers, month labels, years, legend
+    expect(lines).toHaveLength(13);
+    expect(lines[9]!.trim().split(/\s+/)).toEqual(['·', '●', '·', '●', '·']);
+    expect(lines[10]!.trim().split(/\s+/)).toEqual(['Jan', 'Feb', 'Mar', 'Apr', 'May']);
+    expect(lines[11]!.trim()).toBe('2026');
+    // The line rises from −2 (Feb) to +2 (Apr) and is not drawn before Feb or after Apr.
+    expect(lines[0]!.startsWith(' +2.0 ┤')).toBe(true);
+    expect(lines[8]!.startsWith(' -2.0 ┤')).toBe(true);
+    const columnOf = (label: string) => lines[10]!.indexOf(label);
+    for (const row of lines.slice(0, 9)) {
+      expect(row.slice(7, columnOf('Feb')).trim()).toBe('');
+      expect(row.slice(columnOf('Apr') + 1).trim()).toBe('');
+    }
+  });
+
+  it('draws a dot for a single period with sessions, on its row', () => {
+    const lines = renderTrendChart([period(1, null), period(2, 1)], 'month', plain, 80).split('\n');
+    // +1.0 is the third row (+2.0, +1.5, +1.0)
+    expect(lines[2]).toContain('●');
+    expect(lines.slice(0, 9).filter((row) => row.includes('●'))).toHaveLength(1);
+  });
+
+  it('says so instead of drawing when there is nothing or too much to chart', () => {
+    expect(renderTrendChart([period(1, null)], 'month', plain, 80)).toBe('No sessions in this timeframe: nothing to chart.');
+    const many = Array.from({ length: 200 }, () => period(1, 0));
+    expect(renderTrendChart(many, 'day', plain, 80)).toMatch(/^200 periods do not fit a chart 80 columns wide/);
   });
 });
