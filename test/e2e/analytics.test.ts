@@ -180,3 +180,23 @@ describe('tpt demo', () => {
     }
   });
 });
+
+describe('the analytics queries', () => {
+  it('reach a client\'s rows through an index, never by scanning a table', async () => {
+    const { openDatabase } = await import('../../src/db/connection.js');
+    const { readKeyFile } = await import('../../src/db/key-file.js');
+    const { ANALYTICS_SQL } = await import('../../src/db/analytics-queries.js');
+    const db = openDatabase(box.dbPath, readKeyFile(box.keyPath));
+    try {
+      for (const [name, sql] of Object.entries(ANALYTICS_SQL)) {
+        const statement = db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
+        const values = Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 'x');
+        const plan = (statement.all(...values) as { detail: string }[]).map((row) => row.detail).join(' | ');
+        expect(plan, name).not.toMatch(/\bSCAN\b/);
+        expect(plan, name).toMatch(/USING (COVERING )?INDEX|USING PRIMARY KEY/);
+      }
+    } finally {
+      db.close();
+    }
+  });
+});
