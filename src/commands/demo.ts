@@ -14,6 +14,7 @@ export function demoCommand(ctx: Context): Command {
       const { openFreshDemo, demoKeyPath } = await import('../setup.js');
       const { DEMO_STORIES, generateDemo } = await import('../core/demo.js');
       const { addMonths } = await import('../core/timeframe.js');
+      const { localDateString } = await import('../core/time.js');
       const { progressReport } = await import('../core/report.js');
       const path = ctx.globals.db ?? demoDbPath(ctx.env);
       const store = openFreshDemo(path);
@@ -41,16 +42,12 @@ export function demoCommand(ctx: Context): Command {
         'Try it on the demo (these variables point tpt at the demo, not your own records):',
         `  export TPT_DB=${path} TPT_KEY_FILE=${keyPath}`,
         '  tpt clients',
-        '  tpt report demo-avery --last 12m          # improving',
-        '  tpt report demo-blake --last 6m           # declining',
+        '  tpt report demo-avery --last 12m              # improving',
+        '  tpt report demo-blake --last 6m               # declining',
         '  tpt trends demo-casey --last 12m --by month   # mixed: goals advance, mood sinks',
         `  tpt report ${SHOWN_CLIENT} --last 12m --format markdown > ${SHOWN_CLIENT}.md`,
-        `  tpt sessions ${SHOWN_CLIENT} --since ${localMonthsAgo(now, 6)} --limit 10`,
+        `  tpt sessions ${SHOWN_CLIENT} --since ${localDateString(addMonths(now, -6))} --limit 10`,
       ].join('\n'));
     });
 }
 
-function localMonthsAgo(now: Date, months: number): string {
-  const date = new Date(now.getFullYear(), now.getMonth() - months, 1);
-  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-01`;
-}

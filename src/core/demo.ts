@@ -61,7 +61,7 @@ export const DEMO_STORIES: Story[] = [
   },
   {
     client_id: 'demo-casey',
-    story: 'mixed: panic skills and boundaries goals advance while mood sinks under family strain',
+    story: 'mixed: panic-skills and boundaries goals advance while mood sinks',
     mood: (p) => 1.2 + 0.5 * Math.sin(p * Math.PI * 4) - 3.4 * p,
     goals: [
       { description: 'Manage panic attacks with breathing skills', progress: (p) => 100 * clamp(p * 1.6, 0, 1), targetMonths: 7 },
@@ -72,7 +72,7 @@ export const DEMO_STORIES: Story[] = [
   },
   {
     client_id: 'demo-drew',
-    story: 'a crisis: a steady start, a crisis in months 7-8 (crisis flags), then recovery with a safety plan',
+    story: 'crisis: a steady start, crisis flags in months 7-8, then recovery with a safety plan',
     mood: (p) => (p < 0.55 ? 0.3 - 0.5 * p : p < 0.7 ? -1.8 : -1.8 + 7 * (p - 0.7)),
     goals: [
       { description: 'Use the safety plan when urges rise', progress: (p) => (p < 0.55 ? 20 : 20 + 160 * (p - 0.55)), targetMonths: 9 },
