@@ -81,7 +81,7 @@ export function calendarPeriods(timeframe: { start: Date; end: Timeframe['end'] 
     });
     if (periods.length > MAX_PERIODS) {
       throw new InputError(
-        `the timeframe holds more than ${MAX_PERIODS} periods by ${by}: choose a larger --by or a shorter timeframe`,
+        `the timeframe holds more than ${MAX_PERIODS} periods by ${by}: choose a shorter timeframe (or, for trends, a larger --by)`,
       );
     }
     from = next;

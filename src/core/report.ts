@@ -237,8 +237,13 @@ export function progressReport(store: Store, clientId: string, timeframe: Timefr
     const history = goalHistoryOfClient(store, clientId, endIso);
     const milestones = milestonesBetween(store, clientId, localDateString(range.start), localDateString(range.end));
     const lastSession = lastSessionAtOrBefore(store, clientId, endIso);
-    // The stream comes last: nothing else runs on the connection while it is open.
+    // The stream comes last (nothing else may run on the connection while it is open), and is
+    // closed even when the report fails before reading it, so the transaction can roll back.
     const sessions = reportSessionsInRange(store, clientId, startIso, endIso);
-    return buildReport({ clientId, now: who.now, range, sessions, goals, history, milestones, lastSession });
+    try {
+      return buildReport({ clientId, now: who.now, range, sessions, goals, history, milestones, lastSession });
+    } finally {
+      sessions.return?.();
+    }
   });
 }

@@ -143,6 +143,14 @@ describe('tpt report', () => {
     expect(unknown.stderr).toMatch(/^tpt: no client "nobody"/);
     expect(box.spawn(['report', 'rise', '--last', '3x']).code).toBe(2);
   });
+
+  it('refuses a timeframe of more than 5000 months cleanly and leaves the database usable', () => {
+    const result = box.spawn(['report', 'rise', '--since', '1000-01-01']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^tpt: the timeframe holds more than 5000 periods by month: choose a shorter timeframe/);
+    expect(result.stderr.split('\n')).toHaveLength(2);
+    expect(box.spawn(['--json', 'report', 'rise']).code).toBe(0);
+  });
 });
 
 describe('tpt demo', () => {
