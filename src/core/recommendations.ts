@@ -13,7 +13,8 @@ export const NO_SESSION_DAYS = 21;
 export const HIGH_VOLATILITY = 1.0;
 
 export interface RecommendationFacts {
-  end: Date;
+  /** The end of the timeframe, or now if that is earlier: the rules never judge the future. */
+  asOf: Date;
   crisisEvents: readonly CrisisEvent[];
   goals: readonly ReportGoal[];
   /** The last session at or before the end of the timeframe (UTC ISO), if any. */
@@ -28,7 +29,7 @@ const signed = (value: number) => `${value > 0 ? '+' : ''}${value}`;
 
 export function recommendations(facts: RecommendationFacts): string[] {
   const out: string[] = [];
-  const endDate = localDateString(facts.end);
+  const asOfDate = localDateString(facts.asOf);
 
   // 1. Crisis flags in the timeframe.
   if (facts.crisisEvents.length > 0) {
@@ -41,7 +42,7 @@ export function recommendations(facts: RecommendationFacts): string[] {
 
   // 2. A goal past its target date and not complete.
   for (const goal of facts.goals) {
-    if (goal.target_date === null || goal.target_date >= endDate) continue;
+    if (goal.target_date === null || goal.target_date >= asOfDate) continue;
     if (goal.completion_percentage >= 100 || (goal.status !== 'active' && goal.status !== 'paused')) continue;
     out.push(
       `Goal ${goal.goal_id} ("${goal.description}") passed its target date ${goal.target_date} at ` +
@@ -49,11 +50,11 @@ export function recommendations(facts: RecommendationFacts): string[] {
     );
   }
 
-  // 3. No session for a while (measured to the end of the timeframe).
+  // 3. No session for a while (measured to the end of the timeframe, or now).
   if (facts.lastSession === undefined) {
     out.push('No session is on record up to the end of this timeframe: schedule a first session.');
   } else {
-    const days = Math.floor((facts.end.getTime() - Date.parse(facts.lastSession)) / 86_400_000);
+    const days = Math.floor((facts.asOf.getTime() - Date.parse(facts.lastSession)) / 86_400_000);
     if (days >= NO_SESSION_DAYS) {
       out.push(
         `No session for ${Math.floor(days / 7)} weeks (the last was on ${localDateString(new Date(facts.lastSession))}): ` +

@@ -129,7 +129,7 @@ export function buildReport(input: ReportInput): ReportView {
     crisis_events: crisisEvents,
     overall_trajectory: trajectory,
     recommendations: recommendations({
-      end: range.end, crisisEvents, goals, lastSession: input.lastSession, trend, movement, meanGoalChange: meanChange,
+      asOf: new Date(Math.min(range.end.getTime(), input.now.getTime())), crisisEvents, goals, lastSession: input.lastSession, trend, movement, meanGoalChange: meanChange,
     }),
     summary: '',
   };

@@ -116,6 +116,17 @@ describe('the progress report', () => {
     expect(few.report.recommendations.join('\n')).toContain('Only 2 sessions in this timeframe');
   });
 
+  it('judges a timeframe reaching into the future as of now', () => {
+    const rows = [0, 0, 1].map((score, i) => session(`s${i}`, new Date(2026, 10, 6 + 7 * i, 10).toISOString(), score));
+    const { report } = buildReport(input({
+      range: { start, end: new Date(2027, 0, 31) }, // now is 2026-12-01 09:00
+      sessions: rows, lastSession: lastOf(rows),
+      goals: [goal('g', 'Sleep better', '2026-12-15')], history: history('g', [at(9, 1), 20], [at(11, 20), 22]),
+    }));
+    // Last session 11-20, 11 days before now (not 72 days before 01-31); the target 12-15 is still ahead.
+    expect(report.recommendations.join('\n')).not.toMatch(/No session for|passed its target date/);
+  });
+
   it('says so when no rule raised a concern', () => {
     const steady = [0, 0, 0, 1].map((score, i) => session(`s${i}`, new Date(2026, 10, 3 + 7 * i, 10).toISOString(), score));
     const { report } = buildReport(input({ sessions: steady, lastSession: lastOf(steady), goals: [goal('g')], history: history('g', [at(9, 1), 20], [at(11, 20), 22]) }));
