@@ -1,5 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { Context, type Io } from './context.js';
+import { auditCommand } from './commands/audit.js';
+import { backupCommand } from './commands/backup.js';
+import { checkCommand } from './commands/check.js';
+import { clientCommand } from './commands/client.js';
 import { clientsCommand } from './commands/clients.js';
 import { completionCommand } from './commands/completion.js';
 import { demoCommand } from './commands/demo.js';
@@ -7,16 +11,14 @@ import { goalCommand } from './commands/goal.js';
 import { initCommand } from './commands/init.js';
 import { logSessionCommand } from './commands/log-session.js';
 import { milestoneCommand } from './commands/milestone.js';
-import { sessionCommand } from './commands/session.js';
+import { rekeyCommand } from './commands/rekey.js';
+import { reportCommand } from './commands/report.js';
+import { retentionCommand } from './commands/retention.js';
 import { serveCommand } from './commands/serve.js';
+import { sessionCommand } from './commands/session.js';
 import { sessionsCommand } from './commands/sessions.js';
 import { tokenCommand } from './commands/token.js';
-import { auditCommand } from './commands/audit.js';
-import { retentionCommand } from './commands/retention.js';
-import { clientCommand } from './commands/client.js';
-import { rekeyCommand } from './commands/rekey.js';
-import { backupCommand } from './commands/backup.js';
-import { checkCommand } from './commands/check.js';
+import { trendsCommand } from './commands/trends.js';
 
 /** Every command, in the order `tpt --help` lists them. */
 const COMMANDS: ((ctx: Context) => Command)[] = [
@@ -28,6 +30,8 @@ const COMMANDS: ((ctx: Context) => Command)[] = [
   clientsCommand,
   goalCommand,
   milestoneCommand,
+  trendsCommand,
+  reportCommand,
   completionCommand,
   serveCommand,
   tokenCommand,
