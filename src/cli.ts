@@ -91,6 +91,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 function processIo(): Io {
   // Every file tpt creates holds or unlocks records: owner-only, whatever the caller's umask.
   process.umask(0o077);
+  // A reader that stops early (`tpt sessions c42 | head`) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
 

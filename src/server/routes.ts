@@ -4,7 +4,10 @@ import { InputError } from '../core/errors.js';
 import { addMilestone } from '../core/milestones.js';
 import type { Actor } from '../core/model.js';
 import type { GoalCreateInput, GoalUpdateInput, MilestoneInput, SessionInput } from '../core/schemas.js';
+import { parseGranularity } from '../core/periods.js';
+import { progressReport } from '../core/report.js';
 import { listSessions, logSession } from '../core/sessions.js';
+import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
 import type { Store } from '../db/store.js';
 
@@ -90,5 +93,22 @@ export const ROUTES: Route[] = [
     method: 'POST',
     pattern: path('/api/v1/milestones'),
     handle: ({ store, body, who }) => ({ status: 201, body: addMilestone(store, object(body) as MilestoneInput, who) }),
+  },
+  {
+    method: 'GET',
+    pattern: path('/api/v1/progress/{client_id}'),
+    handle: ({ store, params, query, who }) => ({
+      status: 200,
+      body: progressReport(store, params[0]!, resolveTimeframe(timeframeQuery(query), { amount: 30, unit: 'd' }, who.now), who).report,
+    }),
+  },
+  {
+    method: 'GET',
+    pattern: path('/api/v1/trends/{client_id}'),
+    handle: ({ store, params, query, who }) => {
+      const by = query.get('by');
+      const timeframe = resolveTimeframe(timeframeQuery(query), { amount: 90, unit: 'd' }, who.now);
+      return { status: 200, body: emotionalTrends(store, params[0]!, timeframe, by === null ? undefined : parseGranularity(by), who) };
+    },
   },
 ];

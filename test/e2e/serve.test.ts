@@ -101,6 +101,22 @@ describe('tpt serve', () => {
     expect(goals.body).toMatchObject([{ goal_id: 'g1', completion_percentage: 40, milestones: [milestone.body.milestone_id] }]);
   });
 
+  it('serves the progress report and the trends in the shapes of --json', async () => {
+    const report = await call('GET', '/api/v1/progress/c1?since=2026-03-01&until=2026-03-31');
+    expect(report.status).toBe(200);
+    expect(Object.keys(report.body)).toEqual([
+      'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
+      'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones',
+      'crisis_events', 'overall_trajectory', 'recommendations', 'summary',
+    ]);
+    expect(report.body.sessions_count).toBe(1);
+    const trends = await call('GET', '/api/v1/trends/c1?since=2026-03-01&until=2026-03-31&by=week');
+    expect(trends.status).toBe(200);
+    expect(trends.body).toMatchObject({ client_id: 'c1', by: 'week' });
+    expect(trends.body.overall.data_points).toBe(1);
+    expect((await call('GET', '/api/v1/trends/c1?by=fortnight')).status).toBe(400);
+  });
+
   it('answers bad input 400, unknown records 404, duplicates 409, oversized bodies 413', async () => {
     const bad = await call('POST', '/api/v1/sessions', { body: { client_id: 'c1', conversation_summary: 'x', emotional_state: 7 } });
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_input' } } });
