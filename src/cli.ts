@@ -1,16 +1,26 @@
 import { Command, CommanderError, Option } from 'commander';
 import { Context, type Io } from './context.js';
+import { auditCommand } from './commands/audit.js';
+import { backupCommand } from './commands/backup.js';
+import { checkCommand } from './commands/check.js';
+import { clientCommand } from './commands/client.js';
 import { clientsCommand } from './commands/clients.js';
 import { completionCommand } from './commands/completion.js';
 import { demoCommand } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
-import { importCommand } from './commands/import.js';
 import { goalCommand } from './commands/goal.js';
+import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
 import { logSessionCommand } from './commands/log-session.js';
 import { milestoneCommand } from './commands/milestone.js';
+import { rekeyCommand } from './commands/rekey.js';
+import { reportCommand } from './commands/report.js';
+import { retentionCommand } from './commands/retention.js';
+import { serveCommand } from './commands/serve.js';
 import { sessionCommand } from './commands/session.js';
 import { sessionsCommand } from './commands/sessions.js';
+import { tokenCommand } from './commands/token.js';
+import { trendsCommand } from './commands/trends.js';
 
 /** Every command, in the order `tpt --help` lists them. */
 const COMMANDS: ((ctx: Context) => Command)[] = [
@@ -22,9 +32,19 @@ const COMMANDS: ((ctx: Context) => Command)[] = [
   clientsCommand,
   goalCommand,
   milestoneCommand,
+  trendsCommand,
+  reportCommand,
   exportCommand,
   importCommand,
   completionCommand,
+  serveCommand,
+  tokenCommand,
+  auditCommand,
+  retentionCommand,
+  clientCommand,
+  rekeyCommand,
+  backupCommand,
+  checkCommand,
 ];
 
 export function buildProgram(io: Io): { program: Command; ctx: Context } {
@@ -39,6 +59,7 @@ export function buildProgram(io: Io): { program: Command; ctx: Context } {
     .addOption(new Option('--actor <name>', 'who is acting, for the audit log (env TPT_ACTOR; default your user name)'))
     .option('--no-color', 'no colour (also NO_COLOR; FORCE_COLOR forces it)')
     .addOption(new Option('--key-file <path>', 'the database key file (env TPT_KEY_FILE; or TPT_PASSPHRASE)'))
+    .addHelpText('after', '\nGet started:\n  $ tpt demo      a demo database of synthetic clients, to explore\n  $ tpt init      your own encrypted database and its key\n\nRun `tpt <command> --help` for a command\'s options and examples.\n')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -74,6 +95,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 function processIo(): Io {
   // Every file tpt creates holds or unlocks records: owner-only, whatever the caller's umask.
   process.umask(0o077);
+  // A reader that stops early (`tpt sessions c42 | head`) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
 
@@ -83,6 +109,10 @@ async function reportError(error: unknown, ctx: Context): Promise<number> {
   const say = (message: string) => ctx.io.stderr.write(`tpt: ${message}\n`);
   if (error instanceof CommanderError) {
     if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    if (error.code === 'commander.help') {
+      say('missing command: pick one of the commands listed above');
+      return 2;
+    }
     say(`${error.message.replace(/^error: /, '')} (see \`tpt ${ctx.commandName === 'tpt' ? '' : `${ctx.commandName} `}--help\`)`);
     return 2;
   }

@@ -8,6 +8,12 @@ import { defaultDbPath, defaultKeyPath } from './paths.js';
 
 type Env = Record<string, string | undefined>;
 
+/** A key and where it came from: a key file, or a passphrase (keyFile undefined). */
+export interface UnlockedWith {
+  key: DatabaseKey;
+  keyFile: string | undefined;
+}
+
 export interface OutputStream {
   write(chunk: string): boolean;
   isTTY?: boolean;
@@ -41,6 +47,7 @@ export interface GlobalOptions {
 export class Context {
   private store: Store | undefined;
   private chalkInstance: ChalkInstance | undefined;
+  private unlockedWith: UnlockedWith | undefined;
   /** The command being run, for the audit entry of a refused attempt. */
   commandName = 'tpt';
 
@@ -146,17 +153,21 @@ export class Context {
 
   /** The key, in the order of SPEC §4: key file option, passphrase, default key file, prompt. */
   async resolveKey(): Promise<DatabaseKey> {
+    return (await this.findKey()).key;
+  }
+
+  private async findKey(): Promise<UnlockedWith> {
     const { keyFileExists, readKeyFile } = await import('./db/key-file.js');
     const { TptError } = await import('./core/errors.js');
-    if (this.keyFilePath) return readKeyFile(this.keyFilePath);
+    if (this.keyFilePath) return { key: readKeyFile(this.keyFilePath), keyFile: this.keyFilePath };
     const passphrase = this.env.TPT_PASSPHRASE;
-    if (passphrase) return { kind: 'passphrase', passphrase };
+    if (passphrase) return { key: { kind: 'passphrase', passphrase }, keyFile: undefined };
     const defaultPath = defaultKeyPath(this.env);
-    if (keyFileExists(defaultPath)) return readKeyFile(defaultPath);
+    if (keyFileExists(defaultPath)) return { key: readKeyFile(defaultPath), keyFile: defaultPath };
     if (this.canPrompt) {
       const { password } = await this.prompts();
       const typed = await password({ message: `Passphrase for ${this.dbPath}`, mask: true });
-      if (typed) return { kind: 'passphrase', passphrase: typed };
+      if (typed) return { key: { kind: 'passphrase', passphrase: typed }, keyFile: undefined };
     }
     throw new TptError(
       `no key for ${this.dbPath}: give --key-file or TPT_KEY_FILE, or TPT_PASSPHRASE (no key file at ${defaultPath})`,
@@ -171,11 +182,17 @@ export class Context {
       const { TptError } = await import('./core/errors.js');
       throw new TptError(`no database at ${this.dbPath}: run \`tpt init\` first (or give --db / TPT_DB)`);
     }
-    const key = await this.resolveKey();
+    const unlockedWith = await this.findKey();
     const { openDatabase } = await import('./db/connection.js');
     const { Store } = await import('./db/store.js');
-    this.store = new Store(openDatabase(this.dbPath, key));
+    this.store = new Store(openDatabase(this.dbPath, unlockedWith.key));
+    this.unlockedWith = unlockedWith;
     return this.store;
+  }
+
+  /** The key that opened the store, and the key file it came from (rekey and backup need both). */
+  get openedKey(): UnlockedWith | undefined {
+    return this.unlockedWith;
   }
 
   /** The store if this run opened one (for the audit entry of a failure). */
@@ -190,5 +207,6 @@ export class Context {
   close(): void {
     this.store?.close();
     this.store = undefined;
+    this.unlockedWith = undefined;
   }
 }

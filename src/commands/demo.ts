@@ -2,35 +2,52 @@ import { Command } from 'commander';
 import type { Context } from '../context.js';
 import { examples } from './options.js';
 
+/** The client whose report the demo prints: the crisis story shows every section of a report. */
+const SHOWN_CLIENT = 'demo-drew';
+
 export function demoCommand(ctx: Context): Command {
   return new Command('demo')
-    .description('Create a demo database of synthetic clients over 12 months and show it (never your own database)')
-    .addHelpText('after', examples('tpt demo', 'tpt --db /tmp/demo.db demo'))
+    .description('Create a demo database of synthetic clients over 12 months and print one report (never your own database)')
+    .addHelpText('after', examples('tpt demo', 'tpt --db /tmp/demo.db demo', 'tpt demo --json'))
     .action(async () => {
       const { demoDbPath } = await import('../paths.js');
       const { openFreshDemo, demoKeyPath } = await import('../setup.js');
-      const { generateDemo } = await import('../core/demo.js');
+      const { DEMO_STORIES, generateDemo } = await import('../core/demo.js');
+      const { addMonths } = await import('../core/timeframe.js');
+      const { localDateString } = await import('../core/time.js');
+      const { progressReport } = await import('../core/report.js');
       const path = ctx.globals.db ?? demoDbPath(ctx.env);
       const store = openFreshDemo(path);
       ctx.adoptStore(store);
-      const created = generateDemo(store, ctx.now());
-      const { listClients } = await import('../core/clients.js');
-      const { renderClients } = await import('../render/tables.js');
-      const clients = listClients(store, ctx.who());
+      const now = ctx.now();
+      const created = generateDemo(store, now);
+      const view = progressReport(store, SHOWN_CLIENT, { start: addMonths(now, -12), end: now }, ctx.who());
       if (ctx.json) {
-        await ctx.out({ database: path, key_file: demoKeyPath(path), ...created, clients }, () => '');
+        await ctx.out({ database: path, key_file: demoKeyPath(path), ...created, report: view.report }, () => '');
         return;
       }
-      ctx.note(`Created a demo database at ${path} (key: ${demoKeyPath(path)})`);
-      ctx.note(`${created.clients.length} synthetic clients, ${created.sessions} sessions, ${created.goals} goals, ${created.milestones} milestones over 12 months.\n`);
-      await ctx.out(clients, renderClients);
+      const keyPath = demoKeyPath(path);
+      ctx.note([
+        `Created a demo database at ${path} (key: ${keyPath})`,
+        `${created.clients.length} synthetic clients, ${created.sessions} sessions, ${created.goals} goals, ${created.milestones} milestones over 12 months:`,
+        ...DEMO_STORIES.map((story) => `  ${story.client_id.padEnd(11)} ${story.story}`),
+        '',
+        `The report of ${SHOWN_CLIENT} over the 12 months:`,
+        '',
+      ].join('\n'));
+      const { renderReport } = await import('../render/report.js');
+      await ctx.out(view, renderReport);
       ctx.note([
         '',
         'Try it on the demo (these variables point tpt at the demo, not your own records):',
-        `  export TPT_DB=${path} TPT_KEY_FILE=${demoKeyPath(path)}`,
-        `  tpt sessions ${created.clients[0]} --last 2m`,
-        `  tpt goal list ${created.clients[1]}`,
-        `  tpt milestone list ${created.clients[0]}`,
+        `  export TPT_DB=${path} TPT_KEY_FILE=${keyPath}`,
+        '  tpt clients',
+        '  tpt report demo-avery --last 12m              # improving',
+        '  tpt report demo-blake --last 6m               # declining',
+        '  tpt trends demo-casey --last 12m --by month   # mixed: goals advance, mood sinks',
+        `  tpt report ${SHOWN_CLIENT} --last 12m --format markdown > ${SHOWN_CLIENT}.md`,
+        `  tpt sessions ${SHOWN_CLIENT} --since ${localDateString(addMonths(now, -6))} --limit 10`,
       ].join('\n'));
     });
 }
+

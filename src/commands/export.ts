@@ -118,11 +118,10 @@ async function writeChunks(stream: OutputStream, chunks: Iterable<string>): Prom
   } finally {
     events.off?.('error', onError);
   }
-  if (failure) {
+  // A reader that stops early (`tpt export c42 | head`) is not an error, as everywhere in tpt.
+  if (failure && (failure as NodeJS.ErrnoException).code !== 'EPIPE') {
     const { TptError } = await import('../core/errors.js');
-    throw new TptError((failure as NodeJS.ErrnoException).code === 'EPIPE'
-      ? 'the export stopped: the program reading it closed the pipe early, so what it got is incomplete'
-      : `the export could not be written: ${failure.message}`);
+    throw new TptError(`the export could not be written: ${failure.message}`);
   }
 }
 

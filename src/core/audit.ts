@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
+import { auditEntriesMatching } from '../db/audit-queries.js';
 import type { Store } from '../db/store.js';
+import { InputError, TptError } from './errors.js';
+import { checkId } from './ids.js';
 import type { Actor, AuditEntry } from './model.js';
+import type { Timeframe } from './timeframe.js';
 
 /** The hash that stands before the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -42,4 +46,116 @@ export function recordAudit(store: Store, event: AuditEvent, who: Actor): AuditE
   const entry = { ...unsigned, hash: auditHash(unsigned) };
   store.insertAuditEntry(entry);
   return entry;
+}
+
+/** What `tpt audit verify` finds: an intact chain, or the first entry where it breaks. */
+export interface AuditVerification {
+  intact: boolean;
+  /** Entries read. */
+  entries: number;
+  /** The hash of the last entry (GENESIS_HASH for an empty log). */
+  head: string;
+  head_seq: number;
+  /** The first entry that does not check out, with why; null when intact. */
+  broken_seq: number | null;
+  problem: string | null;
+  /** With --head: the entry that hash names (null when the log holds no such entry). */
+  given_head_seq?: number | null;
+}
+
+const HEX_HASH = /^[0-9a-f]{64}$/;
+
+/** The log's pages themselves fail to decrypt: there is no chain to verify. */
+export class AuditUnreadableError extends TptError {
+  override name = 'AuditUnreadableError';
+}
+
+/**
+ * Recomputes the chain in log order. An edited entry no longer matches its own hash; a deleted
+ * one leaves a gap in the sequence; a reordered one carries another seq or links to the wrong
+ * predecessor. A log cut at its end is still a valid chain: only a head kept elsewhere catches
+ * that (`givenHead`), when the log holds no entry with that hash.
+ */
+export function verifyAuditChain(entries: Iterable<AuditEntry>, givenHead?: string): AuditVerification {
+  const wanted = parseHead(givenHead);
+  let count = 0;
+  let previous: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH };
+  let givenHeadSeq: number | null = null;
+  let broken: { seq: number; problem: string } | null = null;
+  for (const entry of entries) {
+    count++;
+    if (broken) continue;
+    broken = entryProblem(entry, previous);
+    if (!broken && entry.hash === wanted) givenHeadSeq = entry.seq;
+    previous = { seq: entry.seq, hash: entry.hash };
+  }
+  if (!broken && wanted !== undefined && givenHeadSeq === null) {
+    broken = {
+      seq: previous.seq + 1,
+      problem: `no entry has the head hash you gave: the log was cut after an entry it once had (it now ends at entry ${previous.seq}), or the hash is mistyped`,
+    };
+  }
+  const result: AuditVerification = {
+    intact: broken === null,
+    entries: count,
+    head: previous.hash,
+    head_seq: previous.seq,
+    broken_seq: broken?.seq ?? null,
+    problem: broken?.problem ?? null,
+  };
+  if (wanted !== undefined) result.given_head_seq = givenHeadSeq;
+  return result;
+}
+
+/** A head as the user typed it: 64 hex digits, any case. */
+export function parseHead(givenHead: string | undefined): string | undefined {
+  const wanted = givenHead?.trim().toLowerCase();
+  if (wanted !== undefined && !HEX_HASH.test(wanted)) {
+    throw new InputError(`invalid --head "${givenHead}": give the 64 hex digits \`tpt audit verify\` printed as the head`);
+  }
+  return wanted;
+}
+
+function entryProblem(entry: AuditEntry, previous: { seq: number; hash: string }): { seq: number; problem: string } | null {
+  const expected = previous.seq + 1;
+  if (entry.seq !== expected) {
+    const missing = entry.seq === expected + 1 ? `entry ${expected} is` : `entries ${expected} to ${entry.seq - 1} are`;
+    return { seq: entry.seq, problem: `${missing} missing before it (deleted)` };
+  }
+  if (entry.hash !== auditHash(entry)) {
+    return { seq: entry.seq, problem: 'its contents do not match its hash (edited, or moved from another place)' };
+  }
+  if (entry.prev_hash !== previous.hash) {
+    return { seq: entry.seq, problem: `it does not link to entry ${previous.seq} before it (reordered or replaced)` };
+  }
+  return null;
+}
+
+/** Verifies the whole log of the store; writes nothing, so the head it reports stays the head. */
+export function verifyAudit(store: Store, givenHead?: string): AuditVerification {
+  // Checked before the log is opened for reading: a statement left open would keep the
+  // connection busy for the audit entry of the refusal.
+  const wanted = parseHead(givenHead);
+  try {
+    return verifyAuditChain(store.auditEntries(), wanted);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (!code.startsWith('SQLITE_CORRUPT')) throw error;
+    throw new AuditUnreadableError(
+      `the audit log cannot be read: a page does not decrypt or authenticate (${(error as Error).message}), so the file was changed or damaged; restore it from a backup`,
+    );
+  }
+}
+
+/** The entries of one client (or all) inside a timeframe, oldest first; the reading is logged. */
+export function listAudit(store: Store, clientId: string | null, timeframe: Timeframe, who: Actor): AuditEntry[] {
+  if (clientId !== null) checkId(clientId, 'client');
+  return store.transaction(() => {
+    recordAudit(store, { action: 'audit.list', client_id: clientId }, who);
+    return auditEntriesMatching(store, {
+      clientId,
+      start: timeframe.start?.toISOString() ?? null,
+      end: timeframe.end.toISOString(),
+    });
+  });
 }

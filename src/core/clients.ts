@@ -1,6 +1,6 @@
 import type { Store } from '../db/store.js';
 import { recordAudit } from './audit.js';
-import { InputError } from './errors.js';
+import { NotFoundError } from './errors.js';
 import type { Actor, ClientSummary } from './model.js';
 
 export function listClients(store: Store, who: Actor): ClientSummary[] {
@@ -13,6 +13,6 @@ export function listClients(store: Store, who: Actor): ClientSummary[] {
 /** Refuses a client that has no record yet: a mistyped id must not read as "no sessions". */
 export function requireClient(store: Store, clientId: string): void {
   if (!store.clientExists(clientId)) {
-    throw new InputError(`no client "${clientId}": see \`tpt clients\` for the ids on record`);
+    throw new NotFoundError(`no client "${clientId}": see \`tpt clients\` for the ids on record`);
   }
 }

@@ -19,6 +19,8 @@ export function seededRandom(seed: number): () => number {
 
 interface Story {
   client_id: string;
+  /** The story in a few words, as the demo introduces it. */
+  story: string;
   /** Mood (-2..2, before noise) at a point 0..1 of the year. */
   mood: (progress: number) => number;
   /** Goal completion (0..100) at a point 0..1 of the year, per goal. */
@@ -30,10 +32,15 @@ interface Story {
 
 const clamp = (value: number, low: number, high: number) => Math.max(low, Math.min(high, value));
 
+/**
+ * Four clearly different years. The slopes are steep enough to pass the ±0.25 per 30 days of
+ * SPEC §3 over the whole year, so `tpt report <client> --last 12m` tells each story plainly.
+ */
 export const DEMO_STORIES: Story[] = [
   {
     client_id: 'demo-avery',
-    mood: (p) => -1.4 + 2.8 * p,
+    story: 'improving: low mood lifts from the fourth month on; sleep and work goals advance',
+    mood: (p) => (p < 0.3 ? -1.5 : -1.5 + 3.4 * (p - 0.3) / 0.7),
     goals: [
       { description: 'Sleep at least 7 hours on most nights', progress: (p) => 90 * p, targetMonths: 10 },
       { description: 'Return to work part-time', progress: (p) => (p < 0.4 ? 0 : 100 * (p - 0.4) / 0.6), targetMonths: 11 },
@@ -43,29 +50,33 @@ export const DEMO_STORIES: Story[] = [
   },
   {
     client_id: 'demo-blake',
-    mood: (p) => 0.9 - 2.3 * p,
+    story: 'declining: mood falls through the year, goals slip back, a crisis flag near the end',
+    mood: (p) => 1.3 - 3.6 * p,
     goals: [
-      { description: 'Rebuild a weekly social routine', progress: (p) => (p < 0.5 ? 60 * p * 2 : 60 - 70 * (p - 0.5)), targetMonths: 6 },
-      { description: 'Reduce alcohol to two evenings a week', progress: (p) => 40 - 30 * p, targetMonths: 8 },
+      { description: 'Rebuild a weekly social routine', progress: (p) => (p < 0.3 ? 40 + 50 * p : 55 - 60 * (p - 0.3)), targetMonths: 6 },
+      { description: 'Reduce alcohol to two evenings a week', progress: (p) => 45 - 35 * p, targetMonths: 8 },
     ],
     crisisWeeks: new Map([[47, 'passive_suicidal_ideation']]),
     techniques: ['motivational interviewing', 'activity scheduling'],
   },
   {
     client_id: 'demo-casey',
-    mood: (p) => 0.2 + 1.2 * Math.sin(p * Math.PI * 4),
+    story: 'mixed: panic-skills and boundaries goals advance while mood sinks',
+    mood: (p) => 1.2 + 0.5 * Math.sin(p * Math.PI * 4) - 3.4 * p,
     goals: [
       { description: 'Manage panic attacks with breathing skills', progress: (p) => 100 * clamp(p * 1.6, 0, 1), targetMonths: 7 },
-      { description: 'Set boundaries with family', progress: (p) => 35 * p, targetMonths: 5 },
+      { description: 'Set boundaries with family', progress: (p) => 60 * p, targetMonths: 5 },
     ],
     crisisWeeks: new Map(),
     techniques: ['diaphragmatic breathing', 'exposure hierarchy', 'assertiveness practice'],
   },
   {
     client_id: 'demo-drew',
-    mood: (p) => (p < 0.55 ? 0.3 - 0.5 * p : p < 0.7 ? -1.8 : -1.8 + 5 * (p - 0.7)),
+    story: 'crisis: a steady start, crisis flags in months 7-8, then recovery with a safety plan',
+    mood: (p) => (p < 0.55 ? 0.3 - 0.5 * p : p < 0.7 ? -1.8 : -1.8 + 7 * (p - 0.7)),
     goals: [
       { description: 'Use the safety plan when urges rise', progress: (p) => (p < 0.55 ? 20 : 20 + 160 * (p - 0.55)), targetMonths: 9 },
+      { description: 'Keep a regular sleep and meal rhythm', progress: (p) => (p < 0.55 ? 30 + 40 * p : p < 0.7 ? 40 : 40 + 150 * (p - 0.7)), targetMonths: 14 },
     ],
     crisisWeeks: new Map([[29, 'self_harm_urge'], [30, 'suicidal_ideation'], [32, 'self_harm_urge']]),
     techniques: ['safety planning', 'DBT distress tolerance', 'chain analysis'],

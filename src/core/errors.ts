@@ -7,3 +7,13 @@ export class InputError extends Error {
 export class TptError extends Error {
   override name = 'TptError';
 }
+
+/** A referenced record that does not exist (exit 2; 404 over HTTP). */
+export class NotFoundError extends InputError {
+  override name = 'NotFoundError';
+}
+
+/** A record with that id exists already (exit 1; 409 over HTTP). */
+export class ConflictError extends TptError {
+  override name = 'ConflictError';
+}

@@ -1,7 +1,7 @@
 import type { Store } from '../db/store.js';
 import { recordAudit } from './audit.js';
 import { requireClient } from './clients.js';
-import { InputError, TptError } from './errors.js';
+import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId, newId } from './ids.js';
 import type { Actor, Goal, GoalDetail } from './model.js';
 import {
@@ -27,7 +27,7 @@ export function createGoal(store: Store, input: GoalCreateInput, who: Actor): Go
   };
   store.transaction(() => {
     if (store.goalExists(goal.goal_id)) {
-      throw new TptError(`a goal with id "${goal.goal_id}" already exists: choose another --id`);
+      throw new ConflictError(`a goal with id "${goal.goal_id}" already exists: choose another --id`);
     }
     store.ensureClient(goal.client_id, now);
     store.insertGoal(goal);
@@ -88,7 +88,7 @@ export function activeGoals(store: Store, clientId: string): Goal[] {
 
 export function requireGoal(store: Store, goalId: string): Goal {
   const goal = store.goalById(checkId(goalId, 'goal'));
-  if (!goal) throw new InputError(`no goal "${goalId}": see \`tpt goal list <client>\` for the ids`);
+  if (!goal) throw new NotFoundError(`no goal "${goalId}": see \`tpt goal list <client>\` for the ids`);
   return goal;
 }
 

@@ -19,7 +19,7 @@ export function checkId(value: string, kind: IdKind): string {
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 
 /** A short readable id such as `goal_7k2m9q`: 8 characters of 31 give 8.5e11 values per kind. */
-export function newId(prefix: 'ses' | 'goal' | 'ms', length = 8): string {
+export function newId(prefix: 'ses' | 'goal' | 'ms' | 'tok', length = 8): string {
   let suffix = '';
   while (suffix.length < length) {
     for (const byte of randomBytes(length)) {

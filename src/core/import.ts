@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod's v3 API, as src/core/schemas.ts uses (the schemas below extend its shapes).
+import { z } from 'zod/v3';
 import type { MilestoneRecord } from '../db/export-queries.js';
 import {
   deferForeignKeys, enlargeCacheForImport, goalRecordById, highestRowids, insertGoalRecord, insertMilestoneRecord,
@@ -119,7 +120,9 @@ export function importDocument(store: Store, source: TextSource, options: Import
 
 // ── the records as a file holds them ───────────────────────────────────────
 
-const dateTime = (what: string) => z.string({ error: `${what} must be an ISO 8601 date and time` })
+const dateTime = (what: string) => z.string({
+  required_error: `${what} is required`, invalid_type_error: `${what} must be an ISO 8601 date and time`,
+})
   .transform((text, ctx) => {
     try {
       return parseDateTime(text, what).toISOString();
@@ -129,7 +132,9 @@ const dateTime = (what: string) => z.string({ error: `${what} must be an ISO 860
     }
   });
 
-const calendarDate = (what: string) => z.string({ error: `${what} must be a date, YYYY-MM-DD` })
+const calendarDate = (what: string) => z.string({
+  required_error: `${what} is required`, invalid_type_error: `${what} must be a date, YYYY-MM-DD`,
+})
   .transform((text, ctx) => {
     try {
       return localDateString(parseDateOnly(text, what));
@@ -139,29 +144,30 @@ const calendarDate = (what: string) => z.string({ error: `${what} must be a date
     }
   });
 
-const clientHeader = z.strictObject({
+const clientHeader = z.object({
   client_id: id('client id'),
   created_at: dateTime('client created_at').optional(),
-});
+}).strict();
 
-const sessionRecord = z.strictObject({
-  ...sessionInput.shape,
+const sessionRecord = sessionInput.extend({
   session_id: id('session id'),
   timestamp: dateTime('session timestamp'),
-  emotional_score: z.number({ error: 'emotional_score must be a number from -2 to 2' }).int().min(-2, {
-    error: (issue) => `emotional score ${String(issue.input)} is outside -2..2`,
-  }).max(2, { error: (issue) => `emotional score ${String(issue.input)} is outside -2..2` }).optional(),
-});
+  emotional_score: z.number({ invalid_type_error: 'emotional score must be a number from -2 to 2' }).refine(
+    (score) => Number.isInteger(score) && score >= -2 && score <= 2,
+    (score) => ({ message: `emotional score ${score} is outside -2..2` }),
+  ).optional(),
+}).strict();
 
-const historyEntry = z.strictObject({
+const historyEntry = z.object({
   at: dateTime('history time'),
   completion_percentage: percentage,
   status: goalStatus,
-  note: z.string({ error: 'history note must be text' }).default(''),
-  actor: z.string({ error: 'history actor is required' }).min(1, { error: 'history actor cannot be empty' }),
-});
+  note: z.string({ invalid_type_error: 'history note must be text' }).default(''),
+  actor: z.string({ required_error: 'history actor is required', invalid_type_error: 'history actor must be text' })
+    .min(1, { message: 'history actor cannot be empty' }),
+}).strict();
 
-const goalRecord = z.strictObject({
+const goalRecord = z.object({
   goal_id: id('goal id'),
   client_id: id('client id'),
   description: goalCreateInput.shape.description,
@@ -173,10 +179,13 @@ const goalRecord = z.strictObject({
   notes: goalCreateInput.shape.notes,
   created_at: dateTime('goal created_at'),
   updated_at: dateTime('goal updated_at'),
-  history: z.array(historyEntry).min(1, { error: 'a goal needs its history (at least the entry of its creation)' }),
-});
+  history: z.array(historyEntry, {
+    required_error: 'a goal needs its history (at least the entry of its creation)',
+    invalid_type_error: 'history must be a list of entries',
+  }).min(1, { message: 'a goal needs its history (at least the entry of its creation)' }),
+}).strict();
 
-const milestoneRecord = z.strictObject({
+const milestoneRecord = z.object({
   milestone_id: id('milestone id'),
   goal_id: id('goal id'),
   client_id: id('client id'),
@@ -184,24 +193,27 @@ const milestoneRecord = z.strictObject({
   achieved_date: calendarDate('achieved date'),
   significance,
   created_at: dateTime('milestone created_at').optional(),
-});
+}).strict();
 
 interface GoalWithHistory {
   goal: GoalRecord;
   history: GoalHistoryEntry[];
 }
 
-function parseRecord<S extends z.ZodType>(schema: S, raw: unknown, name: () => string): z.output<S> {
+function parseRecord<S extends z.ZodTypeAny>(schema: S, raw: unknown, name: () => string): z.output<S> {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   throw new InputError(`${name()}: ${issueText(result.error.issues[0]!)}`);
 }
 
-function issueText(issue: z.core.$ZodIssue): string {
+function issueText(issue: z.ZodIssue): string {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     return `unknown field ${issue.keys.map((key) => `"${key}"`).join(', ')}${path ? ` in ${path}` : ''}: ` +
       `remove it (export version ${EXPORT_VERSION} has no such field)`;
+  }
+  if (issue.code === 'invalid_type' && issue.received === 'undefined' && issue.message === 'Required') {
+    return `${path} is required`;
   }
   return issue.path.length > 1 ? `${path}: ${issue.message}` : issue.message;
 }

@@ -1,7 +1,7 @@
 import type { Store } from '../db/store.js';
 import { recordAudit } from './audit.js';
 import { requireClient } from './clients.js';
-import { TptError } from './errors.js';
+import { ConflictError } from './errors.js';
 import { requireGoal } from './goals.js';
 import { checkId, newId } from './ids.js';
 import type { Actor, Milestone } from './model.js';
@@ -23,7 +23,7 @@ export function addMilestone(store: Store, input: MilestoneInput, who: Actor): M
   };
   store.transaction(() => {
     if (store.milestoneExists(milestone.milestone_id)) {
-      throw new TptError(`a milestone with id "${milestone.milestone_id}" already exists: choose another --id`);
+      throw new ConflictError(`a milestone with id "${milestone.milestone_id}" already exists: choose another --id`);
     }
     store.insertMilestone(milestone, who.now.toISOString());
     recordAudit(store, { action: 'milestone.create', client_id: goal.client_id, object_id: milestone.milestone_id }, who);

@@ -64,6 +64,8 @@ export interface ClientSummary {
   created_at: string;
   sessions: number;
   last_session: string | null;
+  /** The latest session with crisis flags, so no listing hides a crisis. */
+  last_crisis: string | null;
   active_goals: number;
   /** Mean completion of the client's goals, discontinued ones left out; null when there is none. */
   average_goal_progress: number | null;

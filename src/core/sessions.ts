@@ -1,7 +1,7 @@
 import type { Store } from '../db/store.js';
 import { recordAudit } from './audit.js';
 import { requireClient } from './clients.js';
-import { InputError, TptError } from './errors.js';
+import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId, newId } from './ids.js';
 import type { Actor, Session } from './model.js';
 import { scoreOf } from './scale.js';
@@ -50,7 +50,7 @@ export function logSession(store: Store, input: SessionInput, who: Actor): Sessi
   const session = validateSession(store, input, who);
   store.transaction(() => {
     if (store.sessionExists(session.session_id)) {
-      throw new TptError(`a session with id "${session.session_id}" already exists: choose another --id`);
+      throw new ConflictError(`a session with id "${session.session_id}" already exists: choose another --id`);
     }
     store.ensureClient(session.client_id, who.now.toISOString());
     store.insertSession(session);
@@ -80,7 +80,7 @@ export function listSessions(
 export function showSession(store: Store, sessionId: string, who: Actor): Session {
   const session = store.sessionById(checkId(sessionId, 'session'));
   if (!session) {
-    throw new InputError(`no session "${sessionId}": see \`tpt sessions <client>\` for the ids`);
+    throw new NotFoundError(`no session "${sessionId}": see \`tpt sessions <client>\` for the ids`);
   }
   store.transaction(() => {
     recordAudit(store, { action: 'session.read', client_id: session.client_id, object_id: sessionId }, who);

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3-multiple-ciphers';
+import { Database } from './driver.js';
 import { TptError } from '../core/errors.js';
 import { migrate } from './migrations.js';
 
@@ -21,19 +21,19 @@ function keyBuffer(key: DatabaseKey): Buffer {
  * SQLCipher 4 compatible settings (AES-256, HMAC-SHA512, 4096-byte pages, PBKDF2-HMAC-SHA512 with
  * 256,000 iterations for a passphrase). They must come before the key.
  */
-export function applyCipher(db: Database.Database, key: DatabaseKey): void {
+export function applyCipher(db: Database, key: DatabaseKey): void {
   db.pragma(`cipher = 'sqlcipher'`);
   db.pragma('legacy = 4');
   // Through the API, not PRAGMA text, so no passphrase is ever spliced into SQL.
   db.key(keyBuffer(key));
 }
 
-export function rekeyDatabase(db: Database.Database, key: DatabaseKey): void {
+export function rekeyDatabase(db: Database, key: DatabaseKey): void {
   db.rekey(keyBuffer(key));
 }
 
 /** Opens (or creates) the encrypted database, checks the key, applies pragmas and migrations. */
-export function openDatabase(path: string, key: DatabaseKey, options: OpenOptions = {}): Database.Database {
+export function openDatabase(path: string, key: DatabaseKey, options: OpenOptions = {}): Database {
   const exists = existsSync(path);
   if (options.create && exists) {
     throw new TptError(`a database already exists at ${path}: tpt init never overwrites one; use it, or give another --db`);
@@ -43,7 +43,7 @@ export function openDatabase(path: string, key: DatabaseKey, options: OpenOption
   }
   if (options.create) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
 
-  let db: Database.Database;
+  let db: Database;
   try {
     db = new Database(path, { fileMustExist: !options.create });
   } catch (error) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TptError } from '../core/errors.js';
 import type { DatabaseKey } from './connection.js';
@@ -47,4 +47,21 @@ export function writeNewKeyFile(path: string): DatabaseKey {
 
 export function keyFileExists(path: string): boolean {
   return existsSync(path);
+}
+
+/**
+ * Puts a proven new key file in place of the old one in one step (rename is atomic on one file
+ * system), then syncs the directory so the change survives a crash.
+ */
+export function replaceKeyFile(newKeyPath: string, keyPath: string): void {
+  renameSync(newKeyPath, keyPath);
+  let dir: number | undefined;
+  try {
+    dir = openSync(dirname(keyPath), 'r');
+    fsyncSync(dir);
+  } catch {
+    // Not every file system syncs a directory; the rename itself is done.
+  } finally {
+    if (dir !== undefined) closeSync(dir);
+  }
 }

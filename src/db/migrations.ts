@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3-multiple-ciphers';
+import type { Database } from './driver.js';
 import { TptError } from '../core/errors.js';
 
 /**
@@ -30,6 +30,8 @@ export const MIGRATIONS: readonly string[] = [
     metadata                 TEXT NOT NULL DEFAULT '{}'
   ) STRICT;
   CREATE INDEX sessions_by_client_time ON sessions (client_id, timestamp);
+  -- Sessions with crisis flags are few; this keeps "the client's last crisis" an index look-up.
+  CREATE INDEX sessions_with_crisis ON sessions (client_id, timestamp) WHERE crisis_flags <> '[]';
 
   CREATE TABLE goals (
     goal_id               TEXT PRIMARY KEY,
@@ -86,6 +88,15 @@ export const MIGRATIONS: readonly string[] = [
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+  -- Bearer tokens of the HTTP service, stored only as SHA-256 hashes.
+  CREATE TABLE api_tokens (
+    token_id   TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    hash       TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  ) STRICT;
 
   CREATE TABLE settings (
     key   TEXT PRIMARY KEY,

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3-multiple-ciphers';
+import type { Database, Statement } from './driver.js';
 import type {
   AuditEntry, ClientSummary, Goal, GoalHistoryEntry, Milestone, Session,
 } from '../core/model.js';
@@ -10,9 +10,9 @@ import type { GoalStatus } from '../core/schemas.js';
  * use). No domain decisions here: the core decides, the store reads and writes.
  */
 export class Store {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, Statement>();
 
-  constructor(readonly db: Database.Database) {}
+  constructor(readonly db: Database) {}
 
   /** Runs `fn` in one transaction (BEGIN IMMEDIATE, so writers queue instead of failing). */
   transaction<T>(fn: () => T): T {
@@ -24,7 +24,7 @@ export class Store {
   }
 
   /** A prepared statement, cached: other modules of src/db use it for their own queries. */
-  statement(sql: string): Database.Statement {
+  statement(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
@@ -48,6 +48,8 @@ export class Store {
       SELECT c.client_id, c.created_at,
              (SELECT count(*) FROM sessions s WHERE s.client_id = c.client_id) AS sessions,
              (SELECT max(timestamp) FROM sessions s WHERE s.client_id = c.client_id) AS last_session,
+             (SELECT max(timestamp) FROM sessions s
+               WHERE s.client_id = c.client_id AND s.crisis_flags <> '[]') AS last_crisis,
              (SELECT count(*) FROM goals g WHERE g.client_id = c.client_id AND g.status = 'active') AS active_goals,
              (SELECT avg(completion_percentage) FROM goals g
                WHERE g.client_id = c.client_id AND g.status <> 'discontinued') AS average_goal_progress

@@ -65,7 +65,7 @@ export function renderSession(session: Session, style: ChalkInstance): string {
 
 export function renderClients(clients: ClientSummary[], style: ChalkInstance): string {
   if (clients.length === 0) return 'No clients yet: `tpt log-session` or `tpt goal create` adds the first.';
-  const rows = table(['Client', 'Sessions', 'Last session', 'Active goals', 'Avg progress'], style);
+  const rows = table(['Client', 'Sessions', 'Last session', 'Active goals', 'Avg progress', 'Last crisis'], style);
   for (const client of clients) {
     rows.push([
       client.client_id,
@@ -73,6 +73,7 @@ export function renderClients(clients: ClientSummary[], style: ChalkInstance): s
       client.last_session ? when(client.last_session) : '–',
       client.active_goals,
       percent(client.average_goal_progress),
+      client.last_crisis ? style.red.bold(`⚠ ${when(client.last_crisis)}`) : '',
     ]);
   }
   return rows.toString();

@@ -1,0 +1,16 @@
+import { Command } from 'commander';
+import type { Context } from '../context.js';
+import { examples } from './options.js';
+
+export function backupCommand(ctx: Context): Command {
+  return new Command('backup')
+    .description("A consistent copy of the database, encrypted with the same key, mode 0600 (never overwrites a file)")
+    .argument('<file>', 'the backup file to create')
+    .addHelpText('after', examples('tpt backup /media/usb/tpt-2026-03-01.db', 'tpt backup ~/backups/tpt.db --json'))
+    .action(async (file: string) => {
+      const store = await ctx.openStore();
+      const { backupDatabase } = await import('../core/backup.js');
+      const { renderBackup } = await import('../render/protection.js');
+      await ctx.out(backupDatabase(store, file, ctx.openedKey!.key, ctx.who()), renderBackup);
+    });
+}

@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import type { Context } from '../context.js';
+import { examples } from './options.js';
+
+export function checkCommand(ctx: Context): Command {
+  return new Command('check')
+    .description("Check the database: SQLite's integrity and foreign-key checks and the audit chain (exit 1 on a problem)")
+    .option('--head <hash>', 'an audit head kept elsewhere (see `tpt audit verify --head`)')
+    .addHelpText('after', examples('tpt check', 'tpt check --json'))
+    .action(async (opts: { head?: string }) => {
+      const store = await ctx.openStore();
+      const { checkDatabase } = await import('../core/check.js');
+      const { renderCheck, verificationLine } = await import('../render/audit.js');
+      const result = checkDatabase(store, opts.head);
+      if (result.ok || ctx.json) await ctx.out(result, renderCheck);
+      if (!result.ok) {
+        const { TptError } = await import('../core/errors.js');
+        // An unreadable page breaks both checks; name it once.
+        const integrity = result.integrity_problems[0];
+        const audit = result.audit.intact || (integrity !== undefined && result.audit.broken_seq === null)
+          ? undefined
+          : verificationLine(result.audit);
+        const problems = [...(integrity ? [`integrity check: ${integrity}`] : []), ...(audit ? [audit] : [])];
+        throw new TptError(`check failed: ${problems.join('; ')}; restore the database from a backup`);
+      }
+    });
+}

@@ -1,0 +1,36 @@
+import { Command } from 'commander';
+import type { Context } from '../context.js';
+import { confirmDestruction } from './confirm.js';
+import { examples } from './options.js';
+
+export function clientCommand(ctx: Context): Command {
+  const client = new Command('client')
+    .description("One client's records: secure deletion")
+    .addHelpText('after', examples('tpt client delete c42 --purge'));
+
+  client
+    .command('delete')
+    .description("Delete every record of a client for good (secure deletion); the audit log keeps that it happened")
+    .argument('<client>', 'the client id')
+    .option('--purge', 'required: remove every row and leave no trace of the text in the file')
+    .option('--yes', 'do not ask for confirmation (needed when there is no terminal)')
+    .addHelpText('after', examples('tpt client delete c42 --purge', 'tpt client delete c42 --purge --yes --json'))
+    .action(async (clientId: string, opts: { purge?: boolean; yes?: boolean }) => {
+      const { InputError } = await import('../core/errors.js');
+      // Opened first, so that a refused attempt is logged too.
+      const store = await ctx.openStore();
+      if (opts.purge !== true) {
+        throw new InputError(`tpt deletes a client only by purging every record: add --purge (\`tpt client delete ${clientId} --purge\`)`);
+      }
+      const { purgeClients, requirePurgeable } = await import('../core/purge.js');
+      requirePurgeable(store, clientId);
+      await confirmDestruction(ctx, `Purge every record of client ${clientId}`, opts.yes);
+      const result = purgeClients(store, [clientId], 'client.purge', ctx.who());
+      if (!result.wal_emptied) ctx.note('warning: another process keeps the database open; the write-ahead log keeps encrypted old pages until it closes');
+      const { renderPurge } = await import('../render/protection.js');
+      const [purged] = result.purged;
+      await ctx.out({ client_id: clientId, deleted: purged?.deleted ?? {} }, () => renderPurge(result));
+    });
+
+  return client;
+}

@@ -1,0 +1,67 @@
+import { Command } from 'commander';
+import type { Context } from '../context.js';
+import { examples, positiveInt } from './options.js';
+
+interface ServeFlags {
+  host: string;
+  port: string;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+export function serveCommand(ctx: Context): Command {
+  return new Command('serve')
+    .description('Serve the HTTP API (loopback only, unless given a TLS certificate)')
+    .option('--host <host>', 'the address to bind', '127.0.0.1')
+    .option('--port <port>', 'the port (0 picks a free one)', '8001')
+    .option('--tls-cert <file>', 'PEM certificate: required to bind anything but loopback')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .addHelpText('after', examples(
+      'tpt token create --name dashboard && tpt serve',
+      'curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8001/api/v1/sessions/c42',
+      'tpt serve --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem',
+    ))
+    .action(async (flags: ServeFlags) => {
+      const { InputError, TptError } = await import('../core/errors.js');
+      const { createApiServer, isLoopback } = await import('../server/http.js');
+      const port = flags.port === '0' ? 0 : positiveInt(flags.port);
+      if (port > 65535) throw new InputError(`invalid --port ${flags.port}: use 0-65535`);
+      if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
+        throw new InputError('give --tls-cert and --tls-key together');
+      }
+      if (!isLoopback(flags.host) && flags.tlsCert === undefined) {
+        throw new InputError(
+          `binding ${flags.host} would send client records over the network in clear text: give --tls-cert and --tls-key, or bind 127.0.0.1`,
+        );
+      }
+      const tls = flags.tlsCert && flags.tlsKey ? await readTls(flags.tlsCert, flags.tlsKey) : undefined;
+      const store = await ctx.openStore();
+      const server = createApiServer(store, { host: flags.host, port, now: () => ctx.now(), ...(tls ? { tls } : {}) });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (error: NodeJS.ErrnoException) => {
+          reject(error.code === 'EADDRINUSE'
+            ? new TptError(`port ${port} on ${flags.host} is in use: pick another --port`)
+            : error);
+        });
+        server.listen(port, flags.host, () => {
+          const address = server.address();
+          const bound = typeof address === 'object' && address ? address.port : port;
+          const host = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
+          ctx.note(`tpt serve: listening on ${tls ? 'https' : 'http'}://${host}:${bound} (Ctrl-C to stop)`);
+          const stop = () => server.close(() => resolve());
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+      });
+    });
+
+  async function readTls(certPath: string, keyPath: string) {
+    const { readFileSync } = await import('node:fs');
+    const { InputError } = await import('../core/errors.js');
+    try {
+      return { cert: readFileSync(certPath), key: readFileSync(keyPath) };
+    } catch (error) {
+      throw new InputError(`cannot read the TLS files: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { Command } from 'commander';
+import type { Context } from '../context.js';
+import { examples } from './options.js';
+
+export function tokenCommand(ctx: Context): Command {
+  const token = new Command('token').description('Bearer tokens for the HTTP service: create, list, revoke');
+
+  token
+    .command('create')
+    .description('Create a token; it is shown once, and only its hash is kept')
+    .option('--name <name>', 'what or who the token is for', 'default')
+    .addHelpText('after', examples('tpt token create --name practice-dashboard'))
+    .action(async (opts: { name: string }) => {
+      const store = await ctx.openStore();
+      const { createToken } = await import('../core/tokens.js');
+      const created = createToken(store, opts.name, ctx.who());
+      await ctx.out(created, () =>
+        `${created.token}\n` +
+        `Token ${created.token_id} (${created.name}). It is shown only now: keep it in a secret store.`);
+    });
+
+  token
+    .command('list')
+    .description('Every token: id, name, created, revoked (never the secret)')
+    .addHelpText('after', examples('tpt token list'))
+    .action(async () => {
+      const store = await ctx.openStore();
+      const { listTokens } = await import('../core/tokens.js');
+      const { renderTokens } = await import('../render/tokens.js');
+      await ctx.out(listTokens(store), renderTokens);
+    });
+
+  token
+    .command('revoke')
+    .description('Revoke a token at once')
+    .argument('<token-id>', 'the token id (see tpt token list)')
+    .addHelpText('after', examples('tpt token revoke tok_7k2m9qxa'))
+    .action(async (tokenId: string) => {
+      const store = await ctx.openStore();
+      const { revoke } = await import('../core/tokens.js');
+      revoke(store, tokenId, ctx.who());
+      await ctx.out({ token_id: tokenId, revoked: true }, () => `Revoked ${tokenId}`);
+    });
+
+  return token;
+}

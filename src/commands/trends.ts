@@ -1,0 +1,28 @@
+import { Command } from 'commander';
+import type { Context } from '../context.js';
+import type { TimeframeOptions } from '../core/timeframe.js';
+import { examples, withTimeframe } from './options.js';
+
+export function trendsCommand(ctx: Context): Command {
+  return withTimeframe(new Command('trends'))
+    .description("A client's emotional trend by calendar period, with a chart (default: the last 90 days)")
+    .argument('<client>', 'the client id')
+    .option('--by <period>', 'day | week | month | quarter | year (default: fits the timeframe)')
+    .addHelpText('after', examples(
+      'tpt trends c42',
+      'tpt trends c42 --last 12m --by month',
+      'tpt trends c42 --since 2026-01-01 --until 2026-03-31 --by week --json',
+    ))
+    .action(async (clientId: string, opts: TimeframeOptions & { by?: string }) => {
+      // One batch of imports, so the module loader reads them in parallel.
+      const [{ resolveTimeframe }, { parseGranularity }, { emotionalTrends }] = await Promise.all([
+        import('../core/timeframe.js'), import('../core/periods.js'), import('../core/trends.js'),
+      ]);
+      const timeframe = resolveTimeframe(opts, { amount: 90, unit: 'd' }, ctx.now());
+      const by = opts.by === undefined ? undefined : parseGranularity(opts.by);
+      const render = ctx.json ? undefined : import('../render/trends.js');
+      const store = await ctx.openStore();
+      const trends = emotionalTrends(store, clientId, timeframe, by, ctx.who());
+      await ctx.out(trends, render ? (await render).renderTrends : () => '');
+    });
+}

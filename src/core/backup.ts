@@ -1,0 +1,50 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { DatabaseKey } from '../db/connection.js';
+import { backupInto, countsWithKey, tableCounts } from '../db/maintenance.js';
+import type { Store } from '../db/store.js';
+import { recordAudit } from './audit.js';
+import { InputError, TptError } from './errors.js';
+import type { Actor } from './model.js';
+
+export interface BackupResult {
+  backup: string;
+  bytes: number;
+  /** Rows per table, the same in the backup as in the database. */
+  tables: Record<string, number>;
+}
+
+const PLAIN_SQLITE_HEADER = 'SQLite format 3\0';
+
+/**
+ * A consistent, encrypted copy of the database (same key, same cipher settings), mode 0600,
+ * never over an existing file. Proven before it is reported: it opens with the key, holds the
+ * same rows per table, and does not start with SQLite's plaintext header.
+ */
+export function backupDatabase(store: Store, file: string, key: DatabaseKey, who: Actor): BackupResult {
+  const target = resolve(file);
+  if (!existsSync(dirname(target))) {
+    throw new InputError(`no directory ${dirname(target)} for the backup: create it first, or give another path`);
+  }
+  const bytes = backupInto(store.db, target);
+  try {
+    const source = tableCounts(store.db);
+    let copied: Record<string, number>;
+    try {
+      copied = countsWithKey(target, key);
+    } catch (error) {
+      throw new TptError(`the backup does not open with the database's key (${(error as Error).message}); it was removed`);
+    }
+    if (JSON.stringify(copied) !== JSON.stringify(source)) {
+      throw new TptError('the backup holds other row counts than the database (was it written to meanwhile?); it was removed: run `tpt backup` again');
+    }
+    if (readFileSync(target).subarray(0, 16).toString('latin1') === PLAIN_SQLITE_HEADER) {
+      throw new TptError('the backup came out unencrypted; it was removed (this is a bug)');
+    }
+    store.transaction(() => recordAudit(store, { action: 'database.backup' }, who));
+    return { backup: target, bytes, tables: copied };
+  } catch (error) {
+    rmSync(target, { force: true });
+    throw error;
+  }
+}

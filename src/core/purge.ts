@@ -1,0 +1,58 @@
+import { compact } from '../db/maintenance.js';
+import { deleteClientRows, type DeletedRows } from '../db/purge-queries.js';
+import type { Store } from '../db/store.js';
+import { recordAudit } from './audit.js';
+import { InputError, TptError } from './errors.js';
+import { checkId } from './ids.js';
+import type { Actor } from './model.js';
+
+export interface PurgedClient {
+  client_id: string;
+  /** Rows deleted, by table. */
+  deleted: DeletedRows;
+}
+
+export interface PurgeResult {
+  purged: PurgedClient[];
+  /** False when another process kept the write-ahead log from being emptied (see compact). */
+  wal_emptied: boolean;
+}
+
+/** Why the clients are purged, for the audit log: an explicit delete or the retention policy. */
+export type PurgeReason = 'client.purge' | 'retention.purge';
+
+/** Refuses an unknown client before anything destructive is asked or done. */
+export function requirePurgeable(store: Store, clientId: string): void {
+  checkId(clientId, 'client');
+  if (!store.clientExists(clientId)) {
+    throw new InputError(`no client "${clientId}": see \`tpt clients\` for the ids on record; nothing was deleted`);
+  }
+}
+
+/**
+ * Secure deletion: every row of the clients goes in one transaction (secure_delete is on for
+ * every connection, so freed pages are zeroed), with one audit entry per client that names the
+ * client id only. Then the WAL, which still holds the old pages, is checkpointed and truncated,
+ * and VACUUM rebuilds the file so no free page is left.
+ */
+export function purgeClients(store: Store, clientIds: string[], reason: PurgeReason, who: Actor): PurgeResult {
+  for (const clientId of clientIds) requirePurgeable(store, clientId);
+  if (store.db.pragma('secure_delete', { simple: true }) !== 1) {
+    throw new TptError('secure_delete is off on this connection, so deleted text could stay in the file: nothing was deleted (this is a bug)');
+  }
+  const purged = store.transaction(() =>
+    [...new Set(clientIds)].map((clientId) => {
+      const deleted = deleteClientRows(store, clientId);
+      recordAudit(store, { action: reason, client_id: clientId }, who);
+      return { client_id: clientId, deleted };
+    }));
+  if (purged.length === 0) return { purged, wal_emptied: true };
+  try {
+    return { purged, wal_emptied: compact(store.db) };
+  } catch (error) {
+    const ids = purged.map((client) => client.client_id).join(', ');
+    throw new TptError(
+      `purged ${ids} (their rows are gone and the freed space zeroed), but compacting the file failed: ${(error as Error).message}; stop other tpt processes and run \`tpt check\``,
+    );
+  }
+}

@@ -1,0 +1,58 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Store } from '../db/store.js';
+import { activeTokenHashes, allTokens, insertToken, revokeToken } from '../db/token-queries.js';
+import { recordAudit } from './audit.js';
+import { InputError, NotFoundError } from './errors.js';
+import { newId } from './ids.js';
+import type { Actor } from './model.js';
+
+/** A token as listed: never its secret, which exists only in the answer to `token create`. */
+export interface TokenInfo {
+  token_id: string;
+  name: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+const hashOf = (secret: string) => createHash('sha256').update(secret, 'utf8').digest();
+
+/** Creates a bearer token: 256 random bits, shown once; only its SHA-256 hash is stored. */
+export function createToken(store: Store, name: string, who: Actor): TokenInfo & { token: string } {
+  const label = name.trim();
+  if (!/^[\w.@-]{1,64}$/.test(label)) {
+    throw new InputError(`invalid token name "${name}": use 1-64 letters, digits, ".", "_", "-" or "@"`);
+  }
+  const secret = `tpt_${randomBytes(32).toString('base64url')}`;
+  const info: TokenInfo = { token_id: newId('tok'), name: label, created_at: who.now.toISOString(), revoked_at: null };
+  store.transaction(() => {
+    insertToken(store, { ...info, hash: hashOf(secret).toString('hex') });
+    recordAudit(store, { action: 'token.create', object_id: info.token_id }, who);
+  });
+  return { ...info, token: secret };
+}
+
+export function listTokens(store: Store): TokenInfo[] {
+  return allTokens(store).map(({ hash: _hash, ...info }) => info);
+}
+
+export function revoke(store: Store, tokenId: string, who: Actor): void {
+  store.transaction(() => {
+    if (!revokeToken(store, tokenId, who.now.toISOString())) {
+      throw new NotFoundError(`no active token "${tokenId}": see \`tpt token list\``);
+    }
+    recordAudit(store, { action: 'token.revoke', object_id: tokenId }, who);
+  });
+}
+
+/**
+ * The active token whose hash matches `secret`, or undefined. Every stored hash is compared, each
+ * in constant time, so the answer's timing says nothing about which bytes matched.
+ */
+export function authenticate(store: Store, secret: string): { token_id: string; name: string } | undefined {
+  const presented = hashOf(secret);
+  let match: { token_id: string; name: string } | undefined;
+  for (const token of activeTokenHashes(store)) {
+    if (timingSafeEqual(presented, Buffer.from(token.hash, 'hex'))) match ??= { token_id: token.token_id, name: token.name };
+  }
+  return match;
+}

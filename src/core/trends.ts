@@ -1,0 +1,107 @@
+import type { Store } from '../db/store.js';
+import { firstSessionTimestamp, scoresInRange, type ScorePoint } from '../db/analytics-queries.js';
+import { recordAudit } from './audit.js';
+import { requireClient } from './clients.js';
+import { checkId } from './ids.js';
+import type { Actor } from './model.js';
+import { calendarPeriods, defaultGranularity, type Granularity, type Period } from './periods.js';
+import { ScoreAccumulator, type ScoreStatistics } from './stats.js';
+import type { Timeframe } from './timeframe.js';
+
+/** One period's numbers (SPEC §3); the instants are UTC ISO 8601, both inclusive. */
+export interface TrendSummary extends ScoreStatistics {
+  period_start: string;
+  period_end: string;
+}
+
+/** `tpt trends --json` (SPEC §3), keys in this order. */
+export interface TrendsReport {
+  client_id: string;
+  timeframe_start: string;
+  timeframe_end: string;
+  by: Granularity;
+  overall: TrendSummary;
+  periods: TrendSummary[];
+}
+
+/** A timeframe with a known start: "from the first record" becomes the client's first session. */
+export interface Range {
+  start: Date;
+  end: Date;
+}
+
+export function rangeOf(store: Store, clientId: string, timeframe: Timeframe): Range {
+  if (timeframe.start) return { start: timeframe.start, end: timeframe.end };
+  const first = firstSessionTimestamp(store, clientId);
+  const start = first ? new Date(first) : timeframe.end;
+  return { start: start.getTime() > timeframe.end.getTime() ? timeframe.end : start, end: timeframe.end };
+}
+
+/** Scores falling into consecutive periods, fed oldest first (one pass, one pointer). */
+export class PeriodAccumulator {
+  private readonly accumulators: ScoreAccumulator[];
+  private index = 0;
+
+  constructor(private readonly periods: readonly Period[]) {
+    this.accumulators = periods.map((period) => new ScoreAccumulator(period.start.getTime()));
+  }
+
+  add(at: number, score: number): void {
+    while (this.index < this.periods.length - 1 && at > this.periods[this.index]!.end.getTime()) this.index++;
+    this.accumulators[this.index]?.add(at, score);
+  }
+
+  summaries(): TrendSummary[] {
+    return this.periods.map((period, i) => summaryOf(period, this.accumulators[i]!));
+  }
+}
+
+/**
+ * The overall numbers and those of every calendar period, in one pass over the scores (which
+ * must come oldest first, all inside the range).
+ */
+export function summarizeScores(
+  points: Iterable<ScorePoint>, range: Range, periods: readonly Period[],
+): { overall: TrendSummary; periods: TrendSummary[] } {
+  const overall = new ScoreAccumulator(range.start.getTime());
+  const perPeriod = new PeriodAccumulator(periods);
+  for (const point of points) {
+    const at = Date.parse(point.timestamp);
+    overall.add(at, point.emotional_score);
+    perPeriod.add(at, point.emotional_score);
+  }
+  return { overall: summaryOf(range, overall), periods: perPeriod.summaries() };
+}
+
+export function summaryOf(period: { start: Date; end: Date }, accumulator: ScoreAccumulator): TrendSummary {
+  return { period_start: period.start.toISOString(), period_end: period.end.toISOString(), ...accumulator.result() };
+}
+
+/** Reads one client's scores in the range and summarizes them by calendar period. */
+export function trendsOver(store: Store, clientId: string, range: Range, by: Granularity) {
+  const periods = calendarPeriods(range, by);
+  return summarizeScores(
+    scoresInRange(store, clientId, range.start.toISOString(), range.end.toISOString()), range, periods,
+  );
+}
+
+/** `tpt trends`: the client's emotional trend over the timeframe, by calendar period. */
+export function emotionalTrends(
+  store: Store, clientId: string, timeframe: Timeframe, by: Granularity | undefined, who: Actor,
+): TrendsReport {
+  requireClient(store, checkId(clientId, 'client'));
+  return store.transaction(() => {
+    recordAudit(store, { action: 'trends.read', client_id: clientId }, who);
+    const range = rangeOf(store, clientId, timeframe);
+    const granularity = by ?? defaultGranularity(range.start, range.end);
+    const { overall, periods } = trendsOver(store, clientId, range, granularity);
+    return {
+      client_id: clientId,
+      timeframe_start: range.start.toISOString(),
+      timeframe_end: range.end.toISOString(),
+      by: granularity,
+      overall,
+      periods,
+    };
+  });
+}

@@ -1,0 +1,116 @@
+import type { Store } from './store.js';
+import type { GoalStatus, Significance } from '../core/schemas.js';
+
+/**
+ * The reads behind `tpt trends` and `tpt report`. Each is narrowed by an index (sessions by
+ * (client_id, timestamp), goals by client, goal history by goal, milestones by (client_id,
+ * achieved_date)), so a report touches one client's rows in its window and nothing else.
+ */
+
+/** The statements, by the function that runs them (tests check their query plans). */
+export const ANALYTICS_SQL = {
+  scoresInRange: `
+    SELECT timestamp, emotional_score FROM sessions
+     WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
+     ORDER BY timestamp`,
+  reportSessionsInRange: `
+    SELECT session_id, timestamp, emotional_score, session_duration_minutes, crisis_flags,
+           CASE WHEN crisis_flags <> '[]' THEN conversation_summary END AS conversation_summary
+      FROM sessions
+     WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
+     ORDER BY timestamp, session_id`,
+  firstSessionTimestamp: 'SELECT min(timestamp) AS at FROM sessions WHERE client_id = ?',
+  lastSessionAtOrBefore: 'SELECT max(timestamp) AS at FROM sessions WHERE client_id = ? AND timestamp <= ?',
+  goalHistoryOfClient: `
+    SELECT h.goal_id, h.at, h.completion_percentage, h.status
+      FROM goals g JOIN goal_history h ON h.goal_id = g.goal_id
+     WHERE g.client_id = ? AND h.at <= ?
+     ORDER BY g.created_at, g.goal_id, h.seq`,
+  goalsCreatedBy: `
+    SELECT goal_id, description, target_date, created_at FROM goals
+     WHERE client_id = ? AND created_at <= ?
+     ORDER BY created_at, goal_id`,
+  milestonesBetween: `
+    SELECT milestone_id, goal_id, description, achieved_date, significance FROM milestones
+     WHERE client_id = ? AND achieved_date >= ? AND achieved_date <= ?
+     ORDER BY achieved_date, created_at, milestone_id`,
+} as const;
+
+export interface ScorePoint {
+  timestamp: string;
+  emotional_score: number;
+}
+
+/** A client's scores in [start, end], oldest first, streamed. */
+export function scoresInRange(store: Store, clientId: string, start: string, end: string): IterableIterator<ScorePoint> {
+  return store.statement(ANALYTICS_SQL.scoresInRange).iterate(clientId, start, end) as IterableIterator<ScorePoint>;
+}
+
+export interface ReportSessionRow extends ScorePoint {
+  session_id: string;
+  session_duration_minutes: number | null;
+  /** JSON text of a list; '[]' for most sessions. */
+  crisis_flags: string;
+  conversation_summary: string | null;
+}
+
+/**
+ * What a report needs of each session in [start, end], oldest first, streamed. The summary is
+ * read only for sessions with crisis flags, the only ones a report shows one by one.
+ */
+export function reportSessionsInRange(
+  store: Store, clientId: string, start: string, end: string,
+): IterableIterator<ReportSessionRow> {
+  return store.statement(ANALYTICS_SQL.reportSessionsInRange).iterate(clientId, start, end) as IterableIterator<ReportSessionRow>;
+}
+
+/** The client's first session time, or undefined when there is none. */
+export function firstSessionTimestamp(store: Store, clientId: string): string | undefined {
+  const row = store.statement(ANALYTICS_SQL.firstSessionTimestamp)
+    .get(clientId) as { at: string | null };
+  return row.at ?? undefined;
+}
+
+/** The client's last session at or before `end`, or undefined. */
+export function lastSessionAtOrBefore(store: Store, clientId: string, end: string): string | undefined {
+  const row = store.statement(ANALYTICS_SQL.lastSessionAtOrBefore)
+    .get(clientId, end) as { at: string | null };
+  return row.at ?? undefined;
+}
+
+export interface GoalHistoryPoint {
+  goal_id: string;
+  at: string;
+  completion_percentage: number;
+  status: GoalStatus;
+}
+
+/** The history of every goal of the client up to `end`, by goal and then oldest first. */
+export function goalHistoryOfClient(store: Store, clientId: string, end: string): GoalHistoryPoint[] {
+  return store.statement(ANALYTICS_SQL.goalHistoryOfClient).all(clientId, end) as GoalHistoryPoint[];
+}
+
+export interface GoalHeader {
+  goal_id: string;
+  description: string;
+  target_date: string | null;
+  created_at: string;
+}
+
+/** The client's goals created at or before `end`, oldest first. */
+export function goalsCreatedBy(store: Store, clientId: string, end: string): GoalHeader[] {
+  return store.statement(ANALYTICS_SQL.goalsCreatedBy).all(clientId, end) as GoalHeader[];
+}
+
+export interface MilestoneRow {
+  milestone_id: string;
+  goal_id: string;
+  description: string;
+  achieved_date: string;
+  significance: Significance;
+}
+
+/** The client's milestones achieved on local dates [fromDate, toDate], oldest first. */
+export function milestonesBetween(store: Store, clientId: string, fromDate: string, toDate: string): MilestoneRow[] {
+  return store.statement(ANALYTICS_SQL.milestonesBetween).all(clientId, fromDate, toDate) as MilestoneRow[];
+}

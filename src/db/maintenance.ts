@@ -1,0 +1,145 @@
+import { chmodSync, closeSync, openSync, rmSync, statSync } from 'node:fs';
+import { TptError } from '../core/errors.js';
+import { applyCipher, rekeyDatabase, type DatabaseKey } from './connection.js';
+import { Database } from './driver.js';
+
+/**
+ * SQLite mechanics of the protection commands: compaction after a purge, rekeying, the encrypted
+ * backup and the integrity check. No domain decisions here.
+ */
+
+export interface CheckpointResult {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+/** Copies the WAL into the file and truncates the WAL to zero bytes. */
+export function checkpointTruncate(db: Database): CheckpointResult {
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as CheckpointResult[];
+  return result ?? { busy: 0, log: 0, checkpointed: 0 };
+}
+
+/**
+ * After a secure delete: empties the WAL (it still holds the old pages), rebuilds the file
+ * without free pages (VACUUM), and empties the WAL that VACUUM wrote. Returns false when another
+ * connection kept the WAL from being emptied (SQLite empties it when the last one closes).
+ */
+export function compact(db: Database): boolean {
+  const first = checkpointTruncate(db);
+  db.exec('VACUUM');
+  const last = checkpointTruncate(db);
+  return first.busy === 0 && last.busy === 0;
+}
+
+/**
+ * Rekeys in place. SQLite3MultipleCiphers has had bugs rekeying a database in WAL mode, so:
+ * checkpoint, switch to a rollback journal, rekey (one transaction: a failure rolls back to the
+ * old key), switch back to WAL.
+ */
+export function rekeyInPlace(db: Database, newKey: DatabaseKey): void {
+  const busy = new TptError('another process (tpt serve?) has the database open: stop it, then run `tpt rekey` again; nothing changed');
+  let mode: unknown;
+  try {
+    if (checkpointTruncate(db).busy !== 0) throw busy;
+    mode = db.pragma('journal_mode = DELETE', { simple: true });
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw busy;
+    throw error;
+  }
+  if (mode !== 'delete') throw busy;
+  try {
+    rekeyDatabase(db, newKey);
+  } finally {
+    db.pragma('journal_mode = WAL');
+  }
+}
+
+/** Whether `key` opens the database at `path`, through a fresh read-only connection. */
+export function opensWith(path: string, key: DatabaseKey): boolean {
+  let db: Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    applyCipher(db, key);
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    db?.close();
+  }
+}
+
+/** Row counts of every table, by name. */
+export function tableCounts(db: Database): Record<string, number> {
+  const tables = db.prepare(`
+    SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+    .all() as { name: string }[];
+  const counts: Record<string, number> = {};
+  for (const { name } of tables) {
+    const row = db.prepare(`SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`).get() as { n: number };
+    counts[name] = row.n;
+  }
+  return counts;
+}
+
+/** Opens a database read-only with `key` and returns its table counts (the check of a backup). */
+export function countsWithKey(path: string, key: DatabaseKey): Record<string, number> {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    applyCipher(db, key);
+    return tableCounts(db);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * A consistent copy of the live database, encrypted with the same key and cipher settings.
+ * The driver's online backup (`db.backup()`) opens its target without a key, and
+ * SQLite3MultipleCiphers refuses to copy encrypted pages into it ("incompatible source and
+ * target"); `VACUUM INTO` reads one snapshot of the database while others keep working and
+ * writes it through the source's cipher, compacted (no free pages). The target is created
+ * empty first, mode 0600 and never over an existing file; a failed copy is removed.
+ */
+export function backupInto(db: Database, target: string): number {
+  let fd: number;
+  try {
+    fd = openSync(target, 'wx', 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      throw new TptError(`${target} already exists: tpt never overwrites a file; give a new backup file name`);
+    }
+    throw new TptError(`cannot create ${target}: ${(error as Error).message}`);
+  }
+  closeSync(fd);
+  try {
+    db.prepare('VACUUM INTO ?').run(target);
+    chmodSync(target, 0o600);
+    return statSync(target).size;
+  } catch (error) {
+    rmSync(target, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * `PRAGMA integrity_check` and `foreign_key_check`: an empty list when the file is sound. A page
+ * whose HMAC does not match (changed on disk) fails the read itself: that is a problem found,
+ * not a failure of the check.
+ */
+export function integrityProblems(db: Database): string[] {
+  try {
+    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[])
+      .map((row) => row.integrity_check)
+      .filter((line) => line !== 'ok');
+    const foreignKeys = (db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[])
+      .map((row) => `row ${row.rowid} of ${row.table} points to a missing ${row.parent} row`);
+    return [...integrity, ...foreignKeys];
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (!code.startsWith('SQLITE_CORRUPT') && !code.startsWith('SQLITE_NOTADB')) throw error;
+    return [`a page does not decrypt or authenticate (${(error as Error).message}): the file was changed or damaged`];
+  }
+}

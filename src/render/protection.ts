@@ -1,0 +1,59 @@
+import type { ChalkInstance } from 'chalk';
+import type { BackupResult } from '../core/backup.js';
+import type { PurgeResult } from '../core/purge.js';
+import type { RekeyResult } from '../core/rekey.js';
+import type { RetentionPlan, RetentionPolicy } from '../core/retention.js';
+import { day } from './format.js';
+import { plainTable } from './audit.js';
+
+export function renderRetention(policy: RetentionPolicy): string {
+  if (policy.retention_years === null) {
+    return 'No retention policy: records are kept until you delete them. Set one with `tpt retention set --years N`.';
+  }
+  return `Records are kept ${policy.retention_years} years after a client's last contact: ` +
+    `clients with no contact since ${day(policy.cutoff!)} are past the policy (\`tpt retention apply --dry-run\` lists them).`;
+}
+
+export function renderRetentionPlan(plan: RetentionPlan, style: ChalkInstance): string {
+  if (plan.clients.length === 0) {
+    return `No client is past the ${plan.retention_years}-year policy (last contact before ${day(plan.cutoff)}).`;
+  }
+  const rows = plainTable(['Client', 'Last contact'], style);
+  for (const client of plan.clients) rows.push([client.client_id, day(client.last_contact)]);
+  const count = plan.clients.length;
+  return `${count} client${count === 1 ? ' is' : 's are'} past the ${plan.retention_years}-year policy ` +
+    `(last contact before ${day(plan.cutoff)}):\n${rows.toString()}`;
+}
+
+const RECORD_NAMES: Record<string, [string, string]> = {
+  sessions: ['session', 'sessions'],
+  goals: ['goal', 'goals'],
+  goal_history: ['goal history entry', 'goal history entries'],
+  milestones: ['milestone', 'milestones'],
+};
+
+export function renderPurge(result: PurgeResult): string {
+  if (result.purged.length === 0) return 'Nothing was deleted.';
+  return result.purged.map((client) => {
+    const rows = Object.entries(client.deleted)
+      .filter(([table, count]) => count > 0 && table !== 'clients')
+      .map(([table, count]) => {
+        const [one, many] = RECORD_NAMES[table] ?? [`${table} row`, `${table} rows`];
+        return `${count} ${count === 1 ? one : many}`;
+      });
+    return `Purged client ${client.client_id} (${rows.join(', ') || 'no records but the client'}); the audit log keeps that it happened.`;
+  }).join('\n');
+}
+
+export function renderRekey(result: RekeyResult): string {
+  return result.key_file
+    ? `The database now opens only with the new key in ${result.key_file}; the old key no longer works.\n` +
+      'Back up the new key file apart from the data. Backups made before now still need the old key: make a new one with `tpt backup`.'
+    : 'The database now opens only with the new passphrase; the old one no longer works. Backups made before now still need the old passphrase.';
+}
+
+export function renderBackup(result: BackupResult): string {
+  const rows = Object.values(result.tables).reduce((sum, count) => sum + count, 0);
+  return `Backed up to ${result.backup} (${result.bytes} bytes, ${rows} rows in ${Object.keys(result.tables).length} tables, encrypted with the database's key, mode 0600).\n` +
+    'Keep it apart from the key: the backup opens with the same key as the database.';
+}

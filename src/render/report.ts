@@ -1,0 +1,179 @@
+import type { ChalkInstance } from 'chalk';
+import type { ReportView, Trajectory } from '../core/report.js';
+import { renderTrendChart } from './chart.js';
+import { crisisLabel, day, moodLabel, percent, progressBar, truncate, when } from './format.js';
+import { meanLabel, periodRange, signed, trendLine } from './trend-text.js';
+
+function trajectoryLabel(trajectory: Trajectory, style: ChalkInstance): string {
+  const text = trajectory.replace('_', ' ').toUpperCase();
+  if (trajectory === 'improving') return style.green.bold(text);
+  if (trajectory === 'declining') return style.yellow.bold(text);
+  if (trajectory === 'mixed') return style.magenta.bold(text);
+  return style.bold(text);
+}
+
+/** Wraps text to `width` columns, each line after the first indented by `indent`. */
+function wrap(text: string, width: number, indent = ''): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.join(`\n${indent}`);
+}
+
+/** The report for a person at a terminal: crisis events first, then goals, milestones, the trend, advice. */
+export function renderReport(view: ReportView, style: ChalkInstance, columns: number): string {
+  const { report } = view;
+  const width = Math.max(40, Math.min(columns, 110) - 2);
+  const heading = (text: string) => style.bold.underline(text);
+  const out: string[] = [
+    `${style.bold(`Progress report: ${report.client_id}`)}   ${day(report.timeframe_start)} – ${day(report.timeframe_end)}` +
+      style.dim(`   (made ${when(report.report_date)})`),
+    `Overall trajectory: ${trajectoryLabel(report.overall_trajectory, style)}`,
+    '',
+  ];
+
+  if (report.crisis_events.length > 0) {
+    out.push(style.red.bold(`⚠ CRISIS EVENTS (${report.crisis_events.length})`));
+    for (const event of report.crisis_events) {
+      out.push(`  ${when(event.timestamp)}  ${event.session_id}  ${moodLabel(event, style)}  ${crisisLabel(event.crisis_flags, style)}`);
+      if (event.conversation_summary) out.push(`    ${truncate(event.conversation_summary, width - 4)}`);
+    }
+  } else {
+    out.push(style.dim('No crisis flags in this timeframe.'));
+  }
+  out.push('');
+
+  out.push(heading('Sessions'), `  ${report.sessions_count} session${report.sessions_count === 1 ? '' : 's'}, ${report.total_minutes} minutes`, '');
+
+  out.push(heading('Goals'));
+  if (report.goals.length === 0) out.push(style.dim('  No goals set by the end of this timeframe.'));
+  for (const goal of report.goals) {
+    const change = goal.progress_change === 0 ? style.dim('±0') : goal.progress_change > 0
+      ? style.green(signed(goal.progress_change)) : style.yellow(signed(goal.progress_change));
+    const target = goal.target_date ? `  target ${goal.target_date}` : '';
+    out.push(
+      `  ${progressBar(goal.completion_percentage, 20)} ${percent(goal.completion_percentage).padStart(4)} (${change})  ${goal.status}${target}`,
+      `    ${goal.goal_id}: ${truncate(goal.description, width - goal.goal_id.length - 6)}`,
+    );
+  }
+  out.push('');
+
+  out.push(heading('Milestones'));
+  if (report.key_milestones.length === 0) out.push(style.dim('  None reached in this timeframe.'));
+  for (const milestone of report.key_milestones) {
+    const significance = milestone.significance === 'high' ? style.bold('high  ') : milestone.significance.padEnd(6);
+    out.push(`  ${milestone.achieved_date}  ${significance}  ${truncate(milestone.description, width - 22)}`);
+  }
+  out.push('');
+
+  out.push(heading(`Emotional trend (by ${view.chart.by})`));
+  out.push(renderTrendChart(view.chart.periods, view.chart.by, style, width));
+  out.push(`  ${trendLine(report.overall_emotional_trend, style)}`, '');
+
+  out.push(heading('Recommendations'));
+  for (const sentence of report.recommendations) out.push(`  • ${wrap(sentence, width - 4, '    ')}`);
+  out.push('');
+
+  out.push(heading('Summary'), `  ${wrap(report.summary, width - 2, '  ')}`);
+  return out.join('\n');
+}
+
+// ── markdown ─────────────────────────────────────────────────────────────────
+
+/**
+ * Text typed by a person, made inert in markdown, inline and inside table cells: one line, and a
+ * backslash before every character that could start markup. An underscore inside a word
+ * (`self_harm_urge`) starts nothing in CommonMark and stays as typed.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[\\`*{}[\]<>#!|~&]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, (char) => `\\${char}`);
+}
+
+function markdownTable(head: string[], rows: string[][]): string[] {
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ];
+}
+
+/** A document a clinician can paste into a record; every user-typed text is escaped. */
+export function renderReportMarkdown(view: ReportView): string {
+  const { report } = view;
+  const trend = report.overall_emotional_trend;
+  const out: string[] = [
+    `# Progress report: ${escapeMarkdown(report.client_id)}`,
+    '',
+    `- **Timeframe:** ${day(report.timeframe_start)} to ${day(report.timeframe_end)}`,
+    `- **Report made:** ${when(report.report_date)}`,
+    `- **Sessions:** ${report.sessions_count} (${report.total_minutes} minutes)`,
+    `- **Overall trajectory:** ${report.overall_trajectory.replace('_', ' ')}`,
+    '',
+    '## Crisis events',
+    '',
+  ];
+  if (report.crisis_events.length === 0) {
+    out.push('No crisis flags in this timeframe.');
+  } else {
+    out.push(...markdownTable(['When', 'Session', 'Mood', 'Crisis flags', 'Summary'], report.crisis_events.map((event) => [
+      when(event.timestamp),
+      escapeMarkdown(event.session_id),
+      `${event.emotional_state} (${signed(event.emotional_score)})`,
+      `**${event.crisis_flags.map(escapeMarkdown).join(', ')}**`,
+      escapeMarkdown(event.conversation_summary),
+    ])));
+  }
+  out.push('', '## Goals', '');
+  if (report.goals.length === 0) {
+    out.push('No goals set by the end of this timeframe.');
+  } else {
+    out.push(...markdownTable(['Goal', 'Description', 'Target', 'Status', 'Progress', 'Change'], report.goals.map((goal) => [
+      escapeMarkdown(goal.goal_id),
+      escapeMarkdown(goal.description),
+      goal.target_date ?? '–',
+      goal.status,
+      percent(goal.completion_percentage),
+      `${signed(goal.progress_change)} points`,
+    ])));
+  }
+  out.push('', '## Milestones', '');
+  if (report.key_milestones.length === 0) {
+    out.push('None reached in this timeframe.');
+  } else {
+    out.push(...markdownTable(['Date', 'Milestone', 'Goal', 'Significance'], report.key_milestones.map((milestone) => [
+      milestone.achieved_date, escapeMarkdown(milestone.description), escapeMarkdown(milestone.goal_id), milestone.significance,
+    ])));
+  }
+  out.push(
+    '', '## Emotional trend', '',
+    trend.data_points === 0
+      ? 'No sessions in this timeframe.'
+      : `Mean score ${meanLabel(trend.avg_emotional_score)} on the −2 to +2 scale; trend ${trend.trend_direction.replace('_', ' ')}` +
+        ` (${signed(trend.slope_per_30_days)} per 30 days); volatility ${trend.volatility}; ${trend.data_points} sessions.`,
+    '',
+    ...markdownTable(['Month', 'Sessions', 'Mean', 'Trend', 'Volatility', 'Slope per 30 days'], report.emotional_trends.map((month) => [
+      periodRange(month),
+      String(month.data_points),
+      meanLabel(month.avg_emotional_score),
+      month.data_points === 0 ? '' : month.trend_direction.replace('_', ' '),
+      month.data_points === 0 ? '' : String(month.volatility),
+      month.data_points < 2 ? '' : signed(month.slope_per_30_days),
+    ])),
+    '', '## Recommendations', '',
+    ...report.recommendations.map((sentence) => `- ${escapeMarkdown(sentence)}`),
+    '', '## Summary', '',
+    escapeMarkdown(report.summary),
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,48 @@
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import type { TrendSummary, TrendsReport } from '../core/trends.js';
+import { renderTrendChart } from './chart.js';
+import { day } from './format.js';
+import { directionLabel, meanLabel, periodRange, signed, trendLine } from './trend-text.js';
+
+/** A borderless, compact table, as the other listings draw them. */
+export function plainTable(head: string[], style: ChalkInstance): Table.Table {
+  return new Table({
+    head: head.map((title) => style.bold(title)),
+    style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
+    chars: {
+      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '',
+      'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '',
+      right: '', 'right-mid': '', middle: '',
+    },
+  });
+}
+
+export function renderPeriodTable(periods: readonly TrendSummary[], style: ChalkInstance): string {
+  const rows = plainTable(['Period', 'Sessions', 'Mean', 'Trend', 'Volatility', 'Slope/30d'], style);
+  for (const period of periods) {
+    const empty = period.data_points === 0;
+    const cells = [
+      periodRange(period),
+      String(period.data_points),
+      meanLabel(period.avg_emotional_score, true),
+      empty ? '' : directionLabel(period.trend_direction, style),
+      empty ? '' : String(period.volatility),
+      empty || period.data_points < 2 ? '' : signed(period.slope_per_30_days),
+    ];
+    rows.push(empty ? cells.map((cell) => style.dim(cell)) : cells);
+  }
+  return rows.toString();
+}
+
+export function renderTrends(trends: TrendsReport, style: ChalkInstance, columns: number): string {
+  return [
+    `${style.bold(`Emotional trend of ${trends.client_id}`)}  ${day(trends.timeframe_start)} – ${day(trends.timeframe_end)}, by ${trends.by}`,
+    '',
+    renderTrendChart(trends.periods, trends.by, style, columns),
+    '',
+    `${style.bold('Overall')}  ${trendLine(trends.overall, style)}`,
+    '',
+    renderPeriodTable(trends.periods, style),
+  ].join('\n');
+}

@@ -1,0 +1,137 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
+import { authenticate } from '../core/tokens.js';
+import type { Store } from '../db/store.js';
+import { ROUTES, type Reply, type RequestContext } from './routes.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  tls?: { cert: Buffer; key: Buffer };
+  now: () => Date;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host.replace(/^\[|\]$/g, '')) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** The host name of a Host header, without its port (`[::1]:8001` → `::1`). */
+function hostName(header: string | undefined): string {
+  if (!header) return '';
+  const bracketed = /^\[([^\]]+)\]/.exec(header);
+  return bracketed ? bracketed[1]! : header.replace(/:\d+$/, '');
+}
+
+class HttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** The HTTP face of the core: authentication, routing, JSON in and out, errors as SPEC §5. */
+export function createApiServer(store: Store, options: ServeOptions): Server {
+  const loopback = isLoopback(options.host);
+  const handler = (request: IncomingMessage, response: ServerResponse) => {
+    handle(request, response).catch((error: unknown) => sendError(response, error));
+  };
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // A page in a browser can reach a loopback port through a DNS name it controls (DNS
+    // rebinding); its requests then carry that name as Host, so only loopback names are served.
+    if (loopback && !isLoopback(hostName(request.headers.host))) {
+      throw new HttpError(403, 'forbidden_host', 'this service answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1])');
+    }
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname === '/health') {
+      if (request.method !== 'GET') throw new HttpError(404, 'not_found', 'use GET /health');
+      return send(response, { status: 200, body: { status: 'ok' } });
+    }
+    const match = findRoute(request.method ?? 'GET', url.pathname);
+    if (!match) throw new HttpError(404, 'not_found', `no route ${request.method} ${url.pathname}: see the README for the API`);
+
+    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const caller = token ? authenticate(store, token) : undefined;
+    if (!caller) {
+      response.setHeader('WWW-Authenticate', 'Bearer');
+      throw new HttpError(401, 'unauthorized', 'give a valid token as "Authorization: Bearer <token>" (see `tpt token create`)');
+    }
+    const body = request.method === 'POST' || request.method === 'PUT' ? await readJson(request) : undefined;
+    const context: RequestContext = {
+      store,
+      params: match.params,
+      query: url.searchParams,
+      body,
+      who: { actor: `api:${caller.name}`, now: options.now() },
+    };
+    const reply = await match.route.handle(context);
+    return send(response, reply);
+  }
+
+  return options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
+    : createHttpServer(handler);
+}
+
+function findRoute(method: string, path: string) {
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const found = route.pattern.exec(path);
+    if (found) {
+      const params = (found.slice(1)).map((part) => decodeURIComponent(part));
+      return { route, params };
+    }
+  }
+  return undefined;
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'payload_too_large', `the body is over ${MAX_BODY_BYTES} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'payload_too_large', `the body is over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+  }
+}
+
+function send(response: ServerResponse, reply: Reply): void {
+  if (reply.stream) {
+    response.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    reply.stream(response);
+    return;
+  }
+  const text = JSON.stringify(reply.body);
+  response.writeHead(reply.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
+  response.end(text);
+}
+
+function sendError(response: ServerResponse, error: unknown): void {
+  const [status, code, message] =
+    error instanceof HttpError ? [error.status, error.code, error.message]
+    : error instanceof NotFoundError ? [404, 'not_found', error.message]
+    : error instanceof InputError ? [400, 'invalid_input', error.message]
+    : error instanceof ConflictError ? [409, 'conflict', error.message]
+    : [500, 'internal_error', 'the request failed inside tpt; see the server log'];
+  if (status === 500) process.emitWarning(`tpt serve: ${error instanceof Error ? error.message : String(error)}`);
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  send(response, { status, body: { error: { code, message } } });
+}

@@ -1,0 +1,114 @@
+import type { Writable } from 'node:stream';
+import { createGoal, listGoals, updateGoal } from '../core/goals.js';
+import { InputError } from '../core/errors.js';
+import { addMilestone } from '../core/milestones.js';
+import type { Actor } from '../core/model.js';
+import type { GoalCreateInput, GoalUpdateInput, MilestoneInput, SessionInput } from '../core/schemas.js';
+import { parseGranularity } from '../core/periods.js';
+import { progressReport } from '../core/report.js';
+import { listSessions, logSession } from '../core/sessions.js';
+import { emotionalTrends } from '../core/trends.js';
+import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
+import type { Store } from '../db/store.js';
+
+export interface RequestContext {
+  store: Store;
+  /** The path's parameters, in the order of the pattern's groups. */
+  params: string[];
+  query: URLSearchParams;
+  body: unknown;
+  who: Actor;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  /** For large answers: writes the body itself. */
+  stream?: (out: Writable) => void;
+}
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  handle: (context: RequestContext) => Reply | Promise<Reply>;
+}
+
+const SEGMENT = '([^/]+)';
+const path = (template: string) => new RegExp(`^${template.replace(/\{\w+\}/g, SEGMENT)}/?$`);
+
+/** The JSON body as an object (the core validates its fields); anything else is a 400. */
+function object(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new InputError('the body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Timeframe query parameters: ?last=6m, ?days=30, ?since=…&until=… */
+export function timeframeQuery(query: URLSearchParams): TimeframeOptions {
+  const value = (name: string) => query.get(name) ?? undefined;
+  return { last: value('last'), days: value('days'), since: value('since'), until: value('until') };
+}
+
+function limitQuery(query: URLSearchParams): number | undefined {
+  const limit = query.get('limit');
+  if (limit === null) return undefined;
+  if (!/^\d+$/.test(limit) || Number(limit) < 1) throw new InputError(`invalid limit "${limit}": use a positive whole number`);
+  return Number(limit);
+}
+
+export const ROUTES: Route[] = [
+  {
+    method: 'POST',
+    pattern: path('/api/v1/sessions'),
+    handle: ({ store, body, who }) => ({ status: 201, body: logSession(store, object(body) as SessionInput, who) }),
+  },
+  {
+    method: 'GET',
+    pattern: path('/api/v1/sessions/{client_id}'),
+    handle: ({ store, params, query, who }) => ({
+      status: 200,
+      body: listSessions(store, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), who, limitQuery(query)),
+    }),
+  },
+  {
+    method: 'POST',
+    pattern: path('/api/v1/goals'),
+    handle: ({ store, body, who }) => ({ status: 201, body: createGoal(store, object(body) as GoalCreateInput, who) }),
+  },
+  {
+    method: 'PUT',
+    pattern: path('/api/v1/goals/{goal_id}'),
+    handle: ({ store, params, body, who }) => ({ status: 200, body: updateGoal(store, params[0]!, object(body) as GoalUpdateInput, who) }),
+  },
+  {
+    method: 'GET',
+    pattern: path('/api/v1/goals/{client_id}'),
+    handle: ({ store, params, query, who }) => ({
+      status: 200,
+      body: listGoals(store, params[0]!, who, query.get('status') ?? undefined),
+    }),
+  },
+  {
+    method: 'POST',
+    pattern: path('/api/v1/milestones'),
+    handle: ({ store, body, who }) => ({ status: 201, body: addMilestone(store, object(body) as MilestoneInput, who) }),
+  },
+  {
+    method: 'GET',
+    pattern: path('/api/v1/progress/{client_id}'),
+    handle: ({ store, params, query, who }) => ({
+      status: 200,
+      body: progressReport(store, params[0]!, resolveTimeframe(timeframeQuery(query), { amount: 30, unit: 'd' }, who.now), who).report,
+    }),
+  },
+  {
+    method: 'GET',
+    pattern: path('/api/v1/trends/{client_id}'),
+    handle: ({ store, params, query, who }) => {
+      const by = query.get('by');
+      const timeframe = resolveTimeframe(timeframeQuery(query), { amount: 90, unit: 'd' }, who.now);
+      return { status: 200, body: emotionalTrends(store, params[0]!, timeframe, by === null ? undefined : parseGranularity(by), who) };
+    },
+  },
+];

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { Sandbox } from '../helpers.js';
+
+const BIN = new URL('../../bin/tpt.js', import.meta.url).pathname;
+let box: Sandbox;
+let server: ChildProcess;
+let port = 0;
+let token = '';
+
+interface Answer {
+  status: number;
+  body: any;
+}
+
+/** One HTTP request to the service, with a Host header of our choosing. */
+function call(method: string, path: string, options: { body?: unknown; auth?: string | null; host?: string; raw?: string } = {}): Promise<Answer> {
+  const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const headers: Record<string, string> = { Host: options.host ?? `127.0.0.1:${port}` };
+  const auth = options.auth === undefined ? token : options.auth;
+  if (auth) headers.Authorization = `Bearer ${auth}`;
+  if (payload !== undefined) headers['Content-Type'] = 'application/json';
+  return new Promise((resolve, reject) => {
+    const outgoing = request({ host: '127.0.0.1', port, method, path, headers }, (response) => {
+      let text = '';
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+    });
+    outgoing.on('error', reject);
+    if (payload !== undefined) outgoing.write(payload);
+    outgoing.end();
+  });
+}
+
+beforeAll(async () => {
+  box = new Sandbox();
+  expect(box.spawn(['init']).code).toBe(0);
+  const created = box.spawn(['--json', 'token', 'create', '--name', 'tests']);
+  expect(created.code, created.stderr).toBe(0);
+  token = JSON.parse(created.stdout).token;
+  server = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env: box.env });
+  port = await new Promise<number>((resolve, reject) => {
+    let said = '';
+    server.stderr!.on('data', (chunk) => {
+      said += chunk;
+      const found = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(said);
+      if (found) resolve(Number(found[1]));
+    });
+    server.on('exit', (code) => reject(new Error(`tpt serve exited ${code}: ${said}`)));
+  });
+});
+
+afterAll(async () => {
+  const stopped = new Promise((resolve) => server.on('exit', resolve));
+  server.kill('SIGTERM');
+  await stopped;
+  box.cleanup();
+});
+
+describe('tpt serve', () => {
+  it('answers /health without a token', async () => {
+    expect(await call('GET', '/health', { auth: null })).toEqual({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('refuses a missing or unknown token with 401', async () => {
+    const missing = await call('GET', '/api/v1/sessions/c1', { auth: null });
+    expect(missing.status).toBe(401);
+    expect(missing.body.error.code).toBe('unauthorized');
+    expect((await call('GET', '/api/v1/sessions/c1', { auth: 'tpt_not-a-real-token' })).status).toBe(401);
+  });
+
+  it('refuses a request addressed to a non-loopback name (DNS rebinding) with 403', async () => {
+    const answer = await call('GET', '/health', { host: 'attacker.example:8001' });
+    expect(answer.status).toBe(403);
+    expect(answer.body.error.code).toBe('forbidden_host');
+    expect((await call('GET', '/health', { host: `localhost:${port}` })).status).toBe(200);
+  });
+
+  it('records a session, a goal, progress and a milestone, and reads them back', async () => {
+    const goal = await call('POST', '/api/v1/goals', { body: { client_id: 'c1', description: 'Sleep 7h', goal_id: 'g1' } });
+    expect(goal.status).toBe(201);
+    expect(goal.body).toMatchObject({ goal_id: 'g1', client_id: 'c1', completion_percentage: 0, status: 'active' });
+
+    const session = await call('POST', '/api/v1/sessions', {
+      body: { client_id: 'c1', conversation_summary: 'via the API', emotional_state: 'positive', therapeutic_goals: ['g1'], timestamp: '2026-03-02T10:00:00Z' },
+    });
+    expect(session.status).toBe(201);
+    expect(session.body).toMatchObject({ client_id: 'c1', emotional_score: 1, therapeutic_goals: ['g1'] });
+
+    const updated = await call('PUT', '/api/v1/goals/g1', { body: { completion_percentage: 40, note: 'better' } });
+    expect(updated.status).toBe(200);
+    expect(updated.body.history).toHaveLength(2);
+
+    const milestone = await call('POST', '/api/v1/milestones', { body: { goal_id: 'g1', description: 'first week', achieved_date: '2026-03-05' } });
+    expect(milestone.status).toBe(201);
+
+    const sessions = await call('GET', '/api/v1/sessions/c1?since=2026-03-01&until=2026-03-31');
+    expect(sessions.body.map((s: { session_id: string }) => s.session_id)).toEqual([session.body.session_id]);
+    const goals = await call('GET', '/api/v1/goals/c1?status=active');
+    expect(goals.body).toMatchObject([{ goal_id: 'g1', completion_percentage: 40, milestones: [milestone.body.milestone_id] }]);
+  });
+
+  it('serves the progress report and the trends in the shapes of --json', async () => {
+    const report = await call('GET', '/api/v1/progress/c1?since=2026-03-01&until=2026-03-31');
+    expect(report.status).toBe(200);
+    expect(Object.keys(report.body)).toEqual([
+      'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
+      'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones',
+      'crisis_events', 'overall_trajectory', 'recommendations', 'summary',
+    ]);
+    expect(report.body.sessions_count).toBe(1);
+    const trends = await call('GET', '/api/v1/trends/c1?since=2026-03-01&until=2026-03-31&by=week');
+    expect(trends.status).toBe(200);
+    expect(trends.body).toMatchObject({ client_id: 'c1', by: 'week' });
+    expect(trends.body.overall.data_points).toBe(1);
+    expect((await call('GET', '/api/v1/trends/c1?by=fortnight')).status).toBe(400);
+  });
+
+  it('answers bad input 400, unknown records 404, duplicates 409, oversized bodies 413', async () => {
+    const bad = await call('POST', '/api/v1/sessions', { body: { client_id: 'c1', conversation_summary: 'x', emotional_state: 7 } });
+    expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_input' } } });
+    expect((await call('POST', '/api/v1/sessions', { raw: '{"client_id":' })).status).toBe(400);
+    expect((await call('PUT', '/api/v1/goals/nope', { body: { completion_percentage: 5 } })).status).toBe(404);
+    expect((await call('GET', '/api/v1/sessions/nobody')).status).toBe(404);
+    expect((await call('GET', '/api/v1/nothing-here')).status).toBe(404);
+    const duplicate = await call('POST', '/api/v1/goals', { body: { client_id: 'c1', description: 'again', goal_id: 'g-dup' } });
+    expect(duplicate.status).toBe(201);
+    expect((await call('POST', '/api/v1/goals', { body: { client_id: 'c1', description: 'again', goal_id: 'g-dup' } })).status).toBe(409);
+    const huge = await call('POST', '/api/v1/sessions', { body: { client_id: 'c1', conversation_summary: 'x'.repeat(1_100_000), emotional_state: 0 } });
+    expect(huge.status).toBe(413);
+  });
+
+  it('stops answering a revoked token', async () => {
+    const second = JSON.parse(box.spawn(['--json', 'token', 'create', '--name', 'short-lived']).stdout);
+    expect((await call('GET', '/api/v1/goals/c1', { auth: second.token })).status).toBe(200);
+    expect(box.spawn(['token', 'revoke', second.token_id]).code).toBe(0);
+    expect((await call('GET', '/api/v1/goals/c1', { auth: second.token })).status).toBe(401);
+    const listed = JSON.parse(box.spawn(['--json', 'token', 'list']).stdout);
+    expect(JSON.stringify(listed)).not.toContain(second.token);
+    expect(listed.find((t: { token_id: string }) => t.token_id === second.token_id).revoked_at).not.toBeNull();
+  });
+});
+
+describe('tpt serve refuses', () => {
+  it('to bind a non-loopback address without TLS', () => {
+    const result = box.spawn(['serve', '--host', '0.0.0.0', '--port', '0']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--tls-cert and --tls-key/);
+  });
+});
