@@ -62,8 +62,14 @@ export function goalHistoryRowsOfClient(store: Store, clientId: string): Iterabl
 /**
  * Starts a read transaction, so that a long export reads one snapshot of the database and sees
  * no write of another process half done. Returns the function that ends it.
+ *
+ * It also gives the connection a 64 MB page cache. An export reads client after client, and where
+ * clients' sessions were recorded interleaved in time each page holds rows of several clients;
+ * with the default 16 MB cache every page was decrypted again for each of them (1M sessions of
+ * 100 interleaved clients: 21 s with 16 MB, 10 s with 64 MB).
  */
 export function beginSnapshot(store: Store): () => void {
+  store.db.pragma('cache_size = -65536');
   store.db.exec('BEGIN DEFERRED');
   // A deferred transaction takes its snapshot at the first read.
   store.statement('SELECT count(*) FROM clients').get();
