@@ -147,7 +147,7 @@ export const CSV_COLUMNS: Record<CsvTable, readonly string[]> = {
   'goal-history': ['goal_id', 'client_id', 'seq', 'at', 'completion_percentage', 'status', 'note', 'actor'],
 };
 
-const ROWS_PER_BATCH = 1000;
+const ROWS_PER_BATCH = 250;
 
 /** The rows of one table (without the header), in batches, streamed from the database. */
 export function* exportCsvRows(
