@@ -7,7 +7,9 @@ import { clientCommand } from './commands/client.js';
 import { clientsCommand } from './commands/clients.js';
 import { completionCommand } from './commands/completion.js';
 import { demoCommand } from './commands/demo.js';
+import { exportCommand } from './commands/export.js';
 import { goalCommand } from './commands/goal.js';
+import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
 import { logSessionCommand } from './commands/log-session.js';
 import { milestoneCommand } from './commands/milestone.js';
@@ -32,6 +34,8 @@ const COMMANDS: ((ctx: Context) => Command)[] = [
   milestoneCommand,
   trendsCommand,
   reportCommand,
+  exportCommand,
+  importCommand,
   completionCommand,
   serveCommand,
   tokenCommand,

@@ -1,0 +1,71 @@
+import { Command } from 'commander';
+import type { Context } from '../context.js';
+import type { ImportSummary } from '../core/import.js';
+import { examples } from './options.js';
+
+interface ImportFlags {
+  onConflict?: string;
+  dryRun?: boolean;
+}
+
+export function importCommand(ctx: Context): Command {
+  return new Command('import')
+    .description('Import a JSON export: all of it in one transaction, or nothing')
+    .argument('<file>', 'a file written by `tpt export` (JSON)')
+    .option('--on-conflict <how>', 'when a record differs from the one on record with its id: skip | replace (default: stop)')
+    .option('--dry-run', 'check the file and report what would be added, skipped and replaced; write nothing')
+    .addHelpText('after', examples(
+      'tpt import c42.json',
+      'tpt import everything.json --on-conflict skip',
+      'tpt import everything.json --dry-run --json',
+    ))
+    .action(async (file: string, flags: ImportFlags) => {
+      const store = await ctx.openStore();
+      const { fileSource } = await import('./import-file.js');
+      const progress = await progressReporter(ctx);
+      const source = fileSource(file, progress?.update);
+      const { importDocument, ImportConflictError } = await import('../core/import.js');
+      let summary: ImportSummary;
+      try {
+        summary = importDocument(store, source.read, { onConflict: flags.onConflict, dryRun: flags.dryRun, label: file }, ctx.who());
+      } catch (error) {
+        if (error instanceof ImportConflictError) {
+          for (const conflict of error.conflicts) {
+            ctx.note(`conflict: ${conflict.kind} ${conflict.id} (client ${conflict.client_id}) differs in ${conflict.fields.join(', ')}`);
+          }
+          if (error.total > error.conflicts.length) ctx.note(`… and ${error.total - error.conflicts.length} more`);
+        }
+        throw error;
+      } finally {
+        progress?.interrupt();
+        source.done();
+      }
+      const { renderImportSummary } = await import('../render/import-summary.js');
+      await ctx.out({ file, ...summary }, renderImportSummary);
+    });
+}
+
+/** Bytes read of the file, on stderr, for a person at a terminal only. */
+async function progressReporter(ctx: Context) {
+  if (!ctx.io.stderr.isTTY || ctx.globals.input === false) return undefined;
+  const { byteDetail, progressLine } = await import('../render/progress.js');
+  let shownAt = 0;
+  let started = false;
+  let finished = false;
+  return {
+    update(done: number, total: number): void {
+      const now = Date.now();
+      const last = done >= total;
+      if (finished || (!last && now - shownAt < 100)) return;
+      shownAt = now;
+      started = true;
+      finished = last;
+      ctx.io.stderr.write(`\r${progressLine('importing', done, total, byteDetail(done, total))}${last ? '\n' : ''}`);
+    },
+    /** Ends an unfinished bar's line, so that an error starts on a line of its own. */
+    interrupt(): void {
+      if (started && !finished) ctx.io.stderr.write('\n');
+      finished = true;
+    },
+  };
+}

@@ -1,0 +1,270 @@
+import {
+  allClients, clientById, goalHistoryRowsOfClient, milestoneRecordsOfClient, sessionJsonOfClient, sessionValuesOfClient,
+  type ClientRecord,
+} from '../db/export-queries.js';
+import type { Store } from '../db/store.js';
+import { stateOf } from './scale.js';
+import { recordAudit } from './audit.js';
+import { InputError } from './errors.js';
+import { checkId } from './ids.js';
+import type { Actor } from './model.js';
+
+/**
+ * `tpt export`: one client's (or every client's) whole history as a versioned JSON document, or
+ * one table of it as CSV rows. Both are generators that read the database as they go, so memory
+ * stays flat however large the history is; the caller writes each piece before asking for more.
+ */
+
+export const EXPORT_FORMAT = 'tpt-export';
+export const EXPORT_VERSION = 1;
+
+export const EXPORT_FORMATS = ['json', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const CSV_TABLES = ['sessions', 'goals', 'milestones', 'goal-history'] as const;
+export type CsvTable = (typeof CSV_TABLES)[number];
+
+export interface ExportRequest {
+  clientId?: string;
+  all?: boolean;
+  format?: string;
+  table?: string;
+}
+
+export interface ExportPlan {
+  clients: ClientRecord[];
+  format: ExportFormat;
+  table: CsvTable;
+}
+
+/** Checks the request, names the clients and records one audit entry for each of them. */
+export function planExport(store: Store, request: ExportRequest, who: Actor): ExportPlan {
+  const format = (request.format ?? 'json').trim().toLowerCase();
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new InputError(`unknown export format "${request.format}": use --format json or --format csv`);
+  }
+  if (request.table !== undefined && format !== 'csv') {
+    throw new InputError('--table is for CSV exports: add --format csv, or drop --table (JSON holds every table)');
+  }
+  const table = (request.table ?? 'sessions').trim().toLowerCase();
+  if (!(CSV_TABLES as readonly string[]).includes(table)) {
+    throw new InputError(`unknown table "${request.table}": use --table ${CSV_TABLES.join(' | ')}`);
+  }
+  if (request.all && request.clientId !== undefined) {
+    throw new InputError('give either a client id or --all, not both');
+  }
+  let clients: ClientRecord[];
+  if (request.all) {
+    clients = allClients(store);
+  } else if (request.clientId !== undefined) {
+    const client = clientById(store, checkId(request.clientId, 'client'));
+    if (!client) throw new InputError(`no client "${request.clientId}": see \`tpt clients\` for the ids on record`);
+    clients = [client];
+  } else {
+    throw new InputError('name the client to export, or give --all: tpt export <client> | tpt export --all');
+  }
+  const objectId = format === 'json' ? 'json' : `csv:${table}`;
+  store.transaction(() => {
+    for (const client of clients) {
+      recordAudit(store, { action: 'export', client_id: client.client_id, object_id: objectId }, who);
+    }
+  });
+  return { clients, format: format as ExportFormat, table: table as CsvTable };
+}
+
+/** Pieces of text are gathered up to this size before they are handed out to be written. */
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * The JSON export document, in pieces. The layout is fixed (one record per line) so that a diff
+ * of two exports reads well; any JSON layout of the same content imports the same.
+ */
+export function* exportJson(
+  store: Store,
+  clients: readonly ClientRecord[],
+  exportedAt: Date,
+  onSessions: (done: number) => void = () => {},
+): Generator<string> {
+  let pending = `{"format":${JSON.stringify(EXPORT_FORMAT)},"version":${EXPORT_VERSION},` +
+    `"exported_at":${JSON.stringify(exportedAt.toISOString())},"clients":[`;
+  let done = 0;
+  for (let c = 0; c < clients.length; c++) {
+    const client = clients[c]!;
+    pending += `${c === 0 ? '' : ','}\n{"client_id":${JSON.stringify(client.client_id)},` +
+      `"created_at":${JSON.stringify(client.created_at)},"sessions":[`;
+    let first = true;
+    for (const json of sessionJsonOfClient(store, client.client_id)) {
+      pending += `${first ? '' : ','}\n${json}`;
+      first = false;
+      done++;
+      if (pending.length >= CHUNK_CHARS) {
+        yield pending;
+        pending = '';
+        onSessions(done);
+      }
+    }
+    pending += `${first ? '' : '\n'}],"goals":[`;
+    first = true;
+    for (const goal of store.goalsOfClient(client.client_id)) {
+      pending += `${first ? '' : ','}\n${JSON.stringify({ ...goal, history: store.goalHistory(goal.goal_id) })}`;
+      first = false;
+      if (pending.length >= CHUNK_CHARS) {
+        yield pending;
+        pending = '';
+      }
+    }
+    pending += `${first ? '' : '\n'}],"milestones":[`;
+    first = true;
+    for (const milestone of milestoneRecordsOfClient(store, client.client_id)) {
+      pending += `${first ? '' : ','}\n${JSON.stringify(milestone)}`;
+      first = false;
+      if (pending.length >= CHUNK_CHARS) {
+        yield pending;
+        pending = '';
+      }
+    }
+    pending += `${first ? '' : '\n'}]}`;
+  }
+  pending += `${clients.length === 0 ? '' : '\n'}]}\n`;
+  yield pending;
+  onSessions(done);
+}
+
+/** A CSV cell before quoting: text, a number, or empty (null). */
+export type Cell = string | number | null;
+
+export const CSV_COLUMNS: Record<CsvTable, readonly string[]> = {
+  sessions: [
+    'session_id', 'client_id', 'timestamp', 'conversation_summary', 'emotional_state', 'emotional_score',
+    'therapeutic_goals', 'progress_notes', 'therapist_observations', 'next_session_focus',
+    'session_duration_minutes', 'techniques_used', 'homework_assigned', 'crisis_flags', 'metadata',
+  ],
+  goals: [
+    'goal_id', 'client_id', 'description', 'target_date', 'completion_percentage', 'status', 'milestones',
+    'notes', 'created_at', 'updated_at',
+  ],
+  milestones: ['milestone_id', 'goal_id', 'client_id', 'description', 'achieved_date', 'significance', 'created_at'],
+  'goal-history': ['goal_id', 'client_id', 'seq', 'at', 'completion_percentage', 'status', 'note', 'actor'],
+};
+
+const ROWS_PER_BATCH = 250;
+
+/** The rows of one table (without the header), in batches, streamed from the database. */
+export function* exportCsvRows(
+  store: Store,
+  clients: readonly ClientRecord[],
+  table: CsvTable,
+  onRows: (done: number) => void = () => {},
+): Generator<Cell[][]> {
+  let batch: Cell[][] = [];
+  let done = 0;
+  for (const client of clients) {
+    for (const row of tableRows(store, client.client_id, table)) {
+      batch.push(row);
+      if (batch.length >= ROWS_PER_BATCH) {
+        yield batch;
+        onRows((done += batch.length));
+        batch = [];
+      }
+    }
+  }
+  if (batch.length > 0) yield batch;
+  onRows(done + batch.length);
+}
+
+function* tableRows(store: Store, clientId: string, table: CsvTable): Generator<Cell[]> {
+  switch (table) {
+    case 'sessions':
+      for (const [id, client, timestamp, summary, score, goals, notes, observations, focus, duration, techniques,
+        homework, flags, metadata] of sessionValuesOfClient(store, clientId)) {
+        yield [
+          id, client, timestamp, summary, stateOf(score), score, joinList(storedList(goals)), notes, observations, focus,
+          duration, joinList(storedList(techniques)), homework, joinList(storedList(flags)),
+          joinMap(JSON.parse(metadata) as Record<string, string>),
+        ];
+      }
+      return;
+    case 'goals':
+      for (const g of store.goalsOfClient(clientId)) {
+        yield [
+          g.goal_id, g.client_id, g.description, g.target_date, g.completion_percentage, g.status,
+          joinList(g.milestones), g.notes, g.created_at, g.updated_at,
+        ];
+      }
+      return;
+    case 'milestones':
+      for (const m of milestoneRecordsOfClient(store, clientId)) {
+        yield [m.milestone_id, m.goal_id, m.client_id, m.description, m.achieved_date, m.significance, m.created_at];
+      }
+      return;
+    case 'goal-history':
+      for (const h of goalHistoryRowsOfClient(store, clientId)) {
+        yield [h.goal_id, h.client_id, h.seq, h.at, h.completion_percentage, h.status, h.note, h.actor];
+      }
+      return;
+  }
+}
+
+/** A list stored as JSON text; most are empty, and need no parse. */
+function storedList(text: string): string[] {
+  return text === '[]' ? [] : (JSON.parse(text) as string[]);
+}
+
+/**
+ * A list in one CSV cell: items joined by "; ". Inside an item a backslash is written `\\` and a
+ * semicolon `\;` (in metadata also an equals sign, `\=`), so the cell splits back unambiguously.
+ */
+export const LIST_SEPARATOR = '; ';
+
+export function joinList(items: readonly string[]): string {
+  return items.map((item) => item.replace(/[\\;]/g, (char) => `\\${char}`)).join(LIST_SEPARATOR);
+}
+
+/** Metadata in one cell: `key=value` pairs, joined and escaped as lists are. */
+export function joinMap(map: Record<string, string>): string {
+  const escape = (text: string) => text.replace(/[\\;=]/g, (char) => `\\${char}`);
+  return Object.entries(map).map(([key, value]) => `${escape(key)}=${escape(value)}`).join(LIST_SEPARATOR);
+}
+
+/** The inverse of joinList (for readers of the format, and tests). */
+export function splitList(cell: string): string[] {
+  return rawItems(cell).map(unescape);
+}
+
+/** The inverse of joinMap. */
+export function splitMap(cell: string): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const item of rawItems(cell)) {
+    const at = unescapedIndex(item, '=');
+    map[unescape(item.slice(0, at))] = unescape(item.slice(at + 1));
+  }
+  return map;
+}
+
+function rawItems(cell: string): string[] {
+  if (cell === '') return [];
+  const items: string[] = [];
+  let start = 0;
+  for (let i = 0; i < cell.length; i++) {
+    if (cell[i] === '\\') i++;
+    else if (cell[i] === ';') {
+      items.push(cell.slice(start, i));
+      start = i + LIST_SEPARATOR.length;
+      i = start - 1;
+    }
+  }
+  items.push(cell.slice(start));
+  return items;
+}
+
+function unescapedIndex(text: string, char: string): number {
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === char) return i;
+  }
+  return text.length;
+}
+
+function unescape(text: string): string {
+  return text.replace(/\\(.)/gs, '$1');
+}

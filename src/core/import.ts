@@ -1,0 +1,663 @@
+// zod's v3 API, as src/core/schemas.ts uses (the schemas below extend its shapes).
+import { z } from 'zod/v3';
+import type { MilestoneRecord } from '../db/export-queries.js';
+import {
+  deferForeignKeys, enlargeCacheForImport, goalRecordById, highestRowids, insertGoalRecord, insertMilestoneRecord,
+  insertNewSession, milestoneRecordById, replaceGoalRecord, replaceMilestoneRecord, replaceSessionRecord,
+  sessionRecordById, type GoalRecord,
+} from '../db/import-writes.js';
+import { rowToSession, type Store } from '../db/store.js';
+import { recordAudit } from './audit.js';
+import { InputError, TptError } from './errors.js';
+import { EXPORT_FORMAT, EXPORT_VERSION } from './export.js';
+import { JsonStreamError, JsonStreamReader } from './json-stream.js';
+import type { Actor, GoalHistoryEntry, Session } from './model.js';
+import { EMOTIONAL_STATES, scoreOf, type EmotionalState } from './scale.js';
+import { ID_PATTERN } from './ids.js';
+import {
+  goalCreateInput, goalStatus, id, milestoneInput, percentage, sessionInput, significance,
+} from './schemas.js';
+import { localDateString, parseDateOnly, parseDateTime } from './time.js';
+
+/**
+ * `tpt import`: reads a document of `tpt export` as a stream, in one pass inside one transaction.
+ * Each record is checked against the rules (the zod schemas of core) and against the database
+ * before it is written; the first bad record anywhere in the file, the last one included, ends the
+ * import and the rollback leaves the database exactly as it was, so nothing is ever half-imported.
+ * A record already present as it is in the file is skipped; a record whose id is present with
+ * other content is a conflict, which stops the import unless the caller chose to skip or replace
+ * such records. Reading the file once, not twice (check, then write), is what lets an import of a
+ * million sessions run at the speed of the database's own inserts.
+ */
+
+export const CONFLICT_MODES = ['skip', 'replace'] as const;
+export type ConflictMode = (typeof CONFLICT_MODES)[number];
+
+export type RecordKind = 'session' | 'goal' | 'milestone';
+
+export interface KindCounts {
+  added: number;
+  skipped: number;
+  replaced: number;
+}
+
+export interface ImportSummary {
+  clients: number;
+  sessions: KindCounts;
+  goals: KindCounts;
+  milestones: KindCounts;
+  /** Records whose id was on record with other content (skipped or replaced as asked). */
+  conflicts: number;
+  dry_run: boolean;
+}
+
+export interface Conflict {
+  kind: RecordKind;
+  id: string;
+  client_id: string;
+  /** The fields whose values differ. */
+  fields: string[];
+}
+
+/** Conflicts with the database and no --on-conflict: nothing was written (exit 1). */
+export class ImportConflictError extends TptError {
+  constructor(readonly conflicts: Conflict[], readonly total: number) {
+    super(
+      `${total} record(s) in the file differ from records with the same id in the database; nothing was written: ` +
+      'rerun with --on-conflict skip (keep the database\'s) or --on-conflict replace (take the file\'s)',
+    );
+  }
+}
+
+/** At most this many conflicts are kept to be listed; the rest are counted. */
+const LISTED_CONFLICTS = 50;
+
+export interface ImportOptions {
+  onConflict?: string;
+  dryRun?: boolean;
+  /** How the file is named in messages. */
+  label: string;
+}
+
+/** The document's text, chunk by chunk: each call returns the next piece, or null at the end. */
+export type TextSource = () => string | null;
+
+/** Ends the transaction of a dry run, taking its summary out past the rollback. */
+class DryRunDone extends Error {
+  constructor(readonly summary: ImportSummary & { client_ids: string[] }) {
+    super('dry run');
+  }
+}
+
+export function importDocument(store: Store, source: TextSource, options: ImportOptions, who: Actor): ImportSummary {
+  const given = options.onConflict?.trim().toLowerCase();
+  if (given !== undefined && !(CONFLICT_MODES as readonly string[]).includes(given)) {
+    throw new InputError(`unknown --on-conflict "${options.onConflict}": use skip or replace`);
+  }
+  const mode = given as ConflictMode | undefined;
+  enlargeCacheForImport(store);
+  let summary: ImportSummary & { client_ids: string[] };
+  try {
+    summary = store.transaction(() => {
+      const result = importPass(store, source, options.label, mode, who);
+      if (result.conflicts.length > 0 && mode === undefined) {
+        throw new ImportConflictError(result.conflicts, result.summary.conflicts);
+      }
+      if (options.dryRun) throw new DryRunDone({ ...result.summary, dry_run: true });
+      return result.summary;
+    });
+  } catch (error) {
+    if (!(error instanceof DryRunDone)) throw error;
+    summary = error.summary;
+    const checked = summary.client_ids;
+    store.transaction(() => {
+      for (const clientId of checked) recordAudit(store, { action: 'import.check', client_id: clientId }, who);
+    });
+  }
+  const { client_ids: _ids, ...shown } = summary;
+  return shown;
+}
+
+// ── the records as a file holds them ───────────────────────────────────────
+
+const dateTime = (what: string) => z.string({
+  required_error: `${what} is required`, invalid_type_error: `${what} must be an ISO 8601 date and time`,
+})
+  .transform((text, ctx) => {
+    try {
+      return parseDateTime(text, what).toISOString();
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+const calendarDate = (what: string) => z.string({
+  required_error: `${what} is required`, invalid_type_error: `${what} must be a date, YYYY-MM-DD`,
+})
+  .transform((text, ctx) => {
+    try {
+      return localDateString(parseDateOnly(text, what));
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+const clientHeader = z.object({
+  client_id: id('client id'),
+  created_at: dateTime('client created_at').optional(),
+}).strict();
+
+const sessionRecord = sessionInput.extend({
+  session_id: id('session id'),
+  timestamp: dateTime('session timestamp'),
+  emotional_score: z.number({ invalid_type_error: 'emotional score must be a number from -2 to 2' }).refine(
+    (score) => Number.isInteger(score) && score >= -2 && score <= 2,
+    (score) => ({ message: `emotional score ${score} is outside -2..2` }),
+  ).optional(),
+}).strict();
+
+const historyEntry = z.object({
+  at: dateTime('history time'),
+  completion_percentage: percentage,
+  status: goalStatus,
+  note: z.string({ invalid_type_error: 'history note must be text' }).default(''),
+  actor: z.string({ required_error: 'history actor is required', invalid_type_error: 'history actor must be text' })
+    .min(1, { message: 'history actor cannot be empty' }),
+}).strict();
+
+const goalRecord = z.object({
+  goal_id: id('goal id'),
+  client_id: id('client id'),
+  description: goalCreateInput.shape.description,
+  target_date: calendarDate('target date').nullable().default(null),
+  completion_percentage: percentage,
+  status: goalStatus,
+  // Derived from the milestones' own goal ids: read for the shape, not stored.
+  milestones: z.array(id('milestone id')).default([]),
+  notes: goalCreateInput.shape.notes,
+  created_at: dateTime('goal created_at'),
+  updated_at: dateTime('goal updated_at'),
+  history: z.array(historyEntry, {
+    required_error: 'a goal needs its history (at least the entry of its creation)',
+    invalid_type_error: 'history must be a list of entries',
+  }).min(1, { message: 'a goal needs its history (at least the entry of its creation)' }),
+}).strict();
+
+const milestoneRecord = z.object({
+  milestone_id: id('milestone id'),
+  goal_id: id('goal id'),
+  client_id: id('client id'),
+  description: milestoneInput.shape.description,
+  achieved_date: calendarDate('achieved date'),
+  significance,
+  created_at: dateTime('milestone created_at').optional(),
+}).strict();
+
+interface GoalWithHistory {
+  goal: GoalRecord;
+  history: GoalHistoryEntry[];
+}
+
+function parseRecord<S extends z.ZodTypeAny>(schema: S, raw: unknown, name: () => string): z.output<S> {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new InputError(`${name()}: ${issueText(result.error.issues[0]!)}`);
+}
+
+function issueText(issue: z.ZodIssue): string {
+  const path = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    return `unknown field ${issue.keys.map((key) => `"${key}"`).join(', ')}${path ? ` in ${path}` : ''}: ` +
+      `remove it (export version ${EXPORT_VERSION} has no such field)`;
+  }
+  if (issue.code === 'invalid_type' && issue.received === 'undefined' && issue.message === 'Required') {
+    return `${path} is required`;
+  }
+  return issue.path.length > 1 ? `${path}: ${issue.message}` : issue.message;
+}
+
+function toSession(raw: unknown, name: () => string): Session {
+  return canonicalSession(raw) ?? checkedSession(raw, name);
+}
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const SESSION_KEYS = 15;
+
+/**
+ * The fast path for a session exactly as `tpt export` writes it: every field present, already in
+ * its stored form (an ISO time in UTC, a state name, trimmed text), and within every rule. It
+ * accepts only what the schema accepts unchanged, and returns undefined for anything else, which
+ * then goes through the schema (whose messages name what is wrong). Validating a million
+ * sessions with zod alone costs several seconds; this costs a fraction.
+ */
+export function canonicalSession(raw: unknown): Session | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const r = raw as Record<string, unknown>;
+  let keys = 0;
+  for (const _key in r) keys++;
+  if (keys !== SESSION_KEYS) return undefined;
+  const state = r.emotional_state;
+  const score = typeof state === 'string' ? (EMOTIONAL_STATES as readonly string[]).indexOf(state) - 2 : -3;
+  const duration = r.session_duration_minutes;
+  if (
+    !isId(r.session_id) || !isId(r.client_id) || !isUtcTime(r.timestamp) ||
+    !isTrimmed(r.conversation_summary) || score < -2 || r.emotional_score !== score ||
+    !isIdList(r.therapeutic_goals) || typeof r.progress_notes !== 'string' ||
+    typeof r.therapist_observations !== 'string' || typeof r.next_session_focus !== 'string' ||
+    !(duration === null || (Number.isInteger(duration) && (duration as number) >= 1 && (duration as number) <= 1440)) ||
+    !isLabelList(r.techniques_used) || typeof r.homework_assigned !== 'string' || !isLabelList(r.crisis_flags) ||
+    !isTextMap(r.metadata)
+  ) {
+    return undefined;
+  }
+  return {
+    session_id: r.session_id as string,
+    client_id: r.client_id as string,
+    timestamp: r.timestamp as string,
+    conversation_summary: r.conversation_summary as string,
+    emotional_state: state as EmotionalState,
+    emotional_score: score,
+    therapeutic_goals: r.therapeutic_goals as string[],
+    progress_notes: r.progress_notes as string,
+    therapist_observations: r.therapist_observations as string,
+    next_session_focus: r.next_session_focus as string,
+    session_duration_minutes: duration as number | null,
+    techniques_used: r.techniques_used as string[],
+    homework_assigned: r.homework_assigned as string,
+    crisis_flags: r.crisis_flags as string[],
+    metadata: r.metadata as Record<string, string>,
+  };
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && ID_PATTERN.test(value);
+}
+
+function isTrimmed(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.trim() === value;
+}
+
+/** Distinct goal ids (the schema would drop a repeated one). */
+function isIdList(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    if (!isId(value[i]) || value.indexOf(value[i]) !== i) return false;
+  }
+  return true;
+}
+
+/** Techniques and crisis flags: trimmed, 1 to 200 characters. */
+function isLabelList(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) {
+    if (!isTrimmed(item) || item.length > 200) return false;
+  }
+  return true;
+}
+
+function isTextMap(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const key in value) {
+    if (typeof (value as Record<string, unknown>)[key] !== 'string') return false;
+  }
+  return true;
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `YYYY-MM-DDTHH:MM:SS.mmmZ` naming an instant that exists (as toISOString writes it). */
+function isUtcTime(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length !== 24 || !ISO_UTC.test(value)) return false;
+  const number = (at: number, length: number) => {
+    let n = 0;
+    for (let i = at; i < at + length; i++) n = n * 10 + value.charCodeAt(i) - 48;
+    return n;
+  };
+  const year = number(0, 4);
+  const month = number(5, 2);
+  const day = number(8, 2);
+  if (month < 1 || month > 12 || day < 1 || number(11, 2) > 23 || number(14, 2) > 59 || number(17, 2) > 59) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]!);
+}
+
+/** A session through the schema: any accepted form, normalised; the message names a fault. */
+export function checkedSession(raw: unknown, name: () => string): Session {
+  const fields = parseRecord(sessionRecord, raw, name);
+  const score = scoreOf(fields.emotional_state);
+  if (fields.emotional_score !== undefined && fields.emotional_score !== score) {
+    throw new InputError(
+      `${name()}: emotional_score ${fields.emotional_score} does not match emotional_state "${fields.emotional_state}" ` +
+      `(${score}): correct one of them`,
+    );
+  }
+  return {
+    session_id: fields.session_id,
+    client_id: fields.client_id,
+    timestamp: fields.timestamp,
+    conversation_summary: fields.conversation_summary,
+    emotional_state: fields.emotional_state,
+    emotional_score: score,
+    therapeutic_goals: [...new Set(fields.therapeutic_goals)],
+    progress_notes: fields.progress_notes,
+    therapist_observations: fields.therapist_observations,
+    next_session_focus: fields.next_session_focus,
+    session_duration_minutes: fields.session_duration_minutes ?? null,
+    techniques_used: fields.techniques_used,
+    homework_assigned: fields.homework_assigned,
+    crisis_flags: fields.crisis_flags,
+    metadata: fields.metadata,
+  };
+}
+
+function toGoal(raw: unknown, name: () => string): GoalWithHistory {
+  const { history, milestones: _derived, ...goal } = parseRecord(goalRecord, raw, name);
+  return { goal, history };
+}
+
+function toMilestone(raw: unknown, name: () => string): Omit<MilestoneRecord, 'created_at'> & { created_at?: string } {
+  return parseRecord(milestoneRecord, raw, name);
+}
+
+// ── walking the document ───────────────────────────────────────────────────
+
+interface ClientStart {
+  client_id: string;
+  created_at?: string;
+}
+
+interface Visitor {
+  client(client: ClientStart): void;
+  record(kind: RecordKind, raw: unknown, name: () => string): void;
+  clientEnd(clientId: string): void;
+}
+
+const ARRAYS: Record<string, RecordKind> = { sessions: 'session', goals: 'goal', milestones: 'milestone' };
+
+/** How a record is named in a message: by its id when it has one, else by its place. */
+function recordName(kind: RecordKind, raw: unknown, index: number, clientId: string): string {
+  const idValue = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[`${kind}_id`] : undefined;
+  const which = typeof idValue === 'string' ? `"${idValue}"` : `#${index + 1}`;
+  return `${kind} ${which} of client "${clientId}"`;
+}
+
+function walkDocument(source: TextSource, label: string, visit: Visitor): void {
+  const reader = new JsonStreamReader(source);
+  let lastGood: () => string = () => 'at the start';
+  const notAnExport = () =>
+    new InputError(`${label} is not a tpt export: give a JSON file written by \`tpt export\``);
+  try {
+    if (reader.peek() !== '{') throw notAnExport();
+    reader.expect('{', 'the document');
+    let format: unknown;
+    let version: unknown;
+    let clientsSeen = false;
+    if (!reader.closes('}')) {
+      do {
+        const key = reader.key('in the document');
+        if (key !== 'format' && format === undefined) throw notAnExport();
+        switch (key) {
+          case 'format':
+            format = reader.value();
+            if (format !== EXPORT_FORMAT) throw notAnExport();
+            break;
+          case 'version':
+            version = reader.value();
+            if (version !== EXPORT_VERSION) {
+              throw new InputError(
+                `${label} is export version ${JSON.stringify(version)}; this tpt reads version ${EXPORT_VERSION}: ` +
+                'import it with the tpt that wrote it, or upgrade tpt',
+              );
+            }
+            break;
+          case 'exported_at':
+            if (typeof reader.value() !== 'string') {
+              throw new InputError(`${label}: exported_at must be an ISO 8601 date and time`);
+            }
+            break;
+          case 'clients': {
+            if (version === undefined) {
+              throw new InputError(`${label} names no export version before its clients: it is not a file of \`tpt export\``);
+            }
+            clientsSeen = true;
+            reader.expect('[', 'the list of clients');
+            if (reader.closes(']')) break;
+            const seen = new Set<string>();
+            do {
+              walkClient(reader, visit, seen, (where) => {
+                lastGood = where;
+              });
+            } while (reader.more(']', 'after a client'));
+            break;
+          }
+          default:
+            throw new InputError(`${label}: unknown field "${key}" in the document: remove it (export version ${EXPORT_VERSION})`);
+        }
+      } while (reader.more('}', 'in the document'));
+    }
+    if (format === undefined) throw notAnExport();
+    if (version === undefined) throw new InputError(`${label} names no export version: it is not a file of \`tpt export\``);
+    if (!clientsSeen) throw new InputError(`${label} holds no "clients" list: it is not a whole export`);
+    if (!reader.atEnd()) throw new JsonStreamError('text follows the end of the document', false);
+  } catch (error) {
+    if (!(error instanceof JsonStreamError)) throw error;
+    throw new InputError(error.truncated
+      ? `${label} ends too early (truncated?) ${lastGood()}: ${error.message}; export it again`
+      : `${label} is not valid JSON ${lastGood()}: ${error.message}`);
+  }
+}
+
+function walkClient(reader: JsonStreamReader, visit: Visitor, seen: Set<string>, progress: (where: () => string) => void): void {
+  reader.expect('{', 'a client');
+  let header: Partial<ClientStart> = {};
+  let started = false;
+  const start = () => {
+    if (started) return;
+    const parsed = parseRecord(clientHeader, header, () => `client #${seen.size + 1}`);
+    if (seen.has(parsed.client_id)) {
+      throw new InputError(`client "${parsed.client_id}" appears twice in the file: merge its records into one entry`);
+    }
+    seen.add(parsed.client_id);
+    visit.client(parsed);
+    started = true;
+    progress(() => `in client "${parsed.client_id}"`);
+  };
+  if (!reader.closes('}')) {
+    do {
+      const key = reader.key('in a client');
+      const kind = ARRAYS[key];
+      if (kind === undefined) {
+        if (started) throw new InputError(`client "${header.client_id}": "${key}" must come before its records`);
+        header = { ...header, [key]: reader.value() };
+        continue;
+      }
+      start();
+      const clientId = header.client_id!;
+      reader.expect('[', `the ${key} of client "${clientId}"`);
+      if (reader.closes(']')) continue;
+      let index = 0;
+      do {
+        const raw = reader.value();
+        const at = index++;
+        const name = () => recordName(kind, raw, at, clientId);
+        visit.record(kind, raw, name);
+        progress(() => `after ${name()}`);
+      } while (reader.more(']', `after a record of client "${clientId}"`));
+    } while (reader.more('}', 'in a client'));
+  }
+  start();
+  visit.clientEnd(header.client_id!);
+}
+
+// ── the one pass: check each record, then write it ─────────────────────────
+
+interface PassResult {
+  summary: ImportSummary & { client_ids: string[] };
+  conflicts: Conflict[];
+}
+
+/**
+ * Reads the document once, checking each record against the rules and the database before it
+ * writes it. The caller runs this inside one transaction: a bad record anywhere (the last one
+ * too) throws, and the rollback leaves the database as it was. Rows this import wrote are told
+ * from rows that were there before by their rowid, which only grows.
+ */
+function importPass(
+  store: Store,
+  source: TextSource,
+  label: string,
+  mode: ConflictMode | undefined,
+  who: Actor,
+): PassResult {
+  const counts = (): KindCounts => ({ added: 0, skipped: 0, replaced: 0 });
+  const summary = {
+    clients: 0, sessions: counts(), goals: counts(), milestones: counts(), conflicts: 0, dry_run: false,
+    client_ids: [] as string[],
+  };
+  const conflicts: Conflict[] = [];
+  const before = highestRowids(store);
+  const now = who.now.toISOString();
+  deferForeignKeys(store);
+  // Per client: the goals its sessions and milestones name, each with the first record naming it.
+  let clientId = '';
+  let namedGoals = new Map<string, string>();
+
+  /** A record whose id is on record: skipped, replaced or a conflict. Returns true to replace. */
+  const settle = (
+    kind: RecordKind, recordId: string, owner: string, rowOrder: number, fields: string[], name: () => string,
+  ): boolean => {
+    const tally = summary[`${kind}s`];
+    if (rowOrder > before[kind]) {
+      throw new InputError(`${name()} appears twice in the file: every ${kind} needs its own id`);
+    }
+    if (owner !== clientId) {
+      throw new TptError(
+        `${name()}: the database holds ${kind} "${recordId}" for client "${owner}"; ids are unique across clients: ` +
+        'give the record another id in the file',
+      );
+    }
+    if (fields.length === 0) {
+      tally.skipped++;
+      return false;
+    }
+    summary.conflicts++;
+    if (conflicts.length < LISTED_CONFLICTS) conflicts.push({ kind, id: recordId, client_id: clientId, fields });
+    if (mode === 'replace') {
+      tally.replaced++;
+      return true;
+    }
+    tally.skipped++;
+    return false;
+  };
+  const belongs = (owner: string, name: () => string) => {
+    if (owner !== clientId) {
+      throw new InputError(`${name()}: it names client "${owner}" but sits in the records of client "${clientId}": move it`);
+    }
+  };
+  const names = (goalId: string, name: () => string) => {
+    if (!namedGoals.has(goalId)) namedGoals.set(goalId, name());
+  };
+
+  walkDocument(source, label, {
+    client(client) {
+      clientId = client.client_id;
+      summary.clients++;
+      summary.client_ids.push(clientId);
+      namedGoals = new Map();
+      store.ensureClient(clientId, client.created_at ?? now);
+    },
+    record(kind, raw, name) {
+      if (kind === 'session') {
+        const session = toSession(raw, name);
+        belongs(session.client_id, name);
+        for (const goalId of session.therapeutic_goals) names(goalId, name);
+        if (insertNewSession(store, session)) {
+          summary.sessions.added++;
+          return;
+        }
+        const existing = sessionRecordById(store, session.session_id)!;
+        const fields = differences(rowToSession(existing), session, SESSION_FIELDS);
+        if (settle(kind, session.session_id, existing.client_id, existing.row_order, fields, name)) {
+          replaceSessionRecord(store, session);
+        }
+      } else if (kind === 'goal') {
+        const { goal, history } = toGoal(raw, name);
+        belongs(goal.client_id, name);
+        const existing = goalRecordById(store, goal.goal_id);
+        if (!existing) {
+          insertGoalRecord(store, goal, history);
+          summary.goals.added++;
+          return;
+        }
+        const fields = differences<GoalRecord>(existing, goal, GOAL_FIELDS);
+        if (JSON.stringify(store.goalHistory(goal.goal_id)) !== JSON.stringify(history.map(orderedEntry))) {
+          fields.push('history');
+        }
+        if (settle(kind, goal.goal_id, existing.client_id, existing.row_order, fields, name)) {
+          replaceGoalRecord(store, goal, history);
+        }
+      } else {
+        const given = toMilestone(raw, name);
+        belongs(given.client_id, name);
+        names(given.goal_id, name);
+        const existing = milestoneRecordById(store, given.milestone_id);
+        if (!existing) {
+          insertMilestoneRecord(store, { ...given, created_at: given.created_at ?? now });
+          summary.milestones.added++;
+          return;
+        }
+        // A file without the time a milestone was recorded keeps the database's.
+        const milestone = { ...given, created_at: given.created_at ?? existing.created_at };
+        const fields = differences<MilestoneRecord>(existing, milestone, MILESTONE_FIELDS);
+        if (settle(kind, milestone.milestone_id, existing.client_id, existing.row_order, fields, name)) {
+          replaceMilestoneRecord(store, milestone);
+        }
+      }
+    },
+    clientEnd() {
+      // Every goal of this client in the file is written by now, so the database answers for both.
+      for (const [goalId, name] of namedGoals) {
+        const goal = store.goalById(goalId);
+        if (!goal) {
+          throw new InputError(`${name}: goal "${goalId}" is neither in the file nor in the database: add the goal to the file`);
+        }
+        if (goal.client_id !== clientId) {
+          throw new InputError(`${name}: goal "${goalId}" belongs to client "${goal.client_id}", not "${clientId}"`);
+        }
+      }
+      recordAudit(store, { action: 'import', client_id: clientId }, who);
+    },
+  });
+  return { summary, conflicts };
+}
+
+const SESSION_FIELDS = [
+  'client_id', 'timestamp', 'conversation_summary', 'emotional_state', 'emotional_score', 'therapeutic_goals',
+  'progress_notes', 'therapist_observations', 'next_session_focus', 'session_duration_minutes', 'techniques_used',
+  'homework_assigned', 'crisis_flags', 'metadata',
+] as const;
+const GOAL_FIELDS = [
+  'client_id', 'description', 'target_date', 'completion_percentage', 'status', 'notes', 'created_at', 'updated_at',
+] as const;
+const MILESTONE_FIELDS = ['goal_id', 'client_id', 'description', 'achieved_date', 'significance', 'created_at'] as const;
+
+/** The fields in which two records differ (metadata compared without regard to key order). */
+function differences<T>(a: T, b: T, fields: readonly (keyof T & string)[]): string[] {
+  return fields.filter((field) => canonical(a[field]) !== canonical(b[field]));
+}
+
+function canonical(value: unknown): string {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return JSON.stringify(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+  return JSON.stringify(value);
+}
+
+function orderedEntry(entry: GoalHistoryEntry): GoalHistoryEntry {
+  return {
+    at: entry.at, completion_percentage: entry.completion_percentage, status: entry.status, note: entry.note,
+    actor: entry.actor,
+  };
+}

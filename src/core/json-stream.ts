@@ -1,0 +1,204 @@
+/**
+ * A pull reader of one large JSON text, fed chunk by chunk, for documents too large for one
+ * string. It walks the outer structure itself (objects, arrays, keys) and hands each complete
+ * inner value to the engine's own JSON.parse, so a record costs one native parse and memory holds
+ * one chunk and one record at a time. Any layout of whitespace is accepted.
+ */
+
+/** Where the text ended early or broke JSON's grammar. */
+export class JsonStreamError extends Error {
+  override name = 'JsonStreamError';
+  constructor(message: string, readonly truncated: boolean) {
+    super(message);
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COMMA = 0x2c;
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+}
+
+export class JsonStreamReader {
+  private buf = '';
+  private pos = 0;
+  private ended = false;
+  private first = true;
+
+  /** `next` returns the next piece of text, or null at the end. */
+  constructor(private readonly next: () => string | null) {}
+
+  /** Appends the next chunk, dropping what has been read; offsets from `pos` stay valid. */
+  private refill(): boolean {
+    if (this.ended) return false;
+    let chunk = this.next();
+    if (chunk === null) {
+      this.ended = true;
+      return false;
+    }
+    if (this.first) {
+      this.first = false;
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+    }
+    this.buf = this.pos >= this.buf.length ? chunk : this.buf.slice(this.pos) + chunk;
+    this.pos = 0;
+    return true;
+  }
+
+  /** The next character that is not white space, without reading it; '' at the end of the text. */
+  peek(): string {
+    for (;;) {
+      while (this.pos < this.buf.length && isSpace(this.buf.charCodeAt(this.pos))) this.pos++;
+      if (this.pos < this.buf.length) return this.buf[this.pos]!;
+      if (!this.refill()) return '';
+    }
+  }
+
+  /** Reads `char` (after white space), or fails naming what was expected. */
+  expect(char: string, what: string): void {
+    const found = this.peek();
+    if (found !== char) throw this.unexpected(found, what);
+    this.pos++;
+  }
+
+  /** After an element: true when another follows (a comma), false at the closing `close`. */
+  more(close: '}' | ']', what: string): boolean {
+    const found = this.peek();
+    if (found === ',') {
+      this.pos++;
+      return true;
+    }
+    if (found === close) {
+      this.pos++;
+      return false;
+    }
+    throw this.unexpected(found, `"," or "${close}" ${what}`);
+  }
+
+  /** Reads `close` if it comes next (an empty object or array). */
+  closes(close: '}' | ']'): boolean {
+    if (this.peek() !== close) return false;
+    this.pos++;
+    return true;
+  }
+
+  /** An object key and its colon. */
+  key(what: string): string {
+    if (this.peek() !== '"') throw this.unexpected(this.peek(), `a key ${what}`);
+    const key = this.value();
+    this.expect(':', `":" after the key "${String(key)}"`);
+    return key as string;
+  }
+
+  /** True when only white space is left. */
+  atEnd(): boolean {
+    return this.peek() === '';
+  }
+
+  /** Reads one complete JSON value of any kind and parses it. */
+  value(): unknown {
+    const head = this.peek();
+    if (head === '') throw new JsonStreamError('the text ends where a value was expected', true);
+    if (head === '{' || head === '[') {
+      const whole = this.wholeLine(head === '{' ? CLOSE_OBJECT : CLOSE_ARRAY);
+      if (whole !== undefined) return whole;
+    }
+    const length = head === '"' ? this.stringLength(0)
+      : head === '{' || head === '[' ? this.containerLength()
+      : this.scalarLength();
+    const text = this.buf.slice(this.pos, this.pos + length);
+    this.pos += length;
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new JsonStreamError(`invalid JSON: ${(error as Error).message}`, false);
+    }
+  }
+
+  /**
+   * The fast path for a record on a line of its own (the layout `tpt export` writes): when the
+   * rest of the line, less a trailing comma, parses, it is exactly this value, because a JSON
+   * object or array ends at the bracket that matches its first. Anything else takes the scanner.
+   */
+  private wholeLine(close: number): unknown {
+    const newline = this.buf.indexOf('\n', this.pos);
+    if (newline === -1) return undefined;
+    let end = newline;
+    while (end > this.pos && isSpace(this.buf.charCodeAt(end - 1))) end--;
+    if (this.buf.charCodeAt(end - 1) === COMMA) end--;
+    if (this.buf.charCodeAt(end - 1) !== close) return undefined;
+    try {
+      const value: unknown = JSON.parse(this.buf.slice(this.pos, end));
+      this.pos = end;
+      return value;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The length of the string that opens at offset `at` (from pos), closing quote included. */
+  private stringLength(at: number): number {
+    let from = this.pos + at + 1;
+    for (;;) {
+      const close = this.buf.indexOf('"', from);
+      if (close === -1) {
+        const offset = from - this.pos;
+        if (!this.refill()) throw new JsonStreamError('the text ends inside a string', true);
+        from = this.pos + offset;
+        continue;
+      }
+      let slashes = 0;
+      for (let i = close - 1; this.buf.charCodeAt(i) === BACKSLASH; i--) slashes++;
+      if (slashes % 2 === 0) return close - this.pos + 1;
+      from = close + 1;
+    }
+  }
+
+  private containerLength(): number {
+    let depth = 0;
+    let k = 0;
+    for (;;) {
+      if (this.pos + k >= this.buf.length) {
+        if (!this.refill()) throw new JsonStreamError('the text ends inside an object or array', true);
+        continue;
+      }
+      const code = this.buf.charCodeAt(this.pos + k);
+      if (code === QUOTE) {
+        k = this.stringLength(k);
+        continue;
+      }
+      if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
+        depth++;
+      } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
+        depth--;
+        if (depth === 0) return k + 1;
+      }
+      k++;
+    }
+  }
+
+  private scalarLength(): number {
+    let k = 0;
+    for (;;) {
+      if (this.pos + k >= this.buf.length) {
+        if (!this.refill()) return k;
+        continue;
+      }
+      const code = this.buf.charCodeAt(this.pos + k);
+      if (code === COMMA || code === CLOSE_OBJECT || code === CLOSE_ARRAY || isSpace(code)) return k;
+      k++;
+    }
+  }
+
+  private unexpected(found: string, what: string): JsonStreamError {
+    return found === ''
+      ? new JsonStreamError(`the text ends where ${what} was expected`, true)
+      : new JsonStreamError(`found "${found}" where ${what} was expected`, false);
+  }
+}

@@ -1,0 +1,134 @@
+import type { Goal, GoalHistoryEntry, Session } from '../core/model.js';
+import type { MilestoneRecord } from './export-queries.js';
+import { sessionToRow, type SessionRow, type Store } from './store.js';
+
+/**
+ * The writes of `tpt import`: records arrive whole, with their own ids, times and goal history,
+ * and are stored as they are (never regenerated).
+ */
+
+/**
+ * A large page cache for this connection: a bulk import into an encrypted database is bound by
+ * decrypting and re-encrypting the pages of the indexes it grows (256 MB, freed at exit).
+ */
+export function enlargeCacheForImport(store: Store): void {
+  store.db.pragma('cache_size = -65536');
+}
+
+/** Where each table's rows stood before the import: rows it writes have higher rowids. */
+export function highestRowids(store: Store): { session: number; goal: number; milestone: number } {
+  const highest = (table: string) =>
+    (store.statement(`SELECT coalesce(max(rowid), 0) AS n FROM ${table}`).get() as { n: number }).n;
+  return { session: highest('sessions'), goal: highest('goals'), milestone: highest('milestones') };
+}
+
+/** A stored row and its rowid (`row_order`). */
+export type WithRowOrder<T> = T & { row_order: number };
+
+export function sessionRecordById(store: Store, sessionId: string): WithRowOrder<SessionRow> | undefined {
+  return store.statement('SELECT rowid AS row_order, * FROM sessions WHERE session_id = ?').get(sessionId) as
+    | WithRowOrder<SessionRow>
+    | undefined;
+}
+
+export function goalRecordById(store: Store, goalId: string): WithRowOrder<GoalRecord> | undefined {
+  return store.statement(`
+    SELECT rowid AS row_order, goal_id, client_id, description, target_date, completion_percentage, status, notes,
+           created_at, updated_at
+      FROM goals WHERE goal_id = ?`).get(goalId) as WithRowOrder<GoalRecord> | undefined;
+}
+
+/**
+ * Inserts a session unless its id is taken (then returns false and writes nothing), with
+ * positional parameters: binding by name costs more per row, and this runs once per session.
+ */
+export function insertNewSession(store: Store, session: Session): boolean {
+  return store.statement(`
+    INSERT INTO sessions (session_id, client_id, timestamp, conversation_summary, emotional_score,
+      therapeutic_goals, progress_notes, therapist_observations, next_session_focus,
+      session_duration_minutes, techniques_used, homework_assigned, crisis_flags, metadata)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (session_id) DO NOTHING`).run(
+    session.session_id, session.client_id, session.timestamp, session.conversation_summary, session.emotional_score,
+    JSON.stringify(session.therapeutic_goals), session.progress_notes, session.therapist_observations,
+    session.next_session_focus, session.session_duration_minutes, JSON.stringify(session.techniques_used),
+    session.homework_assigned, JSON.stringify(session.crisis_flags), JSON.stringify(session.metadata),
+  ).changes === 1;
+}
+
+export function replaceSessionRecord(store: Store, session: Session): void {
+  store.statement(`
+    UPDATE sessions SET client_id = @client_id, timestamp = @timestamp,
+      conversation_summary = @conversation_summary, emotional_score = @emotional_score,
+      therapeutic_goals = @therapeutic_goals, progress_notes = @progress_notes,
+      therapist_observations = @therapist_observations, next_session_focus = @next_session_focus,
+      session_duration_minutes = @session_duration_minutes, techniques_used = @techniques_used,
+      homework_assigned = @homework_assigned, crisis_flags = @crisis_flags, metadata = @metadata
+    WHERE session_id = @session_id`).run(sessionToRow(session));
+}
+
+/** A goal row without its derived milestone list. */
+export type GoalRecord = Omit<Goal, 'milestones'>;
+
+export function insertGoalRecord(store: Store, goal: GoalRecord, history: readonly GoalHistoryEntry[]): void {
+  store.statement(`
+    INSERT INTO goals (goal_id, client_id, description, target_date, completion_percentage, status, notes,
+      created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    goal.goal_id, goal.client_id, goal.description, goal.target_date, goal.completion_percentage, goal.status,
+    goal.notes, goal.created_at, goal.updated_at,
+  );
+  insertHistory(store, goal.goal_id, history);
+}
+
+/** Replaces a goal and its history with the imported ones (only with --on-conflict replace). */
+export function replaceGoalRecord(store: Store, goal: GoalRecord, history: readonly GoalHistoryEntry[]): void {
+  store.statement(`
+    UPDATE goals SET client_id = ?, description = ?, target_date = ?, completion_percentage = ?, status = ?,
+      notes = ?, created_at = ?, updated_at = ?
+    WHERE goal_id = ?`).run(
+    goal.client_id, goal.description, goal.target_date, goal.completion_percentage, goal.status, goal.notes,
+    goal.created_at, goal.updated_at, goal.goal_id,
+  );
+  store.statement('DELETE FROM goal_history WHERE goal_id = ?').run(goal.goal_id);
+  insertHistory(store, goal.goal_id, history);
+}
+
+function insertHistory(store: Store, goalId: string, history: readonly GoalHistoryEntry[]): void {
+  const insert = store.statement(`
+    INSERT INTO goal_history (goal_id, seq, at, completion_percentage, status, note, actor)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  history.forEach((entry, index) => {
+    insert.run(goalId, index + 1, entry.at, entry.completion_percentage, entry.status, entry.note, entry.actor);
+  });
+}
+
+export function milestoneRecordById(store: Store, milestoneId: string): WithRowOrder<MilestoneRecord> | undefined {
+  return store.statement(`
+    SELECT rowid AS row_order, milestone_id, goal_id, client_id, description, achieved_date, significance, created_at
+      FROM milestones WHERE milestone_id = ?`).get(milestoneId) as WithRowOrder<MilestoneRecord> | undefined;
+}
+
+export function insertMilestoneRecord(store: Store, milestone: MilestoneRecord): void {
+  store.statement(`
+    INSERT INTO milestones (milestone_id, goal_id, client_id, description, achieved_date, significance, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+    milestone.milestone_id, milestone.goal_id, milestone.client_id, milestone.description, milestone.achieved_date,
+    milestone.significance, milestone.created_at,
+  );
+}
+
+export function replaceMilestoneRecord(store: Store, milestone: MilestoneRecord): void {
+  store.statement(`
+    UPDATE milestones SET goal_id = ?, client_id = ?, description = ?, achieved_date = ?, significance = ?,
+      created_at = ?
+    WHERE milestone_id = ?`).run(
+    milestone.goal_id, milestone.client_id, milestone.description, milestone.achieved_date, milestone.significance,
+    milestone.created_at, milestone.milestone_id,
+  );
+}
+
+/** Foreign keys checked at commit, so a file may list a goal's milestones before the goal. */
+export function deferForeignKeys(store: Store): void {
+  store.db.pragma('defer_foreign_keys = ON');
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { JsonStreamError, JsonStreamReader } from '../../src/core/json-stream.js';
+import { completeUtf8 } from '../../src/commands/import-file.js';
+
+/** A reader over `text` cut into pieces of `size` characters. */
+function readerOf(text: string, size: number): JsonStreamReader {
+  let at = 0;
+  return new JsonStreamReader(() => {
+    if (at >= text.length) return null;
+    const piece = text.slice(at, at + size);
+    at += size;
+    return piece;
+  });
+}
+
+/** Reads `{"items": [v, v, ...]}` element by element. */
+function items(reader: JsonStreamReader): unknown[] {
+  const out: unknown[] = [];
+  reader.expect('{', 'the document');
+  expect(reader.key('in the document')).toBe('items');
+  reader.expect('[', 'the items');
+  if (!reader.closes(']')) {
+    do out.push(reader.value());
+    while (reader.more(']', 'after an item'));
+  }
+  expect(reader.more('}', 'in the document')).toBe(false);
+  expect(reader.atEnd()).toBe(true);
+  return out;
+}
+
+const TRICKY = [
+  { s: 'quote " and backslash \\ and \\" and }]{[ inside', n: -2.5e3, list: [[], {}, [{}]] },
+  'a string with "\\"',
+  42,
+  null,
+  true,
+  { 'ünïcödé ✓ 🧠': 'line\nbreak, comma; "quoted"' },
+];
+
+describe('JsonStreamReader', () => {
+  it('reads every element the same as JSON.parse, however the text is cut', () => {
+    for (const layout of [JSON.stringify({ items: TRICKY }), JSON.stringify({ items: TRICKY }, null, 2)]) {
+      for (const size of [1, 2, 3, 7, 64, 100_000]) {
+        expect(items(readerOf(layout, size))).toEqual(TRICKY);
+      }
+    }
+  });
+
+  it('takes one record per line, the layout tpt export writes', () => {
+    const text = `{"items":[\n${TRICKY.map((item) => JSON.stringify(item)).join(',\n')}\n]}\n`;
+    expect(items(readerOf(text, 5))).toEqual(TRICKY);
+  });
+
+  it('reads an empty list', () => {
+    expect(items(readerOf('{ "items" : [ ] }', 2))).toEqual([]);
+  });
+
+  it('reports a text cut short as truncated', () => {
+    const whole = JSON.stringify({ items: TRICKY });
+    for (const cut of [whole.length - 1, whole.length - 3, 20, 11]) {
+      let error: unknown;
+      try {
+        items(readerOf(whole.slice(0, cut), 4));
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(JsonStreamError);
+      expect((error as JsonStreamError).truncated).toBe(true);
+    }
+  });
+
+  it('reports broken JSON inside a record as invalid, not truncated', () => {
+    const reader = readerOf('{"items":[{"a":1,}]}', 3);
+    expect(() => items(reader)).toThrow(JsonStreamError);
+  });
+});
+
+describe('completeUtf8', () => {
+  it('stops before a character cut by the end of a chunk', () => {
+    const bytes = Buffer.from('a€', 'utf8'); // 'a' (1 byte) + '€' (3 bytes: e2 82 ac)
+    expect(completeUtf8(bytes, 4)).toBe(4);
+    expect(completeUtf8(bytes, 3)).toBe(1);
+    expect(completeUtf8(bytes, 2)).toBe(1);
+    expect(completeUtf8(bytes, 1)).toBe(1);
+  });
+});
