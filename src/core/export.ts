@@ -5,7 +5,7 @@ import {
 import type { Store } from '../db/store.js';
 import { stateOf } from './scale.js';
 import { recordAudit } from './audit.js';
-import { InputError } from './errors.js';
+import { InputError, NotFoundError } from './errors.js';
 import { checkId } from './ids.js';
 import type { Actor } from './model.js';
 
@@ -58,7 +58,7 @@ export function planExport(store: Store, request: ExportRequest, who: Actor): Ex
     clients = allClients(store);
   } else if (request.clientId !== undefined) {
     const client = clientById(store, checkId(request.clientId, 'client'));
-    if (!client) throw new InputError(`no client "${request.clientId}": see \`tpt clients\` for the ids on record`);
+    if (!client) throw new NotFoundError(`no client "${request.clientId}": see \`tpt clients\` for the ids on record`);
     clients = [client];
   } else {
     throw new InputError('name the client to export, or give --all: tpt export <client> | tpt export --all');

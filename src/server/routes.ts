@@ -4,11 +4,13 @@ import { InputError } from '../core/errors.js';
 import { addMilestone } from '../core/milestones.js';
 import type { Actor } from '../core/model.js';
 import type { GoalCreateInput, GoalUpdateInput, MilestoneInput, SessionInput } from '../core/schemas.js';
+import { exportJson, planExport } from '../core/export.js';
 import { parseGranularity } from '../core/periods.js';
 import { progressReport } from '../core/report.js';
 import { listSessions, logSession } from '../core/sessions.js';
 import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
+import { beginSnapshot } from '../db/export-queries.js';
 import type { Store } from '../db/store.js';
 
 export interface RequestContext {
@@ -109,6 +111,27 @@ export const ROUTES: Route[] = [
       const by = query.get('by');
       const timeframe = resolveTimeframe(timeframeQuery(query), { amount: 90, unit: 'd' }, who.now);
       return { status: 200, body: emotionalTrends(store, params[0]!, timeframe, by === null ? undefined : parseGranularity(by), who) };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: path('/api/v1/export/{client_id}'),
+    handle: ({ store, params, who }) => {
+      const plan = planExport(store, { clientId: params[0]! }, who);
+      return {
+        status: 200,
+        // Written in one go from one snapshot: the connection serves one request at a time, and
+        // one client's history is small enough to buffer.
+        stream: (out) => {
+          const endSnapshot = beginSnapshot(store);
+          try {
+            for (const chunk of exportJson(store, plan.clients, who.now)) out.write(chunk);
+          } finally {
+            endSnapshot();
+          }
+          out.end();
+        },
+      };
     },
   },
 ];

@@ -117,6 +117,16 @@ describe('tpt serve', () => {
     expect((await call('GET', '/api/v1/trends/c1?by=fortnight')).status).toBe(400);
   });
 
+  it('exports a client as the versioned JSON document', async () => {
+    const exported = await call('GET', '/api/v1/export/c1');
+    expect(exported.status).toBe(200);
+    expect(exported.body).toMatchObject({ format: 'tpt-export', version: 1 });
+    expect(exported.body.clients).toHaveLength(1);
+    expect(exported.body.clients[0].client_id).toBe('c1');
+    expect(exported.body.clients[0].sessions[0].conversation_summary).toBe('via the API');
+    expect((await call('GET', '/api/v1/export/nobody')).status).toBe(404);
+  });
+
   it('answers bad input 400, unknown records 404, duplicates 409, oversized bodies 413', async () => {
     const bad = await call('POST', '/api/v1/sessions', { body: { client_id: 'c1', conversation_summary: 'x', emotional_state: 7 } });
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_input' } } });
