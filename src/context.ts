@@ -152,10 +152,6 @@ export class Context {
   }
 
   /** The key, in the order of SPEC §4: key file option, passphrase, default key file, prompt. */
-  async resolveKey(): Promise<DatabaseKey> {
-    return (await this.findKey()).key;
-  }
-
   private async findKey(): Promise<UnlockedWith> {
     const { keyFileExists, readKeyFile } = await import('./db/key-file.js');
     const { TptError } = await import('./core/errors.js');
