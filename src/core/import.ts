@@ -518,6 +518,9 @@ function importPass(
   };
   const conflicts: Conflict[] = [];
   const before = highestRowids(store);
+  // Ids already on record that this import has met once: a second meeting is a duplicate in the
+  // file, which the rowid cannot show (a skipped or replaced row keeps its rowid).
+  const settled: Record<RecordKind, Set<string>> = { session: new Set(), goal: new Set(), milestone: new Set() };
   const now = who.now.toISOString();
   deferForeignKeys(store);
   // Per client: the goals its sessions and milestones name, each with the first record naming it.
@@ -529,9 +532,10 @@ function importPass(
     kind: RecordKind, recordId: string, owner: string, rowOrder: number, fields: string[], name: () => string,
   ): boolean => {
     const tally = summary[`${kind}s`];
-    if (rowOrder > before[kind]) {
+    if (rowOrder > before[kind] || settled[kind].has(recordId)) {
       throw new InputError(`${name()} appears twice in the file: every ${kind} needs its own id`);
     }
+    settled[kind].add(recordId);
     if (owner !== clientId) {
       throw new TptError(
         `${name()}: the database holds ${kind} "${recordId}" for client "${owner}"; ids are unique across clients: ` +

@@ -273,6 +273,18 @@ describe('tpt import refuses a bad file whole (exit 2, one line, nothing written
     bad.clients[1]!.sessions.push({ ...bad.clients[1]!.sessions[0]! });
     expect(await refused(bad)).toMatch(/session "s3" of client "c2" appears twice in the file/);
   });
+
+  it('the same id twice when that id is already on record, whatever --on-conflict says', async () => {
+    const twice = copy();
+    twice.clients[1]!.sessions.push({ ...twice.clients[1]!.sessions[0]!, conversation_summary: 'second copy' });
+    for (const mode of [[], ['--on-conflict', 'skip'], ['--on-conflict', 'replace']]) {
+      const before = rowCounts(box);
+      const result = await importInto(box, twice, [], mode);
+      expect(result.code, mode.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/session "s3" of client "c2" appears twice in the file/);
+      expect(rowCounts(box)).toEqual(before);
+    }
+  });
 });
 
 describe('canonicalSession, the fast path of import', () => {
