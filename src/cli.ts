@@ -95,10 +95,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 function processIo(): Io {
   // Every file tpt creates holds or unlocks records: owner-only, whatever the caller's umask.
   process.umask(0o077);
-  // A reader that stops early (`tpt sessions c42 | head`) is not an error.
+  // A reader that stops early (`tpt sessions c42 | head`) is not an error; a full disk is one line.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    process.stderr.write(`tpt: cannot write the output: ${error.message}\n`);
+    process.exit(1);
   });
   return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 }

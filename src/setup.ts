@@ -1,4 +1,5 @@
-import { existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { TptError } from './core/errors.js';
 import type { Context } from './context.js';
 import { openDatabase, type DatabaseKey } from './db/connection.js';
@@ -30,6 +31,9 @@ export async function initDatabase(ctx: Context): Promise<InitResult> {
   } else {
     key = writeNewKeyFile(keyPath);
     keyCreated = true;
+    // tpt's own config directory is owner-only even if it existed before with a looser mode;
+    // a directory the user chose for --key-file is theirs to set.
+    if (keyPath === defaultKeyPath(ctx.env)) chmodSync(dirname(keyPath), 0o700);
   }
   try {
     ctx.adoptStore(new Store(openDatabase(database, key, { create: true })));
@@ -61,6 +65,8 @@ export function openFreshDemo(path: string): Store {
     if (!isDemo) {
       throw new TptError(`${path} is not a tpt demo database: the demo never replaces other files; give another --db`);
     }
+  } else if (existsSync(keyPath)) {
+    throw new TptError(`${keyPath} exists but no demo database beside it: the demo never replaces a key; give another --db`);
   }
   for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`, keyPath]) rmSync(file, { force: true });
   const store = new Store(openDatabase(path, writeNewKeyFile(keyPath), { create: true }));

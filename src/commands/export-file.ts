@@ -1,6 +1,6 @@
-import { createWriteStream, existsSync, linkSync, renameSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, linkSync, lstatSync, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { TptError } from '../core/errors.js';
+import { InputError, TptError } from '../core/errors.js';
 
 export interface ExportFile {
   path: string;
@@ -18,8 +18,15 @@ export interface ExportFile {
  */
 export async function openExportFile(path: string, force: boolean): Promise<ExportFile> {
   const target = resolve(path);
-  if (!force && existsSync(target)) {
-    throw new TptError(`${path} already exists: choose another --out file, or add --force to replace it`);
+  if (!existsSync(dirname(target))) {
+    throw new InputError(`cannot write ${path}: its directory does not exist; create it first`);
+  }
+  if (existsSync(target)) {
+    if (!force) throw new TptError(`${path} already exists: choose another --out file, or add --force to replace it`);
+    // --force replaces a file, never a device, a directory or whatever a link points at.
+    if (!lstatSync(target).isFile()) {
+      throw new InputError(`${path} is not a regular file: --out replaces only files; choose another path`);
+    }
   }
   const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
   const stream = createWriteStream(temporary, { flags: 'wx', mode: 0o600 });
@@ -27,6 +34,19 @@ export async function openExportFile(path: string, force: boolean): Promise<Expo
     stream.once('open', () => ready());
     stream.once('error', (error) => fail(new TptError(`cannot write ${path}: ${error.message}`)));
   });
+  // The partial file holds records in clear: an interrupted export must not leave it behind.
+  const onSignal = (signal: NodeJS.Signals) => {
+    stream.destroy();
+    rmSync(temporary, { force: true });
+    process.stderr.write(`tpt: export interrupted; ${path} was not written\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const forgetSignals = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
   return {
     path: target,
     stream,
@@ -35,6 +55,7 @@ export async function openExportFile(path: string, force: boolean): Promise<Expo
         stream.end(() => done());
         stream.once('error', fail);
       });
+      forgetSignals();
       try {
         if (force) {
           renameSync(temporary, target);
@@ -52,6 +73,7 @@ export async function openExportFile(path: string, force: boolean): Promise<Expo
       }
     },
     abandon() {
+      forgetSignals();
       stream.destroy();
       rmSync(temporary, { force: true });
     },

@@ -152,10 +152,6 @@ const clientHeader = z.object({
 const sessionRecord = sessionInput.extend({
   session_id: id('session id'),
   timestamp: dateTime('session timestamp'),
-  emotional_score: z.number({ invalid_type_error: 'emotional score must be a number from -2 to 2' }).refine(
-    (score) => Number.isInteger(score) && score >= -2 && score <= 2,
-    (score) => ({ message: `emotional score ${score} is outside -2..2` }),
-  ).optional(),
 }).strict();
 
 const historyEntry = z.object({

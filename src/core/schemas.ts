@@ -88,6 +88,11 @@ export const sessionInput = z.object({
   timestamp: z.union([z.string(), z.date()], { errorMap: () => ({ message: 'timestamp must be a date and time' }) }).optional(),
   conversation_summary: requiredText('summary'),
   emotional_state: mood,
+  /** Optional, as in an exported session; it must then agree with the state. */
+  emotional_score: z.number({ invalid_type_error: 'emotional score must be a number from -2 to 2' }).refine(
+    (score) => Number.isInteger(score) && score >= -2 && score <= 2,
+    (score) => ({ message: `emotional score ${score} is outside -2..2` }),
+  ).optional(),
   therapeutic_goals: z.array(id('goal id')).default([]),
   progress_notes: text('progress notes').default(''),
   therapist_observations: text('observations').default(''),
@@ -97,7 +102,7 @@ export const sessionInput = z.object({
   homework_assigned: text('homework').default(''),
   crisis_flags: z.array(label('crisis flag')).default([]),
   metadata: z.record(z.string(), z.string({ invalid_type_error: 'metadata values must be text' })).default({}),
-});
+}).strict();
 export type SessionInput = z.input<typeof sessionInput>;
 
 export const goalCreateInput = z.object({
@@ -107,14 +112,14 @@ export const goalCreateInput = z.object({
   target_date: z.string({ invalid_type_error: 'target date must be YYYY-MM-DD' }).trim().nullable().optional(),
   completion_percentage: percentage.default(0),
   notes: text('notes').default(''),
-});
+}).strict();
 export type GoalCreateInput = z.input<typeof goalCreateInput>;
 
 export const goalUpdateInput = z.object({
   completion_percentage: percentage.optional(),
   status: goalStatus.optional(),
   note: text('note').default(''),
-});
+}).strict();
 export type GoalUpdateInput = z.input<typeof goalUpdateInput>;
 
 export const milestoneInput = z.object({
@@ -123,12 +128,16 @@ export const milestoneInput = z.object({
   description: requiredText('description'),
   achieved_date: z.string({ invalid_type_error: 'date must be YYYY-MM-DD' }).trim().optional(),
   significance: significance.default('medium'),
-});
+}).strict();
 export type MilestoneInput = z.input<typeof milestoneInput>;
 
 /** Validates `value`, turning the first problem into one InputError line that says the fix. */
 export function parseInput<S extends z.ZodTypeAny>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data as z.output<S>;
-  throw new InputError(result.error.issues[0]!.message);
+  const issue = result.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    throw new InputError(`unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: remove ${issue.keys.length > 1 ? 'them' : 'it'} (see the README for the fields)`);
+  }
+  throw new InputError(issue.message);
 }

@@ -12,6 +12,12 @@ import type { Timeframe } from './timeframe.js';
 /** Checks a session against the rules and the database, without writing anything. */
 export function validateSession(store: Store, input: SessionInput, who: Actor): Session {
   const fields = parseInput(sessionInput, input);
+  if (fields.emotional_score !== undefined && fields.emotional_score !== scoreOf(fields.emotional_state)) {
+    throw new InputError(
+      `emotional_score ${fields.emotional_score} does not match emotional_state "${fields.emotional_state}" ` +
+      `(${scoreOf(fields.emotional_state)}): give only one of them, or make them agree`,
+    );
+  }
   const at = fields.timestamp === undefined
     ? who.now
     : fields.timestamp instanceof Date ? fields.timestamp : parseDateTime(fields.timestamp, 'session time');
@@ -40,7 +46,7 @@ export function validateSession(store: Store, input: SessionInput, who: Actor): 
     session_duration_minutes: fields.session_duration_minutes ?? null,
     techniques_used: fields.techniques_used,
     homework_assigned: fields.homework_assigned,
-    crisis_flags: fields.crisis_flags,
+    crisis_flags: [...new Set(fields.crisis_flags)],
     metadata: fields.metadata,
   };
 }

@@ -100,8 +100,14 @@ export function resolveTimeframe(
   return { start: span ? spanStart(end, span) : null, end };
 }
 
-/** `--until` is inclusive: a date-only value covers that whole local day. */
+/**
+ * `--until` is inclusive to the precision it is given in: a date covers that whole local day,
+ * `HH:MM` that whole minute, `HH:MM:SS` that whole second.
+ */
 function untilInstant(text: string): Date {
   const instant = parseDateTime(text, '--until date');
-  return isDateOnly(text) ? endOfLocalDay(instant) : instant;
+  if (isDateOnly(text)) return endOfLocalDay(instant);
+  const time = /[T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(text.trim());
+  if (time && time[2] === undefined) return new Date(instant.getTime() + (time[1] === undefined ? 59_999 : 999));
+  return instant;
 }

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Database } from './driver.js';
 import { TptError } from '../core/errors.js';
@@ -40,6 +40,9 @@ export function openDatabase(path: string, key: DatabaseKey, options: OpenOption
   }
   if (!options.create && !exists) {
     throw new TptError(`no database at ${path}: run \`tpt init\` first (or give --db / TPT_DB)`);
+  }
+  if (!options.create && statSync(path).size === 0) {
+    throw new TptError(`${path} is an empty file, not a tpt database: run \`tpt init\` with another --db, or remove it first`);
   }
   if (options.create) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
 

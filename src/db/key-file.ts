@@ -19,7 +19,12 @@ export function readKeyFile(path: string): DatabaseKey {
       `key file ${path} is readable by others (mode ${(mode & 0o777).toString(8)}): run \`chmod 600 ${path}\``,
     );
   }
-  const hex = readFileSync(path, 'utf8').trim().toLowerCase();
+  let hex: string;
+  try {
+    hex = readFileSync(path, 'utf8').trim().toLowerCase();
+  } catch (error) {
+    throw new TptError(`cannot read the key file ${path}: ${(error as Error).message}; give the right --key-file`);
+  }
   if (!HEX_KEY.test(hex)) {
     throw new TptError(`key file ${path} does not hold a tpt key (64 hex digits): give the right --key-file`);
   }

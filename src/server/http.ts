@@ -82,8 +82,11 @@ function findRoute(method: string, path: string) {
     if (route.method !== method) continue;
     const found = route.pattern.exec(path);
     if (found) {
-      const params = (found.slice(1)).map((part) => decodeURIComponent(part));
-      return { route, params };
+      try {
+        return { route, params: found.slice(1).map((part) => decodeURIComponent(part)) };
+      } catch {
+        throw new HttpError(400, 'invalid_path', `the path ${path} is not valid percent-encoding`);
+      }
     }
   }
   return undefined;

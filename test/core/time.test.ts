@@ -64,6 +64,12 @@ describe('timeframes', () => {
     expect(range.end.toISOString()).toBe('2026-03-31T21:59:59.999Z');
   });
 
+  it('makes a --until with a time inclusive to the minute or second it names', () => {
+    expect(resolveTimeframe({ until: '2026-03-01T10:15' }, null, now).end.toISOString()).toBe('2026-03-01T09:15:59.999Z');
+    expect(resolveTimeframe({ until: '2026-03-01 10:15:30' }, null, now).end.toISOString()).toBe('2026-03-01T09:15:30.999Z');
+    expect(resolveTimeframe({ until: '2026-03-01T10:15:30.250Z' }, null, now).end.toISOString()).toBe('2026-03-01T10:15:30.250Z');
+  });
+
   it('refuses contradictions and bad spans', () => {
     expect(() => resolveTimeframe({ last: '3m', days: '5' }, null, now)).toThrow(/only one/);
     expect(() => resolveTimeframe({ last: '3m', since: '2026-01-01' }, null, now)).toThrow(/not both/);

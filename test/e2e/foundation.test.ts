@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sandbox } from '../helpers.js';
 
@@ -127,6 +127,29 @@ describe('with a database', () => {
     expect(readFileSync(box.dbPath).equals(before)).toBe(true);
   });
 
+  it('refuses an empty file or a directory where a database or key should be, in one line', () => {
+    const empty = join(box.home, 'empty.db');
+    writeFileSync(empty, '');
+    const result = box.spawn(['--db', empty, 'clients']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/is an empty file, not a tpt database/);
+    expect(statSync(empty).size).toBe(0);
+    const keyDir = box.spawn(['--key-file', box.home, 'clients']);
+    expect(keyDir.code).toBe(1);
+    expect(keyDir.stderr).not.toMatch(/this is a bug/);
+  });
+
+  it('exports over a regular file only, and never leaves a partial file behind', () => {
+    expect(box.spawn(['log-session', '--client', 'c1', '--mood', '0', '--summary', 's']).code).toBe(0);
+    const intoDirectory = box.spawn(['export', 'c1', '--out', box.home, '--force']);
+    expect(intoDirectory.code).toBe(2);
+    expect(intoDirectory.stderr).toMatch(/is not a regular file/);
+    const noDirectory = box.spawn(['export', 'c1', '--out', join(box.home, 'missing', 'x.json')]);
+    expect(noDirectory.code).toBe(2);
+    expect(noDirectory.stderr).toMatch(/directory does not exist/);
+    expect(readdirSync(box.home).filter((name) => name.endsWith('.partial'))).toEqual([]);
+  });
+
   it('refuses a key file that others can read, as ssh does', () => {
     chmodSync(box.keyPath, 0o644);
     const result = box.spawn(['clients']);
@@ -175,6 +198,15 @@ describe('tpt demo', () => {
     // Afresh: the second run did not add to the first run's sessions.
     const firstCount = list.reduce((sum, client) => sum + client.sessions, 0);
     expect(firstCount).toBeLessThan(400);
+  });
+
+  it('never replaces a key file it did not create', () => {
+    const target = join(box.home, 'clinic');
+    writeFileSync(`${target}.key`, 'precious\n', { mode: 0o600 });
+    const result = box.spawn(['--db', target, 'demo']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/never replaces a key/);
+    expect(readFileSync(`${target}.key`, 'utf8')).toBe('precious\n');
   });
 
   it('never replaces a database that is not a demo', () => {

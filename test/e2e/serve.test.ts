@@ -134,6 +134,11 @@ describe('tpt serve', () => {
     expect((await call('PUT', '/api/v1/goals/nope', { body: { completion_percentage: 5 } })).status).toBe(404);
     expect((await call('GET', '/api/v1/sessions/nobody')).status).toBe(404);
     expect((await call('GET', '/api/v1/nothing-here')).status).toBe(404);
+    expect((await call('GET', '/api/v1/sessions/%E0%A4%A')).status).toBe(400);
+    const unknownField = await call('POST', '/api/v1/sessions', { body: { client_id: 'c1', conversation_summary: 'x', emotional_state: 0, extra: 1 } });
+    expect(unknownField).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/unknown field extra/) } } });
+    const mismatch = await call('POST', '/api/v1/sessions', { body: { client_id: 'c1', conversation_summary: 'x', emotional_state: 'positive', emotional_score: -2 } });
+    expect(mismatch).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/does not match/) } } });
     const duplicate = await call('POST', '/api/v1/goals', { body: { client_id: 'c1', description: 'again', goal_id: 'g-dup' } });
     expect(duplicate.status).toBe(201);
     expect((await call('POST', '/api/v1/goals', { body: { client_id: 'c1', description: 'again', goal_id: 'g-dup' } })).status).toBe(409);
