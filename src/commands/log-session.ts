@@ -68,6 +68,8 @@ export function logSessionCommand(ctx: Context): Command {
     });
 }
 
+const META_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 /** Flags → the core's input shape. `--meta` pairs are split here; the core checks everything else. */
 function sessionInputFromFlags(
   flags: LogSessionFlags,
@@ -77,7 +79,12 @@ function sessionInputFromFlags(
   for (const pair of flags.meta ?? []) {
     const at = pair.indexOf('=');
     if (at < 1) throw new InputError(`invalid --meta "${pair}": use key=value`);
-    metadata[pair.slice(0, at).trim()] = pair.slice(at + 1);
+    const key = pair.slice(0, at).trim();
+    if (!META_KEY.test(key)) {
+      throw new InputError(`invalid --meta key "${key}": use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+    }
+    if (Object.hasOwn(metadata, key)) throw new InputError(`--meta ${key} is given twice: give each key once`);
+    metadata[key] = pair.slice(at + 1);
   }
   return {
     session_id: flags.id,

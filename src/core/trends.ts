@@ -1,5 +1,7 @@
 import type { Store } from '../db/store.js';
-import { firstSessionTimestamp, scoresInRange, type ScorePoint } from '../db/analytics-queries.js';
+import {
+  crisisSessionsInRange, firstSessionTimestamp, scoresInRange, type CrisisSession, type ScorePoint,
+} from '../db/analytics-queries.js';
 import { recordAudit } from './audit.js';
 import { requireClient } from './clients.js';
 import { checkId } from './ids.js';
@@ -14,7 +16,10 @@ export interface TrendSummary extends ScoreStatistics {
   period_end: string;
 }
 
-/** `tpt trends --json` (SPEC §3), keys in this order. */
+/**
+ * `tpt trends --json` (SPEC §3), keys in this order; `crisis_events` follows, since crisis flags
+ * are shown wherever a session is covered (SPEC §2).
+ */
 export interface TrendsReport {
   client_id: string;
   timeframe_start: string;
@@ -22,6 +27,7 @@ export interface TrendsReport {
   by: Granularity;
   overall: TrendSummary;
   periods: TrendSummary[];
+  crisis_events: CrisisSession[];
 }
 
 /** A timeframe with a known start: "from the first record" becomes the client's first session. */
@@ -102,6 +108,7 @@ export function emotionalTrends(
       by: granularity,
       overall,
       periods,
+      crisis_events: crisisSessionsInRange(store, clientId, range.start.toISOString(), range.end.toISOString()),
     };
   });
 }

@@ -19,6 +19,10 @@ export const ANALYTICS_SQL = {
       FROM sessions
      WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
      ORDER BY timestamp, session_id`,
+  crisisSessionsInRange: `
+    SELECT session_id, timestamp, crisis_flags FROM sessions
+     WHERE client_id = ? AND timestamp >= ? AND timestamp <= ? AND crisis_flags <> '[]'
+     ORDER BY timestamp, session_id`,
   firstSessionTimestamp: 'SELECT min(timestamp) AS at FROM sessions WHERE client_id = ?',
   lastSessionAtOrBefore: 'SELECT max(timestamp) AS at FROM sessions WHERE client_id = ? AND timestamp <= ?',
   goalHistoryOfClient: `
@@ -62,6 +66,19 @@ export function reportSessionsInRange(
   store: Store, clientId: string, start: string, end: string,
 ): IterableIterator<ReportSessionRow> {
   return store.statement(ANALYTICS_SQL.reportSessionsInRange).iterate(clientId, start, end) as IterableIterator<ReportSessionRow>;
+}
+
+export interface CrisisSession {
+  session_id: string;
+  timestamp: string;
+  crisis_flags: string[];
+}
+
+/** The client's sessions with crisis flags in [start, end], oldest first (a partial index keeps this cheap). */
+export function crisisSessionsInRange(store: Store, clientId: string, start: string, end: string): CrisisSession[] {
+  const rows = store.statement(ANALYTICS_SQL.crisisSessionsInRange).all(clientId, start, end) as
+    { session_id: string; timestamp: string; crisis_flags: string }[];
+  return rows.map((row) => ({ ...row, crisis_flags: JSON.parse(row.crisis_flags) as string[] }));
 }
 
 /** The client's first session time, or undefined when there is none. */

@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { TrendSummary, TrendsReport } from '../core/trends.js';
 import { renderTrendChart } from './chart.js';
-import { day } from './format.js';
+import { day, when } from './format.js';
 import { directionLabel, meanLabel, periodRange, signed, trendLine } from './trend-text.js';
 
 /** A borderless, compact table, as the other listings draw them. */
@@ -42,7 +42,19 @@ export function renderTrends(trends: TrendsReport, style: ChalkInstance, columns
     renderTrendChart(trends.periods, trends.by, style, columns),
     '',
     `${style.bold('Overall')}  ${trendLine(trends.overall, style)}`,
+    ...crisisLines(trends, style),
     '',
     renderPeriodTable(trends.periods, style),
   ].join('\n');
+}
+
+/** Crisis flags are never out of sight: one red line per flagged session in the timeframe. */
+function crisisLines(trends: TrendsReport, style: ChalkInstance): string[] {
+  if (trends.crisis_events.length === 0) return [];
+  return [
+    '',
+    style.red.bold(`⚠ CRISIS FLAGS in ${trends.crisis_events.length} session${trends.crisis_events.length === 1 ? '' : 's'}`),
+    ...trends.crisis_events.map((event) =>
+      style.red(`  ${when(event.timestamp)}  ${event.session_id}  ${event.crisis_flags.join(', ')}`)),
+  ];
 }

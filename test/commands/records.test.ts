@@ -31,6 +31,8 @@ describe('bad input is refused with exit 2 and nothing written', () => {
     ['a goal of another client', [...base, '--mood', '1', '--goal', 'g-ben'], /belongs to client "ben"/],
     ['an invalid client id', ['log-session', '--client', 'a b', '--summary', 'x', '--mood', '1'], /invalid client id/],
     ['a bad --meta', [...base, '--mood', '1', '--meta', 'novalue'], /use key=value/],
+    ['a --meta key that is not a plain name', [...base, '--mood', '1', '--meta', '__proto__=x'], /invalid --meta key "__proto__"/],
+    ['a --meta key given twice', [...base, '--mood', '1', '--meta', 'room=1', '--meta', 'room=2'], /given twice/],
     ['a percentage over 100', ['goal', 'update', 'g-ana', '--progress', '120'], /use a number from 0 to 100/],
     ['a negative percentage', ['goal', 'create', '--client', 'ana', '--description', 'd', '--progress', '-5'], /from 0 to 100/],
     ['an unknown goal status', ['goal', 'update', 'g-ana', '--status', 'done'], /unknown goal status "done"/],

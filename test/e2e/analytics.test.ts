@@ -45,7 +45,8 @@ describe('tpt trends', () => {
     const result = box.spawn(['trends', 'rise', '--since', '2026-10-05', '--until', '2026-11-08', '--by', 'week', '--json']);
     expect(result.code).toBe(0);
     const trends = json(result.stdout);
-    expect(Object.keys(trends)).toEqual(['client_id', 'timeframe_start', 'timeframe_end', 'by', 'overall', 'periods']);
+    expect(Object.keys(trends)).toEqual(['client_id', 'timeframe_start', 'timeframe_end', 'by', 'overall', 'periods', 'crisis_events']);
+    expect(trends.crisis_events).toEqual([]);
     // mean 0; sample SD √(10/4) = 1.5811; slope (70/490 per day) × 30 = 4.2857
     expect(trends.overall).toEqual({
       period_start: '2026-10-04T22:00:00.000Z', period_end: '2026-11-08T22:59:59.999Z',
@@ -109,6 +110,14 @@ describe('tpt report', () => {
     expect(report.overall_emotional_trend).toMatchObject({ slope_per_30_days: 4.2857, volatility: 1.5811 });
     // The months of the timeframe: October (4 sessions) and November up to the 8th (1).
     expect(report.emotional_trends.map((m: any) => m.data_points)).toEqual([4, 1]);
+  });
+
+  it('shows the crisis flags of the sessions a trend covers, in JSON and on the terminal', () => {
+    const trends = json(box.spawn(['trends', 'fall', '--since', '2026-10-05', '--until', '2026-11-08', '--json']).stdout);
+    expect(trends.crisis_events).toHaveLength(1);
+    expect(trends.crisis_events[0]).toMatchObject({ crisis_flags: ['suicidal_ideation'] });
+    const text = box.spawn(['trends', 'fall', '--since', '2026-10-05', '--until', '2026-11-08']).stdout;
+    expect(text).toMatch(/CRISIS FLAGS in 1 session[\s\S]*suicidal_ideation/);
   });
 
   it('says declining for falling mood and slipping goals, and never leaves out a crisis event', () => {
