@@ -1,31 +1,19 @@
-import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
+import { renderColumns, type Cell } from './columns.js';
 import type { AuditVerification } from '../core/audit.js';
 import type { CheckResult } from '../core/check.js';
 import type { AuditEntry } from '../core/model.js';
 import { when } from './format.js';
 
-/** The borderless table of tpt's listings. */
-export function plainTable(head: string[], style: ChalkInstance): Table.Table {
-  return new Table({
-    head: head.map((title) => style.bold(title)),
-    style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
-    chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '',
-      'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '',
-      right: '', 'right-mid': '', middle: '',
-    },
-  });
-}
-
 export function renderAuditList(entries: AuditEntry[], style: ChalkInstance): string {
   if (entries.length === 0) return 'No audit entries in this timeframe.';
-  const rows = plainTable(['#', 'When', 'Actor', 'Action', 'Client', 'Object', 'Outcome'], style);
+  const rowsHead = ['#', 'When', 'Actor', 'Action', 'Client', 'Object', 'Outcome'];
+  const rows: Cell[][] = [];
   for (const entry of entries) {
     const outcome = entry.outcome === 'ok' ? entry.outcome : style.yellow(entry.outcome);
     rows.push([entry.seq, when(entry.at), entry.actor, entry.action, entry.client_id ?? '', entry.object_id ?? '', outcome]);
   }
-  return `${rows.toString()}\n${style.dim(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`)}`;
+  return `${renderColumns(rowsHead, rows, style)}\n${style.dim(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`)}`;
 }
 
 /** One line for the person: the proof, or where the chain breaks. */

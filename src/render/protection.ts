@@ -1,10 +1,10 @@
 import type { ChalkInstance } from 'chalk';
+import { renderColumns, type Cell } from './columns.js';
 import type { BackupResult } from '../core/backup.js';
 import type { PurgeResult } from '../core/purge.js';
 import type { RekeyResult } from '../core/rekey.js';
 import type { RetentionPlan, RetentionPolicy } from '../core/retention.js';
 import { day } from './format.js';
-import { plainTable } from './audit.js';
 
 export function renderRetention(policy: RetentionPolicy): string {
   if (policy.retention_years === null) {
@@ -18,11 +18,12 @@ export function renderRetentionPlan(plan: RetentionPlan, style: ChalkInstance): 
   if (plan.clients.length === 0) {
     return `No client is past the ${plan.retention_years}-year policy (last contact before ${day(plan.cutoff)}).`;
   }
-  const rows = plainTable(['Client', 'Last contact'], style);
+  const rowsHead = ['Client', 'Last contact'];
+  const rows: Cell[][] = [];
   for (const client of plan.clients) rows.push([client.client_id, day(client.last_contact)]);
   const count = plan.clients.length;
   return `${count} client${count === 1 ? ' is' : 's are'} past the ${plan.retention_years}-year policy ` +
-    `(last contact before ${day(plan.cutoff)}):\n${rows.toString()}`;
+    `(last contact before ${day(plan.cutoff)}):\n${renderColumns(rowsHead, rows, style)}`;
 }
 
 const RECORD_NAMES: Record<string, [string, string]> = {

@@ -1,25 +1,15 @@
-import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { ClientSummary, Goal, GoalDetail, Milestone, Session } from '../core/model.js';
+import { renderColumns, type Cell } from './columns.js';
 import { crisisLabel, moodLabel, percent, progressBar, truncate, when } from './format.js';
-
-/** A borderless table that fits the terminal; `flexible` is the column that takes the rest. */
-function table(head: string[], style: ChalkInstance): Table.Table {
-  return new Table({
-    head: head.map((title) => style.bold(title)),
-    style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
-    chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '',
-      'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '',
-      right: '', 'right-mid': '', middle: '',
-    },
-  });
-}
 
 export function renderSessionList(sessions: Session[], style: ChalkInstance, columns: number): string {
   if (sessions.length === 0) return 'No sessions in this timeframe.';
-  const summaryWidth = Math.max(20, columns - 16 - 14 - 22 - 6 - 8);
-  const rows = table(['When', 'Session', 'Mood', 'Min', 'Summary'], style);
+  // The summary takes what the other columns (and their two-space gaps) leave of the line.
+  const idWidth = Math.max(7, ...sessions.map((session) => session.session_id.length));
+  const summaryWidth = Math.max(20, columns - (16 + 2) - (idWidth + 2) - (18 + 2) - (3 + 2));
+  const rowsHead = ['When', 'Session', 'Mood', 'Min', 'Summary'];
+  const rows: Cell[][] = [];
   for (const session of sessions) {
     const crisis = crisisLabel(session.crisis_flags, style);
     rows.push([
@@ -31,7 +21,7 @@ export function renderSessionList(sessions: Session[], style: ChalkInstance, col
     ]);
   }
   const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}`;
-  return `${rows.toString()}\n${style.dim(count)}`;
+  return `${renderColumns(rowsHead, rows, style)}\n${style.dim(count)}`;
 }
 
 export function renderSession(session: Session, style: ChalkInstance): string {
@@ -65,7 +55,8 @@ export function renderSession(session: Session, style: ChalkInstance): string {
 
 export function renderClients(clients: ClientSummary[], style: ChalkInstance): string {
   if (clients.length === 0) return 'No clients yet: `tpt log-session` or `tpt goal create` adds the first.';
-  const rows = table(['Client', 'Sessions', 'Last session', 'Active goals', 'Avg progress', 'Last crisis'], style);
+  const rowsHead = ['Client', 'Sessions', 'Last session', 'Active goals', 'Avg progress', 'Last crisis'];
+  const rows: Cell[][] = [];
   for (const client of clients) {
     rows.push([
       client.client_id,
@@ -76,13 +67,14 @@ export function renderClients(clients: ClientSummary[], style: ChalkInstance): s
       client.last_crisis ? style.red.bold(`⚠ ${when(client.last_crisis)}`) : '',
     ]);
   }
-  return rows.toString();
+  return renderColumns(rowsHead, rows, style);
 }
 
 export function renderGoalList(goals: Goal[], style: ChalkInstance, columns: number): string {
   if (goals.length === 0) return 'No goals.';
   const descriptionWidth = Math.max(20, columns - 16 - 30 - 14 - 12 - 8);
-  const rows = table(['Goal', 'Progress', 'Status', 'Target', 'Description'], style);
+  const rowsHead = ['Goal', 'Progress', 'Status', 'Target', 'Description'];
+  const rows: Cell[][] = [];
   for (const goal of goals) {
     rows.push([
       goal.goal_id,
@@ -92,7 +84,7 @@ export function renderGoalList(goals: Goal[], style: ChalkInstance, columns: num
       truncate(goal.description, descriptionWidth),
     ]);
   }
-  return rows.toString();
+  return renderColumns(rowsHead, rows, style);
 }
 
 export function renderGoal(goal: GoalDetail, style: ChalkInstance): string {
@@ -106,11 +98,12 @@ export function renderGoal(goal: GoalDetail, style: ChalkInstance): string {
   if (goal.target_date) out.push(`${style.bold('Target'.padEnd(13))}${goal.target_date}`);
   if (goal.notes) out.push(`${style.bold('Notes'.padEnd(13))}${goal.notes}`);
   out.push('', style.bold('History'));
-  const history = table(['When', 'Progress', 'Status', 'By', 'Note'], style);
+  const historyHead = ['When', 'Progress', 'Status', 'By', 'Note'];
+  const history: Cell[][] = [];
   for (const entry of goal.history) {
     history.push([when(entry.at), percent(entry.completion_percentage), entry.status, entry.actor, entry.note]);
   }
-  out.push(history.toString());
+  out.push(renderColumns(historyHead, history, style));
   if (goal.milestone_details.length > 0) {
     out.push('', style.bold('Milestones'), renderMilestoneRows(goal.milestone_details, style));
   }
@@ -123,11 +116,12 @@ export function renderMilestoneList(milestones: Milestone[], style: ChalkInstanc
 }
 
 function renderMilestoneRows(milestones: Milestone[], style: ChalkInstance): string {
-  const rows = table(['Date', 'Milestone', 'Goal', 'Significance', 'Description'], style);
+  const rowsHead = ['Date', 'Milestone', 'Goal', 'Significance', 'Description'];
+  const rows: Cell[][] = [];
   for (const milestone of milestones) {
     const significance = milestone.significance === 'high' ? style.bold('high') : milestone.significance;
     rows.push([milestone.achieved_date, milestone.milestone_id, milestone.goal_id, significance, milestone.description]);
   }
-  return rows.toString();
+  return renderColumns(rowsHead, rows, style);
 }
 

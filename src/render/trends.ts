@@ -1,25 +1,13 @@
-import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
+import { renderColumns, type Cell } from './columns.js';
 import type { TrendSummary, TrendsReport } from '../core/trends.js';
 import { renderTrendChart } from './chart.js';
 import { day, when } from './format.js';
 import { directionLabel, meanLabel, periodRange, signed, trendLine } from './trend-text.js';
 
-/** A borderless, compact table, as the other listings draw them. */
-export function plainTable(head: string[], style: ChalkInstance): Table.Table {
-  return new Table({
-    head: head.map((title) => style.bold(title)),
-    style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
-    chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '',
-      'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '',
-      right: '', 'right-mid': '', middle: '',
-    },
-  });
-}
-
 export function renderPeriodTable(periods: readonly TrendSummary[], style: ChalkInstance): string {
-  const rows = plainTable(['Period', 'Sessions', 'Mean', 'Trend', 'Volatility', 'Slope/30d'], style);
+  const rowsHead = ['Period', 'Sessions', 'Mean', 'Trend', 'Volatility', 'Slope/30d'];
+  const rows: Cell[][] = [];
   for (const period of periods) {
     const empty = period.data_points === 0;
     const cells = [
@@ -32,7 +20,7 @@ export function renderPeriodTable(periods: readonly TrendSummary[], style: Chalk
     ];
     rows.push(empty ? cells.map((cell) => style.dim(cell)) : cells);
   }
-  return rows.toString();
+  return renderColumns(rowsHead, rows, style);
 }
 
 export function renderTrends(trends: TrendsReport, style: ChalkInstance, columns: number): string {
