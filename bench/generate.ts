@@ -220,7 +220,8 @@ export function generatePractice(scale: Scale, seed: number, sink: (bundle: Clie
       const day = Math.floor((from + (k + 0.2 + 0.6 * prng.float()) * step) / DAY) * DAY;
       const timestamp = iso(day + (7 + prng.int(0, 9)) * 3_600_000 + (prng.chance(0.5) ? 1_800_000 : 0));
       const noise = (prng.float() + prng.float() - 1) * 1.6;
-      const score = Math.max(-2, Math.min(2, Math.round(base + (trend * k) / Math.max(1, n) + noise)));
+      // `| 0` turns a rounded -0 into 0.
+      const score = Math.max(-2, Math.min(2, Math.round(base + (trend * k) / Math.max(1, n) + noise))) | 0;
       const named = goals.filter((goal) => goal.created_at <= timestamp && prng.chance(0.3)).map((goal) => goal.goal_id);
       const techniques = [...new Set([prng.pick(TECHNIQUES), prng.pick(TECHNIQUES), prng.pick(TECHNIQUES)])]
         .slice(0, prng.int(1, 3));
