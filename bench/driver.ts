@@ -20,9 +20,10 @@ export interface BareResult {
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
-function open(path: string, key: DatabaseKey | null): Database.Database {
-  rmSync(path, { force: true });
-  for (const suffix of ['-wal', '-shm']) rmSync(path + suffix, { force: true });
+function open(path: string, key: DatabaseKey | null, fresh: boolean): Database.Database {
+  if (fresh) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  }
   const db = new Database(path);
   // Encrypted exactly as src/db/connection.ts does it (SQLCipher 4 settings, then the key).
   if (key) applyCipher(db, key);
@@ -30,7 +31,7 @@ function open(path: string, key: DatabaseKey | null): Database.Database {
   db.pragma('foreign_keys = ON');
   db.pragma('secure_delete = ON');
   db.pragma('temp_store = MEMORY');
-  for (const step of MIGRATIONS) db.exec(step);
+  if (fresh) for (const step of MIGRATIONS) db.exec(step);
   // The page cache `tpt import` gives itself, so the loop is not held back by a smaller one.
   db.pragma('cache_size = -262144');
   return db;
@@ -38,7 +39,7 @@ function open(path: string, key: DatabaseKey | null): Database.Database {
 
 /** Generates the practice into `path` (replacing it) and reads it back, timing the driver's part only. */
 export function bareLoop(path: string, scale: Scale, seed: number, key: DatabaseKey | null): BareResult {
-  const db = open(path, key);
+  let db = open(path, key, true);
   const insertClient = db.prepare('INSERT INTO clients (client_id, created_at) VALUES (?, ?)');
   const insertSession = db.prepare(`
     INSERT INTO sessions (session_id, client_id, timestamp, conversation_summary, emotional_score, therapeutic_goals,
@@ -84,6 +85,11 @@ export function bareLoop(path: string, scale: Scale, seed: number, key: Database
   db.pragma('wal_checkpoint(TRUNCATE)');
   insertMs += now() - started;
   const rows = stats.sessions + stats.goals + stats.goal_history + stats.milestones;
+  db.close();
+
+  // Read back from a new connection, as a new process would: nothing in SQLite's page cache, so
+  // every page is read (and, encrypted, decrypted and authenticated) once.
+  db = open(path, key, false);
 
   // Read back client by client through the indexes, as an export of every client must.
   const sessionsOf = db.prepare('SELECT * FROM sessions WHERE client_id = ? ORDER BY timestamp');

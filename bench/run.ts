@@ -94,8 +94,9 @@ interface Row {
 }
 const rows: Row[] = [];
 
-const ms = (value: number) => `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ms`;
-const spread = (s: Stats) => `${ms(s.median)} (${ms(s.min).replace(' ms', '')}–${ms(s.max)})`;
+const ms = (value: number) =>
+  value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ms`;
+const spread = (s: Stats) => `${ms(s.median)} (${ms(s.min)}–${ms(s.max)})`;
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const rate = (count: number, millis: number) => `${int((count / millis) * 1000)} rows/s`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
@@ -179,16 +180,23 @@ if (commands.import) {
   }
 }
 
-// Small loops last well under a second, where one busy moment of the machine weighs heavily:
-// there, encrypted and plain alternate three times and each figure is the median.
+// Encrypted and plain alternate, three rounds, the order swapped each round, and each figure is
+// the median: on a shared machine one busy minute would otherwise decide the encryption cost.
 const rawKey = { kind: 'raw' as const, hex: 'a'.repeat(64) };
-const bareRounds = small ? 3 : 1;
+const BARE_ROUNDS = 3;
 const encryptedRuns: BareResult[] = [];
 const plainRuns: BareResult[] = [];
-for (let round = 0; round < bareRounds; round++) {
-  progress(`bare driver loop, encrypted and unencrypted${bareRounds > 1 ? ` (${round + 1} of ${bareRounds})` : ''} …`);
-  encryptedRuns.push(bareLoop(join(dir, 'bare-encrypted.db'), scale, seed, rawKey));
-  plainRuns.push(bareLoop(join(dir, 'bare-plain.db'), scale, seed, null));
+for (let round = 0; round < BARE_ROUNDS; round++) {
+  progress(`bare driver loop, encrypted and unencrypted (round ${round + 1} of ${BARE_ROUNDS}) …`);
+  const encrypted = () => encryptedRuns.push(bareLoop(join(dir, 'bare-encrypted.db'), scale, seed, rawKey));
+  const plain = () => plainRuns.push(bareLoop(join(dir, 'bare-plain.db'), scale, seed, null));
+  if (round % 2 === 0) {
+    encrypted();
+    plain();
+  } else {
+    plain();
+    encrypted();
+  }
 }
 for (const name of ['bare-encrypted.db', 'bare-plain.db']) rmSync(join(dir, name), { force: true });
 const medianOf = (runs: BareResult[], pick: (r: BareResult) => number) => stats(runs.map(pick)).median;
@@ -368,6 +376,8 @@ const report = [
     `${int(practice.goal_history)} history entries, ${int(practice.milestones)} milestones over ${scale.years} years ` +
     `(seed ${seed}; export file ${mb(generated.bytes)}, generated in ${(generateMs / 1000).toFixed(1)} s)`,
   `- timings: median of ${runs} runs after ${warmup} warm-up round(s), (min–max); each command alternates with its reference`,
+  `- bare driver loops: median of ${BARE_ROUNDS} rounds, encrypted and unencrypted alternating; import and export: one run each` +
+    `${small ? ' (export: median of 3)' : ''}`,
   `- whole run: ${totalSeconds.toFixed(0)} s`,
   '',
   table,
