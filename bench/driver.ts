@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import Database from 'better-sqlite3-multiple-ciphers';
+import { Database } from '../src/db/driver.js';
 import { applyCipher, type DatabaseKey } from '../src/db/connection.js';
 import { MIGRATIONS } from '../src/db/migrations.js';
 import { generatePractice, type PracticeStats, type Scale } from './generate.js';
@@ -20,7 +20,7 @@ export interface BareResult {
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
-function open(path: string, key: DatabaseKey | null, fresh: boolean): Database.Database {
+function open(path: string, key: DatabaseKey | null, fresh: boolean): Database {
   if (fresh) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   }
