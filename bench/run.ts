@@ -166,7 +166,10 @@ progress(`generated ${mb(generated.bytes)} of export in ${(generateMs / 1000).to
 
 const largeDb = join(dir, 'practice.db');
 let largeReady = false;
+/** Why the figures on the large database are missing, when they are. */
+let noDatabase = 'no database (import missing)';
 let importFigure: { ms: number; rss: number } | null = null;
+let importFailure = '';
 if (commands.import) {
   run(tpt(largeDb, ['init']));
   progress('tpt import (one run: it builds the database the rest reads) …');
@@ -177,6 +180,8 @@ if (commands.import) {
   } catch (error) {
     if (!(error instanceof JobFailed)) throw error;
     progress(`tpt import failed: ${error.message}`);
+    noDatabase = 'no database (import failed)';
+    importFailure = error.message;
   }
 }
 
@@ -207,7 +212,7 @@ if (!commands.import) {
   notMeasured('import rate (whole `tpt import`)', missing, '≥ 50 % of bare insert', MEANING.import);
   notMeasured('peak memory, import', missing, '—', MEANING.importMemory);
 } else if (!importFigure) {
-  rows.push({ figure: 'import rate (whole `tpt import`)', tpt: 'failed', reference: '—', ratio: '—', target: '≥ 50 % of bare insert', verdict: 'failed', meaning: MEANING.import });
+  rows.push({ figure: 'import rate (whole `tpt import`)', tpt: `failed: ${importFailure}`, reference: '—', ratio: '—', target: '≥ 50 % of bare insert', verdict: 'failed', meaning: MEANING.import });
 } else {
   const share = bareEncrypted.insertMs / importFigure.ms;
   rows.push({
@@ -220,8 +225,8 @@ if (!commands.import) {
 }
 
 if (!largeReady || !commands.export) {
-  notMeasured('export rate (whole `tpt export --all`)', largeReady ? missing : 'no database (import missing)', '≥ 70 % of bare read', MEANING.export);
-  notMeasured('peak memory, export', largeReady ? missing : 'no database (import missing)', '—', MEANING.exportMemory);
+  notMeasured('export rate (whole `tpt export --all`)', largeReady ? missing : noDatabase, '≥ 70 % of bare read', MEANING.export);
+  notMeasured('peak memory, export', largeReady ? missing : noDatabase, '—', MEANING.exportMemory);
 } else {
   progress('tpt export --all …');
   const out = join(dir, 'export-out.json');
@@ -288,7 +293,7 @@ for (const t of timed) {
     continue;
   }
   if (t.needsDb && !largeReady) {
-    notMeasured(t.figure, 'no database (import missing)', targetText, t.meaning);
+    notMeasured(t.figure, noDatabase, targetText, t.meaning);
     continue;
   }
   progress(`timing ${t.figure} …`);
@@ -326,8 +331,14 @@ if (!taskVersion) {
   const peerFile = join(peerDir, 'peer.json');
   writeExportFile(peerFile, PEER, seed);
   const peerDb = join(peerDir, 'peer.db');
-  run(tpt(peerDb, ['init']));
-  run(tpt(peerDb, ['--no-input', 'import', peerFile]));
+  let peerFailure: string | null = null;
+  try {
+    run(tpt(peerDb, ['init']));
+    run(tpt(peerDb, ['--no-input', 'import', peerFile]));
+  } catch (error) {
+    if (!(error instanceof JobFailed)) throw error;
+    peerFailure = `no peer database: ${error.message}`;
+  }
   const taskJob = (args: string[]): Job => ({ argv: ['task', ...args], env: task.env });
   const pairs = [
     {
@@ -343,6 +354,10 @@ if (!taskVersion) {
     },
   ];
   for (const pair of pairs) {
+    if (peerFailure) {
+      rows.push({ figure: pair.figure, tpt: `failed: ${peerFailure}`, reference: '—', ratio: '—', target: pair.target, verdict: 'failed', meaning: pair.meaning });
+      continue;
+    }
     try {
       const { subject, reference } = timePair(pair.subject, pair.reference, runs, warmup);
       const ratio = subject.median / reference.median;
