@@ -167,7 +167,8 @@ export function generatePractice(scale: Scale, seed: number, sink: (bundle: Clie
     const milestones: MilestoneRecord[] = [];
     for (let g = c; g < scale.goals; g += scale.clients) {
       const goalId = `goal-${pad(g + 1, width)}`;
-      const createdAt = from + Math.floor(prng.float() * 0.5 * (to - from));
+      // Goals are set all along a client's course, so a recent timeframe has goals in motion.
+      const createdAt = from + Math.floor(prng.float() * 0.85 * (to - from));
       const status = prng.pick(STATUSES);
       const steps = prng.int(1, 6);
       const history: GoalHistoryEntry[] = [];
