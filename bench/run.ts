@@ -95,7 +95,7 @@ interface Row {
 const rows: Row[] = [];
 
 const ms = (value: number) =>
-  value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ms`;
+  value >= 1_000 ? `${(value / 1000).toFixed(2)} s` : `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ms`;
 const spread = (s: Stats) => `${ms(s.median)} (${ms(s.min)}–${ms(s.max)})`;
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const rate = (count: number, millis: number) => `${int((count / millis) * 1000)} rows/s`;
