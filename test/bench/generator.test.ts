@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generatePractice, writeExportFile, type ClientBundle, type Scale } from '../../bench/generate.js';
 import { stats } from '../../bench/timing.js';
+import { Sandbox } from '../helpers.js';
 import { ID_PATTERN } from '../../src/core/ids.js';
 import { scoreOf } from '../../src/core/scale.js';
 
@@ -80,6 +81,28 @@ describe('the practice generator', () => {
     const result = generatePractice(TINY, 5, ({ sessions }) => counts.push(sessions.length));
     expect(result.heaviest_sessions).toBe(Math.max(...counts));
     expect(counts[0]).toBe(result.heaviest_sessions);
+  });
+});
+
+describe('the generated practice through tpt import', () => {
+  it('imports whole through tpt import, the code path the benchmark measures', async () => {
+    const box = new Sandbox();
+    try {
+      const file = join(dir, 'import.json');
+      writeExportFile(file, TINY, 11);
+      expect((await box.run(['init'])).code).toBe(0);
+      const imported = await box.run(['--no-input', 'import', file]);
+      expect(imported.stderr).toBe('');
+      expect(imported.code).toBe(0);
+      const clients = await box.json<{ client_id: string; sessions: number }[]>(['clients']);
+      expect(clients).toHaveLength(7);
+      expect(clients.reduce((n, c) => n + c.sessions, 0)).toBe(300);
+      const goals = await box.json<unknown[]>(['goal', 'list', clients[0]!.client_id]);
+      // Goals 0, 7 and 14 of 20 belong to the first client.
+      expect(goals).toHaveLength(3);
+    } finally {
+      box.cleanup();
+    }
   });
 });
 
