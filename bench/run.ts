@@ -54,6 +54,11 @@ const seed = Number(flags.seed ?? DEFAULT_SEED);
 const resultsFile = flags.results ?? (small ? undefined : RESULTS);
 
 const dir = mkdtempSync(join(tmpdir(), 'tpt-bench-'));
+// Gigabytes of records, synthetic as they are: removed however the run ends, unless --keep.
+process.on('exit', () => {
+  if (!flags.keep) rmSync(dir, { recursive: true, force: true });
+});
+process.on('SIGINT', () => process.exit(130));
 const startedAt = new Date();
 const clock = () => Number(process.hrtime.bigint()) / 1e6;
 const runStarted = clock();
@@ -411,4 +416,3 @@ if (resultsFile) {
   progress(`results written to ${resultsFile}`);
 }
 if (flags.keep) progress(`kept ${dir}`);
-else rmSync(dir, { recursive: true, force: true });
