@@ -16,8 +16,10 @@ export function taskwarriorVersion(): string | null {
 
 export interface TaskwarriorSandbox {
   env: Record<string, string>;
-  project: (index: number) => string;
 }
+
+/** Project i holds the tasks that stand beside client i's sessions. */
+export const projectName = (index: number) => `P${String(index + 1).padStart(2, '0')}`;
 
 /** Imports `counts[i]` pending tasks into project i, deterministically, with one `task import`. */
 export function taskwarriorSandbox(dir: string, counts: readonly number[], seed: number): TaskwarriorSandbox {
@@ -33,8 +35,7 @@ export function taskwarriorSandbox(dir: string, counts: readonly number[], seed:
     'news.version=99.0.0',
     '',
   ].join('\n'));
-  const env = { TASKRC: rc, TASKDATA: data };
-  const project = (index: number) => `P${String(index + 1).padStart(2, '0')}`;
+  const env = { HOME: dir, TASKRC: rc, TASKDATA: data };
   const prng = new Prng(seed);
   const hex = (digits: number) => Array.from({ length: digits }, () => prng.int(0, 15).toString(16)).join('');
   const tasks: object[] = [];
@@ -43,8 +44,8 @@ export function taskwarriorSandbox(dir: string, counts: readonly number[], seed:
     for (let k = 0; k < count; k++) {
       tasks.push({
         uuid: `${hex(8)}-${hex(4)}-4${hex(3)}-8${hex(3)}-${hex(12)}`,
-        description: `Follow up with ${project(p)} on homework ${k + 1}`,
-        project: project(p),
+        description: `Follow up with ${projectName(p)} on homework ${k + 1}`,
+        project: projectName(p),
         status: 'pending',
         entry: new Date(entry + (tasks.length % 300) * 86_400_000).toISOString().replace(/[-:]|\.\d{3}/g, ''),
       });
@@ -52,7 +53,7 @@ export function taskwarriorSandbox(dir: string, counts: readonly number[], seed:
   });
   const file = join(dir, 'tasks.json');
   writeFileSync(file, JSON.stringify(tasks));
-  const result = spawnSync('task', ['import', file], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const result = spawnSync('task', ['import', file], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`task import failed: ${(result.stderr || result.stdout).trim().split('\n')[0]}`);
-  return { env, project };
+  return { env };
 }

@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bareLoop, type BareResult } from './driver.js';
 import { DEFAULT_SEED, FULL, generatePractice, PEER, rowCount, SMALL, writeExportFile, type PracticeStats } from './generate.js';
-import { taskwarriorSandbox, taskwarriorVersion } from './peer.js';
+import { projectName, taskwarriorSandbox, taskwarriorVersion } from './peer.js';
 import { JobFailed, stats, timeOnce, timePair, type Job, type Stats } from './timing.js';
 
 /**
@@ -35,7 +35,7 @@ const { values: flags } = parseArgs({
 });
 
 if (flags.help) {
-  process.stdout.write(`npm run bench -- [--small] [--runs N] [--warmup N] [--seed N] [--results FILE] [--keep]
+  process.stdout.write(`npm run bench -- [--small] [--runs N] [--warmup N] [--seed N] [--results FILE] [--keep] [--bin FILE]
   --small       125 clients and 25,000 sessions instead of 5,000 and 1,000,000 (under 2 minutes)
   --runs N      timed runs per command (default 10, small 5); --warmup N untimed rounds first (default 2, small 1)
   --results F   write the results into F (default: bench/RESULTS.md for a full run, nowhere for --small)
@@ -48,9 +48,18 @@ if (flags.help) {
 const BIN = flags.bin ?? join(ROOT, 'bin', 'tpt.js');
 const small = flags.small === true;
 const scale = small ? SMALL : FULL;
-const runs = Number(flags.runs ?? (small ? 5 : 10));
-const warmup = Number(flags.warmup ?? (small ? 1 : 2));
-const seed = Number(flags.seed ?? DEFAULT_SEED);
+function count(option: string, given: string | undefined, fallback: number, min: number): number {
+  if (given === undefined) return fallback;
+  const value = Number(given);
+  if (!Number.isInteger(value) || value < min) {
+    process.stderr.write(`bench: --${option} must be a whole number of at least ${min} (got "${given}")\n`);
+    process.exit(2);
+  }
+  return value;
+}
+const runs = count('runs', flags.runs, small ? 5 : 10, 1);
+const warmup = count('warmup', flags.warmup, small ? 1 : 2, 0);
+const seed = count('seed', flags.seed, DEFAULT_SEED, 0);
 const resultsFile = flags.results ?? (small ? undefined : RESULTS);
 
 const dir = mkdtempSync(join(tmpdir(), 'tpt-bench-'));
@@ -126,13 +135,12 @@ const baseEnv: Record<string, string> = {
   NO_COLOR: '1',
   NODE_OPTIONS: '',
 };
-const NODE_FLOOR: Job = { argv: [process.execPath, '-e', '0'] };
-const tpt = (db: string, args: string[], env: Record<string, string> = {}): Job =>
-  ({ argv: [process.execPath, BIN, ...args], env: { ...baseEnv, TPT_DB: db, ...env } });
+const NODE_FLOOR: Job = { argv: [process.execPath, '-e', '0'], env: { NODE_OPTIONS: '' } };
+const tpt = (db: string, args: string[]): Job => ({ argv: [process.execPath, BIN, ...args], env: { ...baseEnv, TPT_DB: db } });
 
 /** The commands this build of tpt lists in `tpt --help` (a command not there is "not measured"). */
 function listedCommands(): Set<string> {
-  const help = spawnSync(process.execPath, [BIN, '--help'], { env: { ...process.env, ...baseEnv }, encoding: 'utf8' });
+  const help = spawnSync(process.execPath, [BIN, '--help'], { env: { PATH: process.env.PATH ?? '', ...baseEnv }, encoding: 'utf8' });
   const section = (help.stdout ?? '').split(/^Commands:$/m)[1] ?? '';
   return new Set([...section.matchAll(/^ {2}([a-z][\w-]*)/gm)].map((match) => match[1]!));
 }
@@ -332,30 +340,35 @@ if (!taskVersion) {
   progress(`peer: Taskwarrior ${taskVersion} with ${int(PEER.sessions)} tasks over ${PEER.clients} projects …`);
   const peerDir = join(dir, 'peer');
   mkdirSync(peerDir);
-  const task = taskwarriorSandbox(peerDir, peerCounts, seed);
   const peerFile = join(peerDir, 'peer.json');
   writeExportFile(peerFile, PEER, seed);
   const peerDb = join(peerDir, 'peer.db');
   let peerFailure: string | null = null;
+  let taskEnv: Record<string, string> = {};
+  try {
+    taskEnv = taskwarriorSandbox(peerDir, peerCounts, seed).env;
+  } catch (error) {
+    peerFailure = `no Taskwarrior sandbox: ${(error as Error).message}`;
+  }
   try {
     run(tpt(peerDb, ['init']));
     run(tpt(peerDb, ['--no-input', 'import', peerFile]));
   } catch (error) {
     if (!(error instanceof JobFailed)) throw error;
-    peerFailure = `no peer database: ${error.message}`;
+    peerFailure ??= `no peer database: ${error.message}`;
   }
-  const taskJob = (args: string[]): Job => ({ argv: ['task', ...args], env: task.env });
+  const taskJob = (args: string[]): Job => ({ argv: ['task', ...args], env: taskEnv });
   const pairs = [
     {
       figure: '`tpt log-session` beside `task add`', meaning: MEANING.peerAdd, target: '—',
       subject: tpt(peerDb, ['--no-input', 'log-session', '--client', peerClient, '--summary', 'Reviewed the week', '--mood', 'positive']),
-      reference: taskJob(['add', `project:${task.project(0)}`, 'Review the week']), name: '`task add`',
+      reference: taskJob(['add', `project:${projectName(0)}`, 'Review the week']), name: '`task add`',
     },
     {
-      figure: `\`tpt sessions ${peerClient}\` beside \`task project:${task.project(0)} list\` (${int(peerCounts[0]!)} each)`,
+      figure: `\`tpt sessions ${peerClient}\` beside \`task project:${projectName(0)} list\` (${int(peerCounts[0]!)} each)`,
       meaning: MEANING.peerList, target: 'faster',
       subject: tpt(peerDb, ['sessions', peerClient]),
-      reference: taskJob([`project:${task.project(0)}`, 'list']), name: '`task list`',
+      reference: taskJob([`project:${projectName(0)}`, 'list']), name: '`task list`',
     },
   ];
   for (const pair of pairs) {

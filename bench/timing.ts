@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 /** A whole process to time: argv[0] is the program. */
 export interface Job {
   argv: string[];
+  /** The whole environment besides PATH: none of the caller's TPT_*, NODE_OPTIONS or TASKRC leaks in. */
   env?: Record<string, string>;
   /** Run before each timed run, untimed (for example to reset a file). */
   before?: () => void;
@@ -29,7 +30,7 @@ export function timeOnce(job: Job): number {
   job.before?.();
   const started = process.hrtime.bigint();
   const result = spawnSync(job.argv[0]!, job.argv.slice(1), {
-    env: { ...process.env, ...job.env },
+    env: { PATH: process.env.PATH ?? '', ...job.env },
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
     maxBuffer: 1 << 24,
