@@ -1,0 +1,115 @@
+import { rmSync } from 'node:fs';
+import { Database } from '../src/db/driver.js';
+import { applyCipher, type DatabaseKey } from '../src/db/connection.js';
+import { MIGRATIONS } from '../src/db/migrations.js';
+import { generatePractice, type PracticeStats, type Scale } from './generate.js';
+
+/**
+ * The limit of the driver: the practice's rows written and read by a bare loop over prepared
+ * statements in one transaction, on tpt's own schema and pragmas, with no validation, no JSON
+ * parsing and no audit. Whatever `tpt import` and `tpt export` add is measured against this.
+ */
+
+export interface BareResult {
+  stats: PracticeStats;
+  /** Rows written or read: sessions, goals, goal history entries, milestones. */
+  rows: number;
+  insertMs: number;
+  readMs: number;
+}
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+function open(path: string, key: DatabaseKey | null, fresh: boolean): Database {
+  if (fresh) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  }
+  const db = new Database(path);
+  // Encrypted exactly as src/db/connection.ts does it (SQLCipher 4 settings, then the key).
+  if (key) applyCipher(db, key);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('secure_delete = ON');
+  db.pragma('temp_store = MEMORY');
+  if (fresh) for (const step of MIGRATIONS) db.exec(step);
+  // The page cache `tpt import` gives itself, so the loop is not held back by a smaller one.
+  db.pragma('cache_size = -262144');
+  return db;
+}
+
+/** Generates the practice into `path` (replacing it) and reads it back, timing the driver's part only. */
+export function bareLoop(path: string, scale: Scale, seed: number, key: DatabaseKey | null): BareResult {
+  let db = open(path, key, true);
+  const insertClient = db.prepare('INSERT INTO clients (client_id, created_at) VALUES (?, ?)');
+  const insertSession = db.prepare(`
+    INSERT INTO sessions (session_id, client_id, timestamp, conversation_summary, emotional_score, therapeutic_goals,
+      progress_notes, therapist_observations, next_session_focus, session_duration_minutes, techniques_used,
+      homework_assigned, crisis_flags, metadata)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertGoal = db.prepare(`
+    INSERT INTO goals (goal_id, client_id, description, target_date, completion_percentage, status, notes,
+      created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertHistory = db.prepare(`
+    INSERT INTO goal_history (goal_id, seq, at, completion_percentage, status, note, actor) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insertMilestone = db.prepare(`
+    INSERT INTO milestones (milestone_id, goal_id, client_id, description, achieved_date, significance, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+
+  // Generating the records is not the driver's work: only the time inside the inserts counts.
+  let insertMs = 0;
+  const clientIds: string[] = [];
+  db.exec('BEGIN IMMEDIATE');
+  const stats = generatePractice(scale, seed, ({ client, sessions, goals, milestones }) => {
+    const started = now();
+    clientIds.push(client.client_id);
+    insertClient.run(client.client_id, client.created_at);
+    for (const g of goals) {
+      insertGoal.run(g.goal_id, g.client_id, g.description, g.target_date, g.completion_percentage, g.status, g.notes,
+        g.created_at, g.updated_at);
+      g.history.forEach((h, i) => insertHistory.run(g.goal_id, i + 1, h.at, h.completion_percentage, h.status, h.note, h.actor));
+    }
+    for (const m of milestones) {
+      insertMilestone.run(m.milestone_id, m.goal_id, m.client_id, m.description, m.achieved_date, m.significance, m.created_at);
+    }
+    for (const s of sessions) {
+      insertSession.run(s.session_id, s.client_id, s.timestamp, s.conversation_summary, s.emotional_score,
+        JSON.stringify(s.therapeutic_goals), s.progress_notes, s.therapist_observations, s.next_session_focus,
+        s.session_duration_minutes, JSON.stringify(s.techniques_used), s.homework_assigned,
+        JSON.stringify(s.crisis_flags), JSON.stringify(s.metadata));
+    }
+    insertMs += now() - started;
+  });
+  let started = now();
+  db.exec('COMMIT');
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  insertMs += now() - started;
+  const rows = stats.sessions + stats.goals + stats.goal_history + stats.milestones;
+  db.close();
+
+  // Read back from a new connection, as a new process would: nothing in SQLite's page cache, so
+  // every page is read (and, encrypted, decrypted and authenticated) once.
+  db = open(path, key, false);
+
+  // Read back client by client through the indexes, as an export of every client must.
+  const sessionsOf = db.prepare('SELECT * FROM sessions WHERE client_id = ? ORDER BY timestamp');
+  const goalsOf = db.prepare('SELECT * FROM goals WHERE client_id = ? ORDER BY created_at');
+  const historyOf = db.prepare('SELECT * FROM goal_history WHERE goal_id = ? ORDER BY seq');
+  const milestonesOf = db.prepare('SELECT * FROM milestones WHERE client_id = ? ORDER BY achieved_date');
+  started = now();
+  let read = 0;
+  db.exec('BEGIN');
+  for (const clientId of clientIds) {
+    for (const _row of sessionsOf.iterate(clientId)) read++;
+    for (const goal of goalsOf.iterate(clientId) as Iterable<{ goal_id: string }>) {
+      read++;
+      for (const _row of historyOf.iterate(goal.goal_id)) read++;
+    }
+    for (const _row of milestonesOf.iterate(clientId)) read++;
+  }
+  db.exec('COMMIT');
+  const readMs = now() - started;
+  db.close();
+  if (read !== rows) throw new Error(`the bare loop read ${read} rows back, not the ${rows} it wrote`);
+  return { stats, rows, insertMs, readMs };
+}
