@@ -80,6 +80,8 @@ export function buildProgram(io: Io): { program: Command; ctx: Context } {
 
 /** Runs tpt with `argv` (as process.argv) and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  // The bundle is minified: a stack trace for TPT_DEBUG=1 reads through its source maps.
+  if (io.env.TPT_DEBUG === '1') process.setSourceMapsEnabled(true);
   const { program, ctx } = buildProgram(io);
   try {
     await program.parseAsync(argv);
