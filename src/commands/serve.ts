@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Context } from '../context.js';
-import { examples, positiveInt } from './options.js';
+import { examples } from './options.js';
 
 interface ServeFlags {
   host: string;
@@ -24,8 +24,10 @@ export function serveCommand(ctx: Context): Command {
     .action(async (flags: ServeFlags) => {
       const { InputError, TptError } = await import('../core/errors.js');
       const { createApiServer, isLoopback } = await import('../server/http.js');
-      const port = flags.port === '0' ? 0 : positiveInt(flags.port);
-      if (port > 65535) throw new InputError(`invalid --port ${flags.port}: use 0-65535`);
+      const port = Number(flags.port);
+      if (!/^\d{1,5}$/.test(flags.port) || port > 65535) {
+        throw new InputError(`invalid --port "${flags.port}": use a port number from 0 to 65535 (0 picks a free one)`);
+      }
       if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
         throw new InputError('give --tls-cert and --tls-key together');
       }
