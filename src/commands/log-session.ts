@@ -48,11 +48,12 @@ export function logSessionCommand(ctx: Context): Command {
       const { InputError } = await import('../core/errors.js');
       const store = await ctx.openStore();
       let input = sessionInputFromFlags(flags, InputError);
-      if (flags.interactive || !input.client_id || !input.conversation_summary || input.emotional_state === undefined) {
+      // Only an absent value is asked for; an empty one given as an option is the core's to refuse.
+      if (flags.interactive || input.client_id === undefined || input.conversation_summary === undefined || input.emotional_state === undefined) {
         if (!ctx.canPrompt) {
           if (flags.interactive) throw new InputError('--interactive needs a terminal: give the values as options instead');
           const missing = [
-            !input.client_id && '--client', !input.conversation_summary && '--summary',
+            input.client_id === undefined && '--client', input.conversation_summary === undefined && '--summary',
             input.emotional_state === undefined && '--mood',
           ].filter(Boolean);
           throw new InputError(`missing ${missing.join(', ')}: give ${missing.length > 1 ? 'them' : 'it'} as options (no terminal to ask on)`);

@@ -24,6 +24,7 @@ describe('bad input is refused with exit 2 and nothing written', () => {
   const base = ['log-session', '--client', 'ana', '--summary', 'x'];
   const cases: [string, string[], RegExp][] = [
     ['an unknown mood', [...base, '--mood', 'happy'], /unknown mood "happy": use one of/],
+    ['an empty summary', ['log-session', '--client', 'ana', '--summary', ' ', '--mood', '1'], /summary is required and cannot be empty/],
     ['a duration of 0', [...base, '--mood', '1', '--duration', '0'], /duration must be a whole number from 1 to 1440/],
     ['a duration over 1440', [...base, '--mood', '1', '--duration', '1441'], /from 1 to 1440/],
     ['an unparseable date', [...base, '--mood', '1', '--at', '2026-02-30'], /no such day/],
