@@ -1,4 +1,4 @@
-import { compact } from '../db/maintenance.js';
+import { compact, secureDeleteIsOn } from '../db/maintenance.js';
 import { deleteClientRows, type DeletedRows } from '../db/purge-queries.js';
 import type { Store } from '../db/store.js';
 import { recordAudit } from './audit.js';
@@ -37,7 +37,7 @@ export function requirePurgeable(store: Store, clientId: string): void {
  */
 export function purgeClients(store: Store, clientIds: string[], reason: PurgeReason, who: Actor): PurgeResult {
   for (const clientId of clientIds) requirePurgeable(store, clientId);
-  if (store.db.pragma('secure_delete', { simple: true }) !== 1) {
+  if (!secureDeleteIsOn(store.db)) {
     throw new TptError('secure_delete is off on this connection, so deleted text could stay in the file: nothing was deleted (this is a bug)');
   }
   const purged = store.transaction(() =>
