@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
+import { recordAudit } from '../core/audit.js';
 import { authenticate } from '../core/tokens.js';
 import type { Store } from '../db/store.js';
 import { ROUTES, type Reply, type RequestContext } from './routes.js';
@@ -36,9 +37,29 @@ class HttpError extends Error {
 /** The HTTP face of the core: authentication, routing, JSON in and out, errors as SPEC §5. */
 export function createApiServer(store: Store, options: ServeOptions): Server {
   const loopback = isLoopback(options.host);
+  /** The name of each request's token, once it is known, for the audit entry of a refusal. */
+  const callers = new WeakMap<IncomingMessage, string>();
   const handler = (request: IncomingMessage, response: ServerResponse) => {
-    handle(request, response).catch((error: unknown) => sendError(response, error));
+    handle(request, response).catch((error: unknown) => {
+      auditRefusal(request, error);
+      sendError(response, error);
+    });
   };
+
+  /** A refused or failed API call is part of the record too, as on the command line. */
+  function auditRefusal(request: IncomingMessage, error: unknown): void {
+    const status = statusOf(error);
+    if (status === 403 && error instanceof HttpError) return; // not addressed to this service at all
+    try {
+      const caller = callers.get(request);
+      store.transaction(() => recordAudit(store, {
+        action: `api ${request.method ?? ''} ${new URL(request.url ?? '/', 'http://localhost').pathname}`.slice(0, 200),
+        outcome: status >= 500 ? 'failed' : 'refused',
+      }, { actor: caller ? `api:${caller}` : 'api:unauthenticated', now: options.now() }));
+    } catch {
+      // The answer to the client matters more than this entry.
+    }
+  }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // A page in a browser can reach a loopback port through a DNS name it controls (DNS
@@ -56,6 +77,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
 
     const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const caller = token ? authenticate(store, token) : undefined;
+    if (caller) callers.set(request, caller.name);
     if (!caller) {
       response.setHeader('WWW-Authenticate', 'Bearer');
       throw new HttpError(401, 'unauthorized', 'give a valid token as "Authorization: Bearer <token>" (see `tpt token create`)');
@@ -124,13 +146,19 @@ function send(response: ServerResponse, reply: Reply): void {
   response.end(text);
 }
 
-function sendError(response: ServerResponse, error: unknown): void {
-  const [status, code, message] =
-    error instanceof HttpError ? [error.status, error.code, error.message]
+/** An error's HTTP status, code and message (SPEC §5). */
+function describe(error: unknown): [number, string, string] {
+  return error instanceof HttpError ? [error.status, error.code, error.message]
     : error instanceof NotFoundError ? [404, 'not_found', error.message]
     : error instanceof InputError ? [400, 'invalid_input', error.message]
     : error instanceof ConflictError ? [409, 'conflict', error.message]
     : [500, 'internal_error', 'the request failed inside tpt; see the server log'];
+}
+
+const statusOf = (error: unknown) => describe(error)[0];
+
+function sendError(response: ServerResponse, error: unknown): void {
+  const [status, code, message] = describe(error);
   if (status === 500) process.emitWarning(`tpt serve: ${error instanceof Error ? error.message : String(error)}`);
   if (response.headersSent) {
     response.destroy();

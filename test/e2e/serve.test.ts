@@ -146,6 +146,19 @@ describe('tpt serve', () => {
     expect(huge.status).toBe(413);
   });
 
+  it('records refused calls in the audit log, with the caller when known', async () => {
+    await call('GET', '/api/v1/sessions/c1', { auth: 'tpt_wrong' });
+    await call('PUT', '/api/v1/goals/g1', { body: { completion_percentage: 500 } });
+    const audit = box.spawn(['--json', 'audit']);
+    expect(audit.code, audit.stderr).toBe(0);
+    const entries = JSON.parse(audit.stdout) as { actor: string; action: string; outcome: string }[];
+    expect(entries).toEqual(expect.arrayContaining([
+      expect.objectContaining({ actor: 'api:unauthenticated', action: 'api GET /api/v1/sessions/c1', outcome: 'refused' }),
+      expect.objectContaining({ actor: 'api:tests', action: 'api PUT /api/v1/goals/g1', outcome: 'refused' }),
+    ]));
+    expect((await call('GET', '/api/v1/goals/c1')).status).toBe(200);
+  });
+
   it('stops answering a revoked token', async () => {
     const second = JSON.parse(box.spawn(['--json', 'token', 'create', '--name', 'short-lived']).stdout);
     expect((await call('GET', '/api/v1/goals/c1', { auth: second.token })).status).toBe(200);
