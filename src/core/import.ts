@@ -9,10 +9,11 @@ import {
 import { rowToSession, type Store } from '../db/store.js';
 import { recordAudit } from './audit.js';
 import { InputError, TptError } from './errors.js';
+import { sessionFromFields } from './sessions.js';
 import { EXPORT_FORMAT, EXPORT_VERSION } from './export.js';
 import { JsonStreamError, JsonStreamReader } from './json-stream.js';
 import type { Actor, GoalHistoryEntry, Session } from './model.js';
-import { EMOTIONAL_STATES, scoreOf, type EmotionalState } from './scale.js';
+import { EMOTIONAL_STATES, type EmotionalState } from './scale.js';
 import { ID_PATTERN } from './ids.js';
 import {
   goalCreateInput, goalStatus, id, milestoneInput, percentage, sessionInput, significance,
@@ -322,30 +323,11 @@ function isUtcTime(value: unknown): boolean {
 /** A session through the schema: any accepted form, normalised; the message names a fault. */
 export function checkedSession(raw: unknown, name: () => string): Session {
   const fields = parseRecord(sessionRecord, raw, name);
-  const score = scoreOf(fields.emotional_state);
-  if (fields.emotional_score !== undefined && fields.emotional_score !== score) {
-    throw new InputError(
-      `${name()}: emotional_score ${fields.emotional_score} does not match emotional_state "${fields.emotional_state}" ` +
-      `(${score}): correct one of them`,
-    );
+  try {
+    return sessionFromFields(fields, fields.session_id, fields.timestamp);
+  } catch (error) {
+    throw error instanceof InputError ? new InputError(`${name()}: ${error.message}`) : error;
   }
-  return {
-    session_id: fields.session_id,
-    client_id: fields.client_id,
-    timestamp: fields.timestamp,
-    conversation_summary: fields.conversation_summary,
-    emotional_state: fields.emotional_state,
-    emotional_score: score,
-    therapeutic_goals: [...new Set(fields.therapeutic_goals)],
-    progress_notes: fields.progress_notes,
-    therapist_observations: fields.therapist_observations,
-    next_session_focus: fields.next_session_focus,
-    session_duration_minutes: fields.session_duration_minutes ?? null,
-    techniques_used: fields.techniques_used,
-    homework_assigned: fields.homework_assigned,
-    crisis_flags: fields.crisis_flags,
-    metadata: fields.metadata,
-  };
 }
 
 function toGoal(raw: unknown, name: () => string): GoalWithHistory {

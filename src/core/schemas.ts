@@ -104,6 +104,7 @@ export const sessionInput = z.object({
   metadata: z.record(z.string(), z.string({ invalid_type_error: 'metadata values must be text' })).default({}),
 }).strict();
 export type SessionInput = z.input<typeof sessionInput>;
+export type SessionFields = z.output<typeof sessionInput>;
 
 export const goalCreateInput = z.object({
   goal_id: id('goal id').optional(),

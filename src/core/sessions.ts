@@ -5,19 +5,13 @@ import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId, newId } from './ids.js';
 import type { Actor, Session } from './model.js';
 import { scoreOf } from './scale.js';
-import { parseInput, sessionInput, type SessionInput } from './schemas.js';
+import { parseInput, sessionInput, type SessionFields, type SessionInput } from './schemas.js';
 import { parseDateTime } from './time.js';
 import type { Timeframe } from './timeframe.js';
 
 /** Checks a session against the rules and the database, without writing anything. */
 export function validateSession(store: Store, input: SessionInput, who: Actor): Session {
   const fields = parseInput(sessionInput, input);
-  if (fields.emotional_score !== undefined && fields.emotional_score !== scoreOf(fields.emotional_state)) {
-    throw new InputError(
-      `emotional_score ${fields.emotional_score} does not match emotional_state "${fields.emotional_state}" ` +
-      `(${scoreOf(fields.emotional_state)}): give only one of them, or make them agree`,
-    );
-  }
   const at = fields.timestamp === undefined
     ? who.now
     : fields.timestamp instanceof Date ? fields.timestamp : parseDateTime(fields.timestamp, 'session time');
@@ -32,13 +26,33 @@ export function validateSession(store: Store, input: SessionInput, who: Actor): 
       );
     }
   }
+  // Crisis flags given twice on the command line are one flag.
+  return sessionFromFields(
+    { ...fields, crisis_flags: [...new Set(fields.crisis_flags)] },
+    fields.session_id ?? newId('ses'),
+    at.toISOString(),
+  );
+}
+
+/**
+ * A session from checked fields (log-session, the HTTP service, import): the score follows from
+ * the state, and a score given beside it must agree. The caller sets the id and the time.
+ */
+export function sessionFromFields(fields: SessionFields, sessionId: string, timestamp: string): Session {
+  const score = scoreOf(fields.emotional_state);
+  if (fields.emotional_score !== undefined && fields.emotional_score !== score) {
+    throw new InputError(
+      `emotional_score ${fields.emotional_score} does not match emotional_state "${fields.emotional_state}" ` +
+      `(${score}): give only one of them, or make them agree`,
+    );
+  }
   return {
-    session_id: fields.session_id ?? newId('ses'),
+    session_id: sessionId,
     client_id: fields.client_id,
-    timestamp: at.toISOString(),
+    timestamp,
     conversation_summary: fields.conversation_summary,
     emotional_state: fields.emotional_state,
-    emotional_score: scoreOf(fields.emotional_state),
+    emotional_score: score,
     therapeutic_goals: [...new Set(fields.therapeutic_goals)],
     progress_notes: fields.progress_notes,
     therapist_observations: fields.therapist_observations,
@@ -46,7 +60,7 @@ export function validateSession(store: Store, input: SessionInput, who: Actor): 
     session_duration_minutes: fields.session_duration_minutes ?? null,
     techniques_used: fields.techniques_used,
     homework_assigned: fields.homework_assigned,
-    crisis_flags: [...new Set(fields.crisis_flags)],
+    crisis_flags: fields.crisis_flags,
     metadata: fields.metadata,
   };
 }
