@@ -1,6 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { GoalHistoryEntry, Session } from '../src/core/model.js';
+import type { Goal, GoalHistoryEntry, Session } from '../src/core/model.js';
 import type { GoalStatus, Significance } from '../src/core/schemas.js';
+import type { MilestoneRecord } from '../src/db/export-queries.js';
 import { Prng } from './prng.js';
 
 /**
@@ -34,29 +35,8 @@ export interface ClientRecord {
   created_at: string;
 }
 
-export interface GoalRecord {
-  goal_id: string;
-  client_id: string;
-  description: string;
-  target_date: string | null;
-  completion_percentage: number;
-  status: GoalStatus;
-  milestones: string[];
-  notes: string;
-  created_at: string;
-  updated_at: string;
-  history: GoalHistoryEntry[];
-}
-
-export interface MilestoneRecord {
-  milestone_id: string;
-  goal_id: string;
-  client_id: string;
-  description: string;
-  achieved_date: string;
-  significance: Significance;
-  created_at: string;
-}
+/** A goal as the export document holds it: the goal and its whole history. */
+export type GoalRecord = Goal & { history: GoalHistoryEntry[] };
 
 /** One client with all of its records, in the order of an export. */
 export interface ClientBundle {
