@@ -62,6 +62,9 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
   const handler = (request: IncomingMessage, response: ServerResponse) => {
     handle(request, response).catch((error: unknown) => {
       auditRefusal(request, error);
+      // A body left unread (refused before it was read, or too large) cannot be skipped
+      // reliably: the connection ends with this answer instead of serving another request.
+      if (!request.complete) response.setHeader('Connection', 'close');
       sendError(response, error);
     });
   };
@@ -117,9 +120,14 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
     return send(response, reply);
   }
 
-  return options.tls
+  const server = options.tls
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
     : createHttpServer(handler);
+  // A client that sends its request slowly (or never finishes it) holds a connection: its
+  // headers get 10 s and the whole request 30 s, then the connection is closed.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  return server;
 }
 
 function findRoute(method: string, path: string) {
