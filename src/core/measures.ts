@@ -2,7 +2,7 @@
 import { z } from 'zod/v3';
 import { insertMeasure, measureById, measuresInRange } from '../db/measure-queries.js';
 import type { Store } from '../db/store.js';
-import { recordAudit } from './audit.js';
+import { logRead, recordAudit } from './audit.js';
 import { requireClient } from './clients.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId, newId } from './ids.js';
@@ -137,18 +137,14 @@ export function scoreMeasure(measure: Measure): ScoredMeasure {
 /** A client's measures inside the timeframe, newest first (as `sessions` lists). */
 export function listMeasures(store: Store, clientId: string, timeframe: Timeframe, who: Actor): ScoredMeasure[] {
   requireClient(store, checkId(clientId, 'client'));
-  return store.transaction(() => {
-    recordAudit(store, { action: 'measure.list', client_id: clientId }, who);
-    return measuresInRange(store, clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString())
-      .reverse().map(scoreMeasure);
-  });
+  return logRead(store, { action: 'measure.list', client_id: clientId }, who, () =>
+    measuresInRange(store, clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString())
+      .reverse().map(scoreMeasure));
 }
 
 export function showMeasure(store: Store, measureId: string, who: Actor): ScoredMeasure {
   const measure = measureById(store, checkId(measureId, 'measure'));
   if (!measure) throw new NotFoundError(`no measure "${measureId}": see \`tpt measures <client>\` for the ids`);
-  store.transaction(() => {
-    recordAudit(store, { action: 'measure.read', client_id: measure.client_id, object_id: measureId }, who);
-  });
+  logRead(store, { action: 'measure.read', client_id: measure.client_id, object_id: measureId }, who, () => undefined);
   return scoreMeasure(measure);
 }
