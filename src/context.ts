@@ -170,8 +170,12 @@ export class Context {
         throw error;
       }
     };
-    const refused = (why: string) => new TptError(`cannot unlock the database at ${this.dbPath}: ${why}; nothing was changed`);
+    const refused = (why: string) => new TptError(
+      `cannot unlock the database at ${this.dbPath}: wrong key or passphrase (${why}), or not a tpt database; ` +
+      'give the right --key-file, TPT_KEY_FILE or TPT_PASSPHRASE; nothing was changed',
+    );
     let tried: string;
+    let noKeyFile = false;
     const passphrase = this.env.TPT_PASSPHRASE;
     if (this.keyFilePath) {
       const opened = open({ key: readKeyFile(this.keyFilePath), keyFile: this.keyFilePath });
@@ -180,14 +184,15 @@ export class Context {
     } else if (passphrase) {
       const opened = open({ key: { kind: 'passphrase', passphrase }, keyFile: undefined });
       if (opened) return opened;
-      throw refused('TPT_PASSPHRASE is not its passphrase (or it is not a tpt database); give the right one, or --key-file');
+      throw refused('TPT_PASSPHRASE does not open it');
     } else {
       const files = tptKeyFiles(keysDir(this.env), defaultKeyPath(this.env));
       for (const file of files) {
         const opened = open({ key: readKeyFile(file), keyFile: file });
         if (opened) return opened;
       }
-      tried = files.length === 0
+      noKeyFile = files.length === 0;
+      tried = noKeyFile
         ? `there is no key file at ${defaultKeyPath(this.env)}`
         : `none of tpt's key files (${files.length} in ${configDir(this.env)}) opens it`;
     }
@@ -197,10 +202,13 @@ export class Context {
       if (typed) {
         const opened = open({ key: { kind: 'passphrase', passphrase: typed }, keyFile: undefined });
         if (opened) return opened;
-        throw refused('wrong passphrase (or it is not a tpt database)');
+        throw refused('the passphrase typed does not open it');
       }
     }
-    throw refused(`${tried}, or it is not a tpt database; give --key-file, TPT_KEY_FILE or TPT_PASSPHRASE`);
+    if (noKeyFile) {
+      throw new TptError(`no key for ${this.dbPath}: ${tried}; give --key-file, TPT_KEY_FILE or TPT_PASSPHRASE`);
+    }
+    throw refused(tried);
   }
 
   /** Opens the database once per run (it must exist: only `init` and `demo` create one). */
