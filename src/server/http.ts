@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import { recordAudit, takeUnloggedReads } from '../core/audit.js';
-import { authenticate } from '../core/tokens.js';
+import { authenticate, scopeAllows } from '../core/tokens.js';
 import type { Store } from '../db/store.js';
 import { ROUTES, type Reply, type RequestContext } from './routes.js';
 
@@ -72,7 +72,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
   /** A refused or failed API call is part of the record too, as on the command line. */
   function auditRefusal(request: IncomingMessage, error: unknown): void {
     const status = statusOf(error);
-    if (status === 403 && error instanceof HttpError) return; // not addressed to this service at all
+    if (error instanceof HttpError && error.code === 'forbidden_host') return; // not addressed to this service at all
     try {
       const caller = callers.get(request);
       store.transaction(() => recordAudit(store, {
@@ -104,6 +104,10 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
     if (!caller) {
       response.setHeader('WWW-Authenticate', 'Bearer');
       throw new HttpError(401, 'unauthorized', 'give a valid token as "Authorization: Bearer <token>" (see `tpt token create`)');
+    }
+    if (!scopeAllows(caller.scope, match.route.scope)) {
+      throw new HttpError(403, 'forbidden_scope',
+        `this token's scope is ${caller.scope}; ${request.method} ${url.pathname} needs ${match.route.scope}: use a token made with \`tpt token create --scope ${match.route.scope}\``);
     }
     const body = request.method === 'POST' || request.method === 'PUT' ? await readJson(request) : undefined;
     const context: RequestContext = {

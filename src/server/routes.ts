@@ -12,6 +12,7 @@ import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
 import { beginSnapshot } from '../db/export-queries.js';
 import type { Store } from '../db/store.js';
+import type { TokenScope } from '../core/tokens.js';
 
 export interface RequestContext {
   store: Store;
@@ -32,6 +33,8 @@ export interface Reply {
 interface Route {
   method: string;
   pattern: RegExp;
+  /** The least token scope that may call it. */
+  scope: TokenScope;
   handle: (context: RequestContext) => Reply | Promise<Reply>;
 }
 
@@ -65,11 +68,13 @@ export const ROUTES: Route[] = [
   {
     method: 'POST',
     pattern: path('/api/v1/sessions'),
+    scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: logSession(store, object(body) as SessionInput, who) }),
   },
   {
     method: 'GET',
     pattern: path('/api/v1/sessions/{client_id}'),
+    scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
       body: listSessions(store, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), who, limitQuery(query)),
@@ -78,16 +83,19 @@ export const ROUTES: Route[] = [
   {
     method: 'POST',
     pattern: path('/api/v1/goals'),
+    scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: createGoal(store, object(body) as GoalCreateInput, who) }),
   },
   {
     method: 'PUT',
     pattern: path('/api/v1/goals/{goal_id}'),
+    scope: 'write',
     handle: ({ store, params, body, who }) => ({ status: 200, body: updateGoal(store, params[0]!, object(body) as GoalUpdateInput, who) }),
   },
   {
     method: 'GET',
     pattern: path('/api/v1/goals/{client_id}'),
+    scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
       body: listGoals(store, params[0]!, who, query.get('status') ?? undefined),
@@ -96,11 +104,13 @@ export const ROUTES: Route[] = [
   {
     method: 'POST',
     pattern: path('/api/v1/milestones'),
+    scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: addMilestone(store, object(body) as MilestoneInput, who) }),
   },
   {
     method: 'GET',
     pattern: path('/api/v1/progress/{client_id}'),
+    scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
       body: progressReport(store, params[0]!, resolveTimeframe(timeframeQuery(query), { amount: 30, unit: 'd' }, who.now), who).report,
@@ -109,6 +119,7 @@ export const ROUTES: Route[] = [
   {
     method: 'GET',
     pattern: path('/api/v1/trends/{client_id}'),
+    scope: 'read',
     handle: ({ store, params, query, who }) => {
       const by = query.get('by');
       const timeframe = resolveTimeframe(timeframeQuery(query), { amount: 90, unit: 'd' }, who.now);
@@ -118,6 +129,7 @@ export const ROUTES: Route[] = [
   {
     method: 'GET',
     pattern: path('/api/v1/export/{client_id}'),
+    scope: 'admin',
     handle: ({ store, params, who }) => {
       const plan = planExport(store, { clientId: params[0]! }, who);
       return {

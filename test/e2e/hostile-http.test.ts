@@ -14,7 +14,7 @@ let token = '';
 beforeAll(async () => {
   box = new Sandbox();
   expect(box.spawn(['init']).code).toBe(0);
-  token = JSON.parse(box.spawn(['--json', 'token', 'create', '--name', 'hostile']).stdout).token;
+  token = JSON.parse(box.spawn(['--json', 'token', 'create', '--name', 'hostile', '--scope', 'write']).stdout).token;
   server = await startServer(box);
   const logged = await call(server.port, 'POST', '/api/v1/sessions', {
     token, body: { client_id: 'c1', session_id: 's1', conversation_summary: 'x', emotional_state: 'neutral' },
