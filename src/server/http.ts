@@ -4,6 +4,7 @@ import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import { recordAudit, takeUnloggedReads } from '../core/audit.js';
 import { authenticate, scopeAllows } from '../core/tokens.js';
 import type { Store } from '../db/store.js';
+import { RefusalLimiter } from './rate-limit.js';
 import { ROUTES, type Reply, type RequestContext } from './routes.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -59,8 +60,10 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
   const loopback = isLoopback(options.host);
   /** The name of each request's token, once it is known, for the audit entry of a refusal. */
   const callers = new WeakMap<IncomingMessage, string>();
+  const limiter = new RefusalLimiter();
   const handler = (request: IncomingMessage, response: ServerResponse) => {
-    handle(request, response).catch((error: unknown) => {
+    handle(request, response).catch((failure: unknown) => {
+      const error = callers.has(request) ? failure : limitRefusal(request, response, failure);
       auditRefusal(request, error);
       // A body left unread (refused before it was read, or too large) cannot be skipped
       // reliably: the connection ends with this answer instead of serving another request.
@@ -69,10 +72,34 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
     });
   };
 
+  /**
+   * Refusals of callers without a valid token are limited per address (RefusalLimiter): past
+   * the limit the answer is 429, and only the first of them is logged, as `api rate-limit`.
+   */
+  function limitRefusal(request: IncomingMessage, response: ServerResponse, error: unknown): unknown {
+    if (error instanceof HttpError && error.code === 'forbidden_host') return error;
+    const address = request.socket.remoteAddress ?? 'unknown';
+    const verdict = limiter.take(address, Date.now());
+    if (verdict === 'allowed') return error;
+    if (verdict === 'started') {
+      try {
+        store.transaction(() => recordAudit(store, { action: 'api rate-limit', object_id: address, outcome: 'refused' },
+          { actor: 'api:unauthenticated', now: options.now() }));
+      } catch {
+        // As for any refusal: the answer matters more than the entry.
+      }
+    }
+    const wait = limiter.retryAfter(address);
+    response.setHeader('Retry-After', String(wait));
+    return new HttpError(429, 'too_many_requests',
+      `too many refused requests from ${address}: wait ${wait} s, and give a valid token as "Authorization: Bearer <token>"`);
+  }
+
   /** A refused or failed API call is part of the record too, as on the command line. */
   function auditRefusal(request: IncomingMessage, error: unknown): void {
     const status = statusOf(error);
-    if (error instanceof HttpError && error.code === 'forbidden_host') return; // not addressed to this service at all
+    // Not addressed to this service at all, or past the limit of refusals (logged once, above).
+    if (error instanceof HttpError && (error.code === 'forbidden_host' || error.code === 'too_many_requests')) return;
     try {
       const caller = callers.get(request);
       store.transaction(() => recordAudit(store, {
