@@ -14,6 +14,8 @@ export interface ServeOptions {
   port: number;
   tls?: { cert: Buffer; key: Buffer };
   now: () => Date;
+  /** A second, read-only connection, for answers streamed over many turns of the event loop. */
+  openReader: () => Store;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
@@ -139,6 +141,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
     const body = request.method === 'POST' || request.method === 'PUT' ? await readJson(request) : undefined;
     const context: RequestContext = {
       store,
+      withReader,
       params: match.params,
       query: url.searchParams,
       body,
@@ -151,6 +154,18 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
     return send(response, reply);
   }
 
+  /**
+   * Large answers (an export) stream from the reader, one at a time: its snapshot stays open
+   * while the answer is written, and the main connection keeps serving other requests meanwhile.
+   */
+  let reader: Store | undefined;
+  let readerQueue: Promise<unknown> = Promise.resolve();
+  function withReader<T>(use: (reader: Store) => Promise<T>): Promise<T> {
+    const turn = readerQueue.then(() => use(reader ??= options.openReader()));
+    readerQueue = turn.catch(() => undefined);
+    return turn;
+  }
+
   const server = options.tls
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
     : createHttpServer(handler);
@@ -158,6 +173,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
   // headers get 10 s and the whole request 30 s, then the connection is closed.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
+  server.on('close', () => reader?.close());
   return server;
 }
 
@@ -193,10 +209,10 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   }
 }
 
-function send(response: ServerResponse, reply: Reply): void {
+async function send(response: ServerResponse, reply: Reply): Promise<void> {
   if (reply.stream) {
     response.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-    reply.stream(response);
+    await reply.stream(response);
     return;
   }
   const text = JSON.stringify(reply.body);
