@@ -126,6 +126,7 @@ complete -c tpt -l no-input -d 'never prompt; a missing required value is a usag
 complete -c tpt -l actor -x -d 'who is acting, for the audit log (env TPT_ACTOR; default your user name)'
 complete -c tpt -l no-color -d 'no colour (also NO_COLOR; FORCE_COLOR forces it)'
 complete -c tpt -l key-file -r -F -d 'the database key file (env TPT_KEY_FILE; or TPT_PASSPHRASE)'
+complete -c tpt -l wide -d 'tables show every cell in full instead of fitting the terminal (as in a pipe)'
 complete -c tpt -l help -s h -d 'display help for a command'
 complete -c tpt -n '__tpt_at \'log-session\'' -l client -x -a '(__tpt_ids clients)' -d 'the client (required; asked for on a terminal)'
 complete -c tpt -n '__tpt_at \'log-session\'' -l summary -x -d 'what the session was about (required; asked for on a terminal)'
