@@ -103,7 +103,12 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   ) STRICT;
   `,
-  // Standardized outcome measures (PHQ-9, GAD-7, CORE-10). `items` is the JSON list of answers as
+  // 2: token scopes (issue 15). Tokens made before scopes could do everything: they keep that.
+  `
+  ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'admin'
+    CHECK (scope IN ('read', 'write', 'admin'));
+  `,
+  // 3: standardized outcome measures (PHQ-9, GAD-7, CORE-10). `items` is the JSON list of answers as
   // given, or NULL when only the total is known; the total is computed by the core from the items.
   `
   CREATE TABLE measures (
