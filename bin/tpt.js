@@ -1,52 +1,62 @@
 #!/usr/bin/env node
 'use strict';
-// Start-up is most of what a command costs. The bundle is one CommonJS script (bin/package.json
-// makes this file CommonJS too: no ESM loader), compiled with V8's code cache, which Node 20
-// has no switch for: the bytecode of the functions a run used, written after the first run and
-// read on the next ones. The cache holds only tpt's compiled code, never a record; it lives in the
-// user's cache directory (0700, files 0600) and is named after Node's version and the bundle's
-// size and time, so an upgrade of either starts a new one. V8 refuses a cache that does not fit
-// (and tpt then writes a new one); TPT_CODE_CACHE=0 turns it off.
+// Start-up is most of what a command costs. Each entry of bundle/ is one CommonJS script
+// (bin/package.json makes this file CommonJS too: no ESM loader), compiled with V8's code cache,
+// which Node 20 has no switch for: the bytecode of the functions a run used, written after the
+// first run and read on the next ones. The cache holds only tpt's compiled code, never a record;
+// it lives in the user's cache directory (0700, files 0600) and is named after Node's version and
+// the bundle's size and time, so an upgrade of either starts a new one. V8 refuses a cache that
+// does not fit (and tpt then writes a new one); TPT_CODE_CACHE=0 turns it off.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const { createRequire, wrap } = require('node:module');
 
-const bundle = path.join(__dirname, '..', 'bundle', 'tpt.cjs');
 const env = process.env;
 
-if (env.TPT_DEBUG === '1') {
-  // Stack traces through the source maps, which Node reads only for scripts it loads itself.
-  process.setSourceMapsEnabled(true);
-  run(require(bundle), undefined);
+if (process.argv[2] === '__complete') {
+  // Shell completion asks for ids on every TAB: a small entry of its own, never the whole program.
+  const completion = load('complete');
+  completion.exports.complete(process.argv);
+  completion.saveCache();
 } else {
+  const cli = load('tpt');
+  cli.exports.main(process.argv).then((code) => {
+    process.exitCode = code;
+    cli.saveCache();
+  });
+}
+
+/** Loads bundle/NAME.cjs; saveCache() then writes the code cache if there was none that fits. */
+function load(name) {
+  const bundle = path.join(__dirname, '..', 'bundle', `${name}.cjs`);
+  if (env.TPT_DEBUG === '1') {
+    // Stack traces through the source maps, which Node reads only for scripts it loads itself.
+    process.setSourceMapsEnabled(true);
+    return { exports: require(bundle), saveCache() {} };
+  }
   const source = fs.readFileSync(bundle, 'latin1'); // pure ASCII: scripts/bundle.mjs checks it
-  const cache = cacheFile(fs.statSync(bundle));
+  const cache = cacheFile(name, fs.statSync(bundle));
   const cachedData = cache && readOrUndefined(cache.file);
   const script = new vm.Script(wrap(source), { filename: bundle, cachedData });
   const module = { exports: {}, filename: bundle, id: bundle };
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
-  run(module.exports, () => {
-    if (cache && (cachedData === undefined || script.cachedDataRejected)) writeCache(cache, script.createCachedData());
-  });
-}
-
-function run(cli, after) {
-  cli.main(process.argv).then((code) => {
-    process.exitCode = code;
-    after?.();
-  });
+  return {
+    exports: module.exports,
+    saveCache() {
+      if (cache && (cachedData === undefined || script.cachedDataRejected)) writeCache(cache, script.createCachedData());
+    },
+  };
 }
 
 /** `$XDG_CACHE_HOME/tpt`, else `~/.cache/tpt` (an XDG path that is not absolute is ignored). */
-function cacheFile(stat) {
+function cacheFile(name, stat) {
   if (env.TPT_CODE_CACHE === '0') return undefined;
   const xdg = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : undefined;
   const base = xdg ?? (env.HOME ? path.join(env.HOME, '.cache') : undefined);
   if (!base) return undefined;
   const dir = path.join(base, 'tpt');
-  const name = `code-${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}.bin`;
-  return { dir, file: path.join(dir, name) };
+  return { dir, file: path.join(dir, `${name}-${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}.bin`) };
 }
 
 function readOrUndefined(file) {

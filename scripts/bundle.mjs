@@ -1,11 +1,13 @@
 // Bundles the command line into bundle/ for bin/tpt.js, as CommonJS: Node 20's ESM loader cost
 // more at each start than everything tpt does for `--help`, and bin/tpt.js compiles this one
-// script with V8's code cache (see there). Two files:
+// script with V8's code cache (see there). Three files:
 // - bundle/tpt.cjs: tpt and its libraries. A module reached only through `await import()` stays
 //   a lazy initialiser inside it, so a command runs the top level of only what it uses;
+// - bundle/complete.cjs: `tpt __complete`, the fast path of shell completion (no commander, no
+//   commands);
 // - bundle/prompts.cjs: @inquirer/prompts with its encodings (560 KB, two thirds of the rest):
 //   only a person at a terminal needs it, and every run would read it.
-// bundle/meta.json is esbuild's metafile of tpt.cjs: test/e2e/startup.test.ts reads it to keep the
+// bundle/meta.json is esbuild's metafile of tpt.cjs and complete.cjs: test/e2e/startup.test.ts reads it to keep the
 // start-up path honest. Type checking stays with tsc.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -64,7 +66,7 @@ await build({ ...common, entryPoints: { prompts: '@inquirer/prompts' }, outdir: 
 
 const { metafile } = await build({
   ...common,
-  entryPoints: { tpt: 'src/cli.ts' },
+  entryPoints: { tpt: 'src/cli.ts', complete: 'src/complete.ts' },
   outdir: 'bundle',
   outExtension: { '.js': '.cjs' },
   // The native driver is loaded at run time, in the major that suits the running Node.
@@ -83,4 +85,6 @@ for (const [file, output] of Object.entries(metafile.outputs)) {
     throw new Error(`${file} keeps import() of ${dynamic.map((entry) => entry.path).join(', ')}: bin/tpt.js cannot run it on Node 20`);
   }
 }
-if (/[^\x00-\x7f]/.test(readFileSync('bundle/tpt.cjs', 'latin1'))) throw new Error('bundle/tpt.cjs is not pure ASCII');
+for (const file of ['bundle/tpt.cjs', 'bundle/complete.cjs']) {
+  if (/[^\x00-\x7f]/.test(readFileSync(file, 'latin1'))) throw new Error(`${file} is not pure ASCII`);
+}

@@ -115,7 +115,7 @@ describe('the code cache of bin/tpt.js', () => {
     expect(box.spawn(['log-session', '--client', 'client-zebra', '--mood', '1', '--summary', summary]).code).toBe(0);
     const files = readdirSync(cacheDir());
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(new RegExp(`^code-${process.version}-${process.arch}-\\d+-\\d+\\.bin$`));
+    expect(files[0]).toMatch(new RegExp(`^tpt-${process.version}-${process.arch}-\\d+-\\d+\\.bin$`));
     const file = join(cacheDir(), files[0]!);
     expect(statSync(cacheDir()).mode & 0o777).toBe(0o700);
     expect(statSync(file).mode & 0o777).toBe(0o600);
