@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { Sandbox } from '../helpers.js';
 
 // The start-up path: what `tpt --help` and `tpt log-session` load, and the code cache bin/tpt.js
@@ -109,23 +109,41 @@ describe('the code cache of bin/tpt.js', () => {
 
   const cacheDir = () => join(box.home, '.cache', 'tpt');
 
-  it('is written once, owner-only, in the cache directory, and holds no record', () => {
+  it('is written once per command, owner-only, in the cache directory, and holds no record', () => {
     expect(box.spawn(['init']).code).toBe(0);
     const summary = 'Spoke about the brother named Quentavius';
-    expect(box.spawn(['log-session', '--client', 'client-zebra', '--mood', '1', '--summary', summary]).code).toBe(0);
-    const files = readdirSync(cacheDir());
-    expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(new RegExp(`^tpt-${process.version}-${process.arch}-\\d+-\\d+\\.bin$`));
-    const file = join(cacheDir(), files[0]!);
+    const log = ['--actor', 'Dr Who', 'log-session', '--client', 'client-zebra', '--mood', '1', '--summary', summary];
+    expect(box.spawn(log).code).toBe(0);
+    const file = join(cacheDir(), `tpt-log-session-${process.version}-${process.arch}-${statSync(join(ROOT, 'bundle', 'tpt.cjs')).size}-`);
+    const [written] = readdirSync(cacheDir()).filter((name) => join(cacheDir(), name).startsWith(file));
+    expect(written).toMatch(/\.bin$/);
+    const path = join(cacheDir(), written!);
     expect(statSync(cacheDir()).mode & 0o777).toBe(0o700);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    const written = statSync(file).mtimeMs;
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const writtenAt = statSync(path).mtimeMs;
+    expect(box.spawn(log).code).toBe(0);
+    expect(statSync(path).mtimeMs).toBe(writtenAt);
     const listing = box.spawn(['sessions', 'client-zebra']);
     expect(listing.code).toBe(0);
     expect(listing.stdout).toContain('Quentavius');
-    expect(statSync(file).mtimeMs).toBe(written);
-    const bytes = readFileSync(file).toString('latin1');
-    for (const secret of ['Quentavius', 'client-zebra', readFileSync(box.keyPath, 'utf8').trim()]) expect(bytes).not.toContain(secret);
+    expect(readdirSync(cacheDir()).map((name) => name.split('-v')[0]).sort()).toEqual(['tpt-init', 'tpt-log-session', 'tpt-sessions']);
+    for (const name of readdirSync(cacheDir())) {
+      const bytes = readFileSync(join(cacheDir(), name)).toString('latin1');
+      for (const secret of ['Quentavius', 'client-zebra', 'Dr Who', readFileSync(box.keyPath, 'utf8').trim()]) expect(bytes).not.toContain(secret);
+    }
+  });
+
+  it('keeps none for a usage error, and drops the caches of an older build', () => {
+    mkdirSync(cacheDir(), { recursive: true });
+    const older = join(cacheDir(), `tpt-help-${process.version}-${process.arch}-1-1.bin`);
+    writeFileSync(older, 'the cache of an older build');
+    expect(box.spawn(['no-such-command']).code).toBe(2);
+    expect(readdirSync(cacheDir())).toEqual([basename(older)]);
+    expect(box.spawn(['--help']).code).toBe(0);
+    const [now] = readdirSync(cacheDir());
+    expect(now).toMatch(/^tpt-help-v/);
+    expect(now).not.toBe(basename(older));
+    expect(readdirSync(cacheDir())).toHaveLength(1);
   });
 
   it('is replaced when V8 refuses it, and the run is the same', () => {
