@@ -15,6 +15,9 @@ import { ScoreAccumulator, round4, type TrendDirection } from './stats.js';
 import { localDateString } from './time.js';
 import type { Timeframe } from './timeframe.js';
 import { PeriodAccumulator, rangeOf, summaryOf, type Range, type TrendSummary } from './trends.js';
+import { measuresInRange } from '../db/measure-queries.js';
+import { summarizeMeasures, type MeasuresSection } from './measure-summary.js';
+import type { Measure } from './model.js';
 
 /** A goal as the report sees it: where it stood at the start and at the end of the timeframe. */
 export interface ReportGoal {
@@ -59,6 +62,8 @@ export interface ProgressReport {
   overall_trajectory: Trajectory;
   recommendations: string[];
   summary: string;
+  /** The outcome measures of the timeframe (README, "Outcome measures"). */
+  measures: MeasuresSection;
 }
 
 /** The report and, for the terminal and markdown, the series its chart draws. */
@@ -81,6 +86,8 @@ export interface ReportInput {
   history: readonly GoalHistoryPoint[];
   milestones: MilestoneRow[];
   lastSession: string | undefined;
+  /** The measures taken in the range, oldest first. */
+  measures?: readonly Measure[];
 }
 
 /** Builds the report in one pass over the sessions. Pure: no database, no clock. */
@@ -132,6 +139,7 @@ export function buildReport(input: ReportInput): ReportView {
       asOf: new Date(Math.min(range.end.getTime(), input.now.getTime())), crisisEvents, goals, lastSession: input.lastSession, trend, movement, meanGoalChange: meanChange,
     }),
     summary: '',
+    measures: summarizeMeasures(input.measures ?? []),
   };
   report.summary = summaryParagraph(report, movement, meanChange);
   return { report, chart: { by: chartBy, periods: chart.summaries() } };
@@ -236,11 +244,12 @@ export function progressReport(store: Store, clientId: string, timeframe: Timefr
     const history = goalHistoryOfClient(store, clientId, endIso);
     const milestones = milestonesBetween(store, clientId, localDateString(range.start), localDateString(range.end));
     const lastSession = lastSessionAtOrBefore(store, clientId, endIso);
+    const measures = measuresInRange(store, clientId, startIso, endIso);
     // The stream comes last (nothing else may run on the connection while it is open), and is
     // closed even when the report fails before reading it, so the transaction can roll back.
     const sessions = reportSessionsInRange(store, clientId, startIso, endIso);
     try {
-      return buildReport({ clientId, now: who.now, range, sessions, goals, history, milestones, lastSession });
+      return buildReport({ clientId, now: who.now, range, sessions, goals, history, milestones, lastSession, measures });
     } finally {
       sessions.return?.();
     }

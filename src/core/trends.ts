@@ -9,6 +9,7 @@ import type { Actor } from './model.js';
 import { calendarPeriods, defaultGranularity, type Granularity, type Period } from './periods.js';
 import { ScoreAccumulator, type ScoreStatistics } from './stats.js';
 import type { Timeframe } from './timeframe.js';
+import { measuresSection, type MeasuresSection } from './measure-summary.js';
 
 /** One period's numbers (SPEC §3); the instants are UTC ISO 8601, both inclusive. */
 export interface TrendSummary extends ScoreStatistics {
@@ -28,6 +29,8 @@ export interface TrendsReport {
   overall: TrendSummary;
   periods: TrendSummary[];
   crisis_events: CrisisSession[];
+  /** The outcome measures of the timeframe (README, "Outcome measures"). */
+  measures: MeasuresSection;
 }
 
 /** A timeframe with a known start: "from the first record" becomes the client's first session. */
@@ -108,6 +111,7 @@ export function emotionalTrends(
       overall,
       periods,
       crisis_events: crisisSessionsInRange(store, clientId, range.start.toISOString(), range.end.toISOString()),
+      measures: measuresSection(store, clientId, range),
     };
   });
 }

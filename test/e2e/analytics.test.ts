@@ -48,7 +48,7 @@ describe('tpt trends', () => {
     const result = box.spawn(['trends', 'rise', '--since', '2026-10-05', '--until', '2026-11-08', '--by', 'week', '--json']);
     expect(result.code).toBe(0);
     const trends = json(result.stdout);
-    expect(Object.keys(trends)).toEqual(['client_id', 'timeframe_start', 'timeframe_end', 'by', 'overall', 'periods', 'crisis_events']);
+    expect(Object.keys(trends)).toEqual(['client_id', 'timeframe_start', 'timeframe_end', 'by', 'overall', 'periods', 'crisis_events', 'measures']);
     expect(trends.crisis_events).toEqual([]);
     // mean 0; sample SD √(10/4) = 1.5811; slope (70/490 per day) × 30 = 4.2857
     expect(trends.overall).toEqual({

@@ -106,6 +106,51 @@ describe('tpt measures', () => {
   });
 });
 
+describe('measures in trends and report', () => {
+  it('show first, previous and latest score with band, change and flags, in every format', async () => {
+    // PHQ-9 16 → 12 → 9 (−7: reliable improvement, below caseness at the end); GAD-7 with the first
+    // and last PHQ-9 on the same days: 10 → 5 (−5, reliable). At caseness at the start, below on both at the end.
+    const adds: [string, string, string][] = [
+      ['2026-01-05', 'phq9', '2,2,2,2,2,2,2,1,1'], ['2026-01-05', 'gad7', '2,2,2,1,1,1,1'],
+      ['2026-02-02', 'phq9', '2,2,1,1,2,1,1,1,1'], ['2026-03-02', 'phq9', '1,1,1,1,1,1,1,1,1'],
+      ['2026-03-02', 'gad7', '1,1,1,1,1,0,0'],
+    ];
+    for (const [at, measure, items] of adds) {
+      expect((await box.run(['measure', 'add', 'c1', '--measure', measure, '--items', items, '--at', at])).code).toBe(0);
+    }
+    const span = ['--since', '2026-01-01', '--until', '2026-03-31'];
+    const report = await box.json<{ measures: { measures: any[]; talking_therapies: any } }>(['report', 'c1', ...span]);
+    const phq9 = report.measures.measures[0];
+    expect(phq9).toMatchObject({
+      measure: 'phq9', count: 3, change: -7, change_from_previous: -3, reliable_change: 'reliable_improvement',
+      first: { total: 16, band: 'moderately severe', at_caseness: true }, previous: { total: 12, band: 'moderate' },
+      latest: { total: 9, band: 'mild', at_caseness: false },
+    });
+    expect(phq9.flags).toEqual([
+      'below caseness (< 10)', 'reliable improvement',
+      'item 9 (thoughts of being better off dead or of self-harm) answered 1 on 2026-01-05',
+      'item 9 (thoughts of being better off dead or of self-harm) answered 1 on 2026-02-02',
+      'item 9 (thoughts of being better off dead or of self-harm) answered 1 on 2026-03-02',
+    ]);
+    expect(report.measures.measures[1]).toMatchObject({ measure: 'gad7', change: -5, reliable_change: 'reliable_improvement' });
+    expect(report.measures.talking_therapies).toEqual({
+      first_pair_date: '2026-01-05', last_pair_date: '2026-03-02', at_caseness_at_start: true, below_caseness_at_end: true,
+      recovery: true, reliable_improvement: true, reliable_deterioration: false, reliable_recovery: true,
+    });
+    const table = (await box.run(['report', 'c1', ...span])).stdout;
+    expect(table).toContain('Outcome measures');
+    expect(table).toContain('first 16 moderately severe (2026-01-05)  previous 12 moderate (2026-02-02)  latest 9 mild (2026-03-02)');
+    expect(table).toContain('┄ caseness (10)');
+    expect(table).toContain('reliable recovery');
+    const markdown = (await box.run(['report', 'c1', ...span, '--format', 'markdown'])).stdout;
+    expect(markdown).toContain('## Outcome measures');
+    expect(markdown).toContain('| PHQ-9 | 3 | 16 moderately severe (2026-01-05) | 12 moderate (2026-02-02) | 9 mild (2026-03-02) | -7 |');
+    const trends = await box.json<{ measures: { measures: any[] } }>(['trends', 'c1', ...span]);
+    expect(trends.measures.measures.map((m) => [m.measure, m.latest.total])).toEqual([['phq9', 9], ['gad7', 5]]);
+    expect((await box.run(['trends', 'c1', ...span])).stdout).toContain('Outcome measures');
+  });
+});
+
 describe('measures in export and import', () => {
   it('carry measures and their items through JSON losslessly, and list them in CSV', () => {
     box.spawn(['measure', 'add', 'c1', '--measure', 'phq9', '--items', '2,2,1,2,1,1,1,1,1', '--session', 's1', '--id', 'p1']);
