@@ -138,7 +138,7 @@ describe('the progress report', () => {
     expect(Object.keys(report)).toEqual([
       'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones', 'crisis_events',
-      'overall_trajectory', 'recommendations', 'summary',
+      'overall_trajectory', 'recommendations', 'summary', 'measures',
     ]);
     expect(report.overall_trajectory).toBe('insufficient_data');
   });
@@ -158,7 +158,7 @@ describe('the report as markdown and on the terminal', () => {
     const tokens = new Lexer().lex(markdown);
     const headings = tokens.filter((t): t is Tokens.Heading => t.type === 'heading').map((t) => `${t.depth} ${t.text}`);
     expect(headings).toEqual([
-      '1 Progress report: c1', '2 Crisis events', '2 Goals', '2 Milestones', '2 Emotional trend', '2 Recommendations', '2 Summary',
+      '1 Progress report: c1', '2 Crisis events', '2 Goals', '2 Milestones', '2 Emotional trend', '2 Outcome measures', '2 Recommendations', '2 Summary',
     ]);
     const tables = tokens.filter((t): t is Tokens.Table => t.type === 'table');
     expect(tables.map((t) => t.header.length)).toEqual([5, 6, 4, 6]);

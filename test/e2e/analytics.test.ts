@@ -104,7 +104,7 @@ describe('tpt report', () => {
     expect(Object.keys(report)).toEqual([
       'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones', 'crisis_events',
-      'overall_trajectory', 'recommendations', 'summary',
+      'overall_trajectory', 'recommendations', 'summary', 'measures',
     ]);
     // 70 % on 11-05; the 95 % of 11-20 is after the timeframe. At the start (10-05) it stood at 10 %.
     expect(report.goal_progress).toEqual({ 'rise-g1': 70 });
