@@ -2,6 +2,7 @@ import type { Store } from '../db/store.js';
 import { createGoal, updateGoal } from './goals.js';
 import { addMilestone } from './milestones.js';
 import { logSession } from './sessions.js';
+import { addDemoMeasures } from './demo-measures.js';
 import { localDateString } from './time.js';
 import { addDays, addMonths } from './timeframe.js';
 
@@ -148,7 +149,8 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
         }, at(day));
         result.sessions++;
 
-        if (week % 4 !== 3) continue; // goals are reviewed monthly
+        if (week % 4 !== 3) continue; // goals are reviewed, and measures taken, monthly
+        addDemoMeasures(store, story.client_id, `${story.client_id}-s${String(week + 1).padStart(3, '0')}`, progress, at(day));
         story.goals.forEach((goal, index) => {
           const id = goalIds[index]!;
           const current = store.goalById(id)!;
