@@ -15,6 +15,7 @@ import { logSessionCommand } from './commands/log-session.js';
 import { milestoneCommand } from './commands/milestone.js';
 import { rekeyCommand } from './commands/rekey.js';
 import { reportCommand } from './commands/report.js';
+import { riskCommand } from './commands/risk.js';
 import { retentionCommand } from './commands/retention.js';
 import { serveCommand } from './commands/serve.js';
 import { sessionCommand } from './commands/session.js';
@@ -34,6 +35,7 @@ const COMMANDS: ((ctx: Context) => Command)[] = [
   milestoneCommand,
   trendsCommand,
   reportCommand,
+  riskCommand,
   exportCommand,
   importCommand,
   completionCommand,

@@ -63,6 +63,10 @@ export function logSessionCommand(ctx: Context): Command {
       }
       const { logSession } = await import('../core/sessions.js');
       const session = logSession(store, input as SessionInput, ctx.who());
+      const { isOutsideVocabulary } = await import('../core/crisis-flags.js');
+      for (const flag of session.crisis_flags.filter(isOutsideVocabulary)) {
+        ctx.io.stderr.write(`tpt: crisis flag "${flag}" is not in the vocabulary: it opened a risk of kind "other" (see \`tpt risk list ${session.client_id}\`)\n`);
+      }
       await ctx.out({ session_id: session.session_id }, () =>
         `Logged session ${session.session_id} for ${session.client_id}` +
         (session.crisis_flags.length > 0 ? ` (crisis flags: ${session.crisis_flags.join(', ')})` : ''));

@@ -12,8 +12,12 @@ export function sessionCommand(ctx: Context): Command {
     .action(async (sessionId: string) => {
       const store = await ctx.openStore();
       const { showSession } = await import('../core/sessions.js');
+      const { openRisksOf } = await import('../core/risks.js');
       const { renderSession } = await import('../render/tables.js');
-      await ctx.out(showSession(store, sessionId, ctx.who()), renderSession);
+      const shown = showSession(store, sessionId, ctx.who());
+      // --json prints the session of SPEC §1; a person also sees the client's open risks first.
+      const risks = openRisksOf(store, shown.client_id);
+      await ctx.out(shown, (data, style) => renderSession(data, style, risks));
     });
   return session;
 }

@@ -44,7 +44,7 @@ export class Store {
   }
 
   clientSummaries(): ClientSummary[] {
-    return this.statement(`
+    const rows = this.statement(`
       SELECT c.client_id, c.created_at,
              (SELECT count(*) FROM sessions s WHERE s.client_id = c.client_id) AS sessions,
              (SELECT max(timestamp) FROM sessions s WHERE s.client_id = c.client_id) AS last_session,
@@ -52,9 +52,12 @@ export class Store {
                WHERE s.client_id = c.client_id AND s.crisis_flags <> '[]') AS last_crisis,
              (SELECT count(*) FROM goals g WHERE g.client_id = c.client_id AND g.status = 'active') AS active_goals,
              (SELECT avg(completion_percentage) FROM goals g
-               WHERE g.client_id = c.client_id AND g.status <> 'discontinued') AS average_goal_progress
+               WHERE g.client_id = c.client_id AND g.status <> 'discontinued') AS average_goal_progress,
+             (SELECT json_group_array(kind) FROM
+                (SELECT kind FROM risks r WHERE r.client_id = c.client_id AND r.status = 'open' ORDER BY kind)) AS open_risks
         FROM clients c
-       ORDER BY c.client_id`).all() as ClientSummary[];
+       ORDER BY c.client_id`).all() as (Omit<ClientSummary, 'open_risks'> & { open_risks: string })[];
+    return rows.map((row) => ({ ...row, open_risks: JSON.parse(row.open_risks) as string[] }));
   }
 
   // ── sessions ─────────────────────────────────────────────────────────────

@@ -1,10 +1,15 @@
 import type { ChalkInstance } from 'chalk';
 import type { ClientSummary, Goal, GoalDetail, Milestone, Session } from '../core/model.js';
+import type { OpenRisk } from '../core/risks.js';
 import { renderColumns, type Cell } from './columns.js';
 import { crisisLabel, moodLabel, percent, progressBar, truncate, when } from './format.js';
+import { openRiskBlock } from './risks.js';
 
-export function renderSessionList(sessions: Session[], style: ChalkInstance, columns: number): string {
-  if (sessions.length === 0) return 'No sessions in this timeframe.';
+export function renderSessionList(
+  sessions: Session[], style: ChalkInstance, columns: number, open?: { clientId: string; risks: readonly OpenRisk[] },
+): string {
+  const risks = open ? openRiskBlock(open.clientId, open.risks, style) : '';
+  if (sessions.length === 0) return `${risks}No sessions in this timeframe.`;
   // The summary takes what the other columns (and their two-space gaps) leave of the line.
   const idWidth = Math.max(7, ...sessions.map((session) => session.session_id.length));
   const summaryWidth = Math.max(20, columns - (16 + 2) - (idWidth + 2) - (18 + 2) - (3 + 2));
@@ -21,10 +26,10 @@ export function renderSessionList(sessions: Session[], style: ChalkInstance, col
     ]);
   }
   const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}`;
-  return `${renderColumns(rowsHead, rows, style)}\n${style.dim(count)}`;
+  return `${risks}${renderColumns(rowsHead, rows, style)}\n${style.dim(count)}`;
 }
 
-export function renderSession(session: Session, style: ChalkInstance): string {
+export function renderSession(session: Session, style: ChalkInstance, risks: readonly OpenRisk[] = []): string {
   const lines: [string, string][] = [
     ['Session', session.session_id],
     ['Client', session.client_id],
@@ -50,12 +55,12 @@ export function renderSession(session: Session, style: ChalkInstance): string {
   if (meta.length > 0) {
     out.push('', style.bold('Metadata'), ...meta.map(([key, value]) => `${key}=${value}`));
   }
-  return out.join('\n');
+  return openRiskBlock(session.client_id, risks, style) + out.join('\n');
 }
 
 export function renderClients(clients: ClientSummary[], style: ChalkInstance): string {
   if (clients.length === 0) return 'No clients yet: `tpt log-session` or `tpt goal create` adds the first.';
-  const rowsHead = ['Client', 'Sessions', 'Last session', 'Active goals', 'Avg progress', 'Last crisis'];
+  const rowsHead = ['Client', 'Sessions', 'Last session', 'Active goals', 'Avg progress', 'Last crisis', 'Open risks'];
   const rows: Cell[][] = [];
   for (const client of clients) {
     rows.push([
@@ -65,6 +70,7 @@ export function renderClients(clients: ClientSummary[], style: ChalkInstance): s
       client.active_goals,
       percent(client.average_goal_progress),
       client.last_crisis ? style.red.bold(`⚠ ${when(client.last_crisis)}`) : '',
+      client.open_risks.length > 0 ? style.red.bold(`⚠ ${client.open_risks.join(', ')}`) : '',
     ]);
   }
   return renderColumns(rowsHead, rows, style);

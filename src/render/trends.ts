@@ -3,6 +3,7 @@ import { renderColumns, type Cell } from './columns.js';
 import type { TrendSummary, TrendsReport } from '../core/trends.js';
 import { renderTrendChart } from './chart.js';
 import { day, when } from './format.js';
+import { openRiskLines } from './risks.js';
 import { directionLabel, meanLabel, periodRange, signed, trendLine } from './trend-text.js';
 
 export function renderPeriodTable(periods: readonly TrendSummary[], style: ChalkInstance): string {
@@ -25,6 +26,8 @@ export function renderPeriodTable(periods: readonly TrendSummary[], style: Chalk
 
 export function renderTrends(trends: TrendsReport, style: ChalkInstance, columns: number): string {
   return [
+    ...openRiskLines(trends.client_id, trends.open_risks, style),
+    ...(trends.open_risks.length > 0 ? [''] : []),
     `${style.bold(`Emotional trend of ${trends.client_id}`)}  ${day(trends.timeframe_start)} – ${day(trends.timeframe_end)}, by ${trends.by}`,
     '',
     renderTrendChart(trends.periods, trends.by, style, columns),

@@ -7,6 +7,7 @@ import type { GoalCreateInput, GoalUpdateInput, MilestoneInput, SessionInput } f
 import { exportJson, planExport } from '../core/export.js';
 import { parseGranularity } from '../core/periods.js';
 import { progressReport } from '../core/report.js';
+import { listRisks, resolveRisk } from '../core/risks.js';
 import { listSessions, logSession } from '../core/sessions.js';
 import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
@@ -103,6 +104,24 @@ export const ROUTES: Route[] = [
       status: 200,
       body: progressReport(store, params[0]!, resolveTimeframe(timeframeQuery(query), { amount: 30, unit: 'd' }, who.now), who).report,
     }),
+  },
+  {
+    method: 'GET',
+    pattern: path('/api/v1/risks/{client_id}'),
+    handle: ({ store, params, query, who }) => ({
+      status: 200,
+      body: listRisks(store, params[0]!, query.get('open') === 'true' || query.get('open') === '1', who),
+    }),
+  },
+  {
+    // Resolving is a person's judgement: the token names who, and the audit log keeps it.
+    method: 'POST',
+    pattern: path('/api/v1/risks/{client_id}/{kind}/resolve'),
+    handle: ({ store, params, body, who }) => {
+      const note = object(body).note;
+      if (note !== undefined && typeof note !== 'string') throw new InputError('note must be text');
+      return { status: 200, body: resolveRisk(store, params[0]!, params[1]!, note, who) };
+    },
   },
   {
     method: 'GET',
