@@ -17,7 +17,7 @@ export function sessionCommand(ctx: Context): Command {
       const shown = showSession(store, sessionId, ctx.who());
       // --json prints the session of SPEC §1; a person also sees the client's open risks first.
       const risks = openRisksOf(store, shown.client_id);
-      await ctx.out(shown, (data, style) => renderSession(data, style, risks));
+      await ctx.out(shown, (data, style, _columns, width) => renderSession(data, style, risks, width));
     });
   return session;
 }

@@ -19,6 +19,7 @@ export function sessionsCommand(ctx: Context): Command {
       const sessions = listSessions(store, clientId, timeframe, ctx.who(), opts.limit);
       // --json prints the list of SPEC §2; a person also sees the client's open risks first.
       const risks = openRisksOf(store, clientId);
-      await ctx.out(sessions, (list, style, columns) => renderSessionList(list, style, columns, { clientId, risks }));
+      await ctx.out(sessions, (list, style, columns, width) =>
+        renderSessionList(list, style, columns, width, { clientId, risks }));
     });
 }

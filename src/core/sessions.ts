@@ -1,5 +1,5 @@
 import type { Store } from '../db/store.js';
-import { recordAudit } from './audit.js';
+import { logRead, recordAudit } from './audit.js';
 import { requireClient } from './clients.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { normalizeCrisisFlag } from './crisis-flags.js';
@@ -91,13 +91,11 @@ export function listSessions(
   limit?: number,
 ): Session[] {
   requireClient(store, checkId(clientId, 'client'));
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-    throw new InputError(`invalid --limit "${limit}": use a positive whole number`);
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
+    throw new InputError(`invalid limit "${limit}": use a positive whole number up to ${Number.MAX_SAFE_INTEGER}`);
   }
-  return store.transaction(() => {
-    recordAudit(store, { action: 'session.list', client_id: clientId }, who);
-    return store.sessionsInRange(clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString(), limit);
-  });
+  return logRead(store, { action: 'session.list', client_id: clientId }, who, () =>
+    store.sessionsInRange(clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString(), limit));
 }
 
 export function showSession(store: Store, sessionId: string, who: Actor): Session {
@@ -105,8 +103,6 @@ export function showSession(store: Store, sessionId: string, who: Actor): Sessio
   if (!session) {
     throw new NotFoundError(`no session "${sessionId}": see \`tpt sessions <client>\` for the ids`);
   }
-  store.transaction(() => {
-    recordAudit(store, { action: 'session.read', client_id: session.client_id, object_id: sessionId }, who);
-  });
+  logRead(store, { action: 'session.read', client_id: session.client_id, object_id: sessionId }, who, () => undefined);
   return session;
 }

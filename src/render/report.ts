@@ -35,7 +35,7 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
   const width = Math.max(40, Math.min(columns, 110) - 2);
   const heading = (text: string) => style.bold.underline(text);
   const out: string[] = [
-    ...openRiskLines(report.client_id, report.open_risks, style),
+    ...openRiskLines(report.client_id, report.open_risks, style, width),
     ...(report.open_risks.length > 0 ? [''] : []),
     `${style.bold(`Progress report: ${report.client_id}`)}   ${day(report.timeframe_start)} – ${day(report.timeframe_end)}` +
       style.dim(`   (made ${when(report.report_date)})`),

@@ -12,28 +12,45 @@ function flaggedBy(risk: OpenRisk): string {
   return parts.join(', ');
 }
 
+/** Words wrapped to `width` columns (never cut), lines after the first indented by four. */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line.trim() && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `    ${word}`;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
 /**
  * The open risks of a client, in red, for the top of a report, a trend or a listing: shown
- * whatever the timeframe, until a person resolves them. Nothing when there is none.
+ * whatever the timeframe, until a person resolves them; wrapped to `width`, never cut. Nothing
+ * when there is none.
  */
-export function openRiskLines(clientId: string, risks: readonly OpenRisk[], style: ChalkInstance): string[] {
+export function openRiskLines(clientId: string, risks: readonly OpenRisk[], style: ChalkInstance, width = Infinity): string[] {
   if (risks.length === 0) return [];
-  const lines = [style.red.bold(`⚠ OPEN ${risks.length === 1 ? 'RISK' : `RISKS (${risks.length})`}: ${risks.map((risk) => risk.kind).join(', ')}`)];
+  const heading = `⚠ OPEN ${risks.length === 1 ? 'RISK' : `RISKS (${risks.length})`}: ${risks.map((risk) => risk.kind).join(', ')}`;
+  const lines = wrapWords(heading, width).map((line) => style.red.bold(line));
   for (const risk of risks) {
     // The words of flags that say more than their kind (`other: …`, or older free text).
     const other = risk.flags.filter((flag) => flag !== risk.kind).map((flag) => flag.replace(/^other:\s*/, ''));
-    lines.push(style.red(
-      `  ${risk.kind}: open since ${day(risk.opened_at)}, last flagged ${day(risk.last_flagged_at)} (${flaggedBy(risk)})` +
-      (other.length > 0 ? `: ${other.join('; ')}` : ''),
-    ));
+    const text = `  ${risk.kind}: open since ${day(risk.opened_at)}, last flagged ${day(risk.last_flagged_at)} ` +
+      `(${flaggedBy(risk)})${other.length > 0 ? `: ${other.join('; ')}` : ''}`;
+    lines.push(...wrapWords(text, width).map((line) => style.red(line)));
   }
-  lines.push(style.dim(`  Open until resolved: tpt risk resolve ${clientId} <kind> --note "…"`));
+  lines.push(...wrapWords(`  Open until resolved: tpt risk resolve ${clientId} <kind> --note "<why>"`, width).map((line) => style.dim(line)));
   return lines;
 }
 
 /** The lines above, as a block followed by a blank line (or nothing). */
-export function openRiskBlock(clientId: string, risks: readonly OpenRisk[], style: ChalkInstance): string {
-  const lines = openRiskLines(clientId, risks, style);
+export function openRiskBlock(clientId: string, risks: readonly OpenRisk[], style: ChalkInstance, width = Infinity): string {
+  const lines = openRiskLines(clientId, risks, style, width);
   return lines.length === 0 ? '' : `${lines.join('\n')}\n\n`;
 }
 

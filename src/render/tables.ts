@@ -2,34 +2,32 @@ import type { ChalkInstance } from 'chalk';
 import type { ClientSummary, Goal, GoalDetail, Milestone, Session } from '../core/model.js';
 import type { OpenRisk } from '../core/risks.js';
 import { renderColumns, type Cell } from './columns.js';
-import { crisisLabel, moodLabel, percent, progressBar, truncate, when } from './format.js';
+import { crisisLabel, crisisLines, moodLabel, oneLine, percent, progressBar, when } from './format.js';
 import { openRiskBlock } from './risks.js';
 
 export function renderSessionList(
-  sessions: Session[], style: ChalkInstance, columns: number, open?: { clientId: string; risks: readonly OpenRisk[] },
+  sessions: Session[], style: ChalkInstance, _columns: number, tableWidth = Infinity,
+  open?: { clientId: string; risks: readonly OpenRisk[] },
 ): string {
-  const risks = open ? openRiskBlock(open.clientId, open.risks, style) : '';
+  const risks = open ? openRiskBlock(open.clientId, open.risks, style, tableWidth) : '';
   if (sessions.length === 0) return `${risks}No sessions in this timeframe.`;
-  // The summary takes what the other columns (and their two-space gaps) leave of the line.
-  const idWidth = Math.max(7, ...sessions.map((session) => session.session_id.length));
-  const summaryWidth = Math.max(20, columns - (16 + 2) - (idWidth + 2) - (18 + 2) - (3 + 2));
   const rowsHead = ['When', 'Session', 'Mood', 'Min', 'Summary'];
   const rows: Cell[][] = [];
   for (const session of sessions) {
-    const crisis = crisisLabel(session.crisis_flags, style);
     rows.push([
       when(session.timestamp),
       session.session_id,
       moodLabel(session, style),
       session.session_duration_minutes ?? '',
-      truncate(session.conversation_summary, summaryWidth) + (crisis ? `\n${crisis}` : ''),
+      // The summary takes what the other columns leave; the crisis flags under it are never cut.
+      [oneLine(session.conversation_summary), ...crisisLines(session.crisis_flags, style)],
     ]);
   }
   const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}`;
-  return `${risks}${renderColumns(rowsHead, rows, style)}\n${style.dim(count)}`;
+  return `${risks}${renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 })}\n${style.dim(count)}`;
 }
 
-export function renderSession(session: Session, style: ChalkInstance, risks: readonly OpenRisk[] = []): string {
+export function renderSession(session: Session, style: ChalkInstance, risks: readonly OpenRisk[] = [], width = Infinity): string {
   const lines: [string, string][] = [
     ['Session', session.session_id],
     ['Client', session.client_id],
@@ -55,10 +53,10 @@ export function renderSession(session: Session, style: ChalkInstance, risks: rea
   if (meta.length > 0) {
     out.push('', style.bold('Metadata'), ...meta.map(([key, value]) => `${key}=${value}`));
   }
-  return openRiskBlock(session.client_id, risks, style) + out.join('\n');
+  return openRiskBlock(session.client_id, risks, style, width) + out.join('\n');
 }
 
-export function renderClients(clients: ClientSummary[], style: ChalkInstance): string {
+export function renderClients(clients: ClientSummary[], style: ChalkInstance, _columns = 0, tableWidth = Infinity): string {
   if (clients.length === 0) return 'No clients yet: `tpt log-session` or `tpt goal create` adds the first.';
   const rowsHead = ['Client', 'Sessions', 'Last session', 'Active goals', 'Avg progress', 'Last crisis', 'Open risks'];
   const rows: Cell[][] = [];
@@ -73,12 +71,11 @@ export function renderClients(clients: ClientSummary[], style: ChalkInstance): s
       client.open_risks.length > 0 ? style.red.bold(`⚠ ${client.open_risks.join(', ')}`) : '',
     ]);
   }
-  return renderColumns(rowsHead, rows, style);
+  return renderColumns(rowsHead, rows, style, { width: tableWidth });
 }
 
-export function renderGoalList(goals: Goal[], style: ChalkInstance, columns: number): string {
+export function renderGoalList(goals: Goal[], style: ChalkInstance, _columns = 0, tableWidth = Infinity): string {
   if (goals.length === 0) return 'No goals.';
-  const descriptionWidth = Math.max(20, columns - 16 - 30 - 14 - 12 - 8);
   const rowsHead = ['Goal', 'Progress', 'Status', 'Target', 'Description'];
   const rows: Cell[][] = [];
   for (const goal of goals) {
@@ -87,10 +84,10 @@ export function renderGoalList(goals: Goal[], style: ChalkInstance, columns: num
       `${progressBar(goal.completion_percentage, 20)} ${percent(goal.completion_percentage)}`,
       goal.status,
       goal.target_date ?? '',
-      truncate(goal.description, descriptionWidth),
+      oneLine(goal.description),
     ]);
   }
-  return renderColumns(rowsHead, rows, style);
+  return renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 });
 }
 
 export function renderGoal(goal: GoalDetail, style: ChalkInstance): string {
@@ -116,18 +113,18 @@ export function renderGoal(goal: GoalDetail, style: ChalkInstance): string {
   return out.join('\n');
 }
 
-export function renderMilestoneList(milestones: Milestone[], style: ChalkInstance): string {
+export function renderMilestoneList(milestones: Milestone[], style: ChalkInstance, _columns = 0, tableWidth = Infinity): string {
   if (milestones.length === 0) return 'No milestones yet.';
-  return renderMilestoneRows(milestones, style);
+  return renderMilestoneRows(milestones, style, tableWidth);
 }
 
-function renderMilestoneRows(milestones: Milestone[], style: ChalkInstance): string {
+function renderMilestoneRows(milestones: Milestone[], style: ChalkInstance, tableWidth = Infinity): string {
   const rowsHead = ['Date', 'Milestone', 'Goal', 'Significance', 'Description'];
   const rows: Cell[][] = [];
   for (const milestone of milestones) {
     const significance = milestone.significance === 'high' ? style.bold('high') : milestone.significance;
-    rows.push([milestone.achieved_date, milestone.milestone_id, milestone.goal_id, significance, milestone.description]);
+    rows.push([milestone.achieved_date, milestone.milestone_id, milestone.goal_id, significance, oneLine(milestone.description)]);
   }
-  return renderColumns(rowsHead, rows, style);
+  return renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 });
 }
 
