@@ -7,6 +7,11 @@ import { migrate } from './migrations.js';
 /** A raw 256-bit key (64 hex digits, no key derivation) or a passphrase (PBKDF2 by the cipher). */
 export type DatabaseKey = { kind: 'raw'; hex: string } | { kind: 'passphrase'; passphrase: string };
 
+/** The key does not open the file (or it is no tpt database): the caller may try another key. */
+export class WrongKeyError extends TptError {
+  override name = 'WrongKeyError';
+}
+
 export interface OpenOptions {
   /** Create the file (refusing one that exists) instead of opening an existing one. */
   create?: boolean;
@@ -61,7 +66,7 @@ export function openDatabase(path: string, key: DatabaseKey, options: OpenOption
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
   } catch {
     db.close();
-    throw new TptError(
+    throw new WrongKeyError(
       `cannot unlock the database at ${path}: wrong key or passphrase, or not a tpt database; check --key-file, TPT_KEY_FILE or TPT_PASSPHRASE`,
     );
   }
