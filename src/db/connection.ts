@@ -15,6 +15,8 @@ export class WrongKeyError extends TptError {
 export interface OpenOptions {
   /** Create the file (refusing one that exists) instead of opening an existing one. */
   create?: boolean;
+  /** Open for reading only (a second connection that reads from its own snapshot). */
+  readonly?: boolean;
 }
 
 /** The key material as SQLite3MultipleCiphers reads it: `x'…'` marks a raw key. */
@@ -53,7 +55,7 @@ export function openDatabase(path: string, key: DatabaseKey, options: OpenOption
 
   // A file without its owner's write bit was made read-only on purpose (an archive, a legal
   // hold): it is opened read-only, so not even root's open writes to it, and never chmodded.
-  const readonly = !options.create && (statSync(path).mode & 0o200) === 0;
+  const readonly = options.readonly === true || (!options.create && (statSync(path).mode & 0o200) === 0);
   let db: Database;
   try {
     db = new Database(path, { fileMustExist: !options.create, readonly });

@@ -103,7 +103,12 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   ) STRICT;
   `,
-  // 2. Risks: a crisis flag opens a risk for its client (one per kind) that stays open until a
+  // 2: token scopes (issue 15). Tokens made before scopes could do everything: they keep that.
+  `
+  ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'admin'
+    CHECK (scope IN ('read', 'write', 'admin'));
+  `,
+  // 3. Risks: a crisis flag opens a risk for its client (one per kind) that stays open until a
   // person resolves it; every opening, flag, resolution and reopening is kept in risk_events.
   // Sessions recorded before this step open their risks here; their flags are read, never
   // changed. The spellings are a frozen copy of the vocabulary of src/core/crisis-flags.ts as it
