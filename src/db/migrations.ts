@@ -108,7 +108,23 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'admin'
     CHECK (scope IN ('read', 'write', 'admin'));
   `,
-  // 3. Risks: a crisis flag opens a risk for its client (one per kind) that stays open until a
+  // 3: standardized outcome measures (PHQ-9, GAD-7, CORE-10). `items` is the JSON list of answers as
+  // given, or NULL when only the total is known; the total is computed by the core from the items.
+  `
+  CREATE TABLE measures (
+    measure_id TEXT PRIMARY KEY,
+    client_id  TEXT NOT NULL REFERENCES clients (client_id),
+    measure    TEXT NOT NULL CHECK (measure IN ('phq9', 'gad7', 'core10')),
+    timestamp  TEXT NOT NULL,
+    session_id TEXT REFERENCES sessions (session_id),
+    items      TEXT,
+    total      INTEGER NOT NULL CHECK (total BETWEEN 0 AND 40),
+    created_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX measures_by_client_time ON measures (client_id, timestamp);
+  CREATE INDEX measures_by_session ON measures (session_id) WHERE session_id IS NOT NULL;
+  `,
+  // 4. Risks: a crisis flag opens a risk for its client (one per kind) that stays open until a
   // person resolves it; every opening, flag, resolution and reopening is kept in risk_events.
   // Sessions recorded before this step open their risks here; their flags are read, never
   // changed. The spellings are a frozen copy of the vocabulary of src/core/crisis-flags.ts as it
