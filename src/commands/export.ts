@@ -21,8 +21,8 @@ export function exportCommand(ctx: Context): Command {
     .description("Export client history: one versioned JSON document, or one table as CSV")
     .argument('[client]', 'the client id (or --all)')
     .option('--all', 'every client')
-    .addOption(new Option('--format <format>', 'json (the whole history) or csv (one table)').default('json'))
-    .option('--table <table>', 'with --format csv: sessions (default) | goals | milestones | goal-history')
+    .addOption(new Option('--format <format>', 'json (the whole history), csv (one table) or fhir (a FHIR R4 Bundle)').default('json'))
+    .option('--table <table>', 'with --format csv: sessions (default) | goals | milestones | goal-history | measures')
     .option('--out <file>', 'write to this file (mode 0600) instead of stdout')
     .option('--force', 'with --out: replace a file that exists')
     .option('--encrypt', 'write an age file (age-encryption.org), to the --recipient keys or a passphrase asked for')
@@ -32,6 +32,7 @@ export function exportCommand(ctx: Context): Command {
       'tpt export --all --encrypt --recipient age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p --out everything.json.age',
       'tpt export c42 --encrypt --out c42.json.age',
       'tpt export c42 --format csv --table goal-history --out c42-goals.csv',
+      'tpt export c42 --format fhir --out c42.fhir.json',
     ))
     .action(async (clientId: string | undefined, flags: ExportFlags) => {
       const { InputError } = await import('../core/errors.js');
@@ -62,11 +63,15 @@ export function exportCommand(ctx: Context): Command {
           const encrypted = encrypter ? 'age' : null;
           const summary = plan.format === 'json'
             ? { out: target.path, format: plan.format, clients, sessions: count, encrypted }
-            : { out: target.path, format: plan.format, table: plan.table, clients, rows: count, encrypted };
-          const as = `as ${plan.format.toUpperCase()}${encrypter ? ' encrypted (age)' : ''}`;
+            : plan.format === 'fhir'
+              ? { out: target.path, format: plan.format, clients, resources: count, encrypted }
+              : { out: target.path, format: plan.format, table: plan.table, clients, rows: count, encrypted };
+          const sealed = encrypter ? ', encrypted (age),' : '';
           await ctx.out(summary, () => plan.format === 'json'
-            ? `Exported ${clients} client(s), ${count} session(s), ${as} to ${target.path}`
-            : `Exported ${clients} client(s), ${count} row(s) of ${plan.table}, ${as} to ${target.path}`);
+            ? `Exported ${clients} client(s), ${count} session(s), as JSON${sealed} to ${target.path}`
+            : plan.format === 'fhir'
+              ? `Exported ${clients} client(s), ${count} resource(s), as a FHIR R4 Bundle${sealed} to ${target.path}`
+              : `Exported ${clients} client(s), ${count} row(s) of ${plan.table}, as CSV${sealed} to ${target.path}`);
         }
       } catch (error) {
         target?.abandon();
@@ -85,7 +90,7 @@ async function streamExport(ctx: Context, store: Store, plan: ExportPlan, stream
   const endSnapshot = beginSnapshot(store);
   let progress: Progress | undefined;
   try {
-    const bySessions = plan.format === 'json' || plan.table === 'sessions';
+    const bySessions = plan.format === 'json' || (plan.format === 'csv' && plan.table === 'sessions');
     progress = bySessions
       ? await progressReporter(ctx, () => sessionCount(store, plan.clients.map((client) => client.client_id)))
       : undefined;
@@ -97,6 +102,9 @@ async function streamExport(ctx: Context, store: Store, plan: ExportPlan, stream
     let chunks: Iterable<string>;
     if (plan.format === 'json') {
       chunks = exportJson(store, plan.clients, ctx.now(), onCount);
+    } else if (plan.format === 'fhir') {
+      const { exportFhir } = await import('../core/fhir.js');
+      chunks = exportFhir(store, plan.clients, ctx.now(), onCount);
     } else {
       const { csvChunks } = await import('../render/csv-export.js');
       chunks = csvChunks(CSV_COLUMNS[plan.table], exportCsvRows(store, plan.clients, plan.table, onCount));
