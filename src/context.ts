@@ -16,7 +16,7 @@ export interface UnlockedWith {
 }
 
 export interface OutputStream {
-  write(chunk: string): boolean;
+  write(chunk: string | Uint8Array): boolean;
   isTTY?: boolean;
   columns?: number;
 }
