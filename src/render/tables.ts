@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { ClientSummary, Goal, GoalDetail, Milestone, Session } from '../core/model.js';
 import { renderColumns, type Cell } from './columns.js';
-import { crisisLabel, crisisLines, moodLabel, oneLine, percent, progressBar, when } from './format.js';
+import { crisisLabel, crisisLines, moodLabel, oneLine, percent, printable, progressBar, when } from './format.js';
 
 export function renderSessionList(sessions: Session[], style: ChalkInstance, _columns: number, tableWidth = Infinity): string {
   if (sessions.length === 0) return 'No sessions in this timeframe.';
@@ -29,7 +29,7 @@ export function renderSession(session: Session, style: ChalkInstance): string {
     ['Mood', moodLabel(session, style)],
     ['Duration', session.session_duration_minutes === null ? '' : `${session.session_duration_minutes} min`],
     ['Goals', session.therapeutic_goals.join(', ')],
-    ['Techniques', session.techniques_used.join(', ')],
+    ['Techniques', printable(session.techniques_used.join(', '))],
     ['Crisis flags', crisisLabel(session.crisis_flags, style)],
   ];
   const blocks: [string, string][] = [
@@ -41,11 +41,11 @@ export function renderSession(session: Session, style: ChalkInstance): string {
   ];
   const out = lines.filter(([, value]) => value !== '').map(([name, value]) => `${style.bold(name.padEnd(13))}${value}`);
   for (const [name, text] of blocks) {
-    if (text) out.push('', style.bold(name), text);
+    if (text) out.push('', style.bold(name), printable(text));
   }
   const meta = Object.entries(session.metadata);
   if (meta.length > 0) {
-    out.push('', style.bold('Metadata'), ...meta.map(([key, value]) => `${key}=${value}`));
+    out.push('', style.bold('Metadata'), ...meta.map(([key, value]) => `${key}=${printable(value)}`));
   }
   return out.join('\n');
 }
