@@ -19,7 +19,7 @@ const MARK = 'CRASHMARK';
 
 type Op = 'import' | 'log-session' | 'export' | 'rekey' | 'purge';
 /** How long after the start a kill may come, per operation (ms): past its usual end, so some finish. */
-const WINDOW: Record<Op, number> = { import: 3000, 'log-session': 1500, export: 2000, rekey: 2000, purge: 2000 };
+const WINDOW: Record<Op, number> = { import: 5000, 'log-session': 1500, export: 2000, rekey: 2000, purge: 2000 };
 
 const box = new Sandbox();
 const outDir = join(box.home, 'out');
@@ -137,7 +137,9 @@ it(`survives ${KILLS} SIGKILLs`, async () => {
   }
 
   // At the end: all or nothing, nothing that exited 0 lost, no plaintext left behind.
-  const all = JSON.parse(ok(['--json', 'export', '--all'])) as { clients: { client_id: string; sessions: { session_id: string }[] }[] };
+  const final = join(outDir, 'final.json');
+  ok(['export', '--all', '--out', final]);
+  const all = JSON.parse(readFileSync(final, 'utf8')) as { clients: { client_id: string; sessions: { session_id: string }[] }[] };
   const sessionsOf = new Map(all.clients.map((client) => [client.client_id, client.sessions]));
   const purgedOk = new Set(rounds.filter((round) => round.op === 'purge' && round.code === 0).map((round) => round.subject));
   const purgeTried = new Set(rounds.filter((round) => round.op === 'purge').map((round) => round.subject));
@@ -157,7 +159,7 @@ it(`survives ${KILLS} SIGKILLs`, async () => {
     expect(logged.has(round.subject), `${round.subject} exited 0`).toBe(true);
   }
   for (const file of filesUnder(box.home)) {
-    if (file.startsWith(inDir) || file === join(outDir, 'all.json')) continue;
+    if (file.startsWith(inDir) || file === join(outDir, 'all.json') || file === final) continue;
     expect(file.endsWith('.partial'), file).toBe(false);
     if (statSync(file).size > 0) expect(readFileSync(file).includes(MARK), `${file} holds client text in clear`).toBe(false);
   }
