@@ -155,6 +155,11 @@ async function reportError(error: unknown, ctx: Context): Promise<number> {
   await auditFailure(ctx, code === 2 ? 'refused' : 'failed');
   if (error instanceof InputError || error instanceof TptError) {
     say(error.message);
+  } else if (error instanceof Error && /^SQLITE_(CORRUPT|NOTADB)/.test((error as { code?: string }).code ?? '')) {
+    const { markDamaged } = await import('./db/damage-mark.js');
+    markDamaged(ctx.dbPath, error.message, ctx.now());
+    say(`the database at ${ctx.dbPath} is damaged (${error.message}): nothing was written, and tpt writes nothing more to it ` +
+      'until `tpt check` passes; run `tpt check`, and restore it from a backup');
   } else if (error instanceof Error && (error as { code?: string }).code?.startsWith('SQLITE_READONLY')) {
     say(`the database at ${ctx.dbPath} is read-only (its file mode has no write permission), so nothing was written: make it writable (chmod 600) to change records`);
   } else if (error instanceof Error && (error as { code?: string }).code === 'SQLITE_FULL') {

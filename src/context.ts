@@ -230,6 +230,14 @@ export class Context {
     const { Store } = await import('./db/store.js');
     this.store = new Store(db);
     this.unlockedWith = unlockedWith;
+    const { damageMark } = await import('./db/damage-mark.js');
+    const mark = damageMark(this.dbPath);
+    if (mark) {
+      this.store.refuseWrites(
+        `the database at ${this.dbPath} was found damaged (${mark}), so tpt writes nothing more to it: ` +
+        'run `tpt check`, and restore it from a backup (`tpt check` passing lifts this)',
+      );
+    }
     return this.store;
   }
 

@@ -48,10 +48,10 @@ export function recordAudit(store: Store, event: AuditEvent, who: Actor): AuditE
   return entry;
 }
 
-/** The driver's codes for a write the database cannot take: the disk is full, or the file is read-only. */
+/** A write the database cannot take: the disk is full, the file is read-only, or marked damaged. */
 function cannotWrite(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_READONLY'));
+  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_READONLY') || code === 'TPT_WRITES_REFUSED');
 }
 
 const unlogged = new WeakMap<Store, AuditEntryUnwritten[]>();
