@@ -51,6 +51,8 @@ export class Context {
   private unlockedWith: UnlockedWith | undefined;
   /** The command being run, for the audit entry of a refused attempt. */
   commandName = 'tpt';
+  /** Set by commands that only verify (`audit verify`, `check`): even failing, they write nothing to the log they check. */
+  writesNothing = false;
 
   constructor(readonly io: Io, private readonly program: Command) {}
 
@@ -69,6 +71,11 @@ export class Context {
   /** Prompts only when a person is there: both ends are terminals and --no-input is absent. */
   get canPrompt(): boolean {
     return this.globals.input !== false && this.io.stdin.isTTY === true && this.io.stdout.isTTY === true;
+  }
+
+  /** Why nothing is asked, for the error that names what is missing. */
+  get noPromptReason(): string {
+    return this.globals.input === false ? '--no-input is given' : 'there is no terminal to ask on';
   }
 
   get actor(): string {

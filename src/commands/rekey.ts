@@ -35,7 +35,7 @@ async function newPassphrase(ctx: Context): Promise<string> {
   const given = ctx.env.TPT_NEW_PASSPHRASE;
   if (given !== undefined && given !== '') return given;
   if (!ctx.canPrompt) {
-    throw new InputError('no new passphrase: set TPT_NEW_PASSPHRASE (there is no terminal to ask on); nothing changed');
+    throw new InputError(`no new passphrase: set TPT_NEW_PASSPHRASE (${ctx.noPromptReason}); nothing changed`);
   }
   const { password } = await ctx.prompts();
   const first = await password({ message: 'New passphrase', mask: true });

@@ -12,6 +12,7 @@ import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
 import { beginSnapshot } from '../db/export-queries.js';
 import type { Store } from '../db/store.js';
+import { OPENAPI } from './openapi.js';
 
 export interface RequestContext {
   store: Store;
@@ -29,14 +30,49 @@ export interface Reply {
   stream?: (out: Writable) => void;
 }
 
-interface Route {
+export interface Route {
   method: string;
+  /** The path as src/server/openapi.ts documents it: `/api/v1/sessions/{client_id}`. */
+  template: string;
   pattern: RegExp;
+  /** The query parameters it takes; any other is refused (400), as unknown body fields are. */
+  query: readonly string[];
   handle: (context: RequestContext) => Reply | Promise<Reply>;
 }
 
 const SEGMENT = '([^/]+)';
-const path = (template: string) => new RegExp(`^${template.replace(/\{\w+\}/g, SEGMENT)}/?$`);
+const path = (template: string) =>
+  new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, SEGMENT)}/?$`);
+const at = (template: string) => ({ template, pattern: path(template) });
+
+const TIMEFRAME = ['last', 'days', 'since', 'until'] as const;
+/** Names other clients use for a query parameter (the seed's `timeframe_days`). */
+const SYNONYMS: Record<string, string> = { timeframe_days: 'days' };
+
+/**
+ * The query of a request as its route reads it: synonyms under their own name, and a 400 for a
+ * parameter the route does not take (`?lst=3m` would otherwise return everything) or one given twice.
+ */
+export function acceptedQuery(route: Route, given: URLSearchParams): URLSearchParams {
+  const accepted = new URLSearchParams();
+  const unknown: string[] = [];
+  for (const [name, value] of given) {
+    const canonical = route.query.includes(name) ? name : SYNONYMS[name];
+    if (canonical === undefined || !route.query.includes(canonical)) {
+      unknown.push(name);
+      continue;
+    }
+    if (accepted.has(canonical)) {
+      throw new InputError(`query parameter "${canonical}" is given twice${canonical !== name ? ` (as "${name}")` : ''}: give it once`);
+    }
+    accepted.set(canonical, value);
+  }
+  if (unknown.length > 0) {
+    const takes = route.query.length === 0 ? 'takes no query parameters' : `takes ${route.query.join(', ')}`;
+    throw new InputError(`unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => `"${name}"`).join(', ')}: ${route.method} ${route.template} ${takes}`);
+  }
+  return accepted;
+}
 
 /** The JSON body as an object (the core validates its fields); anything else is a 400. */
 function object(body: unknown): Record<string, unknown> {
@@ -64,12 +100,14 @@ function limitQuery(query: URLSearchParams): number | undefined {
 export const ROUTES: Route[] = [
   {
     method: 'POST',
-    pattern: path('/api/v1/sessions'),
+    ...at('/api/v1/sessions'),
+    query: [],
     handle: ({ store, body, who }) => ({ status: 201, body: logSession(store, object(body) as SessionInput, who) }),
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/sessions/{client_id}'),
+    ...at('/api/v1/sessions/{client_id}'),
+    query: [...TIMEFRAME, 'limit'],
     handle: ({ store, params, query, who }) => ({
       status: 200,
       body: listSessions(store, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), who, limitQuery(query)),
@@ -77,17 +115,20 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'POST',
-    pattern: path('/api/v1/goals'),
+    ...at('/api/v1/goals'),
+    query: [],
     handle: ({ store, body, who }) => ({ status: 201, body: createGoal(store, object(body) as GoalCreateInput, who) }),
   },
   {
     method: 'PUT',
-    pattern: path('/api/v1/goals/{goal_id}'),
+    ...at('/api/v1/goals/{goal_id}'),
+    query: [],
     handle: ({ store, params, body, who }) => ({ status: 200, body: updateGoal(store, params[0]!, object(body) as GoalUpdateInput, who) }),
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/goals/{client_id}'),
+    ...at('/api/v1/goals/{client_id}'),
+    query: ['status'],
     handle: ({ store, params, query, who }) => ({
       status: 200,
       body: listGoals(store, params[0]!, who, query.get('status') ?? undefined),
@@ -95,12 +136,14 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'POST',
-    pattern: path('/api/v1/milestones'),
+    ...at('/api/v1/milestones'),
+    query: [],
     handle: ({ store, body, who }) => ({ status: 201, body: addMilestone(store, object(body) as MilestoneInput, who) }),
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/progress/{client_id}'),
+    ...at('/api/v1/progress/{client_id}'),
+    query: TIMEFRAME,
     handle: ({ store, params, query, who }) => ({
       status: 200,
       body: progressReport(store, params[0]!, resolveTimeframe(timeframeQuery(query), { amount: 30, unit: 'd' }, who.now), who).report,
@@ -108,7 +151,8 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/trends/{client_id}'),
+    ...at('/api/v1/trends/{client_id}'),
+    query: [...TIMEFRAME, 'by'],
     handle: ({ store, params, query, who }) => {
       const by = query.get('by');
       const timeframe = resolveTimeframe(timeframeQuery(query), { amount: 90, unit: 'd' }, who.now);
@@ -117,7 +161,8 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/export/{client_id}'),
+    ...at('/api/v1/export/{client_id}'),
+    query: [],
     handle: ({ store, params, who }) => {
       const plan = planExport(store, { clientId: params[0]! }, who);
       return {
@@ -135,5 +180,11 @@ export const ROUTES: Route[] = [
         },
       };
     },
+  },
+  {
+    method: 'GET',
+    ...at('/api/v1/openapi.json'),
+    query: [],
+    handle: () => ({ status: 200, body: OPENAPI }),
   },
 ];
