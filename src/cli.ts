@@ -103,7 +103,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 /** Reads that went ahead on a database that could not take their audit entries (README: Audit log). */
 async function warnUnloggedReads(ctx: Context): Promise<void> {
   const store = ctx.openedStore;
-  if (!store || ctx.writesNothing) return;
+  if (!store) return;
   const { takeUnloggedReads } = await import('./core/audit.js');
   for (const entry of takeUnloggedReads(store)) {
     ctx.io.stderr.write(
@@ -168,7 +168,7 @@ async function reportError(error: unknown, ctx: Context): Promise<number> {
 /** A refused or failed attempt is part of the record too (the key aside: no store, no log). */
 async function auditFailure(ctx: Context, outcome: 'refused' | 'failed'): Promise<void> {
   const store = ctx.openedStore;
-  if (!store || ctx.writesNothing) return;
+  if (!store || (ctx.writesNothing && outcome === 'failed')) return;
   try {
     const { recordAudit } = await import('./core/audit.js');
     store.transaction(() => recordAudit(store, { action: ctx.commandName, outcome }, ctx.who()));

@@ -51,7 +51,7 @@ export class Context {
   private unlockedWith: UnlockedWith | undefined;
   /** The command being run, for the audit entry of a refused attempt. */
   commandName = 'tpt';
-  /** Set by commands that only verify (`audit verify`, `check`): even failing, they write nothing to the log they check. */
+  /** Set by commands that only verify (`audit verify`, `check`): a failed verification adds no entry to the log it checked. */
   writesNothing = false;
 
   constructor(readonly io: Io, private readonly program: Command) {}

@@ -9,7 +9,7 @@ export async function confirmDestruction(ctx: Context, what: string, yes: boolea
   const { InputError, TptError } = await import('../core/errors.js');
   if (!ctx.canPrompt) {
     const action = what.charAt(0).toLowerCase() + what.slice(1);
-    throw new InputError(`refusing to ${action} without --yes: it cannot be undone and nothing is asked (${ctx.noPromptReason}); nothing was deleted`);
+    throw new InputError(`refusing to ${action} without confirmation: add --yes to confirm it (it cannot be undone, and ${ctx.noPromptReason}); nothing was deleted`);
   }
   const { confirm } = await ctx.prompts();
   const confirmed = await confirm({ message: `${what}? This cannot be undone.`, default: false });

@@ -54,7 +54,7 @@ it('a purge without --yes is refused in a sentence', async () => {
   await box.json(['log-session', '--client', 'tmp1', '--mood', '0', '--summary', 'x']);
   const result = box.spawn(['client', 'delete', 'tmp1', '--purge']);
   expect(result.code).toBe(2);
-  expect(result.stderr).toBe('tpt: refusing to purge every record of client tmp1 without --yes: it cannot be undone and nothing is asked (there is no terminal to ask on); nothing was deleted\n');
+  expect(result.stderr).toBe('tpt: refusing to purge every record of client tmp1 without confirmation: add --yes to confirm it (it cannot be undone, and there is no terminal to ask on); nothing was deleted\n');
 });
 
 it('`--json --version` prints JSON, in either order', () => {
