@@ -42,7 +42,7 @@ _tpt_options() {
     'completion') echo '' ;;
     'serve') echo '--host --port --tls-cert --tls-key' ;;
     'token') echo '' ;;
-    'token create') echo '--name' ;;
+    'token create') echo '--name --scope' ;;
     'token list') echo '' ;;
     'token revoke') echo '' ;;
     'audit') echo '--last --days --since --until --client' ;;
@@ -61,7 +61,7 @@ _tpt_options() {
 
 _tpt_takes_value() {
   case "$1|$2" in
-    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'export|--format'|'export|--table'|'export|--out'|'import|--on-conflict'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'check|--head') return 0 ;;
+    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'export|--format'|'export|--table'|'export|--out'|'import|--on-conflict'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'check|--head') return 0 ;;
   esac
   return 1
 }
@@ -84,6 +84,7 @@ _tpt_option_values() {
     'import|--on-conflict') _tpt_words 'skip replace' ;;
     'serve|--tls-cert') _tpt_files ;;
     'serve|--tls-key') _tpt_files ;;
+    'token create|--scope') _tpt_words 'read write admin' ;;
     'audit|--client') _tpt_ids clients ;;
     *'|--db') _tpt_files ;;
     *'|--key-file') _tpt_files ;;

@@ -103,6 +103,11 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   ) STRICT;
   `,
+  // 2: token scopes (issue 15). Tokens made before scopes could do everything: they keep that.
+  `
+  ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'admin'
+    CHECK (scope IN ('read', 'write', 'admin'));
+  `,
 ];
 
 export function migrate(db: Database): void {

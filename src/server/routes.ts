@@ -13,9 +13,12 @@ import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
 import { beginSnapshot } from '../db/export-queries.js';
 import type { Store } from '../db/store.js';
 import { OPENAPI } from './openapi.js';
+import type { TokenScope } from '../core/tokens.js';
 
 export interface RequestContext {
   store: Store;
+  /** Runs `use` with the read-only connection, one caller at a time. */
+  withReader: <T>(use: (reader: Store) => Promise<T>) => Promise<T>;
   /** The path's parameters, in the order of the pattern's groups. */
   params: string[];
   query: URLSearchParams;
@@ -26,8 +29,8 @@ export interface RequestContext {
 export interface Reply {
   status: number;
   body?: unknown;
-  /** For large answers: writes the body itself. */
-  stream?: (out: Writable) => void;
+  /** For large answers: writes the body itself, and ends it. */
+  stream?: (out: Writable) => Promise<void>;
 }
 
 export interface Route {
@@ -37,6 +40,8 @@ export interface Route {
   pattern: RegExp;
   /** The query parameters it takes; any other is refused (400), as unknown body fields are. */
   query: readonly string[];
+  /** The least token scope that may call it. */
+  scope: TokenScope;
   handle: (context: RequestContext) => Reply | Promise<Reply>;
 }
 
@@ -102,12 +107,14 @@ export const ROUTES: Route[] = [
     method: 'POST',
     ...at('/api/v1/sessions'),
     query: [],
+    scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: logSession(store, object(body) as SessionInput, who) }),
   },
   {
     method: 'GET',
     ...at('/api/v1/sessions/{client_id}'),
     query: [...TIMEFRAME, 'limit'],
+    scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
       body: listSessions(store, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), who, limitQuery(query)),
@@ -117,18 +124,21 @@ export const ROUTES: Route[] = [
     method: 'POST',
     ...at('/api/v1/goals'),
     query: [],
+    scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: createGoal(store, object(body) as GoalCreateInput, who) }),
   },
   {
     method: 'PUT',
     ...at('/api/v1/goals/{goal_id}'),
     query: [],
+    scope: 'write',
     handle: ({ store, params, body, who }) => ({ status: 200, body: updateGoal(store, params[0]!, object(body) as GoalUpdateInput, who) }),
   },
   {
     method: 'GET',
     ...at('/api/v1/goals/{client_id}'),
     query: ['status'],
+    scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
       body: listGoals(store, params[0]!, who, query.get('status') ?? undefined),
@@ -138,12 +148,14 @@ export const ROUTES: Route[] = [
     method: 'POST',
     ...at('/api/v1/milestones'),
     query: [],
+    scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: addMilestone(store, object(body) as MilestoneInput, who) }),
   },
   {
     method: 'GET',
     ...at('/api/v1/progress/{client_id}'),
     query: TIMEFRAME,
+    scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
       body: progressReport(store, params[0]!, resolveTimeframe(timeframeQuery(query), { amount: 30, unit: 'd' }, who.now), who).report,
@@ -153,6 +165,7 @@ export const ROUTES: Route[] = [
     method: 'GET',
     ...at('/api/v1/trends/{client_id}'),
     query: [...TIMEFRAME, 'by'],
+    scope: 'read',
     handle: ({ store, params, query, who }) => {
       const by = query.get('by');
       const timeframe = resolveTimeframe(timeframeQuery(query), { amount: 90, unit: 'd' }, who.now);
@@ -163,21 +176,22 @@ export const ROUTES: Route[] = [
     method: 'GET',
     ...at('/api/v1/export/{client_id}'),
     query: [],
-    handle: ({ store, params, who }) => {
+    scope: 'admin',
+    handle: ({ store, withReader, params, who }) => {
       const plan = planExport(store, { clientId: params[0]! }, who);
       return {
         status: 200,
-        // Written in one go from one snapshot: the connection serves one request at a time, and
-        // one client's history is small enough to buffer.
-        stream: (out) => {
-          const endSnapshot = beginSnapshot(store);
+        // From the reader's snapshot, a piece at a time as the client takes it: a client of
+        // 200,000 sessions is never held in memory whole, nor keeps other requests waiting.
+        stream: (out) => withReader(async (reader) => {
+          const endSnapshot = beginSnapshot(reader);
           try {
-            for (const chunk of exportJson(store, plan.clients, who.now)) out.write(chunk);
+            for (const chunk of exportJson(reader, plan.clients, who.now)) await writeInTurn(out, chunk);
           } finally {
             endSnapshot();
           }
           out.end();
-        },
+        }),
       };
     },
   },
@@ -185,6 +199,31 @@ export const ROUTES: Route[] = [
     method: 'GET',
     ...at('/api/v1/openapi.json'),
     query: [],
+    scope: 'read',
     handle: () => ({ status: 200, body: OPENAPI }),
   },
 ];
+
+/**
+ * Writes a piece, waits for 'drain' when the socket is full, and then always yields to the event
+ * loop (a drain that comes at once runs as a microtask, which would never let other requests in).
+ * A client that goes away ends the answer (an error).
+ */
+async function writeInTurn(out: Writable, chunk: string): Promise<void> {
+  if (out.destroyed) throw new Error('the client went away during the answer');
+  if (!out.write(chunk)) {
+    await new Promise<void>((resolve, reject) => {
+      const done = (error?: Error) => {
+        out.off('drain', onDrain);
+        out.off('close', onClose);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onDrain = () => done();
+      const onClose = () => done(new Error('the client went away during the answer'));
+      out.once('drain', onDrain);
+      out.once('close', onClose);
+    });
+  }
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
