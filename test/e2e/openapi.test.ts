@@ -55,7 +55,7 @@ describe('the HTTP service', () => {
 
   beforeAll(async () => {
     expect((await box.run(['init'])).code).toBe(0);
-    token = (await box.json<{ token: string }>(['token', 'create', '--name', 'dashboard'])).token;
+    token = (await box.json<{ token: string }>(['token', 'create', '--name', 'dashboard', '--scope', 'admin'])).token;
     await box.json(['log-session', '--client', 'c42', '--mood', 'neutral', '--summary', 'two weeks ago', '--at', new Date(Date.now() - 14 * 86_400_000).toISOString()]);
     await box.json(['log-session', '--client', 'c42', '--mood', 'positive', '--summary', 'today', '--id', 'ses-today']);
     await box.json(['goal', 'create', '--client', 'c42', '--description', 'Sleep', '--id', 'goal-sleep']);
