@@ -101,6 +101,22 @@ export const OPENAPI = {
         responses: { 201: json(ref('Milestone'), 'the milestone as recorded'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'a milestone with this id exists') },
       },
     },
+    '/api/v1/measures': {
+      post: {
+        operationId: 'addMeasure',
+        summary: 'Record a standardized outcome measure (PHQ-9, GAD-7, CORE-10), scored by tpt',
+        requestBody: { required: true, content: { 'application/json': { schema: ref('MeasureInput') } } },
+        responses: { 201: json(ref('Measure'), 'the scored measure, as `tpt measure show --json`'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'a measure with this id exists') },
+      },
+    },
+    '/api/v1/measures/{client_id}': {
+      get: {
+        operationId: 'listMeasures',
+        summary: "A client's measures, newest first (all of them unless a timeframe is given)",
+        parameters: [CLIENT, ...TIMEFRAME],
+        responses: { 200: json({ type: 'array', items: ref('Measure') }, 'the measures, as `tpt measures --json`'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
+      },
+    },
     '/api/v1/progress/{client_id}': {
       get: {
         operationId: 'progressReport',
@@ -242,6 +258,41 @@ export const OPENAPI = {
           description: { type: 'string' },
           achieved_date: { type: 'string' },
           significance: ref('Significance'),
+        },
+      },
+      MeasureInput: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['client_id', 'measure'],
+        description: 'give items (the answers, item 1 first), or total when the items are unknown',
+        properties: {
+          measure_id: ref('Id'),
+          client_id: ref('Id'),
+          measure: { enum: ['phq9', 'gad7', 'core10'] },
+          timestamp: { type: 'string', description: 'ISO 8601; default now' },
+          session_id: { oneOf: [ref('Id'), { type: 'null' }] },
+          items: { type: ['array', 'null'], items: { type: 'integer', minimum: 0 } },
+          total: { type: ['integer', 'null'], minimum: 0, maximum: 40 },
+        },
+      },
+      Measure: {
+        type: 'object',
+        required: ['measure_id', 'client_id', 'measure', 'total', 'band', 'at_caseness'],
+        properties: {
+          measure_id: ref('Id'),
+          client_id: ref('Id'),
+          measure: { enum: ['phq9', 'gad7', 'core10'] },
+          name: { type: 'string' },
+          timestamp: { type: 'string', format: 'date-time' },
+          session_id: { type: ['string', 'null'] },
+          items: { type: ['array', 'null'], items: { type: 'integer' } },
+          total: { type: 'integer' },
+          max: { type: 'integer' },
+          band: { type: 'string' },
+          at_caseness: { type: 'boolean' },
+          item_scores: { type: ['array', 'null'], items: { type: 'integer' } },
+          risk_item_answer: { type: ['integer', 'null'] },
+          created_at: { type: 'string', format: 'date-time' },
         },
       },
       TrendSummary: {
