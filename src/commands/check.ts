@@ -8,6 +8,7 @@ export function checkCommand(ctx: Context): Command {
     .option('--head <hash>', 'an audit head kept elsewhere (see `tpt audit verify --head`)')
     .addHelpText('after', examples('tpt check', 'tpt check --json'))
     .action(async (opts: { head?: string }) => {
+      ctx.writesNothing = true;
       const store = await ctx.openStore();
       const { checkDatabase } = await import('../core/check.js');
       const { renderCheck, verificationLine } = await import('../render/audit.js');

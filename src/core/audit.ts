@@ -136,7 +136,7 @@ export function verifyAuditChain(entries: Iterable<AuditEntry>, givenHead?: stri
   if (!broken && wanted !== undefined && givenHeadSeq === null) {
     broken = {
       seq: previous.seq + 1,
-      problem: `no entry has the head hash you gave: the log was cut after an entry it once had (it now ends at entry ${previous.seq}), or the hash is mistyped`,
+      problem: `no entry has the head hash you gave: the log was cut short (it now ends at entry ${previous.seq}; the entries after it are missing) or the hash is mistyped`,
     };
   }
   const result: AuditVerification = {
