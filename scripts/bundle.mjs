@@ -69,8 +69,9 @@ const { metafile } = await build({
   entryPoints: { tpt: 'src/cli.ts', complete: 'src/complete.ts' },
   outdir: 'bundle',
   outExtension: { '.js': '.cjs' },
-  // The native driver is loaded at run time, in the major that suits the running Node.
-  external: ['better-sqlite3-multiple-ciphers', 'better-sqlite3-multiple-ciphers-napi'],
+  // The native driver is loaded at run time, in the major that suits the running Node; the
+  // JavaScript of Node 20's major is bundled (src/db/driver.ts says why), its addon is not.
+  external: ['better-sqlite3-multiple-ciphers-napi', '*.node'],
   plugins: [dynamicImportAsRequire, lazyChildProcessForCommander],
   // src/ finds files beside it (the driver, completions/) through import.meta.url.
   define: { 'import.meta.url': '__tptBundleUrl' },
