@@ -9,6 +9,7 @@ import { Sandbox } from '../helpers.js';
 
 interface Metafile {
   inputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
+  outputs: Record<string, { inputs: Record<string, unknown> }>;
 }
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -39,6 +40,12 @@ const dynamicImports = (path: string) =>
 const matching = (modules: Set<string>, pattern: RegExp) => [...modules].filter((path) => pattern.test(path));
 
 describe('the start-up path, from the bundle\'s metafile', () => {
+  it('keeps the prompts and the passphrase dictionaries out of the file every run reads', () => {
+    const inputs = Object.keys(meta.outputs['bundle/tpt.cjs']!.inputs);
+    expect(inputs.filter((path) => /node_modules\/(@inquirer|@zxcvbn-ts|iconv-lite)\//.test(path))).toEqual([]);
+    expect(statSync(join(ROOT, 'bundle', 'tpt.cjs')).size).toBeLessThan(600_000);
+  });
+
   it('runs no validation, database, rendering, prompt or server module for `tpt --help`', () => {
     const help = staticClosure('src/cli.ts');
     expect(help.has('src/context.ts')).toBe(true); // the closure is followed at all
