@@ -6,10 +6,11 @@
 
 _tpt_subcommands() {
   case $1 in
-    '') echo 'init demo log-session sessions session clients goal milestone trends report export import completion serve token audit retention client rekey backup check' ;;
+    '') echo 'init demo log-session sessions session clients goal milestone measure measures trends report export import completion serve token audit retention client rekey backup check' ;;
     'session') echo 'show' ;;
     'goal') echo 'create update list show' ;;
     'milestone') echo 'add list' ;;
+    'measure') echo 'add show' ;;
     'token') echo 'create list revoke' ;;
     'audit') echo 'verify' ;;
     'retention') echo 'set show apply' ;;
@@ -35,6 +36,10 @@ _tpt_options() {
     'milestone') echo '' ;;
     'milestone add') echo '--goal --description --date --significance --id' ;;
     'milestone list') echo '' ;;
+    'measure') echo '' ;;
+    'measure add') echo '--measure --items --total --at --session --id' ;;
+    'measure show') echo '' ;;
+    'measures') echo '--last --days --since --until' ;;
     'trends') echo '--last --days --since --until --by' ;;
     'report') echo '--last --days --since --until --format' ;;
     'export') echo '--all --format --table --out --force' ;;
@@ -61,7 +66,7 @@ _tpt_options() {
 
 _tpt_takes_value() {
   case "$1|$2" in
-    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'export|--format'|'export|--table'|'export|--out'|'import|--on-conflict'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'check|--head') return 0 ;;
+    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'export|--format'|'export|--table'|'export|--out'|'import|--on-conflict'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'check|--head') return 0 ;;
   esac
   return 1
 }
@@ -76,10 +81,12 @@ _tpt_option_values() {
     'goal list|--status') _tpt_words 'active achieved paused discontinued' ;;
     'milestone add|--goal') _tpt_ids goals ;;
     'milestone add|--significance') _tpt_words 'low medium high' ;;
+    'measure add|--measure') _tpt_words 'phq9 gad7 core10' ;;
+    'measure add|--session') _tpt_ids sessions ;;
     'trends|--by') _tpt_words 'day week month quarter year' ;;
     'report|--format') _tpt_words 'table json markdown' ;;
     'export|--format') _tpt_words 'json csv fhir' ;;
-    'export|--table') _tpt_words 'sessions goals milestones goal-history' ;;
+    'export|--table') _tpt_words 'sessions goals milestones goal-history measures' ;;
     'export|--out') _tpt_files ;;
     'import|--on-conflict') _tpt_words 'skip replace' ;;
     'serve|--tls-cert') _tpt_files ;;
@@ -99,6 +106,9 @@ _tpt_argument_values() {
     'goal list|0') _tpt_ids clients ;;
     'goal show|0') _tpt_ids goals ;;
     'milestone list|0') _tpt_ids clients ;;
+    'measure add|0') _tpt_ids clients ;;
+    'measure show|0') _tpt_ids measures ;;
+    'measures|0') _tpt_ids clients ;;
     'trends|0') _tpt_ids clients ;;
     'report|0') _tpt_ids clients ;;
     'export|0') _tpt_ids clients ;;

@@ -4,13 +4,15 @@
 function __tpt_subcommands
   switch $argv[1]
     case ''
-      printf '%s\t%s\n' 'init' 'Create the encrypted database and its key (or lock it with a passphrase)' 'demo' 'Create a demo database of synthetic clients over 12 months and print one report (never your own database)' 'log-session' 'Record one therapy session' 'sessions' 'List a client\'s sessions, newest first (all of them unless a timeframe is given)' 'session' 'One session' 'clients' 'Every client: sessions, last session, active goals, average goal progress' 'goal' 'Therapeutic goals: create, update, list, show' 'milestone' 'Milestones reached on the way to a goal' 'trends' 'A client\'s emotional trend by calendar period, with a chart (default: the last 90 days)' 'report' 'A client\'s progress report: crisis events, goals, milestones, emotional trend, recommendations (default: the last 30 days)' 'export' 'Export client history: one versioned JSON document, or one table as CSV' 'import' 'Import a JSON export: all of it in one transaction, or nothing' 'completion' 'Print a shell completion script (bash, zsh or fish)' 'serve' 'Serve the HTTP API (loopback only, unless given a TLS certificate)' 'token' 'Bearer tokens for the HTTP service: create, list, revoke' 'audit' 'The audit log: every read and write of client data; `tpt audit verify` proves it intact' 'retention' 'The retention policy: how many years records are kept after a client\'s last contact' 'client' 'One client\'s records: secure deletion' 'rekey' 'Key rotation: a new random key in a new key file, or (--passphrase) a new passphrase; old key files are kept' 'backup' 'A consistent copy of the database, encrypted with the same key, mode 0600 (never overwrites a file)' 'check' 'Check the database: SQLite\'s integrity and foreign-key checks and the audit chain (exit 1 on a problem)'
+      printf '%s\t%s\n' 'init' 'Create the encrypted database and its key (or lock it with a passphrase)' 'demo' 'Create a demo database of synthetic clients over 12 months and print one report (never your own database)' 'log-session' 'Record one therapy session' 'sessions' 'List a client\'s sessions, newest first (all of them unless a timeframe is given)' 'session' 'One session' 'clients' 'Every client: sessions, last session, active goals, average goal progress' 'goal' 'Therapeutic goals: create, update, list, show' 'milestone' 'Milestones reached on the way to a goal' 'measure' 'Standardized outcome measures: PHQ-9, GAD-7, CORE-10' 'measures' 'List a client\'s outcome measures, newest first (all of them unless a timeframe is given)' 'trends' 'A client\'s emotional trend by calendar period, with a chart (default: the last 90 days)' 'report' 'A client\'s progress report: crisis events, goals, milestones, emotional trend, recommendations (default: the last 30 days)' 'export' 'Export client history: one versioned JSON document, or one table as CSV' 'import' 'Import a JSON export: all of it in one transaction, or nothing' 'completion' 'Print a shell completion script (bash, zsh or fish)' 'serve' 'Serve the HTTP API (loopback only, unless given a TLS certificate)' 'token' 'Bearer tokens for the HTTP service: create, list, revoke' 'audit' 'The audit log: every read and write of client data; `tpt audit verify` proves it intact' 'retention' 'The retention policy: how many years records are kept after a client\'s last contact' 'client' 'One client\'s records: secure deletion' 'rekey' 'Key rotation: a new random key in a new key file, or (--passphrase) a new passphrase; old key files are kept' 'backup' 'A consistent copy of the database, encrypted with the same key, mode 0600 (never overwrites a file)' 'check' 'Check the database: SQLite\'s integrity and foreign-key checks and the audit chain (exit 1 on a problem)'
     case 'session'
       printf '%s\t%s\n' 'show' 'Show one session in full'
     case 'goal'
       printf '%s\t%s\n' 'create' 'Create a goal for a client' 'update' 'Record progress on a goal; asks on a terminal when no value is given' 'list' 'A client\'s goals' 'show' 'A goal with its whole history and milestones'
     case 'milestone'
       printf '%s\t%s\n' 'add' 'Record a milestone of a goal' 'list' 'A client\'s milestones, newest first'
+    case 'measure'
+      printf '%s\t%s\n' 'add' 'Record one measure; on a terminal without --items, asks item by item' 'show' 'Show one measure: each item, the total, its band and flags'
     case 'token'
       printf '%s\t%s\n' 'create' 'Create a token; it is shown once, and only its hash is kept' 'list' 'Every token: id, name, created, revoked (never the secret)' 'revoke' 'Revoke a token at once'
     case 'audit'
@@ -24,7 +26,7 @@ end
 
 function __tpt_takes_value
   switch "$argv[1]|$argv[2]"
-    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'export|--format' 'export|--table' 'export|--out' 'import|--on-conflict' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'token create|--name' 'token create|--scope' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'check|--head'
+    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'measure add|--measure' 'measure add|--items' 'measure add|--total' 'measure add|--at' 'measure add|--session' 'measure add|--id' 'measures|--last' 'measures|--days' 'measures|--since' 'measures|--until' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'export|--format' 'export|--table' 'export|--out' 'import|--on-conflict' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'token create|--name' 'token create|--scope' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'check|--head'
       return 0
   end
   return 1
@@ -96,6 +98,12 @@ function __tpt_arguments
       __tpt_ids goals
     case 'milestone list|0'
       __tpt_ids clients
+    case 'measure add|0'
+      __tpt_ids clients
+    case 'measure show|0'
+      __tpt_ids measures
+    case 'measures|0'
+      __tpt_ids clients
     case 'trends|0'
       __tpt_ids clients
     case 'report|0'
@@ -164,6 +172,16 @@ complete -c tpt -n '__tpt_at \'milestone add\'' -l description -x -d 'what was a
 complete -c tpt -n '__tpt_at \'milestone add\'' -l date -x -d 'when, YYYY-MM-DD (default: today)'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l significance -x -a '(printf \'%s\\n\' \'low\' \'medium\' \'high\')' -d 'low | medium | high (default: medium)'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l id -x -d 'the milestone id (default: a new one)'
+complete -c tpt -n '__tpt_at \'measure add\'' -l measure -x -a '(printf \'%s\\n\' \'phq9\' \'gad7\' \'core10\')' -d 'phq9 | gad7 | core10 (asked for on a terminal)'
+complete -c tpt -n '__tpt_at \'measure add\'' -l items -x -d 'the answers as ticked, item 1 first: PHQ-9 nine 0-3, GAD-7 seven 0-3, CORE-10 ten 0-4'
+complete -c tpt -n '__tpt_at \'measure add\'' -l total -x -d 'only when the items are unknown: the total alone (recorded as such)'
+complete -c tpt -n '__tpt_at \'measure add\'' -l at -x -d 'when it was taken, local time (default: the session\'s time, else now)'
+complete -c tpt -n '__tpt_at \'measure add\'' -l session -x -a '(__tpt_ids sessions)' -d 'the session it belongs to'
+complete -c tpt -n '__tpt_at \'measure add\'' -l id -x -d 'the measure id (default: a new one)'
+complete -c tpt -n '__tpt_at \'measures\'' -l last -x -d 'the last N days, weeks, months, quarters or years: 30d, 12w, 6m, 4q, 5y'
+complete -c tpt -n '__tpt_at \'measures\'' -l days -x -d 'the last N days (the same as --last Nd)'
+complete -c tpt -n '__tpt_at \'measures\'' -l since -x -d 'from this date or time (inclusive)'
+complete -c tpt -n '__tpt_at \'measures\'' -l until -x -d 'up to this date or time (inclusive; a date covers the whole day)'
 complete -c tpt -n '__tpt_at \'trends\'' -l last -x -d 'the last N days, weeks, months, quarters or years: 30d, 12w, 6m, 4q, 5y'
 complete -c tpt -n '__tpt_at \'trends\'' -l days -x -d 'the last N days (the same as --last Nd)'
 complete -c tpt -n '__tpt_at \'trends\'' -l since -x -d 'from this date or time (inclusive)'
@@ -175,8 +193,8 @@ complete -c tpt -n '__tpt_at \'report\'' -l since -x -d 'from this date or time 
 complete -c tpt -n '__tpt_at \'report\'' -l until -x -d 'up to this date or time (inclusive; a date covers the whole day)'
 complete -c tpt -n '__tpt_at \'report\'' -l format -x -a '(printf \'%s\\n\' \'table\' \'json\' \'markdown\')' -d 'table | json | markdown (default: table; --json means json)'
 complete -c tpt -n '__tpt_at \'export\'' -l all -d 'every client'
-complete -c tpt -n '__tpt_at \'export\'' -l format -x -a '(printf \'%s\\n\' \'json\' \'csv\' \'fhir\')' -d 'json (the whole history) or csv (one table)'
-complete -c tpt -n '__tpt_at \'export\'' -l table -x -a '(printf \'%s\\n\' \'sessions\' \'goals\' \'milestones\' \'goal-history\')' -d 'with --format csv: sessions (default) | goals | milestones | goal-history'
+complete -c tpt -n '__tpt_at \'export\'' -l format -x -a '(printf \'%s\\n\' \'json\' \'csv\' \'fhir\')' -d 'json (the whole history), csv (one table) or fhir (a FHIR R4 Bundle)'
+complete -c tpt -n '__tpt_at \'export\'' -l table -x -a '(printf \'%s\\n\' \'sessions\' \'goals\' \'milestones\' \'goal-history\' \'measures\')' -d 'with --format csv: sessions (default) | goals | milestones | goal-history | measures'
 complete -c tpt -n '__tpt_at \'export\'' -l out -r -F -d 'write to this file (mode 0600) instead of stdout'
 complete -c tpt -n '__tpt_at \'export\'' -l force -d 'with --out: replace a file that exists'
 complete -c tpt -n '__tpt_at \'import\'' -l on-conflict -x -a '(printf \'%s\\n\' \'skip\' \'replace\')' -d 'when a record differs from the one on record with its id: skip | replace (default: stop)'
