@@ -125,6 +125,23 @@ export const OPENAPI = {
         responses: { 200: json(ref('Report'), 'the report, as `tpt report --json`'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
       },
     },
+    '/api/v1/risks/{client_id}': {
+      get: {
+        operationId: 'listRisks',
+        summary: "A client's risks, opened by crisis flags and open until a person resolves them",
+        parameters: [CLIENT, queryParameter('open', 'only the open ones (true or 1)', { enum: ['true', '1', 'false', '0'] })],
+        responses: { 200: json({ type: 'array', items: ref('Risk') }, 'the risks, as `tpt risk list --json`'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
+      },
+    },
+    '/api/v1/risks/{client_id}/{kind}/resolve': {
+      post: {
+        operationId: 'resolveRisk',
+        summary: 'Resolve an open risk: a person\'s judgement, with the reason (a write token; audited with its name)',
+        parameters: [CLIENT, { name: 'kind', in: 'path', required: true, description: 'the risk kind, e.g. suicidal_ideation', schema: { type: 'string' } }],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { note: { type: 'string', minLength: 1 } }, required: ['note'], additionalProperties: false } } } },
+        responses: { 200: json(ref('Risk'), 'the risk, resolved'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
+      },
+    },
     '/api/v1/trends/{client_id}': {
       get: {
         operationId: 'emotionalTrends',
@@ -319,6 +336,23 @@ export const OPENAPI = {
           periods: { type: 'array', items: ref('TrendSummary') },
           crisis_events: { type: 'array', items: { type: 'object' } },
         },
+      },
+      Risk: {
+        type: 'object',
+        description: 'a risk of the register: kind, status, when opened and last flagged, the sessions or measures that flagged it, and its history',
+        properties: {
+          client_id: ref('Id'),
+          kind: { type: 'string' },
+          status: { enum: ['open', 'resolved'] },
+          opened_at: { type: 'string', format: 'date-time' },
+          last_flagged_at: { type: 'string', format: 'date-time' },
+          session_ids: { type: 'array', items: { type: 'string' } },
+          resolved_at: { type: ['string', 'null'] },
+          resolved_by: { type: ['string', 'null'] },
+          resolution_note: { type: ['string', 'null'] },
+          history: { type: 'array', items: { type: 'object' } },
+        },
+        required: ['client_id', 'kind', 'status', 'opened_at', 'last_flagged_at'],
       },
       Report: {
         type: 'object',
