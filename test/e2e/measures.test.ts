@@ -91,6 +91,24 @@ describe('tpt measure add', () => {
   });
 });
 
+describe('a risk item above 0', () => {
+  it('opens a risk that shows in clients and at the top of the next report, whatever the total', () => {
+    // PHQ-9 total 1 (minimal), but item 9 answered 1.
+    const added = box.spawn(['measure', 'add', 'c1', '--measure', 'phq9', '--items', '0,0,0,0,0,0,0,0,1', '--at', '2026-03-03', '--id', 'r1']);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain('1/27 minimal');
+    expect(added.stdout).toContain('⚠ item 9 (thoughts of being better off dead or of self-harm) answered 1');
+    const clients = JSON.parse(box.spawn(['--json', 'clients']).stdout);
+    expect(clients.find((c: { client_id: string }) => c.client_id === 'c1').open_risks).toEqual(['suicidal_ideation']);
+    expect(box.spawn(['clients']).stdout).toContain('⚠ suicidal_ideation');
+    const report = JSON.parse(box.spawn(['--json', 'report', 'c1', '--since', '2026-03-01', '--until', '2026-03-31']).stdout);
+    expect(report.open_risks).toMatchObject([{ kind: 'suicidal_ideation', opened_at: '2026-03-02T23:00:00.000Z', measure_ids: ['r1'] }]);
+    const table = box.spawn(['report', 'c1', '--since', '2026-03-01', '--until', '2026-03-31']).stdout;
+    const firstLines = table.split('\n').slice(0, 6).join('\n');
+    expect(firstLines).toContain('suicidal_ideation');
+  });
+});
+
 describe('tpt measures', () => {
   it('lists a client\'s measures newest first, within a timeframe', () => {
     box.spawn(['measure', 'add', 'c1', '--measure', 'phq9', '--total', '15', '--at', '2026-01-10', '--id', 'a']);
@@ -207,7 +225,7 @@ describe('tpt export --format fhir', () => {
     const out = join(box.home, 'c1.fhir.json');
     const result = box.spawn(['--json', 'export', 'c1', '--format', 'fhir', '--out', out]);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ out, format: 'fhir', clients: 1, resources: 6 });
+    expect(JSON.parse(result.stdout)).toEqual({ out, format: 'fhir', clients: 1, resources: 6, encrypted: null });
     const bundle = JSON.parse(readFileSync(out, 'utf8'));
     expect(bundle.resourceType).toBe('Bundle');
     expect(bundle.type).toBe('collection');
