@@ -4,7 +4,7 @@
 function __tpt_subcommands
   switch $argv[1]
     case ''
-      printf '%s\t%s\n' 'init' 'Create the encrypted database and its key (or lock it with a passphrase)' 'demo' 'Create a demo database of synthetic clients over 12 months and print one report (never your own database)' 'log-session' 'Record one therapy session' 'sessions' 'List a client\'s sessions, newest first (all of them unless a timeframe is given)' 'session' 'One session' 'clients' 'Every client: sessions, last session, active goals, average goal progress' 'goal' 'Therapeutic goals: create, update, list, show' 'milestone' 'Milestones reached on the way to a goal' 'measure' 'Standardized outcome measures: PHQ-9, GAD-7, CORE-10' 'measures' 'List a client\'s outcome measures, newest first (all of them unless a timeframe is given)' 'trends' 'A client\'s emotional trend by calendar period, with a chart (default: the last 90 days)' 'report' 'A client\'s progress report: crisis events, goals, milestones, emotional trend, recommendations (default: the last 30 days)' 'export' 'Export client history: one versioned JSON document, or one table as CSV' 'import' 'Import a JSON export: all of it in one transaction, or nothing' 'completion' 'Print a shell completion script (bash, zsh or fish)' 'serve' 'Serve the HTTP API (loopback only, unless given a TLS certificate)' 'token' 'Bearer tokens for the HTTP service: create, list, revoke' 'audit' 'The audit log: every read and write of client data; `tpt audit verify` proves it intact' 'retention' 'The retention policy: how many years records are kept after a client\'s last contact' 'client' 'One client\'s records: secure deletion' 'rekey' 'Key rotation: a new random key in a new key file, or (--passphrase) a new passphrase; old key files are kept' 'backup' 'A consistent copy of the database, encrypted with the same key, mode 0600 (never overwrites a file)' 'check' 'Check the database: SQLite\'s integrity and foreign-key checks and the audit chain (exit 1 on a problem)'
+      printf '%s\t%s\n' 'init' 'Create the encrypted database and its key (or lock it with a passphrase)' 'demo' 'Create a demo database of synthetic clients over 12 months and print one report (never your own database)' 'log-session' 'Record one therapy session' 'sessions' 'List a client\'s sessions, newest first (all of them unless a timeframe is given)' 'session' 'One session' 'clients' 'Every client: sessions, last session, active goals, average goal progress' 'goal' 'Therapeutic goals: create, update, list, show' 'milestone' 'Milestones reached on the way to a goal' 'measure' 'Standardized outcome measures: PHQ-9, GAD-7, CORE-10' 'measures' 'List a client\'s outcome measures, newest first (all of them unless a timeframe is given)' 'trends' 'A client\'s emotional trend by calendar period, with a chart (default: the last 90 days)' 'report' 'A client\'s progress report: crisis events, goals, milestones, emotional trend, recommendations (default: the last 30 days)' 'risk' 'Risks opened by crisis flags: list them, resolve one' 'export' 'Export client history: one versioned JSON document, or one table as CSV' 'import' 'Import a JSON export: all of it in one transaction, or nothing' 'completion' 'Print a shell completion script (bash, zsh or fish)' 'serve' 'Serve the HTTP API (loopback only, unless given a TLS certificate)' 'token' 'Bearer tokens for the HTTP service: create, list, revoke' 'audit' 'The audit log: every read and write of client data; `tpt audit verify` proves it intact' 'retention' 'The retention policy: how many years records are kept after a client\'s last contact' 'client' 'One client\'s records: secure deletion' 'rekey' 'Key rotation: a new random key in a new key file, or (--passphrase) a new passphrase; old key files are kept' 'backup' 'A consistent copy of the database, encrypted with the same key, mode 0600 (never overwrites a file)' 'check' 'Check the database: SQLite\'s integrity and foreign-key checks and the audit chain (exit 1 on a problem)'
     case 'session'
       printf '%s\t%s\n' 'show' 'Show one session in full'
     case 'goal'
@@ -13,6 +13,8 @@ function __tpt_subcommands
       printf '%s\t%s\n' 'add' 'Record a milestone of a goal' 'list' 'A client\'s milestones, newest first'
     case 'measure'
       printf '%s\t%s\n' 'add' 'Record one measure; on a terminal without --items, asks item by item' 'show' 'Show one measure: each item, the total, its band and flags'
+    case 'risk'
+      printf '%s\t%s\n' 'list' 'The risk register: every client\'s risks (or one client\'s), open ones first, with their history in --json' 'resolve' 'Resolve an open risk, with the reason; a later flag of the same kind reopens it'
     case 'token'
       printf '%s\t%s\n' 'create' 'Create a token; it is shown once, and only its hash is kept' 'list' 'Every token: id, name, created, revoked (never the secret)' 'revoke' 'Revoke a token at once'
     case 'audit'
@@ -26,7 +28,7 @@ end
 
 function __tpt_takes_value
   switch "$argv[1]|$argv[2]"
-    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'measure add|--measure' 'measure add|--items' 'measure add|--total' 'measure add|--at' 'measure add|--session' 'measure add|--id' 'measures|--last' 'measures|--days' 'measures|--since' 'measures|--until' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'export|--format' 'export|--table' 'export|--out' 'import|--on-conflict' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'token create|--name' 'token create|--scope' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'check|--head'
+    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'measure add|--measure' 'measure add|--items' 'measure add|--total' 'measure add|--at' 'measure add|--session' 'measure add|--id' 'measures|--last' 'measures|--days' 'measures|--since' 'measures|--until' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'risk resolve|--note' 'export|--format' 'export|--table' 'export|--out' 'export|--recipient' 'import|--on-conflict' 'import|--identity' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'token create|--name' 'token create|--scope' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'check|--head'
       return 0
   end
   return 1
@@ -107,6 +109,10 @@ function __tpt_arguments
     case 'trends|0'
       __tpt_ids clients
     case 'report|0'
+      __tpt_ids clients
+    case 'risk list|0'
+      __tpt_ids clients
+    case 'risk resolve|0'
       __tpt_ids clients
     case 'export|0'
       __tpt_ids clients
@@ -192,13 +198,18 @@ complete -c tpt -n '__tpt_at \'report\'' -l days -x -d 'the last N days (the sam
 complete -c tpt -n '__tpt_at \'report\'' -l since -x -d 'from this date or time (inclusive)'
 complete -c tpt -n '__tpt_at \'report\'' -l until -x -d 'up to this date or time (inclusive; a date covers the whole day)'
 complete -c tpt -n '__tpt_at \'report\'' -l format -x -a '(printf \'%s\\n\' \'table\' \'json\' \'markdown\')' -d 'table | json | markdown (default: table; --json means json)'
+complete -c tpt -n '__tpt_at \'risk list\'' -l open -d 'only the risks still open'
+complete -c tpt -n '__tpt_at \'risk resolve\'' -l note -x -d 'why the risk no longer stands (required)'
 complete -c tpt -n '__tpt_at \'export\'' -l all -d 'every client'
 complete -c tpt -n '__tpt_at \'export\'' -l format -x -a '(printf \'%s\\n\' \'json\' \'csv\' \'fhir\')' -d 'json (the whole history), csv (one table) or fhir (a FHIR R4 Bundle)'
 complete -c tpt -n '__tpt_at \'export\'' -l table -x -a '(printf \'%s\\n\' \'sessions\' \'goals\' \'milestones\' \'goal-history\' \'measures\')' -d 'with --format csv: sessions (default) | goals | milestones | goal-history | measures'
 complete -c tpt -n '__tpt_at \'export\'' -l out -r -F -d 'write to this file (mode 0600) instead of stdout'
 complete -c tpt -n '__tpt_at \'export\'' -l force -d 'with --out: replace a file that exists'
+complete -c tpt -n '__tpt_at \'export\'' -l encrypt -d 'write an age file (age-encryption.org), to the --recipient keys or a passphrase asked for'
+complete -c tpt -n '__tpt_at \'export\'' -l recipient -x -d 'with --encrypt: the receiver\'s age public key (repeatable; implies --encrypt)'
 complete -c tpt -n '__tpt_at \'import\'' -l on-conflict -x -a '(printf \'%s\\n\' \'skip\' \'replace\')' -d 'when a record differs from the one on record with its id: skip | replace (default: stop)'
 complete -c tpt -n '__tpt_at \'import\'' -l dry-run -d 'check the file and report what would be added, skipped and replaced; write nothing'
+complete -c tpt -n '__tpt_at \'import\'' -l identity -r -F -d 'an encrypted export: the receiver\'s age identity file (else its passphrase is asked for)'
 complete -c tpt -n '__tpt_at \'serve\'' -l host -x -d 'the address to bind'
 complete -c tpt -n '__tpt_at \'serve\'' -l port -x -d 'the port (0 picks a free one)'
 complete -c tpt -n '__tpt_at \'serve\'' -l tls-cert -r -F -d 'PEM certificate: required to bind anything but loopback'

@@ -11,6 +11,7 @@ import { insertMeasure, measureById, replaceMeasure } from '../db/measure-querie
 import { rowToSession, type Store } from '../db/store.js';
 import { recordAudit } from './audit.js';
 import { InputError, TptError } from './errors.js';
+import { recordRiskFlags, sessionRiskFlags } from './risks.js';
 import { sessionFromFields } from './sessions.js';
 import { EXPORT_FORMAT, EXPORT_VERSION } from './export.js';
 import { JsonStreamError, JsonStreamReader } from './json-stream.js';
@@ -600,12 +601,17 @@ function importPass(
         for (const goalId of session.therapeutic_goals) names(goalId, name);
         if (insertNewSession(store, session)) {
           summary.sessions.added++;
+          recordRiskFlags(store, clientId, sessionRiskFlags(session), who);
           return;
         }
         const existing = sessionRecordById(store, session.session_id)!;
-        const fields = differences(rowToSession(existing), session, SESSION_FIELDS);
+        const before = rowToSession(existing);
+        const fields = differences(before, session, SESSION_FIELDS);
         if (settle(kind, session.session_id, existing.client_id, existing.row_order, fields, name)) {
           replaceSessionRecord(store, session);
+          // Only flags the database did not hold yet are news to the risk register.
+          const added = session.crisis_flags.filter((flag) => !before.crisis_flags.includes(flag));
+          recordRiskFlags(store, clientId, sessionRiskFlags({ ...session, crisis_flags: added }), who);
         }
       } else if (kind === 'goal') {
         const { goal, history } = toGoal(raw, name);

@@ -2,8 +2,10 @@ import type { Store } from '../db/store.js';
 import { logRead, recordAudit } from './audit.js';
 import { requireClient } from './clients.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
+import { normalizeCrisisFlag } from './crisis-flags.js';
 import { checkId, newId } from './ids.js';
 import type { Actor, Session } from './model.js';
+import { recordRiskFlags, sessionRiskFlags } from './risks.js';
 import { scoreOf } from './scale.js';
 import { parseInput, sessionInput, type SessionFields, type SessionInput } from './schemas.js';
 import { parseDateTime } from './time.js';
@@ -26,9 +28,9 @@ export function validateSession(store: Store, input: SessionInput, who: Actor): 
       );
     }
   }
-  // Crisis flags given twice on the command line are one flag.
+  // Crisis flags in the vocabulary's words (README, "Crisis flags and risks"); given twice, one flag.
   return sessionFromFields(
-    { ...fields, crisis_flags: [...new Set(fields.crisis_flags)] },
+    { ...fields, crisis_flags: [...new Set(fields.crisis_flags.map(normalizeCrisisFlag))] },
     fields.session_id ?? newId('ses'),
     at.toISOString(),
   );
@@ -75,6 +77,7 @@ export function logSession(store: Store, input: SessionInput, who: Actor): Sessi
     store.ensureClient(session.client_id, who.now.toISOString());
     store.insertSession(session);
     recordAudit(store, { action: 'session.create', client_id: session.client_id, object_id: session.session_id }, who);
+    recordRiskFlags(store, session.client_id, sessionRiskFlags(session), who);
   });
   return session;
 }
@@ -102,4 +105,9 @@ export function showSession(store: Store, sessionId: string, who: Actor): Sessio
   }
   logRead(store, { action: 'session.read', client_id: session.client_id, object_id: sessionId }, who, () => undefined);
   return session;
+}
+
+/** The techniques a client's sessions used, most used first, for a prompt's choices; logged. */
+export function techniquesOfClient(store: Store, clientId: string, who: Actor): string[] {
+  return logRead(store, { action: 'technique.list', client_id: clientId }, who, () => store.techniquesOfClient(clientId));
 }

@@ -1,10 +1,16 @@
 import type { ChalkInstance } from 'chalk';
 import type { ClientSummary, Goal, GoalDetail, Milestone, Session } from '../core/model.js';
+import type { OpenRisk } from '../core/risks.js';
 import { renderColumns, type Cell } from './columns.js';
-import { crisisLabel, crisisLines, moodLabel, oneLine, percent, progressBar, when } from './format.js';
+import { crisisLabel, crisisLines, moodLabel, oneLine, percent, printable, progressBar, when } from './format.js';
+import { openRiskBlock } from './risks.js';
 
-export function renderSessionList(sessions: Session[], style: ChalkInstance, _columns: number, tableWidth = Infinity): string {
-  if (sessions.length === 0) return 'No sessions in this timeframe.';
+export function renderSessionList(
+  sessions: Session[], style: ChalkInstance, _columns: number, tableWidth = Infinity,
+  open?: { clientId: string; risks: readonly OpenRisk[] },
+): string {
+  const risks = open ? openRiskBlock(open.clientId, open.risks, style, tableWidth) : '';
+  if (sessions.length === 0) return `${risks}No sessions in this timeframe.`;
   const rowsHead = ['When', 'Session', 'Mood', 'Min', 'Summary'];
   const rows: Cell[][] = [];
   for (const session of sessions) {
@@ -18,10 +24,10 @@ export function renderSessionList(sessions: Session[], style: ChalkInstance, _co
     ]);
   }
   const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}`;
-  return `${renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 })}\n${style.dim(count)}`;
+  return `${risks}${renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 })}\n${style.dim(count)}`;
 }
 
-export function renderSession(session: Session, style: ChalkInstance): string {
+export function renderSession(session: Session, style: ChalkInstance, risks: readonly OpenRisk[] = [], width = Infinity): string {
   const lines: [string, string][] = [
     ['Session', session.session_id],
     ['Client', session.client_id],
@@ -29,7 +35,7 @@ export function renderSession(session: Session, style: ChalkInstance): string {
     ['Mood', moodLabel(session, style)],
     ['Duration', session.session_duration_minutes === null ? '' : `${session.session_duration_minutes} min`],
     ['Goals', session.therapeutic_goals.join(', ')],
-    ['Techniques', session.techniques_used.join(', ')],
+    ['Techniques', printable(session.techniques_used.join(', '))],
     ['Crisis flags', crisisLabel(session.crisis_flags, style)],
   ];
   const blocks: [string, string][] = [
@@ -41,18 +47,18 @@ export function renderSession(session: Session, style: ChalkInstance): string {
   ];
   const out = lines.filter(([, value]) => value !== '').map(([name, value]) => `${style.bold(name.padEnd(13))}${value}`);
   for (const [name, text] of blocks) {
-    if (text) out.push('', style.bold(name), text);
+    if (text) out.push('', style.bold(name), printable(text));
   }
   const meta = Object.entries(session.metadata);
   if (meta.length > 0) {
-    out.push('', style.bold('Metadata'), ...meta.map(([key, value]) => `${key}=${value}`));
+    out.push('', style.bold('Metadata'), ...meta.map(([key, value]) => `${key}=${printable(value)}`));
   }
-  return out.join('\n');
+  return openRiskBlock(session.client_id, risks, style, width) + out.join('\n');
 }
 
 export function renderClients(clients: ClientSummary[], style: ChalkInstance, _columns = 0, tableWidth = Infinity): string {
   if (clients.length === 0) return 'No clients yet: `tpt log-session` or `tpt goal create` adds the first.';
-  const rowsHead = ['Client', 'Sessions', 'Last session', 'Active goals', 'Avg progress', 'Last crisis'];
+  const rowsHead = ['Client', 'Sessions', 'Last session', 'Active goals', 'Avg progress', 'Last crisis', 'Open risks'];
   const rows: Cell[][] = [];
   for (const client of clients) {
     rows.push([
@@ -62,6 +68,7 @@ export function renderClients(clients: ClientSummary[], style: ChalkInstance, _c
       client.active_goals,
       percent(client.average_goal_progress),
       client.last_crisis ? style.red.bold(`⚠ ${when(client.last_crisis)}`) : '',
+      client.open_risks.length > 0 ? style.red.bold(`⚠ ${client.open_risks.join(', ')}`) : '',
     ]);
   }
   return renderColumns(rowsHead, rows, style, { width: tableWidth });
