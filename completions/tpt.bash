@@ -46,8 +46,8 @@ _tpt_options() {
     'risk') echo '' ;;
     'risk list') echo '--open' ;;
     'risk resolve') echo '--note' ;;
-    'export') echo '--all --format --table --out --force' ;;
-    'import') echo '--on-conflict --dry-run' ;;
+    'export') echo '--all --format --table --out --force --encrypt --recipient' ;;
+    'import') echo '--on-conflict --dry-run --identity' ;;
     'completion') echo '' ;;
     'serve') echo '--host --port --tls-cert --tls-key' ;;
     'token') echo '' ;;
@@ -70,7 +70,7 @@ _tpt_options() {
 
 _tpt_takes_value() {
   case "$1|$2" in
-    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'risk resolve|--note'|'export|--format'|'export|--table'|'export|--out'|'import|--on-conflict'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'check|--head') return 0 ;;
+    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'risk resolve|--note'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'check|--head') return 0 ;;
   esac
   return 1
 }
@@ -93,6 +93,7 @@ _tpt_option_values() {
     'export|--table') _tpt_words 'sessions goals milestones goal-history measures' ;;
     'export|--out') _tpt_files ;;
     'import|--on-conflict') _tpt_words 'skip replace' ;;
+    'import|--identity') _tpt_files ;;
     'serve|--tls-cert') _tpt_files ;;
     'serve|--tls-key') _tpt_files ;;
     'token create|--scope') _tpt_words 'read write admin' ;;

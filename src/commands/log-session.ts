@@ -57,7 +57,7 @@ export function logSessionCommand(ctx: Context): Command {
             input.client_id === undefined && '--client', input.conversation_summary === undefined && '--summary',
             input.emotional_state === undefined && '--mood',
           ].filter(Boolean);
-          throw new InputError(`missing ${missing.join(', ')}: give ${missing.length > 1 ? 'them' : 'it'} as options (no terminal to ask on)`);
+          throw new InputError(`missing ${missing.join(', ')}: give ${missing.length > 1 ? 'them' : 'it'} as options (${ctx.noPromptReason})`);
         }
         const { askSession } = await import('./ask-session.js');
         input = await askSession(ctx, store, input, flags.interactive === true);

@@ -3,7 +3,12 @@ import type { Context } from '../context.js';
 import { examples } from './options.js';
 
 export function riskCommand(ctx: Context): Command {
-  const risk = new Command('risk').description('Risks opened by crisis flags: list them, resolve one');
+  const risk = new Command('risk').description('Risks opened by crisis flags: list them, resolve one')
+    .addHelpText('after', examples(
+      'tpt risk list --open',
+      'tpt risk list c42',
+      'tpt risk resolve c42 suicidal_ideation --note "safety plan reviewed; no ideation for 6 weeks"',
+    ));
 
   risk
     .command('list')

@@ -3,7 +3,8 @@ import type { Context } from '../context.js';
 import { examples } from './options.js';
 
 export function sessionCommand(ctx: Context): Command {
-  const session = new Command('session').description('One session');
+  const session = new Command('session').description('One session')
+    .addHelpText('after', examples('tpt session show ses_7k2m9qxa', 'tpt session show ses_7k2m9qxa --json'));
   session
     .command('show')
     .description('Show one session in full')

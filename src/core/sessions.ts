@@ -106,3 +106,8 @@ export function showSession(store: Store, sessionId: string, who: Actor): Sessio
   logRead(store, { action: 'session.read', client_id: session.client_id, object_id: sessionId }, who, () => undefined);
   return session;
 }
+
+/** The techniques a client's sessions used, most used first, for a prompt's choices; logged. */
+export function techniquesOfClient(store: Store, clientId: string, who: Actor): string[] {
+  return logRead(store, { action: 'technique.list', client_id: clientId }, who, () => store.techniquesOfClient(clientId));
+}

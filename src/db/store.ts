@@ -1,4 +1,5 @@
 import type { Database, Statement } from './driver.js';
+import { TptError } from '../core/errors.js';
 import type {
   AuditEntry, ClientSummary, Goal, GoalHistoryEntry, Milestone, Session,
 } from '../core/model.js';
@@ -14,9 +15,17 @@ export class Store {
 
   constructor(readonly db: Database) {}
 
+  private writesRefused: string | undefined;
+
   /** Runs `fn` in one transaction (BEGIN IMMEDIATE, so writers queue instead of failing). */
   transaction<T>(fn: () => T): T {
+    if (this.writesRefused) throw Object.assign(new TptError(this.writesRefused), { code: 'TPT_WRITES_REFUSED' });
     return this.db.transaction(fn).immediate();
+  }
+
+  /** From now on every write transaction fails with `why` (a database marked damaged). */
+  refuseWrites(why: string): void {
+    this.writesRefused = why;
   }
 
   /** Runs `fn` in one read transaction (BEGIN DEFERRED: one snapshot, and no write lock taken). */

@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { ClientSummary, Goal, GoalDetail, Milestone, Session } from '../core/model.js';
 import type { OpenRisk } from '../core/risks.js';
 import { renderColumns, type Cell } from './columns.js';
-import { crisisLabel, crisisLines, moodLabel, oneLine, percent, progressBar, when } from './format.js';
+import { crisisLabel, crisisLines, moodLabel, oneLine, percent, printable, progressBar, when } from './format.js';
 import { openRiskBlock } from './risks.js';
 
 export function renderSessionList(
@@ -35,7 +35,7 @@ export function renderSession(session: Session, style: ChalkInstance, risks: rea
     ['Mood', moodLabel(session, style)],
     ['Duration', session.session_duration_minutes === null ? '' : `${session.session_duration_minutes} min`],
     ['Goals', session.therapeutic_goals.join(', ')],
-    ['Techniques', session.techniques_used.join(', ')],
+    ['Techniques', printable(session.techniques_used.join(', '))],
     ['Crisis flags', crisisLabel(session.crisis_flags, style)],
   ];
   const blocks: [string, string][] = [
@@ -47,11 +47,11 @@ export function renderSession(session: Session, style: ChalkInstance, risks: rea
   ];
   const out = lines.filter(([, value]) => value !== '').map(([name, value]) => `${style.bold(name.padEnd(13))}${value}`);
   for (const [name, text] of blocks) {
-    if (text) out.push('', style.bold(name), text);
+    if (text) out.push('', style.bold(name), printable(text));
   }
   const meta = Object.entries(session.metadata);
   if (meta.length > 0) {
-    out.push('', style.bold('Metadata'), ...meta.map(([key, value]) => `${key}=${value}`));
+    out.push('', style.bold('Metadata'), ...meta.map(([key, value]) => `${key}=${printable(value)}`));
   }
   return openRiskBlock(session.client_id, risks, style, width) + out.join('\n');
 }

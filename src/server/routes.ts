@@ -14,6 +14,7 @@ import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
 import { beginSnapshot } from '../db/export-queries.js';
 import type { Store } from '../db/store.js';
+import { OPENAPI } from './openapi.js';
 import type { TokenScope } from '../core/tokens.js';
 
 export interface RequestContext {
@@ -34,16 +35,51 @@ export interface Reply {
   stream?: (out: Writable) => Promise<void>;
 }
 
-interface Route {
+export interface Route {
   method: string;
+  /** The path as src/server/openapi.ts documents it: `/api/v1/sessions/{client_id}`. */
+  template: string;
   pattern: RegExp;
+  /** The query parameters it takes; any other is refused (400), as unknown body fields are. */
+  query: readonly string[];
   /** The least token scope that may call it. */
   scope: TokenScope;
   handle: (context: RequestContext) => Reply | Promise<Reply>;
 }
 
 const SEGMENT = '([^/]+)';
-const path = (template: string) => new RegExp(`^${template.replace(/\{\w+\}/g, SEGMENT)}/?$`);
+const path = (template: string) =>
+  new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, SEGMENT)}/?$`);
+const at = (template: string) => ({ template, pattern: path(template) });
+
+const TIMEFRAME = ['last', 'days', 'since', 'until'] as const;
+/** Names other clients use for a query parameter (the seed's `timeframe_days`). */
+const SYNONYMS: Record<string, string> = { timeframe_days: 'days' };
+
+/**
+ * The query of a request as its route reads it: synonyms under their own name, and a 400 for a
+ * parameter the route does not take (`?lst=3m` would otherwise return everything) or one given twice.
+ */
+export function acceptedQuery(route: Route, given: URLSearchParams): URLSearchParams {
+  const accepted = new URLSearchParams();
+  const unknown: string[] = [];
+  for (const [name, value] of given) {
+    const canonical = route.query.includes(name) ? name : SYNONYMS[name];
+    if (canonical === undefined || !route.query.includes(canonical)) {
+      unknown.push(name);
+      continue;
+    }
+    if (accepted.has(canonical)) {
+      throw new InputError(`query parameter "${canonical}" is given twice${canonical !== name ? ` (as "${name}")` : ''}: give it once`);
+    }
+    accepted.set(canonical, value);
+  }
+  if (unknown.length > 0) {
+    const takes = route.query.length === 0 ? 'takes no query parameters' : `takes ${route.query.join(', ')}`;
+    throw new InputError(`unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => `"${name}"`).join(', ')}: ${route.method} ${route.template} ${takes}`);
+  }
+  return accepted;
+}
 
 /** The JSON body as an object (the core validates its fields); anything else is a 400. */
 function object(body: unknown): Record<string, unknown> {
@@ -71,13 +107,15 @@ function limitQuery(query: URLSearchParams): number | undefined {
 export const ROUTES: Route[] = [
   {
     method: 'POST',
-    pattern: path('/api/v1/sessions'),
+    ...at('/api/v1/sessions'),
+    query: [],
     scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: logSession(store, object(body) as SessionInput, who) }),
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/sessions/{client_id}'),
+    ...at('/api/v1/sessions/{client_id}'),
+    query: [...TIMEFRAME, 'limit'],
     scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
@@ -86,19 +124,22 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'POST',
-    pattern: path('/api/v1/goals'),
+    ...at('/api/v1/goals'),
+    query: [],
     scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: createGoal(store, object(body) as GoalCreateInput, who) }),
   },
   {
     method: 'PUT',
-    pattern: path('/api/v1/goals/{goal_id}'),
+    ...at('/api/v1/goals/{goal_id}'),
+    query: [],
     scope: 'write',
     handle: ({ store, params, body, who }) => ({ status: 200, body: updateGoal(store, params[0]!, object(body) as GoalUpdateInput, who) }),
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/goals/{client_id}'),
+    ...at('/api/v1/goals/{client_id}'),
+    query: ['status'],
     scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
@@ -107,19 +148,22 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'POST',
-    pattern: path('/api/v1/milestones'),
+    ...at('/api/v1/milestones'),
+    query: [],
     scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: addMilestone(store, object(body) as MilestoneInput, who) }),
   },
   {
     method: 'POST',
-    pattern: path('/api/v1/measures'),
+    ...at('/api/v1/measures'),
+    query: [],
     scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: addMeasure(store, object(body) as MeasureInput, who) }),
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/measures/{client_id}'),
+    ...at('/api/v1/measures/{client_id}'),
+    query: TIMEFRAME,
     scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
@@ -128,7 +172,8 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/progress/{client_id}'),
+    ...at('/api/v1/progress/{client_id}'),
+    query: TIMEFRAME,
     scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
@@ -137,7 +182,8 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/risks/{client_id}'),
+    ...at('/api/v1/risks/{client_id}'),
+    query: ['open'],
     scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
@@ -147,7 +193,8 @@ export const ROUTES: Route[] = [
   {
     // Resolving is a person's judgement: the token names who, and the audit log keeps it.
     method: 'POST',
-    pattern: path('/api/v1/risks/{client_id}/{kind}/resolve'),
+    ...at('/api/v1/risks/{client_id}/{kind}/resolve'),
+    query: [],
     scope: 'write',
     handle: ({ store, params, body, who }) => {
       const note = object(body).note;
@@ -157,7 +204,8 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/trends/{client_id}'),
+    ...at('/api/v1/trends/{client_id}'),
+    query: [...TIMEFRAME, 'by'],
     scope: 'read',
     handle: ({ store, params, query, who }) => {
       const by = query.get('by');
@@ -167,7 +215,8 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/export/{client_id}'),
+    ...at('/api/v1/export/{client_id}'),
+    query: [],
     scope: 'admin',
     handle: ({ store, withReader, params, who }) => {
       const plan = planExport(store, { clientId: params[0]! }, who);
@@ -186,6 +235,13 @@ export const ROUTES: Route[] = [
         }),
       };
     },
+  },
+  {
+    method: 'GET',
+    ...at('/api/v1/openapi.json'),
+    query: [],
+    scope: 'read',
+    handle: () => ({ status: 200, body: OPENAPI }),
   },
 ];
 
