@@ -14,8 +14,7 @@ export const ANALYTICS_SQL = {
      WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
      ORDER BY timestamp`,
   reportSessionsInRange: `
-    SELECT session_id, timestamp, emotional_score, session_duration_minutes, crisis_flags,
-           CASE WHEN crisis_flags <> '[]' THEN conversation_summary END AS conversation_summary
+    SELECT session_id, timestamp, emotional_score, session_duration_minutes, crisis_flags, conversation_summary
       FROM sessions
      WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
      ORDER BY timestamp, session_id`,
@@ -55,12 +54,12 @@ export interface ReportSessionRow extends ScorePoint {
   session_duration_minutes: number | null;
   /** JSON text of a list; '[]' for most sessions. */
   crisis_flags: string;
-  conversation_summary: string | null;
+  conversation_summary: string;
 }
 
 /**
- * What a report needs of each session in [start, end], oldest first, streamed. The summary is
- * read only for sessions with crisis flags, the only ones a report shows one by one.
+ * What a report needs of each session in [start, end], oldest first, streamed (the report keeps
+ * the summaries of the newest few and of those with crisis flags).
  */
 export function reportSessionsInRange(
   store: Store, clientId: string, start: string, end: string,
