@@ -19,7 +19,8 @@ const PLANS: Record<string, { kind: MeasureKind; total: (p: number) => number; r
   ],
   'demo-casey': [
     { kind: 'gad7', total: (p) => 15 - 9 * p, risk: () => 0 },
-    { kind: 'phq9', total: (p) => 8 + 7 * p, risk: () => 0 },
+    // Low mood deepens to caseness, but by less than a reliable change (6): mixed, not declining.
+    { kind: 'phq9', total: (p) => 8 + 5 * p, risk: () => 0 },
   ],
   'demo-drew': [
     { kind: 'core10', total: (p) => (p < 0.5 ? 12 : p < 0.7 ? 24 : 24 - 15 * Math.min(1, (p - 0.7) / 0.25)), risk: (p) => (p >= 0.5 && p < 0.7 ? 1 : 0) },

@@ -169,6 +169,26 @@ describe('measures in trends and report', () => {
   });
 });
 
+describe('measures in the trajectory rule', () => {
+  it('never calls a timeframe improving when mood rises but the PHQ-9 reliably deteriorated', async () => {
+    // Mood −1 (s1, 03-02), then 0, 1, 2 a week apart: improving. PHQ-9 9 → 15 (+6): reliably worse.
+    for (const [id, mood, day] of [['s2', '0', '09'], ['s3', '1', '16'], ['s4', '2', '23']] as const) {
+      expect((await box.run(['log-session', '--client', 'c1', '--mood', mood, '--summary', 'Week', '--id', id, '--at', `2026-03-${day}T10:00`])).code).toBe(0);
+    }
+    expect((await box.run(['measure', 'add', 'c1', '--measure', 'phq9', '--items', '2,2,2,1,1,1,0,0,0', '--session', 's1'])).code).toBe(0);
+    expect((await box.run(['measure', 'add', 'c1', '--measure', 'phq9', '--items', '2,2,2,2,2,2,2,1,0', '--session', 's4'])).code).toBe(0);
+    const span = ['--since', '2026-03-01', '--until', '2026-03-31'];
+    const report = await box.json<{ overall_emotional_trend: { trend_direction: string }; overall_trajectory: string; trajectory_rule: number; concerns: string[] }>(['report', 'c1', ...span]);
+    expect(report.overall_emotional_trend.trend_direction).toBe('improving');
+    expect(report).toMatchObject({ overall_trajectory: 'declining', trajectory_rule: 1 });
+    expect(report.concerns[0]).toBe('PHQ-9 reliably deteriorated (9 → 15)');
+    const table = (await box.run(['report', 'c1', ...span])).stdout;
+    expect(table).toContain('Overall trajectory: DECLINING');
+    expect(table).toContain('PHQ-9 reliably deteriorated (9 → 15)');
+    expect(table).not.toContain('IMPROVING');
+  });
+});
+
 describe('measures in export and import', () => {
   it('carry measures and their items through JSON losslessly, and list them in CSV', () => {
     box.spawn(['measure', 'add', 'c1', '--measure', 'phq9', '--items', '2,2,1,2,1,1,1,1,1', '--session', 's1', '--id', 'p1']);
