@@ -19,6 +19,7 @@ export interface LogSessionFlags {
   crisisFlag?: string[];
   meta?: string[];
   interactive?: boolean;
+  sign?: boolean;
 }
 
 export function logSessionCommand(ctx: Context): Command {
@@ -39,6 +40,7 @@ export function logSessionCommand(ctx: Context): Command {
     .option('--crisis-flag <flag>', 'a crisis flag, e.g. suicidal_ideation (repeatable)', collect)
     .option('--meta <key=value>', 'extra metadata (repeatable)', collect)
     .option('-i, --interactive', 'ask for every field, offering the client\'s goals and techniques')
+    .option('--sign', 'sign the session as it is logged: afterwards only amendments (addenda)')
     .addHelpText('after', examples(
       'tpt log-session --client c42 --mood positive --summary "Worked on sleep hygiene" --duration 50',
       'tpt log-session --client c42 --mood -1 --summary "Hard week" --crisis-flag self_harm_risk --goal goal_7k2m9q',
@@ -62,7 +64,7 @@ export function logSessionCommand(ctx: Context): Command {
         input = await askSession(ctx, store, input, flags.interactive === true);
       }
       const { logSession } = await import('../core/sessions.js');
-      const session = logSession(store, input as SessionInput, ctx.who());
+      const session = logSession(store, input as SessionInput, ctx.who(), flags.sign === true);
       await ctx.out({ session_id: session.session_id }, () =>
         `Logged session ${session.session_id} for ${session.client_id}` +
         (session.crisis_flags.length > 0 ? ` (crisis flags: ${session.crisis_flags.join(', ')})` : ''));
@@ -72,7 +74,7 @@ export function logSessionCommand(ctx: Context): Command {
 const META_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** Flags → the core's input shape. `--meta` pairs are split here; the core checks everything else. */
-function sessionInputFromFlags(
+export function sessionInputFromFlags(
   flags: LogSessionFlags,
   InputError: new (message: string) => Error,
 ): Partial<SessionInput> {

@@ -16,7 +16,9 @@ import type { Actor } from './model.js';
  */
 
 export const EXPORT_FORMAT = 'tpt-export';
-export const EXPORT_VERSION = 1;
+/** 2 adds the state and earlier versions of corrected sessions (issue 12); version 1 files still import. */
+export const EXPORT_VERSION = 2;
+export const READABLE_EXPORT_VERSIONS: readonly unknown[] = [1, 2];
 
 export const EXPORT_FORMATS = ['json', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

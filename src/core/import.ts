@@ -6,13 +6,16 @@ import {
   insertNewSession, milestoneRecordById, replaceGoalRecord, replaceMilestoneRecord, replaceSessionRecord,
   sessionRecordById, type GoalRecord,
 } from '../db/import-writes.js';
+import { sessionRecordOf } from '../db/export-queries.js';
+import { writeEarlierVersions, writeState } from '../db/session-versions.js';
 import { rowToSession, type Store } from '../db/store.js';
+import { FUTURE_TOLERANCE_MS, refuseFarFuture } from './date-rules.js';
 import { recordAudit } from './audit.js';
 import { InputError, TptError } from './errors.js';
 import { sessionFromFields } from './sessions.js';
-import { EXPORT_FORMAT, EXPORT_VERSION } from './export.js';
+import { EXPORT_FORMAT, EXPORT_VERSION, READABLE_EXPORT_VERSIONS } from './export.js';
 import { JsonStreamError, JsonStreamReader } from './json-stream.js';
-import type { Actor, GoalHistoryEntry, Session } from './model.js';
+import type { Actor, GoalHistoryEntry, Session, SessionState, SessionVersion } from './model.js';
 import { EMOTIONAL_STATES, type EmotionalState } from './scale.js';
 import { ID_PATTERN } from './ids.js';
 import {
@@ -150,10 +153,43 @@ const clientHeader = z.object({
   created_at: dateTime('client created_at').optional(),
 }).strict();
 
+const nullableText = (what: string) => z.string({ invalid_type_error: `${what} must be text` }).nullable();
+
+/** Who made a version, when and why (all null for the version as logged). */
+const amendmentFields = {
+  version: z.number({ invalid_type_error: 'version must be a whole number' }).int().min(1, { message: 'version starts at 1' }),
+  amended_at: dateTime('amended_at').nullable(),
+  amended_by: nullableText('amended_by'),
+  amend_reason: nullableText('amend_reason'),
+  addendum: z.boolean({ invalid_type_error: 'addendum must be true or false' }),
+};
+
+const sessionVersionRecord = sessionInput.omit({ session_id: true }).extend({
+  timestamp: dateTime('version timestamp'),
+  ...amendmentFields,
+}).strict();
+
 const sessionRecord = sessionInput.extend({
   session_id: id('session id'),
   timestamp: dateTime('session timestamp'),
+  // The state and earlier versions of a corrected session (export version 2), all or none.
+  ...amendmentFields,
+  signed_at: dateTime('signed_at').nullable(),
+  signed_by: nullableText('signed_by'),
+  voided_at: dateTime('voided_at').nullable(),
+  voided_by: nullableText('voided_by'),
+  void_reason: nullableText('void_reason'),
+  versions: z.array(sessionVersionRecord, { invalid_type_error: 'versions must be a list' }),
+}).partial({
+  version: true, amended_at: true, amended_by: true, amend_reason: true, addendum: true, signed_at: true,
+  signed_by: true, voided_at: true, voided_by: true, void_reason: true, versions: true,
 }).strict();
+
+/** A session as a file holds it, with its state and earlier versions when it has them. */
+interface SessionInFile {
+  session: Session;
+  corrections?: { state: SessionState; versions: SessionVersion[] };
+}
 
 const historyEntry = z.object({
   at: dateTime('history time'),
@@ -215,8 +251,48 @@ function issueText(issue: z.ZodIssue): string {
   return issue.path.length > 1 ? `${path}: ${issue.message}` : issue.message;
 }
 
-function toSession(raw: unknown, name: () => string): Session {
-  return canonicalSession(raw) ?? checkedSession(raw, name);
+function toSession(raw: unknown, name: () => string): SessionInFile {
+  const fast = canonicalSession(raw);
+  return fast ? { session: fast } : checkedSessionRecord(raw, name);
+}
+
+const STATE_KEYS = [
+  'version', 'amended_at', 'amended_by', 'amend_reason', 'addendum', 'signed_at', 'signed_by', 'voided_at',
+  'voided_by', 'void_reason', 'versions',
+] as const;
+
+/** A session through the schema, with its state and versions checked against each other. */
+function checkedSessionRecord(raw: unknown, name: () => string): SessionInFile {
+  const fields = parseRecord(sessionRecord, raw, name);
+  const session = checkedSession(fields, name);
+  const present = STATE_KEYS.filter((key) => fields[key] !== undefined);
+  if (present.length === 0) return { session };
+  if (present.length < STATE_KEYS.length) {
+    const missing = STATE_KEYS.filter((key) => fields[key] === undefined);
+    throw new InputError(`${name()}: a corrected session carries all of its state; ${missing.join(', ')} missing`);
+  }
+  const state = {
+    version: fields.version!, amended_at: fields.amended_at!, amended_by: fields.amended_by!,
+    amend_reason: fields.amend_reason!, addendum: fields.addendum!, signed_at: fields.signed_at!,
+    signed_by: fields.signed_by!, voided_at: fields.voided_at!, voided_by: fields.voided_by!,
+    void_reason: fields.void_reason!,
+  };
+  const versions = fields.versions!.map((version, index) => {
+    if (version.version !== index + 1) {
+      throw new InputError(`${name()}: versions must be numbered 1, 2, … oldest first (found ${version.version} at place ${index + 1})`);
+    }
+    const content = checkedSession({ ...version, session_id: session.session_id, version: undefined, amended_at: undefined,
+      amended_by: undefined, amend_reason: undefined, addendum: undefined }, name);
+    const { session_id: _id, ...rest } = content;
+    return {
+      ...rest, version: version.version, amended_at: version.amended_at, amended_by: version.amended_by,
+      amend_reason: version.amend_reason, addendum: version.addendum,
+    };
+  });
+  if (state.version !== versions.length + 1) {
+    throw new InputError(`${name()}: version ${state.version} needs the ${state.version - 1} earlier version(s) in "versions" (found ${versions.length})`);
+  }
+  return { session, corrections: { state, versions } };
 }
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -322,7 +398,8 @@ function isUtcTime(value: unknown): boolean {
 
 /** A session through the schema: any accepted form, normalised; the message names a fault. */
 export function checkedSession(raw: unknown, name: () => string): Session {
-  const fields = parseRecord(sessionRecord, raw, name);
+  const { version: _v, amended_at: _a, amended_by: _b, amend_reason: _r, addendum: _d, signed_at: _s, signed_by: _sb,
+    voided_at: _va, voided_by: _vb, void_reason: _vr, versions: _vs, ...fields } = parseRecord(sessionRecord, raw, name);
   try {
     return sessionFromFields(fields, fields.session_id, fields.timestamp);
   } catch (error) {
@@ -383,7 +460,7 @@ function walkDocument(source: TextSource, label: string, visit: Visitor): void {
             break;
           case 'version':
             version = reader.value();
-            if (version !== EXPORT_VERSION) {
+            if (!READABLE_EXPORT_VERSIONS.includes(version)) {
               throw new InputError(
                 `${label} is export version ${JSON.stringify(version)}; this tpt reads version ${EXPORT_VERSION}: ` +
                 'import it with the tpt that wrote it, or upgrade tpt',
@@ -500,6 +577,8 @@ function importPass(
   // file, which the rowid cannot show (a skipped or replaced row keeps its rowid).
   const settled: Record<RecordKind, Set<string>> = { session: new Set(), goal: new Set(), milestone: new Set() };
   const now = who.now.toISOString();
+  // Times as exported sort as text: only a session past this one needs the far-future check.
+  const latestAllowed = new Date(who.now.getTime() + FUTURE_TOLERANCE_MS).toISOString();
   deferForeignKeys(store);
   // Per client: the goals its sessions and milestones name, each with the first record naming it.
   let clientId = '';
@@ -552,17 +631,31 @@ function importPass(
     },
     record(kind, raw, name) {
       if (kind === 'session') {
-        const session = toSession(raw, name);
+        const { session, corrections } = toSession(raw, name);
         belongs(session.client_id, name);
         for (const goalId of session.therapeutic_goals) names(goalId, name);
+        if (session.timestamp > latestAllowed) refuseFarFuture(new Date(session.timestamp), who.now, `${name()}: session time`);
         if (insertNewSession(store, session)) {
+          if (corrections) writeCorrections(store, session.session_id, corrections.state, corrections.versions);
           summary.sessions.added++;
           return;
         }
         const existing = sessionRecordById(store, session.session_id)!;
         const fields = differences(rowToSession(existing), session, SESSION_FIELDS);
+        const held = sessionRecordOf(store, session.session_id);
+        const { versions: heldVersions, ...heldState } = held;
+        const given = corrections ?? { state: PLAIN_STATE, versions: [] };
+        if (canonical(stateOf(heldState)) !== canonical(given.state)) fields.push('state');
+        if (JSON.stringify(heldVersions) !== JSON.stringify(given.versions)) fields.push('versions');
         if (settle(kind, session.session_id, existing.client_id, existing.row_order, fields, name)) {
+          if (held.signed_at !== null) {
+            throw new TptError(
+              `${name()}: session "${session.session_id}" is signed in the database and is corrected only by amendment ` +
+              '(`tpt session amend`): import this file with --on-conflict skip, or leave the session out of it',
+            );
+          }
           replaceSessionRecord(store, session);
+          writeCorrections(store, session.session_id, given.state, given.versions);
         }
       } else if (kind === 'goal') {
         const { goal, history } = toGoal(raw, name);
@@ -613,6 +706,26 @@ function importPass(
     },
   });
   return { summary, conflicts };
+}
+
+/** The state of a session that was never corrected. */
+const PLAIN_STATE: SessionState = {
+  version: 1, amended_at: null, amended_by: null, amend_reason: null, addendum: false, signed_at: null,
+  signed_by: null, voided_at: null, voided_by: null, void_reason: null,
+};
+
+function stateOf(record: SessionState): SessionState {
+  return {
+    version: record.version, amended_at: record.amended_at, amended_by: record.amended_by,
+    amend_reason: record.amend_reason, addendum: record.addendum, signed_at: record.signed_at,
+    signed_by: record.signed_by, voided_at: record.voided_at, voided_by: record.voided_by,
+    void_reason: record.void_reason,
+  };
+}
+
+function writeCorrections(store: Store, sessionId: string, state: SessionState, versions: readonly SessionVersion[]): void {
+  writeState(store, sessionId, state);
+  writeEarlierVersions(store, sessionId, versions);
 }
 
 const SESSION_FIELDS = [

@@ -1,9 +1,11 @@
+import { setSigned } from '../db/session-versions.js';
 import type { Store } from '../db/store.js';
 import { recordAudit } from './audit.js';
+import { refuseFarFuture } from './date-rules.js';
 import { requireClient } from './clients.js';
-import { ConflictError, InputError, NotFoundError } from './errors.js';
+import { ConflictError, InputError } from './errors.js';
 import { checkId, newId } from './ids.js';
-import type { Actor, Session } from './model.js';
+import type { Actor, ListedSession, Session } from './model.js';
 import { scoreOf } from './scale.js';
 import { parseInput, sessionInput, type SessionFields, type SessionInput } from './schemas.js';
 import { parseDateTime } from './time.js';
@@ -15,6 +17,7 @@ export function validateSession(store: Store, input: SessionInput, who: Actor): 
   const at = fields.timestamp === undefined
     ? who.now
     : fields.timestamp instanceof Date ? fields.timestamp : parseDateTime(fields.timestamp, 'session time');
+  refuseFarFuture(at, who.now, 'session time', typeof fields.timestamp === 'string' ? fields.timestamp : undefined);
   for (const goalId of fields.therapeutic_goals) {
     const goal = store.goalById(goalId);
     if (!goal) {
@@ -65,8 +68,11 @@ export function sessionFromFields(fields: SessionFields, sessionId: string, time
   };
 }
 
-/** Records one session (and its client, the first time), with its audit entry, atomically. */
-export function logSession(store: Store, input: SessionInput, who: Actor): Session {
+/**
+ * Records one session (and its client, the first time), with its audit entry, atomically;
+ * `sign` signs it in the same transaction (log-session --sign).
+ */
+export function logSession(store: Store, input: SessionInput, who: Actor, sign = false): Session {
   const session = validateSession(store, input, who);
   store.transaction(() => {
     if (store.sessionExists(session.session_id)) {
@@ -75,35 +81,31 @@ export function logSession(store: Store, input: SessionInput, who: Actor): Sessi
     store.ensureClient(session.client_id, who.now.toISOString());
     store.insertSession(session);
     recordAudit(store, { action: 'session.create', client_id: session.client_id, object_id: session.session_id }, who);
+    if (sign) {
+      setSigned(store, session.session_id, who.now.toISOString(), who.actor);
+      recordAudit(store, { action: 'session.sign', client_id: session.client_id, object_id: session.session_id }, who);
+    }
   });
   return session;
 }
 
-/** A client's sessions inside the timeframe, newest first. */
+/** A client's sessions inside the timeframe, newest first; voided ones only when asked for. */
 export function listSessions(
   store: Store,
   clientId: string,
   timeframe: Timeframe,
   who: Actor,
   limit?: number,
-): Session[] {
+  includeVoid = false,
+): ListedSession[] {
   requireClient(store, checkId(clientId, 'client'));
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
     throw new InputError(`invalid --limit "${limit}": use a positive whole number`);
   }
   return store.transaction(() => {
     recordAudit(store, { action: 'session.list', client_id: clientId }, who);
-    return store.sessionsInRange(clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString(), limit);
+    return store.sessionsInRange(
+      clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString(), limit, includeVoid,
+    );
   });
-}
-
-export function showSession(store: Store, sessionId: string, who: Actor): Session {
-  const session = store.sessionById(checkId(sessionId, 'session'));
-  if (!session) {
-    throw new NotFoundError(`no session "${sessionId}": see \`tpt sessions <client>\` for the ids`);
-  }
-  store.transaction(() => {
-    recordAudit(store, { action: 'session.read', client_id: session.client_id, object_id: sessionId }, who);
-  });
-  return session;
 }

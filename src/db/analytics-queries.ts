@@ -10,21 +10,21 @@ import type { GoalStatus, Significance } from '../core/schemas.js';
 /** The statements, by the function that runs them (tests check their query plans). */
 export const ANALYTICS_SQL = {
   scoresInRange: `
-    SELECT timestamp, emotional_score FROM sessions
+    SELECT timestamp, emotional_score FROM live_sessions
      WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
      ORDER BY timestamp`,
   reportSessionsInRange: `
     SELECT session_id, timestamp, emotional_score, session_duration_minutes, crisis_flags,
            CASE WHEN crisis_flags <> '[]' THEN conversation_summary END AS conversation_summary
-      FROM sessions
+      FROM live_sessions
      WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
      ORDER BY timestamp, session_id`,
   crisisSessionsInRange: `
-    SELECT session_id, timestamp, crisis_flags FROM sessions
+    SELECT session_id, timestamp, crisis_flags FROM live_sessions
      WHERE client_id = ? AND timestamp >= ? AND timestamp <= ? AND crisis_flags <> '[]'
      ORDER BY timestamp, session_id`,
-  firstSessionTimestamp: 'SELECT min(timestamp) AS at FROM sessions WHERE client_id = ?',
-  lastSessionAtOrBefore: 'SELECT max(timestamp) AS at FROM sessions WHERE client_id = ? AND timestamp <= ?',
+  firstSessionTimestamp: 'SELECT min(timestamp) AS at FROM live_sessions WHERE client_id = ?',
+  lastSessionAtOrBefore: 'SELECT max(timestamp) AS at FROM live_sessions WHERE client_id = ? AND timestamp <= ?',
   goalHistoryOfClient: `
     SELECT h.goal_id, h.at, h.completion_percentage, h.status
       FROM goals g JOIN goal_history h ON h.goal_id = g.goal_id

@@ -1,6 +1,6 @@
 import type { Database, Statement } from './driver.js';
 import type {
-  AuditEntry, ClientSummary, Goal, GoalHistoryEntry, Milestone, Session,
+  AuditEntry, ClientSummary, Goal, GoalHistoryEntry, ListedSession, Milestone, Session,
 } from '../core/model.js';
 import { stateOf } from '../core/scale.js';
 import type { GoalStatus } from '../core/schemas.js';
@@ -46,9 +46,9 @@ export class Store {
   clientSummaries(): ClientSummary[] {
     return this.statement(`
       SELECT c.client_id, c.created_at,
-             (SELECT count(*) FROM sessions s WHERE s.client_id = c.client_id) AS sessions,
-             (SELECT max(timestamp) FROM sessions s WHERE s.client_id = c.client_id) AS last_session,
-             (SELECT max(timestamp) FROM sessions s
+             (SELECT count(*) FROM live_sessions s WHERE s.client_id = c.client_id) AS sessions,
+             (SELECT max(timestamp) FROM live_sessions s WHERE s.client_id = c.client_id) AS last_session,
+             (SELECT max(timestamp) FROM live_sessions s
                WHERE s.client_id = c.client_id AND s.crisis_flags <> '[]') AS last_crisis,
              (SELECT count(*) FROM goals g WHERE g.client_id = c.client_id AND g.status = 'active') AS active_goals,
              (SELECT avg(completion_percentage) FROM goals g
@@ -79,21 +79,26 @@ export class Store {
     return row && rowToSession(row);
   }
 
-  /** A client's sessions in [start, end], newest first; `start` null means from the first. */
-  sessionsInRange(clientId: string, start: string | null, end: string, limit = -1): Session[] {
+  /**
+   * A client's sessions in [start, end], newest first; `start` null means from the first. Voided
+   * sessions only with `includeVoid`.
+   */
+  sessionsInRange(clientId: string, start: string | null, end: string, limit = -1, includeVoid = false): ListedSession[] {
     const rows = this.statement(`
-      SELECT * FROM sessions
+      SELECT * FROM ${includeVoid ? 'sessions' : 'live_sessions'}
        WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
        ORDER BY timestamp DESC, session_id DESC
-       LIMIT ?`).all(clientId, start ?? '', end, limit) as SessionRow[];
-    return rows.map(rowToSession);
+       LIMIT ?`).all(clientId, start ?? '', end, limit) as (SessionRow & ListedState)[];
+    return rows.map((row) => ({
+      ...rowToSession(row), version: row.version, signed_at: row.signed_at, voided_at: row.voided_at,
+    }));
   }
 
   /** Every technique the client's sessions used, most used first. */
   techniquesOfClient(clientId: string): string[] {
     const rows = this.statement(`
       SELECT t.value AS technique, count(*) AS uses
-        FROM sessions s, json_each(s.techniques_used) t
+        FROM live_sessions s, json_each(s.techniques_used) t
        WHERE s.client_id = ?
        GROUP BY t.value ORDER BY uses DESC, technique`).all(clientId) as { technique: string }[];
     return rows.map((row) => row.technique);
@@ -207,6 +212,8 @@ export class Store {
 }
 
 // ── row mapping ────────────────────────────────────────────────────────────
+
+type ListedState = Pick<ListedSession, 'version' | 'signed_at' | 'voided_at'>;
 
 export interface SessionRow {
   session_id: string;

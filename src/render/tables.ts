@@ -1,9 +1,11 @@
 import type { ChalkInstance } from 'chalk';
-import type { ClientSummary, Goal, GoalDetail, Milestone, Session } from '../core/model.js';
+import type {
+  ClientSummary, Goal, GoalDetail, ListedSession, Milestone, Session, SessionDetail,
+} from '../core/model.js';
 import { renderColumns, type Cell } from './columns.js';
 import { crisisLabel, moodLabel, percent, progressBar, truncate, when } from './format.js';
 
-export function renderSessionList(sessions: Session[], style: ChalkInstance, columns: number): string {
+export function renderSessionList(sessions: ListedSession[], style: ChalkInstance, columns: number): string {
   if (sessions.length === 0) return 'No sessions in this timeframe.';
   // The summary takes what the other columns (and their two-space gaps) leave of the line.
   const idWidth = Math.max(7, ...sessions.map((session) => session.session_id.length));
@@ -12,21 +14,55 @@ export function renderSessionList(sessions: Session[], style: ChalkInstance, col
   const rows: Cell[][] = [];
   for (const session of sessions) {
     const crisis = crisisLabel(session.crisis_flags, style);
+    const marks = recordMarks(session);
     rows.push([
       when(session.timestamp),
       session.session_id,
       moodLabel(session, style),
       session.session_duration_minutes ?? '',
-      truncate(session.conversation_summary, summaryWidth) + (crisis ? `\n${crisis}` : ''),
+      (marks ? `${style.dim(marks)} ` : '') + truncate(session.conversation_summary, summaryWidth) + (crisis ? `\n${crisis}` : ''),
     ]);
   }
-  const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}`;
+  const voided = sessions.filter((session) => session.voided_at !== null).length;
+  const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}${voided > 0 ? `, ${voided} of them voided` : ''}`;
   return `${renderColumns(rowsHead, rows, style)}\n${style.dim(count)}`;
 }
 
-export function renderSession(session: Session, style: ChalkInstance): string {
+/** `[voided]`, `[signed]`, `[v2]`: how a listed session stands in the record. */
+function recordMarks(session: Pick<ListedSession, 'version' | 'signed_at' | 'voided_at'>): string {
+  const marks = [
+    session.voided_at !== null && '[voided]',
+    session.signed_at !== null && '[signed]',
+    session.version > 1 && `[v${session.version}]`,
+  ].filter(Boolean);
+  return marks.join(' ');
+}
+
+export function renderSession(session: SessionDetail, style: ChalkInstance): string {
+  const out = renderSessionContent(session, style);
+  const state: [string, string][] = [
+    ['Version', session.version === 1 ? '1 (as logged)' : `${session.version} (${session.amendments} amendment${session.amendments === 1 ? '' : 's'}; see --history)`],
+    ['Signed', session.signed_at ? `${when(session.signed_at)} by ${session.signed_by}` : ''],
+    ['Voided', session.voided_at ? `${when(session.voided_at)} by ${session.voided_by}: ${session.void_reason}` : ''],
+  ];
+  out.push('', ...state.filter(([, value]) => value !== '').map(([name, value]) =>
+    `${style.bold(name.padEnd(13))}${name === 'Voided' ? style.yellow(value) : value}`));
+  if (session.history) {
+    out.push('', style.bold('History (oldest first)'));
+    for (const version of session.history) {
+      const made = version.amended_at === null
+        ? 'as logged'
+        : `${version.addendum ? 'addendum' : 'amended'} ${when(version.amended_at)} by ${version.amended_by}: ${version.amend_reason}`;
+      out.push('', style.bold(`── version ${version.version}, ${made}`), ...renderSessionContent(version, style));
+    }
+  }
+  return out.join('\n');
+}
+
+/** The content of a session or of one of its versions, as lines. */
+function renderSessionContent(session: Omit<Session, 'session_id'> & { session_id?: string }, style: ChalkInstance): string[] {
   const lines: [string, string][] = [
-    ['Session', session.session_id],
+    ['Session', session.session_id ?? ''],
     ['Client', session.client_id],
     ['When', when(session.timestamp)],
     ['Mood', moodLabel(session, style)],
@@ -50,7 +86,7 @@ export function renderSession(session: Session, style: ChalkInstance): string {
   if (meta.length > 0) {
     out.push('', style.bold('Metadata'), ...meta.map(([key, value]) => `${key}=${value}`));
   }
-  return out.join('\n');
+  return out;
 }
 
 export function renderClients(clients: ClientSummary[], style: ChalkInstance): string {

@@ -120,7 +120,7 @@ describe('tpt serve', () => {
   it('exports a client as the versioned JSON document', async () => {
     const exported = await call('GET', '/api/v1/export/c1');
     expect(exported.status).toBe(200);
-    expect(exported.body).toMatchObject({ format: 'tpt-export', version: 1 });
+    expect(exported.body).toMatchObject({ format: 'tpt-export', version: 2 });
     expect(exported.body.clients).toHaveLength(1);
     expect(exported.body.clients[0].client_id).toBe('c1');
     expect(exported.body.clients[0].sessions[0].conversation_summary).toBe('via the API');

@@ -1,0 +1,279 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Sandbox, type RunResult } from '../helpers.js';
+
+// TZ=Europe/Berlin (UTC+1 in March). The clock is fixed at NOW for every in-process run.
+const NOW = new Date('2026-03-20T12:00:00Z');
+let box: Sandbox;
+
+beforeEach(() => {
+  box = new Sandbox();
+  expect(box.spawn(['init']).code).toBe(0);
+});
+afterEach(() => box.cleanup());
+
+const run = (args: string[], now = NOW): Promise<RunResult> => box.run(args, { now });
+async function ok(args: string[], now = NOW): Promise<string> {
+  const result = await run(args, now);
+  expect(result.code, `tpt ${args.join(' ')}: ${result.stderr}`).toBe(0);
+  return result.stdout;
+}
+const json = async (args: string[], now = NOW) => JSON.parse(await ok(['--json', ...args], now));
+
+async function logSession(id: string, at: string, mood: string, extra: string[] = []): Promise<void> {
+  await ok(['log-session', '--client', 'c1', '--id', id, '--at', at, '--mood', mood, '--summary', `summary of ${id}`,
+    '--duration', '50', ...extra]);
+}
+
+/** Everything the database holds about the client, through the export (exported_at aside). */
+async function snapshot(client = 'c1'): Promise<string> {
+  const text = await ok(['export', client]);
+  return text.replace(/"exported_at":"[^"]+"/, '');
+}
+
+async function auditActions(client = 'c1'): Promise<string[]> {
+  const entries = await json(['audit', client]) as { action: string }[];
+  return entries.map((entry) => entry.action);
+}
+
+describe('tpt session amend', () => {
+  it('makes a new version, keeps the original whole, and shows both', async () => {
+    await logSession('s1', '2026-03-02 10:00', 'positive', ['--notes', 'as typed']);
+    const amended = await json(['session', 'amend', 's1', '--mood', 'negative', '--reason', 'mood entered wrongly'], new Date('2026-03-03T08:00:00Z'));
+    expect(amended).toEqual({ session_id: 's1', version: 2, addendum: false });
+
+    const shown = await json(['session', 'show', 's1']);
+    expect(shown).toMatchObject({
+      emotional_state: 'negative', emotional_score: -1, progress_notes: 'as typed', version: 2, amendments: 1,
+      amended_at: '2026-03-03T08:00:00.000Z', amended_by: 'tester', amend_reason: 'mood entered wrongly', addendum: false,
+    });
+    expect(shown.history).toBeUndefined();
+
+    const history = (await json(['session', 'show', 's1', '--history'])).history;
+    expect(history.map((v: Record<string, unknown>) => [v.version, v.emotional_state, v.amended_by, v.amend_reason])).toEqual([
+      [1, 'positive', null, null],
+      [2, 'negative', 'tester', 'mood entered wrongly'],
+    ]);
+    const table = await ok(['session', 'show', 's1', '--history']);
+    expect(table).toContain('── version 1, as logged');
+    expect(table).toContain('── version 2, amended 2026-03-03 09:00 by tester: mood entered wrongly');
+    expect(table).toContain('positive (+1)');
+
+    // The export carries the original; the listing shows the current version.
+    const exported = JSON.parse(await ok(['export', 'c1']));
+    const session = exported.clients[0].sessions[0];
+    expect(session).toMatchObject({ emotional_state: 'negative', version: 2 });
+    expect(session.versions).toEqual([expect.objectContaining({ version: 1, emotional_state: 'positive', progress_notes: 'as typed' })]);
+    expect((await json(['sessions', 'c1']))[0]).toMatchObject({ session_id: 's1', emotional_state: 'negative', version: 2 });
+    expect(await auditActions()).toContain('session.amend');
+  });
+
+  it('replaces lists, empties fields with --clear, and keeps counting versions', async () => {
+    await logSession('s1', '2026-03-02 10:00', '1', ['--technique', 'CBT', '--homework', 'diary']);
+    await ok(['session', 'amend', 's1', '--technique', 'ACT', '--technique', 'breathing', '--reason', 'r1']);
+    await ok(['session', 'amend', 's1', '--clear', 'homework', '--clear', 'duration', '--reason', 'r2']);
+    const shown = await json(['session', 'show', 's1', '--history']);
+    expect(shown).toMatchObject({ version: 3, amendments: 2, techniques_used: ['ACT', 'breathing'], homework_assigned: '', session_duration_minutes: null });
+    expect(shown.history.map((v: Record<string, unknown>) => v.techniques_used)).toEqual([['CBT'], ['ACT', 'breathing'], ['ACT', 'breathing']]);
+  });
+
+  it('refuses an amendment without a reason, with nothing to change, or that changes nothing, and writes nothing', async () => {
+    await logSession('s1', '2026-03-02 10:00', 'positive');
+    const before = await snapshot();
+    const cases: [string[], string][] = [
+      [['session', 'amend', 's1', '--mood', '-1'], "required option '--reason <text>' not specified"],
+      [['session', 'amend', 's1', '--mood', '-1', '--reason', '  '], 'an amendment needs a reason: add --reason "why"'],
+      [['session', 'amend', 's1', '--reason', 'r'], 'nothing to amend'],
+      [['session', 'amend', 's1', '--mood', 'positive', '--reason', 'r'], 'the amendment changes nothing'],
+      [['session', 'amend', 's1', '--mood', 'happy', '--reason', 'r'], 'unknown mood "happy"'],
+      [['session', 'amend', 's1', '--client', 'c2', '--reason', 'r'], "a session's client is not amended: void it"],
+      [['session', 'amend', 'nope', '--mood', '1', '--reason', 'r'], 'no session "nope"'],
+      [['session', 'amend', 's1', '--clear', 'mood', '--reason', 'r'], '--clear mood: use one of'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await run(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(await snapshot()).toBe(before);
+  });
+});
+
+describe('tpt session void and restore', () => {
+  it('takes a session out of listings and analytics, keeps it in the record, and restore brings it back', async () => {
+    await logSession('s1', '2026-03-02 10:00', '2');
+    await logSession('s2', '2026-03-09 10:00', '-2');
+    const voided = await json(['session', 'void', 's2', '--reason', 'logged for the wrong client']);
+    expect(voided).toEqual({ session_id: 's2', voided_at: NOW.toISOString() });
+
+    expect((await json(['sessions', 'c1'])).map((s: { session_id: string }) => s.session_id)).toEqual(['s1']);
+    const all = await json(['sessions', 'c1', '--include-void']);
+    expect(all.map((s: { session_id: string; voided_at: string | null }) => [s.session_id, s.voided_at])).toEqual([
+      ['s2', NOW.toISOString()], ['s1', null],
+    ]);
+    expect(await ok(['sessions', 'c1', '--include-void'])).toContain('[voided]');
+    expect((await json(['clients']))[0]).toMatchObject({ client_id: 'c1', sessions: 1 });
+    const trends = await json(['trends', 'c1', '--since', '2026-03-01', '--until', '2026-03-15']);
+    expect(trends.overall).toMatchObject({ data_points: 1, avg_emotional_score: 2 });
+
+    // Still in the record: show, the export and the audit log.
+    expect(await json(['session', 'show', 's2'])).toMatchObject({ voided_by: 'tester', void_reason: 'logged for the wrong client' });
+    const exported = JSON.parse(await ok(['export', 'c1']));
+    expect(exported.clients[0].sessions.find((s: { session_id: string }) => s.session_id === 's2'))
+      .toMatchObject({ emotional_score: -2, voided_at: NOW.toISOString() });
+    expect(await auditActions()).toContain('session.void');
+
+    const again = await run(['session', 'void', 's2', '--reason', 'twice']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe('tpt: session s2 is voided already\n');
+    expect((await run(['session', 'void', 's1'])).code).toBe(2);
+
+    expect(await json(['session', 'restore', 's2'])).toEqual({ session_id: 's2', voided_at: null });
+    expect((await json(['sessions', 'c1'])).map((s: { session_id: string }) => s.session_id)).toEqual(['s2', 's1']);
+    expect((await run(['session', 'restore', 's2'])).code).toBe(1);
+    expect(await auditActions()).toContain('session.restore');
+  });
+
+  it('refuses to amend a voided session until it is restored', async () => {
+    await logSession('s1', '2026-03-02 10:00', '2');
+    await ok(['session', 'void', 's1', '--reason', 'r']);
+    const before = await snapshot();
+    const refused = await run(['session', 'amend', 's1', '--mood', '1', '--reason', 'r']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('session s1 is voided: restore it first');
+    expect(await snapshot()).toBe(before);
+  });
+});
+
+describe('tpt session sign', () => {
+  it('locks a session: void is refused, amendments become addenda', async () => {
+    await logSession('s1', '2026-03-02 10:00', '1');
+    expect(await json(['session', 'sign', 's1'])).toEqual({ session_id: 's1', signed_at: NOW.toISOString(), signed_by: 'tester' });
+    const before = await snapshot();
+
+    const voided = await run(['session', 'void', 's1', '--reason', 'r']);
+    expect(voided.code).toBe(1);
+    expect(voided.stderr).toBe('tpt: session s1 is signed and cannot be voided: correct it with `tpt session amend s1 … --reason` (an addendum)\n');
+    const twice = await run(['session', 'sign', 's1']);
+    expect(twice.code).toBe(1);
+    expect(await snapshot()).toBe(before);
+
+    const addendum = await json(['session', 'amend', 's1', '--notes', 'called back the next day', '--reason', 'late entry']);
+    expect(addendum).toEqual({ session_id: 's1', version: 2, addendum: true });
+    const shown = await json(['session', 'show', 's1', '--history']);
+    expect(shown).toMatchObject({ signed_by: 'tester', version: 2, addendum: true, progress_notes: 'called back the next day' });
+    expect(shown.history[0]).toMatchObject({ version: 1, progress_notes: '' });
+    expect(await ok(['session', 'show', 's1', '--history'])).toContain('── version 2, addendum');
+    expect(await auditActions()).toEqual(expect.arrayContaining(['session.sign', 'session.amend']));
+  });
+
+  it('signs at logging time with log-session --sign, in the same transaction', async () => {
+    await logSession('s1', '2026-03-02 10:00', '1', ['--sign']);
+    expect(await json(['session', 'show', 's1'])).toMatchObject({ signed_at: NOW.toISOString(), signed_by: 'tester' });
+    expect(await ok(['sessions', 'c1'])).toContain('[signed]');
+  });
+
+  it('refuses to sign a voided session', async () => {
+    await logSession('s1', '2026-03-02 10:00', '1');
+    await ok(['session', 'void', 's1', '--reason', 'r']);
+    const refused = await run(['session', 'sign', 's1']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('restore it before signing');
+  });
+
+  it('refuses a plain overwrite of a signed session by import --on-conflict replace', async () => {
+    await logSession('s1', '2026-03-02 10:00', '1');
+    const file = join(box.home, 'before.json');
+    await ok(['export', 'c1', '--out', file]);
+    await ok(['session', 'sign', 's1']);
+    const before = await snapshot();
+    const refused = await run(['import', file, '--on-conflict', 'replace']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('is signed in the database and is corrected only by amendment');
+    expect(await snapshot()).toBe(before);
+  });
+});
+
+describe('dates that make sense', () => {
+  it('refuses a session more than 24 hours in the future, and writes nothing', async () => {
+    await logSession('s1', '2026-03-02 10:00', '1');
+    const before = await snapshot();
+    const far = await run(['log-session', '--client', 'c1', '--mood', '1', '--summary', 's', '--at', '2062-03-02']);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toBe('tpt: session time "2062-03-02" is more than 24 hours in the future: give the time it happened (check the year)\n');
+    const amend = await run(['session', 'amend', 's1', '--at', '2026-03-21T13:00:01Z', '--reason', 'r']);
+    expect(amend.code).toBe(2);
+    expect(await snapshot()).toBe(before);
+    // Up to 24 hours ahead is taken (a clock off, a time zone crossed).
+    await ok(['log-session', '--client', 'c1', '--mood', '1', '--summary', 's', '--at', '2026-03-21T12:00:00Z']);
+  });
+});
+
+describe('export and import of corrected sessions', () => {
+  it('re-imports an amended, a voided and a signed session byte-identically', async () => {
+    await logSession('s1', '2026-03-02 10:00', '2');
+    await logSession('s2', '2026-03-03 10:00', '1');
+    await logSession('s3', '2026-03-04 10:00', '0');
+    await logSession('s4', '2026-03-05 10:00', '-1');
+    await ok(['session', 'amend', 's1', '--mood', '-1', '--reason', 'wrong mood']);
+    await ok(['session', 'void', 's2', '--reason', 'duplicate']);
+    await ok(['session', 'sign', 's3']);
+    await ok(['session', 'amend', 's3', '--homework', 'walk', '--reason', 'forgot the homework']);
+    const first = join(box.home, 'first.json');
+    const second = join(box.home, 'second.json');
+    await ok(['export', 'c1', '--out', first]);
+
+    const other = join(box.home, 'other.db');
+    expect(box.spawn(['--db', other, 'init']).code).toBe(0);
+    const imported = box.spawn(['--db', other, 'import', first]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(box.spawn(['--db', other, 'export', 'c1', '--out', second]).code).toBe(0);
+    const body = (path: string) => readFileSync(path, 'utf8').replace(/"exported_at":"[^"]+"/, '');
+    expect(body(second)).toBe(body(first));
+
+    // The imported database holds the same state, and importing again changes nothing.
+    const shown = JSON.parse(box.spawn(['--db', other, '--json', 'session', 'show', 's3', '--history']).stdout);
+    expect(shown).toMatchObject({ signed_by: 'tester', version: 2, addendum: true });
+    expect(shown.history).toHaveLength(2);
+    const again = JSON.parse(box.spawn(['--db', other, '--json', 'import', first]).stdout);
+    expect(again.sessions).toEqual({ added: 0, skipped: 4, replaced: 0 });
+  });
+
+  it('refuses a corrected session whose versions do not add up', async () => {
+    await logSession('s1', '2026-03-02 10:00', '2');
+    await ok(['session', 'amend', 's1', '--mood', '-1', '--reason', 'wrong mood']);
+    const doc = JSON.parse(await ok(['export', 'c1']));
+    doc.clients[0].sessions[0].versions = [];
+    const file = join(box.home, 'bad.json');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, JSON.stringify(doc));
+    const other = join(box.home, 'other.db');
+    expect(box.spawn(['--db', other, 'init']).code).toBe(0);
+    const refused = box.spawn(['--db', other, 'import', file]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('version 2 needs the 1 earlier version(s)');
+  });
+});
+
+describe('report and trends of a client with corrected sessions', () => {
+  it('count the current versions of the sessions that are not voided', async () => {
+    // s1 logged +2, amended to −1; s2 +2, voided; s3 0, signed; s4 +1. Durations 50, 50, 50, 30.
+    await logSession('s1', '2026-03-02 10:00', '2');
+    await logSession('s2', '2026-03-05 10:00', '2');
+    await logSession('s3', '2026-03-09 10:00', '0', ['--sign']);
+    await ok(['log-session', '--client', 'c1', '--id', 's4', '--at', '2026-03-16 10:00', '--mood', '1', '--summary', 'x', '--duration', '30']);
+    await ok(['session', 'amend', 's1', '--mood', '-1', '--reason', 'wrong mood']);
+    await ok(['session', 'void', 's2', '--reason', 'never took place']);
+
+    // Counted: −1 (Mar 2), 0 (Mar 9), +1 (Mar 16). Mean 0; sample sd 1; slope 1/7 per day → 4.2857 per 30 days.
+    const trends = await json(['trends', 'c1', '--since', '2026-03-01', '--until', '2026-03-19']);
+    expect(trends.overall).toMatchObject({
+      data_points: 3, avg_emotional_score: 0, volatility: 1, slope_per_30_days: 4.2857, trend_direction: 'improving',
+    });
+    const report = await json(['report', 'c1', '--since', '2026-03-01', '--until', '2026-03-19']);
+    expect(report).toMatchObject({ sessions_count: 3, total_minutes: 130 });
+    expect(report.overall_emotional_trend).toMatchObject({ data_points: 3, avg_emotional_score: 0 });
+  });
+});
