@@ -277,3 +277,12 @@ describe('report and trends of a client with corrected sessions', () => {
     expect(report.overall_emotional_trend).toMatchObject({ data_points: 3, avg_emotional_score: 0 });
   });
 });
+
+describe('tpt client delete --purge of a client with corrected sessions', () => {
+  it('deletes the earlier versions too', async () => {
+    await logSession('s1', '2026-03-02 10:00', '2');
+    await ok(['session', 'amend', 's1', '--summary', 'the corrected summary', '--reason', 'typo']);
+    const purged = await json(['client', 'delete', 'c1', '--purge', '--yes']);
+    expect(purged.deleted).toMatchObject({ sessions: 1, session_versions: 1, clients: 1 });
+  });
+});
