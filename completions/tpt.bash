@@ -1,69 +1,193 @@
-# bash completion for tpt (the therapeutic progress tracker)
-# Install: tpt completion bash > ~/.local/share/bash-completion/completions/tpt
-_tpt() {
-  local cur prev words cword
-  if declare -F _init_completion >/dev/null; then
-    _init_completion || return
-  else
-    cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
-  fi
+# bash completion for tpt (generated from the program by `npm run completions`: do not edit)
+# Install for your user (bash-completion loads it on first use of tpt):
+#   mkdir -p ~/.local/share/bash-completion/completions
+#   tpt completion bash > ~/.local/share/bash-completion/completions/tpt
+# Without the bash-completion package: add `source <(tpt completion bash)` to ~/.bashrc.
 
-  local global="--db --json --no-input --actor --no-color --key-file --help --version"
-  local commands="init demo log-session sessions session clients goal milestone trends report export import completion audit retention client rekey backup check serve token"
-  local timeframe="--last --days --since --until"
-
-  case $prev in
-    --db|--key-file|--out|--tls-cert|--tls-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    --mood) COMPREPLY=($(compgen -W "very_negative negative neutral positive very_positive" -- "$cur")); return ;;
-    --status) COMPREPLY=($(compgen -W "active achieved paused discontinued" -- "$cur")); return ;;
-    --significance) COMPREPLY=($(compgen -W "low medium high" -- "$cur")); return ;;
-    --by) COMPREPLY=($(compgen -W "day week month quarter year" -- "$cur")); return ;;
-    --format) COMPREPLY=($(compgen -W "table json markdown csv" -- "$cur")); return ;;
-    --table) COMPREPLY=($(compgen -W "sessions goals milestones goal-history" -- "$cur")); return ;;
-    --on-conflict) COMPREPLY=($(compgen -W "skip replace" -- "$cur")); return ;;
+_tpt_subcommands() {
+  case $1 in
+    '') echo 'init demo log-session sessions session clients goal milestone trends report export import completion serve token audit retention client rekey backup check' ;;
+    'session') echo 'show amend void restore sign' ;;
+    'goal') echo 'create update list show' ;;
+    'milestone') echo 'add list' ;;
+    'token') echo 'create list revoke' ;;
+    'audit') echo 'verify' ;;
+    'retention') echo 'set show apply' ;;
+    'client') echo 'delete' ;;
   esac
+}
 
-  # The first word that is not an option (or an option's value) is the command.
-  local i command="" sub=""
+_tpt_options() {
+  case $1 in
+    '') echo '--version -V --db --json --no-input --actor --no-color --key-file --help -h' ;;
+    'init') echo '' ;;
+    'demo') echo '' ;;
+    'log-session') echo '--client --summary --mood --id --at --goal --notes --observations --next-focus --duration --technique --homework --crisis-flag --meta --interactive -i --sign' ;;
+    'sessions') echo '--last --days --since --until --limit --include-void' ;;
+    'session') echo '' ;;
+    'session show') echo '--history' ;;
+    'session amend') echo '--reason --summary --mood --at --goal --notes --observations --next-focus --duration --technique --homework --crisis-flag --meta --clear' ;;
+    'session void') echo '--reason' ;;
+    'session restore') echo '' ;;
+    'session sign') echo '' ;;
+    'clients') echo '' ;;
+    'goal') echo '' ;;
+    'goal create') echo '--client --description --target --progress --notes --id' ;;
+    'goal update') echo '--progress --status --note' ;;
+    'goal list') echo '--status' ;;
+    'goal show') echo '' ;;
+    'milestone') echo '' ;;
+    'milestone add') echo '--goal --description --date --significance --id' ;;
+    'milestone list') echo '' ;;
+    'trends') echo '--last --days --since --until --by' ;;
+    'report') echo '--last --days --since --until --format' ;;
+    'export') echo '--all --format --table --out --force' ;;
+    'import') echo '--on-conflict --dry-run' ;;
+    'completion') echo '' ;;
+    'serve') echo '--host --port --tls-cert --tls-key' ;;
+    'token') echo '' ;;
+    'token create') echo '--name' ;;
+    'token list') echo '' ;;
+    'token revoke') echo '' ;;
+    'audit') echo '--last --days --since --until --client' ;;
+    'audit verify') echo '--head' ;;
+    'retention') echo '' ;;
+    'retention set') echo '--years' ;;
+    'retention show') echo '' ;;
+    'retention apply') echo '--dry-run --yes' ;;
+    'client') echo '' ;;
+    'client delete') echo '--purge --yes' ;;
+    'rekey') echo '--passphrase' ;;
+    'backup') echo '' ;;
+    'check') echo '--head' ;;
+  esac
+}
+
+_tpt_takes_value() {
+  case "$1|$2" in
+    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'export|--format'|'export|--table'|'export|--out'|'import|--on-conflict'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'check|--head') return 0 ;;
+  esac
+  return 1
+}
+
+_tpt_option_values() {
+  case "$1|$2" in
+    'log-session|--client') _tpt_ids clients ;;
+    'log-session|--mood') _tpt_words 'very_negative negative neutral positive very_positive' ;;
+    'log-session|--goal') _tpt_ids goals ;;
+    'session amend|--mood') _tpt_words 'very_negative negative neutral positive very_positive' ;;
+    'session amend|--goal') _tpt_ids goals ;;
+    'goal create|--client') _tpt_ids clients ;;
+    'goal update|--status') _tpt_words 'active achieved paused discontinued' ;;
+    'goal list|--status') _tpt_words 'active achieved paused discontinued' ;;
+    'milestone add|--goal') _tpt_ids goals ;;
+    'milestone add|--significance') _tpt_words 'low medium high' ;;
+    'trends|--by') _tpt_words 'day week month quarter year' ;;
+    'report|--format') _tpt_words 'table json markdown' ;;
+    'export|--format') _tpt_words 'json csv fhir' ;;
+    'export|--table') _tpt_words 'sessions goals milestones goal-history' ;;
+    'export|--out') _tpt_files ;;
+    'import|--on-conflict') _tpt_words 'skip replace' ;;
+    'serve|--tls-cert') _tpt_files ;;
+    'serve|--tls-key') _tpt_files ;;
+    'audit|--client') _tpt_ids clients ;;
+    *'|--db') _tpt_files ;;
+    *'|--key-file') _tpt_files ;;
+  esac
+}
+
+_tpt_argument_values() {
+  case "$1|$2" in
+    'sessions|0') _tpt_ids clients ;;
+    'session show|0') _tpt_ids sessions ;;
+    'session amend|0') _tpt_ids sessions ;;
+    'session void|0') _tpt_ids sessions ;;
+    'session restore|0') _tpt_ids sessions ;;
+    'session sign|0') _tpt_ids sessions ;;
+    'goal update|0') _tpt_ids goals ;;
+    'goal list|0') _tpt_ids clients ;;
+    'goal show|0') _tpt_ids goals ;;
+    'milestone list|0') _tpt_ids clients ;;
+    'trends|0') _tpt_ids clients ;;
+    'report|0') _tpt_ids clients ;;
+    'export|0') _tpt_ids clients ;;
+    'import|0') _tpt_files ;;
+    'completion|0') _tpt_words 'bash zsh fish' ;;
+    'token revoke|0') _tpt_ids tokens ;;
+    'audit|0') _tpt_ids clients ;;
+    'client delete|0') _tpt_ids clients ;;
+    'backup|0') _tpt_files ;;
+  esac
+}
+
+_tpt_words() {
+  local IFS=$' \t\n'
+  COMPREPLY+=($(compgen -W "$1" -- "$cur"))
+}
+
+_tpt_files() {
+  if declare -F _filedir >/dev/null 2>&1; then
+    _filedir
+  else
+    compopt -o filenames 2>/dev/null
+    local IFS=$'\n'
+    COMPREPLY+=($(compgen -f -- "$cur"))
+  fi
+}
+
+# Ids from the database in use (the --db and --key-file typed so far, else TPT_DB and the usual
+# key); `tpt __complete` never prompts and prints nothing when the key is not at hand.
+_tpt_ids() {
+  local i args=()
   for ((i = 1; i < cword; i++)); do
     case ${words[i]} in
-      --db|--actor|--key-file) ((i++)) ;;
-      -*) ;;
-      *) if [[ -z $command ]]; then command=${words[i]}; elif [[ -z $sub ]]; then sub=${words[i]}; fi ;;
+      --db|--key-file) args+=("${words[i]}" "${words[i+1]/#\~/$HOME}") ;;
+      --db=*|--key-file=*) args+=("${words[i]/=\~/=$HOME}") ;;
+    esac
+  done
+  _tpt_words "$("${words[0]}" __complete "$1" "${args[@]}" -- "$cur" 2>/dev/null)"
+}
+
+_tpt() {
+  local cur prev words cword
+  if declare -F _init_completion >/dev/null 2>&1; then
+    _init_completion -n = || return
+  else
+    cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
+  fi
+  COMPREPLY=()
+
+  # The command path typed so far ("goal show"), the arguments after it, and whether the word
+  # being completed is the value of an option.
+  local path='' npos=0 value_of='' i word
+  for ((i = 1; i < cword; i++)); do
+    word=${words[i]}
+    case $word in
+      -*=*) ;;
+      -*)
+        if _tpt_takes_value "$path" "$word"; then
+          ((i + 1 == cword)) && value_of=$word
+          ((i++))
+        fi ;;
+      *)
+        if ((npos == 0)) && [[ " $(_tpt_subcommands "$path") " == *" $word "* ]]; then
+          path=${path:+$path }$word
+        else
+          ((npos++))
+        fi ;;
     esac
   done
 
-  local options=""
-  case $command in
-    "") COMPREPLY=($(compgen -W "$commands $global" -- "$cur")); return ;;
-    log-session) options="--client --summary --mood --id --at --goal --notes --observations --next-focus --duration --technique --homework --crisis-flag --meta --interactive" ;;
-    sessions) options="$timeframe --limit" ;;
-    session) [[ -z $sub ]] && options="show" ;;
-    goal)
-      case $sub in
-        "") options="create update list show" ;;
-        create) options="--client --description --target --progress --notes --id" ;;
-        update) options="--progress --status --note" ;;
-        list) options="--status" ;;
-      esac ;;
-    milestone)
-      case $sub in
-        "") options="add list" ;;
-        add) options="--goal --description --date --significance --id" ;;
-      esac ;;
-    trends) options="$timeframe --by" ;;
-    report) options="$timeframe --format" ;;
-    export) options="--all --format --table --out --force" ;;
-    import) options="--on-conflict" ;;
-    completion) options="bash zsh fish" ;;
-    audit) options="verify $timeframe --client --head" ;;
-    retention) options="set show apply --years --dry-run --yes" ;;
-    client) options="delete --purge --yes" ;;
-    rekey) options="--passphrase" ;;
-    serve) options="--host --port --tls-cert --tls-key" ;;
-    token) [[ -z $sub ]] && options="create list revoke"; [[ $sub == create ]] && options="--name" ;;
-  esac
-  COMPREPLY=($(compgen -W "$options $global" -- "$cur"))
-  [[ $command == import || $command == backup ]] && COMPREPLY+=($(compgen -f -- "$cur"))
+  if [[ -n $value_of ]]; then
+    _tpt_option_values "$path" "$value_of"
+    return
+  fi
+  if [[ $cur == -* ]]; then
+    _tpt_words "$(_tpt_options "$path") $(_tpt_options '')"
+    return
+  fi
+  ((npos == 0)) && _tpt_words "$(_tpt_subcommands "$path")"
+  _tpt_argument_values "$path" "$npos"
 }
+
 complete -F _tpt tpt

@@ -1,100 +1,225 @@
-# fish completion for tpt (the therapeutic progress tracker)
-# Install: tpt completion fish > ~/.config/fish/completions/tpt.fish
+# fish completion for tpt (generated from the program by `npm run completions`: do not edit)
+# Install for your user:  tpt completion fish > ~/.config/fish/completions/tpt.fish
 
-set -l commands init demo log-session sessions session clients goal milestone trends report export import completion audit retention client rekey backup check serve token
-complete -c tpt -f
-
-complete -c tpt -l db -r -F -d 'the database file'
-complete -c tpt -l json -d 'JSON output'
-complete -c tpt -l no-input -d 'never prompt'
-complete -c tpt -l actor -x -d 'who is acting'
-complete -c tpt -l no-color -d 'no colour'
-complete -c tpt -l key-file -r -F -d 'the key file'
-
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a init -d 'create the encrypted database and its key'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a demo -d 'create a demo database and show it'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a log-session -d 'record one therapy session'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a sessions -d "list a client's sessions"
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a session -d 'show one session'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a clients -d 'every client'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a goal -d 'therapeutic goals'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a milestone -d 'milestones'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a trends -d 'emotional trend analysis'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a report -d 'a progress report'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a export -d 'export history'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a import -d 'import a JSON export'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a completion -d 'a shell completion script'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a audit -d 'the audit log'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a retention -d 'the retention policy'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a client -d "delete a client's records"
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a rekey -d 'rotate the key'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a backup -d 'an encrypted backup'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a check -d 'integrity and audit check'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a serve -d 'the HTTP service'
-complete -c tpt -n "not __fish_seen_subcommand_from $commands" -a token -d 'HTTP service tokens'
-
-complete -c tpt -n '__fish_seen_subcommand_from log-session' -l client -x -d 'the client'
-complete -c tpt -n '__fish_seen_subcommand_from log-session' -l summary -x -d 'summary'
-complete -c tpt -n '__fish_seen_subcommand_from log-session' -l mood -x -a 'very_negative negative neutral positive very_positive'
-complete -c tpt -n '__fish_seen_subcommand_from log-session' -l id -x -d 'session id'
-complete -c tpt -n '__fish_seen_subcommand_from log-session' -l at -x -d 'date and time'
-complete -c tpt -n '__fish_seen_subcommand_from log-session' -l goal -x -d 'goal id'
-complete -c tpt -n '__fish_seen_subcommand_from log-session' -l notes -x
-complete -c tpt -n '__fish_seen_subcommand_from log-session' -l observations -x
-complete -c tpt -n '__fish_seen_subcommand_from log-session' -l next-focus -x
-complete -c tpt -n '__fish_seen_subcommand_from log-session' -l duration -x -d 'minutes'
-complete -c tpt -n '__fish_seen_subcommand_from log-session' -l technique -x
-complete -c tpt -n '__fish_seen_subcommand_from log-session' -l homework -x
-complete -c tpt -n '__fish_seen_subcommand_from log-session' -l crisis-flag -x
-complete -c tpt -n '__fish_seen_subcommand_from log-session' -l meta -x -d 'key=value'
-complete -c tpt -n '__fish_seen_subcommand_from log-session' -s i -l interactive -d 'ask for every field'
-
-for command in sessions trends report audit
-  complete -c tpt -n "__fish_seen_subcommand_from $command" -l last -x -d 'the last N d/w/m/q/y'
-  complete -c tpt -n "__fish_seen_subcommand_from $command" -l days -x -d 'the last N days'
-  complete -c tpt -n "__fish_seen_subcommand_from $command" -l since -x -d 'from this date'
-  complete -c tpt -n "__fish_seen_subcommand_from $command" -l until -x -d 'up to this date'
+function __tpt_subcommands
+  switch $argv[1]
+    case ''
+      printf '%s\t%s\n' 'init' 'Create the encrypted database and its key' 'demo' 'Create a demo database of synthetic clients over 12 months and print one report (never your own database)' 'log-session' 'Record one therapy session' 'sessions' 'List a client\'s sessions, newest first (all of them unless a timeframe is given)' 'session' 'One session: show it, correct it by amendment, void, restore or sign it' 'clients' 'Every client: sessions, last session, active goals, average goal progress' 'goal' 'Therapeutic goals: create, update, list, show' 'milestone' 'Milestones reached on the way to a goal' 'trends' 'A client\'s emotional trend by calendar period, with a chart (default: the last 90 days)' 'report' 'A client\'s progress report: crisis events, goals, milestones, emotional trend, recommendations (default: the last 30 days)' 'export' 'Export client history: one versioned JSON document, or one table as CSV' 'import' 'Import a JSON export: all of it in one transaction, or nothing' 'completion' 'Print a shell completion script (bash, zsh or fish)' 'serve' 'Serve the HTTP API (loopback only, unless given a TLS certificate)' 'token' 'Bearer tokens for the HTTP service: create, list, revoke' 'audit' 'The audit log: every read and write of client data; `tpt audit verify` proves it intact' 'retention' 'The retention policy: how many years records are kept after a client\'s last contact' 'client' 'One client\'s records: secure deletion' 'rekey' 'Key rotation: a new random key replaces the key file in use, or (--passphrase) a new passphrase the old' 'backup' 'A consistent copy of the database, encrypted with the same key, mode 0600 (never overwrites a file)' 'check' 'Check the database: SQLite\'s integrity and foreign-key checks and the audit chain (exit 1 on a problem)'
+    case 'session'
+      printf '%s\t%s\n' 'show' 'Show one session in full (voided ones too), its version and how many amendments it has' 'amend' 'Correct a session: a new version with the changed fields; every earlier version is kept' 'void' 'Take a session out of analytics and listings (entered in error); it stays in the record' 'restore' 'Undo the void of a session' 'sign' 'Sign a session: from then on it takes only amendments, each an addendum, and cannot be voided'
+    case 'goal'
+      printf '%s\t%s\n' 'create' 'Create a goal for a client' 'update' 'Record progress on a goal; asks on a terminal when no value is given' 'list' 'A client\'s goals' 'show' 'A goal with its whole history and milestones'
+    case 'milestone'
+      printf '%s\t%s\n' 'add' 'Record a milestone of a goal' 'list' 'A client\'s milestones, newest first'
+    case 'token'
+      printf '%s\t%s\n' 'create' 'Create a token; it is shown once, and only its hash is kept' 'list' 'Every token: id, name, created, revoked (never the secret)' 'revoke' 'Revoke a token at once'
+    case 'audit'
+      printf '%s\t%s\n' 'verify' 'Recompute the hash chain: print the count and the head, or name the first broken entry (exit 1)'
+    case 'retention'
+      printf '%s\t%s\n' 'set' 'Set the policy (kept in the database)' 'show' 'Show the policy and the date before which a last contact is past it' 'apply' 'Purge the clients whose last contact is older than the policy (asks first; --dry-run only lists them)'
+    case 'client'
+      printf '%s\t%s\n' 'delete' 'Delete every record of a client for good (secure deletion); the audit log keeps that it happened'
+  end
 end
-complete -c tpt -n '__fish_seen_subcommand_from sessions' -l limit -x
-complete -c tpt -n '__fish_seen_subcommand_from trends' -l by -x -a 'day week month quarter year'
-complete -c tpt -n '__fish_seen_subcommand_from report' -l format -x -a 'table json markdown'
 
-complete -c tpt -n '__fish_seen_subcommand_from session; and not __fish_seen_subcommand_from show' -a show
-complete -c tpt -n '__fish_seen_subcommand_from goal; and not __fish_seen_subcommand_from create update list show' -a 'create update list show'
-complete -c tpt -n '__fish_seen_subcommand_from goal' -l status -x -a 'active achieved paused discontinued'
-complete -c tpt -n '__fish_seen_subcommand_from goal' -l progress -x
-complete -c tpt -n '__fish_seen_subcommand_from goal' -l note -x
-complete -c tpt -n '__fish_seen_subcommand_from create' -l client -x
-complete -c tpt -n '__fish_seen_subcommand_from create' -l description -x
-complete -c tpt -n '__fish_seen_subcommand_from create' -l target -x
-complete -c tpt -n '__fish_seen_subcommand_from create' -l notes -x
-complete -c tpt -n '__fish_seen_subcommand_from milestone; and not __fish_seen_subcommand_from add list' -a 'add list'
-complete -c tpt -n '__fish_seen_subcommand_from milestone' -l goal -x
-complete -c tpt -n '__fish_seen_subcommand_from milestone' -l description -x
-complete -c tpt -n '__fish_seen_subcommand_from milestone' -l date -x
-complete -c tpt -n '__fish_seen_subcommand_from milestone' -l significance -x -a 'low medium high'
+function __tpt_takes_value
+  switch "$argv[1]|$argv[2]"
+    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'session amend|--reason' 'session amend|--summary' 'session amend|--mood' 'session amend|--at' 'session amend|--goal' 'session amend|--notes' 'session amend|--observations' 'session amend|--next-focus' 'session amend|--duration' 'session amend|--technique' 'session amend|--homework' 'session amend|--crisis-flag' 'session amend|--meta' 'session amend|--clear' 'session void|--reason' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'export|--format' 'export|--table' 'export|--out' 'import|--on-conflict' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'token create|--name' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'check|--head'
+      return 0
+  end
+  return 1
+end
 
-complete -c tpt -n '__fish_seen_subcommand_from export' -l all
-complete -c tpt -n '__fish_seen_subcommand_from export' -l format -x -a 'json csv'
-complete -c tpt -n '__fish_seen_subcommand_from export' -l table -x -a 'sessions goals milestones goal-history'
-complete -c tpt -n '__fish_seen_subcommand_from export' -l out -r -F
-complete -c tpt -n '__fish_seen_subcommand_from export' -l force
-complete -c tpt -n '__fish_seen_subcommand_from import' -F
-complete -c tpt -n '__fish_seen_subcommand_from import' -l on-conflict -x -a 'skip replace'
-complete -c tpt -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
-complete -c tpt -n '__fish_seen_subcommand_from audit' -a verify
-complete -c tpt -n '__fish_seen_subcommand_from audit' -l head -x
-complete -c tpt -n '__fish_seen_subcommand_from retention' -a 'set show apply'
-complete -c tpt -n '__fish_seen_subcommand_from retention' -l years -x
-complete -c tpt -n '__fish_seen_subcommand_from retention' -l dry-run
-complete -c tpt -n '__fish_seen_subcommand_from retention client' -l yes
-complete -c tpt -n '__fish_seen_subcommand_from client' -a delete
-complete -c tpt -n '__fish_seen_subcommand_from client' -l purge
-complete -c tpt -n '__fish_seen_subcommand_from rekey' -l passphrase
-complete -c tpt -n '__fish_seen_subcommand_from backup' -F
-complete -c tpt -n '__fish_seen_subcommand_from serve' -l host -x
-complete -c tpt -n '__fish_seen_subcommand_from serve' -l port -x
-complete -c tpt -n '__fish_seen_subcommand_from serve' -l tls-cert -r -F
-complete -c tpt -n '__fish_seen_subcommand_from serve' -l tls-key -r -F
-complete -c tpt -n '__fish_seen_subcommand_from token; and not __fish_seen_subcommand_from create list revoke' -a 'create list revoke'
-complete -c tpt -n '__fish_seen_subcommand_from token' -l name -x
+# The command path typed so far ("goal show") and the number of arguments after it.
+function __tpt_state
+  set -l words (commandline -opc)
+  set -e words[1]
+  set -l path ''
+  set -l npos 0
+  set -l skip 0
+  for word in $words
+    if test $skip = 1
+      set skip 0
+      continue
+    end
+    switch $word
+      case '-*=*'
+      case '-*'
+        __tpt_takes_value "$path" $word; and set skip 1
+      case '*'
+        if test $npos = 0; and contains -- $word (__tpt_subcommands "$path" | string replace -r '\t.*' '')
+          set path (string trim -- "$path $word")
+        else
+          set npos (math $npos + 1)
+        end
+    end
+  end
+  echo "path:$path"
+  echo "npos:$npos"
+end
+
+function __tpt_at
+  test (__tpt_state)[1] = "path:$argv[1]"
+end
+
+# Ids from the database in use (the --db and --key-file typed so far, else TPT_DB and the usual
+# key); `tpt __complete` never prompts and prints nothing when the key is not at hand.
+function __tpt_ids
+  set -l words (commandline -opc)
+  set -l args
+  for i in (seq 2 (count $words))
+    switch $words[$i]
+      case --db --key-file
+        set -a args $words[$i] $words[(math $i + 1)]
+      case '--db=*' '--key-file=*'
+        set -a args $words[$i]
+    end
+  end
+  $words[1] __complete $argv[1] $args -- (commandline -ct) 2>/dev/null
+end
+
+function __tpt_arguments
+  set -l state (__tpt_state)
+  set -l path (string replace 'path:' '' -- $state[1])
+  set -l npos (string replace 'npos:' '' -- $state[2])
+  test $npos = 0; and __tpt_subcommands "$path"
+  switch "$path|$npos"
+    case 'sessions|0'
+      __tpt_ids clients
+    case 'session show|0'
+      __tpt_ids sessions
+    case 'session amend|0'
+      __tpt_ids sessions
+    case 'session void|0'
+      __tpt_ids sessions
+    case 'session restore|0'
+      __tpt_ids sessions
+    case 'session sign|0'
+      __tpt_ids sessions
+    case 'goal update|0'
+      __tpt_ids goals
+    case 'goal list|0'
+      __tpt_ids clients
+    case 'goal show|0'
+      __tpt_ids goals
+    case 'milestone list|0'
+      __tpt_ids clients
+    case 'trends|0'
+      __tpt_ids clients
+    case 'report|0'
+      __tpt_ids clients
+    case 'export|0'
+      __tpt_ids clients
+    case 'import|0'
+      __fish_complete_path (commandline -ct)
+    case 'completion|0'
+      printf '%s\n' 'bash' 'zsh' 'fish'
+    case 'token revoke|0'
+      __tpt_ids tokens
+    case 'audit|0'
+      __tpt_ids clients
+    case 'client delete|0'
+      __tpt_ids clients
+    case 'backup|0'
+      __fish_complete_path (commandline -ct)
+  end
+end
+
+complete -c tpt -f
+complete -c tpt -n 'not string match -q -- "-*" (commandline -ct)' -a '(__tpt_arguments)'
+complete -c tpt -l version -s V -d 'output the version number'
+complete -c tpt -l db -r -F -d 'the database file (env TPT_DB; default $XDG_DATA_HOME/tpt/tpt.db)'
+complete -c tpt -l json -d 'machine-readable JSON on stdout instead of tables'
+complete -c tpt -l no-input -d 'never prompt; a missing required value is a usage error'
+complete -c tpt -l actor -x -d 'who is acting, for the audit log (env TPT_ACTOR; default your user name)'
+complete -c tpt -l no-color -d 'no colour (also NO_COLOR; FORCE_COLOR forces it)'
+complete -c tpt -l key-file -r -F -d 'the database key file (env TPT_KEY_FILE; or TPT_PASSPHRASE)'
+complete -c tpt -l help -s h -d 'display help for a command'
+complete -c tpt -n '__tpt_at \'log-session\'' -l client -x -a '(__tpt_ids clients)' -d 'the client (required; asked for on a terminal)'
+complete -c tpt -n '__tpt_at \'log-session\'' -l summary -x -d 'what the session was about (required; asked for on a terminal)'
+complete -c tpt -n '__tpt_at \'log-session\'' -l mood -x -a '(printf \'%s\\n\' \'very_negative\' \'negative\' \'neutral\' \'positive\' \'very_positive\')' -d 'very_negative | negative | neutral | positive | very_positive, or -2..2 (required)'
+complete -c tpt -n '__tpt_at \'log-session\'' -l id -x -d 'the session id (default: a new one)'
+complete -c tpt -n '__tpt_at \'log-session\'' -l at -x -d 'when it took place, local time (default: now)'
+complete -c tpt -n '__tpt_at \'log-session\'' -l goal -x -a '(__tpt_ids goals)' -d 'a goal the session worked on (repeatable)'
+complete -c tpt -n '__tpt_at \'log-session\'' -l notes -x -d 'progress notes'
+complete -c tpt -n '__tpt_at \'log-session\'' -l observations -x -d 'therapist observations'
+complete -c tpt -n '__tpt_at \'log-session\'' -l next-focus -x -d 'focus of the next session'
+complete -c tpt -n '__tpt_at \'log-session\'' -l duration -x -d 'length in minutes, 1-1440'
+complete -c tpt -n '__tpt_at \'log-session\'' -l technique -x -d 'a technique used (repeatable)'
+complete -c tpt -n '__tpt_at \'log-session\'' -l homework -x -d 'homework assigned'
+complete -c tpt -n '__tpt_at \'log-session\'' -l crisis-flag -x -d 'a crisis flag, e.g. suicidal_ideation (repeatable)'
+complete -c tpt -n '__tpt_at \'log-session\'' -l meta -x -d 'extra metadata (repeatable)'
+complete -c tpt -n '__tpt_at \'log-session\'' -l interactive -s i -d 'ask for every field, offering the client\'s goals and techniques'
+complete -c tpt -n '__tpt_at \'log-session\'' -l sign -d 'sign the session as it is logged: afterwards only amendments (addenda)'
+complete -c tpt -n '__tpt_at \'sessions\'' -l last -x -d 'the last N days, weeks, months, quarters or years: 30d, 12w, 6m, 4q, 5y'
+complete -c tpt -n '__tpt_at \'sessions\'' -l days -x -d 'the last N days (the same as --last Nd)'
+complete -c tpt -n '__tpt_at \'sessions\'' -l since -x -d 'from this date or time (inclusive)'
+complete -c tpt -n '__tpt_at \'sessions\'' -l until -x -d 'up to this date or time (inclusive; a date covers the whole day)'
+complete -c tpt -n '__tpt_at \'sessions\'' -l limit -x -d 'at most N sessions'
+complete -c tpt -n '__tpt_at \'sessions\'' -l include-void -d 'list voided sessions too (marked)'
+complete -c tpt -n '__tpt_at \'session show\'' -l history -d 'every version, oldest first, with who made it, when and why'
+complete -c tpt -n '__tpt_at \'session amend\'' -l reason -x -d 'why it is corrected (required; kept with the version)'
+complete -c tpt -n '__tpt_at \'session amend\'' -l summary -x -d 'what the session was about'
+complete -c tpt -n '__tpt_at \'session amend\'' -l mood -x -a '(printf \'%s\\n\' \'very_negative\' \'negative\' \'neutral\' \'positive\' \'very_positive\')' -d 'very_negative | negative | neutral | positive | very_positive, or -2..2'
+complete -c tpt -n '__tpt_at \'session amend\'' -l at -x -d 'when it took place, local time'
+complete -c tpt -n '__tpt_at \'session amend\'' -l goal -x -a '(__tpt_ids goals)' -d 'a goal the session worked on (repeatable; replaces the list)'
+complete -c tpt -n '__tpt_at \'session amend\'' -l notes -x -d 'progress notes'
+complete -c tpt -n '__tpt_at \'session amend\'' -l observations -x -d 'therapist observations'
+complete -c tpt -n '__tpt_at \'session amend\'' -l next-focus -x -d 'focus of the next session'
+complete -c tpt -n '__tpt_at \'session amend\'' -l duration -x -d 'length in minutes, 1-1440'
+complete -c tpt -n '__tpt_at \'session amend\'' -l technique -x -d 'a technique used (repeatable; replaces the list)'
+complete -c tpt -n '__tpt_at \'session amend\'' -l homework -x -d 'homework assigned'
+complete -c tpt -n '__tpt_at \'session amend\'' -l crisis-flag -x -d 'a crisis flag (repeatable; replaces the list)'
+complete -c tpt -n '__tpt_at \'session amend\'' -l meta -x -d 'extra metadata (repeatable; replaces it)'
+complete -c tpt -n '__tpt_at \'session amend\'' -l clear -x -d 'empty a field: goals | techniques | crisis-flags | meta | notes | observations | next-focus | homework | duration (repeatable)'
+complete -c tpt -n '__tpt_at \'session void\'' -l reason -x -d 'why (required; kept with the record)'
+complete -c tpt -n '__tpt_at \'goal create\'' -l client -x -a '(__tpt_ids clients)' -d 'the client'
+complete -c tpt -n '__tpt_at \'goal create\'' -l description -x -d 'what the client works towards'
+complete -c tpt -n '__tpt_at \'goal create\'' -l target -x -d 'target date, YYYY-MM-DD'
+complete -c tpt -n '__tpt_at \'goal create\'' -l progress -x -d 'completion so far, 0-100 (default 0)'
+complete -c tpt -n '__tpt_at \'goal create\'' -l notes -x -d 'standing notes on the goal'
+complete -c tpt -n '__tpt_at \'goal create\'' -l id -x -d 'the goal id (default: a new one)'
+complete -c tpt -n '__tpt_at \'goal update\'' -l progress -x -d 'completion, 0-100'
+complete -c tpt -n '__tpt_at \'goal update\'' -l status -x -a '(printf \'%s\\n\' \'active\' \'achieved\' \'paused\' \'discontinued\')' -d 'active | achieved | paused | discontinued'
+complete -c tpt -n '__tpt_at \'goal update\'' -l note -x -d 'why it changed'
+complete -c tpt -n '__tpt_at \'goal list\'' -l status -x -a '(printf \'%s\\n\' \'active\' \'achieved\' \'paused\' \'discontinued\')' -d 'only goals with this status'
+complete -c tpt -n '__tpt_at \'milestone add\'' -l goal -x -a '(__tpt_ids goals)' -d 'the goal it belongs to'
+complete -c tpt -n '__tpt_at \'milestone add\'' -l description -x -d 'what was achieved'
+complete -c tpt -n '__tpt_at \'milestone add\'' -l date -x -d 'when, YYYY-MM-DD (default: today)'
+complete -c tpt -n '__tpt_at \'milestone add\'' -l significance -x -a '(printf \'%s\\n\' \'low\' \'medium\' \'high\')' -d 'low | medium | high (default: medium)'
+complete -c tpt -n '__tpt_at \'milestone add\'' -l id -x -d 'the milestone id (default: a new one)'
+complete -c tpt -n '__tpt_at \'trends\'' -l last -x -d 'the last N days, weeks, months, quarters or years: 30d, 12w, 6m, 4q, 5y'
+complete -c tpt -n '__tpt_at \'trends\'' -l days -x -d 'the last N days (the same as --last Nd)'
+complete -c tpt -n '__tpt_at \'trends\'' -l since -x -d 'from this date or time (inclusive)'
+complete -c tpt -n '__tpt_at \'trends\'' -l until -x -d 'up to this date or time (inclusive; a date covers the whole day)'
+complete -c tpt -n '__tpt_at \'trends\'' -l by -x -a '(printf \'%s\\n\' \'day\' \'week\' \'month\' \'quarter\' \'year\')' -d 'day | week | month | quarter | year (default: fits the timeframe)'
+complete -c tpt -n '__tpt_at \'report\'' -l last -x -d 'the last N days, weeks, months, quarters or years: 30d, 12w, 6m, 4q, 5y'
+complete -c tpt -n '__tpt_at \'report\'' -l days -x -d 'the last N days (the same as --last Nd)'
+complete -c tpt -n '__tpt_at \'report\'' -l since -x -d 'from this date or time (inclusive)'
+complete -c tpt -n '__tpt_at \'report\'' -l until -x -d 'up to this date or time (inclusive; a date covers the whole day)'
+complete -c tpt -n '__tpt_at \'report\'' -l format -x -a '(printf \'%s\\n\' \'table\' \'json\' \'markdown\')' -d 'table | json | markdown (default: table; --json means json)'
+complete -c tpt -n '__tpt_at \'export\'' -l all -d 'every client'
+complete -c tpt -n '__tpt_at \'export\'' -l format -x -a '(printf \'%s\\n\' \'json\' \'csv\' \'fhir\')' -d 'json (the whole history) or csv (one table)'
+complete -c tpt -n '__tpt_at \'export\'' -l table -x -a '(printf \'%s\\n\' \'sessions\' \'goals\' \'milestones\' \'goal-history\')' -d 'with --format csv: sessions (default) | goals | milestones | goal-history'
+complete -c tpt -n '__tpt_at \'export\'' -l out -r -F -d 'write to this file (mode 0600) instead of stdout'
+complete -c tpt -n '__tpt_at \'export\'' -l force -d 'with --out: replace a file that exists'
+complete -c tpt -n '__tpt_at \'import\'' -l on-conflict -x -a '(printf \'%s\\n\' \'skip\' \'replace\')' -d 'when a record differs from the one on record with its id: skip | replace (default: stop)'
+complete -c tpt -n '__tpt_at \'import\'' -l dry-run -d 'check the file and report what would be added, skipped and replaced; write nothing'
+complete -c tpt -n '__tpt_at \'serve\'' -l host -x -d 'the address to bind'
+complete -c tpt -n '__tpt_at \'serve\'' -l port -x -d 'the port (0 picks a free one)'
+complete -c tpt -n '__tpt_at \'serve\'' -l tls-cert -r -F -d 'PEM certificate: required to bind anything but loopback'
+complete -c tpt -n '__tpt_at \'serve\'' -l tls-key -r -F -d 'PEM private key for --tls-cert'
+complete -c tpt -n '__tpt_at \'token create\'' -l name -x -d 'what or who the token is for'
+complete -c tpt -n '__tpt_at \'audit\'' -l last -x -d 'the last N days, weeks, months, quarters or years: 30d, 12w, 6m, 4q, 5y'
+complete -c tpt -n '__tpt_at \'audit\'' -l days -x -d 'the last N days (the same as --last Nd)'
+complete -c tpt -n '__tpt_at \'audit\'' -l since -x -d 'from this date or time (inclusive)'
+complete -c tpt -n '__tpt_at \'audit\'' -l until -x -d 'up to this date or time (inclusive; a date covers the whole day)'
+complete -c tpt -n '__tpt_at \'audit\'' -l client -x -a '(__tpt_ids clients)' -d 'the same as [client] (for a client id that reads like a subcommand, such as "verify")'
+complete -c tpt -n '__tpt_at \'audit verify\'' -l head -x -d 'a head printed earlier and kept elsewhere: also catches a log cut short at its end'
+complete -c tpt -n '__tpt_at \'retention set\'' -l years -x -d 'keep records N years after the last contact (1-100)'
+complete -c tpt -n '__tpt_at \'retention apply\'' -l dry-run -d 'list the clients that would be purged and change nothing'
+complete -c tpt -n '__tpt_at \'retention apply\'' -l yes -d 'do not ask for confirmation (needed when there is no terminal)'
+complete -c tpt -n '__tpt_at \'client delete\'' -l purge -d 'required: remove every row and leave no trace of the text in the file'
+complete -c tpt -n '__tpt_at \'client delete\'' -l yes -d 'do not ask for confirmation (needed when there is no terminal)'
+complete -c tpt -n '__tpt_at \'rekey\'' -l passphrase -d 'change the passphrase: the new one comes from TPT_NEW_PASSPHRASE, or is asked for twice'
+complete -c tpt -n '__tpt_at \'check\'' -l head -x -d 'an audit head kept elsewhere (see `tpt audit verify --head`)'

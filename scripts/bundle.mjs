@@ -9,7 +9,8 @@ import { build } from 'esbuild';
 rmSync('bundle', { recursive: true, force: true });
 
 await build({
-  entryPoints: ['src/cli.ts'],
+  // complete.ts: `tpt __complete`, the fast path of shell completion (no commander, no commands).
+  entryPoints: ['src/cli.ts', 'src/complete.ts'],
   outdir: 'bundle',
   bundle: true,
   splitting: true,

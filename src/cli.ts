@@ -90,7 +90,21 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     const code = await reportError(error, ctx);
     return code;
   } finally {
+    await warnUnloggedReads(ctx);
     ctx.close();
+  }
+}
+
+/** Reads that went ahead on a database that could not take their audit entries (README: Audit log). */
+async function warnUnloggedReads(ctx: Context): Promise<void> {
+  const store = ctx.openedStore;
+  if (!store) return;
+  const { takeUnloggedReads } = await import('./core/audit.js');
+  for (const entry of takeUnloggedReads(store)) {
+    ctx.io.stderr.write(
+      `tpt: warning: the database cannot take writes (disk full, or a read-only file), so this read is not in the audit log: ` +
+      `${entry.action}${entry.client_id ? ` of ${entry.client_id}` : ''} by ${entry.actor} at ${entry.at}; note it by hand\n`,
+    );
   }
 }
 
@@ -127,6 +141,10 @@ async function reportError(error: unknown, ctx: Context): Promise<number> {
   await auditFailure(ctx, code === 2 ? 'refused' : 'failed');
   if (error instanceof InputError || error instanceof TptError) {
     say(error.message);
+  } else if (error instanceof Error && (error as { code?: string }).code?.startsWith('SQLITE_READONLY')) {
+    say(`the database at ${ctx.dbPath} is read-only (its file mode has no write permission), so nothing was written: make it writable (chmod 600) to change records`);
+  } else if (error instanceof Error && (error as { code?: string }).code === 'SQLITE_FULL') {
+    say(`the disk of ${ctx.dbPath} is full, so nothing was written: free some space; reads, \`tpt export --out\` and \`tpt backup\` to another disk still work`);
   } else if (error instanceof Error && (error as { code?: string }).code?.startsWith('SQLITE_')) {
     say(`database error: ${error.message} (${(error as { code?: string }).code}); nothing was written`);
   } else {

@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, linkSync, lstatSync, renameSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, linkSync, lstatSync, readdirSync, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, TptError } from '../core/errors.js';
 
@@ -28,6 +28,7 @@ export async function openExportFile(path: string, force: boolean): Promise<Expo
       throw new InputError(`${path} is not a regular file: --out replaces only files; choose another path`);
     }
   }
+  removeAbandonedPartials(target);
   const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
   const stream = createWriteStream(temporary, { flags: 'wx', mode: 0o600 });
   await new Promise<void>((ready, fail) => {
@@ -78,4 +79,26 @@ export async function openExportFile(path: string, force: boolean): Promise<Expo
       rmSync(temporary, { force: true });
     },
   };
+}
+
+/**
+ * A run killed outright (SIGKILL, power loss) cannot remove its partial file, which holds records
+ * in clear: the next export to the same file removes those whose process is gone.
+ */
+function removeAbandonedPartials(target: string): void {
+  const prefix = `.${basename(target)}.`;
+  for (const name of readdirSync(dirname(target))) {
+    if (!name.startsWith(prefix) || !name.endsWith('.partial')) continue;
+    const pid = name.slice(prefix.length, -'.partial'.length);
+    if (/^\d+$/.test(pid) && !isRunning(Number(pid))) rmSync(join(dirname(target), name), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

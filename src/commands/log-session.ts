@@ -49,7 +49,8 @@ export function logSessionCommand(ctx: Context): Command {
     .action(async (flags: LogSessionFlags) => {
       const { InputError } = await import('../core/errors.js');
       const store = await ctx.openStore();
-      let input = sessionInputFromFlags(flags, InputError);
+      const { META_KEY, META_KEY_RULE } = await import('../core/schemas.js');
+      let input = sessionInputFromFlags(flags, InputError, { pattern: META_KEY, rule: META_KEY_RULE });
       // Only an absent value is asked for; an empty one given as an option is the core's to refuse.
       if (flags.interactive || input.client_id === undefined || input.conversation_summary === undefined || input.emotional_state === undefined) {
         if (!ctx.canPrompt) {
@@ -71,20 +72,19 @@ export function logSessionCommand(ctx: Context): Command {
     });
 }
 
-const META_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
 /** Flags → the core's input shape. `--meta` pairs are split here; the core checks everything else. */
 export function sessionInputFromFlags(
   flags: LogSessionFlags,
   InputError: new (message: string) => Error,
+  metaKey: { pattern: RegExp; rule: string },
 ): Partial<SessionInput> {
   const metadata: Record<string, string> = {};
   for (const pair of flags.meta ?? []) {
     const at = pair.indexOf('=');
     if (at < 1) throw new InputError(`invalid --meta "${pair}": use key=value`);
     const key = pair.slice(0, at).trim();
-    if (!META_KEY.test(key)) {
-      throw new InputError(`invalid --meta key "${key}": use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+    if (!metaKey.pattern.test(key)) {
+      throw new InputError(`invalid --meta key "${key}": use ${metaKey.rule}`);
     }
     if (Object.hasOwn(metadata, key)) throw new InputError(`--meta ${key} is given twice: give each key once`);
     metadata[key] = pair.slice(at + 1);

@@ -11,8 +11,8 @@ export function withTimeframe(command: Command): Command {
 
 /** A commander parser for a positive whole number. */
 export function positiveInt(value: string): number {
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
-    throw new InvalidArgumentError('use a positive whole number.');
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new InvalidArgumentError(`use a positive whole number up to ${Number.MAX_SAFE_INTEGER}.`);
   }
   return Number(value);
 }

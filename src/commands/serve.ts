@@ -2,6 +2,9 @@ import { Command } from 'commander';
 import type { Context } from '../context.js';
 import { examples } from './options.js';
 
+/** How long requests under way may take to finish once the service is told to stop. */
+const STOP_GRACE_MS = 3000;
+
 interface ServeFlags {
   host: string;
   port: string;
@@ -50,7 +53,13 @@ export function serveCommand(ctx: Context): Command {
           const bound = typeof address === 'object' && address ? address.port : port;
           const host = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
           ctx.note(`tpt serve: listening on ${tls ? 'https' : 'http'}://${host}:${bound} (Ctrl-C to stop)`);
-          const stop = () => server.close(() => resolve());
+          // Requests under way get a moment to finish; a client that holds a half-sent request
+          // open must not keep the service from stopping.
+          const stop = () => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+            setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS).unref();
+          };
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
         });
@@ -60,10 +69,20 @@ export function serveCommand(ctx: Context): Command {
   async function readTls(certPath: string, keyPath: string) {
     const { readFileSync } = await import('node:fs');
     const { InputError } = await import('../core/errors.js');
+    let files: { cert: Buffer; key: Buffer };
     try {
-      return { cert: readFileSync(certPath), key: readFileSync(keyPath) };
+      files = { cert: readFileSync(certPath), key: readFileSync(keyPath) };
     } catch (error) {
       throw new InputError(`cannot read the TLS files: ${(error as Error).message}`);
     }
+    const { createSecureContext } = await import('node:tls');
+    try {
+      createSecureContext(files);
+    } catch (error) {
+      throw new InputError(
+        `--tls-cert ${certPath} and --tls-key ${keyPath} are not a PEM certificate and its private key (${(error as Error).message})`,
+      );
+    }
+    return files;
   }
 }

@@ -80,7 +80,8 @@ export function sessionCommand(ctx: Context): Command {
           'or fix a mistyped client id with `tpt client rename`',
         );
       }
-      const change = amendmentFromFlags(flags, InputError);
+      const { META_KEY, META_KEY_RULE } = await import('../core/schemas.js');
+      const change = amendmentFromFlags(flags, InputError, { pattern: META_KEY, rule: META_KEY_RULE });
       const { amendSession } = await import('../core/session-corrections.js');
       const amended = amendSession(store, sessionId, change, flags.reason, ctx.who());
       await ctx.out({ session_id: amended.session_id, version: amended.version, addendum: amended.addendum }, () =>
@@ -128,8 +129,12 @@ export function sessionCommand(ctx: Context): Command {
   return session;
 }
 
-function amendmentFromFlags(flags: AmendFlags, InputError: new (message: string) => Error): SessionChange {
-  const full = sessionInputFromFlags(flags, InputError);
+function amendmentFromFlags(
+  flags: AmendFlags,
+  InputError: new (message: string) => Error,
+  metaKey: Parameters<typeof sessionInputFromFlags>[2],
+): SessionChange {
+  const full = sessionInputFromFlags(flags, InputError, metaKey);
   const change: Record<string, unknown> = {};
   for (const [flag, field] of FLAG_FIELDS) {
     if (flags[flag] !== undefined) change[field] = full[field];

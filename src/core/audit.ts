@@ -48,6 +48,50 @@ export function recordAudit(store: Store, event: AuditEvent, who: Actor): AuditE
   return entry;
 }
 
+/** The driver's codes for a write the database cannot take: the disk is full, or the file is read-only. */
+function cannotWrite(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_READONLY'));
+}
+
+const unlogged = new WeakMap<Store, AuditEntryUnwritten[]>();
+
+/** A read that went ahead although its audit entry could not be written. */
+export interface AuditEntryUnwritten extends AuditEvent {
+  actor: string;
+  at: string;
+}
+
+/**
+ * Runs a read with its audit entries, in one transaction. When the database cannot take the
+ * entries (a full disk, a read-only file), the read still goes ahead, so the records can be got
+ * out (to an export or a backup on another disk), and the entries it could not write are kept
+ * for the caller to report (`takeUnloggedReads`): an unlogged read is never a silent one.
+ */
+export function logRead<T>(store: Store, events: AuditEvent | AuditEvent[], who: Actor, read: () => T): T {
+  const list = Array.isArray(events) ? events : [events];
+  try {
+    return store.transaction(() => {
+      for (const event of list) recordAudit(store, event, who);
+      return read();
+    });
+  } catch (error) {
+    if (!cannotWrite(error)) throw error;
+  }
+  const value = store.readTransaction(read);
+  const pending = unlogged.get(store) ?? [];
+  for (const event of list) pending.push({ ...event, actor: who.actor, at: who.now.toISOString() });
+  unlogged.set(store, pending);
+  return value;
+}
+
+/** The reads whose audit entries could not be written since the last call (and forgets them). */
+export function takeUnloggedReads(store: Store): AuditEntryUnwritten[] {
+  const pending = unlogged.get(store) ?? [];
+  unlogged.delete(store);
+  return pending;
+}
+
 /** What `tpt audit verify` finds: an intact chain, or the first entry where it breaks. */
 export interface AuditVerification {
   intact: boolean;
@@ -137,7 +181,19 @@ export function verifyAudit(store: Store, givenHead?: string): AuditVerification
   // connection busy for the audit entry of the refusal.
   const wanted = parseHead(givenHead);
   try {
-    return verifyAuditChain(store.auditEntries(), wanted);
+    const result = verifyAuditChain(store.auditEntries(), wanted);
+    // Every client and token was written with an entry naming it, in the same transaction. An
+    // emptied log is a valid chain (and the next entry starts it again at 1): the records that
+    // no entry names are what give it away.
+    const unrecorded = result.intact ? store.recordWithoutAuditEntry() : undefined;
+    if (unrecorded) {
+      return {
+        ...result,
+        intact: false,
+        problem: `audit log broken: ${unrecorded} is on record but no entry names it, so entries were deleted (the log was emptied, or cut at its start)`,
+      };
+    }
+    return result;
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
     if (!code.startsWith('SQLITE_CORRUPT')) throw error;
@@ -150,12 +206,9 @@ export function verifyAudit(store: Store, givenHead?: string): AuditVerification
 /** The entries of one client (or all) inside a timeframe, oldest first; the reading is logged. */
 export function listAudit(store: Store, clientId: string | null, timeframe: Timeframe, who: Actor): AuditEntry[] {
   if (clientId !== null) checkId(clientId, 'client');
-  return store.transaction(() => {
-    recordAudit(store, { action: 'audit.list', client_id: clientId }, who);
-    return auditEntriesMatching(store, {
-      clientId,
-      start: timeframe.start?.toISOString() ?? null,
-      end: timeframe.end.toISOString(),
-    });
-  });
+  return logRead(store, { action: 'audit.list', client_id: clientId }, who, () => auditEntriesMatching(store, {
+    clientId,
+    start: timeframe.start?.toISOString() ?? null,
+    end: timeframe.end.toISOString(),
+  }));
 }

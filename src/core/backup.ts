@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { DatabaseKey } from '../db/connection.js';
 import { backupInto, countsWithKey, tableCounts } from '../db/maintenance.js';
 import type { Store } from '../db/store.js';
-import { recordAudit } from './audit.js';
+import { logRead } from './audit.js';
 import { InputError, TptError } from './errors.js';
 import type { Actor } from './model.js';
 
@@ -41,7 +41,7 @@ export function backupDatabase(store: Store, file: string, key: DatabaseKey, who
     if (readFileSync(target).subarray(0, 16).toString('latin1') === PLAIN_SQLITE_HEADER) {
       throw new TptError('the backup came out unencrypted; it was removed (this is a bug)');
     }
-    store.transaction(() => recordAudit(store, { action: 'database.backup' }, who));
+    logRead(store, { action: 'database.backup' }, who, () => undefined);
     return { backup: target, bytes, tables: copied };
   } catch (error) {
     rmSync(target, { force: true });

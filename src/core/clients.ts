@@ -1,13 +1,10 @@
 import type { Store } from '../db/store.js';
-import { recordAudit } from './audit.js';
+import { logRead } from './audit.js';
 import { NotFoundError } from './errors.js';
 import type { Actor, ClientSummary } from './model.js';
 
 export function listClients(store: Store, who: Actor): ClientSummary[] {
-  return store.transaction(() => {
-    recordAudit(store, { action: 'client.list' }, who);
-    return store.clientSummaries();
-  });
+  return logRead(store, { action: 'client.list' }, who, () => store.clientSummaries());
 }
 
 /** Refuses a client that has no record yet: a mistyped id must not read as "no sessions". */

@@ -4,7 +4,7 @@ import {
 } from '../db/export-queries.js';
 import type { Store } from '../db/store.js';
 import { stateOf } from './scale.js';
-import { recordAudit } from './audit.js';
+import { logRead } from './audit.js';
 import { InputError, NotFoundError } from './errors.js';
 import { checkId } from './ids.js';
 import type { Actor } from './model.js';
@@ -66,11 +66,7 @@ export function planExport(store: Store, request: ExportRequest, who: Actor): Ex
     throw new InputError('name the client to export, or give --all: tpt export <client> | tpt export --all');
   }
   const objectId = format === 'json' ? 'json' : `csv:${table}`;
-  store.transaction(() => {
-    for (const client of clients) {
-      recordAudit(store, { action: 'export', client_id: client.client_id, object_id: objectId }, who);
-    }
-  });
+  logRead(store, clients.map((client) => ({ action: 'export', client_id: client.client_id, object_id: objectId })), who, () => undefined);
   return { clients, format: format as ExportFormat, table: table as CsvTable };
 }
 

@@ -1,5 +1,5 @@
 import type { Store } from '../db/store.js';
-import { recordAudit } from './audit.js';
+import { logRead, recordAudit } from './audit.js';
 import { requireClient } from './clients.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId, newId } from './ids.js';
@@ -67,18 +67,13 @@ export function updateGoal(store: Store, goalId: string, input: GoalUpdateInput,
 export function listGoals(store: Store, clientId: string, who: Actor, status?: string): Goal[] {
   const wanted = status === undefined ? undefined : parseInput(goalStatus, status);
   requireClient(store, checkId(clientId, 'client'));
-  return store.transaction(() => {
-    recordAudit(store, { action: 'goal.list', client_id: clientId }, who);
-    return store.goalsOfClient(clientId, wanted);
-  });
+  return logRead(store, { action: 'goal.list', client_id: clientId }, who, () => store.goalsOfClient(clientId, wanted));
 }
 
 export function showGoal(store: Store, goalId: string, who: Actor): GoalDetail {
   const goal = requireGoal(store, goalId);
-  store.transaction(() => {
-    recordAudit(store, { action: 'goal.read', client_id: goal.client_id, object_id: goal.goal_id }, who);
-  });
-  return goalDetail(store, goal.goal_id);
+  return logRead(store, { action: 'goal.read', client_id: goal.client_id, object_id: goal.goal_id }, who,
+    () => goalDetail(store, goal.goal_id));
 }
 
 /** A client's active goals, for the choices of an interactive prompt. */

@@ -19,7 +19,7 @@ import type { Actor, GoalHistoryEntry, Session, SessionState, SessionVersion } f
 import { EMOTIONAL_STATES, type EmotionalState } from './scale.js';
 import { ID_PATTERN } from './ids.js';
 import {
-  goalCreateInput, goalStatus, id, milestoneInput, percentage, sessionInput, significance,
+  META_KEY, goalCreateInput, goalStatus, id, milestoneInput, percentage, sessionInput, significance,
 } from './schemas.js';
 import { localDateString, parseDateOnly, parseDateTime } from './time.js';
 
@@ -373,7 +373,7 @@ function isLabelList(value: unknown): boolean {
 function isTextMap(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   for (const key in value) {
-    if (typeof (value as Record<string, unknown>)[key] !== 'string') return false;
+    if (!META_KEY.test(key) || typeof (value as Record<string, unknown>)[key] !== 'string') return false;
   }
   return true;
 }

@@ -1,5 +1,5 @@
 import type { Store } from '../db/store.js';
-import { recordAudit } from './audit.js';
+import { logRead, recordAudit } from './audit.js';
 import { requireClient } from './clients.js';
 import { ConflictError } from './errors.js';
 import { requireGoal } from './goals.js';
@@ -33,8 +33,5 @@ export function addMilestone(store: Store, input: MilestoneInput, who: Actor): M
 
 export function listMilestones(store: Store, clientId: string, who: Actor): Milestone[] {
   requireClient(store, checkId(clientId, 'client'));
-  return store.transaction(() => {
-    recordAudit(store, { action: 'milestone.list', client_id: clientId }, who);
-    return store.milestonesOfClient(clientId);
-  });
+  return logRead(store, { action: 'milestone.list', client_id: clientId }, who, () => store.milestonesOfClient(clientId));
 }

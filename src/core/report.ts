@@ -3,7 +3,7 @@ import {
   goalHistoryOfClient, goalsCreatedBy, lastSessionAtOrBefore, milestonesBetween, reportSessionsInRange,
   type GoalHeader, type GoalHistoryPoint, type MilestoneRow, type ReportSessionRow,
 } from '../db/analytics-queries.js';
-import { recordAudit } from './audit.js';
+import { logRead } from './audit.js';
 import { requireClient } from './clients.js';
 import { checkId } from './ids.js';
 import type { Actor } from './model.js';
@@ -229,8 +229,7 @@ function summaryParagraph(report: ProgressReport, movement: GoalMovement, meanCh
 /** `tpt report`: reads the client's records in the timeframe (with its audit entry) and builds the report. */
 export function progressReport(store: Store, clientId: string, timeframe: Timeframe, who: Actor): ReportView {
   requireClient(store, checkId(clientId, 'client'));
-  return store.transaction(() => {
-    recordAudit(store, { action: 'report.read', client_id: clientId }, who);
+  return logRead(store, { action: 'report.read', client_id: clientId }, who, () => {
     const range = rangeOf(store, clientId, timeframe);
     const [startIso, endIso] = [range.start.toISOString(), range.end.toISOString()];
     const goals = goalsCreatedBy(store, clientId, endIso);

@@ -1,6 +1,6 @@
 import { clientActivity, type ClientActivityRow } from '../db/purge-queries.js';
 import type { Store } from '../db/store.js';
-import { recordAudit } from './audit.js';
+import { logRead, recordAudit } from './audit.js';
 import { InputError } from './errors.js';
 import type { Actor } from './model.js';
 import { purgeClients, type PurgeResult } from './purge.js';
@@ -80,10 +80,7 @@ export function lastContact(row: ClientActivityRow): Date {
 /** The clients whose last contact is older than the policy; reading it is logged. */
 export function retentionPlan(store: Store, who: Actor): RetentionPlan {
   const policy = requirePolicy(store, who.now);
-  return store.transaction(() => {
-    recordAudit(store, { action: 'retention.review' }, who);
-    return { ...policy, clients: clientsBefore(store, new Date(policy.cutoff)) };
-  });
+  return logRead(store, { action: 'retention.review' }, who, () => ({ ...policy, clients: clientsBefore(store, new Date(policy.cutoff)) }));
 }
 
 /**

@@ -81,6 +81,36 @@ const label = (what: string) => text(what).trim()
   .min(1, { message: `${what} cannot be empty` })
   .max(200, { message: `${what} is longer than 200 characters: shorten it` });
 
+/** A metadata key: the same rule for `--meta`, HTTP bodies and imported files. */
+export const META_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const META_KEY_RULE = '1-64 letters, digits, ".", "_" or "-", starting with a letter or digit';
+
+/**
+ * Metadata as a JSON object of text values. Its own keys are read as given (JSON.parse makes
+ * `__proto__` an own key, which a record schema would silently drop), and each must follow
+ * META_KEY, so no key is lost or turned into something else on its way to the database.
+ */
+const metadataRecord = z.unknown().transform((value, ctx): Record<string, string> => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    ctx.addIssue({ code: 'custom', message: 'metadata must be an object of key: text pairs' });
+    return z.NEVER;
+  }
+  const metadata: Record<string, string> = {};
+  for (const key of Object.keys(value)) {
+    const entry = (value as Record<string, unknown>)[key];
+    if (!META_KEY.test(key)) {
+      ctx.addIssue({ code: 'custom', message: `invalid metadata key ${JSON.stringify(key)}: use ${META_KEY_RULE}` });
+      return z.NEVER;
+    }
+    if (typeof entry !== 'string') {
+      ctx.addIssue({ code: 'custom', message: `metadata value of "${key}" must be text` });
+      return z.NEVER;
+    }
+    metadata[key] = entry;
+  }
+  return metadata;
+});
+
 /** A session as given to `log-session`, `POST /api/v1/sessions` or an import. */
 export const sessionInput = z.object({
   session_id: id('session id').optional(),
@@ -101,7 +131,7 @@ export const sessionInput = z.object({
   techniques_used: z.array(label('technique')).default([]),
   homework_assigned: text('homework').default(''),
   crisis_flags: z.array(label('crisis flag')).default([]),
-  metadata: z.record(z.string(), z.string({ invalid_type_error: 'metadata values must be text' })).default({}),
+  metadata: metadataRecord.default({}),
 }).strict();
 export type SessionInput = z.input<typeof sessionInput>;
 export type SessionFields = z.output<typeof sessionInput>;

@@ -2,7 +2,7 @@ import {
   earlierVersions, replaceWithAmendment, sessionWithState, setSigned, setVoided,
 } from '../db/session-versions.js';
 import type { Store } from '../db/store.js';
-import { recordAudit } from './audit.js';
+import { logRead, recordAudit } from './audit.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId } from './ids.js';
 import type { Actor, Session, SessionDetail, SessionState } from './model.js';
@@ -114,10 +114,8 @@ export function signSession(store: Store, sessionId: string, who: Actor): Sessio
 /** A session in full with its state (voided ones too), and with `history` every version. */
 export function showSessionDetail(store: Store, sessionId: string, history: boolean, who: Actor): SessionDetail {
   const { session } = requireSession(store, sessionId);
-  store.transaction(() => {
-    recordAudit(store, { action: 'session.read', client_id: session.client_id, object_id: session.session_id }, who);
-  });
-  return detail(store, session.session_id, history);
+  return logRead(store, { action: 'session.read', client_id: session.client_id, object_id: session.session_id }, who,
+    () => detail(store, session.session_id, history));
 }
 
 function detail(store: Store, sessionId: string, withHistory: boolean): SessionDetail {

@@ -1,6 +1,6 @@
 import { setSigned } from '../db/session-versions.js';
 import type { Store } from '../db/store.js';
-import { recordAudit } from './audit.js';
+import { logRead, recordAudit } from './audit.js';
 import { refuseFarFuture } from './date-rules.js';
 import { requireClient } from './clients.js';
 import { ConflictError, InputError } from './errors.js';
@@ -99,13 +99,10 @@ export function listSessions(
   includeVoid = false,
 ): ListedSession[] {
   requireClient(store, checkId(clientId, 'client'));
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-    throw new InputError(`invalid --limit "${limit}": use a positive whole number`);
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
+    throw new InputError(`invalid limit "${limit}": use a positive whole number up to ${Number.MAX_SAFE_INTEGER}`);
   }
-  return store.transaction(() => {
-    recordAudit(store, { action: 'session.list', client_id: clientId }, who);
-    return store.sessionsInRange(
-      clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString(), limit, includeVoid,
-    );
-  });
+  return logRead(store, { action: 'session.list', client_id: clientId }, who, () => store.sessionsInRange(
+    clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString(), limit, includeVoid,
+  ));
 }

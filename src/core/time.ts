@@ -48,11 +48,25 @@ export function parseDateTime(text: string, what = 'date'): Date {
     }
     return date;
   }
-  if (ZONED_DATE_TIME.test(trimmed)) {
+  const zoned = ZONED_DATE_TIME.exec(trimmed);
+  if (zoned) {
+    // Date() rolls impossible fields over (Feb 30 becomes Mar 2): check them as written.
+    const [y, mo, d, h, mi, s] = zoned.slice(1, 7).map((part) => Number(part ?? 0)) as [
+      number, number, number, number, number, number,
+    ];
+    const offset = /^[+-](\d{2}):?(\d{2})$/.exec(zoned[8]!);
+    const exists = mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 23 && mi <= 59 && s <= 59 &&
+      (!offset || (Number(offset[1]) <= 23 && Number(offset[2]) <= 59));
+    if (!exists) throw new InputError(`invalid ${what} "${text}": there is no such date or time; ${DATE_HINT}`);
     const date = new Date(trimmed);
     if (!Number.isNaN(date.getTime())) return date;
   }
   throw new InputError(`invalid ${what} "${text}": ${DATE_HINT}`);
+}
+
+/** Days in a month of the proleptic Gregorian calendar (month 1-12). */
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 /** The last instant of the local day that `date` falls in. */

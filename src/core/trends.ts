@@ -2,7 +2,7 @@ import type { Store } from '../db/store.js';
 import {
   crisisSessionsInRange, firstSessionTimestamp, scoresInRange, type CrisisSession, type ScorePoint,
 } from '../db/analytics-queries.js';
-import { recordAudit } from './audit.js';
+import { logRead } from './audit.js';
 import { requireClient } from './clients.js';
 import { checkId } from './ids.js';
 import type { Actor } from './model.js';
@@ -96,8 +96,7 @@ export function emotionalTrends(
   store: Store, clientId: string, timeframe: Timeframe, by: Granularity | undefined, who: Actor,
 ): TrendsReport {
   requireClient(store, checkId(clientId, 'client'));
-  return store.transaction(() => {
-    recordAudit(store, { action: 'trends.read', client_id: clientId }, who);
+  return logRead(store, { action: 'trends.read', client_id: clientId }, who, () => {
     const range = rangeOf(store, clientId, timeframe);
     const granularity = by ?? defaultGranularity(range.start, range.end);
     const { overall, periods } = trendsOver(store, clientId, range, granularity);

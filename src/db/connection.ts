@@ -46,9 +46,12 @@ export function openDatabase(path: string, key: DatabaseKey, options: OpenOption
   }
   if (options.create) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
 
+  // A file without its owner's write bit was made read-only on purpose (an archive, a legal
+  // hold): it is opened read-only, so not even root's open writes to it, and never chmodded.
+  const readonly = !options.create && (statSync(path).mode & 0o200) === 0;
   let db: Database;
   try {
-    db = new Database(path, { fileMustExist: !options.create });
+    db = new Database(path, { fileMustExist: !options.create, readonly });
   } catch (error) {
     throw new TptError(`cannot open the database at ${path}: ${(error as Error).message}`);
   }
@@ -68,13 +71,18 @@ export function openDatabase(path: string, key: DatabaseKey, options: OpenOption
   db.pragma('secure_delete = ON');
   db.pragma('temp_store = MEMORY');
   migrate(db);
-  restrictMode(path);
+  restrictMode(path, readonly);
   return db;
 }
 
-/** The database and its -wal and -shm hold records: owner-only, whatever the umask was. */
-export function restrictMode(path: string): void {
-  for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
-    if (existsSync(file)) chmodSync(file, 0o600);
+/**
+ * The database and its -wal and -shm hold records: owner-only, whatever the umask was. Only
+ * permissions are taken away, never given: a file its owner made read-only stays read-only.
+ */
+export function restrictMode(path: string, sideFilesOnly = false): void {
+  for (const file of [...(sideFilesOnly ? [] : [path]), `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+    if (!existsSync(file)) continue;
+    const mode = statSync(file).mode & 0o777;
+    if ((mode & 0o077) !== 0) chmodSync(file, mode & 0o700);
   }
 }

@@ -19,6 +19,11 @@ export class Store {
     return this.db.transaction(fn).immediate();
   }
 
+  /** Runs `fn` in one read transaction (BEGIN DEFERRED: one snapshot, and no write lock taken). */
+  readTransaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).deferred();
+  }
+
   close(): void {
     this.db.close();
   }
@@ -191,6 +196,22 @@ export class Store {
     this.statement(`
       INSERT INTO audit_log (seq, at, actor, action, client_id, object_id, outcome, prev_hash, hash)
       VALUES (@seq, @at, @actor, @action, @client_id, @object_id, @outcome, @prev_hash, @hash)`).run(entry);
+  }
+
+  /**
+   * A client or token on record that no audit entry names, or undefined. Each was written with
+   * an entry naming it (a client by client_id, a token by its token.create entry).
+   */
+  recordWithoutAuditEntry(): string | undefined {
+    const client = this.statement(`
+      SELECT client_id FROM clients c
+       WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.client_id = c.client_id) LIMIT 1`).get() as { client_id: string } | undefined;
+    if (client) return `client "${client.client_id}"`;
+    const token = this.statement(`
+      SELECT token_id FROM api_tokens t
+       WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'token.create' AND a.object_id = t.token_id) LIMIT 1`)
+      .get() as { token_id: string } | undefined;
+    return token ? `token ${token.token_id}` : undefined;
   }
 
   /** The whole log in order, streamed: it only grows. */

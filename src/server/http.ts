@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
-import { recordAudit } from '../core/audit.js';
+import { recordAudit, takeUnloggedReads } from '../core/audit.js';
 import { authenticate } from '../core/tokens.js';
 import type { Store } from '../db/store.js';
 import { ROUTES, type Reply, type RequestContext } from './routes.js';
@@ -21,11 +21,31 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK_HOSTS.has(host.replace(/^\[|\]$/g, '')) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-/** The host name of a Host header, without its port (`[::1]:8001` → `::1`). */
+/** The host name of a Host header, without its port and in lower case (`[::1]:8001` → `::1`). */
 function hostName(header: string | undefined): string {
   if (!header) return '';
   const bracketed = /^\[([^\]]+)\]/.exec(header);
-  return bracketed ? bracketed[1]! : header.replace(/:\d+$/, '');
+  return (bracketed ? bracketed[1]! : header.replace(/:\d+$/, '')).toLowerCase();
+}
+
+/**
+ * The request's target as a URL and the host it is addressed to. A target in absolute form
+ * (`GET http://example.com/health`, as sent to proxies) names its host itself, which then counts
+ * instead of the Host header (RFC 9112 §3.2.2); any other form than these two is refused.
+ */
+function target(request: IncomingMessage): { url: URL; host: string } {
+  const raw = request.url ?? '/';
+  if (raw.startsWith('/')) return { url: new URL(raw, 'http://localhost'), host: hostName(request.headers.host) };
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new HttpError(400, 'invalid_target', 'the request target must be a path such as /api/v1/sessions/c42');
+  }
+  return { url, host: hostName(url.host) };
 }
 
 class HttpError extends Error {
@@ -42,6 +62,9 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
   const handler = (request: IncomingMessage, response: ServerResponse) => {
     handle(request, response).catch((error: unknown) => {
       auditRefusal(request, error);
+      // A body left unread (refused before it was read, or too large) cannot be skipped
+      // reliably: the connection ends with this answer instead of serving another request.
+      if (!request.complete) response.setHeader('Connection', 'close');
       sendError(response, error);
     });
   };
@@ -64,10 +87,10 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // A page in a browser can reach a loopback port through a DNS name it controls (DNS
     // rebinding); its requests then carry that name as Host, so only loopback names are served.
-    if (loopback && !isLoopback(hostName(request.headers.host))) {
+    const { url, host } = target(request);
+    if (loopback && !isLoopback(host)) {
       throw new HttpError(403, 'forbidden_host', 'this service answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1])');
     }
-    const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/health') {
       if (request.method !== 'GET') throw new HttpError(404, 'not_found', 'use GET /health');
       return send(response, { status: 200, body: { status: 'ok' } });
@@ -91,12 +114,20 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
       who: { actor: `api:${caller.name}`, now: options.now() },
     };
     const reply = await match.route.handle(context);
+    for (const entry of takeUnloggedReads(store)) {
+      process.emitWarning(`tpt serve: the database cannot take writes, so this read is not in the audit log: ${entry.action} ${entry.client_id ?? ''} by ${entry.actor} at ${entry.at}`);
+    }
     return send(response, reply);
   }
 
-  return options.tls
+  const server = options.tls
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
     : createHttpServer(handler);
+  // A client that sends its request slowly (or never finishes it) holds a connection: its
+  // headers get 10 s and the whole request 30 s, then the connection is closed.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  return server;
 }
 
 function findRoute(method: string, path: string) {

@@ -55,7 +55,9 @@ export function timeframeQuery(query: URLSearchParams): TimeframeOptions {
 function limitQuery(query: URLSearchParams): number | undefined {
   const limit = query.get('limit');
   if (limit === null) return undefined;
-  if (!/^\d+$/.test(limit) || Number(limit) < 1) throw new InputError(`invalid limit "${limit}": use a positive whole number`);
+  if (!/^\d+$/.test(limit) || Number(limit) < 1 || !Number.isSafeInteger(Number(limit))) {
+    throw new InputError(`invalid limit "${limit}": use a positive whole number up to ${Number.MAX_SAFE_INTEGER}`);
+  }
   return Number(limit);
 }
 

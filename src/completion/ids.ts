@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { readKeyFile } from '../db/key-file.js';
+import type { DatabaseKey } from '../db/connection.js';
+import { idsStartingWith } from '../db/completion-queries.js';
+import { defaultDbPath, defaultKeyPath } from '../paths.js';
+import { ID_KINDS, type IdKind } from './id-kinds.js';
+
+type Env = Record<string, string | undefined>;
+
+/** Enough for any menu; a longer list means the user should type a few more characters. */
+const MOST = 500;
+
+/**
+ * `tpt __complete <kind> [--db P] [--key-file K] [-- prefix]`: the ids the completion scripts
+ * offer, one a line, from the database in use. It never prompts, writes nothing and keeps no audit
+ * entry (an id is all it shows, to the person holding the key); any problem (no database, no key at
+ * hand, a wrong key) prints nothing and exits 0, so a TAB never prints an error into the command line.
+ */
+export function completeIds(args: string[], env: Env): string {
+  try {
+    const request = parse(args);
+    if (!request) return '';
+    const dbPath = request.db ?? env.TPT_DB ?? defaultDbPath(env);
+    if (!existsSync(dbPath)) return '';
+    const key = keyAtHand(request.keyFile ?? env.TPT_KEY_FILE, env);
+    if (!key) return '';
+    const found = idsStartingWith(dbPath, key, request.kind, request.prefix, MOST);
+    return found.map((id) => `${id}\n`).join('');
+  } catch {
+    return '';
+  }
+}
+
+function parse(args: string[]): { kind: IdKind; db?: string; keyFile?: string; prefix: string } | undefined {
+  const [kind, ...rest] = args;
+  if (!ID_KINDS.includes(kind as IdKind)) return undefined;
+  const request: { kind: IdKind; db?: string; keyFile?: string; prefix: string } = { kind: kind as IdKind, prefix: '' };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === '--') {
+      request.prefix = rest[i + 1] ?? '';
+      break;
+    }
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = inline ?? rest[++i];
+    if (name === '--db') request.db = value;
+    else if (name === '--key-file') request.keyFile = value;
+  }
+  return request;
+}
+
+/** The key in the order of SPEC §4, without the prompt: nothing when none is at hand. */
+function keyAtHand(keyFile: string | undefined, env: Env): DatabaseKey | undefined {
+  if (keyFile) return readKeyFile(keyFile);
+  if (env.TPT_PASSPHRASE) return { kind: 'passphrase', passphrase: env.TPT_PASSPHRASE };
+  const defaultPath = defaultKeyPath(env);
+  return existsSync(defaultPath) ? readKeyFile(defaultPath) : undefined;
+}

@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { logRead, recordAudit, takeUnloggedReads } from '../../src/core/audit.js';
+import { listSessions, logSession } from '../../src/core/sessions.js';
+import { openDatabase } from '../../src/db/connection.js';
+import { readKeyFile } from '../../src/db/key-file.js';
+import { Store } from '../../src/db/store.js';
+import { Sandbox } from '../helpers.js';
+
+/**
+ * Defect 8: on a full disk every read failed, because each read appends an audit entry. SQLite's
+ * max_page_count makes the database "full" at its present size, as a full disk would.
+ */
+let box: Sandbox;
+let store: Store;
+const who = { actor: 'tester', now: new Date('2026-03-01T10:00:00Z') };
+
+beforeEach(async () => {
+  box = new Sandbox();
+  expect((await box.run(['init'])).code).toBe(0);
+  store = new Store(openDatabase(box.dbPath, readKeyFile(box.keyPath)));
+  logSession(store, { client_id: 'c1', conversation_summary: 'kept', emotional_state: 'neutral', timestamp: '2026-02-01T10:00:00Z' }, who);
+  // Fill the last page of the log, then forbid any new page.
+  store.db.pragma(`max_page_count = ${store.db.pragma('page_count', { simple: true }) as number}`);
+  for (let i = 0; ; i++) {
+    try {
+      store.transaction(() => recordAudit(store, { action: 'filler' }, who));
+    } catch (error) {
+      expect((error as { code?: string }).code).toBe('SQLITE_FULL');
+      break;
+    }
+    expect(i).toBeLessThan(10_000);
+  }
+});
+
+afterEach(() => {
+  store.close();
+  box.cleanup();
+});
+
+describe('a read on a full disk', () => {
+  it('goes ahead and hands back the audit entry it could not write', () => {
+    const seq = store.lastAuditEntry()!.seq;
+    const sessions = listSessions(store, 'c1', { start: null, end: new Date('2026-12-31T00:00:00Z') }, who);
+    expect(sessions.map((session) => session.conversation_summary)).toEqual(['kept']);
+    expect(store.lastAuditEntry()!.seq).toBe(seq);
+    expect(takeUnloggedReads(store)).toEqual([
+      { action: 'session.list', client_id: 'c1', actor: 'tester', at: '2026-03-01T10:00:00.000Z' },
+    ]);
+    expect(takeUnloggedReads(store)).toEqual([]);
+  });
+
+  it('a write is still refused (SQLITE_FULL), and other failures of a read are not hidden', () => {
+    expect(() => logSession(store, { client_id: 'c1', conversation_summary: 'new', emotional_state: 'neutral' }, who))
+      .toThrow(expect.objectContaining({ code: 'SQLITE_FULL' }));
+    expect(() => logRead(store, { action: 'x' }, who, () => {
+      throw new Error('the read itself failed');
+    })).toThrow('the read itself failed');
+    expect(takeUnloggedReads(store)).toEqual([]);
+  });
+});
