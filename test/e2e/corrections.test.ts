@@ -286,3 +286,74 @@ describe('tpt client delete --purge of a client with corrected sessions', () => 
     expect(purged.deleted).toMatchObject({ sessions: 1, session_versions: 1, clients: 1 });
   });
 });
+
+describe('tpt client rename and merge', () => {
+  async function seedClient(client: string, session: string): Promise<void> {
+    await ok(['log-session', '--client', client, '--id', session, '--at', '2026-03-02 10:00', '--mood', '1', '--summary', 'x']);
+    await ok(['goal', 'create', '--client', client, '--id', `${client}-goal`, '--description', 'Sleep 7 hours']);
+    await ok(['milestone', 'add', '--goal', `${client}-goal`, '--id', `${client}-ms`, '--description', 'first week', '--date', '2026-03-10']);
+    await ok(['session', 'amend', session, '--mood', '2', '--reason', 'r']);
+  }
+
+  it('rename moves every record in one go, leaves nothing under the old id, and the audit trail follows', async () => {
+    await seedClient('F1', 's1');
+    const renamed = await json(['client', 'rename', 'F1', 'f1']);
+    expect(renamed).toEqual({
+      from: 'F1', to: 'f1',
+      moved: expect.objectContaining({ sessions: 1, session_versions: 1, goals: 1, milestones: 1 }),
+    });
+    expect((await json(['clients'])).map((c: { client_id: string }) => c.client_id)).toEqual(['f1']);
+    expect((await run(['sessions', 'F1'])).code).toBe(2);
+    expect(await json(['session', 'show', 's1', '--history'])).toMatchObject({ client_id: 'f1', history: [{ client_id: 'f1' }, { client_id: 'f1' }] });
+    expect((await json(['goal', 'show', 'F1-goal'])).client_id).toBe('f1');
+    expect((await json(['milestone', 'list', 'f1']))[0]).toMatchObject({ milestone_id: 'F1-ms', client_id: 'f1' });
+    const exported = JSON.parse(await ok(['export', '--all']));
+    expect(JSON.stringify(exported)).not.toContain('"client_id":"F1"');
+
+    // The audit log keeps its entries as written (it is hash-chained); a query by client follows the rename.
+    const trail = await json(['audit', 'f1']) as { action: string; client_id: string; object_id: string }[];
+    expect(trail.filter((e) => e.client_id === 'F1').map((e) => e.action)).toEqual(
+      expect.arrayContaining(['session.create', 'goal.create', 'milestone.create', 'session.amend']),
+    );
+    expect(trail).toContainEqual(expect.objectContaining({ action: 'client.rename', client_id: 'f1', object_id: 'F1' }));
+    expect(box.spawn(['audit', 'verify']).code).toBe(0);
+  });
+
+  it('merge moves every record of one client into another, with the earlier creation time', async () => {
+    await seedClient('f-1', 's1');
+    await seedClient('f1', 's2');
+    const merged = await json(['client', 'merge', 'f-1', '--into', 'f1']);
+    expect(merged.moved).toMatchObject({ sessions: 1, session_versions: 1, goals: 1, milestones: 1 });
+    expect((await json(['sessions', 'f1'])).map((s: { session_id: string }) => s.session_id).sort()).toEqual(['s1', 's2']);
+    expect((await json(['goal', 'list', 'f1'])).map((g: { goal_id: string }) => g.goal_id).sort()).toEqual(['f-1-goal', 'f1-goal']);
+    expect((await json(['clients'])).map((c: { client_id: string }) => c.client_id)).toEqual(['f1']);
+    const trail = await json(['audit', 'f1']) as { client_id: string }[];
+    expect(new Set(trail.map((e) => e.client_id))).toEqual(new Set(['f-1', 'f1']));
+  });
+
+  it('refuses a rename onto an existing client, a merge into an unknown one, and changes nothing', async () => {
+    await seedClient('a1', 's1');
+    await seedClient('b1', 's2');
+    const before = await snapshot('a1');
+    const onto = await run(['client', 'rename', 'a1', 'b1']);
+    expect(onto.code).toBe(1);
+    expect(onto.stderr).toBe('tpt: client "b1" exists already: to put the records of both together, use `tpt client merge a1 --into b1`\n');
+    expect((await run(['client', 'merge', 'a1', '--into', 'nobody'])).code).toBe(2);
+    expect((await run(['client', 'merge', 'a1', '--into', 'a1'])).code).toBe(2);
+    expect((await run(['client', 'rename', 'a1', 'bad id'])).code).toBe(2);
+    expect(await snapshot('a1')).toBe(before);
+  });
+});
+
+describe('a session for a client that does not exist yet', () => {
+  it('says so on stderr, naming look-alike clients, after the session is written', async () => {
+    await ok(['log-session', '--client', 'f1', '--mood', '1', '--summary', 'x']);
+    const typo = await run(['log-session', '--client', 'F1', '--mood', '1', '--summary', 'x']);
+    expect(typo.code).toBe(0);
+    expect(typo.stderr).toBe('note: "F1" is a new client; existing clients with a similar id: f1 (if they are the same person: `tpt client merge F1 --into f1`)\n');
+    const other = await run(['log-session', '--client', 'zz9', '--mood', '1', '--summary', 'x']);
+    expect(other.stderr).toBe('note: "zz9" is a new client\n');
+    const known = await run(['log-session', '--client', 'f1', '--mood', '1', '--summary', 'x']);
+    expect(known.stderr).toBe('');
+  });
+});
