@@ -13,16 +13,16 @@ _tpt_subcommands() {
     'token') echo 'create list revoke' ;;
     'audit') echo 'verify' ;;
     'retention') echo 'set show apply' ;;
-    'client') echo 'delete' ;;
+    'client') echo 'rename merge delete' ;;
   esac
 }
 
 _tpt_options() {
   case $1 in
-    '') echo '--version -V --db --json --no-input --actor --no-color --key-file --help -h' ;;
+    '') echo '--version -V --db --json --no-input --actor --no-color --key-file --wide --help -h' ;;
     'init') echo '' ;;
     'demo') echo '' ;;
-    'log-session') echo '--client --summary --mood --id --at --goal --notes --observations --next-focus --duration --technique --homework --crisis-flag --meta --interactive -i --sign' ;;
+    'log-session') echo '--client --summary --mood --id --at --goal --notes --observations --next-focus --duration --technique --homework --crisis-flag --meta --interactive -i --sign --template' ;;
     'sessions') echo '--last --days --since --until --limit --include-void' ;;
     'session') echo '' ;;
     'session show') echo '--history' ;;
@@ -56,6 +56,8 @@ _tpt_options() {
     'retention show') echo '' ;;
     'retention apply') echo '--dry-run --yes' ;;
     'client') echo '' ;;
+    'client rename') echo '' ;;
+    'client merge') echo '--into' ;;
     'client delete') echo '--purge --yes' ;;
     'rekey') echo '--passphrase' ;;
     'backup') echo '' ;;
@@ -65,7 +67,7 @@ _tpt_options() {
 
 _tpt_takes_value() {
   case "$1|$2" in
-    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'export|--format'|'export|--table'|'export|--out'|'import|--on-conflict'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'check|--head') return 0 ;;
+    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'export|--format'|'export|--table'|'export|--out'|'import|--on-conflict'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
   esac
   return 1
 }
@@ -91,6 +93,7 @@ _tpt_option_values() {
     'serve|--tls-cert') _tpt_files ;;
     'serve|--tls-key') _tpt_files ;;
     'audit|--client') _tpt_ids clients ;;
+    'client merge|--into') _tpt_ids clients ;;
     *'|--db') _tpt_files ;;
     *'|--key-file') _tpt_files ;;
   esac
@@ -115,6 +118,8 @@ _tpt_argument_values() {
     'completion|0') _tpt_words 'bash zsh fish' ;;
     'token revoke|0') _tpt_ids tokens ;;
     'audit|0') _tpt_ids clients ;;
+    'client rename|0') _tpt_ids clients ;;
+    'client merge|0') _tpt_ids clients ;;
     'client delete|0') _tpt_ids clients ;;
     'backup|0') _tpt_files ;;
   esac

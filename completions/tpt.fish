@@ -4,7 +4,7 @@
 function __tpt_subcommands
   switch $argv[1]
     case ''
-      printf '%s\t%s\n' 'init' 'Create the encrypted database and its key' 'demo' 'Create a demo database of synthetic clients over 12 months and print one report (never your own database)' 'log-session' 'Record one therapy session' 'sessions' 'List a client\'s sessions, newest first (all of them unless a timeframe is given)' 'session' 'One session: show it, correct it by amendment, void, restore or sign it' 'clients' 'Every client: sessions, last session, active goals, average goal progress' 'goal' 'Therapeutic goals: create, update, list, show' 'milestone' 'Milestones reached on the way to a goal' 'trends' 'A client\'s emotional trend by calendar period, with a chart (default: the last 90 days)' 'report' 'A client\'s progress report: crisis events, goals, milestones, emotional trend, recommendations (default: the last 30 days)' 'export' 'Export client history: one versioned JSON document, or one table as CSV' 'import' 'Import a JSON export: all of it in one transaction, or nothing' 'completion' 'Print a shell completion script (bash, zsh or fish)' 'serve' 'Serve the HTTP API (loopback only, unless given a TLS certificate)' 'token' 'Bearer tokens for the HTTP service: create, list, revoke' 'audit' 'The audit log: every read and write of client data; `tpt audit verify` proves it intact' 'retention' 'The retention policy: how many years records are kept after a client\'s last contact' 'client' 'One client\'s records: secure deletion' 'rekey' 'Key rotation: a new random key replaces the key file in use, or (--passphrase) a new passphrase the old' 'backup' 'A consistent copy of the database, encrypted with the same key, mode 0600 (never overwrites a file)' 'check' 'Check the database: SQLite\'s integrity and foreign-key checks and the audit chain (exit 1 on a problem)'
+      printf '%s\t%s\n' 'init' 'Create the encrypted database and its key' 'demo' 'Create a demo database of synthetic clients over 12 months and print one report (never your own database)' 'log-session' 'Record one therapy session' 'sessions' 'List a client\'s sessions, newest first (all of them unless a timeframe is given)' 'session' 'One session: show it, correct it by amendment, void, restore or sign it' 'clients' 'Every client: sessions, last session, active goals, average goal progress' 'goal' 'Therapeutic goals: create, update, list, show' 'milestone' 'Milestones reached on the way to a goal' 'trends' 'A client\'s emotional trend by calendar period, with a chart (default: the last 90 days)' 'report' 'A client\'s progress report: crisis events, goals, milestones, emotional trend, recommendations (default: the last 30 days)' 'export' 'Export client history: one versioned JSON document, or one table as CSV' 'import' 'Import a JSON export: all of it in one transaction, or nothing' 'completion' 'Print a shell completion script (bash, zsh or fish)' 'serve' 'Serve the HTTP API (loopback only, unless given a TLS certificate)' 'token' 'Bearer tokens for the HTTP service: create, list, revoke' 'audit' 'The audit log: every read and write of client data; `tpt audit verify` proves it intact' 'retention' 'The retention policy: how many years records are kept after a client\'s last contact' 'client' 'One client\'s records: rename, merge, secure deletion' 'rekey' 'Key rotation: a new random key replaces the key file in use, or (--passphrase) a new passphrase the old' 'backup' 'A consistent copy of the database, encrypted with the same key, mode 0600 (never overwrites a file)' 'check' 'Check the database: SQLite\'s integrity and foreign-key checks and the audit chain (exit 1 on a problem)'
     case 'session'
       printf '%s\t%s\n' 'show' 'Show one session in full (voided ones too), its version and how many amendments it has' 'amend' 'Correct a session: a new version with the changed fields; every earlier version is kept' 'void' 'Take a session out of analytics and listings (entered in error); it stays in the record' 'restore' 'Undo the void of a session' 'sign' 'Sign a session: from then on it takes only amendments, each an addendum, and cannot be voided'
     case 'goal'
@@ -18,13 +18,13 @@ function __tpt_subcommands
     case 'retention'
       printf '%s\t%s\n' 'set' 'Set the policy (kept in the database)' 'show' 'Show the policy and the date before which a last contact is past it' 'apply' 'Purge the clients whose last contact is older than the policy (asks first; --dry-run only lists them)'
     case 'client'
-      printf '%s\t%s\n' 'delete' 'Delete every record of a client for good (secure deletion); the audit log keeps that it happened'
+      printf '%s\t%s\n' 'rename' 'Give a client a new id (a mistyped one): every record moves, in one transaction' 'merge' 'Move every record of one client into another (the same person under two ids), in one transaction' 'delete' 'Delete every record of a client for good (secure deletion); the audit log keeps that it happened'
   end
 end
 
 function __tpt_takes_value
   switch "$argv[1]|$argv[2]"
-    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'session amend|--reason' 'session amend|--summary' 'session amend|--mood' 'session amend|--at' 'session amend|--goal' 'session amend|--notes' 'session amend|--observations' 'session amend|--next-focus' 'session amend|--duration' 'session amend|--technique' 'session amend|--homework' 'session amend|--crisis-flag' 'session amend|--meta' 'session amend|--clear' 'session void|--reason' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'export|--format' 'export|--table' 'export|--out' 'import|--on-conflict' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'token create|--name' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'check|--head'
+    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'log-session|--template' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'session amend|--reason' 'session amend|--summary' 'session amend|--mood' 'session amend|--at' 'session amend|--goal' 'session amend|--notes' 'session amend|--observations' 'session amend|--next-focus' 'session amend|--duration' 'session amend|--technique' 'session amend|--homework' 'session amend|--crisis-flag' 'session amend|--meta' 'session amend|--clear' 'session void|--reason' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'export|--format' 'export|--table' 'export|--out' 'import|--on-conflict' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'token create|--name' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'client merge|--into' 'check|--head'
       return 0
   end
   return 1
@@ -118,6 +118,10 @@ function __tpt_arguments
       __tpt_ids tokens
     case 'audit|0'
       __tpt_ids clients
+    case 'client rename|0'
+      __tpt_ids clients
+    case 'client merge|0'
+      __tpt_ids clients
     case 'client delete|0'
       __tpt_ids clients
     case 'backup|0'
@@ -134,6 +138,7 @@ complete -c tpt -l no-input -d 'never prompt; a missing required value is a usag
 complete -c tpt -l actor -x -d 'who is acting, for the audit log (env TPT_ACTOR; default your user name)'
 complete -c tpt -l no-color -d 'no colour (also NO_COLOR; FORCE_COLOR forces it)'
 complete -c tpt -l key-file -r -F -d 'the database key file (env TPT_KEY_FILE; or TPT_PASSPHRASE)'
+complete -c tpt -l wide -d 'tables show every cell in full instead of fitting the terminal (as in a pipe)'
 complete -c tpt -l help -s h -d 'display help for a command'
 complete -c tpt -n '__tpt_at \'log-session\'' -l client -x -a '(__tpt_ids clients)' -d 'the client (required; asked for on a terminal)'
 complete -c tpt -n '__tpt_at \'log-session\'' -l summary -x -d 'what the session was about (required; asked for on a terminal)'
@@ -151,6 +156,7 @@ complete -c tpt -n '__tpt_at \'log-session\'' -l crisis-flag -x -d 'a crisis fla
 complete -c tpt -n '__tpt_at \'log-session\'' -l meta -x -d 'extra metadata (repeatable)'
 complete -c tpt -n '__tpt_at \'log-session\'' -l interactive -s i -d 'ask for every field, offering the client\'s goals and techniques'
 complete -c tpt -n '__tpt_at \'log-session\'' -l sign -d 'sign the session as it is logged: afterwards only amendments (addenda)'
+complete -c tpt -n '__tpt_at \'log-session\'' -l template -x -d 'write the note in $VISUAL/$EDITOR from a template: soap | dap | birp, or your own'
 complete -c tpt -n '__tpt_at \'sessions\'' -l last -x -d 'the last N days, weeks, months, quarters or years: 30d, 12w, 6m, 4q, 5y'
 complete -c tpt -n '__tpt_at \'sessions\'' -l days -x -d 'the last N days (the same as --last Nd)'
 complete -c tpt -n '__tpt_at \'sessions\'' -l since -x -d 'from this date or time (inclusive)'
@@ -219,6 +225,7 @@ complete -c tpt -n '__tpt_at \'audit verify\'' -l head -x -d 'a head printed ear
 complete -c tpt -n '__tpt_at \'retention set\'' -l years -x -d 'keep records N years after the last contact (1-100)'
 complete -c tpt -n '__tpt_at \'retention apply\'' -l dry-run -d 'list the clients that would be purged and change nothing'
 complete -c tpt -n '__tpt_at \'retention apply\'' -l yes -d 'do not ask for confirmation (needed when there is no terminal)'
+complete -c tpt -n '__tpt_at \'client merge\'' -l into -x -a '(__tpt_ids clients)' -d 'the client that keeps the records of both'
 complete -c tpt -n '__tpt_at \'client delete\'' -l purge -d 'required: remove every row and leave no trace of the text in the file'
 complete -c tpt -n '__tpt_at \'client delete\'' -l yes -d 'do not ask for confirmation (needed when there is no terminal)'
 complete -c tpt -n '__tpt_at \'rekey\'' -l passphrase -d 'change the passphrase: the new one comes from TPT_NEW_PASSPHRASE, or is asked for twice'

@@ -59,6 +59,7 @@ export function buildProgram(io: Io): { program: Command; ctx: Context } {
     .addOption(new Option('--actor <name>', 'who is acting, for the audit log (env TPT_ACTOR; default your user name)'))
     .option('--no-color', 'no colour (also NO_COLOR; FORCE_COLOR forces it)')
     .addOption(new Option('--key-file <path>', 'the database key file (env TPT_KEY_FILE; or TPT_PASSPHRASE)'))
+    .option('--wide', 'tables show every cell in full instead of fitting the terminal (as in a pipe)')
     .addHelpText('after', '\nGet started:\n  $ tpt demo      a demo database of synthetic clients, to explore\n  $ tpt init      your own encrypted database and its key\n\nRun `tpt <command> --help` for a command\'s options and examples.\n')
     .showSuggestionAfterError(true)
     .exitOverride()

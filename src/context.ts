@@ -38,6 +38,7 @@ export interface GlobalOptions {
   actor?: string;
   color: boolean;
   keyFile?: string;
+  wide?: boolean;
 }
 
 /**
@@ -97,9 +98,15 @@ export class Context {
     return this.globals.keyFile ?? this.env.TPT_KEY_FILE;
   }
 
-  /** Terminal width for tables; 100 when stdout is not a terminal. */
+  /** Terminal width for charts and reports; 100 when stdout is not a terminal. */
   get columns(): number {
     return this.io.stdout.columns ?? 100;
+  }
+
+  /** The width tables fit: the terminal's; unlimited (every cell in full) with --wide or a pipe. */
+  get tableWidth(): number {
+    if (this.globals.wide === true || this.io.stdout.isTTY !== true) return Infinity;
+    return this.io.stdout.columns ?? 80;
   }
 
   /** Colour for stdout, following --no-color, NO_COLOR and FORCE_COLOR as usual. */
@@ -123,12 +130,12 @@ export class Context {
   }
 
   /** Prints data: one JSON document with --json, else the renderer's text. */
-  async out<T>(data: T, render: (data: T, style: ChalkInstance, columns: number) => string): Promise<void> {
+  async out<T>(data: T, render: (data: T, style: ChalkInstance, columns: number, tableWidth: number) => string): Promise<void> {
     if (this.json) {
       this.io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
       return;
     }
-    const text = render(data, await this.style(), this.columns);
+    const text = render(data, await this.style(), this.columns, this.tableWidth);
     if (text) this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 

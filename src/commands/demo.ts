@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import type { Context } from '../context.js';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { examples } from './options.js';
 
 /** The client whose report the demo prints: the crisis story shows every section of a report. */
@@ -27,6 +29,7 @@ export function demoCommand(ctx: Context): Command {
         return;
       }
       const keyPath = demoKeyPath(path);
+      const tpt = tptAsTyped(ctx.env);
       ctx.note([
         `Created a demo database at ${path} (key: ${keyPath})`,
         `${created.clients.length} synthetic clients, ${created.sessions} sessions, ${created.goals} goals, ${created.milestones} milestones over 12 months:`,
@@ -40,14 +43,30 @@ export function demoCommand(ctx: Context): Command {
       ctx.note([
         '',
         'Try it on the demo (these variables point tpt at the demo, not your own records):',
-        `  export TPT_DB=${path} TPT_KEY_FILE=${keyPath}`,
-        '  tpt clients',
-        '  tpt report demo-avery --last 12m              # improving',
-        '  tpt report demo-blake --last 6m               # declining',
-        '  tpt trends demo-casey --last 12m --by month   # mixed: goals advance, mood sinks',
-        `  tpt report ${SHOWN_CLIENT} --last 12m --format markdown > ${SHOWN_CLIENT}.md`,
-        `  tpt sessions ${SHOWN_CLIENT} --since ${localDateString(addMonths(now, -6))} --limit 10`,
+        `  export TPT_DB=${shellWord(path)} TPT_KEY_FILE=${shellWord(keyPath)}`,
+        `  ${tpt} clients`,
+        `  ${tpt} report demo-avery --last 12m              # improving`,
+        `  ${tpt} report demo-blake --last 6m               # declining`,
+        `  ${tpt} trends demo-casey --last 12m --by month   # mixed: goals advance, mood sinks`,
+        `  ${tpt} report ${SHOWN_CLIENT} --last 12m --format markdown > ${SHOWN_CLIENT}.md`,
+        `  ${tpt} sessions ${SHOWN_CLIENT} --since ${localDateString(addMonths(now, -6))} --limit 10`,
       ].join('\n'));
     });
 }
 
+
+/**
+ * How the person can run tpt where they read the demo's suggestions: `tpt` when it is on their
+ * PATH, else `npx tpt` (so after `npm install && npx tpt demo` in a clone, the lines work as
+ * printed). Under npx the PATH holds npm's own bin directories, which the shell does not.
+ */
+function tptAsTyped(env: Record<string, string | undefined>): string {
+  if (env.npm_command === 'exec') return 'npx tpt';
+  const onPath = (env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, 'tpt')));
+  return onPath ? 'tpt' : 'npx tpt';
+}
+
+/** A path as one shell word. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}

@@ -67,8 +67,20 @@ export function renderTrendChart(
     `${' '.repeat(AXIS)}${style.dim(markers.join('').slice(AXIS).trimEnd())}`,
     labels.toString(),
     ...(by === 'year' ? [] : [years.toString()]),
-    style.dim(`${' '.repeat(AXIS)}mean score per ${by}: −2 very negative · 0 neutral · +2 very positive; ● sessions, · none`),
+    ...legend(by, columns).map((line) => style.dim(`${' '.repeat(AXIS)}${line}`)),
   ].join('\n');
+}
+
+/** The key under the chart, on as many lines as the terminal's width needs. */
+function legend(by: Granularity, columns: number): string[] {
+  const parts = [`mean score per ${by}:`, '−2 very negative ·', '0 neutral ·', '+2 very positive;', '● sessions, · none'];
+  const lines: string[] = [];
+  for (const part of parts) {
+    const last = lines.at(-1);
+    if (last !== undefined && AXIS + last.length + 1 + part.length <= columns) lines[lines.length - 1] = `${last} ${part}`;
+    else lines.push(part);
+  }
+  return lines;
 }
 
 /** A line of labels placed left to right; one that would touch the previous is left out. */

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Session } from '../core/model.js';
 import { localDateString, localDateTimeString } from '../core/time.js';
+import type { WholeLine } from './columns.js';
 
 /** A stored UTC timestamp as a short local date and time. */
 export function when(timestamp: string): string {
@@ -23,6 +24,37 @@ export function moodLabel(session: Pick<Session, 'emotional_state' | 'emotional_
 /** Crisis flags are always shown, in red on a colour terminal (SPEC §2). */
 export function crisisLabel(flags: string[], style: ChalkInstance): string {
   return flags.length === 0 ? '' : style.red.bold(`⚠ ${flags.join(', ')}`);
+}
+
+/** Crisis flags as a line of a table cell: shown whole, wrapped between flags, never cut. */
+export function crisisLines(flags: string[], style: ChalkInstance): WholeLine[] {
+  if (flags.length === 0) return [];
+  return [{ whole: flags.map((flag, index) => (index === 0 ? `⚠ ${flag}` : flag)), paint: (text) => style.red.bold(text) }];
+}
+
+/**
+ * `lead` then the flags, comma-separated, wrapped between flags to fit `width` (continuation lines
+ * indented by four): a flag is never cut.
+ */
+export function wrapWhole(lead: string, flags: string[], width: number): string[] {
+  const lines: string[] = [];
+  let current = lead;
+  for (const [index, flag] of flags.entries()) {
+    const piece = index < flags.length - 1 ? `${flag},` : flag;
+    if (current.trim() !== '' && current.length + 2 + piece.length > width) {
+      lines.push(current);
+      current = `    ${piece}`;
+    } else {
+      current = `${current}${current === lead ? '  ' : ' '}${piece}`;
+    }
+  }
+  lines.push(current);
+  return lines;
+}
+
+/** Free text on one line (a table row holds one). */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 export function percent(value: number | null): string {

@@ -3,29 +3,26 @@ import type {
   ClientSummary, Goal, GoalDetail, ListedSession, Milestone, Session, SessionDetail,
 } from '../core/model.js';
 import { renderColumns, type Cell } from './columns.js';
-import { crisisLabel, moodLabel, percent, progressBar, truncate, when } from './format.js';
+import { crisisLabel, crisisLines, moodLabel, oneLine, percent, progressBar, when } from './format.js';
 
-export function renderSessionList(sessions: ListedSession[], style: ChalkInstance, columns: number): string {
+export function renderSessionList(sessions: ListedSession[], style: ChalkInstance, _columns: number, tableWidth = Infinity): string {
   if (sessions.length === 0) return 'No sessions in this timeframe.';
-  // The summary takes what the other columns (and their two-space gaps) leave of the line.
-  const idWidth = Math.max(7, ...sessions.map((session) => session.session_id.length));
-  const summaryWidth = Math.max(20, columns - (16 + 2) - (idWidth + 2) - (18 + 2) - (3 + 2));
   const rowsHead = ['When', 'Session', 'Mood', 'Min', 'Summary'];
   const rows: Cell[][] = [];
   for (const session of sessions) {
-    const crisis = crisisLabel(session.crisis_flags, style);
     const marks = recordMarks(session);
     rows.push([
       when(session.timestamp),
       session.session_id,
       moodLabel(session, style),
       session.session_duration_minutes ?? '',
-      (marks ? `${style.dim(marks)} ` : '') + truncate(session.conversation_summary, summaryWidth) + (crisis ? `\n${crisis}` : ''),
+      // The summary takes what the other columns leave; the crisis flags under it are never cut.
+      [(marks ? `${style.dim(marks)} ` : '') + oneLine(session.conversation_summary), ...crisisLines(session.crisis_flags, style)],
     ]);
   }
   const voided = sessions.filter((session) => session.voided_at !== null).length;
   const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}${voided > 0 ? `, ${voided} of them voided` : ''}`;
-  return `${renderColumns(rowsHead, rows, style)}\n${style.dim(count)}`;
+  return `${renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 })}\n${style.dim(count)}`;
 }
 
 /** `[voided]`, `[signed]`, `[v2]`: how a listed session stands in the record. */
@@ -89,7 +86,7 @@ function renderSessionContent(session: Omit<Session, 'session_id'> & { session_i
   return out;
 }
 
-export function renderClients(clients: ClientSummary[], style: ChalkInstance): string {
+export function renderClients(clients: ClientSummary[], style: ChalkInstance, _columns = 0, tableWidth = Infinity): string {
   if (clients.length === 0) return 'No clients yet: `tpt log-session` or `tpt goal create` adds the first.';
   const rowsHead = ['Client', 'Sessions', 'Last session', 'Active goals', 'Avg progress', 'Last crisis'];
   const rows: Cell[][] = [];
@@ -103,12 +100,11 @@ export function renderClients(clients: ClientSummary[], style: ChalkInstance): s
       client.last_crisis ? style.red.bold(`⚠ ${when(client.last_crisis)}`) : '',
     ]);
   }
-  return renderColumns(rowsHead, rows, style);
+  return renderColumns(rowsHead, rows, style, { width: tableWidth });
 }
 
-export function renderGoalList(goals: Goal[], style: ChalkInstance, columns: number): string {
+export function renderGoalList(goals: Goal[], style: ChalkInstance, _columns = 0, tableWidth = Infinity): string {
   if (goals.length === 0) return 'No goals.';
-  const descriptionWidth = Math.max(20, columns - 16 - 30 - 14 - 12 - 8);
   const rowsHead = ['Goal', 'Progress', 'Status', 'Target', 'Description'];
   const rows: Cell[][] = [];
   for (const goal of goals) {
@@ -117,10 +113,10 @@ export function renderGoalList(goals: Goal[], style: ChalkInstance, columns: num
       `${progressBar(goal.completion_percentage, 20)} ${percent(goal.completion_percentage)}`,
       goal.status,
       goal.target_date ?? '',
-      truncate(goal.description, descriptionWidth),
+      oneLine(goal.description),
     ]);
   }
-  return renderColumns(rowsHead, rows, style);
+  return renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 });
 }
 
 export function renderGoal(goal: GoalDetail, style: ChalkInstance): string {
@@ -146,18 +142,18 @@ export function renderGoal(goal: GoalDetail, style: ChalkInstance): string {
   return out.join('\n');
 }
 
-export function renderMilestoneList(milestones: Milestone[], style: ChalkInstance): string {
+export function renderMilestoneList(milestones: Milestone[], style: ChalkInstance, _columns = 0, tableWidth = Infinity): string {
   if (milestones.length === 0) return 'No milestones yet.';
-  return renderMilestoneRows(milestones, style);
+  return renderMilestoneRows(milestones, style, tableWidth);
 }
 
-function renderMilestoneRows(milestones: Milestone[], style: ChalkInstance): string {
+function renderMilestoneRows(milestones: Milestone[], style: ChalkInstance, tableWidth = Infinity): string {
   const rowsHead = ['Date', 'Milestone', 'Goal', 'Significance', 'Description'];
   const rows: Cell[][] = [];
   for (const milestone of milestones) {
     const significance = milestone.significance === 'high' ? style.bold('high') : milestone.significance;
-    rows.push([milestone.achieved_date, milestone.milestone_id, milestone.goal_id, significance, milestone.description]);
+    rows.push([milestone.achieved_date, milestone.milestone_id, milestone.goal_id, significance, oneLine(milestone.description)]);
   }
-  return renderColumns(rowsHead, rows, style);
+  return renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 });
 }
 

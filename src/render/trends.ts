@@ -1,11 +1,12 @@
 import type { ChalkInstance } from 'chalk';
+import stringWidth from 'string-width';
 import { renderColumns, type Cell } from './columns.js';
 import type { TrendSummary, TrendsReport } from '../core/trends.js';
 import { renderTrendChart } from './chart.js';
-import { day, when } from './format.js';
+import { day, when, wrapWhole } from './format.js';
 import { directionLabel, meanLabel, periodRange, signed, trendLine } from './trend-text.js';
 
-export function renderPeriodTable(periods: readonly TrendSummary[], style: ChalkInstance): string {
+export function renderPeriodTable(periods: readonly TrendSummary[], style: ChalkInstance, tableWidth = Infinity): string {
   const rowsHead = ['Period', 'Sessions', 'Mean', 'Trend', 'Volatility', 'Slope/30d'];
   const rows: Cell[][] = [];
   for (const period of periods) {
@@ -20,29 +21,48 @@ export function renderPeriodTable(periods: readonly TrendSummary[], style: Chalk
     ];
     rows.push(empty ? cells.map((cell) => style.dim(cell)) : cells);
   }
-  return renderColumns(rowsHead, rows, style);
+  return renderColumns(rowsHead, rows, style, { width: tableWidth });
 }
 
-export function renderTrends(trends: TrendsReport, style: ChalkInstance, columns: number): string {
+export function renderTrends(trends: TrendsReport, style: ChalkInstance, columns: number, tableWidth = Infinity): string {
+  const title = `Emotional trend of ${trends.client_id}`;
+  const span = `${day(trends.timeframe_start)} – ${day(trends.timeframe_end)}, by ${trends.by}`;
   return [
-    `${style.bold(`Emotional trend of ${trends.client_id}`)}  ${day(trends.timeframe_start)} – ${day(trends.timeframe_end)}, by ${trends.by}`,
+    title.length + 2 + span.length <= tableWidth ? `${style.bold(title)}  ${span}` : `${style.bold(title)}\n${span}`,
     '',
     renderTrendChart(trends.periods, trends.by, style, columns),
     '',
-    `${style.bold('Overall')}  ${trendLine(trends.overall, style)}`,
-    ...crisisLines(trends, style),
+    ...fitParts(`${style.bold('Overall')}  `, trendLine(trends.overall, style).split(' · '), ' · ', tableWidth),
+    ...crisisLines(trends, style, tableWidth),
     '',
-    renderPeriodTable(trends.periods, style),
+    renderPeriodTable(trends.periods, style, tableWidth),
   ].join('\n');
 }
 
+/** Parts joined by `separator`, broken between parts onto indented lines to fit `width`. */
+function fitParts(lead: string, parts: string[], separator: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = lead;
+  for (const part of parts) {
+    const joined = current === lead ? current + part : current + separator + part;
+    if (current !== lead && stringWidth(joined) > width) {
+      lines.push(current.trimEnd());
+      current = `         ${part}`;
+    } else {
+      current = joined;
+    }
+  }
+  lines.push(current);
+  return lines;
+}
+
 /** Crisis flags are never out of sight: one red line per flagged session in the timeframe. */
-function crisisLines(trends: TrendsReport, style: ChalkInstance): string[] {
+function crisisLines(trends: TrendsReport, style: ChalkInstance, width: number): string[] {
   if (trends.crisis_events.length === 0) return [];
   return [
     '',
     style.red.bold(`⚠ CRISIS FLAGS in ${trends.crisis_events.length} session${trends.crisis_events.length === 1 ? '' : 's'}`),
-    ...trends.crisis_events.map((event) =>
-      style.red(`  ${when(event.timestamp)}  ${event.session_id}  ${event.crisis_flags.join(', ')}`)),
+    ...trends.crisis_events.flatMap((event) =>
+      wrapWhole(`  ${when(event.timestamp)}  ${event.session_id}`, event.crisis_flags, width).map((line) => style.red(line))),
   ];
 }

@@ -203,8 +203,10 @@ describe('the trend chart', () => {
   it('marks periods with and without sessions and labels months with the year below', () => {
     const chart = renderTrendChart([period(1, null), period(2, -2), period(3, null), period(4, 2), period(5, null)], 'month', plain, 80);
     const lines = chart.split('\n');
-    // 9 rows for +2..−2 in steps of 0.5, then markers, month labels, years, legend
-    expect(lines).toHaveLength(13);
+    // 9 rows for +2..−2 in steps of 0.5, then markers, month labels, years, and the legend on two
+    // lines (on one it would be 95 columns wide)
+    expect(lines).toHaveLength(14);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
     expect(lines[9]!.trim().split(/\s+/)).toEqual(['·', '●', '·', '●', '·']);
     expect(lines[10]!.trim().split(/\s+/)).toEqual(['Jan', 'Feb', 'Mar', 'Apr', 'May']);
     expect(lines[11]!.trim()).toBe('2026');

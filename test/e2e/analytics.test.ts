@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lexer } from 'marked';
 import { Sandbox } from '../helpers.js';
@@ -173,8 +176,32 @@ describe('tpt demo', () => {
       expect(result.stdout).toContain('Progress report: demo-drew');
       expect(result.stdout).toContain('CRISIS EVENTS');
       expect(result.stderr).toContain('demo-avery  improving');
-      expect(result.stderr).toContain('tpt report demo-avery --last 12m');
+      // No `tpt` on the sandbox's PATH: the suggestions say `npx tpt`, which works in a clone.
+      expect(result.stderr).toContain('  npx tpt report demo-avery --last 12m');
       expect(result.stderr).toMatch(/export TPT_DB=.*demo\.db TPT_KEY_FILE=.*demo\.db\.key/);
+      expect(demo.spawn(['demo'], { npm_command: 'exec' }).stderr).toContain('  npx tpt clients');
+    } finally {
+      demo.cleanup();
+    }
+  });
+
+  it('suggests commands that run as printed where `tpt` is on the PATH', () => {
+    const demo = new Sandbox();
+    try {
+      const bin = join(demo.home, 'bin');
+      mkdirSync(bin);
+      symlinkSync(new URL('../../bin/tpt.js', import.meta.url).pathname, join(bin, 'tpt'));
+      const env = { PATH: `${bin}:${demo.env.PATH}` };
+      const result = demo.spawn(['demo'], env);
+      const suggested = result.stderr.slice(result.stderr.indexOf('Try it')).split('\n').slice(1)
+        .filter((line) => line.startsWith('  ')).map((line) => line.trim());
+      expect(suggested[0]).toMatch(/^export TPT_DB=/);
+      expect(suggested.slice(1).every((line) => line.startsWith('tpt '))).toBe(true);
+      for (const line of suggested.slice(1)) {
+        const run = spawnSync('bash', ['-c', `${suggested[0]}\n${line}`], { env: { ...demo.env, ...env }, cwd: demo.home, encoding: 'utf8' });
+        expect(run.status, `${line}: ${run.stderr}`).toBe(0);
+        expect(run.stderr).toBe('');
+      }
     } finally {
       demo.cleanup();
     }
