@@ -2,6 +2,7 @@ import {
   allClients, clientById, goalHistoryRowsOfClient, milestoneRecordsOfClient, sessionJsonOfClient, sessionValuesOfClient,
   type ClientRecord,
 } from '../db/export-queries.js';
+import { editsOf } from '../db/record-edits.js';
 import type { Store } from '../db/store.js';
 import { stateOf } from './scale.js';
 import { logRead } from './audit.js';
@@ -104,7 +105,9 @@ export function* exportJson(
     pending += `${first ? '' : '\n'}],"goals":[`;
     first = true;
     for (const goal of store.goalsOfClient(client.client_id)) {
-      pending += `${first ? '' : ','}\n${JSON.stringify({ ...goal, history: store.goalHistory(goal.goal_id) })}`;
+      const edits = editsOf(store, 'goal_edits', goal.goal_id);
+      const record = { ...goal, history: store.goalHistory(goal.goal_id), ...(edits.length > 0 ? { edits } : {}) };
+      pending += `${first ? '' : ','}\n${JSON.stringify(record)}`;
       first = false;
       if (pending.length >= CHUNK_CHARS) {
         yield pending;
@@ -113,8 +116,11 @@ export function* exportJson(
     }
     pending += `${first ? '' : '\n'}],"milestones":[`;
     first = true;
-    for (const milestone of milestoneRecordsOfClient(store, client.client_id)) {
-      pending += `${first ? '' : ','}\n${JSON.stringify(milestone)}`;
+    for (const { voided_at, voided_by, void_reason, ...milestone } of milestoneRecordsOfClient(store, client.client_id)) {
+      // A corrected or voided milestone carries its edit log and its void; others only their fields.
+      const edits = editsOf(store, 'milestone_edits', milestone.milestone_id);
+      const record = edits.length > 0 || voided_at !== null ? { ...milestone, voided_at, voided_by, void_reason, edits } : milestone;
+      pending += `${first ? '' : ','}\n${JSON.stringify(record)}`;
       first = false;
       if (pending.length >= CHUNK_CHARS) {
         yield pending;

@@ -8,6 +8,7 @@ import {
 } from '../db/import-writes.js';
 import { sessionRecordOf } from '../db/export-queries.js';
 import { writeEarlierVersions, writeState } from '../db/session-versions.js';
+import { editsOf, milestoneWithState, setMilestoneVoided, writeEdits, type MilestoneState } from '../db/record-edits.js';
 import { rowToSession, type Store } from '../db/store.js';
 import { FUTURE_TOLERANCE_MS, refuseFarFuture } from './date-rules.js';
 import { recordAudit } from './audit.js';
@@ -15,7 +16,7 @@ import { InputError, TptError } from './errors.js';
 import { sessionFromFields } from './sessions.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, READABLE_EXPORT_VERSIONS } from './export.js';
 import { JsonStreamError, JsonStreamReader } from './json-stream.js';
-import type { Actor, GoalHistoryEntry, Session, SessionState, SessionVersion } from './model.js';
+import type { Actor, GoalHistoryEntry, RecordEdit, Session, SessionState, SessionVersion } from './model.js';
 import { EMOTIONAL_STATES, type EmotionalState } from './scale.js';
 import { ID_PATTERN } from './ids.js';
 import {
@@ -200,6 +201,14 @@ const historyEntry = z.object({
     .min(1, { message: 'history actor cannot be empty' }),
 }).strict();
 
+const recordEdit = z.object({
+  at: dateTime('edit time'),
+  actor: z.string({ required_error: 'edit actor is required' }).min(1, { message: 'edit actor cannot be empty' }),
+  reason: z.string({ required_error: 'edit reason is required' }).min(1, { message: 'edit reason cannot be empty' }),
+  changes: z.record(z.string(), z.tuple([z.string().nullable(), z.string().nullable()])),
+}).strict();
+const recordEdits = z.array(recordEdit, { invalid_type_error: 'edits must be a list' }).optional();
+
 const goalRecord = z.object({
   goal_id: id('goal id'),
   client_id: id('client id'),
@@ -216,6 +225,7 @@ const goalRecord = z.object({
     required_error: 'a goal needs its history (at least the entry of its creation)',
     invalid_type_error: 'history must be a list of entries',
   }).min(1, { message: 'a goal needs its history (at least the entry of its creation)' }),
+  edits: recordEdits,
 }).strict();
 
 const milestoneRecord = z.object({
@@ -226,11 +236,16 @@ const milestoneRecord = z.object({
   achieved_date: calendarDate('achieved date'),
   significance,
   created_at: dateTime('milestone created_at').optional(),
+  voided_at: dateTime('voided_at').nullable().optional(),
+  voided_by: z.string().nullable().optional(),
+  void_reason: z.string().nullable().optional(),
+  edits: recordEdits,
 }).strict();
 
 interface GoalWithHistory {
   goal: GoalRecord;
   history: GoalHistoryEntry[];
+  edits: RecordEdit[];
 }
 
 function parseRecord<S extends z.ZodTypeAny>(schema: S, raw: unknown, name: () => string): z.output<S> {
@@ -408,12 +423,23 @@ export function checkedSession(raw: unknown, name: () => string): Session {
 }
 
 function toGoal(raw: unknown, name: () => string): GoalWithHistory {
-  const { history, milestones: _derived, ...goal } = parseRecord(goalRecord, raw, name);
-  return { goal, history };
+  const { history, milestones: _derived, edits, ...goal } = parseRecord(goalRecord, raw, name);
+  return { goal, history, edits: edits ?? [] };
 }
 
-function toMilestone(raw: unknown, name: () => string): Omit<MilestoneRecord, 'created_at'> & { created_at?: string } {
-  return parseRecord(milestoneRecord, raw, name);
+interface MilestoneInFile {
+  milestone: Omit<MilestoneRecord, 'created_at'> & { created_at?: string };
+  state: MilestoneState;
+  edits: RecordEdit[];
+}
+
+function toMilestone(raw: unknown, name: () => string): MilestoneInFile {
+  const { voided_at, voided_by, void_reason, edits, ...milestone } = parseRecord(milestoneRecord, raw, name);
+  return {
+    milestone,
+    state: { voided_at: voided_at ?? null, voided_by: voided_by ?? null, void_reason: void_reason ?? null },
+    edits: edits ?? [],
+  };
 }
 
 // ── walking the document ───────────────────────────────────────────────────
@@ -658,11 +684,12 @@ function importPass(
           writeCorrections(store, session.session_id, given.state, given.versions);
         }
       } else if (kind === 'goal') {
-        const { goal, history } = toGoal(raw, name);
+        const { goal, history, edits } = toGoal(raw, name);
         belongs(goal.client_id, name);
         const existing = goalRecordById(store, goal.goal_id);
         if (!existing) {
           insertGoalRecord(store, goal, history);
+          if (edits.length > 0) writeEdits(store, 'goal_edits', goal.goal_id, goal.client_id, edits);
           summary.goals.added++;
           return;
         }
@@ -670,24 +697,37 @@ function importPass(
         if (JSON.stringify(store.goalHistory(goal.goal_id)) !== JSON.stringify(history.map(orderedEntry))) {
           fields.push('history');
         }
+        if (canonical(editsOf(store, 'goal_edits', goal.goal_id)) !== canonical(edits)) fields.push('edits');
         if (settle(kind, goal.goal_id, existing.client_id, existing.row_order, fields, name)) {
           replaceGoalRecord(store, goal, history);
+          writeEdits(store, 'goal_edits', goal.goal_id, goal.client_id, edits);
         }
       } else {
-        const given = toMilestone(raw, name);
+        const { milestone: given, state, edits } = toMilestone(raw, name);
         belongs(given.client_id, name);
         names(given.goal_id, name);
         const existing = milestoneRecordById(store, given.milestone_id);
+        const writeCorrections = () => {
+          setMilestoneVoided(store, given.milestone_id, state);
+          writeEdits(store, 'milestone_edits', given.milestone_id, given.client_id, edits);
+        };
         if (!existing) {
           insertMilestoneRecord(store, { ...given, created_at: given.created_at ?? now });
+          if (state.voided_at !== null || edits.length > 0) writeCorrections();
           summary.milestones.added++;
           return;
         }
         // A file without the time a milestone was recorded keeps the database's.
         const milestone = { ...given, created_at: given.created_at ?? existing.created_at };
         const fields = differences<MilestoneRecord>(existing, milestone, MILESTONE_FIELDS);
+        const held = milestoneWithState(store, given.milestone_id)!;
+        if (canonical([held.voided_at, held.voided_by, held.void_reason]) !== canonical([state.voided_at, state.voided_by, state.void_reason])) {
+          fields.push('voided');
+        }
+        if (canonical(editsOf(store, 'milestone_edits', given.milestone_id)) !== canonical(edits)) fields.push('edits');
         if (settle(kind, milestone.milestone_id, existing.client_id, existing.row_order, fields, name)) {
           replaceMilestoneRecord(store, milestone);
+          writeCorrections();
         }
       }
     },

@@ -84,9 +84,19 @@ export interface Goal {
   updated_at: string;
 }
 
+/** One edit of a goal or a milestone: who, when, why, and each changed field's [before, after]. */
+export interface RecordEdit {
+  at: string;
+  actor: string;
+  reason: string;
+  changes: Record<string, [string | null, string | null]>;
+}
+
 export interface GoalDetail extends Goal {
   history: GoalHistoryEntry[];
   milestone_details: Milestone[];
+  /** Edits of the description, target and notes, oldest first. */
+  edits: RecordEdit[];
 }
 
 export interface Milestone {

@@ -29,13 +29,13 @@ export const ANALYTICS_SQL = {
     SELECT h.goal_id, h.at, h.completion_percentage, h.status
       FROM goals g JOIN goal_history h ON h.goal_id = g.goal_id
      WHERE g.client_id = ? AND h.at <= ?
-     ORDER BY g.created_at, g.goal_id, h.seq`,
+     ORDER BY g.created_at, g.goal_id, h.at, h.seq`,
   goalsCreatedBy: `
     SELECT goal_id, description, target_date, created_at FROM goals
      WHERE client_id = ? AND created_at <= ?
      ORDER BY created_at, goal_id`,
   milestonesBetween: `
-    SELECT milestone_id, goal_id, description, achieved_date, significance FROM milestones
+    SELECT milestone_id, goal_id, description, achieved_date, significance FROM live_milestones
      WHERE client_id = ? AND achieved_date >= ? AND achieved_date <= ?
      ORDER BY achieved_date, created_at, milestone_id`,
 } as const;

@@ -19,6 +19,13 @@ export interface MilestoneRecord extends Milestone {
   created_at: string;
 }
 
+/** A milestone as the export reads it: with its void, when it has one. */
+export interface MilestoneExportRow extends MilestoneRecord {
+  voided_at: string | null;
+  voided_by: string | null;
+  void_reason: string | null;
+}
+
 export interface GoalHistoryRow extends GoalHistoryEntry {
   goal_id: string;
   client_id: string;
@@ -44,11 +51,12 @@ export function sessionCount(store: Store, clientIds: readonly string[]): number
 }
 
 /** A client's milestones in the order of the goal's milestone list: achieved, recorded, id. */
-export function milestoneRecordsOfClient(store: Store, clientId: string): IterableIterator<MilestoneRecord> {
+export function milestoneRecordsOfClient(store: Store, clientId: string): IterableIterator<MilestoneExportRow> {
   return store.statement(`
-    SELECT milestone_id, goal_id, client_id, description, achieved_date, significance, created_at
+    SELECT milestone_id, goal_id, client_id, description, achieved_date, significance, created_at,
+           voided_at, voided_by, void_reason
       FROM milestones WHERE client_id = ?
-     ORDER BY achieved_date, created_at, milestone_id`).iterate(clientId) as IterableIterator<MilestoneRecord>;
+     ORDER BY achieved_date, created_at, milestone_id`).iterate(clientId) as IterableIterator<MilestoneExportRow>;
 }
 
 /** Every history entry of a client's goals: goals oldest first, each goal's entries in order. */

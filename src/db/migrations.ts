@@ -146,6 +146,40 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE VIEW live_sessions AS SELECT * FROM sessions WHERE voided_at IS NULL;
   `,
+  // Goals and milestones corrected the same way (issue 12): every edit of a goal's description,
+  // target or notes, and of a milestone, is a row with who, when, why and the values before and
+  // after (\`changes\`: JSON {field: [before, after]}); a voided milestone stays in the table and
+  // live_milestones leaves it out.
+  `
+  CREATE TABLE goal_edits (
+    goal_id   TEXT NOT NULL REFERENCES goals (goal_id),
+    client_id TEXT NOT NULL REFERENCES clients (client_id),
+    seq       INTEGER NOT NULL,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    reason    TEXT NOT NULL,
+    changes   TEXT NOT NULL,
+    PRIMARY KEY (goal_id, seq)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX goal_edits_by_client ON goal_edits (client_id);
+
+  CREATE TABLE milestone_edits (
+    milestone_id TEXT NOT NULL REFERENCES milestones (milestone_id),
+    client_id    TEXT NOT NULL REFERENCES clients (client_id),
+    seq          INTEGER NOT NULL,
+    at           TEXT NOT NULL,
+    actor        TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    changes      TEXT NOT NULL,
+    PRIMARY KEY (milestone_id, seq)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX milestone_edits_by_client ON milestone_edits (client_id);
+
+  ALTER TABLE milestones ADD COLUMN voided_at TEXT;
+  ALTER TABLE milestones ADD COLUMN voided_by TEXT;
+  ALTER TABLE milestones ADD COLUMN void_reason TEXT;
+  CREATE VIEW live_milestones AS SELECT * FROM milestones WHERE voided_at IS NULL;
+  `,
 ];
 
 export function migrate(db: Database): void {

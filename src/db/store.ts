@@ -174,7 +174,7 @@ export class Store {
   milestonesOfClient(clientId: string): Milestone[] {
     return this.statement(`
       SELECT milestone_id, goal_id, client_id, description, achieved_date, significance
-        FROM milestones WHERE client_id = ?
+        FROM live_milestones WHERE client_id = ?
        ORDER BY achieved_date DESC, created_at DESC, milestone_id DESC`).all(clientId) as Milestone[];
   }
 
@@ -182,7 +182,7 @@ export class Store {
   milestonesOfGoal(goalId: string): Milestone[] {
     return this.statement(`
       SELECT milestone_id, goal_id, client_id, description, achieved_date, significance
-        FROM milestones WHERE goal_id = ?
+        FROM live_milestones WHERE goal_id = ?
        ORDER BY achieved_date, created_at, milestone_id`).all(goalId) as Milestone[];
   }
 
@@ -295,7 +295,7 @@ export function sessionToRow(session: Session): SessionRow {
 const GOAL_SELECT = `
   SELECT g.goal_id, g.client_id, g.description, g.target_date, g.completion_percentage, g.status,
          (SELECT json_group_array(milestone_id) FROM
-            (SELECT milestone_id FROM milestones m WHERE m.goal_id = g.goal_id
+            (SELECT milestone_id FROM live_milestones m WHERE m.goal_id = g.goal_id
               ORDER BY achieved_date, created_at, milestone_id)) AS milestones,
          g.notes, g.created_at, g.updated_at
     FROM goals g`;

@@ -136,6 +136,14 @@ export function renderGoal(goal: GoalDetail, style: ChalkInstance): string {
     history.push([when(entry.at), percent(entry.completion_percentage), entry.status, entry.actor, entry.note]);
   }
   out.push(renderColumns(historyHead, history, style));
+  if (goal.edits.length > 0) {
+    out.push('', style.bold('Corrections'));
+    for (const edit of goal.edits) {
+      const changes = Object.entries(edit.changes).map(([field, [before, after]]) =>
+        `${field.replace('_', ' ')}: ${before ?? '(none)'} → ${after ?? '(none)'}`);
+      out.push(`${when(edit.at)} by ${edit.actor} (${edit.reason}): ${changes.join('; ')}`);
+    }
+  }
   if (goal.milestone_details.length > 0) {
     out.push('', style.bold('Milestones'), renderMilestoneRows(goal.milestone_details, style));
   }

@@ -105,7 +105,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
       response.setHeader('WWW-Authenticate', 'Bearer');
       throw new HttpError(401, 'unauthorized', 'give a valid token as "Authorization: Bearer <token>" (see `tpt token create`)');
     }
-    const body = request.method === 'POST' || request.method === 'PUT' ? await readJson(request) : undefined;
+    const body = request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH' ? await readJson(request) : undefined;
     const context: RequestContext = {
       store,
       params: match.params,
