@@ -8,8 +8,8 @@ _tpt_subcommands() {
   case $1 in
     '') echo 'init demo log-session sessions session clients goal milestone trends report export import completion serve token audit retention client rekey backup check' ;;
     'session') echo 'show amend void restore sign' ;;
-    'goal') echo 'create update list show' ;;
-    'milestone') echo 'add list' ;;
+    'goal') echo 'create update edit list show' ;;
+    'milestone') echo 'add list edit void restore' ;;
     'token') echo 'create list revoke' ;;
     'audit') echo 'verify' ;;
     'retention') echo 'set show apply' ;;
@@ -33,12 +33,16 @@ _tpt_options() {
     'clients') echo '' ;;
     'goal') echo '' ;;
     'goal create') echo '--client --description --target --progress --notes --id' ;;
-    'goal update') echo '--progress --status --note' ;;
+    'goal update') echo '--progress --status --note --at' ;;
+    'goal edit') echo '--reason --description --target --notes' ;;
     'goal list') echo '--status' ;;
     'goal show') echo '' ;;
     'milestone') echo '' ;;
     'milestone add') echo '--goal --description --date --significance --id' ;;
     'milestone list') echo '' ;;
+    'milestone edit') echo '--reason --description --date --significance' ;;
+    'milestone void') echo '--reason' ;;
+    'milestone restore') echo '' ;;
     'trends') echo '--last --days --since --until --by' ;;
     'report') echo '--last --days --since --until --format' ;;
     'export') echo '--all --format --table --out --force' ;;
@@ -46,7 +50,7 @@ _tpt_options() {
     'completion') echo '' ;;
     'serve') echo '--host --port --tls-cert --tls-key' ;;
     'token') echo '' ;;
-    'token create') echo '--name' ;;
+    'token create') echo '--name --scope' ;;
     'token list') echo '' ;;
     'token revoke') echo '' ;;
     'audit') echo '--last --days --since --until --client' ;;
@@ -67,7 +71,7 @@ _tpt_options() {
 
 _tpt_takes_value() {
   case "$1|$2" in
-    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'export|--format'|'export|--table'|'export|--out'|'import|--on-conflict'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
+    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal update|--at'|'goal edit|--reason'|'goal edit|--description'|'goal edit|--target'|'goal edit|--notes'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'milestone edit|--reason'|'milestone edit|--description'|'milestone edit|--date'|'milestone edit|--significance'|'milestone void|--reason'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'export|--format'|'export|--table'|'export|--out'|'import|--on-conflict'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
   esac
   return 1
 }
@@ -84,6 +88,7 @@ _tpt_option_values() {
     'goal list|--status') _tpt_words 'active achieved paused discontinued' ;;
     'milestone add|--goal') _tpt_ids goals ;;
     'milestone add|--significance') _tpt_words 'low medium high' ;;
+    'milestone edit|--significance') _tpt_words 'low medium high' ;;
     'trends|--by') _tpt_words 'day week month quarter year' ;;
     'report|--format') _tpt_words 'table json markdown' ;;
     'export|--format') _tpt_words 'json csv fhir' ;;
@@ -92,6 +97,7 @@ _tpt_option_values() {
     'import|--on-conflict') _tpt_words 'skip replace' ;;
     'serve|--tls-cert') _tpt_files ;;
     'serve|--tls-key') _tpt_files ;;
+    'token create|--scope') _tpt_words 'read write admin' ;;
     'audit|--client') _tpt_ids clients ;;
     'client merge|--into') _tpt_ids clients ;;
     *'|--db') _tpt_files ;;
@@ -108,9 +114,13 @@ _tpt_argument_values() {
     'session restore|0') _tpt_ids sessions ;;
     'session sign|0') _tpt_ids sessions ;;
     'goal update|0') _tpt_ids goals ;;
+    'goal edit|0') _tpt_ids goals ;;
     'goal list|0') _tpt_ids clients ;;
     'goal show|0') _tpt_ids goals ;;
     'milestone list|0') _tpt_ids clients ;;
+    'milestone edit|0') _tpt_ids milestones ;;
+    'milestone void|0') _tpt_ids milestones ;;
+    'milestone restore|0') _tpt_ids milestones ;;
     'trends|0') _tpt_ids clients ;;
     'report|0') _tpt_ids clients ;;
     'export|0') _tpt_ids clients ;;

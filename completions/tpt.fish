@@ -4,13 +4,13 @@
 function __tpt_subcommands
   switch $argv[1]
     case ''
-      printf '%s\t%s\n' 'init' 'Create the encrypted database and its key' 'demo' 'Create a demo database of synthetic clients over 12 months and print one report (never your own database)' 'log-session' 'Record one therapy session' 'sessions' 'List a client\'s sessions, newest first (all of them unless a timeframe is given)' 'session' 'One session: show it, correct it by amendment, void, restore or sign it' 'clients' 'Every client: sessions, last session, active goals, average goal progress' 'goal' 'Therapeutic goals: create, update, list, show' 'milestone' 'Milestones reached on the way to a goal' 'trends' 'A client\'s emotional trend by calendar period, with a chart (default: the last 90 days)' 'report' 'A client\'s progress report: crisis events, goals, milestones, emotional trend, recommendations (default: the last 30 days)' 'export' 'Export client history: one versioned JSON document, or one table as CSV' 'import' 'Import a JSON export: all of it in one transaction, or nothing' 'completion' 'Print a shell completion script (bash, zsh or fish)' 'serve' 'Serve the HTTP API (loopback only, unless given a TLS certificate)' 'token' 'Bearer tokens for the HTTP service: create, list, revoke' 'audit' 'The audit log: every read and write of client data; `tpt audit verify` proves it intact' 'retention' 'The retention policy: how many years records are kept after a client\'s last contact' 'client' 'One client\'s records: rename, merge, secure deletion' 'rekey' 'Key rotation: a new random key replaces the key file in use, or (--passphrase) a new passphrase the old' 'backup' 'A consistent copy of the database, encrypted with the same key, mode 0600 (never overwrites a file)' 'check' 'Check the database: SQLite\'s integrity and foreign-key checks and the audit chain (exit 1 on a problem)'
+      printf '%s\t%s\n' 'init' 'Create the encrypted database and its key' 'demo' 'Create a demo database of synthetic clients over 12 months and print one report (never your own database)' 'log-session' 'Record one therapy session' 'sessions' 'List a client\'s sessions, newest first (all of them unless a timeframe is given)' 'session' 'One session: show it, correct it by amendment, void, restore or sign it' 'clients' 'Every client: sessions, last session, active goals, average goal progress' 'goal' 'Therapeutic goals: create, update, list, show' 'milestone' 'Milestones reached on the way to a goal' 'trends' 'A client\'s emotional trend by calendar period, with a chart (default: the last 90 days)' 'report' 'A client\'s progress report: crisis events, goals, milestones, emotional trend, recommendations (default: the last 30 days)' 'export' 'Export client history: one versioned JSON document, or one table as CSV' 'import' 'Import a JSON export: all of it in one transaction, or nothing' 'completion' 'Print a shell completion script (bash, zsh or fish)' 'serve' 'Serve the HTTP API (loopback only, unless given a TLS certificate)' 'token' 'Bearer tokens for the HTTP service: create, list, revoke' 'audit' 'The audit log: every read and write of client data; `tpt audit verify` proves it intact' 'retention' 'The retention policy: how many years records are kept after a client\'s last contact' 'client' 'One client\'s records: rename, merge, secure deletion' 'rekey' 'Key rotation: a new random key in a new key file, or (--passphrase) a new passphrase; old key files are kept' 'backup' 'A consistent copy of the database, encrypted with the same key, mode 0600 (never overwrites a file)' 'check' 'Check the database: SQLite\'s integrity and foreign-key checks and the audit chain (exit 1 on a problem)'
     case 'session'
       printf '%s\t%s\n' 'show' 'Show one session in full (voided ones too), its version and how many amendments it has' 'amend' 'Correct a session: a new version with the changed fields; every earlier version is kept' 'void' 'Take a session out of analytics and listings (entered in error); it stays in the record' 'restore' 'Undo the void of a session' 'sign' 'Sign a session: from then on it takes only amendments, each an addendum, and cannot be voided'
     case 'goal'
-      printf '%s\t%s\n' 'create' 'Create a goal for a client' 'update' 'Record progress on a goal; asks on a terminal when no value is given' 'list' 'A client\'s goals' 'show' 'A goal with its whole history and milestones'
+      printf '%s\t%s\n' 'create' 'Create a goal for a client' 'update' 'Record progress on a goal; asks on a terminal when no value is given' 'edit' 'Correct a goal\'s description, target date or notes; the values before are kept with who, when and why' 'list' 'A client\'s goals' 'show' 'A goal with its whole history and milestones'
     case 'milestone'
-      printf '%s\t%s\n' 'add' 'Record a milestone of a goal' 'list' 'A client\'s milestones, newest first'
+      printf '%s\t%s\n' 'add' 'Record a milestone of a goal' 'list' 'A client\'s milestones, newest first' 'edit' 'Correct a milestone; the values before are kept with who, when and why' 'void' 'Take a milestone out of lists and reports (recorded in error); it stays in the record' 'restore' 'Undo the void of a milestone'
     case 'token'
       printf '%s\t%s\n' 'create' 'Create a token; it is shown once, and only its hash is kept' 'list' 'Every token: id, name, created, revoked (never the secret)' 'revoke' 'Revoke a token at once'
     case 'audit'
@@ -24,7 +24,7 @@ end
 
 function __tpt_takes_value
   switch "$argv[1]|$argv[2]"
-    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'log-session|--template' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'session amend|--reason' 'session amend|--summary' 'session amend|--mood' 'session amend|--at' 'session amend|--goal' 'session amend|--notes' 'session amend|--observations' 'session amend|--next-focus' 'session amend|--duration' 'session amend|--technique' 'session amend|--homework' 'session amend|--crisis-flag' 'session amend|--meta' 'session amend|--clear' 'session void|--reason' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'export|--format' 'export|--table' 'export|--out' 'import|--on-conflict' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'token create|--name' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'client merge|--into' 'check|--head'
+    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'log-session|--template' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'session amend|--reason' 'session amend|--summary' 'session amend|--mood' 'session amend|--at' 'session amend|--goal' 'session amend|--notes' 'session amend|--observations' 'session amend|--next-focus' 'session amend|--duration' 'session amend|--technique' 'session amend|--homework' 'session amend|--crisis-flag' 'session amend|--meta' 'session amend|--clear' 'session void|--reason' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal update|--at' 'goal edit|--reason' 'goal edit|--description' 'goal edit|--target' 'goal edit|--notes' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'milestone edit|--reason' 'milestone edit|--description' 'milestone edit|--date' 'milestone edit|--significance' 'milestone void|--reason' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'export|--format' 'export|--table' 'export|--out' 'import|--on-conflict' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'token create|--name' 'token create|--scope' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'client merge|--into' 'check|--head'
       return 0
   end
   return 1
@@ -98,12 +98,20 @@ function __tpt_arguments
       __tpt_ids sessions
     case 'goal update|0'
       __tpt_ids goals
+    case 'goal edit|0'
+      __tpt_ids goals
     case 'goal list|0'
       __tpt_ids clients
     case 'goal show|0'
       __tpt_ids goals
     case 'milestone list|0'
       __tpt_ids clients
+    case 'milestone edit|0'
+      __tpt_ids milestones
+    case 'milestone void|0'
+      __tpt_ids milestones
+    case 'milestone restore|0'
+      __tpt_ids milestones
     case 'trends|0'
       __tpt_ids clients
     case 'report|0'
@@ -187,13 +195,23 @@ complete -c tpt -n '__tpt_at \'goal create\'' -l notes -x -d 'standing notes on 
 complete -c tpt -n '__tpt_at \'goal create\'' -l id -x -d 'the goal id (default: a new one)'
 complete -c tpt -n '__tpt_at \'goal update\'' -l progress -x -d 'completion, 0-100'
 complete -c tpt -n '__tpt_at \'goal update\'' -l status -x -a '(printf \'%s\\n\' \'active\' \'achieved\' \'paused\' \'discontinued\')' -d 'active | achieved | paused | discontinued'
-complete -c tpt -n '__tpt_at \'goal update\'' -l note -x -d 'why it changed'
+complete -c tpt -n '__tpt_at \'goal update\'' -l note -x -d 'why it changed (alone: a note on where the goal stands)'
+complete -c tpt -n '__tpt_at \'goal update\'' -l at -x -d 'when it changed, for a progress entry made late (not before the goal was set)'
+complete -c tpt -n '__tpt_at \'goal edit\'' -l reason -x -d 'why it is corrected (required)'
+complete -c tpt -n '__tpt_at \'goal edit\'' -l description -x -d 'what the client works towards'
+complete -c tpt -n '__tpt_at \'goal edit\'' -l target -x -d 'target date, YYYY-MM-DD (empty "" for none)'
+complete -c tpt -n '__tpt_at \'goal edit\'' -l notes -x -d 'standing notes on the goal'
 complete -c tpt -n '__tpt_at \'goal list\'' -l status -x -a '(printf \'%s\\n\' \'active\' \'achieved\' \'paused\' \'discontinued\')' -d 'only goals with this status'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l goal -x -a '(__tpt_ids goals)' -d 'the goal it belongs to'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l description -x -d 'what was achieved'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l date -x -d 'when, YYYY-MM-DD (default: today)'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l significance -x -a '(printf \'%s\\n\' \'low\' \'medium\' \'high\')' -d 'low | medium | high (default: medium)'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l id -x -d 'the milestone id (default: a new one)'
+complete -c tpt -n '__tpt_at \'milestone edit\'' -l reason -x -d 'why it is corrected (required)'
+complete -c tpt -n '__tpt_at \'milestone edit\'' -l description -x -d 'what was achieved'
+complete -c tpt -n '__tpt_at \'milestone edit\'' -l date -x -d 'when, YYYY-MM-DD'
+complete -c tpt -n '__tpt_at \'milestone edit\'' -l significance -x -a '(printf \'%s\\n\' \'low\' \'medium\' \'high\')' -d 'low | medium | high'
+complete -c tpt -n '__tpt_at \'milestone void\'' -l reason -x -d 'why (required)'
 complete -c tpt -n '__tpt_at \'trends\'' -l last -x -d 'the last N days, weeks, months, quarters or years: 30d, 12w, 6m, 4q, 5y'
 complete -c tpt -n '__tpt_at \'trends\'' -l days -x -d 'the last N days (the same as --last Nd)'
 complete -c tpt -n '__tpt_at \'trends\'' -l since -x -d 'from this date or time (inclusive)'
@@ -216,6 +234,7 @@ complete -c tpt -n '__tpt_at \'serve\'' -l port -x -d 'the port (0 picks a free 
 complete -c tpt -n '__tpt_at \'serve\'' -l tls-cert -r -F -d 'PEM certificate: required to bind anything but loopback'
 complete -c tpt -n '__tpt_at \'serve\'' -l tls-key -r -F -d 'PEM private key for --tls-cert'
 complete -c tpt -n '__tpt_at \'token create\'' -l name -x -d 'what or who the token is for'
+complete -c tpt -n '__tpt_at \'token create\'' -l scope -x -a '(printf \'%s\\n\' \'read\' \'write\' \'admin\')' -d 'read (the default: GET routes but export), write (also POST and PUT), admin (also export)'
 complete -c tpt -n '__tpt_at \'audit\'' -l last -x -d 'the last N days, weeks, months, quarters or years: 30d, 12w, 6m, 4q, 5y'
 complete -c tpt -n '__tpt_at \'audit\'' -l days -x -d 'the last N days (the same as --last Nd)'
 complete -c tpt -n '__tpt_at \'audit\'' -l since -x -d 'from this date or time (inclusive)'
@@ -228,5 +247,5 @@ complete -c tpt -n '__tpt_at \'retention apply\'' -l yes -d 'do not ask for conf
 complete -c tpt -n '__tpt_at \'client merge\'' -l into -x -a '(__tpt_ids clients)' -d 'the client that keeps the records of both'
 complete -c tpt -n '__tpt_at \'client delete\'' -l purge -d 'required: remove every row and leave no trace of the text in the file'
 complete -c tpt -n '__tpt_at \'client delete\'' -l yes -d 'do not ask for confirmation (needed when there is no terminal)'
-complete -c tpt -n '__tpt_at \'rekey\'' -l passphrase -d 'change the passphrase: the new one comes from TPT_NEW_PASSPHRASE, or is asked for twice'
+complete -c tpt -n '__tpt_at \'rekey\'' -l passphrase -d 'lock with a new passphrase instead: it comes from TPT_NEW_PASSPHRASE, or is asked for twice'
 complete -c tpt -n '__tpt_at \'check\'' -l head -x -d 'an audit head kept elsewhere (see `tpt audit verify --head`)'

@@ -2,9 +2,10 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { ChalkInstance } from 'chalk';
 import type { DatabaseKey } from './db/connection.js';
+import type { Database } from './db/driver.js';
 import type { Store } from './db/store.js';
 import type { Actor } from './core/model.js';
-import { defaultDbPath, defaultKeyPath } from './paths.js';
+import { configDir, defaultDbPath, defaultKeyPath, keysDir } from './paths.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -158,23 +159,63 @@ export class Context {
     };
   }
 
-  /** The key, in the order of SPEC §4: key file option, passphrase, default key file, prompt. */
-  private async findKey(): Promise<UnlockedWith> {
-    const { keyFileExists, readKeyFile } = await import('./db/key-file.js');
+  /**
+   * Opens the database with its key, in the order of SPEC §4: the key file given
+   * (--key-file/TPT_KEY_FILE); TPT_PASSPHRASE; else each of tpt's own key files until one fits
+   * (see tptKeyFiles). When the key file given or found does not fit and a person is at a
+   * terminal, the passphrase is asked for instead of failing.
+   */
+  private async unlock(): Promise<{ db: Database; unlockedWith: UnlockedWith }> {
+    const { openDatabase, WrongKeyError } = await import('./db/connection.js');
+    const { readKeyFile, tptKeyFiles } = await import('./db/key-file.js');
     const { TptError } = await import('./core/errors.js');
-    if (this.keyFilePath) return { key: readKeyFile(this.keyFilePath), keyFile: this.keyFilePath };
+    const open = (unlockedWith: UnlockedWith) => {
+      try {
+        return { db: openDatabase(this.dbPath, unlockedWith.key), unlockedWith };
+      } catch (error) {
+        if (error instanceof WrongKeyError) return undefined;
+        throw error;
+      }
+    };
+    const refused = (why: string) => new TptError(
+      `cannot unlock the database at ${this.dbPath}: wrong key or passphrase (${why}), or not a tpt database; ` +
+      'give the right --key-file, TPT_KEY_FILE or TPT_PASSPHRASE; nothing was changed',
+    );
+    let tried: string;
+    let noKeyFile = false;
     const passphrase = this.env.TPT_PASSPHRASE;
-    if (passphrase) return { key: { kind: 'passphrase', passphrase }, keyFile: undefined };
-    const defaultPath = defaultKeyPath(this.env);
-    if (keyFileExists(defaultPath)) return { key: readKeyFile(defaultPath), keyFile: defaultPath };
+    if (this.keyFilePath) {
+      const opened = open({ key: readKeyFile(this.keyFilePath), keyFile: this.keyFilePath });
+      if (opened) return opened;
+      tried = `the key file ${this.keyFilePath} does not open it`;
+    } else if (passphrase) {
+      const opened = open({ key: { kind: 'passphrase', passphrase }, keyFile: undefined });
+      if (opened) return opened;
+      throw refused('TPT_PASSPHRASE does not open it');
+    } else {
+      const files = tptKeyFiles(keysDir(this.env), defaultKeyPath(this.env));
+      for (const file of files) {
+        const opened = open({ key: readKeyFile(file), keyFile: file });
+        if (opened) return opened;
+      }
+      noKeyFile = files.length === 0;
+      tried = noKeyFile
+        ? `there is no key file at ${defaultKeyPath(this.env)}`
+        : `none of tpt's key files (${files.length} in ${configDir(this.env)}) opens it`;
+    }
     if (this.canPrompt) {
       const { password } = await this.prompts();
-      const typed = await password({ message: `Passphrase for ${this.dbPath}`, mask: true });
-      if (typed) return { key: { kind: 'passphrase', passphrase: typed }, keyFile: undefined };
+      const typed = await password({ message: `${capitalize(tried)}. Passphrase for ${this.dbPath}`, mask: true });
+      if (typed) {
+        const opened = open({ key: { kind: 'passphrase', passphrase: typed }, keyFile: undefined });
+        if (opened) return opened;
+        throw refused('the passphrase typed does not open it');
+      }
     }
-    throw new TptError(
-      `no key for ${this.dbPath}: give --key-file or TPT_KEY_FILE, or TPT_PASSPHRASE (no key file at ${defaultPath})`,
-    );
+    if (noKeyFile) {
+      throw new TptError(`no key for ${this.dbPath}: ${tried}; give --key-file, TPT_KEY_FILE or TPT_PASSPHRASE`);
+    }
+    throw refused(tried);
   }
 
   /** Opens the database once per run (it must exist: only `init` and `demo` create one). */
@@ -185,10 +226,9 @@ export class Context {
       const { TptError } = await import('./core/errors.js');
       throw new TptError(`no database at ${this.dbPath}: run \`tpt init\` first (or give --db / TPT_DB)`);
     }
-    const unlockedWith = await this.findKey();
-    const { openDatabase } = await import('./db/connection.js');
+    const { db, unlockedWith } = await this.unlock();
     const { Store } = await import('./db/store.js');
-    this.store = new Store(openDatabase(this.dbPath, unlockedWith.key));
+    this.store = new Store(db);
     this.unlockedWith = unlockedWith;
     return this.store;
   }
@@ -213,3 +253,5 @@ export class Context {
     this.unlockedWith = undefined;
   }
 }
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

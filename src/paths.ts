@@ -20,4 +20,6 @@ export function configDir(env: Env): string {
 
 export const defaultDbPath = (env: Env) => join(dataDir(env), 'tpt.db');
 export const defaultKeyPath = (env: Env) => join(configDir(env), 'key');
+/** Where `tpt rekey` writes each new key file; none is ever replaced or deleted by tpt. */
+export const keysDir = (env: Env) => join(configDir(env), 'keys');
 export const demoDbPath = (env: Env) => join(dataDir(env), 'demo.db');

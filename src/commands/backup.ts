@@ -11,6 +11,7 @@ export function backupCommand(ctx: Context): Command {
       const store = await ctx.openStore();
       const { backupDatabase } = await import('../core/backup.js');
       const { renderBackup } = await import('../render/protection.js');
-      await ctx.out(backupDatabase(store, file, ctx.openedKey!.key, ctx.who()), renderBackup);
+      const { key, keyFile } = ctx.openedKey!;
+      await ctx.out(backupDatabase(store, file, key, keyFile, ctx.who()), renderBackup);
     });
 }

@@ -11,8 +11,11 @@ export function checkCommand(ctx: Context): Command {
       const store = await ctx.openStore();
       const { checkDatabase } = await import('../core/check.js');
       const { renderCheck, verificationLine } = await import('../render/audit.js');
-      const result = checkDatabase(store, opts.head);
-      if (result.ok || ctx.json) await ctx.out(result, renderCheck);
+      const { renderKeyInUse } = await import('../render/protection.js');
+      const result = { ...checkDatabase(store, opts.head), key_file: ctx.openedKey!.keyFile ?? null };
+      if (result.ok || ctx.json) {
+        await ctx.out(result, (checked, style) => `${renderCheck(checked, style)}\n${renderKeyInUse(checked.key_file)}`);
+      }
       if (!result.ok) {
         const { TptError } = await import('../core/errors.js');
         // An unreadable page breaks both checks; name it once.

@@ -4,29 +4,31 @@ import { examples } from './options.js';
 
 export function rekeyCommand(ctx: Context): Command {
   return new Command('rekey')
-    .description('Key rotation: a new random key replaces the key file in use, or (--passphrase) a new passphrase the old')
-    .option('--passphrase', 'change the passphrase: the new one comes from TPT_NEW_PASSPHRASE, or is asked for twice')
-    .addHelpText('after', examples('tpt rekey', 'TPT_PASSPHRASE=old TPT_NEW_PASSPHRASE=new tpt rekey --passphrase'))
+    .description('Key rotation: a new random key in a new key file, or (--passphrase) a new passphrase; old key files are kept')
+    .option('--passphrase', 'lock with a new passphrase instead: it comes from TPT_NEW_PASSPHRASE, or is asked for twice')
+    .addHelpText('after', examples('tpt rekey', 'tpt rekey --passphrase', 'TPT_PASSPHRASE=old TPT_NEW_PASSPHRASE=new tpt rekey --passphrase'))
     .action(async (opts: { passphrase?: boolean }) => {
-      const { InputError } = await import('../core/errors.js');
       const store = await ctx.openStore();
-      const { key, keyFile } = ctx.openedKey!;
-      const { rekeyWithNewKeyFile, rekeyWithPassphrase } = await import('../core/rekey.js');
+      const current = ctx.openedKey!;
+      const { rekeyToNewKeyFile, rekeyToPassphrase } = await import('../core/rekey.js');
       const { renderRekey } = await import('../render/protection.js');
-      let result;
-      if (opts.passphrase === true) {
-        if (keyFile !== undefined) {
-          throw new InputError(`this database opens with the key file ${keyFile}, not a passphrase: run \`tpt rekey\` without --passphrase`);
-        }
-        result = rekeyWithPassphrase(store, ctx.dbPath, key, await newPassphrase(ctx), ctx.who());
-      } else {
-        if (keyFile === undefined) {
-          throw new InputError('this database opens with a passphrase, not a key file: run `tpt rekey --passphrase`');
-        }
-        result = rekeyWithNewKeyFile(store, ctx.dbPath, keyFile, key, ctx.who());
-      }
-      await ctx.out(result, renderRekey);
+      const result = opts.passphrase === true
+        ? rekeyToPassphrase(store, ctx.dbPath, current, await newPassphrase(ctx), ctx.who())
+        : rekeyToNewKeyFile(store, ctx.dbPath, await newKeyDir(ctx, current.keyFile), current, ctx.who());
+      await ctx.out(result, (rekeyed) => renderRekey(rekeyed, ctx.keyFilePath !== undefined));
     });
+}
+
+/**
+ * Where the new key file goes: beside a key file the user chose to keep elsewhere (a USB stick,
+ * say); else tpt's own `keys/` directory, where every run looks for it.
+ */
+async function newKeyDir(ctx: Context, keyFile: string | undefined): Promise<string> {
+  const { dirname } = await import('node:path');
+  const { configDir, keysDir } = await import('../paths.js');
+  if (keyFile === undefined) return keysDir(ctx.env);
+  const dir = dirname(keyFile);
+  return dir === configDir(ctx.env) ? keysDir(ctx.env) : dir;
 }
 
 /** TPT_NEW_PASSPHRASE, or asked twice on a terminal (a typo would lock the records away). */

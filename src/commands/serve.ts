@@ -41,7 +41,13 @@ export function serveCommand(ctx: Context): Command {
       }
       const tls = flags.tlsCert && flags.tlsKey ? await readTls(flags.tlsCert, flags.tlsKey) : undefined;
       const store = await ctx.openStore();
-      const server = createApiServer(store, { host: flags.host, port, now: () => ctx.now(), ...(tls ? { tls } : {}) });
+      const { openDatabase } = await import('../db/connection.js');
+      const { Store } = await import('../db/store.js');
+      const key = ctx.openedKey!.key;
+      const server = createApiServer(store, {
+        host: flags.host, port, now: () => ctx.now(), ...(tls ? { tls } : {}),
+        openReader: () => new Store(openDatabase(ctx.dbPath, key, { readonly: true })),
+      });
       await new Promise<void>((resolve, reject) => {
         server.once('error', (error: NodeJS.ErrnoException) => {
           reject(error.code === 'EADDRINUSE'

@@ -9,14 +9,16 @@ export function tokenCommand(ctx: Context): Command {
     .command('create')
     .description('Create a token; it is shown once, and only its hash is kept')
     .option('--name <name>', 'what or who the token is for', 'default')
-    .addHelpText('after', examples('tpt token create --name practice-dashboard'))
-    .action(async (opts: { name: string }) => {
+    .option('--scope <scope>', 'read (the default: GET routes but export), write (also POST and PUT), admin (also export)')
+    .addHelpText('after', examples('tpt token create --name practice-dashboard', 'tpt token create --name intake-form --scope write'))
+    .action(async (opts: { name: string; scope?: string }) => {
+      const { createToken, parseScope, DEFAULT_SCOPE } = await import('../core/tokens.js');
+      const scope = parseScope(opts.scope ?? DEFAULT_SCOPE);
       const store = await ctx.openStore();
-      const { createToken } = await import('../core/tokens.js');
-      const created = createToken(store, opts.name, ctx.who());
+      const created = createToken(store, opts.name, ctx.who(), scope);
       await ctx.out(created, () =>
         `${created.token}\n` +
-        `Token ${created.token_id} (${created.name}). It is shown only now: keep it in a secret store.`);
+        `Token ${created.token_id} (${created.name}, scope ${created.scope}). It is shown only now: keep it in a secret store.`);
     });
 
   token

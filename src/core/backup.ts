@@ -12,6 +12,8 @@ export interface BackupResult {
   bytes: number;
   /** Rows per table, the same in the backup as in the database. */
   tables: Record<string, number>;
+  /** The key file the backup opens with (the database's at this moment); null for its passphrase. */
+  key_file: string | null;
 }
 
 const PLAIN_SQLITE_HEADER = 'SQLite format 3\0';
@@ -21,7 +23,7 @@ const PLAIN_SQLITE_HEADER = 'SQLite format 3\0';
  * never over an existing file. Proven before it is reported: it opens with the key, holds the
  * same rows per table, and does not start with SQLite's plaintext header.
  */
-export function backupDatabase(store: Store, file: string, key: DatabaseKey, who: Actor): BackupResult {
+export function backupDatabase(store: Store, file: string, key: DatabaseKey, keyFile: string | undefined, who: Actor): BackupResult {
   const target = resolve(file);
   if (!existsSync(dirname(target))) {
     throw new InputError(`no directory ${dirname(target)} for the backup: create it first, or give another path`);
@@ -42,7 +44,7 @@ export function backupDatabase(store: Store, file: string, key: DatabaseKey, who
       throw new TptError('the backup came out unencrypted; it was removed (this is a bug)');
     }
     logRead(store, { action: 'database.backup' }, who, () => undefined);
-    return { backup: target, bytes, tables: copied };
+    return { backup: target, bytes, tables: copied, key_file: keyFile ?? null };
   } catch (error) {
     rmSync(target, { force: true });
     throw error;

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { restrictMode, type DatabaseKey } from '../db/connection.js';
-import { keyFileExists, replaceKeyFile, writeNewKeyFile } from '../db/key-file.js';
+import { writeKeyFileFor } from '../db/key-file.js';
 import { opensWith, rekeyInPlace } from '../db/maintenance.js';
 import type { Store } from '../db/store.js';
 import { recordAudit } from './audit.js';
@@ -9,55 +9,47 @@ import type { Actor } from './model.js';
 
 export interface RekeyResult {
   database: string;
-  /** The key file that now holds the new key; null for a passphrase. */
-  key_file: string | null;
   key: 'key_file' | 'passphrase';
+  /** The key file that now opens the database; null for a passphrase. */
+  key_file: string | null;
+  /** The key file that opened it before (kept: other databases and older backups may need it); null for a passphrase. */
+  previous_key_file: string | null;
 }
 
-/** Where a new key waits until the database is proven to open with it. */
-export const pendingKeyPath = (keyFile: string) => `${keyFile}.new`;
+/** The key that opened the database and the key file it came from (undefined for a passphrase). */
+export interface CurrentKey {
+  key: DatabaseKey;
+  keyFile: string | undefined;
+}
 
 /**
- * A new random key for a database locked by a key file. The new key is written beside the old
- * one (0600) first; the database is rekeyed (one transaction); a fresh connection must open it
- * with the new key and be refused with the old; only then does the new file replace the old by
- * an atomic rename. Until that rename the old key file is untouched, and any failure before it
- * leaves a database that opens with the old key.
+ * A new random key in a new key file in `dir`. The old key file is never replaced or deleted:
+ * other databases may share it, and backups made before now need it. The new file is written
+ * and synced first; the database is rekeyed (one transaction); a fresh connection must open it
+ * with the new key and be refused with the old. Whatever happens, the database opens with one
+ * of the two files; the new one is removed only when the database is proven still on the old key.
  */
-export function rekeyWithNewKeyFile(store: Store, database: string, keyFile: string, oldKey: DatabaseKey, who: Actor): RekeyResult {
-  const pending = pendingKeyPath(keyFile);
-  if (keyFileExists(pending)) {
-    throw new TptError(
-      `${pending} is left from an interrupted rekey: if \`tpt --key-file ${pending} check\` succeeds, move it over ${keyFile}; else delete it, then run \`tpt rekey\` again`,
-    );
-  }
-  const newKey = writeNewKeyFile(pending);
+export function rekeyToNewKeyFile(store: Store, database: string, dir: string, current: CurrentKey, who: Actor): RekeyResult {
+  const { path, key } = writeKeyFileFor(dir, database, who.now);
   try {
-    rekeyProven(store, database, oldKey, newKey);
+    rekeyProven(store, database, current.key, key);
   } catch (error) {
-    rmSync(pending, { force: true });
+    if (opensWith(database, current.key)) rmSync(path, { force: true });
     throw error;
   }
-  try {
-    replaceKeyFile(pending, keyFile);
-  } catch (error) {
-    throw new TptError(
-      `the database now opens with the new key in ${pending}, but it could not replace ${keyFile} (${(error as Error).message}): move ${pending} over ${keyFile} yourself`,
-    );
-  }
   recordRekey(store, who);
-  return { database, key_file: keyFile, key: 'key_file' };
+  return { database, key: 'key_file', key_file: path, previous_key_file: current.keyFile ?? null };
 }
 
-/** A new passphrase for a database locked by a passphrase, with the same proof. */
-export function rekeyWithPassphrase(store: Store, database: string, oldKey: DatabaseKey, passphrase: string, who: Actor): RekeyResult {
+/** A new passphrase (for a database on a passphrase or a key file), with the same proof. */
+export function rekeyToPassphrase(store: Store, database: string, current: CurrentKey, passphrase: string, who: Actor): RekeyResult {
   if (passphrase === '') throw new InputError('the new passphrase is empty: give one (TPT_NEW_PASSPHRASE or the prompt)');
-  if (oldKey.kind === 'passphrase' && oldKey.passphrase === passphrase) {
+  if (current.key.kind === 'passphrase' && current.key.passphrase === passphrase) {
     throw new InputError('the new passphrase is the same as the old one: choose another; nothing changed');
   }
-  rekeyProven(store, database, oldKey, { kind: 'passphrase', passphrase });
+  rekeyProven(store, database, current.key, { kind: 'passphrase', passphrase });
   recordRekey(store, who);
-  return { database, key_file: null, key: 'passphrase' };
+  return { database, key: 'passphrase', key_file: null, previous_key_file: current.keyFile ?? null };
 }
 
 function rekeyProven(store: Store, database: string, oldKey: DatabaseKey, newKey: DatabaseKey): void {

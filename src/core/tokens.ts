@@ -12,18 +12,43 @@ export interface TokenInfo {
   name: string;
   created_at: string;
   revoked_at: string | null;
+  scope: TokenScope;
+}
+
+/**
+ * What a token may do over HTTP, each scope including the one before it: `read` the records of a
+ * client, `write` sessions, goals and milestones, `admin` export a client's whole record.
+ */
+export const TOKEN_SCOPES = ['read', 'write', 'admin'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/** A new token can read, unless given more: the least a dashboard needs. */
+export const DEFAULT_SCOPE: TokenScope = 'read';
+
+export function parseScope(text: string): TokenScope {
+  const scope = text.trim().toLowerCase();
+  if (!(TOKEN_SCOPES as readonly string[]).includes(scope)) {
+    throw new InputError(`invalid --scope "${text}": use read, write or admin`);
+  }
+  return scope as TokenScope;
+}
+
+/** Whether a token of scope `has` may do what needs `needs`. */
+export function scopeAllows(has: TokenScope, needs: TokenScope): boolean {
+  return TOKEN_SCOPES.indexOf(has) >= TOKEN_SCOPES.indexOf(needs);
 }
 
 const hashOf = (secret: string) => createHash('sha256').update(secret, 'utf8').digest();
 
 /** Creates a bearer token: 256 random bits, shown once; only its SHA-256 hash is stored. */
-export function createToken(store: Store, name: string, who: Actor): TokenInfo & { token: string } {
+export function createToken(store: Store, name: string, who: Actor, scopeText: string = DEFAULT_SCOPE): TokenInfo & { token: string } {
+  const scope = parseScope(scopeText);
   const label = name.trim();
   if (!/^[\w.@-]{1,64}$/.test(label)) {
     throw new InputError(`invalid token name "${name}": use 1-64 letters, digits, ".", "_", "-" or "@"`);
   }
   const secret = `tpt_${randomBytes(32).toString('base64url')}`;
-  const info: TokenInfo = { token_id: newId('tok'), name: label, created_at: who.now.toISOString(), revoked_at: null };
+  const info: TokenInfo = { token_id: newId('tok'), name: label, created_at: who.now.toISOString(), revoked_at: null, scope };
   store.transaction(() => {
     insertToken(store, { ...info, hash: hashOf(secret).toString('hex') });
     recordAudit(store, { action: 'token.create', object_id: info.token_id }, who);
@@ -32,7 +57,7 @@ export function createToken(store: Store, name: string, who: Actor): TokenInfo &
 }
 
 export function listTokens(store: Store): TokenInfo[] {
-  return allTokens(store).map(({ hash: _hash, ...info }) => info);
+  return allTokens(store).map(({ hash: _hash, ...info }) => ({ ...info, scope: info.scope as TokenScope }));
 }
 
 export function revoke(store: Store, tokenId: string, who: Actor): void {
@@ -48,11 +73,13 @@ export function revoke(store: Store, tokenId: string, who: Actor): void {
  * The active token whose hash matches `secret`, or undefined. Every stored hash is compared, each
  * in constant time, so the answer's timing says nothing about which bytes matched.
  */
-export function authenticate(store: Store, secret: string): { token_id: string; name: string } | undefined {
+export function authenticate(store: Store, secret: string): { token_id: string; name: string; scope: TokenScope } | undefined {
   const presented = hashOf(secret);
-  let match: { token_id: string; name: string } | undefined;
+  let match: { token_id: string; name: string; scope: TokenScope } | undefined;
   for (const token of activeTokenHashes(store)) {
-    if (timingSafeEqual(presented, Buffer.from(token.hash, 'hex'))) match ??= { token_id: token.token_id, name: token.name };
+    if (timingSafeEqual(presented, Buffer.from(token.hash, 'hex'))) {
+      match ??= { token_id: token.token_id, name: token.name, scope: token.scope as TokenScope };
+    }
   }
   return match;
 }

@@ -7,9 +7,16 @@ import { migrate } from './migrations.js';
 /** A raw 256-bit key (64 hex digits, no key derivation) or a passphrase (PBKDF2 by the cipher). */
 export type DatabaseKey = { kind: 'raw'; hex: string } | { kind: 'passphrase'; passphrase: string };
 
+/** The key does not open the file (or it is no tpt database): the caller may try another key. */
+export class WrongKeyError extends TptError {
+  override name = 'WrongKeyError';
+}
+
 export interface OpenOptions {
   /** Create the file (refusing one that exists) instead of opening an existing one. */
   create?: boolean;
+  /** Open for reading only (a second connection that reads from its own snapshot). */
+  readonly?: boolean;
 }
 
 /** The key material as SQLite3MultipleCiphers reads it: `x'…'` marks a raw key. */
@@ -48,7 +55,7 @@ export function openDatabase(path: string, key: DatabaseKey, options: OpenOption
 
   // A file without its owner's write bit was made read-only on purpose (an archive, a legal
   // hold): it is opened read-only, so not even root's open writes to it, and never chmodded.
-  const readonly = !options.create && (statSync(path).mode & 0o200) === 0;
+  const readonly = options.readonly === true || (!options.create && (statSync(path).mode & 0o200) === 0);
   let db: Database;
   try {
     db = new Database(path, { fileMustExist: !options.create, readonly });
@@ -61,7 +68,7 @@ export function openDatabase(path: string, key: DatabaseKey, options: OpenOption
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
   } catch {
     db.close();
-    throw new TptError(
+    throw new WrongKeyError(
       `cannot unlock the database at ${path}: wrong key or passphrase, or not a tpt database; check --key-file, TPT_KEY_FILE or TPT_PASSPHRASE`,
     );
   }

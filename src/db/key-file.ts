@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { TptError } from '../core/errors.js';
 import type { DatabaseKey } from './connection.js';
 
@@ -31,7 +31,11 @@ export function readKeyFile(path: string): DatabaseKey {
   return { kind: 'raw', hex };
 }
 
-/** Writes a new random 256-bit key, mode 0600 in a 0700 directory; never replaces a file. */
+/**
+ * Writes a new random 256-bit key, mode 0600 in a 0700 directory; never replaces a file. The
+ * file and its directory entry are synced before it returns, so a key that is about to lock a
+ * database survives a crash.
+ */
 export function writeNewKeyFile(path: string): DatabaseKey {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const hex = randomBytes(32).toString('hex');
@@ -47,7 +51,22 @@ export function writeNewKeyFile(path: string): DatabaseKey {
   } finally {
     closeSync(fd);
   }
+  syncDirectory(dirname(path));
   return { kind: 'raw', hex };
+}
+
+/**
+ * A new key file in `dir` for the database at `database`, named after the database and the
+ * time (`clinic-20260301T101500Z.key`), so a person can tell the keys apart. Never an existing name.
+ */
+export function writeKeyFileFor(dir: string, database: string, now: Date): { path: string; key: DatabaseKey } {
+  const name = basename(database).replace(/\.db$/, '') || 'tpt';
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  for (let n = 1; ; n++) {
+    const path = join(dir, `${name}-${stamp}${n === 1 ? '' : `-${n}`}.key`);
+    if (existsSync(path)) continue;
+    return { path, key: writeNewKeyFile(path) };
+  }
 }
 
 export function keyFileExists(path: string): boolean {
@@ -55,18 +74,31 @@ export function keyFileExists(path: string): boolean {
 }
 
 /**
- * Puts a proven new key file in place of the old one in one step (rename is atomic on one file
- * system), then syncs the directory so the change survives a crash.
+ * The key files tpt made, in the order they are tried: those `tpt rekey` wrote into `keysDir`,
+ * newest first (the likeliest for a database just rotated), then the default key file.
  */
-export function replaceKeyFile(newKeyPath: string, keyPath: string): void {
-  renameSync(newKeyPath, keyPath);
-  let dir: number | undefined;
+export function tptKeyFiles(keysDir: string, defaultKey: string): string[] {
+  let rotated: { path: string; mtime: number }[] = [];
   try {
-    dir = openSync(dirname(keyPath), 'r');
-    fsyncSync(dir);
+    rotated = readdirSync(keysDir)
+      .filter((name) => name.endsWith('.key'))
+      .map((name) => join(keysDir, name))
+      .map((path) => ({ path, mtime: statSync(path).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime || b.path.localeCompare(a.path));
   } catch {
-    // Not every file system syncs a directory; the rename itself is done.
+    rotated = [];
+  }
+  return [...rotated.map((file) => file.path), ...(existsSync(defaultKey) ? [defaultKey] : [])];
+}
+
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Not every file system syncs a directory; the file itself is synced.
   } finally {
-    if (dir !== undefined) closeSync(dir);
+    if (fd !== undefined) closeSync(fd);
   }
 }

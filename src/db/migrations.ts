@@ -103,6 +103,11 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   ) STRICT;
   `,
+  // 2: token scopes (issue 15). Tokens made before scopes could do everything: they keep that.
+  `
+  ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'admin'
+    CHECK (scope IN ('read', 'write', 'admin'));
+  `,
   // Corrections by amendment (issue 12). The sessions table keeps the current version, so every
   // read of the current record stays as it was; earlier versions move to session_versions whole,
   // each with who made it, when and why. A voided session stays in the table: live_sessions is

@@ -46,15 +46,29 @@ export function renderPurge(result: PurgeResult): string {
   }).join('\n');
 }
 
-export function renderRekey(result: RekeyResult): string {
-  return result.key_file
-    ? `The database now opens only with the new key in ${result.key_file}; the old key no longer works.\n` +
-      'Back up the new key file apart from the data. Backups made before now still need the old key: make a new one with `tpt backup`.'
-    : 'The database now opens only with the new passphrase; the old one no longer works. Backups made before now still need the old passphrase.';
+export function renderRekey(result: RekeyResult, keyFileGiven = false): string {
+  const now = result.key_file
+    ? `The database ${result.database} now opens only with the new key in ${result.key_file}` +
+      (keyFileGiven ? ': give it as --key-file (or TPT_KEY_FILE) from now on.' : ' (tpt finds it there by itself).')
+    : `The database ${result.database} now opens only with the new passphrase.`;
+  const before = result.previous_key_file
+    ? `The old key file ${result.previous_key_file} is kept: other databases on it and backups made before now still open with it; tpt never deletes a key file.`
+    : 'The old passphrase no longer opens the database; backups made before now still need it.';
+  const next = result.key_file
+    ? 'Back up the new key file apart from the data, and make a new backup with `tpt backup`.'
+    : 'Make a new backup with `tpt backup`.';
+  return [now, before, next].join('\n');
 }
 
 export function renderBackup(result: BackupResult): string {
   const rows = Object.values(result.tables).reduce((sum, count) => sum + count, 0);
-  return `Backed up to ${result.backup} (${result.bytes} bytes, ${rows} rows in ${Object.keys(result.tables).length} tables, encrypted with the database's key, mode 0600).\n` +
-    'Keep it apart from the key: the backup opens with the same key as the database.';
+  const opens = result.key_file
+    ? `It opens with the key file ${result.key_file}, as the database does now; keep the backup apart from that key.`
+    : "It opens with the database's present passphrase; keep a note of which passphrase that is.";
+  return `Backed up to ${result.backup} (${result.bytes} bytes, ${rows} rows in ${Object.keys(result.tables).length} tables, encrypted, mode 0600).\n${opens}`;
+}
+
+/** Which key opens the database: `tpt check` and `tpt rekey` name it. */
+export function renderKeyInUse(keyFile: string | null): string {
+  return keyFile ? `key: the key file ${keyFile}` : 'key: a passphrase';
 }

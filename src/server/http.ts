@@ -2,8 +2,9 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import { recordAudit, takeUnloggedReads } from '../core/audit.js';
-import { authenticate } from '../core/tokens.js';
+import { authenticate, scopeAllows } from '../core/tokens.js';
 import type { Store } from '../db/store.js';
+import { RefusalLimiter } from './rate-limit.js';
 import { ROUTES, type Reply, type RequestContext } from './routes.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -13,6 +14,8 @@ export interface ServeOptions {
   port: number;
   tls?: { cert: Buffer; key: Buffer };
   now: () => Date;
+  /** A second, read-only connection, for answers streamed over many turns of the event loop. */
+  openReader: () => Store;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
@@ -59,8 +62,10 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
   const loopback = isLoopback(options.host);
   /** The name of each request's token, once it is known, for the audit entry of a refusal. */
   const callers = new WeakMap<IncomingMessage, string>();
+  const limiter = new RefusalLimiter();
   const handler = (request: IncomingMessage, response: ServerResponse) => {
-    handle(request, response).catch((error: unknown) => {
+    handle(request, response).catch((failure: unknown) => {
+      const error = callers.has(request) ? failure : limitRefusal(request, response, failure);
       auditRefusal(request, error);
       // A body left unread (refused before it was read, or too large) cannot be skipped
       // reliably: the connection ends with this answer instead of serving another request.
@@ -69,10 +74,34 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
     });
   };
 
+  /**
+   * Refusals of callers without a valid token are limited per address (RefusalLimiter): past
+   * the limit the answer is 429, and only the first of them is logged, as `api rate-limit`.
+   */
+  function limitRefusal(request: IncomingMessage, response: ServerResponse, error: unknown): unknown {
+    if (error instanceof HttpError && error.code === 'forbidden_host') return error;
+    const address = request.socket.remoteAddress ?? 'unknown';
+    const verdict = limiter.take(address, Date.now());
+    if (verdict === 'allowed') return error;
+    if (verdict === 'started') {
+      try {
+        store.transaction(() => recordAudit(store, { action: 'api rate-limit', object_id: address, outcome: 'refused' },
+          { actor: 'api:unauthenticated', now: options.now() }));
+      } catch {
+        // As for any refusal: the answer matters more than the entry.
+      }
+    }
+    const wait = limiter.retryAfter(address);
+    response.setHeader('Retry-After', String(wait));
+    return new HttpError(429, 'too_many_requests',
+      `too many refused requests from ${address}: wait ${wait} s, and give a valid token as "Authorization: Bearer <token>"`);
+  }
+
   /** A refused or failed API call is part of the record too, as on the command line. */
   function auditRefusal(request: IncomingMessage, error: unknown): void {
     const status = statusOf(error);
-    if (status === 403 && error instanceof HttpError) return; // not addressed to this service at all
+    // Not addressed to this service at all, or past the limit of refusals (logged once, above).
+    if (error instanceof HttpError && (error.code === 'forbidden_host' || error.code === 'too_many_requests')) return;
     try {
       const caller = callers.get(request);
       store.transaction(() => recordAudit(store, {
@@ -105,9 +134,14 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
       response.setHeader('WWW-Authenticate', 'Bearer');
       throw new HttpError(401, 'unauthorized', 'give a valid token as "Authorization: Bearer <token>" (see `tpt token create`)');
     }
+    if (!scopeAllows(caller.scope, match.route.scope)) {
+      throw new HttpError(403, 'forbidden_scope',
+        `this token's scope is ${caller.scope}; ${request.method} ${url.pathname} needs ${match.route.scope}: use a token made with \`tpt token create --scope ${match.route.scope}\``);
+    }
     const body = request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH' ? await readJson(request) : undefined;
     const context: RequestContext = {
       store,
+      withReader,
       params: match.params,
       query: url.searchParams,
       body,
@@ -120,6 +154,18 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
     return send(response, reply);
   }
 
+  /**
+   * Large answers (an export) stream from the reader, one at a time: its snapshot stays open
+   * while the answer is written, and the main connection keeps serving other requests meanwhile.
+   */
+  let reader: Store | undefined;
+  let readerQueue: Promise<unknown> = Promise.resolve();
+  function withReader<T>(use: (reader: Store) => Promise<T>): Promise<T> {
+    const turn = readerQueue.then(() => use(reader ??= options.openReader()));
+    readerQueue = turn.catch(() => undefined);
+    return turn;
+  }
+
   const server = options.tls
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
     : createHttpServer(handler);
@@ -127,6 +173,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
   // headers get 10 s and the whole request 30 s, then the connection is closed.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
+  server.on('close', () => reader?.close());
   return server;
 }
 
@@ -162,10 +209,10 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   }
 }
 
-function send(response: ServerResponse, reply: Reply): void {
+async function send(response: ServerResponse, reply: Reply): Promise<void> {
   if (reply.stream) {
     response.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-    reply.stream(response);
+    await reply.stream(response);
     return;
   }
   const text = JSON.stringify(reply.body);

@@ -15,9 +15,12 @@ import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
 import { beginSnapshot } from '../db/export-queries.js';
 import type { Store } from '../db/store.js';
+import type { TokenScope } from '../core/tokens.js';
 
 export interface RequestContext {
   store: Store;
+  /** Runs `use` with the read-only connection, one caller at a time. */
+  withReader: <T>(use: (reader: Store) => Promise<T>) => Promise<T>;
   /** The path's parameters, in the order of the pattern's groups. */
   params: string[];
   query: URLSearchParams;
@@ -28,13 +31,15 @@ export interface RequestContext {
 export interface Reply {
   status: number;
   body?: unknown;
-  /** For large answers: writes the body itself. */
-  stream?: (out: Writable) => void;
+  /** For large answers: writes the body itself, and ends it. */
+  stream?: (out: Writable) => Promise<void>;
 }
 
 interface Route {
   method: string;
   pattern: RegExp;
+  /** The least token scope that may call it. */
+  scope: TokenScope;
   handle: (context: RequestContext) => Reply | Promise<Reply>;
 }
 
@@ -90,11 +95,13 @@ export const ROUTES: Route[] = [
   {
     method: 'POST',
     pattern: path('/api/v1/sessions'),
+    scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: logSession(store, object(body) as SessionInput, who) }),
   },
   {
     method: 'GET',
     pattern: path('/api/v1/sessions/{client_id}'),
+    scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
       body: listSessions(
@@ -107,41 +114,49 @@ export const ROUTES: Route[] = [
   {
     method: 'PATCH',
     pattern: path('/api/v1/sessions/{session_id}'),
+    scope: 'write',
     handle: (context) => amend(context),
   },
   {
     method: 'POST',
     pattern: path('/api/v1/sessions/{session_id}/amend'),
+    scope: 'write',
     handle: (context) => amend(context),
   },
   {
     method: 'POST',
     pattern: path('/api/v1/sessions/{session_id}/void'),
+    scope: 'write',
     handle: ({ store, params, body, who }) => ({ status: 200, body: voidSession(store, params[0]!, reasonOf(body), who) }),
   },
   {
     method: 'POST',
     pattern: path('/api/v1/sessions/{session_id}/restore'),
+    scope: 'write',
     handle: ({ store, params, who }) => ({ status: 200, body: restoreSession(store, params[0]!, who) }),
   },
   {
     method: 'POST',
     pattern: path('/api/v1/sessions/{session_id}/sign'),
+    scope: 'write',
     handle: ({ store, params, who }) => ({ status: 200, body: signSession(store, params[0]!, who) }),
   },
   {
     method: 'POST',
     pattern: path('/api/v1/goals'),
+    scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: createGoal(store, object(body) as GoalCreateInput, who) }),
   },
   {
     method: 'PUT',
     pattern: path('/api/v1/goals/{goal_id}'),
+    scope: 'write',
     handle: ({ store, params, body, who }) => ({ status: 200, body: updateGoal(store, params[0]!, object(body) as GoalUpdateInput, who) }),
   },
   {
     method: 'GET',
     pattern: path('/api/v1/goals/{client_id}'),
+    scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
       body: listGoals(store, params[0]!, who, query.get('status') ?? undefined),
@@ -150,11 +165,13 @@ export const ROUTES: Route[] = [
   {
     method: 'POST',
     pattern: path('/api/v1/milestones'),
+    scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: addMilestone(store, object(body) as MilestoneInput, who) }),
   },
   {
     method: 'GET',
     pattern: path('/api/v1/progress/{client_id}'),
+    scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
       body: progressReport(store, params[0]!, resolveTimeframe(timeframeQuery(query), { amount: 30, unit: 'd' }, who.now), who).report,
@@ -163,6 +180,7 @@ export const ROUTES: Route[] = [
   {
     method: 'GET',
     pattern: path('/api/v1/trends/{client_id}'),
+    scope: 'read',
     handle: ({ store, params, query, who }) => {
       const by = query.get('by');
       const timeframe = resolveTimeframe(timeframeQuery(query), { amount: 90, unit: 'd' }, who.now);
@@ -172,22 +190,47 @@ export const ROUTES: Route[] = [
   {
     method: 'GET',
     pattern: path('/api/v1/export/{client_id}'),
-    handle: ({ store, params, who }) => {
+    scope: 'admin',
+    handle: ({ store, withReader, params, who }) => {
       const plan = planExport(store, { clientId: params[0]! }, who);
       return {
         status: 200,
-        // Written in one go from one snapshot: the connection serves one request at a time, and
-        // one client's history is small enough to buffer.
-        stream: (out) => {
-          const endSnapshot = beginSnapshot(store);
+        // From the reader's snapshot, a piece at a time as the client takes it: a client of
+        // 200,000 sessions is never held in memory whole, nor keeps other requests waiting.
+        stream: (out) => withReader(async (reader) => {
+          const endSnapshot = beginSnapshot(reader);
           try {
-            for (const chunk of exportJson(store, plan.clients, who.now)) out.write(chunk);
+            for (const chunk of exportJson(reader, plan.clients, who.now)) await writeInTurn(out, chunk);
           } finally {
             endSnapshot();
           }
           out.end();
-        },
+        }),
       };
     },
   },
 ];
+
+/**
+ * Writes a piece, waits for 'drain' when the socket is full, and then always yields to the event
+ * loop (a drain that comes at once runs as a microtask, which would never let other requests in).
+ * A client that goes away ends the answer (an error).
+ */
+async function writeInTurn(out: Writable, chunk: string): Promise<void> {
+  if (out.destroyed) throw new Error('the client went away during the answer');
+  if (!out.write(chunk)) {
+    await new Promise<void>((resolve, reject) => {
+      const done = (error?: Error) => {
+        out.off('drain', onDrain);
+        out.off('close', onClose);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onDrain = () => done();
+      const onClose = () => done(new Error('the client went away during the answer'));
+      out.once('drain', onDrain);
+      out.once('close', onClose);
+    });
+  }
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}

@@ -135,7 +135,7 @@ describe('the HTTP service corrects sessions the same way', () => {
   it('amends, voids, restores and signs, each audited with the token\'s name', async () => {
     await ok(['log-session', '--client', 'c1', '--id', 's1', '--at', '2026-03-02 10:00', '--mood', '1', '--summary', 'x']);
     await ok(['log-session', '--client', 'c1', '--id', 's2', '--at', '2026-03-03 10:00', '--mood', '1', '--summary', 'y']);
-    const token = JSON.parse(box.spawn(['--json', 'token', 'create', '--name', 'ehr-bridge']).stdout).token as string;
+    const token = JSON.parse(box.spawn(['--json', 'token', 'create', '--name', 'ehr-bridge', '--scope', 'write']).stdout).token as string;
     const server = await startServer(box);
     try {
       const send = (method: string, path: string, body?: unknown) => call(server.port, method, path, { token, body });

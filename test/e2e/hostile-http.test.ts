@@ -14,7 +14,7 @@ let token = '';
 beforeAll(async () => {
   box = new Sandbox();
   expect(box.spawn(['init']).code).toBe(0);
-  token = JSON.parse(box.spawn(['--json', 'token', 'create', '--name', 'hostile']).stdout).token;
+  token = JSON.parse(box.spawn(['--json', 'token', 'create', '--name', 'hostile', '--scope', 'write']).stdout).token;
   server = await startServer(box);
   const logged = await call(server.port, 'POST', '/api/v1/sessions', {
     token, body: { client_id: 'c1', session_id: 's1', conversation_summary: 'x', emotional_state: 'neutral' },
@@ -117,6 +117,33 @@ describe('slow and half-sent requests (defect 1)', () => {
     expect(await running.stop(10_000)).toBe(0);
     expect(Date.now() - started).toBeLessThan(8000);
     await Promise.all([held, slow]);
+    own.cleanup();
+  });
+});
+
+describe('refusals of callers without a valid token (defect 9)', () => {
+  it('are limited per address: 429 past 10, one audit entry for the episode, and a valid token still works', async () => {
+    const own = new Sandbox();
+    expect(own.spawn(['init']).code).toBe(0);
+    const valid = JSON.parse(own.spawn(['--json', 'token', 'create', '--name', 'dash']).stdout).token;
+    const running = await startServer(own);
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const path = i % 2 ? '/api/v1/sessions/c1' : `/no/such/route/${i}`;
+      statuses.push((await call(running.port, 'GET', path, i % 3 ? {} : { token: 'tpt_wrong' })).status);
+    }
+    expect(statuses.slice(0, 10).every((status) => status === 401 || status === 404)).toBe(true);
+    expect(statuses.slice(10)).toEqual(Array(30).fill(429));
+    const limited = await call(running.port, 'GET', '/api/v1/sessions/c1');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(limited.body.error.code).toBe('too_many_requests');
+    expect((await call(running.port, 'GET', '/api/v1/sessions/c1', { token: valid })).status).toBe(404); // no such client, but served
+    expect((await call(running.port, 'GET', '/health')).status).toBe(200);
+    await running.stop();
+    const entries = JSON.parse(own.spawn(['--json', 'audit']).stdout) as { actor: string; action: string; object_id: string | null }[];
+    const anonymous = entries.filter((entry) => entry.actor === 'api:unauthenticated');
+    expect(anonymous).toHaveLength(11);
+    expect(anonymous.at(-1)).toMatchObject({ action: 'api rate-limit', object_id: '127.0.0.1' });
     own.cleanup();
   });
 });

@@ -1,6 +1,6 @@
 import { pbkdf2Sync, createDecipheriv, createHmac } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Database } from '../../src/db/driver.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -27,7 +27,14 @@ function openRaw(path: string, key: { hex: string } | { passphrase: string }): D
   return db;
 }
 
-function keyHex(path = box.keyPath): { hex: string } {
+/** The key file the default database opens with: the newest `tpt rekey` wrote, else the default one. */
+function currentKeyPath(): string {
+  const dir = join(box.home, 'config', 'tpt', 'keys');
+  const rotated = existsSync(dir) ? readdirSync(dir).sort() : [];
+  return rotated.length > 0 ? join(dir, rotated[rotated.length - 1]!) : box.keyPath;
+}
+
+function keyHex(path = currentKeyPath()): { hex: string } {
   return { hex: readFileSync(path, 'utf8').trim() };
 }
 
@@ -376,29 +383,28 @@ describe('tpt retention', () => {
 });
 
 describe('tpt rekey', () => {
-  it('replaces the key file: the old key is refused, the new one works', () => {
-    ok(['init']);
-    ok(['log-session', '--client', 'c1', '--summary', 'x', '--mood', 'neutral']);
-    const oldKey = join(box.home, 'old.key');
-    copyFileSync(box.keyPath, oldKey);
-    const result = box.spawn(['--json', 'rekey']);
-    expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ database: box.dbPath, key_file: box.keyPath, key: 'key_file' });
-    expect(readFileSync(box.keyPath, 'utf8')).not.toBe(readFileSync(oldKey, 'utf8'));
-    expect(statSync(box.keyPath).mode & 0o777).toBe(0o600);
-    expect(existsSync(`${box.keyPath}.new`)).toBe(false);
-    const refused = box.spawn(['--key-file', oldKey, 'sessions', 'c1']);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/cannot unlock the database/);
-    expect(ok(['sessions', 'c1'])).toContain('1 session');
-    expect(ok(['check'])).toContain('intact');
-    expect(box.raw(box.dbPath)).not.toContain('SQLite format 3');
-  });
-
-  it('leaves the database on the old key when rekeying cannot start (another process holds it)', () => {
+  it('writes a new key file and keeps the old one: the old key is refused, the new one works', () => {
     ok(['init']);
     ok(['log-session', '--client', 'c1', '--summary', 'x', '--mood', 'neutral']);
     const before = readFileSync(box.keyPath, 'utf8');
+    const result = box.spawn(['--json', 'rekey']);
+    expect(result.code).toBe(0);
+    const rekeyed = JSON.parse(result.stdout) as { key_file: string };
+    expect(rekeyed).toEqual({ database: box.dbPath, key: 'key_file', key_file: expect.stringMatching(/\/config\/tpt\/keys\/tpt-\d{8}T\d{6}Z\.key$/), previous_key_file: box.keyPath });
+    expect(readFileSync(box.keyPath, 'utf8')).toBe(before);
+    expect(readFileSync(rekeyed.key_file, 'utf8')).not.toBe(before);
+    expect(statSync(rekeyed.key_file).mode & 0o777).toBe(0o600);
+    const refused = box.spawn(['--key-file', box.keyPath, 'sessions', 'c1']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/cannot unlock the database/);
+    expect(ok(['sessions', 'c1'])).toContain('1 session');
+    expect(ok(['check'])).toContain(`key: the key file ${rekeyed.key_file}`);
+    expect(box.raw(box.dbPath)).not.toContain('SQLite format 3');
+  });
+
+  it('leaves the database on the old key, and no new key file, when rekeying cannot start (another process holds it)', () => {
+    ok(['init']);
+    ok(['log-session', '--client', 'c1', '--summary', 'x', '--mood', 'neutral']);
     const holder = openRaw(box.dbPath, keyHex());
     holder.exec('BEGIN');
     holder.prepare('SELECT count(*) FROM sessions').get(); // a reader keeps the WAL in use
@@ -410,24 +416,13 @@ describe('tpt rekey', () => {
       holder.exec('COMMIT');
       holder.close();
     }
-    expect(readFileSync(box.keyPath, 'utf8')).toBe(before);
-    expect(existsSync(`${box.keyPath}.new`)).toBe(false);
+    expect(existsSync(join(box.home, 'config', 'tpt', 'keys')) ? readdirSync(join(box.home, 'config', 'tpt', 'keys')) : []).toEqual([]);
     expect(ok(['sessions', 'c1'])).toContain('1 session');
-  });
-
-  it('refuses to run over a key left by an interrupted rekey', () => {
-    ok(['init']);
-    writeFileSync(`${box.keyPath}.new`, 'ab'.repeat(32), { mode: 0o600 });
-    const result = box.spawn(['rekey']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/interrupted rekey/);
-    expect(ok(['clients'])).toContain('No clients');
   });
 
   it('changes a passphrase: the old one is refused, the new one works', () => {
     ok(['init'], { TPT_PASSPHRASE: 'old horse battery' });
     ok(['log-session', '--client', 'c1', '--summary', 'x', '--mood', 'neutral'], { TPT_PASSPHRASE: 'old horse battery' });
-    expect(box.spawn(['rekey'], { TPT_PASSPHRASE: 'old horse battery' }).code).toBe(2);
     expect(box.spawn(['rekey', '--passphrase'], { TPT_PASSPHRASE: 'old horse battery' }).code).toBe(2);
     const result = box.spawn(['rekey', '--passphrase'], { TPT_PASSPHRASE: 'old horse battery', TPT_NEW_PASSPHRASE: 'new staple correct' });
     expect(result.code).toBe(0);

@@ -36,7 +36,7 @@ function call(method: string, path: string, options: { body?: unknown; auth?: st
 beforeAll(async () => {
   box = new Sandbox();
   expect(box.spawn(['init']).code).toBe(0);
-  const created = box.spawn(['--json', 'token', 'create', '--name', 'tests']);
+  const created = box.spawn(['--json', 'token', 'create', '--name', 'tests', '--scope', 'admin']);
   expect(created.code, created.stderr).toBe(0);
   token = JSON.parse(created.stdout).token;
   server = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env: box.env });
@@ -160,7 +160,7 @@ describe('tpt serve', () => {
   });
 
   it('stops answering a revoked token', async () => {
-    const second = JSON.parse(box.spawn(['--json', 'token', 'create', '--name', 'short-lived']).stdout);
+    const second = JSON.parse(box.spawn(['--json', 'token', 'create', '--name', 'short-lived', '--scope', 'admin']).stdout);
     expect((await call('GET', '/api/v1/goals/c1', { auth: second.token })).status).toBe(200);
     expect(box.spawn(['token', 'revoke', second.token_id]).code).toBe(0);
     expect((await call('GET', '/api/v1/goals/c1', { auth: second.token })).status).toBe(401);
