@@ -291,7 +291,7 @@ describe('tpt client rename and merge', () => {
   async function seedClient(client: string, session: string): Promise<void> {
     await ok(['log-session', '--client', client, '--id', session, '--at', '2026-03-02 10:00', '--mood', '1', '--summary', 'x']);
     await ok(['goal', 'create', '--client', client, '--id', `${client}-goal`, '--description', 'Sleep 7 hours']);
-    await ok(['milestone', 'add', '--goal', `${client}-goal`, '--id', `${client}-ms`, '--description', 'first week', '--date', '2026-03-10']);
+    await ok(['milestone', 'add', '--goal', `${client}-goal`, '--id', `${client}-ms`, '--description', 'first week', '--date', '2026-03-20']);
     await ok(['session', 'amend', session, '--mood', '2', '--reason', 'r']);
   }
 

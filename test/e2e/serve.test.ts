@@ -92,7 +92,7 @@ describe('tpt serve', () => {
     expect(updated.status).toBe(200);
     expect(updated.body.history).toHaveLength(2);
 
-    const milestone = await call('POST', '/api/v1/milestones', { body: { goal_id: 'g1', description: 'first week', achieved_date: '2026-03-05' } });
+    const milestone = await call('POST', '/api/v1/milestones', { body: { goal_id: 'g1', description: 'first week' } }); // today: never before its goal was set
     expect(milestone.status).toBe(201);
 
     const sessions = await call('GET', '/api/v1/sessions/c1?since=2026-03-01&until=2026-03-31');
