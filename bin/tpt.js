@@ -1,11 +1,100 @@
 #!/usr/bin/env node
-import module from 'node:module';
-module.enableCompileCache?.();
+'use strict';
+// Start-up is most of what a command costs. Each entry of bundle/ is one CommonJS script
+// (bin/package.json makes this file CommonJS too: no ESM loader), compiled with V8's code cache,
+// which Node 20 has no switch for: the bytecode of the functions a run used, written after the
+// first run of each command and read on the next ones. The cache holds only tpt's compiled code,
+// never a record; it lives in the user's cache directory (0700, files 0600), one file per command
+// named after it, Node's version and the bundle's size and time, so an upgrade of either starts
+// anew (and the files of an older bundle go). V8 refuses a cache that does not fit, and tpt then
+// writes a new one; TPT_CODE_CACHE=0 turns it off.
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const { createRequire, wrap } = require('node:module');
+
+const env = process.env;
+
 if (process.argv[2] === '__complete') {
   // Shell completion asks for ids on every TAB: a small entry of its own, never the whole program.
-  const { complete } = await import('../bundle/complete.js');
-  complete(process.argv);
+  const completion = load('complete', 'complete');
+  completion.exports.complete(process.argv);
+  completion.saveCache();
 } else {
-  const { main } = await import('../bundle/cli.js');
-  process.exitCode = await main(process.argv);
+  const cli = load('tpt', commandWord(process.argv.slice(2)));
+  cli.exports.main(process.argv).then((code) => {
+    process.exitCode = code;
+    // A usage error (an unknown command among them) keeps no cache.
+    if (code !== 2) cli.saveCache();
+  });
+}
+
+/**
+ * The command a run names, for the name of its cache: the first word that is not an option or
+ * the value of one of tpt's global options; `help` for none, `other` for anything unusual.
+ */
+function commandWord(args) {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--db' || arg === '--actor' || arg === '--key-file') i++;
+    else if (!arg.startsWith('-')) return /^[a-z][a-z-]{0,31}$/.test(arg) ? arg : 'other';
+  }
+  return 'help';
+}
+
+/** Loads bundle/NAME.cjs; saveCache() then writes the code cache if there was none that fits. */
+function load(name, command) {
+  const bundle = path.join(__dirname, '..', 'bundle', `${name}.cjs`);
+  if (env.TPT_DEBUG === '1') {
+    // Stack traces through the source maps, which Node reads only for scripts it loads itself.
+    process.setSourceMapsEnabled(true);
+    return { exports: require(bundle), saveCache() {} };
+  }
+  const source = fs.readFileSync(bundle, 'latin1'); // pure ASCII: scripts/bundle.mjs checks it
+  const cache = cacheFile(name, command, fs.statSync(bundle));
+  const cachedData = cache && readOrUndefined(cache.file);
+  const script = new vm.Script(wrap(source), { filename: bundle, cachedData });
+  const module = { exports: {}, filename: bundle, id: bundle };
+  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
+  return {
+    exports: module.exports,
+    saveCache() {
+      if (cache && (cachedData === undefined || script.cachedDataRejected)) writeCache(cache, script.createCachedData());
+    },
+  };
+}
+
+/** In `$XDG_CACHE_HOME/tpt`, else `~/.cache/tpt` (an XDG path that is not absolute is ignored). */
+function cacheFile(name, command, stat) {
+  if (env.TPT_CODE_CACHE === '0') return undefined;
+  const xdg = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : undefined;
+  const base = xdg ?? (env.HOME ? path.join(env.HOME, '.cache') : undefined);
+  if (!base) return undefined;
+  const node = `-${process.version}-${process.arch}-`;
+  const build = `${stat.size}-${Math.trunc(stat.mtimeMs)}.bin`;
+  return { dir: path.join(base, 'tpt'), file: path.join(base, 'tpt', `${name}-${command}${node}${build}`), name, node, build };
+}
+
+function readOrUndefined(file) {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written whole under a temporary name, then renamed: a run never reads half a cache. */
+function writeCache(cache, data) {
+  try {
+    fs.mkdirSync(cache.dir, { recursive: true, mode: 0o700 });
+    const temporary = `${cache.file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, data, { mode: 0o600 });
+    fs.renameSync(temporary, cache.file);
+    // The caches of an older build for this Node are of no more use.
+    for (const file of fs.readdirSync(cache.dir)) {
+      if (file.startsWith(`${cache.name}-`) && file.includes(cache.node) && file.endsWith('.bin') && !file.endsWith(cache.build)) fs.rmSync(path.join(cache.dir, file), { force: true });
+    }
+  } catch {
+    // A cache that cannot be written costs the next run its compile time, nothing else.
+  }
 }

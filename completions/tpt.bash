@@ -20,7 +20,7 @@ _tpt_subcommands() {
 _tpt_options() {
   case $1 in
     '') echo '--version -V --db --json --no-input --actor --no-color --key-file --wide --help -h' ;;
-    'init') echo '' ;;
+    'init') echo '--passphrase' ;;
     'demo') echo '' ;;
     'log-session') echo '--client --summary --mood --id --at --goal --notes --observations --next-focus --duration --technique --homework --crisis-flag --meta --interactive -i --sign --template' ;;
     'sessions') echo '--last --days --since --until --limit --include-void' ;;

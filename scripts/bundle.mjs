@@ -1,28 +1,90 @@
-// Bundles the command line into bundle/ for bin/tpt.js: one file for what every run loads
-// (commander, the command table, the context), and one chunk per lazily imported part, so a
-// run reads a handful of files instead of dozens. Measured on Node 20: `tpt --help` 112 → 104 ms,
-// `tpt log-session` 185 → 136 ms (node -e 0: 72–77 ms). Type checking stays with tsc.
-import { rmSync } from 'node:fs';
+// Bundles the command line into bundle/ for bin/tpt.js, as CommonJS: Node 20's ESM loader cost
+// more at each start than everything tpt does for `--help`, and bin/tpt.js compiles this one
+// script with V8's code cache (see there). Three files:
+// - bundle/tpt.cjs: tpt and its libraries. A module reached only through `await import()` stays
+//   a lazy initialiser inside it, so a command runs the top level of only what it uses;
+// - bundle/complete.cjs: `tpt __complete`, the fast path of shell completion (no commander, no
+//   commands);
+// - bundle/prompts.cjs: @inquirer/prompts with its encodings (560 KB, two thirds of the rest):
+//   only a person at a terminal needs it, and every run would read it.
+// bundle/meta.json is esbuild's metafile of tpt.cjs and complete.cjs: test/e2e/startup.test.ts reads it to keep the
+// start-up path honest. Type checking stays with tsc.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-// Chunk names carry content hashes: old ones would pile up.
 rmSync('bundle', { recursive: true, force: true });
 
-await build({
-  // complete.ts: `tpt __complete`, the fast path of shell completion (no commander, no commands).
-  entryPoints: ['src/cli.ts', 'src/complete.ts'],
-  outdir: 'bundle',
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // The native driver is loaded at run time, in the major that suits the running Node.
-  external: ['better-sqlite3-multiple-ciphers', 'better-sqlite3-multiple-ciphers-napi'],
-  // Bundled CommonJS packages (commander) call require(); ESM output has none of its own.
-  banner: { js: "import { createRequire as __tptCreateRequire } from 'node:module'; const require = __tptCreateRequire(import.meta.url);" },
   minify: true,
-  // Maps for stack traces under TPT_DEBUG=1 (src/cli.ts turns them on); never read otherwise.
+  // Pure ASCII, so bin/tpt.js reads it as a one-byte string (the default; checked below).
+  charset: 'ascii',
+  // Maps for stack traces under TPT_DEBUG=1 (bin/tpt.js turns them on); never read otherwise.
   sourcemap: true,
   logLevel: 'warning',
+};
+
+/**
+ * A script compiled by bin/tpt.js (node:vm) cannot run `import()` on Node 20 without a flag, so a
+ * dynamic import of a Node built-in or of the prompts' file becomes a require() here.
+ */
+const dynamicImportAsRequire = {
+  name: 'dynamic-import-as-require',
+  setup(build) {
+    build.onResolve({ filter: /^(node:|@inquirer\/prompts$)/ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      return { path: args.path === '@inquirer/prompts' ? './prompts.cjs' : args.path, namespace: 'required' };
+    });
+    build.onResolve({ filter: /^\.\/prompts\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'required' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * commander loads node:child_process (and with it net, dgram and the stream machinery) when it is
+ * loaded, for the stand-alone executable subcommands tpt does not have: it gets it when it uses it.
+ */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.includes('node_modules/commander/') ? { path: args.path, namespace: 'lazy' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
+      contents: `module.exports = new Proxy({}, { get: (_, key) => require(${JSON.stringify(args.path)})[key] });`,
+      loader: 'js',
+    }));
+  },
+};
+
+await build({ ...common, entryPoints: { prompts: '@inquirer/prompts' }, outdir: 'bundle', outExtension: { '.js': '.cjs' } });
+
+const { metafile } = await build({
+  ...common,
+  entryPoints: { tpt: 'src/cli.ts', complete: 'src/complete.ts' },
+  outdir: 'bundle',
+  outExtension: { '.js': '.cjs' },
+  // The native driver is loaded at run time, in the major that suits the running Node.
+  external: ['better-sqlite3-multiple-ciphers', 'better-sqlite3-multiple-ciphers-napi'],
+  plugins: [dynamicImportAsRequire, lazyChildProcessForCommander],
+  // src/ finds files beside it (the driver, completions/) through import.meta.url.
+  define: { 'import.meta.url': '__tptBundleUrl' },
+  banner: { js: "var __tptBundleUrl=require('node:url').pathToFileURL(__filename).href;" },
+  metafile: true,
 });
+writeFileSync('bundle/meta.json', JSON.stringify(metafile));
+
+for (const [file, output] of Object.entries(metafile.outputs)) {
+  const dynamic = output.imports.filter((entry) => entry.kind === 'dynamic-import' && entry.external);
+  if (dynamic.length > 0) {
+    throw new Error(`${file} keeps import() of ${dynamic.map((entry) => entry.path).join(', ')}: bin/tpt.js cannot run it on Node 20`);
+  }
+}
+for (const file of ['bundle/tpt.cjs', 'bundle/complete.cjs']) {
+  if (/[^\x00-\x7f]/.test(readFileSync(file, 'latin1'))) throw new Error(`${file} is not pure ASCII`);
+}

@@ -118,7 +118,15 @@ function processIo(): Io {
     process.stderr.write(`tpt: cannot write the output: ${error.message}\n`);
     process.exit(1);
   });
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  return {
+    // Read only when a command reads it: opening stdin loads Node's stream and tty machinery.
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  };
 }
 
 /** The one place where an error becomes a line on stderr and an exit code (SPEC §2). */

@@ -14,14 +14,13 @@ export interface InitResult {
 }
 
 /**
- * `tpt init`: a passphrase (TPT_PASSPHRASE) locks the database itself; otherwise the key file
- * (--key-file, TPT_KEY_FILE or the default) is used when it exists and created when not. An
- * existing key is never replaced, since other databases may depend on it.
+ * `tpt init`: a passphrase (already checked by the command) locks the database itself;
+ * otherwise the key file (--key-file, TPT_KEY_FILE or the default) is used when it exists and
+ * created when not. An existing key is never replaced, since other databases may depend on it.
  */
-export async function initDatabase(ctx: Context): Promise<InitResult> {
+export async function initDatabase(ctx: Context, passphrase: string | undefined): Promise<InitResult> {
   const database = ctx.dbPath;
-  const passphrase = ctx.env.TPT_PASSPHRASE;
-  const keyPath = ctx.keyFilePath ?? (passphrase ? undefined : defaultKeyPath(ctx.env));
+  const keyPath = passphrase !== undefined ? undefined : ctx.keyFilePath ?? defaultKeyPath(ctx.env);
   let key: DatabaseKey;
   let keyCreated = false;
   if (keyPath === undefined) {

@@ -1,21 +1,32 @@
 import { Command } from 'commander';
 import type { Context } from '../context.js';
+import { askNewPassphrase } from './ask-passphrase.js';
 import { examples } from './options.js';
 
 export function initCommand(ctx: Context): Command {
   return new Command('init')
-    .description('Create the encrypted database and its key')
-    .addHelpText('after', examples('tpt init', 'tpt --db ~/clinic/tpt.db init', 'TPT_PASSPHRASE=... tpt init'))
-    .action(async () => {
+    .description('Create the encrypted database and its key (or lock it with a passphrase)')
+    .option('--passphrase', 'lock it with a passphrase instead of a key file: asked for twice, or TPT_PASSPHRASE without a terminal')
+    .addHelpText('after', examples('tpt init', 'tpt --db ~/clinic/tpt.db init', 'tpt init --passphrase'))
+    .action(async (opts: { passphrase?: boolean }) => {
+      const { InputError } = await import('../core/errors.js');
+      const { refuseExistingDatabase } = await import('../db/connection.js');
+      if (opts.passphrase === true && ctx.keyFilePath !== undefined) {
+        throw new InputError('give either --passphrase or a key file (--key-file, TPT_KEY_FILE), not both');
+      }
+      refuseExistingDatabase(ctx.dbPath);
+      // TPT_PASSPHRASE alone also makes a passphrase database (SPEC §4), unless a key file is named.
+      const wantsPassphrase = opts.passphrase === true || (ctx.keyFilePath === undefined && (ctx.env.TPT_PASSPHRASE ?? '') !== '');
+      const passphrase = wantsPassphrase ? await askNewPassphrase(ctx, 'TPT_PASSPHRASE', 'tpt init --passphrase') : undefined;
       const { initDatabase } = await import('../setup.js');
-      const result = await initDatabase(ctx);
+      const result = await initDatabase(ctx, passphrase);
       await ctx.out(result, (created) =>
         [
           `Created the encrypted database at ${created.database}`,
           created.key_file
             ? `Its key is in ${created.key_file} (mode 0600).\n` +
               'Back up the key file apart from the data: without it the records cannot be read by anyone.'
-            : 'It is locked with your passphrase (TPT_PASSPHRASE): without it the records cannot be read by anyone.',
+            : 'It is locked with your passphrase: without it the records cannot be read by anyone. Keep it somewhere safe, apart from the data.',
         ].join('\n'));
     });
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { Context } from '../context.js';
+import { askNewPassphrase } from './ask-passphrase.js';
 import { examples } from './options.js';
 
 export function rekeyCommand(ctx: Context): Command {
@@ -13,7 +14,7 @@ export function rekeyCommand(ctx: Context): Command {
       const { rekeyToNewKeyFile, rekeyToPassphrase } = await import('../core/rekey.js');
       const { renderRekey } = await import('../render/protection.js');
       const result = opts.passphrase === true
-        ? rekeyToPassphrase(store, ctx.dbPath, current, await newPassphrase(ctx), ctx.who())
+        ? rekeyToPassphrase(store, ctx.dbPath, current, await askNewPassphrase(ctx, 'TPT_NEW_PASSPHRASE', 'tpt rekey --passphrase'), ctx.who())
         : rekeyToNewKeyFile(store, ctx.dbPath, await newKeyDir(ctx, current.keyFile), current, ctx.who());
       await ctx.out(result, (rekeyed) => renderRekey(rekeyed, ctx.keyFilePath !== undefined));
     });
@@ -29,19 +30,4 @@ async function newKeyDir(ctx: Context, keyFile: string | undefined): Promise<str
   if (keyFile === undefined) return keysDir(ctx.env);
   const dir = dirname(keyFile);
   return dir === configDir(ctx.env) ? keysDir(ctx.env) : dir;
-}
-
-/** TPT_NEW_PASSPHRASE, or asked twice on a terminal (a typo would lock the records away). */
-async function newPassphrase(ctx: Context): Promise<string> {
-  const { InputError } = await import('../core/errors.js');
-  const given = ctx.env.TPT_NEW_PASSPHRASE;
-  if (given !== undefined && given !== '') return given;
-  if (!ctx.canPrompt) {
-    throw new InputError('no new passphrase: set TPT_NEW_PASSPHRASE (there is no terminal to ask on); nothing changed');
-  }
-  const { password } = await ctx.prompts();
-  const first = await password({ message: 'New passphrase', mask: true });
-  const second = await password({ message: 'The new passphrase again', mask: true });
-  if (first !== second) throw new InputError('the two passphrases differ: run `tpt rekey --passphrase` again; nothing changed');
-  return first;
 }

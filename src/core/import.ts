@@ -2,7 +2,7 @@
 import { z } from 'zod/v3';
 import type { MilestoneRecord } from '../db/export-queries.js';
 import {
-  deferForeignKeys, enlargeCacheForImport, goalRecordById, highestRowids, insertGoalRecord, insertMilestoneRecord,
+  deferForeignKeys, enlargeCacheForImport, withRollbackJournal, goalRecordById, highestRowids, insertGoalRecord, insertMilestoneRecord,
   insertNewSession, milestoneRecordById, replaceGoalRecord, replaceMilestoneRecord, replaceSessionRecord,
   sessionRecordById, type GoalRecord,
 } from '../db/import-writes.js';
@@ -103,14 +103,14 @@ export function importDocument(store: Store, source: TextSource, options: Import
   enlargeCacheForImport(store);
   let summary: ImportSummary & { client_ids: string[] };
   try {
-    summary = store.transaction(() => {
+    summary = withRollbackJournal(store, () => store.transaction(() => {
       const result = importPass(store, source, options.label, mode, who);
       if (result.conflicts.length > 0 && mode === undefined) {
         throw new ImportConflictError(result.conflicts, result.summary.conflicts);
       }
       if (options.dryRun) throw new DryRunDone({ ...result.summary, dry_run: true });
       return result.summary;
-    });
+    }));
   } catch (error) {
     if (!(error instanceof DryRunDone)) throw error;
     summary = error.summary;

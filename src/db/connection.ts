@@ -39,12 +39,17 @@ export function rekeyDatabase(db: Database, key: DatabaseKey): void {
   db.rekey(keyBuffer(key));
 }
 
+/** `tpt init` never overwrites a database (it checks before asking for a passphrase, too). */
+export function refuseExistingDatabase(path: string): void {
+  if (existsSync(path)) {
+    throw new TptError(`a database already exists at ${path}: tpt init never overwrites one; use it, or give another --db`);
+  }
+}
+
 /** Opens (or creates) the encrypted database, checks the key, applies pragmas and migrations. */
 export function openDatabase(path: string, key: DatabaseKey, options: OpenOptions = {}): Database {
   const exists = existsSync(path);
-  if (options.create && exists) {
-    throw new TptError(`a database already exists at ${path}: tpt init never overwrites one; use it, or give another --db`);
-  }
+  if (options.create && exists) refuseExistingDatabase(path);
   if (!options.create && !exists) {
     throw new TptError(`no database at ${path}: run \`tpt init\` first (or give --db / TPT_DB)`);
   }

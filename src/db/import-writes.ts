@@ -15,6 +15,37 @@ export function enlargeCacheForImport(store: Store): void {
   store.db.pragma('cache_size = -65536');
 }
 
+/**
+ * Runs a bulk load with a rollback journal instead of the write-ahead log, then returns to WAL.
+ * In WAL mode every page a large import writes is encrypted into the log, then read back,
+ * decrypted and encrypted again into the database by the checkpoint; a rollback journal keeps
+ * only the pages' old images and writes each new page once. Its guarantees are the same: the
+ * import is one transaction, a crash leaves a hot journal (encrypted like the database, mode 0600
+ * like it) that the next open rolls back, so the database is as it was before the import. The
+ * switch needs the database to itself: with another connection open (`tpt serve`), the load
+ * stays in WAL mode.
+ */
+export function withRollbackJournal<T>(store: Store, load: () => T): T {
+  let switched = false;
+  try {
+    switched = store.db.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
+  } catch {
+    // SQLITE_BUSY: another connection has the database open; WAL it is.
+  }
+  try {
+    return load();
+  } finally {
+    // Should a reader hold the switch back off, the next open of the database returns to WAL.
+    if (switched) {
+      try {
+        store.db.pragma('journal_mode = WAL');
+      } catch {
+        // as above
+      }
+    }
+  }
+}
+
 /** Where each table's rows stood before the import: rows it writes have higher rowids. */
 export function highestRowids(store: Store): { session: number; goal: number; milestone: number } {
   const highest = (table: string) =>

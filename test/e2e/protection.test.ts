@@ -468,7 +468,7 @@ describe('tpt backup', () => {
 
 describe('SQLCipher 4 compatibility', () => {
   it('a passphrase database opens in another reader given only cipher=sqlcipher, legacy=4 and the passphrase', () => {
-    const env = { TPT_PASSPHRASE: 'correct horse' };
+    const env = { TPT_PASSPHRASE: 'correct horse battery staple' };
     ok(['init'], env);
     ok(['log-session', '--client', 'c1', '--summary', 'COMPAT_TEXT', '--mood', 'neutral'], env);
     withRaw((db) => {
@@ -482,14 +482,14 @@ describe('SQLCipher 4 compatibility', () => {
       expect(Number(db.pragma('legacy_page_size', { simple: true }))).toBe(4096);
       expect(Number(db.pragma('fast_kdf_iter', { simple: true }))).toBe(2);
       expect(Number(db.pragma('hmac_salt_mask', { simple: true }))).toBe(0x3a);
-    }, box.dbPath, { passphrase: 'correct horse' });
+    }, box.dbPath, { passphrase: 'correct horse battery staple' });
   });
 
   it('page 1 decrypts by the SQLCipher 4 format alone (PBKDF2-HMAC-SHA512 256,000, AES-256-CBC, HMAC-SHA512)', () => {
-    ok(['init'], { TPT_PASSPHRASE: 'correct horse' });
+    ok(['init'], { TPT_PASSPHRASE: 'correct horse battery staple' });
     const page = readFileSync(box.dbPath).subarray(0, 4096);
     const salt = page.subarray(0, 16);
-    const key = pbkdf2Sync('correct horse', salt, 256_000, 32, 'sha512');
+    const key = pbkdf2Sync('correct horse battery staple', salt, 256_000, 32, 'sha512');
     // Reserve per page: 16-byte IV + 64-byte HMAC = 80 bytes at the end; page 1's first 16 bytes are the salt.
     const data = page.subarray(16, 4096 - 80);
     const iv = page.subarray(4096 - 80, 4096 - 64);

@@ -1,0 +1,165 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { Sandbox } from '../helpers.js';
+
+// The start-up path: what `tpt --help` and `tpt log-session` load, and the code cache bin/tpt.js
+// keeps. A module that slips onto the path of every run costs every run (issue 16).
+
+interface Metafile {
+  inputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
+}
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const BIN = join(ROOT, 'bin', 'tpt.js');
+const meta = JSON.parse(readFileSync(join(ROOT, 'bundle', 'meta.json'), 'utf8')) as Metafile;
+
+/**
+ * Every input (and external) a module's top level runs, following static imports only; a `lazy:`
+ * module of scripts/bundle.mjs loads its target when first used, not when loaded.
+ */
+function staticClosure(...starts: string[]): Set<string> {
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path) || path.startsWith('lazy:')) return;
+    seen.add(path);
+    for (const entry of meta.inputs[path]?.imports ?? []) {
+      if (entry.kind === 'import-statement' || entry.kind === 'require-call') visit(entry.path);
+    }
+  };
+  starts.forEach(visit);
+  return seen;
+}
+
+/** The modules a file loads lazily (`await import()`). */
+const dynamicImports = (path: string) =>
+  (meta.inputs[path]?.imports ?? []).filter((entry) => entry.kind === 'dynamic-import').map((entry) => entry.path);
+
+const matching = (modules: Set<string>, pattern: RegExp) => [...modules].filter((path) => pattern.test(path));
+
+describe('the start-up path, from the bundle\'s metafile', () => {
+  it('runs no validation, database, rendering, prompt or server module for `tpt --help`', () => {
+    const help = staticClosure('src/cli.ts');
+    expect(help.has('src/context.ts')).toBe(true); // the closure is followed at all
+    expect(matching(help, /node_modules\/(zod|@inquirer|csv-stringify|asciichart|chalk|string-width)\//)).toEqual([]);
+    expect(matching(help, /^src\/(db|render|server)\//)).toEqual([]);
+    expect(matching(help, /^src\/core\/(schemas|sessions|audit|report|trends|import|export)\.ts$/)).toEqual([]);
+    expect(matching(help, /better-sqlite3|prompts\.cjs|^node:(http|https|crypto|child_process|tty|stream)$/)).toEqual([]);
+  });
+
+  it('runs for `tpt log-session` what logging needs, and no prompt, chart, CSV or server module', () => {
+    const lazy = dynamicImports('src/commands/log-session.ts').filter((path) => !path.includes('ask-session'));
+    const fromContext = dynamicImports('src/context.ts').filter((path) => !/prompts/.test(path));
+    const logSession = staticClosure('src/cli.ts', ...lazy, ...fromContext);
+    expect(logSession.has('src/core/sessions.ts')).toBe(true);
+    expect(logSession.has('src/db/connection.ts')).toBe(true);
+    expect(matching(logSession, /node_modules\/(@inquirer|csv-stringify|asciichart)\//)).toEqual([]);
+    expect(matching(logSession, /^src\/(server|render)\//)).toEqual([]);
+    expect(matching(logSession, /prompts\.cjs|^node:(http|https|child_process)$/)).toEqual([]);
+  });
+});
+
+describe('the start-up path, at run time', () => {
+  let box: Sandbox;
+  beforeEach(() => {
+    box = new Sandbox();
+  });
+  afterEach(() => box.cleanup());
+
+  /** Runs bin/tpt.js with a hook that lists the modules and Node built-ins the run loaded. */
+  function loaded(args: string[]): { code: number; required: string[]; builtins: string[] } {
+    const hook = join(box.home, 'hook.cjs');
+    writeFileSync(hook, `
+      const Module = require('node:module');
+      const load = Module._load;
+      const required = [];
+      Module._load = function (request, ...rest) { required.push(request); return load.call(this, request, ...rest); };
+      process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(box.home, 'loaded.json'))},
+        JSON.stringify({ required, builtins: process.moduleLoadList })));
+    `);
+    const result = spawnSync(process.execPath, ['--require', hook, BIN, ...args], { env: box.env, encoding: 'utf8' });
+    const { required, builtins } = JSON.parse(readFileSync(join(box.home, 'loaded.json'), 'utf8')) as { required: string[]; builtins: string[] };
+    return { code: result.status ?? -1, required, builtins };
+  }
+
+  it('loads neither the driver, nor the prompts, nor child processes, streams of stdin or crypto for --help', () => {
+    const run = loaded(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.required.filter((id) => /better-sqlite3|prompts\.cjs|node:(http|crypto|child_process)/.test(id))).toEqual([]);
+    expect(run.builtins.filter((name) => /\b(child_process|crypto|tty|readline|http)\b/.test(name))).toEqual([]);
+  });
+
+  it('loads the driver once and no prompts or child processes for log-session', () => {
+    expect(box.spawn(['init']).code).toBe(0);
+    const run = loaded(['--no-input', 'log-session', '--client', 'c1', '--mood', '1', '--summary', 'ok']);
+    expect(run.code).toBe(0);
+    expect(run.required.filter((id) => id.startsWith('better-sqlite3'))).toHaveLength(1);
+    expect(run.required.filter((id) => /prompts\.cjs|node:(http|child_process)/.test(id))).toEqual([]);
+    expect(run.builtins.filter((name) => /\b(child_process|http|readline)\b/.test(name))).toEqual([]);
+  });
+});
+
+describe('the code cache of bin/tpt.js', () => {
+  let box: Sandbox;
+  beforeEach(() => {
+    box = new Sandbox();
+  });
+  afterEach(() => box.cleanup());
+
+  const cacheDir = () => join(box.home, '.cache', 'tpt');
+
+  it('is written once per command, owner-only, in the cache directory, and holds no record', () => {
+    expect(box.spawn(['init']).code).toBe(0);
+    const summary = 'Spoke about the brother named Quentavius';
+    const log = ['--actor', 'Dr Who', 'log-session', '--client', 'client-zebra', '--mood', '1', '--summary', summary];
+    expect(box.spawn(log).code).toBe(0);
+    const file = join(cacheDir(), `tpt-log-session-${process.version}-${process.arch}-${statSync(join(ROOT, 'bundle', 'tpt.cjs')).size}-`);
+    const [written] = readdirSync(cacheDir()).filter((name) => join(cacheDir(), name).startsWith(file));
+    expect(written).toMatch(/\.bin$/);
+    const path = join(cacheDir(), written!);
+    expect(statSync(cacheDir()).mode & 0o777).toBe(0o700);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const writtenAt = statSync(path).mtimeMs;
+    expect(box.spawn(log).code).toBe(0);
+    expect(statSync(path).mtimeMs).toBe(writtenAt);
+    const listing = box.spawn(['sessions', 'client-zebra']);
+    expect(listing.code).toBe(0);
+    expect(listing.stdout).toContain('Quentavius');
+    expect(readdirSync(cacheDir()).map((name) => name.split('-v')[0]).sort()).toEqual(['tpt-init', 'tpt-log-session', 'tpt-sessions']);
+    for (const name of readdirSync(cacheDir())) {
+      const bytes = readFileSync(join(cacheDir(), name)).toString('latin1');
+      for (const secret of ['Quentavius', 'client-zebra', 'Dr Who', readFileSync(box.keyPath, 'utf8').trim()]) expect(bytes).not.toContain(secret);
+    }
+  });
+
+  it('keeps none for a usage error, and drops the caches of an older build', () => {
+    mkdirSync(cacheDir(), { recursive: true });
+    const older = join(cacheDir(), `tpt-help-${process.version}-${process.arch}-1-1.bin`);
+    writeFileSync(older, 'the cache of an older build');
+    expect(box.spawn(['no-such-command']).code).toBe(2);
+    expect(readdirSync(cacheDir())).toEqual([basename(older)]);
+    expect(box.spawn(['--help']).code).toBe(0);
+    const [now] = readdirSync(cacheDir());
+    expect(now).toMatch(/^tpt-help-v/);
+    expect(now).not.toBe(basename(older));
+    expect(readdirSync(cacheDir())).toHaveLength(1);
+  });
+
+  it('is replaced when V8 refuses it, and the run is the same', () => {
+    const first = box.spawn(['--help']);
+    const [name] = readdirSync(cacheDir());
+    writeFileSync(join(cacheDir(), name!), 'not a code cache');
+    const again = box.spawn(['--help']);
+    expect(again).toEqual(first);
+    expect(readFileSync(join(cacheDir(), name!), 'latin1')).not.toBe('not a code cache');
+  });
+
+  it('follows XDG_CACHE_HOME, and TPT_CODE_CACHE=0 turns it off', () => {
+    const xdg = join(box.home, 'xdg-cache');
+    expect(box.spawn(['--help'], { XDG_CACHE_HOME: xdg }).code).toBe(0);
+    expect(readdirSync(join(xdg, 'tpt'))).toHaveLength(1);
+    expect(box.spawn(['--help'], { TPT_CODE_CACHE: '0' }).code).toBe(0);
+    expect(() => readdirSync(cacheDir())).toThrow();
+  });
+});
