@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -32,7 +31,11 @@ export function loadTemplate(ctx: Context, name: string): NoteSection[] {
  * happens: a saved note, an empty one, an editor that fails, or Ctrl-C (held off while the editor
  * runs, so the removal still happens). An empty note or a failing editor aborts; nothing is written.
  */
-export function writeNoteInEditor(ctx: Context, sections: readonly NoteSection[], header: readonly string[]): NoteFields {
+export async function writeNoteInEditor(
+  ctx: Context, sections: readonly NoteSection[], header: readonly string[],
+): Promise<NoteFields> {
+  // Loaded only here: logging a session without a template never starts a process.
+  const { spawnSync } = await import('node:child_process');
   const editor = ctx.env.VISUAL || ctx.env.EDITOR || 'vi';
   const runtime = ctx.env.XDG_RUNTIME_DIR;
   const base = runtime && isAbsolute(runtime) && existsSync(runtime) ? runtime : tmpdir();

@@ -83,7 +83,7 @@ observations, homework, next-focus). An empty note or an editor that fails abort
         const checked = validateSession(store, { ...input, conversation_summary: 'from the note' } as SessionInput, ctx.who());
         const { writeNoteInEditor } = await import('./edit-note.js');
         const { localDateTimeString } = await import('../core/time.js');
-        input = { ...input, ...writeNoteInEditor(ctx, template.sections, [
+        input = { ...input, ...await writeNoteInEditor(ctx, template.sections, [
           `Session note for client ${checked.client_id}, ${localDateTimeString(new Date(checked.timestamp))} (template ${template.name})`,
         ]) };
       }
