@@ -12,6 +12,7 @@ import { goalCommand } from './commands/goal.js';
 import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
 import { logSessionCommand } from './commands/log-session.js';
+import { measureCommand, measuresCommand } from './commands/measure.js';
 import { milestoneCommand } from './commands/milestone.js';
 import { rekeyCommand } from './commands/rekey.js';
 import { reportCommand } from './commands/report.js';
@@ -32,6 +33,8 @@ const COMMANDS: ((ctx: Context) => Command)[] = [
   clientsCommand,
   goalCommand,
   milestoneCommand,
+  measureCommand,
+  measuresCommand,
   trendsCommand,
   reportCommand,
   exportCommand,

@@ -17,14 +17,15 @@ export function exportCommand(ctx: Context): Command {
     .description("Export client history: one versioned JSON document, or one table as CSV")
     .argument('[client]', 'the client id (or --all)')
     .option('--all', 'every client')
-    .addOption(new Option('--format <format>', 'json (the whole history) or csv (one table)').default('json'))
-    .option('--table <table>', 'with --format csv: sessions (default) | goals | milestones | goal-history')
+    .addOption(new Option('--format <format>', 'json (the whole history), csv (one table) or fhir (a FHIR R4 Bundle)').default('json'))
+    .option('--table <table>', 'with --format csv: sessions (default) | goals | milestones | goal-history | measures')
     .option('--out <file>', 'write to this file (mode 0600) instead of stdout')
     .option('--force', 'with --out: replace a file that exists')
     .addHelpText('after', examples(
       'tpt export c42 --out c42.json',
       'tpt export --all > everything.json',
       'tpt export c42 --format csv --table goal-history --out c42-goals.csv',
+      'tpt export c42 --format fhir --out c42.fhir.json',
     ))
     .action(async (clientId: string | undefined, flags: ExportFlags) => {
       const { InputError } = await import('../core/errors.js');
@@ -45,10 +46,14 @@ export function exportCommand(ctx: Context): Command {
           const clients = plan.clients.length;
           const summary = plan.format === 'json'
             ? { out: target.path, format: plan.format, clients, sessions: count }
-            : { out: target.path, format: plan.format, table: plan.table, clients, rows: count };
+            : plan.format === 'fhir'
+              ? { out: target.path, format: plan.format, clients, resources: count }
+              : { out: target.path, format: plan.format, table: plan.table, clients, rows: count };
           await ctx.out(summary, () => plan.format === 'json'
             ? `Exported ${clients} client(s), ${count} session(s), as JSON to ${target.path}`
-            : `Exported ${clients} client(s), ${count} row(s) of ${plan.table}, as CSV to ${target.path}`);
+            : plan.format === 'fhir'
+              ? `Exported ${clients} client(s), ${count} resource(s), as a FHIR R4 Bundle to ${target.path}`
+              : `Exported ${clients} client(s), ${count} row(s) of ${plan.table}, as CSV to ${target.path}`);
         }
       } catch (error) {
         target?.abandon();
@@ -67,7 +72,7 @@ async function streamExport(ctx: Context, store: Store, plan: ExportPlan, stream
   const endSnapshot = beginSnapshot(store);
   let progress: Progress | undefined;
   try {
-    const bySessions = plan.format === 'json' || plan.table === 'sessions';
+    const bySessions = plan.format === 'json' || (plan.format === 'csv' && plan.table === 'sessions');
     progress = bySessions
       ? await progressReporter(ctx, () => sessionCount(store, plan.clients.map((client) => client.client_id)))
       : undefined;
@@ -79,6 +84,9 @@ async function streamExport(ctx: Context, store: Store, plan: ExportPlan, stream
     let chunks: Iterable<string>;
     if (plan.format === 'json') {
       chunks = exportJson(store, plan.clients, ctx.now(), onCount);
+    } else if (plan.format === 'fhir') {
+      const { exportFhir } = await import('../core/fhir.js');
+      chunks = exportFhir(store, plan.clients, ctx.now(), onCount);
     } else {
       const { csvChunks } = await import('../render/csv-export.js');
       chunks = csvChunks(CSV_COLUMNS[plan.table], exportCsvRows(store, plan.clients, plan.table, onCount));

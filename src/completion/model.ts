@@ -57,7 +57,7 @@ const OPTION_VALUES: Record<string, Values> = {
   '--significance': choices(...SIGNIFICANCES),
   '--by': choices('day', 'week', 'month', 'quarter', 'year'),
   '--on-conflict': choices('skip', 'replace'),
-  '--table': choices('sessions', 'goals', 'milestones', 'goal-history'),
+  '--table': choices('sessions', 'goals', 'milestones', 'goal-history', 'measures'),
   '--scope': choices('read', 'write', 'admin'),
   '--measure': choices('phq9', 'gad7', 'core10'),
   'report|--format': choices('table', 'json', 'markdown'),
@@ -65,6 +65,7 @@ const OPTION_VALUES: Record<string, Values> = {
   '--client': ids('clients'),
   '--into': ids('clients'),
   '--goal': ids('goals'),
+  '--session': ids('sessions'),
 };
 
 /** Argument names that name a record, a file or a shell. */
@@ -76,6 +77,7 @@ const ARGUMENT_VALUES: Record<string, Values> = {
   'goal-id': ids('goals'),
   'session-id': ids('sessions'),
   'milestone-id': ids('milestones'),
+  'measure-id': ids('measures'),
   'token-id': ids('tokens'),
   file: FILES,
   path: FILES,
@@ -87,6 +89,7 @@ const ID_OF_GROUP: Record<string, IdKind> = {
   session: 'sessions',
   goal: 'goals',
   milestone: 'milestones',
+  measure: 'measures',
   client: 'clients',
   token: 'tokens',
 };

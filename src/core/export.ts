@@ -2,8 +2,10 @@ import {
   allClients, clientById, goalHistoryRowsOfClient, milestoneRecordsOfClient, sessionJsonOfClient, sessionValuesOfClient,
   type ClientRecord,
 } from '../db/export-queries.js';
+import { measuresOfClient } from '../db/measure-queries.js';
 import { editsOf } from '../db/record-edits.js';
 import type { Store } from '../db/store.js';
+import { bandOf, measureDefinition } from './measure-scoring.js';
 import { stateOf } from './scale.js';
 import { logRead } from './audit.js';
 import { InputError, NotFoundError } from './errors.js';
@@ -21,10 +23,10 @@ export const EXPORT_FORMAT = 'tpt-export';
 export const EXPORT_VERSION = 2;
 export const READABLE_EXPORT_VERSIONS: readonly unknown[] = [1, 2];
 
-export const EXPORT_FORMATS = ['json', 'csv'] as const;
+export const EXPORT_FORMATS = ['json', 'csv', 'fhir'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export const CSV_TABLES = ['sessions', 'goals', 'milestones', 'goal-history'] as const;
+export const CSV_TABLES = ['sessions', 'goals', 'milestones', 'goal-history', 'measures'] as const;
 export type CsvTable = (typeof CSV_TABLES)[number];
 
 export interface ExportRequest {
@@ -44,7 +46,7 @@ export interface ExportPlan {
 export function planExport(store: Store, request: ExportRequest, who: Actor): ExportPlan {
   const format = (request.format ?? 'json').trim().toLowerCase();
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new InputError(`unknown export format "${request.format}": use --format json or --format csv`);
+    throw new InputError(`unknown export format "${request.format}": use --format json, csv or fhir`);
   }
   if (request.table !== undefined && format !== 'csv') {
     throw new InputError('--table is for CSV exports: add --format csv, or drop --table (JSON holds every table)');
@@ -66,7 +68,7 @@ export function planExport(store: Store, request: ExportRequest, who: Actor): Ex
   } else {
     throw new InputError('name the client to export, or give --all: tpt export <client> | tpt export --all');
   }
-  const objectId = format === 'json' ? 'json' : `csv:${table}`;
+  const objectId = format === 'csv' ? `csv:${table}` : format;
   logRead(store, clients.map((client) => ({ action: 'export', client_id: client.client_id, object_id: objectId })), who, () => undefined);
   return { clients, format: format as ExportFormat, table: table as CsvTable };
 }
@@ -127,6 +129,16 @@ export function* exportJson(
         pending = '';
       }
     }
+    pending += `${first ? '' : '\n'}],"measures":[`;
+    first = true;
+    for (const measure of measuresOfClient(store, client.client_id)) {
+      pending += `${first ? '' : ','}\n${JSON.stringify(measure)}`;
+      first = false;
+      if (pending.length >= CHUNK_CHARS) {
+        yield pending;
+        pending = '';
+      }
+    }
     pending += `${first ? '' : '\n'}]}`;
   }
   pending += `${clients.length === 0 ? '' : '\n'}]}\n`;
@@ -149,6 +161,7 @@ export const CSV_COLUMNS: Record<CsvTable, readonly string[]> = {
   ],
   milestones: ['milestone_id', 'goal_id', 'client_id', 'description', 'achieved_date', 'significance', 'created_at'],
   'goal-history': ['goal_id', 'client_id', 'seq', 'at', 'completion_percentage', 'status', 'note', 'actor'],
+  measures: ['measure_id', 'client_id', 'measure', 'timestamp', 'session_id', 'items', 'total', 'band', 'created_at'],
 };
 
 const ROWS_PER_BATCH = 250;
@@ -204,6 +217,15 @@ function* tableRows(store: Store, clientId: string, table: CsvTable): Generator<
     case 'goal-history':
       for (const h of goalHistoryRowsOfClient(store, clientId)) {
         yield [h.goal_id, h.client_id, h.seq, h.at, h.completion_percentage, h.status, h.note, h.actor];
+      }
+      return;
+    case 'measures':
+      for (const m of measuresOfClient(store, clientId)) {
+        yield [
+          m.measure_id, m.client_id, m.measure, m.timestamp, m.session_id,
+          m.items === null ? null : joinList(m.items.map(String)), m.total, bandOf(measureDefinition(m.measure), m.total),
+          m.created_at,
+        ];
       }
       return;
   }

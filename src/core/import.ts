@@ -2,13 +2,15 @@
 import { z } from 'zod/v3';
 import type { MilestoneRecord } from '../db/export-queries.js';
 import {
-  deferForeignKeys, enlargeCacheForImport, withRollbackJournal, goalRecordById, highestRowids, insertGoalRecord, insertMilestoneRecord,
-  insertNewSession, milestoneRecordById, replaceGoalRecord, replaceMilestoneRecord, replaceSessionRecord,
+  deferForeignKeys, enlargeCacheForImport, withRollbackJournal, goalRecordById, highestRowids, insertGoalRecord,
+  insertMilestoneRecord, insertNewSession, measureRowOrder, milestoneRecordById, replaceGoalRecord, replaceMilestoneRecord,
+  replaceSessionRecord,
   sessionRecordById, type GoalRecord,
 } from '../db/import-writes.js';
 import { sessionRecordOf } from '../db/export-queries.js';
 import { writeEarlierVersions, writeState } from '../db/session-versions.js';
 import { editsOf, milestoneWithState, setMilestoneVoided, writeEdits, type MilestoneState } from '../db/record-edits.js';
+import { insertMeasure, measureById, replaceMeasure } from '../db/measure-queries.js';
 import { rowToSession, type Store } from '../db/store.js';
 import { FUTURE_TOLERANCE_MS, refuseFarFuture } from './date-rules.js';
 import { recordAudit } from './audit.js';
@@ -16,7 +18,9 @@ import { InputError, TptError } from './errors.js';
 import { sessionFromFields } from './sessions.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, READABLE_EXPORT_VERSIONS } from './export.js';
 import { JsonStreamError, JsonStreamReader } from './json-stream.js';
-import type { Actor, GoalHistoryEntry, RecordEdit, Session, SessionState, SessionVersion } from './model.js';
+import { checkItems, measureInput } from './measures.js';
+import { measureDefinition, totalOf } from './measure-scoring.js';
+import type { Actor, GoalHistoryEntry, Measure, RecordEdit, Session, SessionState, SessionVersion } from './model.js';
 import { EMOTIONAL_STATES, type EmotionalState } from './scale.js';
 import { ID_PATTERN } from './ids.js';
 import {
@@ -38,7 +42,7 @@ import { localDateString, parseDateOnly, parseDateTime } from './time.js';
 export const CONFLICT_MODES = ['skip', 'replace'] as const;
 export type ConflictMode = (typeof CONFLICT_MODES)[number];
 
-export type RecordKind = 'session' | 'goal' | 'milestone';
+export type RecordKind = 'session' | 'goal' | 'milestone' | 'measure';
 
 export interface KindCounts {
   added: number;
@@ -51,6 +55,7 @@ export interface ImportSummary {
   sessions: KindCounts;
   goals: KindCounts;
   milestones: KindCounts;
+  measures: KindCounts;
   /** Records whose id was on record with other content (skipped or replaced as asked). */
   conflicts: number;
   dry_run: boolean;
@@ -242,6 +247,15 @@ const milestoneRecord = z.object({
   edits: recordEdits,
 }).strict();
 
+const measureRecord = measureInput.extend({
+  measure_id: measureInput.shape.measure_id.unwrap(),
+  timestamp: dateTime('measure timestamp'),
+  session_id: measureInput.shape.session_id.unwrap().unwrap().nullable().default(null),
+  items: z.array(z.unknown(), { invalid_type_error: 'items must be a list of answers, or null' }).nullable(),
+  total: z.number({ required_error: 'total is required', invalid_type_error: 'total must be a whole number' }),
+  created_at: dateTime('measure created_at').optional(),
+}).strict();
+
 interface GoalWithHistory {
   goal: GoalRecord;
   history: GoalHistoryEntry[];
@@ -427,6 +441,27 @@ function toGoal(raw: unknown, name: () => string): GoalWithHistory {
   return { goal, history, edits: edits ?? [] };
 }
 
+/** A measure as the file holds it: its total must be what its items add up to. */
+function toMeasure(raw: unknown, name: () => string, now: string): Measure {
+  const fields = parseRecord(measureRecord, raw, name);
+  const definition = measureDefinition(fields.measure);
+  try {
+    const items = fields.items === null ? null : checkItems(fields.measure, fields.items);
+    const total = items === null ? fields.total : totalOf(definition, items);
+    if (!Number.isInteger(fields.total) || fields.total !== total || total < 0 || total > definition.max) {
+      throw new InputError(items === null
+        ? `total ${fields.total} is not a ${definition.name} total (0-${definition.max})`
+        : `total ${fields.total} does not match the items (${total})`);
+    }
+    return {
+      measure_id: fields.measure_id, client_id: fields.client_id, measure: fields.measure, timestamp: fields.timestamp,
+      session_id: fields.session_id, items, total, created_at: fields.created_at ?? now,
+    };
+  } catch (error) {
+    throw error instanceof InputError ? new InputError(`${name()}: ${error.message}`) : error;
+  }
+}
+
 interface MilestoneInFile {
   milestone: Omit<MilestoneRecord, 'created_at'> & { created_at?: string };
   state: MilestoneState;
@@ -455,7 +490,9 @@ interface Visitor {
   clientEnd(clientId: string): void;
 }
 
-const ARRAYS: Record<string, RecordKind> = { sessions: 'session', goals: 'goal', milestones: 'milestone' };
+const ARRAYS: Record<string, RecordKind> = {
+  sessions: 'session', goals: 'goal', milestones: 'milestone', measures: 'measure',
+};
 
 /** How a record is named in a message: by its id when it has one, else by its place. */
 function recordName(kind: RecordKind, raw: unknown, index: number, clientId: string): string {
@@ -594,14 +631,17 @@ function importPass(
 ): PassResult {
   const counts = (): KindCounts => ({ added: 0, skipped: 0, replaced: 0 });
   const summary = {
-    clients: 0, sessions: counts(), goals: counts(), milestones: counts(), conflicts: 0, dry_run: false,
+    clients: 0, sessions: counts(), goals: counts(), milestones: counts(), measures: counts(), conflicts: 0,
+    dry_run: false,
     client_ids: [] as string[],
   };
   const conflicts: Conflict[] = [];
   const before = highestRowids(store);
   // Ids already on record that this import has met once: a second meeting is a duplicate in the
   // file, which the rowid cannot show (a skipped or replaced row keeps its rowid).
-  const settled: Record<RecordKind, Set<string>> = { session: new Set(), goal: new Set(), milestone: new Set() };
+  const settled: Record<RecordKind, Set<string>> = {
+    session: new Set(), goal: new Set(), milestone: new Set(), measure: new Set(),
+  };
   const now = who.now.toISOString();
   // Times as exported sort as text: only a session past this one needs the far-future check.
   const latestAllowed = new Date(who.now.getTime() + FUTURE_TOLERANCE_MS).toISOString();
@@ -609,6 +649,8 @@ function importPass(
   // Per client: the goals its sessions and milestones name, each with the first record naming it.
   let clientId = '';
   let namedGoals = new Map<string, string>();
+  // Per client: the sessions its measures name, each with the first measure naming it.
+  let namedSessions = new Map<string, string>();
 
   /** A record whose id is on record: skipped, replaced or a conflict. Returns true to replace. */
   const settle = (
@@ -653,6 +695,7 @@ function importPass(
       summary.clients++;
       summary.client_ids.push(clientId);
       namedGoals = new Map();
+      namedSessions = new Map();
       store.ensureClient(clientId, client.created_at ?? now);
     },
     record(kind, raw, name) {
@@ -702,6 +745,20 @@ function importPass(
           replaceGoalRecord(store, goal, history);
           writeEdits(store, 'goal_edits', goal.goal_id, goal.client_id, edits);
         }
+      } else if (kind === 'measure') {
+        const measure = toMeasure(raw, name, now);
+        belongs(measure.client_id, name);
+        if (measure.session_id !== null && !namedSessions.has(measure.session_id)) namedSessions.set(measure.session_id, name());
+        const existing = measureById(store, measure.measure_id);
+        if (!existing) {
+          insertMeasure(store, measure);
+          summary.measures.added++;
+          return;
+        }
+        const fields = differences<Measure>(existing, measure, MEASURE_FIELDS);
+        if (settle(kind, measure.measure_id, existing.client_id, measureRowOrder(store, measure.measure_id), fields, name)) {
+          replaceMeasure(store, measure);
+        }
       } else {
         const { milestone: given, state, edits } = toMilestone(raw, name);
         belongs(given.client_id, name);
@@ -742,6 +799,15 @@ function importPass(
           throw new InputError(`${name}: goal "${goalId}" belongs to client "${goal.client_id}", not "${clientId}"`);
         }
       }
+      for (const [sessionId, name] of namedSessions) {
+        const session = store.sessionById(sessionId);
+        if (!session) {
+          throw new InputError(`${name}: session "${sessionId}" is neither in the file nor in the database: add the session to the file`);
+        }
+        if (session.client_id !== clientId) {
+          throw new InputError(`${name}: session "${sessionId}" belongs to client "${session.client_id}", not "${clientId}"`);
+        }
+      }
       recordAudit(store, { action: 'import', client_id: clientId }, who);
     },
   });
@@ -776,6 +842,7 @@ const SESSION_FIELDS = [
 const GOAL_FIELDS = [
   'client_id', 'description', 'target_date', 'completion_percentage', 'status', 'notes', 'created_at', 'updated_at',
 ] as const;
+const MEASURE_FIELDS = ['client_id', 'measure', 'timestamp', 'session_id', 'items', 'total', 'created_at'] as const;
 const MILESTONE_FIELDS = ['goal_id', 'client_id', 'description', 'achieved_date', 'significance', 'created_at'] as const;
 
 /** The fields in which two records differ (metadata compared without regard to key order). */

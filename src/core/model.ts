@@ -1,4 +1,5 @@
 import type { EmotionalState } from './scale.js';
+import type { MeasureKind } from './measure-scoring.js';
 import type { GoalStatus, Significance } from './schemas.js';
 
 /** The records of SPEC §1. Key order here is the order of the JSON output. */
@@ -107,6 +108,23 @@ export interface Milestone {
   /** A calendar date, YYYY-MM-DD. */
   achieved_date: string;
   significance: Significance;
+}
+
+/** One standardized outcome measure taken by a client (PHQ-9, GAD-7, CORE-10). */
+export interface Measure {
+  measure_id: string;
+  client_id: string;
+  measure: MeasureKind;
+  /** When it was taken, UTC ISO 8601. */
+  timestamp: string;
+  /** The session it belongs to, if any. */
+  session_id: string | null;
+  /** The answers as given on the form, item 1 first; null when only the total is known. */
+  items: number[] | null;
+  /** Computed from the items (reverse-scored ones turned), or given alone when they are unknown. */
+  total: number;
+  /** When it was recorded. */
+  created_at: string;
 }
 
 export interface ClientSummary {

@@ -37,6 +37,8 @@ export interface CrisisEvent {
   emotional_score: number;
   crisis_flags: string[];
   conversation_summary: string;
+  /** Whether the session is signed (locked; corrected only by addenda). */
+  signed: boolean;
 }
 
 export type Trajectory = 'improving' | 'stable' | 'declining' | 'mixed' | 'insufficient_data';
@@ -107,6 +109,7 @@ export function buildReport(input: ReportInput): ReportView {
         emotional_score: row.emotional_score,
         crisis_flags: flags,
         conversation_summary: row.conversation_summary ?? '',
+        signed: row.signed_at != null,
       });
     }
   }

@@ -39,7 +39,7 @@ const numeric = (pattern: RegExp, hint: string) =>
   });
 
 /** A whole number from text or JSON, within [min, max]. */
-const wholeNumber = (what: string, min: number, max: number, unit = '') => {
+export const wholeNumber = (what: string, min: number, max: number, unit = '') => {
   const hint = `${what} must be a whole number from ${min} to ${max}${unit}`;
   return numeric(/^-?\d+$/, hint).refine(
     (value) => Number.isInteger(value) && value >= min && value <= max,

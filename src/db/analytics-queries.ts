@@ -14,7 +14,7 @@ export const ANALYTICS_SQL = {
      WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
      ORDER BY timestamp`,
   reportSessionsInRange: `
-    SELECT session_id, timestamp, emotional_score, session_duration_minutes, crisis_flags,
+    SELECT session_id, timestamp, emotional_score, session_duration_minutes, crisis_flags, signed_at,
            CASE WHEN crisis_flags <> '[]' THEN conversation_summary END AS conversation_summary
       FROM live_sessions
      WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
@@ -56,6 +56,8 @@ export interface ReportSessionRow extends ScorePoint {
   /** JSON text of a list; '[]' for most sessions. */
   crisis_flags: string;
   conversation_summary: string | null;
+  /** When the session was signed (locked); null while it is not. */
+  signed_at: string | null;
 }
 
 /**

@@ -7,6 +7,7 @@ const ID_COLUMNS = {
   goals: ['goals', 'goal_id'],
   sessions: ['sessions', 'session_id'],
   milestones: ['milestones', 'milestone_id'],
+  measures: ['measures', 'measure_id'],
   tokens: ['api_tokens', 'token_id'],
 } as const;
 

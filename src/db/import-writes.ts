@@ -47,10 +47,17 @@ export function withRollbackJournal<T>(store: Store, load: () => T): T {
 }
 
 /** Where each table's rows stood before the import: rows it writes have higher rowids. */
-export function highestRowids(store: Store): { session: number; goal: number; milestone: number } {
+export function highestRowids(store: Store): { session: number; goal: number; milestone: number; measure: number } {
   const highest = (table: string) =>
     (store.statement(`SELECT coalesce(max(rowid), 0) AS n FROM ${table}`).get() as { n: number }).n;
-  return { session: highest('sessions'), goal: highest('goals'), milestone: highest('milestones') };
+  return {
+    session: highest('sessions'), goal: highest('goals'), milestone: highest('milestones'), measure: highest('measures'),
+  };
+}
+
+/** The rowid of a measure (told apart from rows this import wrote). */
+export function measureRowOrder(store: Store, measureId: string): number {
+  return (store.statement('SELECT rowid AS n FROM measures WHERE measure_id = ?').get(measureId) as { n: number }).n;
 }
 
 /** A stored row and its rowid (`row_order`). */

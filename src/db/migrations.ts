@@ -108,6 +108,22 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'admin'
     CHECK (scope IN ('read', 'write', 'admin'));
   `,
+  // 3: standardized outcome measures (PHQ-9, GAD-7, CORE-10). `items` is the JSON list of answers as
+  // given, or NULL when only the total is known; the total is computed by the core from the items.
+  `
+  CREATE TABLE measures (
+    measure_id TEXT PRIMARY KEY,
+    client_id  TEXT NOT NULL REFERENCES clients (client_id),
+    measure    TEXT NOT NULL CHECK (measure IN ('phq9', 'gad7', 'core10')),
+    timestamp  TEXT NOT NULL,
+    session_id TEXT REFERENCES sessions (session_id),
+    items      TEXT,
+    total      INTEGER NOT NULL CHECK (total BETWEEN 0 AND 40),
+    created_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX measures_by_client_time ON measures (client_id, timestamp);
+  CREATE INDEX measures_by_session ON measures (session_id) WHERE session_id IS NOT NULL;
+  `,
   // Corrections by amendment (issue 12). The sessions table keeps the current version, so every
   // read of the current record stays as it was; earlier versions move to session_versions whole,
   // each with who made it, when and why. A voided session stays in the table: live_sessions is

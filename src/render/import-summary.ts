@@ -13,5 +13,6 @@ export function renderImportSummary(summary: ImportSummary & { file: string }): 
     line('sessions', summary.sessions),
     line('goals', summary.goals),
     line('milestones', summary.milestones),
+    line('measures', summary.measures),
   ].join('\n');
 }

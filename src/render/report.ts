@@ -43,7 +43,7 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
   if (report.crisis_events.length > 0) {
     out.push(style.red.bold(`⚠ CRISIS EVENTS (${report.crisis_events.length})`));
     for (const event of report.crisis_events) {
-      out.push(`  ${when(event.timestamp)}  ${event.session_id}  ${moodLabel(event, style)}  ${crisisLabel(event.crisis_flags, style)}`);
+      out.push(`  ${when(event.timestamp)}  ${event.session_id}${event.signed ? ' (signed)' : ''}  ${moodLabel(event, style)}  ${crisisLabel(event.crisis_flags, style)}`);
       if (event.conversation_summary) out.push(`    ${truncate(event.conversation_summary, width - 4)}`);
     }
   } else {

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { createGoal, listGoals, updateGoal } from '../core/goals.js';
 import { InputError } from '../core/errors.js';
+import { addMeasure, listMeasures, type MeasureInput } from '../core/measures.js';
 import { addMilestone } from '../core/milestones.js';
 import type { Actor } from '../core/model.js';
 import type { GoalCreateInput, GoalUpdateInput, MilestoneInput, SessionInput } from '../core/schemas.js';
@@ -167,6 +168,21 @@ export const ROUTES: Route[] = [
     pattern: path('/api/v1/milestones'),
     scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: addMilestone(store, object(body) as MilestoneInput, who) }),
+  },
+  {
+    method: 'POST',
+    pattern: path('/api/v1/measures'),
+    scope: 'write',
+    handle: ({ store, body, who }) => ({ status: 201, body: addMeasure(store, object(body) as MeasureInput, who) }),
+  },
+  {
+    method: 'GET',
+    pattern: path('/api/v1/measures/{client_id}'),
+    scope: 'read',
+    handle: ({ store, params, query, who }) => ({
+      status: 200,
+      body: listMeasures(store, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), who),
+    }),
   },
   {
     method: 'GET',

@@ -276,6 +276,14 @@ describe('report and trends of a client with corrected sessions', () => {
     expect(report).toMatchObject({ sessions_count: 3, total_minutes: 130 });
     expect(report.overall_emotional_trend).toMatchObject({ data_points: 3, avg_emotional_score: 0 });
   });
+
+  it('say whether each listed session is signed', async () => {
+    await logSession('s1', '2026-03-02 10:00', '-1', ['--crisis-flag', 'self_harm_risk', '--sign']);
+    await logSession('s2', '2026-03-09 10:00', '-1', ['--crisis-flag', 'self_harm_risk']);
+    const report = await json(['report', 'c1', '--since', '2026-03-01', '--until', '2026-03-19']);
+    expect(report.crisis_events.map((e: { session_id: string; signed: boolean }) => [e.session_id, e.signed])).toEqual([['s1', true], ['s2', false]]);
+    expect(await ok(['report', 'c1', '--since', '2026-03-01', '--until', '2026-03-19'])).toMatch(/s1 \(signed\)/);
+  });
 });
 
 describe('tpt client delete --purge of a client with corrected sessions', () => {

@@ -150,6 +150,7 @@ describe('tpt import, as a user runs it', () => {
         '  sessions   added 3, skipped 0, replaced 0',
         '  goals      added 2, skipped 0, replaced 0',
         '  milestones added 2, skipped 0, replaced 0',
+        '  measures   added 0, skipped 0, replaced 0',
         '',
       ].join('\n'));
       expect(rowCounts(other)).toEqual(rowCounts(box));

@@ -101,6 +101,27 @@ describe('tpt serve', () => {
     expect(goals.body).toMatchObject([{ goal_id: 'g1', completion_percentage: 40, milestones: [milestone.body.milestone_id] }]);
   });
 
+  it('records measures over HTTP and lists them, as the command line does', async () => {
+    const added = await call('POST', '/api/v1/measures', {
+      body: { client_id: 'c1', measure: 'gad7', items: [2, 2, 1, 1, 1, 1, 1], timestamp: '2026-03-02T10:00:00Z', measure_id: 'm-api' },
+    });
+    expect(added.status).toBe(201);
+    // 2+2+1+1+1+1+1 = 9: mild, at caseness (≥ 8)
+    expect(added.body).toMatchObject({ measure_id: 'm-api', measure: 'gad7', total: 9, band: 'mild', at_caseness: true });
+    const totalOnly = await call('POST', '/api/v1/measures', { body: { client_id: 'c1', measure: 'phq9', total: 12, timestamp: '2026-03-03T10:00:00Z' } });
+    expect(totalOnly.status).toBe(201);
+    expect(totalOnly.body).toMatchObject({ items: null, total: 12, band: 'moderate' });
+    const refused = await call('POST', '/api/v1/measures', { body: { client_id: 'c1', measure: 'gad7', items: [1, 2] } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain('GAD-7 has 7 items, got 2 answers');
+    const listed = await call('GET', '/api/v1/measures/c1?since=2026-03-01&until=2026-03-31');
+    expect(listed.status).toBe(200);
+    expect(listed.body.map((m: { total: number }) => m.total)).toEqual([12, 9]);
+    expect((await call('GET', '/api/v1/measures/nobody')).status).toBe(404);
+    const cli = box.spawn(['--json', 'measure', 'show', 'm-api']);
+    expect(JSON.parse(cli.stdout)).toEqual(added.body);
+  });
+
   it('serves the progress report and the trends in the shapes of --json', async () => {
     const report = await call('GET', '/api/v1/progress/c1?since=2026-03-01&until=2026-03-31');
     expect(report.status).toBe(200);

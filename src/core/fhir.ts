@@ -1,0 +1,248 @@
+import { createHash } from 'node:crypto';
+import type {
+  Bundle, BundleEntry, DocumentReference, Encounter, Goal as FhirGoal, Observation, Patient, QuestionnaireResponse,
+  Reference, Resource,
+} from '@medplum/fhirtypes';
+import { sessionRowOf, sessionValuesOfClient, type ClientRecord } from '../db/export-queries.js';
+import { measuresOfClient } from '../db/measure-queries.js';
+import { rowToSession, type Store } from '../db/store.js';
+import { measureDefinition, type MeasureKind } from './measure-scoring.js';
+import type { Goal, GoalHistoryEntry, Measure, Session } from './model.js';
+import { localDateString } from './time.js';
+
+/**
+ * `tpt export --format fhir`: a client's (or every client's) record as one FHIR R4 Bundle of type
+ * `collection`, typed with @medplum/fhirtypes. Resources refer to each other by `urn:uuid:` full
+ * URLs derived from tpt's ids, so exporting the same database twice gives the same Bundle but for
+ * its timestamp. tpt's own ids travel as identifiers (FHIR ids allow no "_"). Names of codes and
+ * identifiers that no standard covers live under the `urn:tpt:` namespace, documented in the README.
+ */
+
+export const TPT_CODES = 'urn:tpt:fhir:codes';
+const LOINC = 'http://loinc.org';
+const UCUM = 'http://unitsofmeasure.org';
+const identifierSystem = (kind: string) => `urn:tpt:fhir:id:${kind}`;
+
+/** The code of each measure's total: LOINC where it has one, else a local code. */
+export const MEASURE_TOTAL_CODES: Record<MeasureKind, { system: string; code: string; display: string }> = {
+  phq9: { system: LOINC, code: '44261-6', display: 'Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]' },
+  gad7: { system: LOINC, code: '70274-6', display: 'Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]' },
+  core10: { system: TPT_CODES, code: 'core10-total', display: 'CORE-10 total score (0-40)' },
+};
+
+/** The questionnaire each response answers: the LOINC panels of PHQ-9 and GAD-7; CORE-10 locally. */
+const QUESTIONNAIRES: Record<MeasureKind, string> = {
+  phq9: 'http://loinc.org/q/44249-1',
+  gad7: 'http://loinc.org/q/69737-5',
+  core10: 'urn:tpt:fhir:Questionnaire:core10',
+};
+
+/** A stable UUID for one of tpt's records (name-based: SHA-256 of kind and id, version 8). */
+export function recordUuid(kind: string, id: string): string {
+  const hex = createHash('sha256').update(`tpt:${kind}:${id}`).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const urlOf = (kind: string, id: string) => `urn:uuid:${recordUuid(kind, id)}`;
+const ref = <T extends Resource>(kind: string, id: string): Reference<T> => ({ reference: urlOf(kind, id) });
+
+function entry(kind: string, id: string, resource: Resource): BundleEntry {
+  return { fullUrl: urlOf(kind, id), resource: { ...resource, id: recordUuid(kind, id) } as Resource };
+}
+
+/** The Bundle as JSON text, in pieces: one entry per line, generated as the database is read. */
+export function* exportFhir(
+  store: Store,
+  clients: readonly ClientRecord[],
+  exportedAt: Date,
+  onResources: (done: number) => void = () => {},
+): Generator<string> {
+  const head: Bundle = { resourceType: 'Bundle', type: 'collection', timestamp: exportedAt.toISOString() };
+  yield `${JSON.stringify(head).slice(0, -1)},"entry":[`;
+  let done = 0;
+  for (const client of clients) {
+    for (const item of clientEntries(store, client)) {
+      yield `${done === 0 ? '' : ','}\n${JSON.stringify(item)}`;
+      done++;
+    }
+  }
+  yield `${done === 0 ? '' : '\n'}]}\n`;
+  onResources(done);
+}
+
+/** Every entry of one client: Patient, then sessions, goals and measures, oldest first. */
+export function* clientEntries(store: Store, client: ClientRecord): Generator<BundleEntry> {
+  const patient = ref<Patient>('client', client.client_id);
+  const patientResource: Patient = {
+    resourceType: 'Patient',
+    identifier: [{ system: identifierSystem('client'), value: client.client_id }],
+  };
+  yield entry('client', client.client_id, patientResource);
+  for (const values of sessionValuesOfClient(store, client.client_id)) {
+    const session = rowToSession(sessionRowOf(values));
+    yield entry('session', session.session_id, encounterOf(session, patient));
+    yield entry('mood', session.session_id, moodObservationOf(session, patient));
+    yield entry('note', session.session_id, progressNoteOf(session, patient));
+  }
+  for (const goal of store.goalsOfClient(client.client_id)) {
+    yield entry('goal', goal.goal_id, goalOf(goal, store.goalHistory(goal.goal_id), patient));
+    yield entry('goal-progress', goal.goal_id, goalProgressOf(goal, patient));
+  }
+  for (const measure of measuresOfClient(store, client.client_id)) {
+    if (measure.items !== null) yield entry('response', measure.measure_id, questionnaireResponseOf(measure, patient));
+    yield entry('measure', measure.measure_id, measureObservationOf(measure, patient));
+  }
+}
+
+function encounterOf(session: Session, subject: Reference<Patient>): Encounter {
+  const end = session.session_duration_minutes === null
+    ? session.timestamp
+    : new Date(Date.parse(session.timestamp) + session.session_duration_minutes * 60_000).toISOString();
+  return {
+    resourceType: 'Encounter',
+    identifier: [{ system: identifierSystem('session'), value: session.session_id }],
+    status: 'finished',
+    class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB', display: 'ambulatory' },
+    subject,
+    period: { start: session.timestamp, end },
+  };
+}
+
+/** The session's mood rating, −2..+2, under tpt's own code (no standard code means this scale). */
+function moodObservationOf(session: Session, subject: Reference<Patient>): Observation {
+  return {
+    resourceType: 'Observation',
+    status: 'final',
+    category: [surveyCategory()],
+    code: { coding: [{ system: TPT_CODES, code: 'mood-score', display: 'Session mood rating (-2 very negative to +2 very positive)' }] },
+    subject,
+    encounter: ref('session', session.session_id),
+    effectiveDateTime: session.timestamp,
+    valueInteger: session.emotional_score,
+    interpretation: [{ text: session.emotional_state }],
+  };
+}
+
+/** The session's texts as one plain-text progress note (LOINC 11506-3). */
+function progressNoteOf(session: Session, subject: Reference<Patient>): DocumentReference {
+  const parts: [string, string][] = [
+    ['Summary', session.conversation_summary],
+    ['Progress notes', session.progress_notes],
+    ['Therapist observations', session.therapist_observations],
+    ['Techniques', session.techniques_used.join(', ')],
+    ['Homework', session.homework_assigned],
+    ['Next session focus', session.next_session_focus],
+    ['Crisis flags', session.crisis_flags.join(', ')],
+  ];
+  const text = parts.filter(([, value]) => value !== '').map(([name, value]) => `${name}: ${value}`).join('\n\n');
+  return {
+    resourceType: 'DocumentReference',
+    identifier: [{ system: identifierSystem('session'), value: session.session_id }],
+    status: 'current',
+    type: { coding: [{ system: LOINC, code: '11506-3', display: 'Progress note' }] },
+    subject,
+    date: session.timestamp,
+    content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(text, 'utf8').toString('base64') } }],
+    context: { encounter: [ref('session', session.session_id)] },
+  };
+}
+
+const LIFECYCLE: Record<Goal['status'], FhirGoal['lifecycleStatus']> = {
+  active: 'active', achieved: 'completed', paused: 'on-hold', discontinued: 'cancelled',
+};
+
+/**
+ * A goal: its lifecycle from its status; its achievement from its status and the last two
+ * entries of its history (rising: improving, falling: worsening, level: no change); its target
+ * a quantity, 100 % complete by the target date. Where it stands now is an Observation of its
+ * completion percentage, the goal's outcome.
+ */
+function goalOf(goal: Goal, history: GoalHistoryEntry[], subject: Reference<Patient>): FhirGoal {
+  return {
+    resourceType: 'Goal',
+    identifier: [{ system: identifierSystem('goal'), value: goal.goal_id }],
+    lifecycleStatus: LIFECYCLE[goal.status],
+    achievementStatus: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/goal-achievement', code: achievementOf(goal, history) }],
+    },
+    description: { text: goal.description },
+    subject,
+    startDate: localDateString(new Date(goal.created_at)),
+    target: [{
+      measure: { coding: [{ system: TPT_CODES, code: 'goal-completion', display: 'Goal completion percentage' }] },
+      detailQuantity: percentQuantity(100),
+      ...(goal.target_date ? { dueDate: goal.target_date } : {}),
+    }],
+    statusDate: localDateString(new Date(goal.updated_at)),
+    outcomeReference: [ref('goal-progress', goal.goal_id)],
+    ...(goal.notes ? { note: [{ text: goal.notes }] } : {}),
+  };
+}
+
+const percentQuantity = (value: number) => ({ value, unit: '%', system: UCUM, code: '%' });
+
+/** The goal's completion percentage as it stands (at its last update). */
+function goalProgressOf(goal: Goal, subject: Reference<Patient>): Observation {
+  return {
+    resourceType: 'Observation',
+    identifier: [{ system: identifierSystem('goal'), value: goal.goal_id }],
+    status: 'final',
+    code: { coding: [{ system: TPT_CODES, code: 'goal-completion', display: 'Goal completion percentage' }] },
+    subject,
+    focus: [ref('goal', goal.goal_id)],
+    effectiveDateTime: goal.updated_at,
+    valueQuantity: percentQuantity(goal.completion_percentage),
+  };
+}
+
+export function achievementOf(goal: Pick<Goal, 'status'>, history: readonly Pick<GoalHistoryEntry, 'completion_percentage'>[]): string {
+  if (goal.status === 'achieved') return 'achieved';
+  if (goal.status === 'discontinued') return 'not-achieved';
+  if (history.length < 2) return 'in-progress';
+  const last = history[history.length - 1]!.completion_percentage;
+  const before = history[history.length - 2]!.completion_percentage;
+  return last > before ? 'improving' : last < before ? 'worsening' : 'no-change';
+}
+
+function surveyCategory() {
+  return { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey', display: 'Survey' }] };
+}
+
+function measureObservationOf(measure: Measure, subject: Reference<Patient>): Observation {
+  const definition = measureDefinition(measure.measure);
+  return {
+    resourceType: 'Observation',
+    identifier: [{ system: identifierSystem('measure'), value: measure.measure_id }],
+    status: 'final',
+    category: [surveyCategory()],
+    code: { coding: [MEASURE_TOTAL_CODES[measure.measure]], text: `${definition.name} total score` },
+    subject,
+    ...(measure.session_id ? { encounter: ref('session', measure.session_id) } : {}),
+    effectiveDateTime: measure.timestamp,
+    issued: measure.created_at,
+    valueInteger: measure.total,
+    ...(measure.items === null
+      ? { note: [{ text: 'Total recorded without its item answers.' }] }
+      : { derivedFrom: [ref('response', measure.measure_id)] }),
+  };
+}
+
+function questionnaireResponseOf(measure: Measure, subject: Reference<Patient>): QuestionnaireResponse {
+  const definition = measureDefinition(measure.measure);
+  return {
+    resourceType: 'QuestionnaireResponse',
+    identifier: { system: identifierSystem('measure'), value: measure.measure_id },
+    questionnaire: QUESTIONNAIRES[measure.measure],
+    status: 'completed',
+    subject,
+    ...(measure.session_id ? { encounter: ref('session', measure.session_id) } : {}),
+    authored: measure.timestamp,
+    item: measure.items!.map((answer, index) => ({
+      linkId: String(index + 1),
+      // The CORE-10's wording is not reproduced (see the README): its items go by number only.
+      ...(definition.wordingIsVerbatim ? { text: definition.wording[index] } : {}),
+      answer: [{ valueInteger: answer }],
+    })),
+  };
+}

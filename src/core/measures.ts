@@ -1,0 +1,150 @@
+// zod's v3 API, as src/core/schemas.ts uses.
+import { z } from 'zod/v3';
+import { insertMeasure, measureById, measuresInRange } from '../db/measure-queries.js';
+import type { Store } from '../db/store.js';
+import { logRead, recordAudit } from './audit.js';
+import { requireClient } from './clients.js';
+import { ConflictError, InputError, NotFoundError } from './errors.js';
+import { checkId, newId } from './ids.js';
+import {
+  bandOf, isCase, itemScores, MEASURE_KINDS, measureDefinition, riskItemAnswer, totalOf, type MeasureKind,
+} from './measure-scoring.js';
+import type { Actor, Measure } from './model.js';
+import { id, parseInput, wholeNumber } from './schemas.js';
+import { parseDateTime } from './time.js';
+import type { Timeframe } from './timeframe.js';
+
+/** A measure as given to `measure add`, `POST /api/v1/measures` or an import. */
+export const measureInput = z.object({
+  measure_id: id('measure id').optional(),
+  client_id: id('client id'),
+  measure: z.string({ required_error: `measure is required: use one of ${MEASURE_KINDS.join(', ')}`, invalid_type_error: 'measure must be text' })
+    .transform((value, ctx) => {
+      const word = value.trim().toLowerCase().replace(/-/g, '');
+      if ((MEASURE_KINDS as readonly string[]).includes(word)) return word as MeasureKind;
+      ctx.addIssue({ code: 'custom', message: `unknown measure "${value}": use one of ${MEASURE_KINDS.join(', ')}` });
+      return z.NEVER;
+    }),
+  timestamp: z.union([z.string(), z.date()], { errorMap: () => ({ message: 'timestamp must be a date and time' }) }).optional(),
+  session_id: id('session id').nullable().optional(),
+  /** The answers, item 1 first: a list of numbers, or text such as "0,1,2" from the command line. */
+  items: z.union([z.array(z.unknown()), z.string()], { errorMap: () => ({ message: 'items must be a list of answers, item 1 first' }) })
+    .nullable().optional(),
+  /** Only when the items are unknown. */
+  total: wholeNumber('total', 0, 40).nullable().optional(),
+}).strict();
+export type MeasureInput = z.input<typeof measureInput>;
+
+/** A measure with what its scores mean: band, caseness, and the answer to its risk item. */
+export interface ScoredMeasure extends Measure {
+  name: string;
+  max: number;
+  band: string;
+  at_caseness: boolean;
+  /** Each item's score (reverse-scored items turned); null when the items are unknown. */
+  item_scores: number[] | null;
+  /** The answer to the item on self-harm or suicide; null when unknown or the measure has none. */
+  risk_item_answer: number | null;
+}
+
+/** Checks a measure against the rules and the database, without writing anything. */
+export function validateMeasure(store: Store, input: MeasureInput, who: Actor): Measure {
+  const fields = parseInput(measureInput, input);
+  const definition = measureDefinition(fields.measure);
+  const items = fields.items === undefined || fields.items === null ? null : checkItems(fields.measure, fields.items);
+  const givenTotal = fields.total ?? null;
+  if (items !== null && givenTotal !== null && givenTotal !== totalOf(definition, items)) {
+    throw new InputError(
+      `total ${givenTotal} does not match the items (${totalOf(definition, items)}): give the items alone; the total is computed`,
+    );
+  }
+  if (items === null && givenTotal === null) {
+    throw new InputError(`give the ${definition.name} answers with --items (${definition.items} numbers 0-${definition.itemMax}, item 1 first), or --total N when only the total is known`);
+  }
+  if (items === null && givenTotal! > definition.max) {
+    throw new InputError(`a ${definition.name} total is 0-${definition.max} (got ${givenTotal}): check the total`);
+  }
+  let timestamp: string | undefined;
+  if (fields.timestamp !== undefined) {
+    timestamp = (fields.timestamp instanceof Date ? fields.timestamp : parseDateTime(fields.timestamp, 'measure time')).toISOString();
+  }
+  const sessionId = fields.session_id ?? null;
+  if (sessionId !== null) {
+    const session = store.sessionById(sessionId);
+    if (!session) throw new NotFoundError(`no session "${sessionId}": see \`tpt sessions ${fields.client_id}\``);
+    if (session.client_id !== fields.client_id) {
+      throw new InputError(`session "${sessionId}" belongs to client "${session.client_id}", not "${fields.client_id}": name one of this client's sessions`);
+    }
+    // Taken at the session unless told otherwise.
+    timestamp ??= session.timestamp;
+  }
+  return {
+    measure_id: fields.measure_id ?? newId('msr'),
+    client_id: fields.client_id,
+    measure: fields.measure,
+    timestamp: timestamp ?? who.now.toISOString(),
+    session_id: sessionId,
+    items,
+    total: items === null ? givenTotal! : totalOf(definition, items),
+    created_at: who.now.toISOString(),
+  };
+}
+
+/** The answers: as many as the measure has items, each a whole number 0..itemMax. */
+export function checkItems(kind: MeasureKind, given: readonly unknown[] | string): number[] {
+  const definition = measureDefinition(kind);
+  const hint = `give ${definition.items} answers 0-${definition.itemMax}, item 1 first (e.g. --items ${Array.from({ length: definition.items }, () => '1').join(',')})`;
+  const parts = typeof given === 'string' ? given.split(/[\s,;]+/).filter(Boolean) : given;
+  if (parts.length !== definition.items) {
+    throw new InputError(`${definition.name} has ${definition.items} items, got ${parts.length} answer${parts.length === 1 ? '' : 's'}: ${hint}`);
+  }
+  return parts.map((part, index) => {
+    const value = typeof part === 'string' && /^\d+$/.test(part.trim()) ? Number(part) : part;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > definition.itemMax) {
+      throw new InputError(`${definition.name} item ${index + 1} is "${String(part)}": each answer is a whole number 0-${definition.itemMax}; ${hint}`);
+    }
+    return value;
+  });
+}
+
+/** Records one measure (and its client, the first time), with its audit entry, atomically. */
+export function addMeasure(store: Store, input: MeasureInput, who: Actor): ScoredMeasure {
+  const measure = validateMeasure(store, input, who);
+  store.transaction(() => {
+    if (measureById(store, measure.measure_id)) {
+      throw new ConflictError(`a measure with id "${measure.measure_id}" already exists: choose another --id`);
+    }
+    store.ensureClient(measure.client_id, who.now.toISOString());
+    insertMeasure(store, measure);
+    recordAudit(store, { action: 'measure.create', client_id: measure.client_id, object_id: measure.measure_id }, who);
+  });
+  return scoreMeasure(measure);
+}
+
+export function scoreMeasure(measure: Measure): ScoredMeasure {
+  const definition = measureDefinition(measure.measure);
+  return {
+    ...measure,
+    name: definition.name,
+    max: definition.max,
+    band: bandOf(definition, measure.total),
+    at_caseness: isCase(definition, measure.total),
+    item_scores: measure.items === null ? null : itemScores(definition, measure.items),
+    risk_item_answer: riskItemAnswer(definition, measure.items),
+  };
+}
+
+/** A client's measures inside the timeframe, newest first (as `sessions` lists). */
+export function listMeasures(store: Store, clientId: string, timeframe: Timeframe, who: Actor): ScoredMeasure[] {
+  requireClient(store, checkId(clientId, 'client'));
+  return logRead(store, { action: 'measure.list', client_id: clientId }, who, () =>
+    measuresInRange(store, clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString())
+      .reverse().map(scoreMeasure));
+}
+
+export function showMeasure(store: Store, measureId: string, who: Actor): ScoredMeasure {
+  const measure = measureById(store, checkId(measureId, 'measure'));
+  if (!measure) throw new NotFoundError(`no measure "${measureId}": see \`tpt measures <client>\` for the ids`);
+  logRead(store, { action: 'measure.read', client_id: measure.client_id, object_id: measureId }, who, () => undefined);
+  return scoreMeasure(measure);
+}

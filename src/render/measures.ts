@@ -1,0 +1,72 @@
+import type { ChalkInstance } from 'chalk';
+import { measureDefinition } from '../core/measure-scoring.js';
+import type { ScoredMeasure } from '../core/measures.js';
+import { renderColumns, type Cell } from './columns.js';
+import { when } from './format.js';
+
+/** `12/27 moderate`, in yellow at caseness. */
+export function scoreLabel(measure: Pick<ScoredMeasure, 'total' | 'max' | 'band' | 'at_caseness'>, style: ChalkInstance): string {
+  const text = `${measure.total}/${measure.max} ${measure.band}`;
+  return measure.at_caseness ? style.yellow(text) : text;
+}
+
+/** The flags of one measure: caseness, a positive risk item (in red), a total without its items. */
+export function measureFlags(measure: ScoredMeasure, style: ChalkInstance): string[] {
+  const definition = measureDefinition(measure.measure);
+  const flags: string[] = [];
+  if (measure.risk_item_answer !== null && measure.risk_item_answer > 0) {
+    flags.push(style.red.bold(`⚠ item ${definition.riskItem} (${definition.riskTopic}) answered ${measure.risk_item_answer}`));
+  }
+  if (measure.at_caseness) flags.push(`at caseness (≥ ${definition.caseness})`);
+  if (measure.items === null) flags.push(style.dim('total only, items unknown'));
+  return flags;
+}
+
+export function measureAddedLine(measure: ScoredMeasure, style: ChalkInstance): string {
+  const flags = measureFlags(measure, style);
+  return `Recorded ${measure.name} ${measure.measure_id} for ${measure.client_id}: ${scoreLabel(measure, style)}` +
+    (flags.length > 0 ? `\n${flags.map((flag) => `  ${flag}`).join('\n')}` : '');
+}
+
+export function renderMeasureList(measures: ScoredMeasure[], style: ChalkInstance): string {
+  if (measures.length === 0) return 'No measures in this timeframe.';
+  const rows: Cell[][] = measures.map((measure) => [
+    when(measure.timestamp),
+    measure.measure_id,
+    measure.name,
+    scoreLabel(measure, style),
+    measure.session_id ?? '',
+    measureFlags(measure, style).join('\n'),
+  ]);
+  const count = `${measures.length} measure${measures.length === 1 ? '' : 's'}`;
+  return `${renderColumns(['When', 'Measure', 'Name', 'Score', 'Session', 'Flags'], rows, style)}\n${style.dim(count)}`;
+}
+
+export function renderMeasure(measure: ScoredMeasure, style: ChalkInstance): string {
+  const definition = measureDefinition(measure.measure);
+  const label = (name: string) => style.bold(name.padEnd(13));
+  const out = [
+    `${label('Measure')}${measure.measure_id}`,
+    `${label('Client')}${measure.client_id}`,
+    `${label('Name')}${measure.name}`,
+    `${label('When')}${when(measure.timestamp)}`,
+  ];
+  if (measure.session_id) out.push(`${label('Session')}${measure.session_id}`);
+  out.push(`${label('Total')}${scoreLabel(measure, style)}`);
+  for (const flag of measureFlags(measure, style)) out.push(`${' '.repeat(13)}${flag}`);
+  if (measure.items !== null && measure.item_scores !== null) {
+    out.push('', style.bold('Items') + style.dim(`  (${definition.period})`));
+    const rows: Cell[][] = measure.items.map((answer, index) => {
+      const reversed = definition.reversed.includes(index + 1);
+      return [
+        index + 1,
+        `${answer} ${definition.responses[answer]}`,
+        reversed ? `${measure.item_scores![index]} (reversed)` : measure.item_scores![index],
+        definition.wording[index],
+      ];
+    });
+    out.push(renderColumns(['#', 'Answer', 'Score', definition.wordingIsVerbatim ? 'Item' : 'Topic'], rows, style));
+  }
+  if (measure.measure === 'core10') out.push('', style.dim('CORE-10 © CORE System Trust (CC BY-NC-ND 4.0); tpt shows each item\'s topic, not its wording.'));
+  return out.join('\n');
+}
