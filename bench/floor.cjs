@@ -4,11 +4,12 @@
 // one client's sessions, and one row committed (a write, or the audit entry every read keeps),
 // then the close. No argument parsing, validation, rendering or audit chain: what is left of a tpt
 // command beyond this is tpt's own. CommonJS and plain JavaScript, so nothing is loaded or
-// compiled that the driver does not need. Usage: node floor.cjs read|write DB KEY_FILE CLIENT
+// compiled that the driver does not need.
+// Usage: node floor.cjs read|write DB KEY_FILE READ_CLIENT WRITE_CLIENT
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
-const [mode, dbPath, keyFile, clientId] = process.argv.slice(2);
+const [mode, dbPath, keyFile, readClient, writeClient] = process.argv.slice(2);
 const major = Number(process.versions.node.split('.')[0]);
 const root = join(__dirname, '..');
 const Database = require(join(root, 'node_modules', major >= 22 ? 'better-sqlite3-multiple-ciphers-napi' : 'better-sqlite3-multiple-ciphers'));
@@ -23,13 +24,13 @@ db.pragma('busy_timeout = 5000');
 db.pragma('secure_delete = ON');
 let out = '';
 if (mode === 'read') {
-  for (const row of db.prepare('SELECT timestamp, session_id, emotional_score, conversation_summary FROM sessions WHERE client_id = ? ORDER BY timestamp DESC').iterate(clientId)) {
+  for (const row of db.prepare('SELECT timestamp, session_id, emotional_score, conversation_summary FROM sessions WHERE client_id = ? ORDER BY timestamp DESC').iterate(readClient)) {
     out += `${row.timestamp}  ${row.session_id}  ${row.emotional_score}  ${row.conversation_summary.slice(0, 40)}\n`;
   }
 }
-db.prepare('INSERT INTO clients (client_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(clientId, new Date().toISOString());
+db.prepare('INSERT INTO clients (client_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(writeClient, new Date().toISOString());
 db.prepare(`INSERT INTO sessions (session_id, client_id, timestamp, conversation_summary, emotional_score, therapeutic_goals,
     techniques_used, crisis_flags, metadata) VALUES (?, ?, ?, ?, ?, '[]', '[]', '[]', '{}')`)
-  .run(`ses_floor_${process.pid}_${Date.now()}`, clientId, new Date().toISOString(), 'Reviewed the week', 1);
+  .run(`ses_floor_${process.pid}_${Date.now()}`, writeClient, new Date().toISOString(), 'Reviewed the week', 1);
 db.close();
 process.stdout.write(out);

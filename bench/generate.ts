@@ -26,6 +26,9 @@ export const SMALL: Scale = { clients: 125, sessions: 25_000, goals: 500, milest
 /** The peer comparison's size: 10,000 sessions over 50 clients, as Taskwarrior's 10,000 tasks over 50 projects. */
 export const PEER: Scale = { clients: 50, sessions: 10_000, goals: 200, milestones: 500, years: 5 };
 
+/** The start-up and peer database of issue 16: 10,000 sessions over 100 clients (Taskwarrior: 10,000 tasks over 100 projects). */
+export const STARTUP: Scale = { clients: 100, sessions: 10_000, goals: 400, milestones: 1_000, years: 5 };
+
 /** The end of the generated history: fixed, so the file never depends on the day it was made. */
 export const HISTORY_END = Date.UTC(2026, 0, 1);
 export const DEFAULT_SEED = 20260101;

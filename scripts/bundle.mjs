@@ -1,12 +1,11 @@
 // Bundles the command line into bundle/ for bin/tpt.js, as CommonJS: Node 20's ESM loader cost
 // more at each start than everything tpt does for `--help`, and bin/tpt.js compiles this one
-// script with V8's code cache (see there). Three files:
+// script with V8's code cache (see there). The files:
 // - bundle/tpt.cjs: tpt and its libraries. A module reached only through `await import()` stays
 //   a lazy initialiser inside it, so a command runs the top level of only what it uses;
 // - bundle/complete.cjs: `tpt __complete`, the fast path of shell completion (no commander, no
 //   commands);
-// - bundle/prompts.cjs: @inquirer/prompts with its encodings (560 KB, two thirds of the rest):
-//   only a person at a terminal needs it, and every run would read it.
+// - bundle/prompts.cjs, zxcvbn-*.cjs: libraries only some runs need (VENDORED below).
 // bundle/meta.json is esbuild's metafile of tpt.cjs and complete.cjs: test/e2e/startup.test.ts reads it to keep the
 // start-up path honest. Type checking stays with tsc.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,17 +27,32 @@ const common = {
 };
 
 /**
+ * Libraries only some runs need, each in a file of its own beside tpt.cjs, so that every other run
+ * neither reads nor compiles them: the prompts (a person at a terminal) and the passphrase
+ * strength estimator's dictionaries (setting a passphrase), 560 KB and 1.7 MB.
+ */
+const VENDORED = {
+  '@inquirer/prompts': 'prompts',
+  '@zxcvbn-ts/core': 'zxcvbn-core',
+  '@zxcvbn-ts/language-common': 'zxcvbn-language-common',
+  '@zxcvbn-ts/language-en': 'zxcvbn-language-en',
+};
+
+/**
  * A script compiled by bin/tpt.js (node:vm) cannot run `import()` on Node 20 without a flag, so a
- * dynamic import of a Node built-in or of the prompts' file becomes a require() here.
+ * dynamic import of a Node built-in or of a vendored library becomes a require() here.
  */
 const dynamicImportAsRequire = {
   name: 'dynamic-import-as-require',
   setup(build) {
-    build.onResolve({ filter: /^(node:|@inquirer\/prompts$)/ }, (args) => {
+    build.onResolve({ filter: /^(node:|@inquirer\/|@zxcvbn-ts\/)/ }, (args) => {
       if (args.kind !== 'dynamic-import') return undefined;
-      return { path: args.path === '@inquirer/prompts' ? './prompts.cjs' : args.path, namespace: 'required' };
+      if (args.path.startsWith('node:')) return { path: args.path, namespace: 'required' };
+      const file = VENDORED[args.path];
+      if (!file) throw new Error(`${args.path} is imported lazily but not vendored: add it to VENDORED in scripts/bundle.mjs`);
+      return { path: `./${file}.cjs`, namespace: 'required' };
     });
-    build.onResolve({ filter: /^\.\/prompts\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    build.onResolve({ filter: /^\.\/[\w-]+\.cjs$/ }, (args) => ({ path: args.path, external: true }));
     build.onLoad({ filter: /.*/, namespace: 'required' }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
       loader: 'js',
@@ -62,15 +76,22 @@ const lazyChildProcessForCommander = {
   },
 };
 
-await build({ ...common, entryPoints: { prompts: '@inquirer/prompts' }, outdir: 'bundle', outExtension: { '.js': '.cjs' } });
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(Object.entries(VENDORED).map(([library, file]) => [file, library])),
+  outdir: 'bundle',
+  outExtension: { '.js': '.cjs' },
+  charset: 'utf8',
+});
 
 const { metafile } = await build({
   ...common,
   entryPoints: { tpt: 'src/cli.ts', complete: 'src/complete.ts' },
   outdir: 'bundle',
   outExtension: { '.js': '.cjs' },
-  // The native driver is loaded at run time, in the major that suits the running Node.
-  external: ['better-sqlite3-multiple-ciphers', 'better-sqlite3-multiple-ciphers-napi'],
+  // The native driver is loaded at run time, in the major that suits the running Node; the
+  // JavaScript of Node 20's major is bundled (src/db/driver.ts says why), its addon is not.
+  external: ['better-sqlite3-multiple-ciphers-napi', '*.node'],
   plugins: [dynamicImportAsRequire, lazyChildProcessForCommander],
   // src/ finds files beside it (the driver, completions/) through import.meta.url.
   define: { 'import.meta.url': '__tptBundleUrl' },

@@ -16,6 +16,7 @@ import { measureCommand, measuresCommand } from './commands/measure.js';
 import { milestoneCommand } from './commands/milestone.js';
 import { rekeyCommand } from './commands/rekey.js';
 import { reportCommand } from './commands/report.js';
+import { riskCommand } from './commands/risk.js';
 import { retentionCommand } from './commands/retention.js';
 import { serveCommand } from './commands/serve.js';
 import { sessionCommand } from './commands/session.js';
@@ -37,6 +38,7 @@ const COMMANDS: ((ctx: Context) => Command)[] = [
   measuresCommand,
   trendsCommand,
   reportCommand,
+  riskCommand,
   exportCommand,
   importCommand,
   completionCommand,
@@ -87,6 +89,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   // The bundle is minified: a stack trace for TPT_DEBUG=1 reads through its source maps.
   if (io.env.TPT_DEBUG === '1') process.setSourceMapsEnabled(true);
   const { program, ctx } = buildProgram(io);
+  if (wantsJsonVersion(argv.slice(2))) {
+    io.stdout.write(`${JSON.stringify({ version: VERSION })}\n`);
+    return 0;
+  }
   try {
     await program.parseAsync(argv);
     return 0;
@@ -110,6 +116,12 @@ async function warnUnloggedReads(ctx: Context): Promise<void> {
       `${entry.action}${entry.client_id ? ` of ${entry.client_id}` : ''} by ${entry.actor} at ${entry.at}; note it by hand\n`,
     );
   }
+}
+
+/** `--version` with `--json` (in any order, before `--`) prints JSON, as every other --json does. */
+function wantsJsonVersion(args: string[]): boolean {
+  const options = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  return options.includes('--json') && (options.includes('--version') || options.includes('-V'));
 }
 
 function processIo(): Io {
@@ -142,7 +154,7 @@ async function reportError(error: unknown, ctx: Context): Promise<number> {
       say('missing command: pick one of the commands listed above');
       return 2;
     }
-    say(`${error.message.replace(/^error: /, '').replace(/\n/g, ' ')} (see \`tpt ${ctx.commandName === 'tpt' ? '' : `${ctx.commandName} `}--help\`)`);
+    say(`${withCloseSuggestion(error.message.replace(/^error: /, '').replace(/\n/g, ' '))} (see \`tpt ${ctx.commandName === 'tpt' ? '' : `${ctx.commandName} `}--help\`)`);
     return 2;
   }
   if (error instanceof Error && error.name === 'ExitPromptError') {
@@ -153,6 +165,11 @@ async function reportError(error: unknown, ctx: Context): Promise<number> {
   await auditFailure(ctx, code === 2 ? 'refused' : 'failed');
   if (error instanceof InputError || error instanceof TptError) {
     say(error.message);
+  } else if (error instanceof Error && /^SQLITE_(CORRUPT|NOTADB)/.test((error as { code?: string }).code ?? '')) {
+    const { markDamaged } = await import('./db/damage-mark.js');
+    markDamaged(ctx.dbPath, error.message, ctx.now());
+    say(`the database at ${ctx.dbPath} is damaged (${error.message}): nothing was written, and tpt writes nothing more to it ` +
+      'until `tpt check` passes; run `tpt check`, and restore it from a backup');
   } else if (error instanceof Error && (error as { code?: string }).code?.startsWith('SQLITE_READONLY')) {
     say(`the database at ${ctx.dbPath} is read-only (its file mode has no write permission), so nothing was written: make it writable (chmod 600) to change records`);
   } else if (error instanceof Error && (error as { code?: string }).code === 'SQLITE_FULL') {
@@ -169,13 +186,40 @@ async function reportError(error: unknown, ctx: Context): Promise<number> {
 /** A refused or failed attempt is part of the record too (the key aside: no store, no log). */
 async function auditFailure(ctx: Context, outcome: 'refused' | 'failed'): Promise<void> {
   const store = ctx.openedStore;
-  if (!store) return;
+  if (!store || (ctx.writesNothing && outcome === 'failed')) return;
   try {
     const { recordAudit } = await import('./core/audit.js');
     store.transaction(() => recordAudit(store, { action: ctx.commandName, outcome }, ctx.who()));
   } catch {
     // The original error is what the user needs to see.
   }
+}
+
+/**
+ * Commander's "(Did you mean …?)", on the same line, and only for a near miss: `sesions` → sessions,
+ * but not `search` → serve or `--limit` → --client (three edits apart).
+ */
+export function withCloseSuggestion(message: string): string {
+  const match = /^(.*?)\s*\(Did you mean (?:one of )?(.+)\?\)\s*$/s.exec(message);
+  if (!match) return message;
+  const [, head, list] = match as unknown as [string, string, string];
+  const typed = /'([^']*)'/.exec(head)?.[1] ?? '';
+  const close = list.split(', ').filter((candidate) => editDistance(typed, candidate) <= Math.min(2, Math.floor(typed.replace(/^-+/, '').length / 3)));
+  return close.length === 0 ? head : `${head}; did you mean ${close.join(' or ')}?`;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 function commandPath(command: Command): string {

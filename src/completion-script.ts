@@ -5,7 +5,7 @@ const FILES: Record<string, string> = { bash: 'tpt.bash', zsh: '_tpt', fish: 'tp
 
 /** The script shipped in `completions/`, so the printed one and the file never differ. */
 export function completionScript(shell: string): string {
-  const file = FILES[shell];
+  const file = Object.hasOwn(FILES, shell) ? FILES[shell] : undefined;
   if (!file) throw new InputError(`unknown shell "${shell}": use bash, zsh or fish`);
   return readFileSync(new URL(`../completions/${file}`, import.meta.url), 'utf8');
 }

@@ -16,7 +16,7 @@ export interface UnlockedWith {
 }
 
 export interface OutputStream {
-  write(chunk: string): boolean;
+  write(chunk: string | Uint8Array): boolean;
   isTTY?: boolean;
   columns?: number;
 }
@@ -52,6 +52,8 @@ export class Context {
   private unlockedWith: UnlockedWith | undefined;
   /** The command being run, for the audit entry of a refused attempt. */
   commandName = 'tpt';
+  /** Set by commands that only verify (`audit verify`, `check`): a failed verification adds no entry to the log it checked. */
+  writesNothing = false;
 
   constructor(readonly io: Io, private readonly program: Command) {}
 
@@ -70,6 +72,11 @@ export class Context {
   /** Prompts only when a person is there: both ends are terminals and --no-input is absent. */
   get canPrompt(): boolean {
     return this.globals.input !== false && this.io.stdin.isTTY === true && this.io.stdout.isTTY === true;
+  }
+
+  /** Why nothing is asked, for the error that names what is missing. */
+  get noPromptReason(): string {
+    return this.globals.input === false ? '--no-input is given' : 'there is no terminal to ask on';
   }
 
   get actor(): string {
@@ -230,6 +237,14 @@ export class Context {
     const { Store } = await import('./db/store.js');
     this.store = new Store(db);
     this.unlockedWith = unlockedWith;
+    const { damageMark } = await import('./db/damage-mark.js');
+    const mark = damageMark(this.dbPath);
+    if (mark) {
+      this.store.refuseWrites(
+        `the database at ${this.dbPath} was found damaged (${mark}), so tpt writes nothing more to it: ` +
+        'run `tpt check`, and restore it from a backup (`tpt check` passing lifts this)',
+      );
+    }
     return this.store;
   }
 

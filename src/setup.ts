@@ -1,11 +1,11 @@
 import { chmodSync, existsSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { TptError } from './core/errors.js';
+import { dirname, resolve } from 'node:path';
+import { InputError, TptError } from './core/errors.js';
 import type { Context } from './context.js';
 import { openDatabase, type DatabaseKey } from './db/connection.js';
 import { keyFileExists, readKeyFile, writeNewKeyFile } from './db/key-file.js';
 import { Store } from './db/store.js';
-import { defaultKeyPath } from './paths.js';
+import { defaultDbPath, defaultKeyPath } from './paths.js';
 
 export interface InitResult {
   database: string;
@@ -20,6 +20,7 @@ export interface InitResult {
  */
 export async function initDatabase(ctx: Context, passphrase: string | undefined): Promise<InitResult> {
   const database = ctx.dbPath;
+  requireDirectoryOf(database, defaultDbPath(ctx.env));
   const keyPath = passphrase !== undefined ? undefined : ctx.keyFilePath ?? defaultKeyPath(ctx.env);
   let key: DatabaseKey;
   let keyCreated = false;
@@ -41,6 +42,18 @@ export async function initDatabase(ctx: Context, passphrase: string | undefined)
     throw error;
   }
   return { database, key_file: keyPath ?? null, key_created: keyCreated };
+}
+
+/**
+ * tpt makes its own data directory; a directory named with --db or TPT_DB must exist already, so
+ * a mistyped path is an error rather than a tree of new directories.
+ */
+export function requireDirectoryOf(path: string, defaultPath: string): void {
+  if (resolve(path) === resolve(defaultPath)) return;
+  const directory = dirname(resolve(path));
+  if (!existsSync(directory)) {
+    throw new InputError(`no directory ${directory} for the database ${path}: create it first (mkdir -p ${directory}) or give another --db; nothing was created`);
+  }
 }
 
 /** The demo's key sits beside its database, so the demo never touches the user's own key. */

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { requireGoal } from '../core/goals.js';
+import { listGoals, showGoal } from '../core/goals.js';
 import { GOAL_STATUSES, type GoalUpdateInput } from '../core/schemas.js';
 import { ID_PATTERN } from '../core/ids.js';
 import type { Store } from '../db/store.js';
@@ -34,7 +34,7 @@ export async function askGoalUpdate(
       })),
     });
   }
-  const goal = requireGoal(store, id);
+  const goal = showGoal(store, id, ctx.who());
   ctx.note(`${goal.goal_id}: ${goal.description}\nNow ${goal.completion_percentage}% complete, ${goal.status}.`);
   const percentage = given.completion_percentage ?? await ask.number({
     message: 'New completion percentage (0-100)',

@@ -17,7 +17,7 @@ export async function askNewPassphrase(ctx: Context, envName: string, command: s
     return given;
   }
   if (!ctx.canPrompt) {
-    throw new InputError(`no passphrase: set ${envName} (there is no terminal to ask on); nothing changed`);
+    throw new InputError(`no passphrase: set ${envName} (${ctx.noPromptReason}); nothing changed`);
   }
   const { password } = await ctx.prompts();
   const passphrase = await password({ message: 'New passphrase (four or more unrelated words are a good choice)', mask: true });

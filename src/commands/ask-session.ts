@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import { activeGoals } from '../core/goals.js';
+import { techniquesOfClient } from '../core/sessions.js';
 import { EMOTIONAL_STATES, scoreOf } from '../core/scale.js';
 import type { SessionInput } from '../core/schemas.js';
 import { ID_PATTERN } from '../core/ids.js';
@@ -52,7 +53,7 @@ export async function askSession(
     });
     if (minutes.trim()) input.session_duration_minutes = minutes.trim();
   }
-  const goals = store.clientExists(input.client_id) ? activeGoals(store, input.client_id) : [];
+  const goals = store.clientExists(input.client_id) ? activeGoals(store, input.client_id, ctx.who()) : [];
   if (goals.length > 0 && (given.therapeutic_goals ?? []).length === 0) {
     input.therapeutic_goals = await ask.checkbox({
       message: 'Goals worked on',
@@ -60,7 +61,7 @@ export async function askSession(
     });
   }
   if ((given.techniques_used ?? []).length === 0) {
-    const known = store.clientExists(input.client_id) ? store.techniquesOfClient(input.client_id) : [];
+    const known = store.clientExists(input.client_id) ? techniquesOfClient(store, input.client_id, ctx.who()) : [];
     const chosen = known.length > 0
       ? await ask.checkbox({ message: 'Techniques used', choices: known.map((name) => ({ name, value: name })) })
       : [];

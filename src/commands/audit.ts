@@ -30,6 +30,7 @@ export function auditCommand(ctx: Context): Command {
     .option('--head <hash>', 'a head printed earlier and kept elsewhere: also catches a log cut short at its end')
     .addHelpText('after', examples('tpt audit verify', 'tpt audit verify --head 3f9a…(64 hex digits)', 'tpt audit verify --json'))
     .action(async (opts: { head?: string }) => {
+      ctx.writesNothing = true;
       const store = await ctx.openStore();
       const { verifyAudit } = await import('../core/audit.js');
       const { renderVerification, verificationLine } = await import('../render/audit.js');

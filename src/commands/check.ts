@@ -8,11 +8,16 @@ export function checkCommand(ctx: Context): Command {
     .option('--head <hash>', 'an audit head kept elsewhere (see `tpt audit verify --head`)')
     .addHelpText('after', examples('tpt check', 'tpt check --json'))
     .action(async (opts: { head?: string }) => {
+      ctx.writesNothing = true;
       const store = await ctx.openStore();
       const { checkDatabase } = await import('../core/check.js');
       const { renderCheck, verificationLine } = await import('../render/audit.js');
       const { renderKeyInUse } = await import('../render/protection.js');
       const result = { ...checkDatabase(store, opts.head), key_file: ctx.openedKey!.keyFile ?? null };
+      // A damaged page stops writes until a check passes again (src/db/damage-mark.ts).
+      const { clearDamaged, markDamaged } = await import('../db/damage-mark.js');
+      if (result.integrity_problems.length > 0) markDamaged(ctx.dbPath, result.integrity_problems[0]!, ctx.now());
+      else clearDamaged(ctx.dbPath);
       if (result.ok || ctx.json) {
         await ctx.out(result, (checked, style) => `${renderCheck(checked, style)}\n${renderKeyInUse(checked.key_file)}`);
       }

@@ -8,7 +8,8 @@ export async function confirmDestruction(ctx: Context, what: string, yes: boolea
   if (yes === true) return;
   const { InputError, TptError } = await import('../core/errors.js');
   if (!ctx.canPrompt) {
-    throw new InputError(`${what} cannot be undone: add --yes to confirm it (there is no terminal to ask on); nothing was deleted`);
+    const action = what.charAt(0).toLowerCase() + what.slice(1);
+    throw new InputError(`refusing to ${action} without confirmation: add --yes to confirm it (it cannot be undone, and ${ctx.noPromptReason}); nothing was deleted`);
   }
   const { confirm } = await ctx.prompts();
   const confirmed = await confirm({ message: `${what}? This cannot be undone.`, default: false });

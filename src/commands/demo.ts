@@ -13,12 +13,13 @@ export function demoCommand(ctx: Context): Command {
     .addHelpText('after', examples('tpt demo', 'tpt --db /tmp/demo.db demo', 'tpt demo --json'))
     .action(async () => {
       const { demoDbPath } = await import('../paths.js');
-      const { openFreshDemo, demoKeyPath } = await import('../setup.js');
+      const { openFreshDemo, demoKeyPath, requireDirectoryOf } = await import('../setup.js');
       const { DEMO_STORIES, generateDemo } = await import('../core/demo.js');
       const { addMonths } = await import('../core/timeframe.js');
       const { localDateString } = await import('../core/time.js');
       const { progressReport } = await import('../core/report.js');
       const path = ctx.globals.db ?? demoDbPath(ctx.env);
+      requireDirectoryOf(path, demoDbPath(ctx.env));
       const store = openFreshDemo(path);
       ctx.adoptStore(store);
       const now = ctx.now();

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { Context, OutputStream } from '../context.js';
 import type { ExportPlan } from '../core/export.js';
 import type { Store } from '../db/store.js';
-import { examples } from './options.js';
+import { collect, examples } from './options.js';
 
 interface ExportFlags {
   all?: boolean;
@@ -10,7 +10,11 @@ interface ExportFlags {
   table?: string;
   out?: string;
   force?: boolean;
+  encrypt?: boolean;
+  recipient?: string[];
 }
+
+type Encrypter = Awaited<ReturnType<typeof import('./export-encrypt.js').exportEncrypter>>;
 
 export function exportCommand(ctx: Context): Command {
   return new Command('export')
@@ -21,9 +25,12 @@ export function exportCommand(ctx: Context): Command {
     .option('--table <table>', 'with --format csv: sessions (default) | goals | milestones | goal-history | measures')
     .option('--out <file>', 'write to this file (mode 0600) instead of stdout')
     .option('--force', 'with --out: replace a file that exists')
+    .option('--encrypt', 'write an age file (age-encryption.org), to the --recipient keys or a passphrase asked for')
+    .option('--recipient <age1…>', "with --encrypt: the receiver's age public key (repeatable; implies --encrypt)", collect)
     .addHelpText('after', examples(
       'tpt export c42 --out c42.json',
-      'tpt export --all > everything.json',
+      'tpt export --all --encrypt --recipient age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p --out everything.json.age',
+      'tpt export c42 --encrypt --out c42.json.age',
       'tpt export c42 --format csv --table goal-history --out c42-goals.csv',
       'tpt export c42 --format fhir --out c42.fhir.json',
     ))
@@ -33,27 +40,38 @@ export function exportCommand(ctx: Context): Command {
       if (ctx.json && flags.format?.toLowerCase() === 'csv' && flags.out === undefined) {
         throw new InputError('--json prints JSON on stdout, so a CSV export needs --out FILE (or drop --json)');
       }
+      const encrypt = flags.encrypt === true || (flags.recipient ?? []).length > 0;
+      if (encrypt && flags.out === undefined) {
+        if (ctx.json) throw new InputError('an encrypted export to stdout leaves no room for --json: add --out FILE, or drop --json');
+        if (ctx.io.stdout.isTTY) throw new InputError('an encrypted export is binary: add --out FILE, or send stdout to a file (> FILE.age)');
+      }
       const store = await ctx.openStore();
+      const encrypter = encrypt
+        ? await import('./export-encrypt.js').then((age) => age.exportEncrypter(ctx, flags.recipient ?? []))
+        : undefined;
+      if (!encrypt && flags.out === undefined) await guardPlainStdout(ctx);
       const { planExport } = await import('../core/export.js');
       const target = flags.out === undefined
         ? undefined
         : await import('./export-file.js').then((file) => file.openExportFile(flags.out!, flags.force === true));
       try {
         const plan = planExport(store, { clientId, all: flags.all, format: flags.format, table: flags.table }, ctx.who());
-        const count = await streamExport(ctx, store, plan, target?.stream ?? ctx.io.stdout);
+        const count = await streamExport(ctx, store, plan, target?.stream ?? ctx.io.stdout, encrypter);
         if (target) {
           await target.finish();
           const clients = plan.clients.length;
+          const encrypted = encrypter ? 'age' : null;
           const summary = plan.format === 'json'
-            ? { out: target.path, format: plan.format, clients, sessions: count }
+            ? { out: target.path, format: plan.format, clients, sessions: count, encrypted }
             : plan.format === 'fhir'
-              ? { out: target.path, format: plan.format, clients, resources: count }
-              : { out: target.path, format: plan.format, table: plan.table, clients, rows: count };
+              ? { out: target.path, format: plan.format, clients, resources: count, encrypted }
+              : { out: target.path, format: plan.format, table: plan.table, clients, rows: count, encrypted };
+          const sealed = encrypter ? ', encrypted (age),' : '';
           await ctx.out(summary, () => plan.format === 'json'
-            ? `Exported ${clients} client(s), ${count} session(s), as JSON to ${target.path}`
+            ? `Exported ${clients} client(s), ${count} session(s), as JSON${sealed} to ${target.path}`
             : plan.format === 'fhir'
-              ? `Exported ${clients} client(s), ${count} resource(s), as a FHIR R4 Bundle to ${target.path}`
-              : `Exported ${clients} client(s), ${count} row(s) of ${plan.table}, as CSV to ${target.path}`);
+              ? `Exported ${clients} client(s), ${count} resource(s), as a FHIR R4 Bundle${sealed} to ${target.path}`
+              : `Exported ${clients} client(s), ${count} row(s) of ${plan.table}, as CSV${sealed} to ${target.path}`);
         }
       } catch (error) {
         target?.abandon();
@@ -66,7 +84,7 @@ export function exportCommand(ctx: Context): Command {
  * Streams the export to `stream` from one snapshot of the database, with a progress bar on a
  * terminal. Returns how many sessions (JSON) or rows (CSV) it wrote.
  */
-async function streamExport(ctx: Context, store: Store, plan: ExportPlan, stream: OutputStream): Promise<number> {
+async function streamExport(ctx: Context, store: Store, plan: ExportPlan, stream: OutputStream, encrypter?: Encrypter): Promise<number> {
   const { exportJson, exportCsvRows, CSV_COLUMNS } = await import('../core/export.js');
   const { sessionCount, beginSnapshot } = await import('../db/export-queries.js');
   const endSnapshot = beginSnapshot(store);
@@ -91,7 +109,12 @@ async function streamExport(ctx: Context, store: Store, plan: ExportPlan, stream
       const { csvChunks } = await import('../render/csv-export.js');
       chunks = csvChunks(CSV_COLUMNS[plan.table], exportCsvRows(store, plan.clients, plan.table, onCount));
     }
-    await writeChunks(stream, chunks);
+    if (encrypter) {
+      const { encryptChunks } = await import('./export-encrypt.js');
+      await writeChunks(stream, await encryptChunks(chunks, encrypter));
+    } else {
+      await writeChunks(stream, chunks);
+    }
     progress?.update(count, true);
     return count;
   } finally {
@@ -101,7 +124,7 @@ async function streamExport(ctx: Context, store: Store, plan: ExportPlan, stream
 }
 
 /** Writes every chunk, waiting whenever the stream asks for a pause (backpressure). */
-async function writeChunks(stream: OutputStream, chunks: Iterable<string>): Promise<void> {
+async function writeChunks(stream: OutputStream, chunks: Iterable<string> | AsyncIterable<Uint8Array>): Promise<void> {
   const events = stream as OutputStream & Partial<NodeJS.EventEmitter>;
   let failure: Error | undefined;
   const onError = (error: Error) => {
@@ -109,18 +132,24 @@ async function writeChunks(stream: OutputStream, chunks: Iterable<string>): Prom
   };
   events.on?.('error', onError);
   try {
-    for (const chunk of chunks) {
-      if (failure) break;
-      if (!stream.write(chunk) && events.once) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            events.off?.('drain', done);
-            events.off?.('error', done);
-            resolve();
-          };
-          events.once!('drain', done);
-          events.once!('error', done);
-        });
+    const drained = () => new Promise<void>((resolve) => {
+      const done = () => {
+        events.off?.('drain', done);
+        events.off?.('error', done);
+        resolve();
+      };
+      events.once!('drain', done);
+      events.once!('error', done);
+    });
+    if (Symbol.asyncIterator in chunks) {
+      for await (const chunk of chunks) {
+        if (failure) break;
+        if (!stream.write(chunk) && events.once) await drained();
+      }
+    } else {
+      for (const chunk of chunks) {
+        if (failure) break;
+        if (!stream.write(chunk) && events.once) await drained();
       }
     }
   } finally {
@@ -161,4 +190,28 @@ async function progressReporter(ctx: Context, total: () => number): Promise<Prog
       finished = true;
     },
   };
+}
+
+/**
+ * A plain export sent to a file through the shell (`> file`) would get the umask's mode, 0644
+ * as a rule: the file is made owner-only before the first byte, and a one-line warning says
+ * how to do better. A pipe or a terminal is left alone.
+ */
+async function guardPlainStdout(ctx: Context): Promise<void> {
+  const fd = (ctx.io.stdout as { fd?: unknown }).fd;
+  if (typeof fd !== 'number') return;
+  const { fchmodSync, fstatSync } = await import('node:fs');
+  let isFile: boolean;
+  try {
+    isFile = fstatSync(fd).isFile();
+  } catch {
+    return;
+  }
+  if (!isFile) return;
+  try {
+    fchmodSync(fd, 0o600);
+  } catch {
+    // Not ours to change (another owner): the warning still stands.
+  }
+  ctx.note('tpt: warning: this export goes in clear to a file (made mode 0600); use --out FILE, or --encrypt to hand records to someone');
 }

@@ -11,7 +11,13 @@ interface GoalUpdateFlags {
 }
 
 export function goalCommand(ctx: Context): Command {
-  const goal = new Command('goal').description('Therapeutic goals: create, update, list, show');
+  const goal = new Command('goal').description('Therapeutic goals: create, update, list, show')
+    .addHelpText('after', examples(
+      'tpt goal create --client c42 --description "Sleep 7 hours a night" --target 2026-06-30',
+      'tpt goal update goal_7k2m9qxa --progress 60 --note "sleeps 7h most nights"',
+      'tpt goal list c42 --status active',
+      'tpt goal show goal_7k2m9qxa',
+    ));
 
   goal
     .command('create')
@@ -55,7 +61,7 @@ export function goalCommand(ctx: Context): Command {
       if (id === undefined || (flags.progress === undefined && flags.status === undefined && flags.note === undefined)) {
         if (!ctx.canPrompt) {
           throw new InputError(id === undefined
-            ? 'missing <goal-id>: give it, with --progress, --status and/or --note (no terminal to ask on)'
+            ? `missing <goal-id>: give it, with --progress, --status and/or --note (${ctx.noPromptReason})`
             : 'nothing to update: give --progress <0-100>, --status <status> and/or --note <text>');
         }
         const { askGoalUpdate } = await import('./ask-goal-update.js');

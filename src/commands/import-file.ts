@@ -54,3 +54,23 @@ export function fileSource(path: string, progress?: (done: number, total: number
     },
   };
 }
+
+/** The same reader over text already in memory (a decrypted export), in chunks of the same size. */
+export function bufferSource(bytes: Buffer, progress?: (done: number, total: number) => void): ReturnType<typeof fileSource> {
+  let position = 0;
+  return {
+    read(): string | null {
+      if (position >= bytes.length) return null;
+      const end = position + CHUNK_BYTES >= bytes.length
+        ? bytes.length
+        : position + completeUtf8(bytes.subarray(position, position + CHUNK_BYTES), CHUNK_BYTES);
+      const text = bytes.toString('utf8', position, end);
+      position = end;
+      progress?.(position, bytes.length);
+      return text;
+    },
+    done(): void {
+      bytes.fill(0); // the plaintext does not linger in memory longer than needed
+    },
+  };
+}

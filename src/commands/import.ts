@@ -6,24 +6,34 @@ import { examples } from './options.js';
 interface ImportFlags {
   onConflict?: string;
   dryRun?: boolean;
+  identity?: string;
 }
 
 export function importCommand(ctx: Context): Command {
   return new Command('import')
     .description('Import a JSON export: all of it in one transaction, or nothing')
-    .argument('<file>', 'a file written by `tpt export` (JSON)')
+    .argument('<file>', 'a file written by `tpt export` (JSON, or encrypted with --encrypt)')
     .option('--on-conflict <how>', 'when a record differs from the one on record with its id: skip | replace (default: stop)')
     .option('--dry-run', 'check the file and report what would be added, skipped and replaced; write nothing')
+    .option('--identity <file>', "an encrypted export: the receiver's age identity file (else its passphrase is asked for)")
     .addHelpText('after', examples(
       'tpt import c42.json',
       'tpt import everything.json --on-conflict skip',
       'tpt import everything.json --dry-run --json',
+      'tpt import everything.json.age --identity ~/.config/age/key.txt',
     ))
     .action(async (file: string, flags: ImportFlags) => {
+      const { bufferSource, fileSource } = await import('./import-file.js');
+      const age = await import('./import-age.js');
+      // An encrypted export is opened first: a wrong identity or passphrase touches no database.
+      const decrypted = age.isAgeFile(file) ? await age.decryptExport(ctx, file, flags.identity) : undefined;
+      if (!decrypted && flags.identity !== undefined) {
+        const { InputError } = await import('../core/errors.js');
+        throw new InputError(`${file} is not encrypted (not an age file): drop --identity`);
+      }
       const store = await ctx.openStore();
-      const { fileSource } = await import('./import-file.js');
       const progress = await progressReporter(ctx);
-      const source = fileSource(file, progress?.update);
+      const source = decrypted ? bufferSource(decrypted, progress?.update) : fileSource(file, progress?.update);
       const { importDocument, ImportConflictError } = await import('../core/import.js');
       let summary: ImportSummary;
       try {

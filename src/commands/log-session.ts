@@ -69,7 +69,7 @@ observations, homework, next-focus). An empty note or an editor that fails abort
             input.client_id === undefined && '--client', summaryMissing && '--summary',
             input.emotional_state === undefined && '--mood',
           ].filter(Boolean);
-          throw new InputError(`missing ${missing.join(', ')}: give ${missing.length > 1 ? 'them' : 'it'} as options (no terminal to ask on)`);
+          throw new InputError(`missing ${missing.join(', ')}: give ${missing.length > 1 ? 'them' : 'it'} as options (${ctx.noPromptReason})`);
         }
         const { askSession } = await import('./ask-session.js');
         input = await askSession(ctx, store, input, flags.interactive === true, template === undefined);
@@ -89,6 +89,10 @@ observations, homework, next-focus). An empty note or an editor that fails abort
       }
       const session = logSession(store, input as SessionInput, ctx.who(), flags.sign === true);
       if (client.note) ctx.note(client.note);
+      const { isOutsideVocabulary } = await import('../core/crisis-flags.js');
+      for (const flag of session.crisis_flags.filter(isOutsideVocabulary)) {
+        ctx.io.stderr.write(`tpt: crisis flag "${flag}" is not in the vocabulary: it opened a risk of kind "other" (see \`tpt risk list ${session.client_id}\`)\n`);
+      }
       await ctx.out({ session_id: session.session_id }, () =>
         `Logged session ${session.session_id} for ${session.client_id}` +
         (session.crisis_flags.length > 0 ? ` (crisis flags: ${session.crisis_flags.join(', ')})` : ''));

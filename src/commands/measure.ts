@@ -14,7 +14,13 @@ interface MeasureAddFlags {
 }
 
 export function measureCommand(ctx: Context): Command {
-  const measure = new Command('measure').description('Standardized outcome measures: PHQ-9, GAD-7, CORE-10');
+  const measure = new Command('measure').description('Standardized outcome measures: PHQ-9, GAD-7, CORE-10')
+    .addHelpText('after', examples(
+      'tpt measure add c42 --measure phq9 --items 1,1,2,1,0,1,1,0,0',
+      'tpt measure add c42 --measure gad7',
+      'tpt measure show msr_7k2m9qxa',
+      'tpt measures c42 --last 6m',
+    ));
 
   measure
     .command('add')

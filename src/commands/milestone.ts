@@ -3,7 +3,11 @@ import type { Context } from '../context.js';
 import { examples } from './options.js';
 
 export function milestoneCommand(ctx: Context): Command {
-  const milestone = new Command('milestone').description('Milestones reached on the way to a goal');
+  const milestone = new Command('milestone').description('Milestones reached on the way to a goal')
+    .addHelpText('after', examples(
+      'tpt milestone add --goal goal_7k2m9qxa --description "First week of 7h sleep" --significance high',
+      'tpt milestone list c42',
+    ));
 
   milestone
     .command('add')

@@ -31,7 +31,8 @@ interface AmendFlags extends LogSessionFlags {
 }
 
 export function sessionCommand(ctx: Context): Command {
-  const session = new Command('session').description('One session: show it, correct it by amendment, void, restore or sign it');
+  const session = new Command('session').description('One session: show it, correct it by amendment, void, restore or sign it')
+    .addHelpText('after', examples('tpt session show ses_7k2m9qxa', 'tpt session amend ses_7k2m9qxa --mood -1 --reason "wrong mood"'));
   session
     .command('show')
     .description('Show one session in full (voided ones too), its version and how many amendments it has')
@@ -41,8 +42,12 @@ export function sessionCommand(ctx: Context): Command {
     .action(async (sessionId: string, opts: { history?: boolean }) => {
       const store = await ctx.openStore();
       const { showSessionDetail } = await import('../core/session-corrections.js');
+      const { openRisksOf } = await import('../core/risks.js');
       const { renderSession } = await import('../render/tables.js');
-      await ctx.out(showSessionDetail(store, sessionId, opts.history === true, ctx.who()), renderSession);
+      const shown = showSessionDetail(store, sessionId, opts.history === true, ctx.who());
+      // --json prints the session of SPEC §1 and its state; a person also sees the client's open risks first.
+      const risks = openRisksOf(store, shown.client_id);
+      await ctx.out(shown, (data, style, _columns, width) => renderSession(data, style, risks, width));
     });
 
   session

@@ -14,8 +14,13 @@ export function sessionsCommand(ctx: Context): Command {
       const store = await ctx.openStore();
       const { resolveTimeframe } = await import('../core/timeframe.js');
       const { listSessions } = await import('../core/sessions.js');
+      const { openRisksOf } = await import('../core/risks.js');
       const { renderSessionList } = await import('../render/tables.js');
       const timeframe = resolveTimeframe(opts, null, ctx.now());
-      await ctx.out(listSessions(store, clientId, timeframe, ctx.who(), opts.limit, opts.includeVoid === true), renderSessionList);
+      const sessions = listSessions(store, clientId, timeframe, ctx.who(), opts.limit, opts.includeVoid === true);
+      // --json prints the list of SPEC §2; a person also sees the client's open risks first.
+      const risks = openRisksOf(store, clientId);
+      await ctx.out(sessions, (list, style, columns, width) =>
+        renderSessionList(list, style, columns, width, { clientId, risks }));
     });
 }

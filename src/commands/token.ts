@@ -3,7 +3,8 @@ import type { Context } from '../context.js';
 import { examples } from './options.js';
 
 export function tokenCommand(ctx: Context): Command {
-  const token = new Command('token').description('Bearer tokens for the HTTP service: create, list, revoke');
+  const token = new Command('token').description('Bearer tokens for the HTTP service: create, list, revoke')
+    .addHelpText('after', examples('tpt token create --name practice-dashboard', 'tpt token list', 'tpt token revoke tok_7k2m9qxa'));
 
   token
     .command('create')

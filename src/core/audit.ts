@@ -48,10 +48,10 @@ export function recordAudit(store: Store, event: AuditEvent, who: Actor): AuditE
   return entry;
 }
 
-/** The driver's codes for a write the database cannot take: the disk is full, or the file is read-only. */
+/** A write the database cannot take: the disk is full, the file is read-only, or marked damaged. */
 function cannotWrite(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_READONLY'));
+  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_READONLY') || code === 'TPT_WRITES_REFUSED');
 }
 
 const unlogged = new WeakMap<Store, AuditEntryUnwritten[]>();
@@ -136,7 +136,7 @@ export function verifyAuditChain(entries: Iterable<AuditEntry>, givenHead?: stri
   if (!broken && wanted !== undefined && givenHeadSeq === null) {
     broken = {
       seq: previous.seq + 1,
-      problem: `no entry has the head hash you gave: the log was cut after an entry it once had (it now ends at entry ${previous.seq}), or the hash is mistyped`,
+      problem: `no entry has the head hash you gave: the log was cut short (it now ends at entry ${previous.seq}; the entries after it are missing) or the hash is mistyped`,
     };
   }
   const result: AuditVerification = {

@@ -81,9 +81,9 @@ export function showGoal(store: Store, goalId: string, who: Actor): GoalDetail {
     () => goalDetail(store, goal.goal_id));
 }
 
-/** A client's active goals, for the choices of an interactive prompt. */
-export function activeGoals(store: Store, clientId: string): Goal[] {
-  return store.goalsOfClient(clientId, 'active');
+/** A client's active goals, for the choices of an interactive prompt: a read like any other, logged. */
+export function activeGoals(store: Store, clientId: string, who: Actor): Goal[] {
+  return logRead(store, { action: 'goal.list', client_id: clientId }, who, () => store.goalsOfClient(clientId, 'active'));
 }
 
 export function requireGoal(store: Store, goalId: string): Goal {

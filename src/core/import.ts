@@ -15,6 +15,7 @@ import { rowToSession, type Store } from '../db/store.js';
 import { FUTURE_TOLERANCE_MS, refuseFarFuture } from './date-rules.js';
 import { recordAudit } from './audit.js';
 import { InputError, TptError } from './errors.js';
+import { recordRiskFlags, sessionRiskFlags } from './risks.js';
 import { sessionFromFields } from './sessions.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, READABLE_EXPORT_VERSIONS } from './export.js';
 import { JsonStreamError, JsonStreamReader } from './json-stream.js';
@@ -707,10 +708,12 @@ function importPass(
         if (insertNewSession(store, session)) {
           if (corrections) writeCorrections(store, session.session_id, corrections.state, corrections.versions);
           summary.sessions.added++;
+          recordRiskFlags(store, clientId, sessionRiskFlags(session), who);
           return;
         }
         const existing = sessionRecordById(store, session.session_id)!;
-        const fields = differences(rowToSession(existing), session, SESSION_FIELDS);
+        const before = rowToSession(existing);
+        const fields = differences(before, session, SESSION_FIELDS);
         const held = sessionRecordOf(store, session.session_id);
         const { versions: heldVersions, ...heldState } = held;
         const given = corrections ?? { state: PLAIN_STATE, versions: [] };
@@ -725,6 +728,9 @@ function importPass(
           }
           replaceSessionRecord(store, session);
           writeCorrections(store, session.session_id, given.state, given.versions);
+          // Only flags the database did not hold yet are news to the risk register.
+          const added = session.crisis_flags.filter((flag) => !before.crisis_flags.includes(flag));
+          recordRiskFlags(store, clientId, sessionRiskFlags({ ...session, crisis_flags: added }), who);
         }
       } else if (kind === 'goal') {
         const { goal, history, edits } = toGoal(raw, name);

@@ -137,6 +137,8 @@ export interface ClientSummary {
   active_goals: number;
   /** Mean completion of the client's goals, discontinued ones left out; null when there is none. */
   average_goal_progress: number | null;
+  /** The kinds of the client's open risks (src/core/risks.ts), whatever their age. */
+  open_risks: string[];
 }
 
 export interface AuditEntry {
@@ -155,4 +157,31 @@ export interface AuditEntry {
 export interface Actor {
   actor: string;
   now: Date;
+}
+
+/** A risk's state, one per client and kind (see src/core/risks.ts). */
+export interface RiskRow {
+  client_id: string;
+  kind: string;
+  status: 'open' | 'resolved';
+  opened_at: string;
+  last_flagged_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
+}
+
+/** One entry of a risk's history: a flag that opened, reopened or renewed it, or its resolution. */
+export interface RiskEvent {
+  event: 'opened' | 'flagged' | 'reopened' | 'resolved';
+  /** A flag: the time of its session or measure. A resolution: when it was resolved. */
+  at: string;
+  /** What carried the flag (`session`, `measure`), and its id; null for a resolution. */
+  source_type: string | null;
+  source_id: string | null;
+  /** The flag's words as recorded. */
+  flag: string | null;
+  note: string;
+  actor: string;
+  recorded_at: string;
 }

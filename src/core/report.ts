@@ -9,6 +9,7 @@ import { checkId } from './ids.js';
 import type { Actor } from './model.js';
 import { calendarPeriods, defaultGranularity, type Granularity } from './periods.js';
 import { recommendations } from './recommendations.js';
+import { openRisksOf, type OpenRisk } from './risks.js';
 import { stateOf, type EmotionalState } from './scale.js';
 import type { GoalStatus } from './schemas.js';
 import { ScoreAccumulator, round4, type TrendDirection } from './stats.js';
@@ -61,6 +62,8 @@ export interface ProgressReport {
   overall_trajectory: Trajectory;
   recommendations: string[];
   summary: string;
+  /** The client's risks open at the report date, whatever the timeframe (SPEC §3). */
+  open_risks: OpenRisk[];
 }
 
 /** The report and, for the terminal and markdown, the series its chart draws. */
@@ -83,6 +86,7 @@ export interface ReportInput {
   history: readonly GoalHistoryPoint[];
   milestones: MilestoneRow[];
   lastSession: string | undefined;
+  openRisks: OpenRisk[];
 }
 
 /** Builds the report in one pass over the sessions. Pure: no database, no clock. */
@@ -135,6 +139,7 @@ export function buildReport(input: ReportInput): ReportView {
       asOf: new Date(Math.min(range.end.getTime(), input.now.getTime())), crisisEvents, goals, lastSession: input.lastSession, trend, movement, meanGoalChange: meanChange,
     }),
     summary: '',
+    open_risks: input.openRisks,
   };
   report.summary = summaryParagraph(report, movement, meanChange);
   return { report, chart: { by: chartBy, periods: chart.summaries() } };
@@ -239,11 +244,12 @@ export function progressReport(store: Store, clientId: string, timeframe: Timefr
     const history = goalHistoryOfClient(store, clientId, endIso);
     const milestones = milestonesBetween(store, clientId, localDateString(range.start), localDateString(range.end));
     const lastSession = lastSessionAtOrBefore(store, clientId, endIso);
+    const openRisks = openRisksOf(store, clientId);
     // The stream comes last (nothing else may run on the connection while it is open), and is
     // closed even when the report fails before reading it, so the transaction can roll back.
     const sessions = reportSessionsInRange(store, clientId, startIso, endIso);
     try {
-      return buildReport({ clientId, now: who.now, range, sessions, goals, history, milestones, lastSession });
+      return buildReport({ clientId, now: who.now, range, sessions, goals, history, milestones, lastSession, openRisks });
     } finally {
       sessions.return?.();
     }

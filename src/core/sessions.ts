@@ -4,8 +4,10 @@ import { logRead, recordAudit } from './audit.js';
 import { refuseFarFuture } from './date-rules.js';
 import { requireClient } from './clients.js';
 import { ConflictError, InputError } from './errors.js';
+import { normalizeCrisisFlag } from './crisis-flags.js';
 import { checkId, newId } from './ids.js';
 import type { Actor, ListedSession, Session } from './model.js';
+import { recordRiskFlags, sessionRiskFlags } from './risks.js';
 import { scoreOf } from './scale.js';
 import { parseInput, sessionInput, type SessionFields, type SessionInput } from './schemas.js';
 import { parseDateTime } from './time.js';
@@ -29,9 +31,9 @@ export function validateSession(store: Store, input: SessionInput, who: Actor): 
       );
     }
   }
-  // Crisis flags given twice on the command line are one flag.
+  // Crisis flags in the vocabulary's words (README, "Crisis flags and risks"); given twice, one flag.
   return sessionFromFields(
-    { ...fields, crisis_flags: [...new Set(fields.crisis_flags)] },
+    { ...fields, crisis_flags: [...new Set(fields.crisis_flags.map(normalizeCrisisFlag))] },
     fields.session_id ?? newId('ses'),
     at.toISOString(),
   );
@@ -81,6 +83,7 @@ export function logSession(store: Store, input: SessionInput, who: Actor, sign =
     store.ensureClient(session.client_id, who.now.toISOString());
     store.insertSession(session);
     recordAudit(store, { action: 'session.create', client_id: session.client_id, object_id: session.session_id }, who);
+    recordRiskFlags(store, session.client_id, sessionRiskFlags(session), who);
     if (sign) {
       setSigned(store, session.session_id, who.now.toISOString(), who.actor);
       recordAudit(store, { action: 'session.sign', client_id: session.client_id, object_id: session.session_id }, who);
@@ -105,4 +108,9 @@ export function listSessions(
   return logRead(store, { action: 'session.list', client_id: clientId }, who, () => store.sessionsInRange(
     clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString(), limit, includeVoid,
   ));
+}
+
+/** The techniques a client's sessions used, most used first, for a prompt's choices; logged. */
+export function techniquesOfClient(store: Store, clientId: string, who: Actor): string[] {
+  return logRead(store, { action: 'technique.list', client_id: clientId }, who, () => store.techniquesOfClient(clientId));
 }

@@ -7,6 +7,7 @@ import { requireClient } from './clients.js';
 import { checkId } from './ids.js';
 import type { Actor } from './model.js';
 import { calendarPeriods, defaultGranularity, type Granularity, type Period } from './periods.js';
+import { openRisksOf, type OpenRisk } from './risks.js';
 import { ScoreAccumulator, type ScoreStatistics } from './stats.js';
 import type { Timeframe } from './timeframe.js';
 
@@ -28,6 +29,8 @@ export interface TrendsReport {
   overall: TrendSummary;
   periods: TrendSummary[];
   crisis_events: CrisisSession[];
+  /** The client's open risks, whatever the timeframe. */
+  open_risks: OpenRisk[];
 }
 
 /** A timeframe with a known start: "from the first record" becomes the client's first session. */
@@ -108,6 +111,7 @@ export function emotionalTrends(
       overall,
       periods,
       crisis_events: crisisSessionsInRange(store, clientId, range.start.toISOString(), range.end.toISOString()),
+      open_risks: openRisksOf(store, clientId),
     };
   });
 }

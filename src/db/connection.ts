@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { Database } from './driver.js';
 import { TptError } from '../core/errors.js';
 import { migrate } from './migrations.js';
+import { pageAuthenticates } from './page-check.js';
 
 /** A raw 256-bit key (64 hex digits, no key derivation) or a passphrase (PBKDF2 by the cipher). */
 export type DatabaseKey = { kind: 'raw'; hex: string } | { kind: 'passphrase'; passphrase: string };
@@ -71,8 +72,22 @@ export function openDatabase(path: string, key: DatabaseKey, options: OpenOption
     applyCipher(db, key);
     // The first read decrypts page 1: a wrong key fails here, before anything is written.
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
-  } catch {
+  } catch (error) {
     db.close();
+    const code = (error as { code?: string }).code ?? '';
+    if (code !== 'SQLITE_NOTADB') {
+      // Not the key: SQLite could not open or create what it needs beside the file.
+      throw new TptError(
+        `cannot open the database at ${path}: ${(error as Error).message} (${code}); SQLite keeps ${path}-wal and ${path}-shm beside it, ` +
+        'so its directory must be writable by you (and those files, when they exist); nothing was changed',
+      );
+    }
+    if (pageAuthenticates(path, key, 1) === false && pageAuthenticates(path, key, 2) === true) {
+      throw new TptError(
+        `the database at ${path} is damaged: its first page does not authenticate, though the key opens the others; ` +
+        'nothing was changed: restore it from a backup (`tpt backup` makes them), and keep this file apart',
+      );
+    }
     throw new WrongKeyError(
       `cannot unlock the database at ${path}: wrong key or passphrase, or not a tpt database; check --key-file, TPT_KEY_FILE or TPT_PASSPHRASE`,
     );

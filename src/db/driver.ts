@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
+import BundledDriver12 from 'better-sqlite3-multiple-ciphers';
 import { TptError } from '../core/errors.js';
 
 /**
@@ -15,23 +18,53 @@ import { TptError } from '../core/errors.js';
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 const require = createRequire(import.meta.url);
 
-function loadDriver(): typeof BetterSqlite3 {
-  const name = nodeMajor >= 22 ? 'better-sqlite3-multiple-ciphers-napi' : 'better-sqlite3-multiple-ciphers';
+function loadDriver(name: string): typeof BetterSqlite3 {
   try {
     return require(name);
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const message = (error as Error).message ?? '';
-    if (code === 'MODULE_NOT_FOUND' && message.includes(name)) {
-      throw new TptError(`the SQLite driver for Node ${process.versions.node} is not installed (tpt was installed under another Node): run \`npm install\` again where tpt is installed`);
-    }
-    if (message.includes('NODE_MODULE_VERSION')) {
-      throw new TptError(`the SQLite driver was built for another Node than ${process.versions.node}: run \`npm rebuild better-sqlite3-multiple-ciphers\` where tpt is installed`);
-    }
-    throw error;
+    throw friendlier(error, name);
   }
 }
 
-export const Database: typeof BetterSqlite3 = loadDriver();
+function friendlier(error: unknown, name: string): unknown {
+  const code = (error as { code?: string }).code;
+  const message = (error as Error).message ?? '';
+  if (code === 'MODULE_NOT_FOUND' && message.includes(name)) {
+    return new TptError(`the SQLite driver for Node ${process.versions.node} is not installed (tpt was installed under another Node): run \`npm install\` again where tpt is installed`);
+  }
+  if (message.includes('NODE_MODULE_VERSION')) {
+    return new TptError(`the SQLite driver was built for another Node than ${process.versions.node}: run \`npm rebuild better-sqlite3-multiple-ciphers\` where tpt is installed`);
+  }
+  return error;
+}
+
+/**
+ * Node 20's major (12) finds its native addon through the `bindings` package, which works out its
+ * own location from a stack trace and tries a dozen paths on every run. Where npm built the addon
+ * (build/Release), the driver is handed it, and its JavaScript is the copy bundled into tpt (the
+ * static import above: compiled once into tpt's code cache, not file by file at every start);
+ * elsewhere the package is loaded as it is, with its own search. 13 loads its prebuilt addon directly.
+ */
+function node20Driver(): typeof BetterSqlite3 {
+  const name = 'better-sqlite3-multiple-ciphers';
+  let file: string;
+  try {
+    file = join(dirname(require.resolve(`${name}/package.json`)), 'build', 'Release', 'better_sqlite3.node');
+  } catch (error) {
+    throw friendlier(error, name);
+  }
+  if (!existsSync(file)) return loadDriver(name);
+  let addon: object;
+  try {
+    addon = require(file) as object;
+  } catch (error) {
+    throw friendlier(error, name);
+  }
+  return new Proxy(BundledDriver12, {
+    construct: (target, [filename, options]) => new target(filename, { nativeBinding: addon, ...options }),
+  });
+}
+
+export const Database: typeof BetterSqlite3 = nodeMajor >= 22 ? loadDriver('better-sqlite3-multiple-ciphers-napi') : node20Driver();
 export type Database = BetterSqlite3.Database;
 export type Statement = BetterSqlite3.Statement;

@@ -124,6 +124,97 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX measures_by_client_time ON measures (client_id, timestamp);
   CREATE INDEX measures_by_session ON measures (session_id) WHERE session_id IS NOT NULL;
   `,
+  // 4. Risks: a crisis flag opens a risk for its client (one per kind) that stays open until a
+  // person resolves it; every opening, flag, resolution and reopening is kept in risk_events.
+  // Sessions recorded before this step open their risks here; their flags are read, never
+  // changed. The spellings are a frozen copy of the vocabulary of src/core/crisis-flags.ts as it
+  // was when this step was written; a flag outside them is kind "other", its words kept in `flag`.
+  `
+  CREATE TABLE risks (
+    client_id       TEXT NOT NULL REFERENCES clients (client_id),
+    kind            TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+    -- The time of the flag that opened (or last reopened) it, and of its latest flag.
+    opened_at       TEXT NOT NULL,
+    last_flagged_at TEXT NOT NULL,
+    resolved_at     TEXT,
+    resolved_by     TEXT,
+    resolution_note TEXT,
+    PRIMARY KEY (client_id, kind)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX risks_by_status ON risks (status, client_id);
+
+  -- Append-only history of each risk, in the order it was recorded.
+  CREATE TABLE risk_events (
+    client_id   TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    event       TEXT NOT NULL CHECK (event IN ('opened', 'flagged', 'reopened', 'resolved')),
+    -- A flag: the time of its session (or measure). A resolution: when it was resolved.
+    at          TEXT NOT NULL,
+    source_type TEXT,
+    source_id   TEXT,
+    flag        TEXT,
+    note        TEXT NOT NULL DEFAULT '',
+    actor       TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (client_id, kind, seq),
+    FOREIGN KEY (client_id, kind) REFERENCES risks (client_id, kind)
+  ) STRICT, WITHOUT ROWID;
+  CREATE TRIGGER risk_events_no_update BEFORE UPDATE ON risk_events
+    BEGIN SELECT RAISE(ABORT, 'risk history is append-only'); END;
+
+  CREATE TABLE migration_flag_spellings (spelling TEXT PRIMARY KEY, kind TEXT NOT NULL) STRICT;
+  INSERT INTO migration_flag_spellings (spelling, kind) VALUES
+    ('suicidal_ideation', 'suicidal_ideation'), ('si', 'suicidal_ideation'),
+    ('suicidal_thoughts', 'suicidal_ideation'), ('suicidality', 'suicidal_ideation'),
+    ('passive_suicidal_ideation', 'suicidal_ideation'),
+    ('active_suicidal_ideation', 'suicidal_ideation'), ('passive_si', 'suicidal_ideation'),
+    ('active_si', 'suicidal_ideation'), ('suicidal', 'suicidal_ideation'),
+    ('suicide_plan', 'suicide_plan'), ('suicidal_plan', 'suicide_plan'),
+    ('suicidal_intent', 'suicide_plan'), ('suicide_intent', 'suicide_plan'),
+    ('suicide_plan_or_intent', 'suicide_plan'), ('suicidal_plan_or_intent', 'suicide_plan'),
+    ('plan_or_intent', 'suicide_plan'), ('suicide_attempt', 'suicide_attempt'),
+    ('attempted_suicide', 'suicide_attempt'), ('suicidal_attempt', 'suicide_attempt'),
+    ('attempt', 'suicide_attempt'), ('self_harm', 'self_harm'), ('selfharm', 'self_harm'),
+    ('self_injury', 'self_harm'), ('nssi', 'self_harm'), ('self_harm_urge', 'self_harm'),
+    ('self_harm_urges', 'self_harm'), ('self_harm_risk', 'self_harm'), ('self_injurious_behaviour', 'self_harm'),
+    ('self_injurious_behavior', 'self_harm'), ('deliberate_self_harm', 'self_harm'),
+    ('dsh', 'self_harm'), ('harm_to_others', 'harm_to_others'),
+    ('homicidal_ideation', 'harm_to_others'), ('hi', 'harm_to_others'),
+    ('risk_to_others', 'harm_to_others'), ('threat_to_others', 'harm_to_others'),
+    ('violence', 'harm_to_others'), ('violence_risk', 'harm_to_others'),
+    ('harm_to_other', 'harm_to_others'), ('danger_to_others', 'harm_to_others'),
+    ('safeguarding', 'safeguarding'), ('safeguarding_concern', 'safeguarding'),
+    ('child_protection', 'safeguarding'), ('abuse', 'safeguarding'),
+    ('domestic_violence', 'safeguarding'), ('domestic_abuse', 'safeguarding'), ('dv', 'safeguarding'),
+    ('ipv', 'safeguarding'), ('elder_abuse', 'safeguarding'), ('neglect', 'safeguarding'),
+    ('substance_crisis', 'substance_crisis'), ('substance', 'substance_crisis'),
+    ('substance_abuse', 'substance_crisis'), ('overdose', 'substance_crisis'),
+    ('intoxication', 'substance_crisis'), ('withdrawal', 'substance_crisis'),
+    ('substance_use_crisis', 'substance_crisis'), ('medical_emergency', 'medical_emergency'),
+    ('medical', 'medical_emergency'), ('emergency', 'medical_emergency'),
+    ('medical_crisis', 'medical_emergency'), ('other', 'other');
+  CREATE TABLE migration_flags AS
+    SELECT s.client_id, s.session_id, s.timestamp, f.key AS position, f.value AS flag,
+           coalesce((SELECT kind FROM migration_flag_spellings
+                      WHERE spelling = trim(replace(replace(replace(replace(replace(replace(
+                              lower(trim(f.value)), ' ', '_'), '-', '_'), char(9), '_'), '__', '_'), '__', '_'), '__', '_'), '_')),
+                    'other') AS kind
+      FROM sessions s, json_each(s.crisis_flags) f
+     WHERE s.crisis_flags <> '[]';
+  INSERT INTO risks (client_id, kind, status, opened_at, last_flagged_at)
+    SELECT client_id, kind, 'open', min(timestamp), max(timestamp) FROM migration_flags GROUP BY client_id, kind;
+  INSERT INTO risk_events (client_id, kind, seq, event, at, source_type, source_id, flag, note, actor, recorded_at)
+    SELECT client_id, kind, row_number() OVER w,
+           CASE row_number() OVER w WHEN 1 THEN 'opened' ELSE 'flagged' END,
+           timestamp, 'session', session_id, flag, 'opened from the session''s crisis flags when risks were introduced',
+           'tpt (migration)', strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+      FROM migration_flags
+    WINDOW w AS (PARTITION BY client_id, kind ORDER BY timestamp, session_id, position);
+  DROP TABLE migration_flags;
+  DROP TABLE migration_flag_spellings;
+  `,
   // Corrections by amendment (issue 12). The sessions table keeps the current version, so every
   // read of the current record stays as it was; earlier versions move to session_versions whole,
   // each with who made it, when and why. A voided session stays in the table: live_sessions is

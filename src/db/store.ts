@@ -1,4 +1,5 @@
 import type { Database, Statement } from './driver.js';
+import { TptError } from '../core/errors.js';
 import type {
   AuditEntry, ClientSummary, Goal, GoalHistoryEntry, ListedSession, Milestone, Session,
 } from '../core/model.js';
@@ -14,9 +15,17 @@ export class Store {
 
   constructor(readonly db: Database) {}
 
+  private writesRefused: string | undefined;
+
   /** Runs `fn` in one transaction (BEGIN IMMEDIATE, so writers queue instead of failing). */
   transaction<T>(fn: () => T): T {
+    if (this.writesRefused) throw Object.assign(new TptError(this.writesRefused), { code: 'TPT_WRITES_REFUSED' });
     return this.db.transaction(fn).immediate();
+  }
+
+  /** From now on every write transaction fails with `why` (a database marked damaged). */
+  refuseWrites(why: string): void {
+    this.writesRefused = why;
   }
 
   /** Runs `fn` in one read transaction (BEGIN DEFERRED: one snapshot, and no write lock taken). */
@@ -49,7 +58,7 @@ export class Store {
   }
 
   clientSummaries(): ClientSummary[] {
-    return this.statement(`
+    const rows = this.statement(`
       SELECT c.client_id, c.created_at,
              (SELECT count(*) FROM live_sessions s WHERE s.client_id = c.client_id) AS sessions,
              (SELECT max(timestamp) FROM live_sessions s WHERE s.client_id = c.client_id) AS last_session,
@@ -57,9 +66,12 @@ export class Store {
                WHERE s.client_id = c.client_id AND s.crisis_flags <> '[]') AS last_crisis,
              (SELECT count(*) FROM goals g WHERE g.client_id = c.client_id AND g.status = 'active') AS active_goals,
              (SELECT avg(completion_percentage) FROM goals g
-               WHERE g.client_id = c.client_id AND g.status <> 'discontinued') AS average_goal_progress
+               WHERE g.client_id = c.client_id AND g.status <> 'discontinued') AS average_goal_progress,
+             (SELECT json_group_array(kind) FROM
+                (SELECT kind FROM risks r WHERE r.client_id = c.client_id AND r.status = 'open' ORDER BY kind)) AS open_risks
         FROM clients c
-       ORDER BY c.client_id`).all() as ClientSummary[];
+       ORDER BY c.client_id`).all() as (Omit<ClientSummary, 'open_risks'> & { open_risks: string })[];
+    return rows.map((row) => ({ ...row, open_risks: JSON.parse(row.open_risks) as string[] }));
   }
 
   // ── sessions ─────────────────────────────────────────────────────────────

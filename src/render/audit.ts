@@ -19,8 +19,10 @@ export function renderAuditList(entries: AuditEntry[], style: ChalkInstance): st
 /** One line for the person: the proof, or where the chain breaks. */
 export function verificationLine(verification: AuditVerification): string {
   if (!verification.intact) {
-    return verification.broken_seq === null
-      ? verification.problem ?? 'the audit log cannot be verified'
+    if (verification.broken_seq === null) return verification.problem ?? 'the audit log cannot be verified';
+    // Past the end (a head kept elsewhere that no entry has): there is no entry to name.
+    return verification.broken_seq > verification.head_seq
+      ? `audit log not intact: ${verification.problem}`
       : `audit log broken at entry ${verification.broken_seq}: ${verification.problem}`;
   }
   const given = verification.given_head_seq ? ` (the head you gave is entry ${verification.given_head_seq})` : '';

@@ -23,13 +23,13 @@ export function moodLabel(session: Pick<Session, 'emotional_state' | 'emotional_
 
 /** Crisis flags are always shown, in red on a colour terminal (SPEC §2). */
 export function crisisLabel(flags: string[], style: ChalkInstance): string {
-  return flags.length === 0 ? '' : style.red.bold(`⚠ ${flags.join(', ')}`);
+  return flags.length === 0 ? '' : style.red.bold(`⚠ ${printable(flags.join(', '))}`);
 }
 
 /** Crisis flags as a line of a table cell: shown whole, wrapped between flags, never cut. */
 export function crisisLines(flags: string[], style: ChalkInstance): WholeLine[] {
   if (flags.length === 0) return [];
-  return [{ whole: flags.map((flag, index) => (index === 0 ? `⚠ ${flag}` : flag)), paint: (text) => style.red.bold(text) }];
+  return [{ whole: flags.map((flag, index) => (index === 0 ? `⚠ ${printable(flag)}` : printable(flag))), paint: (text) => style.red.bold(text) }];
 }
 
 /**
@@ -54,7 +54,16 @@ export function wrapWhole(lead: string, flags: string[], width: number): string[
 
 /** Free text on one line (a table row holds one). */
 export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return printable(text.replace(/\s+/g, ' ').trim());
+}
+
+/**
+ * Text typed by someone, safe to print to a terminal: control characters (ESC of an escape
+ * sequence that could retitle the window or rewrite the screen, NUL, DEL, C1) become U+FFFD; line
+ * breaks and tabs stay.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
 export function percent(value: number | null): string {

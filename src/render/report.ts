@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { ReportView, Trajectory } from '../core/report.js';
 import { renderTrendChart } from './chart.js';
 import { crisisLabel, day, moodLabel, percent, progressBar, truncate, when } from './format.js';
+import { openRiskLines } from './risks.js';
 import { meanLabel, periodRange, signed, trendLine } from './trend-text.js';
 
 function trajectoryLabel(trajectory: Trajectory, style: ChalkInstance): string {
@@ -34,6 +35,8 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
   const width = Math.max(40, Math.min(columns, 110) - 2);
   const heading = (text: string) => style.bold.underline(text);
   const out: string[] = [
+    ...openRiskLines(report.client_id, report.open_risks, style, width),
+    ...(report.open_risks.length > 0 ? [''] : []),
     `${style.bold(`Progress report: ${report.client_id}`)}   ${day(report.timeframe_start)} – ${day(report.timeframe_end)}` +
       style.dim(`   (made ${when(report.report_date)})`),
     `Overall trajectory: ${trajectoryLabel(report.overall_trajectory, style)}`,
@@ -120,6 +123,7 @@ export function renderReportMarkdown(view: ReportView): string {
     `- **Sessions:** ${report.sessions_count} (${report.total_minutes} minutes)`,
     `- **Overall trajectory:** ${report.overall_trajectory.replace('_', ' ')}`,
     '',
+    ...openRisksMarkdown(report),
     '## Crisis events',
     '',
   ];
@@ -176,4 +180,21 @@ export function renderReportMarkdown(view: ReportView): string {
     escapeMarkdown(report.summary),
   );
   return out.join('\n');
+}
+
+/** Open risks lead the document: shown whatever the timeframe, until a person resolves them. */
+function openRisksMarkdown(report: ReportView['report']): string[] {
+  if (report.open_risks.length === 0) return [];
+  return [
+    `## ⚠ Open risks (${report.open_risks.length})`,
+    '',
+    ...markdownTable(['Risk', 'Open since', 'Last flagged', 'Sessions', 'Flags'], report.open_risks.map((risk) => [
+      `**${risk.kind}**`,
+      day(risk.opened_at),
+      day(risk.last_flagged_at),
+      risk.session_ids.map(escapeMarkdown).join(', '),
+      risk.flags.map(escapeMarkdown).join('; '),
+    ])),
+    '',
+  ];
 }

@@ -2,11 +2,17 @@ import type { ChalkInstance } from 'chalk';
 import type {
   ClientSummary, Goal, GoalDetail, ListedSession, Milestone, Session, SessionDetail,
 } from '../core/model.js';
+import type { OpenRisk } from '../core/risks.js';
 import { renderColumns, type Cell } from './columns.js';
-import { crisisLabel, crisisLines, moodLabel, oneLine, percent, progressBar, when } from './format.js';
+import { crisisLabel, crisisLines, moodLabel, oneLine, percent, printable, progressBar, when } from './format.js';
+import { openRiskBlock } from './risks.js';
 
-export function renderSessionList(sessions: ListedSession[], style: ChalkInstance, _columns: number, tableWidth = Infinity): string {
-  if (sessions.length === 0) return 'No sessions in this timeframe.';
+export function renderSessionList(
+  sessions: (Session & Partial<Pick<ListedSession, 'version' | 'signed_at' | 'voided_at'>>)[], style: ChalkInstance, _columns: number, tableWidth = Infinity,
+  open?: { clientId: string; risks: readonly OpenRisk[] },
+): string {
+  const risks = open ? openRiskBlock(open.clientId, open.risks, style, tableWidth) : '';
+  if (sessions.length === 0) return `${risks}No sessions in this timeframe.`;
   const rowsHead = ['When', 'Session', 'Mood', 'Min', 'Summary'];
   const rows: Cell[][] = [];
   for (const session of sessions) {
@@ -20,22 +26,22 @@ export function renderSessionList(sessions: ListedSession[], style: ChalkInstanc
       [(marks ? `${style.dim(marks)} ` : '') + oneLine(session.conversation_summary), ...crisisLines(session.crisis_flags, style)],
     ]);
   }
-  const voided = sessions.filter((session) => session.voided_at !== null).length;
+  const voided = sessions.filter((session) => session.voided_at != null).length;
   const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}${voided > 0 ? `, ${voided} of them voided` : ''}`;
-  return `${renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 })}\n${style.dim(count)}`;
+  return `${risks}${renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 })}\n${style.dim(count)}`;
 }
 
 /** `[voided]`, `[signed]`, `[v2]`: how a listed session stands in the record. */
-function recordMarks(session: Pick<ListedSession, 'version' | 'signed_at' | 'voided_at'>): string {
+function recordMarks(session: Partial<Pick<ListedSession, 'version' | 'signed_at' | 'voided_at'>>): string {
   const marks = [
-    session.voided_at !== null && '[voided]',
-    session.signed_at !== null && '[signed]',
-    session.version > 1 && `[v${session.version}]`,
+    session.voided_at != null && '[voided]',
+    session.signed_at != null && '[signed]',
+    (session.version ?? 1) > 1 && `[v${session.version}]`,
   ].filter(Boolean);
   return marks.join(' ');
 }
 
-export function renderSession(session: SessionDetail, style: ChalkInstance): string {
+export function renderSession(session: SessionDetail, style: ChalkInstance, risks: readonly OpenRisk[] = [], width = Infinity): string {
   const out = renderSessionContent(session, style);
   const state: [string, string][] = [
     ['Version', session.version === 1 ? '1 (as logged)' : `${session.version} (${session.amendments} amendment${session.amendments === 1 ? '' : 's'}; see --history)`],
@@ -53,7 +59,7 @@ export function renderSession(session: SessionDetail, style: ChalkInstance): str
       out.push('', style.bold(`── version ${version.version}, ${made}`), ...renderSessionContent(version, style));
     }
   }
-  return out.join('\n');
+  return openRiskBlock(session.client_id, risks, style, width) + out.join('\n');
 }
 
 /** The content of a session or of one of its versions, as lines. */
@@ -65,7 +71,7 @@ function renderSessionContent(session: Omit<Session, 'session_id'> & { session_i
     ['Mood', moodLabel(session, style)],
     ['Duration', session.session_duration_minutes === null ? '' : `${session.session_duration_minutes} min`],
     ['Goals', session.therapeutic_goals.join(', ')],
-    ['Techniques', session.techniques_used.join(', ')],
+    ['Techniques', printable(session.techniques_used.join(', '))],
     ['Crisis flags', crisisLabel(session.crisis_flags, style)],
   ];
   const blocks: [string, string][] = [
@@ -77,18 +83,18 @@ function renderSessionContent(session: Omit<Session, 'session_id'> & { session_i
   ];
   const out = lines.filter(([, value]) => value !== '').map(([name, value]) => `${style.bold(name.padEnd(13))}${value}`);
   for (const [name, text] of blocks) {
-    if (text) out.push('', style.bold(name), text);
+    if (text) out.push('', style.bold(name), printable(text));
   }
   const meta = Object.entries(session.metadata);
   if (meta.length > 0) {
-    out.push('', style.bold('Metadata'), ...meta.map(([key, value]) => `${key}=${value}`));
+    out.push('', style.bold('Metadata'), ...meta.map(([key, value]) => `${key}=${printable(value)}`));
   }
   return out;
 }
 
 export function renderClients(clients: ClientSummary[], style: ChalkInstance, _columns = 0, tableWidth = Infinity): string {
   if (clients.length === 0) return 'No clients yet: `tpt log-session` or `tpt goal create` adds the first.';
-  const rowsHead = ['Client', 'Sessions', 'Last session', 'Active goals', 'Avg progress', 'Last crisis'];
+  const rowsHead = ['Client', 'Sessions', 'Last session', 'Active goals', 'Avg progress', 'Last crisis', 'Open risks'];
   const rows: Cell[][] = [];
   for (const client of clients) {
     rows.push([
@@ -98,6 +104,7 @@ export function renderClients(clients: ClientSummary[], style: ChalkInstance, _c
       client.active_goals,
       percent(client.average_goal_progress),
       client.last_crisis ? style.red.bold(`⚠ ${when(client.last_crisis)}`) : '',
+      client.open_risks.length > 0 ? style.red.bold(`⚠ ${client.open_risks.join(', ')}`) : '',
     ]);
   }
   return renderColumns(rowsHead, rows, style, { width: tableWidth });

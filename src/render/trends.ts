@@ -4,6 +4,7 @@ import { renderColumns, type Cell } from './columns.js';
 import type { TrendSummary, TrendsReport } from '../core/trends.js';
 import { renderTrendChart } from './chart.js';
 import { day, when, wrapWhole } from './format.js';
+import { openRiskLines } from './risks.js';
 import { directionLabel, meanLabel, periodRange, signed, trendLine } from './trend-text.js';
 
 export function renderPeriodTable(periods: readonly TrendSummary[], style: ChalkInstance, tableWidth = Infinity): string {
@@ -28,6 +29,8 @@ export function renderTrends(trends: TrendsReport, style: ChalkInstance, columns
   const title = `Emotional trend of ${trends.client_id}`;
   const span = `${day(trends.timeframe_start)} – ${day(trends.timeframe_end)}, by ${trends.by}`;
   return [
+    ...openRiskLines(trends.client_id, trends.open_risks, style, tableWidth),
+    ...(trends.open_risks.length > 0 ? [''] : []),
     title.length + 2 + span.length <= tableWidth ? `${style.bold(title)}  ${span}` : `${style.bold(title)}\n${span}`,
     '',
     renderTrendChart(trends.periods, trends.by, style, columns),

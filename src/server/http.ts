@@ -4,8 +4,9 @@ import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import { recordAudit, takeUnloggedReads } from '../core/audit.js';
 import { authenticate, scopeAllows } from '../core/tokens.js';
 import type { Store } from '../db/store.js';
+import { inApiTerms } from './api-terms.js';
 import { RefusalLimiter } from './rate-limit.js';
-import { ROUTES, type Reply, type RequestContext } from './routes.js';
+import { acceptedQuery, ROUTES, type Reply, type RequestContext } from './routes.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -124,12 +125,12 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
       if (request.method !== 'GET') throw new HttpError(404, 'not_found', 'use GET /health');
       return send(response, { status: 200, body: { status: 'ok' } });
     }
-    const match = findRoute(request.method ?? 'GET', url.pathname);
-    if (!match) throw new HttpError(404, 'not_found', `no route ${request.method} ${url.pathname}: see the README for the API`);
-
+    // The caller is known before the route is looked up, so even a refusal names a valid token's holder.
     const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const caller = token ? authenticate(store, token) : undefined;
     if (caller) callers.set(request, caller.name);
+    const match = findRoute(request.method ?? 'GET', url.pathname);
+    if (!match) throw new HttpError(404, 'not_found', `no route ${request.method} ${url.pathname}: see GET /api/v1/openapi.json`);
     if (!caller) {
       response.setHeader('WWW-Authenticate', 'Bearer');
       throw new HttpError(401, 'unauthorized', 'give a valid token as "Authorization: Bearer <token>" (see `tpt token create`)');
@@ -138,12 +139,12 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
       throw new HttpError(403, 'forbidden_scope',
         `this token's scope is ${caller.scope}; ${request.method} ${url.pathname} needs ${match.route.scope}: use a token made with \`tpt token create --scope ${match.route.scope}\``);
     }
-    const body = request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH' ? await readJson(request) : undefined;
+    const body = request.method === 'POST' || request.method === 'PUT' ? await readJson(request) : undefined;
     const context: RequestContext = {
       store,
       withReader,
       params: match.params,
-      query: url.searchParams,
+      query: acceptedQuery(match.route, url.searchParams),
       body,
       who: { actor: `api:${caller.name}`, now: options.now() },
     };
@@ -227,9 +228,9 @@ async function send(response: ServerResponse, reply: Reply): Promise<void> {
 /** An error's HTTP status, code and message (SPEC §5). */
 function describe(error: unknown): [number, string, string] {
   return error instanceof HttpError ? [error.status, error.code, error.message]
-    : error instanceof NotFoundError ? [404, 'not_found', error.message]
-    : error instanceof InputError ? [400, 'invalid_input', error.message]
-    : error instanceof ConflictError ? [409, 'conflict', error.message]
+    : error instanceof NotFoundError ? [404, 'not_found', inApiTerms(error.message)]
+    : error instanceof InputError ? [400, 'invalid_input', inApiTerms(error.message)]
+    : error instanceof ConflictError ? [409, 'conflict', inApiTerms(error.message)]
     : [500, 'internal_error', 'the request failed inside tpt; see the server log'];
 }
 

@@ -8,6 +8,7 @@ import type { GoalCreateInput, GoalUpdateInput, MilestoneInput, SessionInput } f
 import { exportJson, planExport } from '../core/export.js';
 import { parseGranularity } from '../core/periods.js';
 import { progressReport } from '../core/report.js';
+import { listRisks, resolveRisk } from '../core/risks.js';
 import { listSessions, logSession } from '../core/sessions.js';
 import {
   amendSession, restoreSession, signSession, voidSession, type SessionChange,
@@ -16,6 +17,7 @@ import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
 import { beginSnapshot } from '../db/export-queries.js';
 import type { Store } from '../db/store.js';
+import { OPENAPI } from './openapi.js';
 import type { TokenScope } from '../core/tokens.js';
 
 export interface RequestContext {
@@ -36,16 +38,51 @@ export interface Reply {
   stream?: (out: Writable) => Promise<void>;
 }
 
-interface Route {
+export interface Route {
   method: string;
+  /** The path as src/server/openapi.ts documents it: `/api/v1/sessions/{client_id}`. */
+  template: string;
   pattern: RegExp;
+  /** The query parameters it takes; any other is refused (400), as unknown body fields are. */
+  query: readonly string[];
   /** The least token scope that may call it. */
   scope: TokenScope;
   handle: (context: RequestContext) => Reply | Promise<Reply>;
 }
 
 const SEGMENT = '([^/]+)';
-const path = (template: string) => new RegExp(`^${template.replace(/\{\w+\}/g, SEGMENT)}/?$`);
+const path = (template: string) =>
+  new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, SEGMENT)}/?$`);
+const at = (template: string) => ({ template, pattern: path(template) });
+
+const TIMEFRAME = ['last', 'days', 'since', 'until'] as const;
+/** Names other clients use for a query parameter (the seed's `timeframe_days`). */
+const SYNONYMS: Record<string, string> = { timeframe_days: 'days' };
+
+/**
+ * The query of a request as its route reads it: synonyms under their own name, and a 400 for a
+ * parameter the route does not take (`?lst=3m` would otherwise return everything) or one given twice.
+ */
+export function acceptedQuery(route: Route, given: URLSearchParams): URLSearchParams {
+  const accepted = new URLSearchParams();
+  const unknown: string[] = [];
+  for (const [name, value] of given) {
+    const canonical = route.query.includes(name) ? name : SYNONYMS[name];
+    if (canonical === undefined || !route.query.includes(canonical)) {
+      unknown.push(name);
+      continue;
+    }
+    if (accepted.has(canonical)) {
+      throw new InputError(`query parameter "${canonical}" is given twice${canonical !== name ? ` (as "${name}")` : ''}: give it once`);
+    }
+    accepted.set(canonical, value);
+  }
+  if (unknown.length > 0) {
+    const takes = route.query.length === 0 ? 'takes no query parameters' : `takes ${route.query.join(', ')}`;
+    throw new InputError(`unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => `"${name}"`).join(', ')}: ${route.method} ${route.template} ${takes}`);
+  }
+  return accepted;
+}
 
 /** The JSON body as an object (the core validates its fields); anything else is a 400. */
 function object(body: unknown): Record<string, unknown> {
@@ -95,13 +132,15 @@ function amend({ store, params, body, who }: RequestContext): Reply {
 export const ROUTES: Route[] = [
   {
     method: 'POST',
-    pattern: path('/api/v1/sessions'),
+    ...at('/api/v1/sessions'),
+    query: [],
     scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: logSession(store, object(body) as SessionInput, who) }),
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/sessions/{client_id}'),
+    ...at('/api/v1/sessions/{client_id}'),
+    query: [...TIMEFRAME, 'limit', 'include_void'],
     scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
@@ -113,50 +152,51 @@ export const ROUTES: Route[] = [
   },
   // Corrections by amendment (the body of an amendment: the fields that change, and "reason").
   {
-    method: 'PATCH',
-    pattern: path('/api/v1/sessions/{session_id}'),
+    method: 'POST',
+    ...at('/api/v1/sessions/{session_id}/amend'),
+    query: [],
     scope: 'write',
     handle: (context) => amend(context),
   },
   {
     method: 'POST',
-    pattern: path('/api/v1/sessions/{session_id}/amend'),
-    scope: 'write',
-    handle: (context) => amend(context),
-  },
-  {
-    method: 'POST',
-    pattern: path('/api/v1/sessions/{session_id}/void'),
+    ...at('/api/v1/sessions/{session_id}/void'),
+    query: [],
     scope: 'write',
     handle: ({ store, params, body, who }) => ({ status: 200, body: voidSession(store, params[0]!, reasonOf(body), who) }),
   },
   {
     method: 'POST',
-    pattern: path('/api/v1/sessions/{session_id}/restore'),
+    ...at('/api/v1/sessions/{session_id}/restore'),
+    query: [],
     scope: 'write',
     handle: ({ store, params, who }) => ({ status: 200, body: restoreSession(store, params[0]!, who) }),
   },
   {
     method: 'POST',
-    pattern: path('/api/v1/sessions/{session_id}/sign'),
+    ...at('/api/v1/sessions/{session_id}/sign'),
+    query: [],
     scope: 'write',
     handle: ({ store, params, who }) => ({ status: 200, body: signSession(store, params[0]!, who) }),
   },
   {
     method: 'POST',
-    pattern: path('/api/v1/goals'),
+    ...at('/api/v1/goals'),
+    query: [],
     scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: createGoal(store, object(body) as GoalCreateInput, who) }),
   },
   {
     method: 'PUT',
-    pattern: path('/api/v1/goals/{goal_id}'),
+    ...at('/api/v1/goals/{goal_id}'),
+    query: [],
     scope: 'write',
     handle: ({ store, params, body, who }) => ({ status: 200, body: updateGoal(store, params[0]!, object(body) as GoalUpdateInput, who) }),
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/goals/{client_id}'),
+    ...at('/api/v1/goals/{client_id}'),
+    query: ['status'],
     scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
@@ -165,19 +205,22 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'POST',
-    pattern: path('/api/v1/milestones'),
+    ...at('/api/v1/milestones'),
+    query: [],
     scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: addMilestone(store, object(body) as MilestoneInput, who) }),
   },
   {
     method: 'POST',
-    pattern: path('/api/v1/measures'),
+    ...at('/api/v1/measures'),
+    query: [],
     scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: addMeasure(store, object(body) as MeasureInput, who) }),
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/measures/{client_id}'),
+    ...at('/api/v1/measures/{client_id}'),
+    query: TIMEFRAME,
     scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
@@ -186,7 +229,8 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/progress/{client_id}'),
+    ...at('/api/v1/progress/{client_id}'),
+    query: TIMEFRAME,
     scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
@@ -195,7 +239,30 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/trends/{client_id}'),
+    ...at('/api/v1/risks/{client_id}'),
+    query: ['open'],
+    scope: 'read',
+    handle: ({ store, params, query, who }) => ({
+      status: 200,
+      body: listRisks(store, params[0]!, query.get('open') === 'true' || query.get('open') === '1', who),
+    }),
+  },
+  {
+    // Resolving is a person's judgement: the token names who, and the audit log keeps it.
+    method: 'POST',
+    ...at('/api/v1/risks/{client_id}/{kind}/resolve'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, body, who }) => {
+      const note = object(body).note;
+      if (note !== undefined && typeof note !== 'string') throw new InputError('note must be text');
+      return { status: 200, body: resolveRisk(store, params[0]!, params[1]!, note, who) };
+    },
+  },
+  {
+    method: 'GET',
+    ...at('/api/v1/trends/{client_id}'),
+    query: [...TIMEFRAME, 'by'],
     scope: 'read',
     handle: ({ store, params, query, who }) => {
       const by = query.get('by');
@@ -205,7 +272,8 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
-    pattern: path('/api/v1/export/{client_id}'),
+    ...at('/api/v1/export/{client_id}'),
+    query: [],
     scope: 'admin',
     handle: ({ store, withReader, params, who }) => {
       const plan = planExport(store, { clientId: params[0]! }, who);
@@ -224,6 +292,13 @@ export const ROUTES: Route[] = [
         }),
       };
     },
+  },
+  {
+    method: 'GET',
+    ...at('/api/v1/openapi.json'),
+    query: [],
+    scope: 'read',
+    handle: () => ({ status: 200, body: OPENAPI }),
   },
 ];
 

@@ -12,6 +12,26 @@ function leaves(command: Command, path: string[] = []): [string[], Command][] {
 const io = { stdin: process.stdin, stdout: { write: () => true }, stderr: { write: () => true }, env: {} };
 const commands = leaves(buildProgram(io).program);
 
+/** Every command that holds others (`goal`, `session`, …), with its path. */
+function groups(command: Command, path: string[] = []): [string[], Command][] {
+  if (command.commands.length === 0) return [];
+  const own: [string[], Command][] = path.length > 0 ? [[path, command]] : [];
+  return [...own, ...command.commands.flatMap((sub) => groups(sub, [...path, sub.name()]))];
+}
+
+describe('every command group', () => {
+  for (const [path, command] of groups(buildProgram(io).program)) {
+    it(`${path.join(' ')} --help has examples`, async () => {
+      expect(command.description().length).toBeGreaterThan(10);
+      const box = new Sandbox();
+      const result = await box.run([...path, '--help']);
+      box.cleanup();
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/Examples:\n {2}\$ tpt /);
+    });
+  }
+});
+
 describe('every command', () => {
   it('is found', () => {
     expect(commands.map(([path]) => path.join(' '))).toEqual(expect.arrayContaining([

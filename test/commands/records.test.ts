@@ -138,7 +138,8 @@ describe('sessions and clients', () => {
 
   it('shows crisis flags in the session listing, and the last crisis in the client listing', async () => {
     const sessions = await box.run(['sessions', 'ana'], { now: NOW });
-    expect(sessions.stdout).toMatch(/s0 .*\n.*⚠ self_harm_risk/);
+    // "self_harm_risk" is a common spelling of self_harm, and is stored in the vocabulary's words.
+    expect(sessions.stdout).toMatch(/s0 .*\n.*⚠ self_harm/);
     const clients = await box.run(['clients'], { now: NOW });
     expect(clients.stdout).toMatch(/ana .*⚠ 2026-03-01 09:00/);
   });
@@ -147,8 +148,8 @@ describe('sessions and clients', () => {
     await box.run(['goal', 'update', 'g-ben', '--progress', '30']);
     const clients = await box.json(['clients'], { now: NOW });
     expect(clients).toEqual([
-      { client_id: 'ana', created_at: NOW.toISOString(), sessions: 5, last_session: NOW.toISOString(), last_crisis: '2026-03-01T08:00:00.000Z', active_goals: 1, average_goal_progress: 0 },
-      { client_id: 'ben', created_at: NOW.toISOString(), sessions: 0, last_session: null, last_crisis: null, active_goals: 1, average_goal_progress: 30 },
+      { client_id: 'ana', created_at: NOW.toISOString(), sessions: 5, last_session: NOW.toISOString(), last_crisis: '2026-03-01T08:00:00.000Z', active_goals: 1, average_goal_progress: 0, open_risks: ['self_harm'] },
+      { client_id: 'ben', created_at: NOW.toISOString(), sessions: 0, last_session: null, last_crisis: null, active_goals: 1, average_goal_progress: 30, open_risks: [] },
     ]);
   });
 });

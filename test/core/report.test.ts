@@ -30,7 +30,7 @@ function history(id: string, ...entries: [string, number, GoalHistoryPoint['stat
 function input(overrides: Partial<ReportInput>): ReportInput {
   return {
     clientId: 'c1', now, range: { start, end }, sessions: [], goals: [], history: [], milestones: [],
-    lastSession: undefined, ...overrides,
+    lastSession: undefined, openRisks: [], ...overrides,
   };
 }
 
@@ -138,7 +138,7 @@ describe('the progress report', () => {
     expect(Object.keys(report)).toEqual([
       'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones', 'crisis_events',
-      'overall_trajectory', 'recommendations', 'summary',
+      'overall_trajectory', 'recommendations', 'summary', 'open_risks',
     ]);
     expect(report.overall_trajectory).toBe('insufficient_data');
   });

@@ -48,7 +48,7 @@ describe('tpt trends', () => {
     const result = box.spawn(['trends', 'rise', '--since', '2026-10-05', '--until', '2026-11-08', '--by', 'week', '--json']);
     expect(result.code).toBe(0);
     const trends = json(result.stdout);
-    expect(Object.keys(trends)).toEqual(['client_id', 'timeframe_start', 'timeframe_end', 'by', 'overall', 'periods', 'crisis_events']);
+    expect(Object.keys(trends)).toEqual(['client_id', 'timeframe_start', 'timeframe_end', 'by', 'overall', 'periods', 'crisis_events', 'open_risks']);
     expect(trends.crisis_events).toEqual([]);
     // mean 0; sample SD √(10/4) = 1.5811; slope (70/490 per day) × 30 = 4.2857
     expect(trends.overall).toEqual({
@@ -104,7 +104,7 @@ describe('tpt report', () => {
     expect(Object.keys(report)).toEqual([
       'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones', 'crisis_events',
-      'overall_trajectory', 'recommendations', 'summary',
+      'overall_trajectory', 'recommendations', 'summary', 'open_risks',
     ]);
     // 70 % on 11-05; the 95 % of 11-20 is after the timeframe. At the start (10-05) it stood at 10 %.
     expect(report.goal_progress).toEqual({ 'rise-g1': 70 });
@@ -141,7 +141,7 @@ describe('tpt report', () => {
     expect(markdown.code).toBe(0);
     const tokens = new Lexer().lex(markdown.stdout);
     const tables = tokens.filter((t) => t.type === 'table') as { header: unknown[]; rows: unknown[][] }[];
-    expect(tables.length).toBe(3); // crisis events, goals, months (no milestones)
+    expect(tables.length).toBe(4); // open risks, crisis events, goals, months (no milestones)
     for (const t of tables) for (const row of t.rows) expect(row.length).toBe(t.header.length);
     expect(markdown.stdout).toContain('Go out \\| meet friends');
   });

@@ -139,7 +139,7 @@ describe('the HTTP service corrects sessions the same way', () => {
     const server = await startServer(box);
     try {
       const send = (method: string, path: string, body?: unknown) => call(server.port, method, path, { token, body });
-      const amended = await send('PATCH', '/api/v1/sessions/s1', { emotional_state: 'negative', reason: 'wrong mood' });
+      const amended = await send('POST', '/api/v1/sessions/s1/amend', { emotional_state: 'negative', reason: 'wrong mood' });
       expect(amended.status).toBe(200);
       expect(amended.body).toMatchObject({ session_id: 's1', emotional_state: 'negative', version: 2, amendments: 1, amend_reason: 'wrong mood', amended_by: 'api:ehr-bridge' });
       expect((await send('POST', '/api/v1/sessions/s1/amend', { progress_notes: 'more' })).status).toBe(400);

@@ -57,7 +57,7 @@ describe('tpt export --out', () => {
 
     const forced = box.spawn(['--json', 'export', 'c1', '--out', out, '--force']);
     expect(forced.code, forced.stderr).toBe(0);
-    expect(JSON.parse(forced.stdout)).toEqual({ out, format: 'json', clients: 1, sessions: 2 });
+    expect(JSON.parse(forced.stdout)).toEqual({ out, format: 'json', clients: 1, sessions: 2, encrypted: null });
     expect(readFileSync(out, 'utf8').startsWith('{"format":"tpt-export"')).toBe(true);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(readdirSync(box.home).filter((name) => name.endsWith('.partial'))).toEqual([]);

@@ -162,7 +162,7 @@ describe('tpt export --format fhir', () => {
     const out = join(box.home, 'c1.fhir.json');
     const result = box.spawn(['--json', 'export', 'c1', '--format', 'fhir', '--out', out]);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ out, format: 'fhir', clients: 1, resources: 6 });
+    expect(JSON.parse(result.stdout)).toEqual({ out, format: 'fhir', clients: 1, resources: 6, encrypted: null });
     const bundle = JSON.parse(readFileSync(out, 'utf8'));
     expect(bundle.resourceType).toBe('Bundle');
     expect(bundle.type).toBe('collection');

@@ -182,8 +182,10 @@ describe('the audit log', () => {
       expect(box.spawn(['audit', 'verify']).code).toBe(0);
       const result = box.spawn(['audit', 'verify', '--head', head]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/audit log broken at entry 4: no entry has the head hash you gave: .*now ends at entry 3/);
+      expect(result.stderr).toMatch(/^tpt: audit log not intact: no entry has the head hash you gave: .*now ends at entry 3; the entries after it are missing/);
+      // Verifying writes nothing, even when it fails: the log still ends at entry 3.
       expect(box.spawn(['check', '--head', head]).code).toBe(1);
+      expect(JSON.parse(box.spawn(['--json', 'audit', 'verify']).stdout)).toMatchObject({ intact: true, head_seq: 3 });
     });
   });
 
@@ -288,7 +290,7 @@ describe('tpt client delete --purge', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       client_id: 'c1',
-      deleted: { goal_history: 2, goal_edits: 0, goals: 1, measures: 0, milestone_edits: 0, milestones: 1, sessions: 1, session_versions: 0, clients: 1 },
+      deleted: { goal_history: 2, goal_edits: 0, goals: 1, measures: 0, milestone_edits: 0, milestones: 1, sessions: 1, session_versions: 0, clients: 1, risks: 0, risk_events: 0 },
     });
 
     expect(existsSync(`${box.dbPath}-wal`) ? statSync(`${box.dbPath}-wal`).size : 0).toBe(0);

@@ -128,7 +128,7 @@ describe('tpt serve', () => {
     expect(Object.keys(report.body)).toEqual([
       'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones',
-      'crisis_events', 'overall_trajectory', 'recommendations', 'summary',
+      'crisis_events', 'overall_trajectory', 'recommendations', 'summary', 'open_risks',
     ]);
     expect(report.body.sessions_count).toBe(1);
     const trends = await call('GET', '/api/v1/trends/c1?since=2026-03-01&until=2026-03-31&by=week');
@@ -136,6 +136,28 @@ describe('tpt serve', () => {
     expect(trends.body).toMatchObject({ client_id: 'c1', by: 'week' });
     expect(trends.body.overall.data_points).toBe(1);
     expect((await call('GET', '/api/v1/trends/c1?by=fortnight')).status).toBe(400);
+  });
+
+  it('lists a client\'s risks, carries the open ones in the progress report, and resolves one with a note (audited)', async () => {
+    const flagged = await call('POST', '/api/v1/sessions', {
+      body: { client_id: 'r1', conversation_summary: 'hard week', emotional_state: 'very_negative', timestamp: '2026-03-02T10:00:00Z', crisis_flags: ['Self-harm'] },
+    });
+    expect(flagged.status).toBe(201);
+    expect(flagged.body.crisis_flags).toEqual(['self_harm']);
+    const risks = await call('GET', '/api/v1/risks/r1');
+    expect(risks.status).toBe(200);
+    expect(risks.body).toMatchObject([{ client_id: 'r1', kind: 'self_harm', status: 'open', session_ids: [flagged.body.session_id] }]);
+    // A report of a later month still carries the open risk.
+    const report = await call('GET', '/api/v1/progress/r1?since=2026-05-01&until=2026-05-31');
+    expect(report.body.open_risks).toMatchObject([{ kind: 'self_harm', session_ids: [flagged.body.session_id] }]);
+
+    const noNote = await call('POST', '/api/v1/risks/r1/self_harm/resolve', { body: {} });
+    expect(noNote.status).toBe(400);
+    const resolved = await call('POST', '/api/v1/risks/r1/self_harm/resolve', { body: { note: 'reviewed with supervisor' } });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toMatchObject({ status: 'resolved', resolved_by: 'api:tests', resolution_note: 'reviewed with supervisor' });
+    expect((await call('GET', '/api/v1/risks/r1?open=true')).body).toEqual([]);
+    expect(box.spawn(['audit', 'r1']).stdout).toMatch(/api:tests\s+risk\.resolve\s+r1\s+self_harm\s+ok/);
   });
 
   it('exports a client as the versioned JSON document', async () => {

@@ -9,6 +9,7 @@ import { Sandbox } from '../helpers.js';
 
 interface Metafile {
   inputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
+  outputs: Record<string, { inputs: Record<string, unknown> }>;
 }
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -39,6 +40,12 @@ const dynamicImports = (path: string) =>
 const matching = (modules: Set<string>, pattern: RegExp) => [...modules].filter((path) => pattern.test(path));
 
 describe('the start-up path, from the bundle\'s metafile', () => {
+  it('keeps the prompts and the passphrase dictionaries out of the file every run reads', () => {
+    const inputs = Object.keys(meta.outputs['bundle/tpt.cjs']!.inputs);
+    expect(inputs.filter((path) => /node_modules\/(@inquirer|@zxcvbn-ts|iconv-lite)\//.test(path))).toEqual([]);
+    expect(statSync(join(ROOT, 'bundle', 'tpt.cjs')).size).toBeLessThan(600_000);
+  });
+
   it('runs no validation, database, rendering, prompt or server module for `tpt --help`', () => {
     const help = staticClosure('src/cli.ts');
     expect(help.has('src/context.ts')).toBe(true); // the closure is followed at all
@@ -90,11 +97,15 @@ describe('the start-up path, at run time', () => {
     expect(run.builtins.filter((name) => /\b(child_process|crypto|tty|readline|http)\b/.test(name))).toEqual([]);
   });
 
-  it('loads the driver once and no prompts or child processes for log-session', () => {
+  it('loads the driver once, without its search for the addon, and no prompts or child processes for log-session', () => {
     expect(box.spawn(['init']).code).toBe(0);
     const run = loaded(['--no-input', 'log-session', '--client', 'c1', '--mood', '1', '--summary', 'ok']);
     expect(run.code).toBe(0);
-    expect(run.required.filter((id) => id.startsWith('better-sqlite3'))).toHaveLength(1);
+    // One native addon; on Node 20 its JavaScript is bundled (no package loaded), and never `bindings`.
+    expect(run.required.filter((id) => id.endsWith('.node'))).toHaveLength(1);
+    const packages = run.required.filter((id) => id.startsWith('better-sqlite3'));
+    expect(packages).toEqual(Number(process.versions.node.split('.')[0]) >= 22 ? ['better-sqlite3-multiple-ciphers-napi'] : []);
+    expect(run.required).not.toContain('bindings');
     expect(run.required.filter((id) => /prompts\.cjs|node:(http|child_process)/.test(id))).toEqual([]);
     expect(run.builtins.filter((name) => /\b(child_process|http|readline)\b/.test(name))).toEqual([]);
   });

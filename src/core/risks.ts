@@ -1,0 +1,171 @@
+import type { Store } from '../db/store.js';
+import {
+  allRisks, appendRiskEvent, insertRisk, riskEvents, riskRow, risksOfClient, updateRisk,
+} from '../db/risk-queries.js';
+import { recordAudit } from './audit.js';
+import { requireClient } from './clients.js';
+import { parseRiskKind, riskKindOf, type RiskKind } from './crisis-flags.js';
+import { InputError, NotFoundError } from './errors.js';
+import { checkId } from './ids.js';
+import type { Actor, RiskEvent, RiskRow } from './model.js';
+
+/**
+ * The risk register (README, "Crisis flags and risks"). A crisis flag opens a risk of its kind
+ * for the client; the risk stays open, and is shown at the top of every report, trend and
+ * listing of the client whatever the timeframe, until a person resolves it with a note. A flag
+ * recorded after the resolution reopens it: the resolution could not have weighed it.
+ *
+ * The API for other modules (sessions, measures):
+ *
+ *   recordRiskFlags(store, clientId, [{ flag, at, source: { type: 'measure', id } }], who)
+ *     Call it inside the transaction of the write that carries the flags. `flag` is the words
+ *     as recorded (its kind follows from the vocabulary of crisis-flags.ts, or pass `kind`);
+ *     `at` is when it happened (UTC ISO 8601). Opening and reopening are audited.
+ *   openRisksOf(store, clientId)   the client's open risks, for a display (no audit entry of its own).
+ */
+
+export interface RiskFlag {
+  /** The words of the flag as recorded, e.g. `suicidal_ideation` or `PHQ-9 item 9 scored 2`. */
+  flag: string;
+  /** Its kind; by default the kind the vocabulary gives the words. */
+  kind?: RiskKind;
+  /** When it happened: the session's or measure's time (UTC ISO 8601). */
+  at: string;
+  source: { type: string; id: string };
+}
+
+/** An open risk as `report --json` (`open_risks`), `trends --json` and the HTTP service show it. */
+export interface OpenRisk {
+  kind: string;
+  opened_at: string;
+  last_flagged_at: string;
+  /** The sessions whose flags opened or renewed it since it was (re)opened, oldest first. */
+  session_ids: string[];
+  /** The measures that did, likewise. */
+  measure_ids: string[];
+  /** The distinct words of those flags. */
+  flags: string[];
+}
+
+/** A risk with its state and whole history, as `tpt risk list` shows it. */
+export interface Risk extends OpenRisk {
+  client_id: string;
+  status: 'open' | 'resolved';
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
+  history: RiskEvent[];
+}
+
+/** Opens, renews or reopens the client's risks for these flags. Call inside the write's transaction. */
+export function recordRiskFlags(store: Store, clientId: string, flags: readonly RiskFlag[], who: Actor): void {
+  for (const given of flags) {
+    const kind = given.kind ?? riskKindOf(given.flag);
+    const event = {
+      at: given.at, source_type: given.source.type, source_id: given.source.id, flag: given.flag,
+      note: '', actor: who.actor, recorded_at: who.now.toISOString(),
+    };
+    const risk = riskRow(store, clientId, kind);
+    if (!risk) {
+      insertRisk(store, {
+        client_id: clientId, kind, status: 'open', opened_at: given.at, last_flagged_at: given.at,
+        resolved_at: null, resolved_by: null, resolution_note: null,
+      });
+      appendRiskEvent(store, clientId, kind, { ...event, event: 'opened' });
+      recordAudit(store, { action: 'risk.open', client_id: clientId, object_id: kind }, who);
+    } else if (risk.status === 'resolved') {
+      updateRisk(store, {
+        ...risk, status: 'open', opened_at: given.at, last_flagged_at: given.at,
+        resolved_at: null, resolved_by: null, resolution_note: null,
+      });
+      appendRiskEvent(store, clientId, kind, { ...event, event: 'reopened' });
+      recordAudit(store, { action: 'risk.reopen', client_id: clientId, object_id: kind }, who);
+    } else {
+      updateRisk(store, {
+        ...risk,
+        opened_at: given.at < risk.opened_at ? given.at : risk.opened_at,
+        last_flagged_at: given.at > risk.last_flagged_at ? given.at : risk.last_flagged_at,
+      });
+      appendRiskEvent(store, clientId, kind, { ...event, event: 'flagged' });
+    }
+  }
+}
+
+/** The flags of a session, as risk flags at the session's time. */
+export function sessionRiskFlags(session: { session_id: string; timestamp: string; crisis_flags: readonly string[] }): RiskFlag[] {
+  return session.crisis_flags.map((flag) => ({
+    flag, at: session.timestamp, source: { type: 'session', id: session.session_id },
+  }));
+}
+
+/** The client's open risks, most recently flagged first. For displays inside an audited read. */
+export function openRisksOf(store: Store, clientId: string): OpenRisk[] {
+  return risksOfClient(store, clientId, true).map((row) => {
+    const { kind, opened_at, last_flagged_at, session_ids, measure_ids, flags } = withHistory(store, row);
+    return { kind, opened_at, last_flagged_at, session_ids, measure_ids, flags };
+  });
+}
+
+/** `tpt risk list [client] [--open]`: the register, with each risk's history; audited. */
+export function listRisks(store: Store, clientId: string | undefined, openOnly: boolean, who: Actor): Risk[] {
+  if (clientId !== undefined) requireClient(store, checkId(clientId, 'client'));
+  return store.transaction(() => {
+    recordAudit(store, { action: 'risk.list', client_id: clientId ?? null }, who);
+    const rows = clientId === undefined ? allRisks(store, openOnly) : risksOfClient(store, clientId, openOnly);
+    return rows.map((row) => withHistory(store, row));
+  });
+}
+
+/** `tpt risk resolve <client> <kind> --note T`: a person's judgement that the risk no longer stands. */
+export function resolveRisk(store: Store, clientId: string, kindText: string, note: string | undefined, who: Actor): Risk {
+  requireClient(store, checkId(clientId, 'client'));
+  const kind = parseRiskKind(kindText);
+  const reason = note?.trim() ?? '';
+  if (!reason) {
+    throw new InputError('a resolution needs --note: say why the risk no longer stands (for example "safety plan reviewed; no ideation for 6 weeks")');
+  }
+  return store.transaction(() => {
+    const risk = riskRow(store, clientId, kind);
+    if (!risk) {
+      throw new NotFoundError(`client "${clientId}" has no ${kind} risk: see \`tpt risk list ${clientId}\``);
+    }
+    if (risk.status === 'resolved') {
+      throw new InputError(
+        `the ${kind} risk of "${clientId}" was already resolved at ${risk.resolved_at} by ${risk.resolved_by}: nothing to do`,
+      );
+    }
+    const at = who.now.toISOString();
+    updateRisk(store, { ...risk, status: 'resolved', resolved_at: at, resolved_by: who.actor, resolution_note: reason });
+    appendRiskEvent(store, clientId, kind, {
+      event: 'resolved', at, source_type: null, source_id: null, flag: null, note: reason, actor: who.actor, recorded_at: at,
+    });
+    recordAudit(store, { action: 'risk.resolve', client_id: clientId, object_id: kind }, who);
+    return withHistory(store, riskRow(store, clientId, kind)!);
+  });
+}
+
+/** A risk row with its history and what flagged it in its latest episode (since it was last opened). */
+function withHistory(store: Store, row: RiskRow): Risk {
+  const history = riskEvents(store, row.client_id, row.kind);
+  let episodeStart = 0;
+  history.forEach((event, index) => {
+    if (event.event === 'opened' || event.event === 'reopened') episodeStart = index;
+  });
+  const flagged = history.slice(episodeStart).filter((event) => event.event !== 'resolved')
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const idsOf = (type: string) => [...new Set(flagged.filter((e) => e.source_type === type).map((e) => e.source_id!))];
+  return {
+    client_id: row.client_id,
+    kind: row.kind,
+    status: row.status,
+    opened_at: row.opened_at,
+    last_flagged_at: row.last_flagged_at,
+    session_ids: idsOf('session'),
+    measure_ids: idsOf('measure'),
+    flags: [...new Set(flagged.map((event) => event.flag!))],
+    resolved_at: row.resolved_at,
+    resolved_by: row.resolved_by,
+    resolution_note: row.resolution_note,
+    history,
+  };
+}

@@ -1,0 +1,428 @@
+/**
+ * The OpenAPI 3.1 description of every route `tpt serve` answers, served as
+ * GET /api/v1/openapi.json. test/e2e/openapi.test.ts checks it with a maintained validator
+ * (@readme/openapi-parser) and fails, naming the route, when a route of src/server/routes.ts is
+ * missing here (or a query parameter it takes). A new route: add its path, parameters and answers.
+ *
+ * `/api/v1/goals/{id}` is one path: OpenAPI forbids two templates that differ only in their
+ * parameter's name, and GET reads a client's goals where PUT updates one goal.
+ */
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object, description: string) => ({ description, content: { 'application/json': { schema } } });
+const pathParameter = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: ref('Id') });
+const queryParameter = (name: string, description: string, schema: object = { type: 'string' }) => ({ name, in: 'query', required: false, description, schema });
+
+const ERRORS = {
+  400: json(ref('Error'), 'invalid input: an unknown field or query parameter, a bad value'),
+  401: json(ref('Error'), 'no valid bearer token'),
+  403: json(ref('Error'), 'the token lacks the scope this route needs'),
+  404: json(ref('Error'), 'no such client, goal or route'),
+};
+
+const TIMEFRAME = [
+  queryParameter('last', 'the last N days, weeks, months, quarters or years: 30d, 12w, 6m, 4q, 5y', { type: 'string', pattern: '^\\d+[dwmqy]$' }),
+  queryParameter('days', 'the last N days (the same as last=Nd); `timeframe_days` is accepted as a synonym', { type: 'string', pattern: '^\\d+$' }),
+  queryParameter('since', 'from this date or time, inclusive (YYYY-MM-DD or ISO 8601)'),
+  queryParameter('until', 'up to this date or time, inclusive (a date covers the whole day)'),
+];
+
+const CLIENT = pathParameter('client_id', 'the client id');
+
+export const OPENAPI = {
+  openapi: '3.1.0',
+  info: {
+    title: 'tpt: the therapeutic progress tracker',
+    version: '0.1.0',
+    description: 'The HTTP face of tpt (`tpt serve`). Every route but /health needs `Authorization: Bearer <token>` (`tpt token create`). Bodies and answers use the JSON shapes of the command line\'s --json; errors are {"error": {"code", "message"}}. Unknown body fields and unknown query parameters are refused with 400.',
+  },
+  servers: [{ url: 'http://127.0.0.1:8001' }],
+  security: [{ bearer: [] }],
+  paths: {
+    '/health': {
+      get: {
+        operationId: 'health',
+        summary: 'Whether the service is up (no token needed)',
+        security: [],
+        responses: { 200: json({ type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] }, 'the service is up') },
+      },
+    },
+    '/api/v1/openapi.json': {
+      get: {
+        operationId: 'openapi',
+        summary: 'This document',
+        responses: { 200: json({ type: 'object' }, 'the OpenAPI description of the service'), 401: ERRORS[401] },
+      },
+    },
+    '/api/v1/sessions': {
+      post: {
+        operationId: 'logSession',
+        summary: 'Record one session',
+        requestBody: { required: true, content: { 'application/json': { schema: ref('SessionInput') } } },
+        responses: { 201: json(ref('Session'), 'the session as recorded'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'a session with this id exists') },
+      },
+    },
+    '/api/v1/sessions/{client_id}': {
+      get: {
+        operationId: 'listSessions',
+        summary: "A client's sessions, newest first (all of them unless a timeframe is given)",
+        parameters: [CLIENT, ...TIMEFRAME, queryParameter('limit', 'at most N sessions', { type: 'string', pattern: '^\\d+$' }),
+          queryParameter('include_void', 'list voided sessions too', { type: 'string', enum: ['true', 'false', '1', '0', ''] })],
+        responses: { 200: json({ type: 'array', items: ref('Session') }, 'the sessions'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
+      },
+    },
+    '/api/v1/sessions/{session_id}/amend': {
+      post: {
+        operationId: 'amendSession',
+        summary: 'A new version of a session with the fields given; earlier versions kept',
+        parameters: [pathParameter('session_id', 'the session id')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } } } },
+        responses: { 200: json({ type: 'object' }, 'the session with its state (as session show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the session is signed or voided') },
+      },
+    },
+    '/api/v1/sessions/{session_id}/void': {
+      post: {
+        operationId: 'voidSession',
+        summary: 'Take a session out of analytics and listings; it stays in the record',
+        parameters: [pathParameter('session_id', 'the session id')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } } } },
+        responses: { 200: json({ type: 'object' }, 'the session with its state (as session show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the session is signed or voided') },
+      },
+    },
+    '/api/v1/sessions/{session_id}/restore': {
+      post: {
+        operationId: 'restoreSession',
+        summary: 'Undo the void of a session',
+        parameters: [pathParameter('session_id', 'the session id')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: { 200: json({ type: 'object' }, 'the session with its state (as session show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the session is signed or voided') },
+      },
+    },
+    '/api/v1/sessions/{session_id}/sign': {
+      post: {
+        operationId: 'signSession',
+        summary: 'Sign a session: afterwards only amendments (addenda)',
+        parameters: [pathParameter('session_id', 'the session id')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: { 200: json({ type: 'object' }, 'the session with its state (as session show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the session is signed or voided') },
+      },
+    },
+    '/api/v1/goals': {
+      post: {
+        operationId: 'createGoal',
+        summary: 'Create a goal for a client',
+        requestBody: { required: true, content: { 'application/json': { schema: ref('GoalInput') } } },
+        responses: { 201: json(ref('Goal'), 'the goal as created'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 409: json(ref('Error'), 'a goal with this id exists') },
+      },
+    },
+    '/api/v1/goals/{id}': {
+      get: {
+        operationId: 'listGoals',
+        summary: "A client's goals",
+        parameters: [pathParameter('id', 'the client id'), queryParameter('status', 'only goals with this status', ref('GoalStatus'))],
+        responses: { 200: json({ type: 'array', items: ref('Goal') }, 'the goals'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
+      },
+      put: {
+        operationId: 'updateGoal',
+        summary: 'Record progress on a goal: a new history entry, nothing overwritten',
+        parameters: [pathParameter('id', 'the goal id')],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('GoalUpdate') } } },
+        responses: { 200: json(ref('Goal'), 'the goal after the change'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
+      },
+    },
+    '/api/v1/milestones': {
+      post: {
+        operationId: 'addMilestone',
+        summary: 'Record a milestone of a goal',
+        requestBody: { required: true, content: { 'application/json': { schema: ref('MilestoneInput') } } },
+        responses: { 201: json(ref('Milestone'), 'the milestone as recorded'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'a milestone with this id exists') },
+      },
+    },
+    '/api/v1/measures': {
+      post: {
+        operationId: 'addMeasure',
+        summary: 'Record a standardized outcome measure (PHQ-9, GAD-7, CORE-10), scored by tpt',
+        requestBody: { required: true, content: { 'application/json': { schema: ref('MeasureInput') } } },
+        responses: { 201: json(ref('Measure'), 'the scored measure, as `tpt measure show --json`'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'a measure with this id exists') },
+      },
+    },
+    '/api/v1/measures/{client_id}': {
+      get: {
+        operationId: 'listMeasures',
+        summary: "A client's measures, newest first (all of them unless a timeframe is given)",
+        parameters: [CLIENT, ...TIMEFRAME],
+        responses: { 200: json({ type: 'array', items: ref('Measure') }, 'the measures, as `tpt measures --json`'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
+      },
+    },
+    '/api/v1/progress/{client_id}': {
+      get: {
+        operationId: 'progressReport',
+        summary: "A client's progress report (default: the last 30 days)",
+        parameters: [CLIENT, ...TIMEFRAME],
+        responses: { 200: json(ref('Report'), 'the report, as `tpt report --json`'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
+      },
+    },
+    '/api/v1/risks/{client_id}': {
+      get: {
+        operationId: 'listRisks',
+        summary: "A client's risks, opened by crisis flags and open until a person resolves them",
+        parameters: [CLIENT, queryParameter('open', 'only the open ones (true or 1)', { enum: ['true', '1', 'false', '0'] })],
+        responses: { 200: json({ type: 'array', items: ref('Risk') }, 'the risks, as `tpt risk list --json`'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
+      },
+    },
+    '/api/v1/risks/{client_id}/{kind}/resolve': {
+      post: {
+        operationId: 'resolveRisk',
+        summary: 'Resolve an open risk: a person\'s judgement, with the reason (a write token; audited with its name)',
+        parameters: [CLIENT, { name: 'kind', in: 'path', required: true, description: 'the risk kind, e.g. suicidal_ideation', schema: { type: 'string' } }],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { note: { type: 'string', minLength: 1 } }, required: ['note'], additionalProperties: false } } } },
+        responses: { 200: json(ref('Risk'), 'the risk, resolved'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
+      },
+    },
+    '/api/v1/trends/{client_id}': {
+      get: {
+        operationId: 'emotionalTrends',
+        summary: "A client's emotional trend by calendar period (default: the last 90 days)",
+        parameters: [CLIENT, ...TIMEFRAME, queryParameter('by', 'the period', { enum: ['day', 'week', 'month', 'quarter', 'year'] })],
+        responses: { 200: json(ref('Trends'), 'the trend, as `tpt trends --json`'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
+      },
+    },
+    '/api/v1/export/{client_id}': {
+      get: {
+        operationId: 'exportClient',
+        summary: "A client's whole history, as `tpt export <client>` writes it",
+        parameters: [CLIENT],
+        responses: { 200: json(ref('Export'), 'the export document (tpt-export, version 1)'), 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
+      },
+    },
+  },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a token from `tpt token create`' } },
+    schemas: {
+      Id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
+      Error: {
+        type: 'object',
+        properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } },
+        required: ['error'],
+      },
+      EmotionalState: { enum: ['very_negative', 'negative', 'neutral', 'positive', 'very_positive'] },
+      GoalStatus: { enum: ['active', 'achieved', 'paused', 'discontinued'] },
+      Significance: { enum: ['low', 'medium', 'high'] },
+      SessionInput: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['client_id', 'conversation_summary', 'emotional_state'],
+        properties: {
+          session_id: ref('Id'),
+          client_id: ref('Id'),
+          timestamp: { type: 'string', description: 'ISO 8601; default now' },
+          conversation_summary: { type: 'string', minLength: 1 },
+          emotional_state: { oneOf: [ref('EmotionalState'), { type: 'integer', minimum: -2, maximum: 2 }] },
+          emotional_score: { type: 'integer', minimum: -2, maximum: 2 },
+          therapeutic_goals: { type: 'array', items: ref('Id') },
+          progress_notes: { type: 'string' },
+          therapist_observations: { type: 'string' },
+          next_session_focus: { type: 'string' },
+          session_duration_minutes: { type: ['integer', 'null'], minimum: 1, maximum: 1440 },
+          techniques_used: { type: 'array', items: { type: 'string' } },
+          homework_assigned: { type: 'string' },
+          crisis_flags: { type: 'array', items: { type: 'string' } },
+          metadata: { type: 'object', additionalProperties: { type: 'string' } },
+        },
+      },
+      Session: {
+        type: 'object',
+        required: ['session_id', 'client_id', 'timestamp', 'conversation_summary', 'emotional_state', 'emotional_score', 'crisis_flags'],
+        properties: {
+          session_id: ref('Id'),
+          client_id: ref('Id'),
+          timestamp: { type: 'string', format: 'date-time' },
+          conversation_summary: { type: 'string' },
+          emotional_state: ref('EmotionalState'),
+          emotional_score: { type: 'integer', minimum: -2, maximum: 2 },
+          therapeutic_goals: { type: 'array', items: ref('Id') },
+          progress_notes: { type: 'string' },
+          therapist_observations: { type: 'string' },
+          next_session_focus: { type: 'string' },
+          session_duration_minutes: { type: ['integer', 'null'] },
+          techniques_used: { type: 'array', items: { type: 'string' } },
+          homework_assigned: { type: 'string' },
+          crisis_flags: { type: 'array', items: { type: 'string' } },
+          metadata: { type: 'object', additionalProperties: { type: 'string' } },
+        },
+      },
+      GoalInput: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['client_id', 'description'],
+        properties: {
+          goal_id: ref('Id'),
+          client_id: ref('Id'),
+          description: { type: 'string', minLength: 1 },
+          target_date: { type: ['string', 'null'], format: 'date' },
+          completion_percentage: { type: 'number', minimum: 0, maximum: 100 },
+          notes: { type: 'string' },
+        },
+      },
+      GoalUpdate: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'give completion_percentage and/or status',
+        properties: {
+          completion_percentage: { type: 'number', minimum: 0, maximum: 100 },
+          status: ref('GoalStatus'),
+          note: { type: 'string' },
+        },
+      },
+      Goal: {
+        type: 'object',
+        required: ['goal_id', 'client_id', 'description', 'completion_percentage', 'status'],
+        properties: {
+          goal_id: ref('Id'),
+          client_id: ref('Id'),
+          description: { type: 'string' },
+          target_date: { type: ['string', 'null'] },
+          completion_percentage: { type: 'number' },
+          status: ref('GoalStatus'),
+          milestones: { type: 'array', items: ref('Id') },
+          notes: { type: 'string' },
+          created_at: { type: 'string', format: 'date-time' },
+          updated_at: { type: 'string', format: 'date-time' },
+        },
+      },
+      MilestoneInput: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['goal_id', 'description'],
+        properties: {
+          milestone_id: ref('Id'),
+          goal_id: ref('Id'),
+          description: { type: 'string', minLength: 1 },
+          achieved_date: { type: 'string', format: 'date' },
+          significance: ref('Significance'),
+        },
+      },
+      Milestone: {
+        type: 'object',
+        required: ['milestone_id', 'goal_id', 'client_id', 'description', 'achieved_date', 'significance'],
+        properties: {
+          milestone_id: ref('Id'),
+          goal_id: ref('Id'),
+          client_id: ref('Id'),
+          description: { type: 'string' },
+          achieved_date: { type: 'string' },
+          significance: ref('Significance'),
+        },
+      },
+      MeasureInput: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['client_id', 'measure'],
+        description: 'give items (the answers, item 1 first), or total when the items are unknown',
+        properties: {
+          measure_id: ref('Id'),
+          client_id: ref('Id'),
+          measure: { enum: ['phq9', 'gad7', 'core10'] },
+          timestamp: { type: 'string', description: 'ISO 8601; default now' },
+          session_id: { oneOf: [ref('Id'), { type: 'null' }] },
+          items: { type: ['array', 'null'], items: { type: 'integer', minimum: 0 } },
+          total: { type: ['integer', 'null'], minimum: 0, maximum: 40 },
+        },
+      },
+      Measure: {
+        type: 'object',
+        required: ['measure_id', 'client_id', 'measure', 'total', 'band', 'at_caseness'],
+        properties: {
+          measure_id: ref('Id'),
+          client_id: ref('Id'),
+          measure: { enum: ['phq9', 'gad7', 'core10'] },
+          name: { type: 'string' },
+          timestamp: { type: 'string', format: 'date-time' },
+          session_id: { type: ['string', 'null'] },
+          items: { type: ['array', 'null'], items: { type: 'integer' } },
+          total: { type: 'integer' },
+          max: { type: 'integer' },
+          band: { type: 'string' },
+          at_caseness: { type: 'boolean' },
+          item_scores: { type: ['array', 'null'], items: { type: 'integer' } },
+          risk_item_answer: { type: ['integer', 'null'] },
+          created_at: { type: 'string', format: 'date-time' },
+        },
+      },
+      TrendSummary: {
+        type: 'object',
+        properties: {
+          period_start: { type: 'string' },
+          period_end: { type: 'string' },
+          avg_emotional_score: { type: ['number', 'null'] },
+          trend_direction: { enum: ['improving', 'stable', 'declining', 'insufficient_data'] },
+          volatility: { type: 'number' },
+          slope_per_30_days: { type: ['number', 'null'] },
+          data_points: { type: 'integer' },
+        },
+      },
+      Trends: {
+        type: 'object',
+        required: ['client_id', 'timeframe_start', 'timeframe_end', 'by', 'overall', 'periods'],
+        properties: {
+          client_id: ref('Id'),
+          timeframe_start: { type: 'string' },
+          timeframe_end: { type: 'string' },
+          by: { enum: ['day', 'week', 'month', 'quarter', 'year'] },
+          overall: ref('TrendSummary'),
+          periods: { type: 'array', items: ref('TrendSummary') },
+          crisis_events: { type: 'array', items: { type: 'object' } },
+        },
+      },
+      Risk: {
+        type: 'object',
+        description: 'a risk of the register: kind, status, when opened and last flagged, the sessions or measures that flagged it, and its history',
+        properties: {
+          client_id: ref('Id'),
+          kind: { type: 'string' },
+          status: { enum: ['open', 'resolved'] },
+          opened_at: { type: 'string', format: 'date-time' },
+          last_flagged_at: { type: 'string', format: 'date-time' },
+          session_ids: { type: 'array', items: { type: 'string' } },
+          resolved_at: { type: ['string', 'null'] },
+          resolved_by: { type: ['string', 'null'] },
+          resolution_note: { type: ['string', 'null'] },
+          history: { type: 'array', items: { type: 'object' } },
+        },
+        required: ['client_id', 'kind', 'status', 'opened_at', 'last_flagged_at'],
+      },
+      Report: {
+        type: 'object',
+        required: ['client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'goal_progress', 'overall_trajectory', 'recommendations', 'summary'],
+        properties: {
+          client_id: ref('Id'),
+          report_date: { type: 'string' },
+          timeframe_start: { type: 'string' },
+          timeframe_end: { type: 'string' },
+          sessions_count: { type: 'integer' },
+          total_minutes: { type: 'integer' },
+          goal_progress: { type: 'object', additionalProperties: { type: 'number' } },
+          goals: { type: 'array', items: { type: 'object' } },
+          emotional_trends: { type: 'array', items: ref('TrendSummary') },
+          overall_emotional_trend: ref('TrendSummary'),
+          key_milestones: { type: 'array', items: ref('Milestone') },
+          crisis_events: { type: 'array', items: { type: 'object' } },
+          overall_trajectory: { enum: ['improving', 'stable', 'declining', 'mixed', 'insufficient_data'] },
+          recommendations: { type: 'array', items: { type: 'string' } },
+          summary: { type: 'string' },
+          open_risks: { type: 'array', items: { type: 'object' } },
+        },
+      },
+      Export: {
+        type: 'object',
+        required: ['format', 'version', 'exported_at', 'clients'],
+        properties: {
+          format: { const: 'tpt-export' },
+          version: { const: 1 },
+          exported_at: { type: 'string', format: 'date-time' },
+          clients: { type: 'array', items: { type: 'object' } },
+        },
+      },
+    },
+  },
+} as const;
