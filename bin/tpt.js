@@ -3,11 +3,11 @@
 // Start-up is most of what a command costs. Each entry of bundle/ is one CommonJS script
 // (bin/package.json makes this file CommonJS too: no ESM loader), compiled with V8's code cache,
 // which Node 20 has no switch for: the bytecode of the functions a run used, written after the
-// first run of each command and read on the next ones. The cache holds only tpt's compiled code,
-// never a record; it lives in the user's cache directory (0700, files 0600), one file per command
-// named after it, Node's version and the bundle's size and time, so an upgrade of either starts
-// anew (and the files of an older bundle go). V8 refuses a cache that does not fit, and tpt then
-// writes a new one; TPT_CODE_CACHE=0 turns it off.
+// first successful run of each command and read on the next ones. The cache holds only tpt's
+// compiled code, never a record; it lives in the user's cache directory (0700, files 0600), one
+// file per command named after it, Node's version and the bundle's size and time, so an upgrade
+// of either starts anew (and the files of an older bundle go). V8 refuses a cache that does not
+// fit, and tpt then writes a new one; TPT_CODE_CACHE=0 turns it off.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -24,8 +24,9 @@ if (process.argv[2] === '__complete') {
   const cli = load('tpt', commandWord(process.argv.slice(2)));
   cli.exports.main(process.argv).then((code) => {
     process.exitCode = code;
-    // A usage error (an unknown command among them) keeps no cache.
-    if (code !== 2) cli.saveCache();
+    // Only a run that did its work keeps a cache: a failed one used less than the command needs,
+    // and a usage error may name no command at all.
+    if (code === 0) cli.saveCache();
   });
 }
 

@@ -46,6 +46,7 @@ export function demoCommand(ctx: Context): Command {
         'Try it on the demo (these variables point tpt at the demo, not your own records):',
         `  export TPT_DB=${shellWord(path)} TPT_KEY_FILE=${shellWord(keyPath)}`,
         `  ${tpt} clients`,
+        `  ${tpt} risk list                                 # open and resolved risks, with their history`,
         `  ${tpt} report demo-avery --last 12m              # improving`,
         `  ${tpt} report demo-blake --last 6m               # declining`,
         `  ${tpt} trends demo-casey --last 12m --by month   # mixed: goals advance, mood sinks`,

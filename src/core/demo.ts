@@ -1,6 +1,7 @@
 import type { Store } from '../db/store.js';
 import { createGoal, updateGoal } from './goals.js';
 import { addMilestone } from './milestones.js';
+import { resolveRisk } from './risks.js';
 import { logSession } from './sessions.js';
 import { localDateString } from './time.js';
 import { addDays, addMonths } from './timeframe.js';
@@ -27,6 +28,8 @@ interface Story {
   goals: { description: string; progress: (progress: number) => number; targetMonths: number }[];
   /** Weeks (from the start) with a crisis flag. */
   crisisWeeks: Map<number, string>;
+  /** The week the clinician resolves the story's risks, and why (none: they stay open). */
+  riskResolved?: { week: number; note: string };
   techniques: string[];
 }
 
@@ -56,7 +59,7 @@ export const DEMO_STORIES: Story[] = [
       { description: 'Rebuild a weekly social routine', progress: (p) => (p < 0.3 ? 40 + 50 * p : 55 - 60 * (p - 0.3)), targetMonths: 6 },
       { description: 'Reduce alcohol to two evenings a week', progress: (p) => 45 - 35 * p, targetMonths: 8 },
     ],
-    crisisWeeks: new Map([[47, 'passive_suicidal_ideation']]),
+    crisisWeeks: new Map([[47, 'suicidal_ideation']]),
     techniques: ['motivational interviewing', 'activity scheduling'],
   },
   {
@@ -78,7 +81,8 @@ export const DEMO_STORIES: Story[] = [
       { description: 'Use the safety plan when urges rise', progress: (p) => (p < 0.55 ? 20 : 20 + 160 * (p - 0.55)), targetMonths: 9 },
       { description: 'Keep a regular sleep and meal rhythm', progress: (p) => (p < 0.55 ? 30 + 40 * p : p < 0.7 ? 40 : 40 + 150 * (p - 0.7)), targetMonths: 14 },
     ],
-    crisisWeeks: new Map([[29, 'self_harm_urge'], [30, 'suicidal_ideation'], [32, 'self_harm_urge']]),
+    crisisWeeks: new Map([[29, 'self_harm'], [30, 'suicidal_ideation'], [32, 'self_harm']]),
+    riskResolved: { week: 44, note: 'Safety plan reviewed; no self-harm urges or suicidal ideation for ten weeks (synthetic demo data).' },
     techniques: ['safety planning', 'DBT distress tolerance', 'chain analysis'],
   },
 ];
@@ -121,6 +125,7 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
         return id;
       });
       const reached = new Set<string>();
+      let risksResolved = false;
       for (let week = 0; ; week++) {
         const day = addDays(start, week * 7 + Math.floor(random() * 3));
         day.setHours(9 + Math.floor(random() * 8), random() < 0.5 ? 0 : 30, 0, 0);
@@ -147,6 +152,13 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
           metadata: { modality: random() < 0.7 ? 'in_person' : 'telehealth' },
         }, at(day));
         result.sessions++;
+        // At the first session from that week on, the clinician resolves the risks with a note.
+        if (story.riskResolved && week >= story.riskResolved.week && !risksResolved) {
+          for (const kind of new Set(story.crisisWeeks.values())) {
+            resolveRisk(store, story.client_id, kind, story.riskResolved.note, at(day));
+          }
+          risksResolved = true;
+        }
 
         if (week % 4 !== 3) continue; // goals are reviewed monthly
         story.goals.forEach((goal, index) => {

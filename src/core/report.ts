@@ -12,7 +12,7 @@ import { recommendations } from './recommendations.js';
 import { openRisksOf, type OpenRisk } from './risks.js';
 import { stateOf, type EmotionalState } from './scale.js';
 import type { GoalStatus } from './schemas.js';
-import { ScoreAccumulator, round4, type TrendDirection } from './stats.js';
+import { ScoreAccumulator, noTrendReason, round4, type TrendDirection } from './stats.js';
 import { localDateString } from './time.js';
 import type { Timeframe } from './timeframe.js';
 import { PeriodAccumulator, rangeOf, summaryOf, type Range, type TrendSummary } from './trends.js';
@@ -29,6 +29,23 @@ export interface ReportGoal {
   /** Completion at the start of the timeframe, or when the goal was set if that was later. */
   progress_at_start: number;
   progress_change: number;
+  /** Set inside the timeframe: its change counts from its first value, and it is marked new. */
+  set_in_timeframe: boolean;
+  /** Achieved or discontinued before the timeframe and unchanged in it: it takes no part in the goal vote. */
+  closed_before_timeframe: boolean;
+}
+
+/** A session of the timeframe as the report lists it (the seed's "session summaries"). */
+export interface SessionSummary {
+  session_id: string;
+  timestamp: string;
+  emotional_state: EmotionalState;
+  emotional_score: number;
+  session_duration_minutes: number | null;
+  crisis_flags: string[];
+  conversation_summary: string;
+  /** Whether the session is signed (locked; corrected only by addenda). */
+  signed: boolean;
 }
 
 export interface CrisisEvent {
@@ -64,6 +81,18 @@ export interface ProgressReport {
   summary: string;
   /** The client's risks open at the report date, whatever the timeframe (SPEC §3). */
   open_risks: OpenRisk[];
+  /** What the headline must not leave out: open risks, crisis flags, low mood, no sessions. */
+  concerns: string[];
+  /** The trajectory and the concerns in one line, as every format shows it first. */
+  headline: string;
+  /** The row of the trajectory rule table (README) that decided `overall_trajectory`. */
+  trajectory_rule: number;
+  /** Sessions without a recorded duration (`total_minutes` counts only the others). */
+  sessions_without_duration: number;
+  /** The newest sessions of the timeframe, newest first, with their summaries… */
+  session_summaries: SessionSummary[];
+  /** …and how many older ones of the timeframe are not listed. */
+  sessions_not_listed: number;
 }
 
 /** The report and, for the terminal and markdown, the series its chart draws. */
@@ -72,8 +101,60 @@ export interface ReportView {
   chart: { by: Granularity; periods: TrendSummary[] };
 }
 
-/** Mean goal change (percentage points, over goals not discontinued) that counts as movement. */
+/** Mean goal change (percentage points, over the goals that vote) that counts as movement. */
 export const GOAL_MOVEMENT_POINTS = 5;
+/** A mean score at or below this over at least LOW_MOOD_SESSIONS sessions is persistently low mood. */
+export const LOW_MOOD_MEAN = -1;
+export const LOW_MOOD_SESSIONS = 3;
+/** The report lists this many sessions of the timeframe (the newest), and counts the rest. */
+export const LISTED_SESSIONS = 10;
+
+/** What the trajectory rule looks at (README, "The trajectory rule"). */
+export interface TrajectoryFacts {
+  /** Sessions in the timeframe. */
+  sessions: number;
+  mood: TrendDirection;
+  goals: GoalMovement;
+  crisisInTimeframe: boolean;
+  persistentlyLowMood: boolean;
+}
+
+const MOOD_VOTE = { improving: 1, stable: 0, declining: -1, insufficient_data: undefined } as const;
+const GOAL_VOTE = { advancing: 1, steady: 0, slipping: -1, none: undefined } as const;
+
+/**
+ * The trajectory rule as a table: the first row whose condition holds decides. The README's
+ * table lists the same rows, in the same order, with the same numbers.
+ */
+export const TRAJECTORY_RULES: readonly { row: number; trajectory: Trajectory; when: (facts: TrajectoryFacts) => boolean }[] = [
+  // 1. Without a session the mood part is insufficient data, whatever the goals say.
+  { row: 1, trajectory: 'insufficient_data', when: (f) => f.sessions === 0 },
+  // 2. Neither mood (a trend needs time) nor goals (none voting) give a vote.
+  { row: 2, trajectory: 'insufficient_data', when: (f) => moodVote(f) === undefined && goalVote(f) === undefined },
+  // 3. Mood and goals point opposite ways.
+  { row: 3, trajectory: 'mixed', when: (f) => (moodVote(f) ?? 0) * (goalVote(f) ?? 0) < 0 },
+  // 4. The votes say better, but a crisis or persistently low mood says otherwise: never plain "improving".
+  { row: 4, trajectory: 'mixed', when: (f) => voteSum(f) > 0 && (f.crisisInTimeframe || f.persistentlyLowMood) },
+  { row: 5, trajectory: 'improving', when: (f) => voteSum(f) > 0 },
+  { row: 6, trajectory: 'declining', when: (f) => voteSum(f) < 0 },
+  { row: 7, trajectory: 'stable', when: () => true },
+];
+
+function moodVote(facts: TrajectoryFacts): number | undefined {
+  return MOOD_VOTE[facts.mood];
+}
+function goalVote(facts: TrajectoryFacts): number | undefined {
+  return GOAL_VOTE[facts.goals];
+}
+function voteSum(facts: TrajectoryFacts): number {
+  return (moodVote(facts) ?? 0) + (goalVote(facts) ?? 0);
+}
+
+/** The trajectory and the row of the rule table that decided it. */
+export function overallTrajectory(facts: TrajectoryFacts): { trajectory: Trajectory; row: number } {
+  const rule = TRAJECTORY_RULES.find((candidate) => candidate.when(facts))!;
+  return { trajectory: rule.trajectory, row: rule.row };
+}
 
 /** Everything a report is made of, as read from the database. */
 export interface ReportInput {
@@ -97,30 +178,47 @@ export function buildReport(input: ReportInput): ReportView {
   const chart = new PeriodAccumulator(calendarPeriods(range, chartBy));
   const overall = new ScoreAccumulator(range.start.getTime());
   let totalMinutes = 0;
+  let withoutDuration = 0;
   const crisisEvents: CrisisEvent[] = [];
+  // The newest sessions, oldest first while the stream runs (it comes oldest first).
+  const newest: SessionSummary[] = [];
   for (const row of input.sessions) {
     const at = Date.parse(row.timestamp);
     overall.add(at, row.emotional_score);
     months.add(at, row.emotional_score);
     chart.add(at, row.emotional_score);
-    totalMinutes += row.session_duration_minutes ?? 0;
-    const flags = JSON.parse(row.crisis_flags) as string[];
-    if (flags.length > 0) {
+    if (row.session_duration_minutes === null) withoutDuration++;
+    else totalMinutes += row.session_duration_minutes;
+    const summary: SessionSummary = {
+      session_id: row.session_id,
+      timestamp: row.timestamp,
+      emotional_state: stateOf(row.emotional_score),
+      emotional_score: row.emotional_score,
+      session_duration_minutes: row.session_duration_minutes,
+      crisis_flags: JSON.parse(row.crisis_flags) as string[],
+      conversation_summary: row.conversation_summary,
+      signed: row.signed_at != null,
+    };
+    if (summary.crisis_flags.length > 0) {
       crisisEvents.push({
-        session_id: row.session_id,
-        timestamp: row.timestamp,
-        emotional_state: stateOf(row.emotional_score),
-        emotional_score: row.emotional_score,
-        crisis_flags: flags,
-        conversation_summary: row.conversation_summary ?? '',
-        signed: row.signed_at != null,
+        session_id: summary.session_id, timestamp: summary.timestamp, emotional_state: summary.emotional_state,
+        emotional_score: summary.emotional_score, crisis_flags: summary.crisis_flags, conversation_summary: summary.conversation_summary,
+        signed: summary.signed,
       });
     }
+    newest.push(summary);
+    if (newest.length > LISTED_SESSIONS) newest.shift();
   }
   const trend = summaryOf(range, overall);
   const goals = goalsAt(input.goals, input.history, range);
   const { movement, meanChange } = goalMovement(goals);
-  const trajectory = overallTrajectory(trend.trend_direction, movement);
+  const persistentlyLowMood = trend.data_points >= LOW_MOOD_SESSIONS && trend.avg_emotional_score !== null
+    && trend.avg_emotional_score <= LOW_MOOD_MEAN;
+  const { trajectory, row } = overallTrajectory({
+    sessions: trend.data_points, mood: trend.trend_direction, goals: movement,
+    crisisInTimeframe: crisisEvents.length > 0, persistentlyLowMood,
+  });
+  const concerns = concernsOf(input.openRisks, crisisEvents, trend, persistentlyLowMood);
   const report: ProgressReport = {
     client_id: input.clientId,
     report_date: input.now.toISOString(),
@@ -136,13 +234,45 @@ export function buildReport(input: ReportInput): ReportView {
     crisis_events: crisisEvents,
     overall_trajectory: trajectory,
     recommendations: recommendations({
-      asOf: new Date(Math.min(range.end.getTime(), input.now.getTime())), crisisEvents, goals, lastSession: input.lastSession, trend, movement, meanGoalChange: meanChange,
+      asOf: new Date(Math.min(range.end.getTime(), input.now.getTime())), clientId: input.clientId, crisisEvents,
+      openRisks: input.openRisks, goals, lastSession: input.lastSession, trend, movement, meanGoalChange: meanChange,
+      persistentlyLowMood,
     }),
     summary: '',
     open_risks: input.openRisks,
+    concerns,
+    headline: `${trajectory.replace('_', ' ')}${concerns.length > 0 ? ` — ${concerns.join('; ')}` : ''}`,
+    trajectory_rule: row,
+    sessions_without_duration: withoutDuration,
+    session_summaries: newest.reverse(),
+    sessions_not_listed: trend.data_points - newest.length,
   };
   report.summary = summaryParagraph(report, movement, meanChange);
   return { report, chart: { by: chartBy, periods: chart.summaries() } };
+}
+
+/** The concerns a headline names, most pressing first. */
+function concernsOf(
+  openRisks: readonly OpenRisk[], crisisEvents: readonly CrisisEvent[], trend: TrendSummary, persistentlyLowMood: boolean,
+): string[] {
+  const concerns: string[] = [];
+  if (openRisks.length > 0) {
+    concerns.push(`open risk${openRisks.length === 1 ? '' : 's'}: ${openRisks.map((risk) =>
+      `${risk.kind} (since ${localDateString(new Date(risk.opened_at))})`).join(', ')}`);
+  }
+  if (crisisEvents.length > 0) {
+    concerns.push(`crisis flags in ${plural(crisisEvents.length, 'session')} of this timeframe (${flagsOf(crisisEvents).join(', ')})`);
+  }
+  if (persistentlyLowMood) {
+    concerns.push(`persistently low mood (mean ${signed(trend.avg_emotional_score!)} over ${plural(trend.data_points, 'session')})`);
+  }
+  if (trend.data_points === 0) concerns.push('no sessions in this timeframe');
+  return concerns;
+}
+
+/** The distinct flags of some sessions, in the order first seen. */
+export function flagsOf(events: readonly { crisis_flags: readonly string[] }[]): string[] {
+  return [...new Set(events.flatMap((event) => event.crisis_flags))];
 }
 
 /** Each goal's percentage and status at the start and the end of the range, from its history. */
@@ -160,8 +290,9 @@ export function goalsAt(headers: readonly GoalHeader[], history: readonly GoalHi
     if (!entries || entries.length === 0) continue;
     const last = entries[entries.length - 1]!;
     // The last entry at or before the start; a goal set inside the range starts where it was set.
-    let atStart = entries[0]!;
-    for (const entry of entries) if (entry.at <= startIso) atStart = entry;
+    const before = entries.filter((entry) => entry.at <= startIso);
+    const atStart = before[before.length - 1] ?? entries[0]!;
+    const setInTimeframe = before.length === 0;
     goals.push({
       goal_id: header.goal_id,
       description: header.description,
@@ -170,56 +301,58 @@ export function goalsAt(headers: readonly GoalHeader[], history: readonly GoalHi
       completion_percentage: last.completion_percentage,
       progress_at_start: atStart.completion_percentage,
       progress_change: round4(last.completion_percentage - atStart.completion_percentage),
+      set_in_timeframe: setInTimeframe,
+      closed_before_timeframe: !setInTimeframe && last === atStart
+        && (atStart.status === 'achieved' || atStart.status === 'discontinued'),
     });
   }
   return goals;
 }
 
-/** How goal progress moved: the mean change over goals not discontinued at the end. */
+/**
+ * How goal progress moved: the mean change over the goals that vote: not discontinued at the
+ * end, and not achieved or discontinued before the timeframe (a goal closed long ago has no say
+ * in how the client is doing now).
+ */
 export function goalMovement(goals: readonly ReportGoal[]): { movement: GoalMovement; meanChange: number | null } {
-  const counted = goals.filter((goal) => goal.status !== 'discontinued');
+  const counted = goals.filter((goal) => goal.status !== 'discontinued' && !goal.closed_before_timeframe);
   if (counted.length === 0) return { movement: 'none', meanChange: null };
   const meanChange = round4(counted.reduce((sum, goal) => sum + goal.progress_change, 0) / counted.length);
   const movement = meanChange >= GOAL_MOVEMENT_POINTS ? 'advancing' : meanChange <= -GOAL_MOVEMENT_POINTS ? 'slipping' : 'steady';
   return { movement, meanChange };
 }
 
-/**
- * The trajectory rule (docs/analytics.md): mood and goals each vote +1 (improving / advancing),
- * 0 (stable / steady) or −1 (declining / slipping); a side without data does not vote. Opposite
- * votes make `mixed`; otherwise the sign of the sum decides; no vote at all is `insufficient_data`.
- */
-export function overallTrajectory(mood: TrendDirection, goals: GoalMovement): Trajectory {
-  const moodVote = { improving: 1, stable: 0, declining: -1, insufficient_data: undefined }[mood];
-  const goalVote = { advancing: 1, steady: 0, slipping: -1, none: undefined }[goals];
-  if (moodVote === undefined && goalVote === undefined) return 'insufficient_data';
-  if (moodVote !== undefined && goalVote !== undefined && moodVote * goalVote < 0) return 'mixed';
-  const sum = (moodVote ?? 0) + (goalVote ?? 0);
-  return sum > 0 ? 'improving' : sum < 0 ? 'declining' : 'stable';
-}
-
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const signed = (value: number) => `${value > 0 ? '+' : ''}${value}`;
+
+/** "3 sessions (150 minutes in all; 1 without a recorded duration)", as a report says it. */
+export function sessionsPhrase(count: number, minutes: number, withoutDuration: number): string {
+  if (count === 0) return 'no sessions';
+  if (withoutDuration === count) return `${plural(count, 'session')} (duration not recorded)`;
+  return `${plural(count, 'session')} (${minutes} minutes in all` +
+    (withoutDuration > 0 ? `; ${withoutDuration} without a recorded duration)` : ')');
+}
 
 function summaryParagraph(report: ProgressReport, movement: GoalMovement, meanChange: number | null): string {
   const trend = report.overall_emotional_trend;
   const from = localDateString(new Date(report.timeframe_start));
   const to = localDateString(new Date(report.timeframe_end));
   const parts = [
-    `Between ${from} and ${to}, ${report.client_id} attended ${plural(report.sessions_count, 'session')}` +
-    (report.total_minutes > 0 ? ` (${report.total_minutes} minutes in all).` : '.'),
+    `Between ${from} and ${to}, ${report.client_id} attended ` +
+    `${sessionsPhrase(report.sessions_count, report.total_minutes, report.sessions_without_duration)}.`,
   ];
   if (trend.avg_emotional_score !== null) {
-    const direction = trend.trend_direction === 'insufficient_data'
-      ? 'too few sessions to judge a trend'
+    const direction = trend.slope_per_30_days === null
+      ? noTrendReason(trend)
       : `trend ${trend.trend_direction} (${signed(trend.slope_per_30_days)} per 30 days)`;
     parts.push(
       `Mean emotional score ${signed(trend.avg_emotional_score)} on the −2 to +2 scale, ${direction}, volatility ${trend.volatility}.`,
     );
   }
   if (report.goals.length > 0) {
-    const list = report.goals.map((goal) => `${goal.goal_id} at ${goal.completion_percentage}% (${signed(goal.progress_change)})`);
-    const moved = meanChange === null ? '' : `; goal progress ${movement === 'none' ? 'not measured' : movement} (${signed(meanChange)} points on average)`;
+    const list = report.goals.map((goal) => `${goal.goal_id} at ${goal.completion_percentage}% ` +
+      `(${signed(goal.progress_change)}${goal.set_in_timeframe ? ', new' : ''}${goal.closed_before_timeframe ? `, ${goal.status} before this timeframe` : ''})`);
+    const moved = meanChange === null ? '' : `; goal progress ${movement} (${signed(meanChange)} points on average)`;
     parts.push(`Goals: ${list.join(', ')}${moved}.`);
   } else {
     parts.push('No goals are set.');
@@ -227,10 +360,14 @@ function summaryParagraph(report: ProgressReport, movement: GoalMovement, meanCh
   if (report.key_milestones.length > 0) parts.push(`${plural(report.key_milestones.length, 'milestone')} reached.`);
   parts.push(
     report.crisis_events.length > 0
-      ? `${plural(report.crisis_events.length, 'session')} carried crisis flags (${[...new Set(report.crisis_events.flatMap((event) => event.crisis_flags))].join(', ')}).`
-      : 'No crisis flags were recorded.',
+      ? `${plural(report.crisis_events.length, 'session')} carried crisis flags (${flagsOf(report.crisis_events).join(', ')}).`
+      : 'No crisis flags were recorded in this timeframe.',
   );
-  parts.push(`Overall trajectory: ${report.overall_trajectory.replace('_', ' ')}.`);
+  if (report.open_risks.length > 0) {
+    parts.push(`Open risks, not yet resolved: ${report.open_risks.map((risk) =>
+      `${risk.kind} (open since ${localDateString(new Date(risk.opened_at))}, last flagged ${localDateString(new Date(risk.last_flagged_at))})`).join(', ')}.`);
+  }
+  parts.push(`Overall trajectory: ${report.headline}.`);
   return parts.join(' ');
 }
 

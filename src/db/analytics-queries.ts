@@ -14,8 +14,7 @@ export const ANALYTICS_SQL = {
      WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
      ORDER BY timestamp`,
   reportSessionsInRange: `
-    SELECT session_id, timestamp, emotional_score, session_duration_minutes, crisis_flags, signed_at,
-           CASE WHEN crisis_flags <> '[]' THEN conversation_summary END AS conversation_summary
+    SELECT session_id, timestamp, emotional_score, session_duration_minutes, crisis_flags, conversation_summary, signed_at
       FROM live_sessions
      WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
      ORDER BY timestamp, session_id`,
@@ -55,14 +54,14 @@ export interface ReportSessionRow extends ScorePoint {
   session_duration_minutes: number | null;
   /** JSON text of a list; '[]' for most sessions. */
   crisis_flags: string;
-  conversation_summary: string | null;
+  conversation_summary: string;
   /** When the session was signed (locked); null while it is not. */
   signed_at: string | null;
 }
 
 /**
- * What a report needs of each session in [start, end], oldest first, streamed. The summary is
- * read only for sessions with crisis flags, the only ones a report shows one by one.
+ * What a report needs of each session in [start, end], oldest first, streamed (the report keeps
+ * the summaries of the newest few and of those with crisis flags).
  */
 export function reportSessionsInRange(
   store: Store, clientId: string, start: string, end: string,

@@ -1,8 +1,9 @@
 import type { ChalkInstance } from 'chalk';
-import type { ReportView, Trajectory } from '../core/report.js';
+import { sessionsPhrase, type ReportGoal, type ReportView, type Trajectory } from '../core/report.js';
 import { renderTrendChart } from './chart.js';
 import { crisisLabel, day, moodLabel, percent, progressBar, truncate, when } from './format.js';
 import { openRiskLines } from './risks.js';
+import { noTrendReason } from '../core/stats.js';
 import { meanLabel, periodRange, signed, trendLine } from './trend-text.js';
 
 function trajectoryLabel(trajectory: Trajectory, style: ChalkInstance): string {
@@ -11,6 +12,20 @@ function trajectoryLabel(trajectory: Trajectory, style: ChalkInstance): string {
   if (trajectory === 'declining') return style.yellow.bold(text);
   if (trajectory === 'mixed') return style.magenta.bold(text);
   return style.bold(text);
+}
+
+const capitalized = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
+
+/** What sets a goal apart in the goal vote: new in the timeframe, or closed before it. */
+function goalNote(goal: ReportGoal): string {
+  if (goal.set_in_timeframe) return 'new in this timeframe: change counted from its first value';
+  if (goal.closed_before_timeframe) return `${goal.status} before this timeframe: not in the goal vote`;
+  return '';
+}
+
+function goalMark(goal: ReportGoal, style: ChalkInstance): string {
+  const note = goalNote(goal);
+  return note ? style.dim(`  (${note})`) : '';
 }
 
 /** Wraps text to `width` columns, each line after the first indented by `indent`. */
@@ -40,6 +55,8 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
     `${style.bold(`Progress report: ${report.client_id}`)}   ${day(report.timeframe_start)} – ${day(report.timeframe_end)}` +
       style.dim(`   (made ${when(report.report_date)})`),
     `Overall trajectory: ${trajectoryLabel(report.overall_trajectory, style)}`,
+    // The concerns of the headline (README, "The trajectory rule"), never left out.
+    ...report.concerns.map((concern) => style.red.bold(`  ⚠ ${wrap(concern, width - 4, '    ')}`)),
     '',
   ];
 
@@ -54,7 +71,16 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
   }
   out.push('');
 
-  out.push(heading('Sessions'), `  ${report.sessions_count} session${report.sessions_count === 1 ? '' : 's'}, ${report.total_minutes} minutes`, '');
+  out.push(heading('Sessions'), `  ${capitalized(sessionsPhrase(report.sessions_count, report.total_minutes, report.sessions_without_duration))}`);
+  for (const listed of report.session_summaries) {
+    const minutes = listed.session_duration_minutes === null ? 'duration not recorded' : `${listed.session_duration_minutes} min`;
+    out.push(`  ${when(listed.timestamp)}  ${listed.session_id}${listed.signed ? ' (signed)' : ''}  ${moodLabel(listed, style)}  ${minutes}  ${crisisLabel(listed.crisis_flags, style)}`.trimEnd());
+    out.push(`    ${truncate(listed.conversation_summary, width - 4)}`);
+  }
+  if (report.sessions_not_listed > 0) {
+    out.push(style.dim(`  … and ${report.sessions_not_listed} earlier session${report.sessions_not_listed === 1 ? '' : 's'} (\`tpt sessions ${report.client_id}\` lists them all)`));
+  }
+  out.push('');
 
   out.push(heading('Goals'));
   if (report.goals.length === 0) out.push(style.dim('  No goals set by the end of this timeframe.'));
@@ -63,7 +89,8 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
       ? style.green(signed(goal.progress_change)) : style.yellow(signed(goal.progress_change));
     const target = goal.target_date ? `  target ${goal.target_date}` : '';
     out.push(
-      `  ${progressBar(goal.completion_percentage, 20)} ${percent(goal.completion_percentage).padStart(4)} (${change})  ${goal.status}${target}`,
+      `  ${progressBar(goal.completion_percentage, 20)} ${percent(goal.completion_percentage).padStart(4)} (${change})  ${goal.status}${target}` +
+        goalMark(goal, style),
       `    ${goal.goal_id}: ${truncate(goal.description, width - goal.goal_id.length - 6)}`,
     );
   }
@@ -120,8 +147,9 @@ export function renderReportMarkdown(view: ReportView): string {
     '',
     `- **Timeframe:** ${day(report.timeframe_start)} to ${day(report.timeframe_end)}`,
     `- **Report made:** ${when(report.report_date)}`,
-    `- **Sessions:** ${report.sessions_count} (${report.total_minutes} minutes)`,
+    `- **Sessions:** ${sessionsPhrase(report.sessions_count, report.total_minutes, report.sessions_without_duration)}`,
     `- **Overall trajectory:** ${report.overall_trajectory.replace('_', ' ')}`,
+    ...report.concerns.map((concern) => `- **⚠ ${escapeMarkdown(concern)}**`),
     '',
     ...openRisksMarkdown(report),
     '## Crisis events',
@@ -132,11 +160,27 @@ export function renderReportMarkdown(view: ReportView): string {
   } else {
     out.push(...markdownTable(['When', 'Session', 'Mood', 'Crisis flags', 'Summary'], report.crisis_events.map((event) => [
       when(event.timestamp),
-      escapeMarkdown(event.session_id),
+      escapeMarkdown(event.session_id) + (event.signed ? ' (signed)' : ''),
       `${event.emotional_state} (${signed(event.emotional_score)})`,
       `**${event.crisis_flags.map(escapeMarkdown).join(', ')}**`,
       escapeMarkdown(event.conversation_summary),
     ])));
+  }
+  out.push('', '## Sessions', '');
+  if (report.session_summaries.length === 0) {
+    out.push('No sessions in this timeframe.');
+  } else {
+    out.push(...markdownTable(['When', 'Session', 'Mood', 'Minutes', 'Crisis flags', 'Summary'], report.session_summaries.map((listed) => [
+      when(listed.timestamp),
+      escapeMarkdown(listed.session_id) + (listed.signed ? ' (signed)' : ''),
+      `${listed.emotional_state} (${signed(listed.emotional_score)})`,
+      listed.session_duration_minutes === null ? 'not recorded' : String(listed.session_duration_minutes),
+      listed.crisis_flags.length === 0 ? '' : `**${listed.crisis_flags.map(escapeMarkdown).join(', ')}**`,
+      escapeMarkdown(listed.conversation_summary),
+    ])));
+    if (report.sessions_not_listed > 0) {
+      out.push('', `… and ${report.sessions_not_listed} earlier session${report.sessions_not_listed === 1 ? '' : 's'} of this timeframe.`);
+    }
   }
   out.push('', '## Goals', '');
   if (report.goals.length === 0) {
@@ -148,7 +192,7 @@ export function renderReportMarkdown(view: ReportView): string {
       goal.target_date ?? '–',
       goal.status,
       percent(goal.completion_percentage),
-      `${signed(goal.progress_change)} points`,
+      `${signed(goal.progress_change)} points${goalNote(goal) ? ` (${goalNote(goal)})` : ''}`,
     ])));
   }
   out.push('', '## Milestones', '');
@@ -163,8 +207,9 @@ export function renderReportMarkdown(view: ReportView): string {
     '', '## Emotional trend', '',
     trend.data_points === 0
       ? 'No sessions in this timeframe.'
-      : `Mean score ${meanLabel(trend.avg_emotional_score)} on the −2 to +2 scale; trend ${trend.trend_direction.replace('_', ' ')}` +
-        ` (${signed(trend.slope_per_30_days)} per 30 days); volatility ${trend.volatility}; ${trend.data_points} sessions.`,
+      : `Mean score ${meanLabel(trend.avg_emotional_score)} on the −2 to +2 scale; ` +
+        (trend.slope_per_30_days === null ? noTrendReason(trend) : `trend ${trend.trend_direction} (${signed(trend.slope_per_30_days)} per 30 days)`) +
+        `; volatility ${trend.volatility}; ${trend.data_points} sessions.`,
     '',
     ...markdownTable(['Month', 'Sessions', 'Mean', 'Trend', 'Volatility', 'Slope per 30 days'], report.emotional_trends.map((month) => [
       periodRange(month),
@@ -172,7 +217,7 @@ export function renderReportMarkdown(view: ReportView): string {
       meanLabel(month.avg_emotional_score),
       month.data_points === 0 ? '' : month.trend_direction.replace('_', ' '),
       month.data_points === 0 ? '' : String(month.volatility),
-      month.data_points < 2 ? '' : signed(month.slope_per_30_days),
+      month.slope_per_30_days === null ? '' : signed(month.slope_per_30_days),
     ])),
     '', '## Recommendations', '',
     ...report.recommendations.map((sentence) => `- ${escapeMarkdown(sentence)}`),

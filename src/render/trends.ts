@@ -18,7 +18,7 @@ export function renderPeriodTable(periods: readonly TrendSummary[], style: Chalk
       meanLabel(period.avg_emotional_score, true),
       empty ? '' : directionLabel(period.trend_direction, style),
       empty ? '' : String(period.volatility),
-      empty || period.data_points < 2 ? '' : signed(period.slope_per_30_days),
+      period.slope_per_30_days === null ? '' : signed(period.slope_per_30_days),
     ];
     rows.push(empty ? cells.map((cell) => style.dim(cell)) : cells);
   }

@@ -86,6 +86,6 @@ describe('scores by period', () => {
     ]);
     // (−2 + 2 + 1) / 3 = 0.3333
     expect(result.overall).toMatchObject({ data_points: 3, avg_emotional_score: 0.3333 });
-    expect(result.periods[2]).toMatchObject({ trend_direction: 'insufficient_data', volatility: 0, slope_per_30_days: 0 });
+    expect(result.periods[2]).toMatchObject({ trend_direction: 'insufficient_data', volatility: 0, slope_per_30_days: null });
   });
 });

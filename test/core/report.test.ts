@@ -2,7 +2,7 @@ import { Lexer, marked, type Tokens } from 'marked';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { GoalHeader, GoalHistoryPoint, ReportSessionRow } from '../../src/db/analytics-queries.js';
-import { buildReport, overallTrajectory, type ReportInput } from '../../src/core/report.js';
+import { TRAJECTORY_RULES, buildReport, overallTrajectory, type ReportInput, type TrajectoryFacts } from '../../src/core/report.js';
 import { renderReport, renderReportMarkdown } from '../../src/render/report.js';
 import { renderTrendChart } from '../../src/render/chart.js';
 
@@ -15,7 +15,7 @@ const at = (month: number, day: number, hour = 10) => new Date(2026, month - 1, 
 function session(id: string, timestamp: string, score: number, flags: string[] = [], minutes: number | null = 50): ReportSessionRow {
   return {
     session_id: id, timestamp, emotional_score: score, session_duration_minutes: minutes,
-    crisis_flags: JSON.stringify(flags), conversation_summary: flags.length ? `summary of ${id}` : null, signed_at: null,
+    crisis_flags: JSON.stringify(flags), conversation_summary: `summary of ${id}`, signed_at: null,
   };
 }
 
@@ -66,14 +66,17 @@ describe('the progress report', () => {
   });
 
   it('combines mood and goals by the trajectory rule', () => {
-    expect(overallTrajectory('improving', 'slipping')).toBe('mixed');
-    expect(overallTrajectory('declining', 'advancing')).toBe('mixed');
-    expect(overallTrajectory('improving', 'steady')).toBe('improving');
-    expect(overallTrajectory('stable', 'slipping')).toBe('declining');
-    expect(overallTrajectory('stable', 'steady')).toBe('stable');
-    expect(overallTrajectory('insufficient_data', 'advancing')).toBe('improving');
-    expect(overallTrajectory('declining', 'none')).toBe('declining');
-    expect(overallTrajectory('insufficient_data', 'none')).toBe('insufficient_data');
+    const facts = (mood: TrajectoryFacts['mood'], goals: TrajectoryFacts['goals']): TrajectoryFacts =>
+      ({ sessions: 5, mood, goals, crisisInTimeframe: false, persistentlyLowMood: false });
+    const trajectory = (mood: TrajectoryFacts['mood'], goals: TrajectoryFacts['goals']) => overallTrajectory(facts(mood, goals)).trajectory;
+    expect(trajectory('improving', 'slipping')).toBe('mixed');
+    expect(trajectory('declining', 'advancing')).toBe('mixed');
+    expect(trajectory('improving', 'steady')).toBe('improving');
+    expect(trajectory('stable', 'slipping')).toBe('declining');
+    expect(trajectory('stable', 'steady')).toBe('stable');
+    expect(trajectory('insufficient_data', 'advancing')).toBe('improving');
+    expect(trajectory('declining', 'none')).toBe('declining');
+    expect(trajectory('insufficient_data', 'none')).toBe('insufficient_data');
   });
 
   it('lists every session with crisis flags and adds the crisis recommendation first', () => {
@@ -82,8 +85,9 @@ describe('the progress report', () => {
     expect(report.crisis_events.map((event) => event.session_id)).toEqual(['a', 'c']);
     expect(report.crisis_events[1]).toMatchObject({ emotional_state: 'very_negative', crisis_flags: ['suicidal_ideation', 'self_harm_urge'] });
     expect(report.recommendations[0]).toMatch(/^2 sessions in this timeframe carried crisis flags \(self_harm_urge, suicidal_ideation\)/);
-    // 50 + 50 + no duration = 100 minutes
+    // 50 + 50 + no duration = 100 minutes, and one session without a recorded duration
     expect(report.total_minutes).toBe(100);
+    expect(report.sessions_without_duration).toBe(1);
     expect(report.sessions_count).toBe(3);
   });
 
@@ -97,7 +101,8 @@ describe('the progress report', () => {
   });
 
   it('applies the overdue goal, no recent session, volatility, no active goal and few sessions rules', () => {
-    const rows = [session('a', at(10, 1), -2), session('b', at(10, 5), 2), session('c', at(10, 8), -2)];
+    // Three sessions over 15 days, on three days: enough time for a trend (and so for volatility).
+    const rows = [session('a', at(10, 1), -2), session('b', at(10, 9), 2), session('c', at(10, 16), -2)];
     const { report } = buildReport(input({
       sessions: rows, lastSession: rows[2]!.timestamp,
       goals: [goal('late', 'Sleep better', '2026-11-01'), goal('done', 'Walk daily', '2026-10-15')],
@@ -106,8 +111,8 @@ describe('the progress report', () => {
     const text = report.recommendations.join('\n');
     expect(text).toContain('Goal late ("Sleep better") passed its target date 2026-11-01 at 40%');
     expect(text).not.toContain('Goal done');
-    // last session 10-08 10:00, end 11-30 23:59: 53 days → 7 weeks
-    expect(text).toContain('No session for 7 weeks (the last was on 2026-10-08)');
+    // last session 10-16 10:00, end 11-30 23:59: 45 days → 6 weeks
+    expect(text).toContain('No session for 6 weeks (the last was on 2026-10-16)');
     // scores −2, 2, −2: mean −0.6667, Σ(y−ȳ)² = 1.7778+7.1111+1.7778 = 10.6667 → SD √5.3333 = 2.3094
     expect(report.overall_emotional_trend.volatility).toBe(2.3094);
     expect(text).toContain('Mood varied widely from session to session (volatility 2.3094)');
@@ -138,9 +143,48 @@ describe('the progress report', () => {
     expect(Object.keys(report)).toEqual([
       'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones', 'crisis_events',
-      'overall_trajectory', 'recommendations', 'summary', 'open_risks',
+      'overall_trajectory', 'recommendations', 'summary', 'open_risks', 'concerns', 'headline', 'trajectory_rule',
+      'sessions_without_duration', 'session_summaries', 'sessions_not_listed',
     ]);
     expect(report.overall_trajectory).toBe('insufficient_data');
+  });
+});
+
+describe('the trajectory rule table (README)', () => {
+  const base: TrajectoryFacts = { sessions: 8, mood: 'stable', goals: 'steady', crisisInTimeframe: false, persistentlyLowMood: false };
+  // One case per row, in the README's order: the row that decides it, and the trajectory.
+  const cases: [number, Partial<TrajectoryFacts>, string][] = [
+    [1, { sessions: 0, mood: 'insufficient_data', goals: 'advancing' }, 'insufficient_data'],
+    [2, { mood: 'insufficient_data', goals: 'none' }, 'insufficient_data'],
+    [3, { mood: 'improving', goals: 'slipping' }, 'mixed'],
+    [3, { mood: 'declining', goals: 'advancing', crisisInTimeframe: true }, 'mixed'],
+    [4, { mood: 'improving', goals: 'advancing', crisisInTimeframe: true }, 'mixed'],
+    [4, { mood: 'stable', goals: 'advancing', persistentlyLowMood: true }, 'mixed'],
+    [5, { mood: 'improving', goals: 'steady' }, 'improving'],
+    [5, { mood: 'insufficient_data', goals: 'advancing' }, 'improving'],
+    [6, { mood: 'stable', goals: 'slipping', crisisInTimeframe: true }, 'declining'],
+    [6, { mood: 'declining', goals: 'none' }, 'declining'],
+    [7, { mood: 'stable', goals: 'steady', persistentlyLowMood: true }, 'stable'],
+    [7, { mood: 'stable', goals: 'none' }, 'stable'],
+  ];
+  for (const [row, facts, trajectory] of cases) {
+    it(`row ${row}: ${JSON.stringify(facts)} → ${trajectory}`, () => {
+      expect(overallTrajectory({ ...base, ...facts })).toEqual({ trajectory, row });
+    });
+  }
+
+  it('has the rows of the README, in its order, and a case for each', () => {
+    expect(TRAJECTORY_RULES.map((rule) => [rule.row, rule.trajectory])).toEqual([
+      [1, 'insufficient_data'], [2, 'insufficient_data'], [3, 'mixed'], [4, 'mixed'], [5, 'improving'], [6, 'declining'], [7, 'stable'],
+    ]);
+    expect(new Set(cases.map(([row]) => row)).size).toBe(TRAJECTORY_RULES.length);
+  });
+
+  it('is the table the README prints', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const rows = [...readme.matchAll(/^\| (\d) \| .* \| `(\w+)` \|$/gm)].map((match) => [Number(match[1]), match[2]]);
+    expect(rows).toEqual(TRAJECTORY_RULES.map((rule) => [rule.row, rule.trajectory]));
   });
 });
 
@@ -158,12 +202,12 @@ describe('the report as markdown and on the terminal', () => {
     const tokens = new Lexer().lex(markdown);
     const headings = tokens.filter((t): t is Tokens.Heading => t.type === 'heading').map((t) => `${t.depth} ${t.text}`);
     expect(headings).toEqual([
-      '1 Progress report: c1', '2 Crisis events', '2 Goals', '2 Milestones', '2 Emotional trend', '2 Recommendations', '2 Summary',
+      '1 Progress report: c1', '2 Crisis events', '2 Sessions', '2 Goals', '2 Milestones', '2 Emotional trend', '2 Recommendations', '2 Summary',
     ]);
     const tables = tokens.filter((t): t is Tokens.Table => t.type === 'table');
-    expect(tables.map((t) => t.header.length)).toEqual([5, 6, 4, 6]);
+    expect(tables.map((t) => t.header.length)).toEqual([5, 6, 6, 4, 6]);
     for (const table of tables) for (const row of table.rows) expect(row).toHaveLength(table.header.length);
-    const goals = tables[1]!;
+    const goals = tables[2]!;
     expect(goals.rows).toHaveLength(2);
     expect(goals.rows[0]![1]!.text).toContain('pipes');
   });
@@ -197,7 +241,7 @@ describe('the trend chart', () => {
   const plain = new Chalk({ level: 0 });
   const period = (month: number, mean: number | null, points = mean === null ? 0 : 1) => ({
     period_start: new Date(2026, month - 1, 1).toISOString(), period_end: new Date(2026, month, 1, 0, 0, 0, -1).toISOString(),
-    avg_emotional_score: mean, trend_direction: 'insufficient_data' as const, volatility: 0, slope_per_30_days: 0, data_points: points,
+    avg_emotional_score: mean, trend_direction: 'insufficient_data' as const, volatility: 0, slope_per_30_days: null, data_points: points,
   });
 
   it('marks periods with and without sessions and labels months with the year below', () => {

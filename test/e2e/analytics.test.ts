@@ -82,7 +82,7 @@ describe('tpt trends', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('Emotional trend of rise');
     expect(text.stdout).toMatch(/[╭╯╰╮─]/);
-    expect(text.stdout).toContain('Overall  mean 0.00 · improving (+4.2857 / 30 days) · volatility 1.5811 · 5 sessions');
+    expect(text.stdout).toContain('Overall  mean 0 · improving (+4.2857 / 30 days) · volatility 1.5811 · 5 sessions');
     expect(text.stdout).toMatch(/2026-09-07 – 2026-09-13 +0 +–/);
   });
 
@@ -104,7 +104,8 @@ describe('tpt report', () => {
     expect(Object.keys(report)).toEqual([
       'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones', 'crisis_events',
-      'overall_trajectory', 'recommendations', 'summary', 'open_risks',
+      'overall_trajectory', 'recommendations', 'summary', 'open_risks', 'concerns', 'headline', 'trajectory_rule',
+      'sessions_without_duration', 'session_summaries', 'sessions_not_listed',
     ]);
     // 70 % on 11-05; the 95 % of 11-20 is after the timeframe. At the start (10-05) it stood at 10 %.
     expect(report.goal_progress).toEqual({ 'rise-g1': 70 });
@@ -141,7 +142,7 @@ describe('tpt report', () => {
     expect(markdown.code).toBe(0);
     const tokens = new Lexer().lex(markdown.stdout);
     const tables = tokens.filter((t) => t.type === 'table') as { header: unknown[]; rows: unknown[][] }[];
-    expect(tables.length).toBe(4); // open risks, crisis events, goals, months (no milestones)
+    expect(tables.length).toBe(5); // open risks, crisis events, sessions, goals, months (no milestones)
     for (const t of tables) for (const row of t.rows) expect(row.length).toBe(t.header.length);
     expect(markdown.stdout).toContain('Go out \\| meet friends');
   });
@@ -211,14 +212,23 @@ describe('tpt demo', () => {
     const demo = new Sandbox();
     try {
       const created = await demo.json<{ report: { client_id: string; overall_trajectory: string } }>(['demo'], { now });
-      expect(created.report).toMatchObject({ client_id: 'demo-drew', overall_trajectory: 'improving' });
+      // Goals advance and mood is stable over the year, but a crisis: never a plain "improving" (row 4).
+      expect(created.report).toMatchObject({ client_id: 'demo-drew', overall_trajectory: 'mixed', trajectory_rule: 4 });
       const env = { TPT_DB: `${demo.home}/data/tpt/demo.db`, TPT_KEY_FILE: `${demo.home}/data/tpt/demo.db.key` };
       const trajectory = async (client: string) =>
         (await demo.json<{ overall_trajectory: string; crisis_events: unknown[] }>(['report', client, '--last', '12m'], { now, env }));
       expect((await trajectory('demo-avery')).overall_trajectory).toBe('improving');
       expect((await trajectory('demo-blake')).overall_trajectory).toBe('declining');
       expect((await trajectory('demo-casey')).overall_trajectory).toBe('mixed');
-      expect((await trajectory('demo-drew')).crisis_events).toHaveLength(3);
+      const drew = await demo.json<{ crisis_events: unknown[]; open_risks: unknown[]; concerns: string[] }>(['report', 'demo-drew', '--last', '12m'], { now, env });
+      expect(drew.crisis_events).toHaveLength(3);
+      // The clinician resolved drew's risks after the recovery; blake's stays open.
+      expect(drew.open_risks).toEqual([]);
+      expect(drew.concerns[0]).toMatch(/^crisis flags in 3 sessions of this timeframe \(self_harm, suicidal_ideation\)$/);
+      const risks = await demo.json<{ client_id: string; kind: string; status: string }[]>(['risk', 'list'], { now, env });
+      expect(risks.map((risk) => [risk.client_id, risk.kind, risk.status])).toEqual([
+        ['demo-blake', 'suicidal_ideation', 'open'], ['demo-drew', 'self_harm', 'resolved'], ['demo-drew', 'suicidal_ideation', 'resolved'],
+      ]);
     } finally {
       demo.cleanup();
     }

@@ -128,7 +128,8 @@ describe('tpt serve', () => {
     expect(Object.keys(report.body)).toEqual([
       'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones',
-      'crisis_events', 'overall_trajectory', 'recommendations', 'summary', 'open_risks',
+      'crisis_events', 'overall_trajectory', 'recommendations', 'summary', 'open_risks', 'concerns', 'headline',
+      'trajectory_rule', 'sessions_without_duration', 'session_summaries', 'sessions_not_listed',
     ]);
     expect(report.body.sessions_count).toBe(1);
     const trends = await call('GET', '/api/v1/trends/c1?since=2026-03-01&until=2026-03-31&by=week');

@@ -144,11 +144,12 @@ describe('the code cache of bin/tpt.js', () => {
     }
   });
 
-  it('keeps none for a usage error, and drops the caches of an older build', () => {
+  it('keeps none for a failed run, and drops the caches of an older build', () => {
     mkdirSync(cacheDir(), { recursive: true });
     const older = join(cacheDir(), `tpt-help-${process.version}-${process.arch}-1-1.bin`);
     writeFileSync(older, 'the cache of an older build');
     expect(box.spawn(['no-such-command']).code).toBe(2);
+    expect(box.spawn(['sessions', 'c1']).code).toBe(1); // no database yet
     expect(readdirSync(cacheDir())).toEqual([basename(older)]);
     expect(box.spawn(['--help']).code).toBe(0);
     const [now] = readdirSync(cacheDir());
