@@ -2,6 +2,7 @@ import { allClientIds, clientCreatedAt, moveClientRows, setClientCreatedAt, type
 import type { Store } from '../db/store.js';
 import { recordAudit } from './audit.js';
 import { requireClient } from './clients.js';
+import { combineRisksForMerge } from './risks.js';
 import { ConflictError, InputError, TptError } from './errors.js';
 import { checkId } from './ids.js';
 import type { Actor } from './model.js';
@@ -9,7 +10,7 @@ import type { Actor } from './model.js';
 /**
  * A mistyped client id, fixed: `rename` gives a client a new id, `merge` moves every record of one
  * client into another. Either moves every row that names the client (sessions and their earlier
- * versions, goals, milestones, and any later table with a client_id) in one transaction, and
+ * versions, goals, milestones, risks, and any later table with a client_id) in one transaction, and
  * records one audit entry under the new id whose object is the old id. Earlier audit entries keep
  * the id of their time (the log is append-only and hash-chained: rewriting them would break the
  * chain); `tpt audit <client>` follows the rename to them.
@@ -41,11 +42,17 @@ export function mergeClients(store: Store, from: string, into: string, who: Acto
   if (from === into) throw new InputError(`a client cannot be merged into itself: give two different ids`);
   requireClient(store, from);
   requireClient(store, into);
-  return move(store, from, into, 'client.merge', who, () => {
+  let combined = { risks: 0, events: 0 };
+  const merged = move(store, from, into, 'client.merge', who, () => {
     // The merged client dates from the earlier of the two.
     const earlier = [clientCreatedAt(store, from)!, clientCreatedAt(store, into)!].sort()[0]!;
     setClientCreatedAt(store, into, earlier);
+    // A risk register holds one risk per client and kind: two of a kind become one.
+    combined = combineRisksForMerge(store, from, into);
   });
+  merged.moved.risks = (merged.moved.risks ?? 0) + combined.risks;
+  merged.moved.risk_events = (merged.moved.risk_events ?? 0) + combined.events;
+  return merged;
 }
 
 function move(

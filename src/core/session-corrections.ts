@@ -6,6 +6,7 @@ import { logRead, recordAudit } from './audit.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId } from './ids.js';
 import type { Actor, Session, SessionDetail, SessionState } from './model.js';
+import { recordRiskFlags, sessionRiskFlags } from './risks.js';
 import type { SessionInput } from './schemas.js';
 import { validateSession } from './sessions.js';
 
@@ -63,6 +64,10 @@ export function amendSession(store: Store, sessionId: string, change: SessionCha
       addendum: state.signed_at !== null,
     });
     recordAudit(store, { action: 'session.amend', client_id: session.client_id, object_id: session.session_id }, who);
+    // A crisis flag the amendment adds opens a risk as a logged one does. One it takes away
+    // leaves the risk as it is: only a person's resolution closes a risk.
+    const added = next.crisis_flags.filter((flag) => !session.crisis_flags.includes(flag));
+    recordRiskFlags(store, session.client_id, sessionRiskFlags({ ...next, crisis_flags: added }), who);
   });
   return detail(store, session.session_id, false);
 }

@@ -15,11 +15,28 @@ export function moveClientRows(store: Store, from: string, to: string): MovedRow
   const moved: MovedRows = {};
   for (const table of clientTables(store)) {
     // A table name from the schema, quoted; never user input.
-    moved[table] = store.statement(`UPDATE "${table.replaceAll('"', '""')}" SET client_id = ? WHERE client_id = ?`)
-      .run(to, from).changes;
+    const name = `"${table.replaceAll('"', '""')}"`;
+    if (isAppendOnly(store, table)) {
+      // Its rows may not be updated (a trigger refuses it): they move as copies, then the
+      // originals go. Nothing in them changes but the client id.
+      const columns = (store.statement(`SELECT name FROM pragma_table_info(?) ORDER BY cid`).all(table) as { name: string }[])
+        .map((column) => `"${column.name.replaceAll('"', '""')}"`);
+      const values = columns.map((column) => (column === '"client_id"' ? '@to' : column));
+      moved[table] = store.statement(`INSERT INTO ${name} (${columns.join(', ')}) SELECT ${values.join(', ')} FROM ${name} WHERE client_id = @from`)
+        .run({ from, to }).changes;
+      store.statement(`DELETE FROM ${name} WHERE client_id = ?`).run(from);
+    } else {
+      moved[table] = store.statement(`UPDATE ${name} SET client_id = ? WHERE client_id = ?`).run(to, from).changes;
+    }
   }
   store.statement('DELETE FROM clients WHERE client_id = ?').run(from);
   return moved;
+}
+
+/** A table with a trigger that fires on UPDATE (the append-only histories, such as risk_events). */
+function isAppendOnly(store: Store, table: string): boolean {
+  return store.statement(`SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ? AND sql LIKE '%BEFORE UPDATE ON%'`)
+    .get(table) !== undefined;
 }
 
 export function clientCreatedAt(store: Store, clientId: string): string | undefined {

@@ -295,6 +295,24 @@ describe('tpt client delete --purge of a client with corrected sessions', () => 
   });
 });
 
+describe('an amendment and the risk register', () => {
+  it('opens a risk for a crisis flag it adds, and leaves it open when a later amendment takes the flag away', async () => {
+    await logSession('s1', '2026-03-02 10:00', 'negative');
+    expect(await json(['risk', 'list', 'c1'])).toEqual([]);
+    await ok(['session', 'amend', 's1', '--crisis-flag', 'self-harm', '--reason', 'flag left out when logging']);
+    const [opened] = await json(['risk', 'list', 'c1']);
+    expect(opened).toMatchObject({
+      kind: 'self_harm', status: 'open', opened_at: '2026-03-02T09:00:00.000Z', session_ids: ['s1'], flags: ['self_harm'],
+    });
+    expect(await auditActions()).toContain('risk.open');
+
+    await ok(['session', 'amend', 's1', '--clear', 'crisis-flags', '--reason', 'flag was for another client']);
+    const [kept] = await json(['risk', 'list', 'c1', '--open']);
+    expect(kept).toMatchObject({ kind: 'self_harm', status: 'open', session_ids: ['s1'] });
+    expect(kept.history.map((event: { event: string }) => event.event)).toEqual(['opened']);
+  });
+});
+
 describe('tpt client rename and merge', () => {
   async function seedClient(client: string, session: string): Promise<void> {
     await ok(['log-session', '--client', client, '--id', session, '--at', '2026-03-02 10:00', '--mood', '1', '--summary', 'x']);
@@ -337,6 +355,66 @@ describe('tpt client rename and merge', () => {
     expect((await json(['clients'])).map((c: { client_id: string }) => c.client_id)).toEqual(['f1']);
     const trail = await json(['audit', 'f1']) as { client_id: string }[];
     expect(new Set(trail.map((e) => e.client_id))).toEqual(new Set(['f-1', 'f1']));
+  });
+
+  const flagged = (client: string, session: string, at: string, flag: string) =>
+    ok(['log-session', '--client', client, '--id', session, '--at', at, '--mood', '-2', '--summary', 'x', '--crisis-flag', flag]);
+  const risks = async (client: string) => (await json(['risk', 'list', client])) as
+    { client_id: string; kind: string; status: string; opened_at: string; session_ids: string[]; resolution_note: string | null;
+      history: { event: string; source_id: string | null; note: string }[] }[];
+
+  it('rename moves the risk register: the open risk and its history go with the client', async () => {
+    await flagged('F1', 's1', '2026-03-02 10:00', 'suicidal_ideation');
+    await ok(['client', 'rename', 'F1', 'f1']);
+    const [risk] = await risks('f1');
+    expect(risk).toMatchObject({ client_id: 'f1', kind: 'suicidal_ideation', status: 'open', session_ids: ['s1'] });
+    expect(risk.history.map((event) => event.event)).toEqual(['opened']);
+    expect(await json(['risk', 'list', '--open'])).toHaveLength(1);
+    expect(box.spawn(['audit', 'verify']).code).toBe(0);
+  });
+
+  it('merge makes two risks of one kind one: open if either is open, every event kept', async () => {
+    // f-1: flagged on 2 March, resolved on 5 March. f1: flagged on 10 March, still open. f-1 also has a kind of its own.
+    await flagged('f-1', 's1', '2026-03-02 10:00', 'suicidal_ideation');
+    await ok(['log-session', '--client', 'f-1', '--id', 's2', '--at', '2026-03-03 10:00', '--mood', '-1', '--summary', 'x', '--crisis-flag', 'self_harm']);
+    await ok(['risk', 'resolve', 'f-1', 'suicidal_ideation', '--note', 'safety plan reviewed'], new Date('2026-03-05T12:00:00Z'));
+    await flagged('f1', 's3', '2026-03-10 10:00', 'SI');
+
+    const merged = await json(['client', 'merge', 'f-1', '--into', 'f1']);
+    expect(merged.moved).toMatchObject({ sessions: 2, risks: 2, risk_events: 3 });
+    const byKind = Object.fromEntries((await risks('f1')).map((risk) => [risk.kind, risk]));
+    expect(Object.keys(byKind).sort()).toEqual(['self_harm', 'suicidal_ideation']);
+    expect(byKind.suicidal_ideation).toMatchObject({
+      client_id: 'f1', status: 'open', opened_at: '2026-03-10T09:00:00.000Z', session_ids: ['s3'], resolution_note: null,
+    });
+    // f-1's episode up to its resolution, then f1's open one.
+    expect(byKind.suicidal_ideation!.history.map((event) => [event.event, event.source_id])).toEqual([
+      ['opened', 's1'], ['resolved', null], ['opened', 's3'],
+    ]);
+    expect(byKind.self_harm).toMatchObject({ status: 'open', session_ids: ['s2'] });
+    expect((await json(['risk', 'list', '--open'])).map((risk: { client_id: string }) => risk.client_id)).toEqual(['f1', 'f1']);
+    expect((await run(['risk', 'list', 'f-1'])).code).toBe(2);
+    expect(box.spawn(['audit', 'verify']).code).toBe(0);
+  });
+
+  it('merge keeps an open risk open though the other client\'s was resolved later, and two resolved risks resolved', async () => {
+    await flagged('a1', 's1', '2026-03-02 10:00', 'suicidal_ideation');
+    await flagged('b1', 's2', '2026-03-03 10:00', 'suicidal_ideation');
+    await ok(['risk', 'resolve', 'b1', 'suicidal_ideation', '--note', 'no ideation for a week'], new Date('2026-03-10T12:00:00Z'));
+    await ok(['client', 'merge', 'a1', '--into', 'b1']);
+    const [open] = await risks('b1');
+    expect(open).toMatchObject({ status: 'open', opened_at: '2026-03-02T09:00:00.000Z', session_ids: ['s1'], resolution_note: null });
+    expect(open!.history.map((event) => [event.event, event.source_id])).toEqual([['opened', 's2'], ['resolved', null], ['opened', 's1']]);
+
+    await flagged('c1', 's3', '2026-03-04 10:00', 'suicidal_ideation');
+    await ok(['risk', 'resolve', 'b1', 'suicidal_ideation', '--note', 'reviewed both'], new Date('2026-03-12T12:00:00Z'));
+    await ok(['risk', 'resolve', 'c1', 'suicidal_ideation', '--note', 'reviewed c1'], new Date('2026-03-11T12:00:00Z'));
+    await ok(['client', 'merge', 'c1', '--into', 'b1']);
+    const [resolved] = await risks('b1');
+    expect(resolved).toMatchObject({ status: 'resolved', resolution_note: 'reviewed both', session_ids: ['s1'] });
+    expect(resolved!.history.map((event) => [event.event, event.source_id])).toEqual([
+      ['opened', 's3'], ['resolved', null], ['opened', 's2'], ['resolved', null], ['opened', 's1'], ['resolved', null],
+    ]);
   });
 
   it('refuses a rename onto an existing client, a merge into an unknown one, and changes nothing', async () => {
