@@ -368,7 +368,7 @@ describe('tpt client rename and merge', () => {
     await ok(['client', 'rename', 'F1', 'f1']);
     const [risk] = await risks('f1');
     expect(risk).toMatchObject({ client_id: 'f1', kind: 'suicidal_ideation', status: 'open', session_ids: ['s1'] });
-    expect(risk.history.map((event) => event.event)).toEqual(['opened']);
+    expect(risk!.history.map((event) => event.event)).toEqual(['opened']);
     expect(await json(['risk', 'list', '--open'])).toHaveLength(1);
     expect(box.spawn(['audit', 'verify']).code).toBe(0);
   });
