@@ -47,6 +47,8 @@ export interface SessionSummary {
   session_duration_minutes: number | null;
   crisis_flags: string[];
   conversation_summary: string;
+  /** Whether the session is signed (locked; corrected only by addenda). */
+  signed: boolean;
 }
 
 export interface CrisisEvent {
@@ -56,6 +58,8 @@ export interface CrisisEvent {
   emotional_score: number;
   crisis_flags: string[];
   conversation_summary: string;
+  /** Whether the session is signed (locked; corrected only by addenda). */
+  signed: boolean;
 }
 
 export type Trajectory = 'improving' | 'stable' | 'declining' | 'mixed' | 'insufficient_data';
@@ -214,11 +218,13 @@ export function buildReport(input: ReportInput): ReportView {
       session_duration_minutes: row.session_duration_minutes,
       crisis_flags: JSON.parse(row.crisis_flags) as string[],
       conversation_summary: row.conversation_summary,
+      signed: row.signed_at != null,
     };
     if (summary.crisis_flags.length > 0) {
       crisisEvents.push({
         session_id: summary.session_id, timestamp: summary.timestamp, emotional_state: summary.emotional_state,
         emotional_score: summary.emotional_score, crisis_flags: summary.crisis_flags, conversation_summary: summary.conversation_summary,
+        signed: summary.signed,
       });
     }
     newest.push(summary);

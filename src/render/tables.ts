@@ -1,12 +1,14 @@
 import type { ChalkInstance } from 'chalk';
-import type { ClientSummary, Goal, GoalDetail, Milestone, Session } from '../core/model.js';
+import type {
+  ClientSummary, Goal, GoalDetail, ListedSession, Milestone, Session, SessionDetail,
+} from '../core/model.js';
 import type { OpenRisk } from '../core/risks.js';
 import { renderColumns, type Cell } from './columns.js';
 import { crisisLabel, crisisLines, moodLabel, oneLine, percent, printable, progressBar, when } from './format.js';
 import { openRiskBlock } from './risks.js';
 
 export function renderSessionList(
-  sessions: Session[], style: ChalkInstance, _columns: number, tableWidth = Infinity,
+  sessions: (Session & Partial<Pick<ListedSession, 'version' | 'signed_at' | 'voided_at'>>)[], style: ChalkInstance, _columns: number, tableWidth = Infinity,
   open?: { clientId: string; risks: readonly OpenRisk[] },
 ): string {
   const risks = open ? openRiskBlock(open.clientId, open.risks, style, tableWidth) : '';
@@ -14,22 +16,56 @@ export function renderSessionList(
   const rowsHead = ['When', 'Session', 'Mood', 'Min', 'Summary'];
   const rows: Cell[][] = [];
   for (const session of sessions) {
+    const marks = recordMarks(session);
     rows.push([
       when(session.timestamp),
       session.session_id,
       moodLabel(session, style),
       session.session_duration_minutes ?? '',
       // The summary takes what the other columns leave; the crisis flags under it are never cut.
-      [oneLine(session.conversation_summary), ...crisisLines(session.crisis_flags, style)],
+      [(marks ? `${style.dim(marks)} ` : '') + oneLine(session.conversation_summary), ...crisisLines(session.crisis_flags, style)],
     ]);
   }
-  const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}`;
+  const voided = sessions.filter((session) => session.voided_at != null).length;
+  const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}${voided > 0 ? `, ${voided} of them voided` : ''}`;
   return `${risks}${renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 })}\n${style.dim(count)}`;
 }
 
-export function renderSession(session: Session, style: ChalkInstance, risks: readonly OpenRisk[] = [], width = Infinity): string {
+/** `[voided]`, `[signed]`, `[v2]`: how a listed session stands in the record. */
+function recordMarks(session: Partial<Pick<ListedSession, 'version' | 'signed_at' | 'voided_at'>>): string {
+  const marks = [
+    session.voided_at != null && '[voided]',
+    session.signed_at != null && '[signed]',
+    (session.version ?? 1) > 1 && `[v${session.version}]`,
+  ].filter(Boolean);
+  return marks.join(' ');
+}
+
+export function renderSession(session: SessionDetail, style: ChalkInstance, risks: readonly OpenRisk[] = [], width = Infinity): string {
+  const out = renderSessionContent(session, style);
+  const state: [string, string][] = [
+    ['Version', session.version === 1 ? '1 (as logged)' : `${session.version} (${session.amendments} amendment${session.amendments === 1 ? '' : 's'}; see --history)`],
+    ['Signed', session.signed_at ? `${when(session.signed_at)} by ${session.signed_by}` : ''],
+    ['Voided', session.voided_at ? `${when(session.voided_at)} by ${session.voided_by}: ${session.void_reason}` : ''],
+  ];
+  out.push('', ...state.filter(([, value]) => value !== '').map(([name, value]) =>
+    `${style.bold(name.padEnd(13))}${name === 'Voided' ? style.yellow(value) : value}`));
+  if (session.history) {
+    out.push('', style.bold('History (oldest first)'));
+    for (const version of session.history) {
+      const made = version.amended_at === null
+        ? 'as logged'
+        : `${version.addendum ? 'addendum' : 'amended'} ${when(version.amended_at)} by ${version.amended_by}: ${version.amend_reason}`;
+      out.push('', style.bold(`── version ${version.version}, ${made}`), ...renderSessionContent(version, style));
+    }
+  }
+  return openRiskBlock(session.client_id, risks, style, width) + out.join('\n');
+}
+
+/** The content of a session or of one of its versions, as lines. */
+function renderSessionContent(session: Omit<Session, 'session_id'> & { session_id?: string }, style: ChalkInstance): string[] {
   const lines: [string, string][] = [
-    ['Session', session.session_id],
+    ['Session', session.session_id ?? ''],
     ['Client', session.client_id],
     ['When', when(session.timestamp)],
     ['Mood', moodLabel(session, style)],
@@ -53,7 +89,7 @@ export function renderSession(session: Session, style: ChalkInstance, risks: rea
   if (meta.length > 0) {
     out.push('', style.bold('Metadata'), ...meta.map(([key, value]) => `${key}=${printable(value)}`));
   }
-  return openRiskBlock(session.client_id, risks, style, width) + out.join('\n');
+  return out;
 }
 
 export function renderClients(clients: ClientSummary[], style: ChalkInstance, _columns = 0, tableWidth = Infinity): string {
@@ -107,6 +143,14 @@ export function renderGoal(goal: GoalDetail, style: ChalkInstance): string {
     history.push([when(entry.at), percent(entry.completion_percentage), entry.status, entry.actor, entry.note]);
   }
   out.push(renderColumns(historyHead, history, style));
+  if (goal.edits.length > 0) {
+    out.push('', style.bold('Corrections'));
+    for (const edit of goal.edits) {
+      const changes = Object.entries(edit.changes).map(([field, [before, after]]) =>
+        `${field.replace('_', ' ')}: ${before ?? '(none)'} → ${after ?? '(none)'}`);
+      out.push(`${when(edit.at)} by ${edit.actor} (${edit.reason}): ${changes.join('; ')}`);
+    }
+  }
   if (goal.milestone_details.length > 0) {
     out.push('', style.bold('Milestones'), renderMilestoneRows(goal.milestone_details, style));
   }

@@ -66,8 +66,45 @@ export const OPENAPI = {
       get: {
         operationId: 'listSessions',
         summary: "A client's sessions, newest first (all of them unless a timeframe is given)",
-        parameters: [CLIENT, ...TIMEFRAME, queryParameter('limit', 'at most N sessions', { type: 'string', pattern: '^\\d+$' })],
+        parameters: [CLIENT, ...TIMEFRAME, queryParameter('limit', 'at most N sessions', { type: 'string', pattern: '^\\d+$' }),
+          queryParameter('include_void', 'list voided sessions too', { type: 'string', enum: ['true', 'false', '1', '0', ''] })],
         responses: { 200: json({ type: 'array', items: ref('Session') }, 'the sessions'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
+      },
+    },
+    '/api/v1/sessions/{session_id}/amend': {
+      post: {
+        operationId: 'amendSession',
+        summary: 'A new version of a session with the fields given; earlier versions kept',
+        parameters: [pathParameter('session_id', 'the session id')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } } } },
+        responses: { 200: json({ type: 'object' }, 'the session with its state (as session show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the session is signed or voided') },
+      },
+    },
+    '/api/v1/sessions/{session_id}/void': {
+      post: {
+        operationId: 'voidSession',
+        summary: 'Take a session out of analytics and listings; it stays in the record',
+        parameters: [pathParameter('session_id', 'the session id')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } } } },
+        responses: { 200: json({ type: 'object' }, 'the session with its state (as session show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the session is signed or voided') },
+      },
+    },
+    '/api/v1/sessions/{session_id}/restore': {
+      post: {
+        operationId: 'restoreSession',
+        summary: 'Undo the void of a session',
+        parameters: [pathParameter('session_id', 'the session id')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: { 200: json({ type: 'object' }, 'the session with its state (as session show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the session is signed or voided') },
+      },
+    },
+    '/api/v1/sessions/{session_id}/sign': {
+      post: {
+        operationId: 'signSession',
+        summary: 'Sign a session: afterwards only amendments (addenda)',
+        parameters: [pathParameter('session_id', 'the session id')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: { 200: json({ type: 'object' }, 'the session with its state (as session show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the session is signed or voided') },
       },
     },
     '/api/v1/goals': {

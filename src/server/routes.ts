@@ -10,6 +10,9 @@ import { parseGranularity } from '../core/periods.js';
 import { progressReport } from '../core/report.js';
 import { listRisks, resolveRisk } from '../core/risks.js';
 import { listSessions, logSession } from '../core/sessions.js';
+import {
+  amendSession, restoreSession, signSession, voidSession, type SessionChange,
+} from '../core/session-corrections.js';
 import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
 import { beginSnapshot } from '../db/export-queries.js';
@@ -104,6 +107,28 @@ function limitQuery(query: URLSearchParams): number | undefined {
   return Number(limit);
 }
 
+function flagQuery(query: URLSearchParams, name: string): boolean {
+  const value = query.get(name);
+  if (value === null || value === '0' || value === 'false') return false;
+  if (value === '' || value === '1' || value === 'true') return true;
+  throw new InputError(`invalid ${name} "${value}": use true or false`);
+}
+
+function reasonOf(body: unknown): string | undefined {
+  const { reason } = object(body ?? {});
+  if (reason !== undefined && typeof reason !== 'string') throw new InputError('reason must be text');
+  return reason;
+}
+
+function amend({ store, params, body, who }: RequestContext): Reply {
+  const { reason, ...change } = object(body);
+  if (reason !== undefined && typeof reason !== 'string') throw new InputError('reason must be text');
+  for (const key of ['session_id', 'client_id']) {
+    if (key in change) throw new InputError(`${key} is not amended: void the session and log it for the right client`);
+  }
+  return { status: 200, body: amendSession(store, params[0]!, change as SessionChange, reason, who) };
+}
+
 export const ROUTES: Route[] = [
   {
     method: 'POST',
@@ -115,12 +140,44 @@ export const ROUTES: Route[] = [
   {
     method: 'GET',
     ...at('/api/v1/sessions/{client_id}'),
-    query: [...TIMEFRAME, 'limit'],
+    query: [...TIMEFRAME, 'limit', 'include_void'],
     scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
-      body: listSessions(store, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), who, limitQuery(query)),
+      body: listSessions(
+        store, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), who, limitQuery(query),
+        flagQuery(query, 'include_void'),
+      ),
     }),
+  },
+  // Corrections by amendment (the body of an amendment: the fields that change, and "reason").
+  {
+    method: 'POST',
+    ...at('/api/v1/sessions/{session_id}/amend'),
+    query: [],
+    scope: 'write',
+    handle: (context) => amend(context),
+  },
+  {
+    method: 'POST',
+    ...at('/api/v1/sessions/{session_id}/void'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, body, who }) => ({ status: 200, body: voidSession(store, params[0]!, reasonOf(body), who) }),
+  },
+  {
+    method: 'POST',
+    ...at('/api/v1/sessions/{session_id}/restore'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, who }) => ({ status: 200, body: restoreSession(store, params[0]!, who) }),
+  },
+  {
+    method: 'POST',
+    ...at('/api/v1/sessions/{session_id}/sign'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, who }) => ({ status: 200, body: signSession(store, params[0]!, who) }),
   },
   {
     method: 'POST',

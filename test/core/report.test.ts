@@ -15,7 +15,7 @@ const at = (month: number, day: number, hour = 10) => new Date(2026, month - 1, 
 function session(id: string, timestamp: string, score: number, flags: string[] = [], minutes: number | null = 50): ReportSessionRow {
   return {
     session_id: id, timestamp, emotional_score: score, session_duration_minutes: minutes,
-    crisis_flags: JSON.stringify(flags), conversation_summary: `summary of ${id}`,
+    crisis_flags: JSON.stringify(flags), conversation_summary: `summary of ${id}`, signed_at: null,
   };
 }
 
