@@ -19,7 +19,7 @@ import { recordRiskFlags, sessionRiskFlags } from './risks.js';
 import { sessionFromFields } from './sessions.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, READABLE_EXPORT_VERSIONS } from './export.js';
 import { JsonStreamError, JsonStreamReader } from './json-stream.js';
-import { checkItems, measureInput } from './measures.js';
+import { checkItems, measureInput, measureRiskFlags } from './measures.js';
 import { measureDefinition, totalOf } from './measure-scoring.js';
 import type { Actor, GoalHistoryEntry, Measure, RecordEdit, Session, SessionState, SessionVersion } from './model.js';
 import { EMOTIONAL_STATES, type EmotionalState } from './scale.js';
@@ -758,6 +758,7 @@ function importPass(
         const existing = measureById(store, measure.measure_id);
         if (!existing) {
           insertMeasure(store, measure);
+          recordRiskFlags(store, clientId, measureRiskFlags(measure), who);
           summary.measures.added++;
           return;
         }

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { sessionsPhrase, type ReportGoal, type ReportView, type Trajectory } from '../core/report.js';
 import { renderTrendChart } from './chart.js';
+import { renderMeasuresMarkdown, renderMeasuresSection } from './measures-section.js';
 import { crisisLabel, day, moodLabel, percent, progressBar, truncate, when } from './format.js';
 import { openRiskLines } from './risks.js';
 import { noTrendReason } from '../core/stats.js';
@@ -107,6 +108,8 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
   out.push(heading(`Emotional trend (by ${view.chart.by})`));
   out.push(renderTrendChart(view.chart.periods, view.chart.by, style, width));
   out.push(`  ${trendLine(report.overall_emotional_trend, style)}`, '');
+
+  out.push(heading('Outcome measures'), renderMeasuresSection(report.measures, style, width), '');
 
   out.push(heading('Recommendations'));
   for (const sentence of report.recommendations) out.push(`  • ${wrap(sentence, width - 4, '    ')}`);
@@ -219,6 +222,8 @@ export function renderReportMarkdown(view: ReportView): string {
       month.data_points === 0 ? '' : String(month.volatility),
       month.slope_per_30_days === null ? '' : signed(month.slope_per_30_days),
     ])),
+    '', '## Outcome measures', '',
+    renderMeasuresMarkdown(report.measures, escapeMarkdown),
     '', '## Recommendations', '',
     ...report.recommendations.map((sentence) => `- ${escapeMarkdown(sentence)}`),
     '', '## Summary', '',
