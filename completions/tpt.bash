@@ -7,15 +7,15 @@
 _tpt_subcommands() {
   case $1 in
     '') echo 'init demo log-session sessions session clients goal milestone measure measures trends report risk export import completion serve token audit retention client rekey backup check' ;;
-    'session') echo 'show' ;;
-    'goal') echo 'create update list show' ;;
-    'milestone') echo 'add list' ;;
+    'session') echo 'show amend void restore sign' ;;
+    'goal') echo 'create update edit list show' ;;
+    'milestone') echo 'add list show edit void restore' ;;
     'measure') echo 'add show' ;;
     'risk') echo 'list resolve' ;;
     'token') echo 'create list revoke' ;;
     'audit') echo 'verify' ;;
     'retention') echo 'set show apply' ;;
-    'client') echo 'delete' ;;
+    'client') echo 'rename merge delete' ;;
   esac
 }
 
@@ -24,19 +24,28 @@ _tpt_options() {
     '') echo '--version -V --db --json --no-input --actor --no-color --key-file --wide --help -h' ;;
     'init') echo '--passphrase' ;;
     'demo') echo '' ;;
-    'log-session') echo '--client --summary --mood --id --at --goal --notes --observations --next-focus --duration --technique --homework --crisis-flag --meta --interactive -i' ;;
-    'sessions') echo '--last --days --since --until --limit' ;;
+    'log-session') echo '--client --summary --mood --id --at --goal --notes --observations --next-focus --duration --technique --homework --crisis-flag --meta --interactive -i --sign --template' ;;
+    'sessions') echo '--last --days --since --until --limit --include-void' ;;
     'session') echo '' ;;
-    'session show') echo '' ;;
+    'session show') echo '--history' ;;
+    'session amend') echo '--reason --summary --mood --at --goal --notes --observations --next-focus --duration --technique --homework --crisis-flag --meta --clear' ;;
+    'session void') echo '--reason' ;;
+    'session restore') echo '' ;;
+    'session sign') echo '' ;;
     'clients') echo '' ;;
     'goal') echo '' ;;
     'goal create') echo '--client --description --target --progress --notes --id' ;;
-    'goal update') echo '--progress --status --note' ;;
+    'goal update') echo '--progress --status --note --at' ;;
+    'goal edit') echo '--reason --description --target --notes' ;;
     'goal list') echo '--status' ;;
     'goal show') echo '' ;;
     'milestone') echo '' ;;
     'milestone add') echo '--goal --description --date --significance --id' ;;
-    'milestone list') echo '' ;;
+    'milestone list') echo '--include-void' ;;
+    'milestone show') echo '' ;;
+    'milestone edit') echo '--reason --description --date --significance' ;;
+    'milestone void') echo '--reason' ;;
+    'milestone restore') echo '' ;;
     'measure') echo '' ;;
     'measure add') echo '--measure --items --total --at --session --id' ;;
     'measure show') echo '' ;;
@@ -61,6 +70,8 @@ _tpt_options() {
     'retention show') echo '' ;;
     'retention apply') echo '--dry-run --yes' ;;
     'client') echo '' ;;
+    'client rename') echo '' ;;
+    'client merge') echo '--into' ;;
     'client delete') echo '--purge --yes' ;;
     'rekey') echo '--passphrase' ;;
     'backup') echo '' ;;
@@ -70,7 +81,7 @@ _tpt_options() {
 
 _tpt_takes_value() {
   case "$1|$2" in
-    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'risk resolve|--note'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'check|--head') return 0 ;;
+    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal update|--at'|'goal edit|--reason'|'goal edit|--description'|'goal edit|--target'|'goal edit|--notes'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'milestone edit|--reason'|'milestone edit|--description'|'milestone edit|--date'|'milestone edit|--significance'|'milestone void|--reason'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'risk resolve|--note'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
   esac
   return 1
 }
@@ -80,11 +91,14 @@ _tpt_option_values() {
     'log-session|--client') _tpt_ids clients ;;
     'log-session|--mood') _tpt_words 'very_negative negative neutral positive very_positive' ;;
     'log-session|--goal') _tpt_ids goals ;;
+    'session amend|--mood') _tpt_words 'very_negative negative neutral positive very_positive' ;;
+    'session amend|--goal') _tpt_ids goals ;;
     'goal create|--client') _tpt_ids clients ;;
     'goal update|--status') _tpt_words 'active achieved paused discontinued' ;;
     'goal list|--status') _tpt_words 'active achieved paused discontinued' ;;
     'milestone add|--goal') _tpt_ids goals ;;
     'milestone add|--significance') _tpt_words 'low medium high' ;;
+    'milestone edit|--significance') _tpt_words 'low medium high' ;;
     'measure add|--measure') _tpt_words 'phq9 gad7 core10' ;;
     'measure add|--session') _tpt_ids sessions ;;
     'trends|--by') _tpt_words 'day week month quarter year' ;;
@@ -98,6 +112,7 @@ _tpt_option_values() {
     'serve|--tls-key') _tpt_files ;;
     'token create|--scope') _tpt_words 'read write admin' ;;
     'audit|--client') _tpt_ids clients ;;
+    'client merge|--into') _tpt_ids clients ;;
     *'|--db') _tpt_files ;;
     *'|--key-file') _tpt_files ;;
   esac
@@ -107,10 +122,19 @@ _tpt_argument_values() {
   case "$1|$2" in
     'sessions|0') _tpt_ids clients ;;
     'session show|0') _tpt_ids sessions ;;
+    'session amend|0') _tpt_ids sessions ;;
+    'session void|0') _tpt_ids sessions ;;
+    'session restore|0') _tpt_ids sessions ;;
+    'session sign|0') _tpt_ids sessions ;;
     'goal update|0') _tpt_ids goals ;;
+    'goal edit|0') _tpt_ids goals ;;
     'goal list|0') _tpt_ids clients ;;
     'goal show|0') _tpt_ids goals ;;
     'milestone list|0') _tpt_ids clients ;;
+    'milestone show|0') _tpt_ids milestones ;;
+    'milestone edit|0') _tpt_ids milestones ;;
+    'milestone void|0') _tpt_ids milestones ;;
+    'milestone restore|0') _tpt_ids milestones ;;
     'measure add|0') _tpt_ids clients ;;
     'measure show|0') _tpt_ids measures ;;
     'measures|0') _tpt_ids clients ;;
@@ -123,6 +147,8 @@ _tpt_argument_values() {
     'completion|0') _tpt_words 'bash zsh fish' ;;
     'token revoke|0') _tpt_ids tokens ;;
     'audit|0') _tpt_ids clients ;;
+    'client rename|0') _tpt_ids clients ;;
+    'client merge|0') _tpt_ids clients ;;
     'client delete|0') _tpt_ids clients ;;
     'backup|0') _tpt_files ;;
   esac

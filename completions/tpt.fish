@@ -4,13 +4,13 @@
 function __tpt_subcommands
   switch $argv[1]
     case ''
-      printf '%s\t%s\n' 'init' 'Create the encrypted database and its key (or lock it with a passphrase)' 'demo' 'Create a demo database of synthetic clients over 12 months and print one report (never your own database)' 'log-session' 'Record one therapy session' 'sessions' 'List a client\'s sessions, newest first (all of them unless a timeframe is given)' 'session' 'One session' 'clients' 'Every client: sessions, last session, active goals, average goal progress' 'goal' 'Therapeutic goals: create, update, list, show' 'milestone' 'Milestones reached on the way to a goal' 'measure' 'Standardized outcome measures: PHQ-9, GAD-7, CORE-10' 'measures' 'List a client\'s outcome measures, newest first (all of them unless a timeframe is given)' 'trends' 'A client\'s emotional trend by calendar period, with a chart (default: the last 90 days)' 'report' 'A client\'s progress report: crisis events, goals, milestones, emotional trend, recommendations (default: the last 30 days)' 'risk' 'Risks opened by crisis flags: list them, resolve one' 'export' 'Export client history: one versioned JSON document, or one table as CSV' 'import' 'Import a JSON export: all of it in one transaction, or nothing' 'completion' 'Print a shell completion script (bash, zsh or fish)' 'serve' 'Serve the HTTP API (loopback only, unless given a TLS certificate)' 'token' 'Bearer tokens for the HTTP service: create, list, revoke' 'audit' 'The audit log: every read and write of client data; `tpt audit verify` proves it intact' 'retention' 'The retention policy: how many years records are kept after a client\'s last contact' 'client' 'One client\'s records: secure deletion' 'rekey' 'Key rotation: a new random key in a new key file, or (--passphrase) a new passphrase; old key files are kept' 'backup' 'A consistent copy of the database, encrypted with the same key, mode 0600 (never overwrites a file)' 'check' 'Check the database: SQLite\'s integrity and foreign-key checks and the audit chain (exit 1 on a problem)'
+      printf '%s\t%s\n' 'init' 'Create the encrypted database and its key (or lock it with a passphrase)' 'demo' 'Create a demo database of synthetic clients over 12 months and print one report (never your own database)' 'log-session' 'Record one therapy session' 'sessions' 'List a client\'s sessions, newest first (all of them unless a timeframe is given)' 'session' 'One session: show it, correct it by amendment, void, restore or sign it' 'clients' 'Every client: sessions, last session, active goals, average goal progress' 'goal' 'Therapeutic goals: create, update, list, show' 'milestone' 'Milestones reached on the way to a goal' 'measure' 'Standardized outcome measures: PHQ-9, GAD-7, CORE-10' 'measures' 'List a client\'s outcome measures, newest first (all of them unless a timeframe is given)' 'trends' 'A client\'s emotional trend by calendar period, with a chart (default: the last 90 days)' 'report' 'A client\'s progress report: crisis events, goals, milestones, emotional trend, recommendations (default: the last 30 days)' 'risk' 'Risks opened by crisis flags: list them, resolve one' 'export' 'Export client history: one versioned JSON document, or one table as CSV' 'import' 'Import a JSON export: all of it in one transaction, or nothing' 'completion' 'Print a shell completion script (bash, zsh or fish)' 'serve' 'Serve the HTTP API (loopback only, unless given a TLS certificate)' 'token' 'Bearer tokens for the HTTP service: create, list, revoke' 'audit' 'The audit log: every read and write of client data; `tpt audit verify` proves it intact' 'retention' 'The retention policy: how many years records are kept after a client\'s last contact' 'client' 'One client\'s records: rename, merge, secure deletion' 'rekey' 'Key rotation: a new random key in a new key file, or (--passphrase) a new passphrase; old key files are kept' 'backup' 'A consistent copy of the database, encrypted with the same key, mode 0600 (never overwrites a file)' 'check' 'Check the database: SQLite\'s integrity and foreign-key checks and the audit chain (exit 1 on a problem)'
     case 'session'
-      printf '%s\t%s\n' 'show' 'Show one session in full'
+      printf '%s\t%s\n' 'show' 'Show one session in full (voided ones too), its version and how many amendments it has' 'amend' 'Correct a session: a new version with the changed fields; every earlier version is kept' 'void' 'Take a session out of analytics and listings (entered in error); it stays in the record' 'restore' 'Undo the void of a session' 'sign' 'Sign a session: from then on it takes only amendments, each an addendum, and cannot be voided'
     case 'goal'
-      printf '%s\t%s\n' 'create' 'Create a goal for a client' 'update' 'Record progress on a goal; asks on a terminal when no value is given' 'list' 'A client\'s goals' 'show' 'A goal with its whole history and milestones'
+      printf '%s\t%s\n' 'create' 'Create a goal for a client' 'update' 'Record progress on a goal; asks on a terminal when no value is given' 'edit' 'Correct a goal\'s description, target date or notes; the values before are kept with who, when and why' 'list' 'A client\'s goals' 'show' 'A goal with its whole history and milestones'
     case 'milestone'
-      printf '%s\t%s\n' 'add' 'Record a milestone of a goal' 'list' 'A client\'s milestones, newest first'
+      printf '%s\t%s\n' 'add' 'Record a milestone of a goal' 'list' 'A client\'s milestones, newest first' 'show' 'One milestone, voided or not, with its corrections (who, when, why, the values before)' 'edit' 'Correct a milestone; the values before are kept with who, when and why' 'void' 'Take a milestone out of lists and reports (recorded in error); it stays in the record' 'restore' 'Undo the void of a milestone'
     case 'measure'
       printf '%s\t%s\n' 'add' 'Record one measure; on a terminal without --items, asks item by item' 'show' 'Show one measure: each item, the total, its band and flags'
     case 'risk'
@@ -22,13 +22,13 @@ function __tpt_subcommands
     case 'retention'
       printf '%s\t%s\n' 'set' 'Set the policy (kept in the database)' 'show' 'Show the policy and the date before which a last contact is past it' 'apply' 'Purge the clients whose last contact is older than the policy (asks first; --dry-run only lists them)'
     case 'client'
-      printf '%s\t%s\n' 'delete' 'Delete every record of a client for good (secure deletion); the audit log keeps that it happened'
+      printf '%s\t%s\n' 'rename' 'Give a client a new id (a mistyped one): every record moves, in one transaction' 'merge' 'Move every record of one client into another (the same person under two ids), in one transaction' 'delete' 'Delete every record of a client for good (secure deletion); the audit log keeps that it happened'
   end
 end
 
 function __tpt_takes_value
   switch "$argv[1]|$argv[2]"
-    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'measure add|--measure' 'measure add|--items' 'measure add|--total' 'measure add|--at' 'measure add|--session' 'measure add|--id' 'measures|--last' 'measures|--days' 'measures|--since' 'measures|--until' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'risk resolve|--note' 'export|--format' 'export|--table' 'export|--out' 'export|--recipient' 'import|--on-conflict' 'import|--identity' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'token create|--name' 'token create|--scope' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'check|--head'
+    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'log-session|--template' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'session amend|--reason' 'session amend|--summary' 'session amend|--mood' 'session amend|--at' 'session amend|--goal' 'session amend|--notes' 'session amend|--observations' 'session amend|--next-focus' 'session amend|--duration' 'session amend|--technique' 'session amend|--homework' 'session amend|--crisis-flag' 'session amend|--meta' 'session amend|--clear' 'session void|--reason' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal update|--at' 'goal edit|--reason' 'goal edit|--description' 'goal edit|--target' 'goal edit|--notes' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'milestone edit|--reason' 'milestone edit|--description' 'milestone edit|--date' 'milestone edit|--significance' 'milestone void|--reason' 'measure add|--measure' 'measure add|--items' 'measure add|--total' 'measure add|--at' 'measure add|--session' 'measure add|--id' 'measures|--last' 'measures|--days' 'measures|--since' 'measures|--until' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'risk resolve|--note' 'export|--format' 'export|--table' 'export|--out' 'export|--recipient' 'import|--on-conflict' 'import|--identity' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'token create|--name' 'token create|--scope' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'client merge|--into' 'check|--head'
       return 0
   end
   return 1
@@ -92,7 +92,17 @@ function __tpt_arguments
       __tpt_ids clients
     case 'session show|0'
       __tpt_ids sessions
+    case 'session amend|0'
+      __tpt_ids sessions
+    case 'session void|0'
+      __tpt_ids sessions
+    case 'session restore|0'
+      __tpt_ids sessions
+    case 'session sign|0'
+      __tpt_ids sessions
     case 'goal update|0'
+      __tpt_ids goals
+    case 'goal edit|0'
       __tpt_ids goals
     case 'goal list|0'
       __tpt_ids clients
@@ -100,6 +110,14 @@ function __tpt_arguments
       __tpt_ids goals
     case 'milestone list|0'
       __tpt_ids clients
+    case 'milestone show|0'
+      __tpt_ids milestones
+    case 'milestone edit|0'
+      __tpt_ids milestones
+    case 'milestone void|0'
+      __tpt_ids milestones
+    case 'milestone restore|0'
+      __tpt_ids milestones
     case 'measure add|0'
       __tpt_ids clients
     case 'measure show|0'
@@ -123,6 +141,10 @@ function __tpt_arguments
     case 'token revoke|0'
       __tpt_ids tokens
     case 'audit|0'
+      __tpt_ids clients
+    case 'client rename|0'
+      __tpt_ids clients
+    case 'client merge|0'
       __tpt_ids clients
     case 'client delete|0'
       __tpt_ids clients
@@ -158,11 +180,30 @@ complete -c tpt -n '__tpt_at \'log-session\'' -l homework -x -d 'homework assign
 complete -c tpt -n '__tpt_at \'log-session\'' -l crisis-flag -x -d 'a crisis flag, e.g. suicidal_ideation (repeatable)'
 complete -c tpt -n '__tpt_at \'log-session\'' -l meta -x -d 'extra metadata (repeatable)'
 complete -c tpt -n '__tpt_at \'log-session\'' -l interactive -s i -d 'ask for every field, offering the client\'s goals and techniques'
+complete -c tpt -n '__tpt_at \'log-session\'' -l sign -d 'sign the session as it is logged: afterwards only amendments (addenda)'
+complete -c tpt -n '__tpt_at \'log-session\'' -l template -x -d 'write the note in $VISUAL/$EDITOR from a template: soap | dap | birp, or your own'
 complete -c tpt -n '__tpt_at \'sessions\'' -l last -x -d 'the last N days, weeks, months, quarters or years: 30d, 12w, 6m, 4q, 5y'
 complete -c tpt -n '__tpt_at \'sessions\'' -l days -x -d 'the last N days (the same as --last Nd)'
 complete -c tpt -n '__tpt_at \'sessions\'' -l since -x -d 'from this date or time (inclusive)'
 complete -c tpt -n '__tpt_at \'sessions\'' -l until -x -d 'up to this date or time (inclusive; a date covers the whole day)'
 complete -c tpt -n '__tpt_at \'sessions\'' -l limit -x -d 'at most N sessions'
+complete -c tpt -n '__tpt_at \'sessions\'' -l include-void -d 'list voided sessions too (marked)'
+complete -c tpt -n '__tpt_at \'session show\'' -l history -d 'every version, oldest first, with who made it, when and why'
+complete -c tpt -n '__tpt_at \'session amend\'' -l reason -x -d 'why it is corrected (required; kept with the version)'
+complete -c tpt -n '__tpt_at \'session amend\'' -l summary -x -d 'what the session was about'
+complete -c tpt -n '__tpt_at \'session amend\'' -l mood -x -a '(printf \'%s\\n\' \'very_negative\' \'negative\' \'neutral\' \'positive\' \'very_positive\')' -d 'very_negative | negative | neutral | positive | very_positive, or -2..2'
+complete -c tpt -n '__tpt_at \'session amend\'' -l at -x -d 'when it took place, local time'
+complete -c tpt -n '__tpt_at \'session amend\'' -l goal -x -a '(__tpt_ids goals)' -d 'a goal the session worked on (repeatable; replaces the list)'
+complete -c tpt -n '__tpt_at \'session amend\'' -l notes -x -d 'progress notes'
+complete -c tpt -n '__tpt_at \'session amend\'' -l observations -x -d 'therapist observations'
+complete -c tpt -n '__tpt_at \'session amend\'' -l next-focus -x -d 'focus of the next session'
+complete -c tpt -n '__tpt_at \'session amend\'' -l duration -x -d 'length in minutes, 1-1440'
+complete -c tpt -n '__tpt_at \'session amend\'' -l technique -x -d 'a technique used (repeatable; replaces the list)'
+complete -c tpt -n '__tpt_at \'session amend\'' -l homework -x -d 'homework assigned'
+complete -c tpt -n '__tpt_at \'session amend\'' -l crisis-flag -x -d 'a crisis flag (repeatable; replaces the list)'
+complete -c tpt -n '__tpt_at \'session amend\'' -l meta -x -d 'extra metadata (repeatable; replaces it)'
+complete -c tpt -n '__tpt_at \'session amend\'' -l clear -x -d 'empty a field: goals | techniques | crisis-flags | meta | notes | observations | next-focus | homework | duration (repeatable)'
+complete -c tpt -n '__tpt_at \'session void\'' -l reason -x -d 'why (required; kept with the record)'
 complete -c tpt -n '__tpt_at \'goal create\'' -l client -x -a '(__tpt_ids clients)' -d 'the client'
 complete -c tpt -n '__tpt_at \'goal create\'' -l description -x -d 'what the client works towards'
 complete -c tpt -n '__tpt_at \'goal create\'' -l target -x -d 'target date, YYYY-MM-DD'
@@ -171,13 +212,24 @@ complete -c tpt -n '__tpt_at \'goal create\'' -l notes -x -d 'standing notes on 
 complete -c tpt -n '__tpt_at \'goal create\'' -l id -x -d 'the goal id (default: a new one)'
 complete -c tpt -n '__tpt_at \'goal update\'' -l progress -x -d 'completion, 0-100'
 complete -c tpt -n '__tpt_at \'goal update\'' -l status -x -a '(printf \'%s\\n\' \'active\' \'achieved\' \'paused\' \'discontinued\')' -d 'active | achieved | paused | discontinued'
-complete -c tpt -n '__tpt_at \'goal update\'' -l note -x -d 'why it changed'
+complete -c tpt -n '__tpt_at \'goal update\'' -l note -x -d 'why it changed (alone: a note on where the goal stands)'
+complete -c tpt -n '__tpt_at \'goal update\'' -l at -x -d 'when it changed, for a progress entry made late (not before the goal was set)'
+complete -c tpt -n '__tpt_at \'goal edit\'' -l reason -x -d 'why it is corrected (required)'
+complete -c tpt -n '__tpt_at \'goal edit\'' -l description -x -d 'what the client works towards'
+complete -c tpt -n '__tpt_at \'goal edit\'' -l target -x -d 'target date, YYYY-MM-DD (empty "" for none)'
+complete -c tpt -n '__tpt_at \'goal edit\'' -l notes -x -d 'standing notes on the goal'
 complete -c tpt -n '__tpt_at \'goal list\'' -l status -x -a '(printf \'%s\\n\' \'active\' \'achieved\' \'paused\' \'discontinued\')' -d 'only goals with this status'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l goal -x -a '(__tpt_ids goals)' -d 'the goal it belongs to'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l description -x -d 'what was achieved'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l date -x -d 'when, YYYY-MM-DD (default: today)'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l significance -x -a '(printf \'%s\\n\' \'low\' \'medium\' \'high\')' -d 'low | medium | high (default: medium)'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l id -x -d 'the milestone id (default: a new one)'
+complete -c tpt -n '__tpt_at \'milestone list\'' -l include-void -d 'list voided milestones too, marked [voided]'
+complete -c tpt -n '__tpt_at \'milestone edit\'' -l reason -x -d 'why it is corrected (required)'
+complete -c tpt -n '__tpt_at \'milestone edit\'' -l description -x -d 'what was achieved'
+complete -c tpt -n '__tpt_at \'milestone edit\'' -l date -x -d 'when, YYYY-MM-DD'
+complete -c tpt -n '__tpt_at \'milestone edit\'' -l significance -x -a '(printf \'%s\\n\' \'low\' \'medium\' \'high\')' -d 'low | medium | high'
+complete -c tpt -n '__tpt_at \'milestone void\'' -l reason -x -d 'why (required)'
 complete -c tpt -n '__tpt_at \'measure add\'' -l measure -x -a '(printf \'%s\\n\' \'phq9\' \'gad7\' \'core10\')' -d 'phq9 | gad7 | core10 (asked for on a terminal)'
 complete -c tpt -n '__tpt_at \'measure add\'' -l items -x -d 'the answers as ticked, item 1 first: PHQ-9 nine 0-3, GAD-7 seven 0-3, CORE-10 ten 0-4'
 complete -c tpt -n '__tpt_at \'measure add\'' -l total -x -d 'only when the items are unknown: the total alone (recorded as such)'
@@ -225,6 +277,7 @@ complete -c tpt -n '__tpt_at \'audit verify\'' -l head -x -d 'a head printed ear
 complete -c tpt -n '__tpt_at \'retention set\'' -l years -x -d 'keep records N years after the last contact (1-100)'
 complete -c tpt -n '__tpt_at \'retention apply\'' -l dry-run -d 'list the clients that would be purged and change nothing'
 complete -c tpt -n '__tpt_at \'retention apply\'' -l yes -d 'do not ask for confirmation (needed when there is no terminal)'
+complete -c tpt -n '__tpt_at \'client merge\'' -l into -x -a '(__tpt_ids clients)' -d 'the client that keeps the records of both'
 complete -c tpt -n '__tpt_at \'client delete\'' -l purge -d 'required: remove every row and leave no trace of the text in the file'
 complete -c tpt -n '__tpt_at \'client delete\'' -l yes -d 'do not ask for confirmation (needed when there is no terminal)'
 complete -c tpt -n '__tpt_at \'rekey\'' -l passphrase -d 'lock with a new passphrase instead: it comes from TPT_NEW_PASSPHRASE, or is asked for twice'

@@ -154,7 +154,7 @@ async function reportError(error: unknown, ctx: Context): Promise<number> {
       say('missing command: pick one of the commands listed above');
       return 2;
     }
-    say(`${withCloseSuggestion(error.message.replace(/^error: /, ''))} (see \`tpt ${ctx.commandName === 'tpt' ? '' : `${ctx.commandName} `}--help\`)`);
+    say(`${withCloseSuggestion(error.message.replace(/^error: /, '').replace(/\n/g, ' '))} (see \`tpt ${ctx.commandName === 'tpt' ? '' : `${ctx.commandName} `}--help\`)`);
     return 2;
   }
   if (error instanceof Error && error.name === 'ExitPromptError') {

@@ -3,6 +3,8 @@ import { listGoals, showGoal } from '../core/goals.js';
 import { GOAL_STATUSES, type GoalUpdateInput } from '../core/schemas.js';
 import { ID_PATTERN } from '../core/ids.js';
 import type { Store } from '../db/store.js';
+import { refuseFarFuture } from '../core/date-rules.js';
+import { localDateTimeString, parseDateTime } from '../core/time.js';
 
 /** Picks the goal (when not given), shows where it stands, asks for the new percentage and a note. */
 export async function askGoalUpdate(
@@ -10,19 +12,20 @@ export async function askGoalUpdate(
   store: Store,
   goalId: string | undefined,
   given: GoalUpdateInput,
-): Promise<{ goalId: string; change: GoalUpdateInput }> {
+  givenAt?: string,
+): Promise<{ goalId: string; change: GoalUpdateInput; at: string | undefined }> {
   const ask = await ctx.prompts();
   let id = goalId;
   if (id === undefined) {
     const clientId = (await ask.input({
       message: 'Client id',
-      validate: (value) => (ID_PATTERN.test(value.trim()) && store.clientExists(value.trim())) || 'no such client (see `tpt clients`)',
+      validate: (value) => {
+        const typed = value.trim();
+        if (!ID_PATTERN.test(typed) || !store.clientExists(typed)) return 'no such client (see `tpt clients`)';
+        return store.goalsOfClient(typed).length > 0 || `client "${typed}" has no goals yet (\`tpt goal create --client ${typed}\`)`;
+      },
     })).trim();
-    const goals = listGoals(store, clientId, ctx.who());
-    if (goals.length === 0) {
-      const { InputError } = await import('../core/errors.js');
-      throw new InputError(`client "${clientId}" has no goals: create one with \`tpt goal create --client ${clientId}\``);
-    }
+    const goals = store.goalsOfClient(clientId);
     id = await ask.select({
       message: 'Goal',
       choices: goals.map((goal) => ({
@@ -47,5 +50,21 @@ export async function askGoalUpdate(
     default: Number(percentage) === 100 && goal.status === 'active' ? 'achieved' : goal.status,
   });
   const note = given.note || await ask.input({ message: 'Note (why it changed)' });
-  return { goalId: id, change: { completion_percentage: percentage, status, note } };
+  const at = givenAt ?? (await ask.input({
+    message: 'When did it change (YYYY-MM-DD or YYYY-MM-DD HH:MM, empty for now)',
+    validate: (value) => value.trim() === '' || checkProgressTime(value, goal.created_at, ctx.now()),
+  })).trim();
+  return { goalId: id, change: { completion_percentage: percentage, status, note }, at: at || undefined };
+}
+
+/** The time of a progress entry, checked at its prompt: the rule it breaks, so the prompt asks again. */
+function checkProgressTime(text: string, goalCreatedAt: string, now: Date): true | string {
+  try {
+    const at = parseDateTime(text, 'time');
+    if (at.toISOString() < goalCreatedAt) return `the goal was set ${localDateTimeString(new Date(goalCreatedAt))}: give a later time`;
+    refuseFarFuture(at, now, 'that time', text.trim());
+    return true;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }

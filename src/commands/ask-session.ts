@@ -4,6 +4,8 @@ import { techniquesOfClient } from '../core/sessions.js';
 import { EMOTIONAL_STATES, scoreOf } from '../core/scale.js';
 import type { SessionInput } from '../core/schemas.js';
 import { ID_PATTERN } from '../core/ids.js';
+import { refuseFarFuture } from '../core/date-rules.js';
+import { parseDateTime } from '../core/time.js';
 import type { Store } from '../db/store.js';
 
 const required = (what: string) => (value: string) => value.trim() !== '' || `${what} is required`;
@@ -17,6 +19,7 @@ export async function askSession(
   store: Store,
   given: Partial<SessionInput>,
   everything: boolean,
+  askSummary = true,
 ): Promise<SessionInput> {
   const ask = await ctx.prompts();
   const input = { ...given };
@@ -25,7 +28,7 @@ export async function askSession(
     validate: (value) => ID_PATTERN.test(value.trim()) || 'use letters, digits, ".", "_" or "-"',
   });
   input.client_id = input.client_id.trim();
-  input.conversation_summary ||= await ask.input({ message: 'Summary of the session', validate: required('a summary') });
+  if (askSummary) input.conversation_summary ||= await ask.input({ message: 'Summary of the session', validate: required('a summary') });
   if (input.emotional_state === undefined) {
     input.emotional_state = await ask.select({
       message: 'Emotional state',
@@ -36,13 +39,17 @@ export async function askSession(
   if (!everything) return input as SessionInput;
 
   if (!given.timestamp) {
-    const at = await ask.input({ message: 'When (YYYY-MM-DD HH:MM, empty for now)' });
+    const at = await ask.input({
+      message: 'When (YYYY-MM-DD HH:MM, empty for now)',
+      validate: (value) => value.trim() === '' || checkTime(value, ctx.now()),
+    });
     if (at.trim()) input.timestamp = at.trim();
   }
   if (!given.session_duration_minutes) {
     const minutes = await ask.input({
       message: 'Duration in minutes (empty to skip)',
-      validate: (value) => value.trim() === '' || /^\d+$/.test(value.trim()) || 'a whole number of minutes, 1-1440',
+      validate: (value) => value.trim() === '' || (/^\d+$/.test(value.trim()) && Number(value) >= 1 && Number(value) <= 1440) ||
+        'a whole number of minutes, 1-1440',
     });
     if (minutes.trim()) input.session_duration_minutes = minutes.trim();
   }
@@ -58,7 +65,7 @@ export async function askSession(
     const chosen = known.length > 0
       ? await ask.checkbox({ message: 'Techniques used', choices: known.map((name) => ({ name, value: name })) })
       : [];
-    const more = await ask.input({ message: 'Other techniques (comma-separated, empty for none)' });
+    const more = await ask.input({ message: 'Other techniques (comma-separated, empty for none)', validate: checkLabels });
     input.techniques_used = [...chosen, ...splitList(more)];
   }
   input.progress_notes ||= await ask.input({ message: 'Progress notes' });
@@ -66,11 +73,26 @@ export async function askSession(
   input.homework_assigned ||= await ask.input({ message: 'Homework assigned' });
   input.next_session_focus ||= await ask.input({ message: 'Focus of the next session' });
   if ((given.crisis_flags ?? []).length === 0) {
-    input.crisis_flags = splitList(await ask.input({ message: 'Crisis flags (comma-separated, empty for none)' }));
+    input.crisis_flags = splitList(await ask.input({ message: 'Crisis flags (comma-separated, empty for none)', validate: checkLabels }));
   }
   return input as SessionInput;
 }
 
 function splitList(text: string): string[] {
   return text.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+/** An answer checked at its own prompt: the message of the rule it breaks, so the prompt asks again. */
+function checkTime(text: string, now: Date): true | string {
+  try {
+    refuseFarFuture(parseDateTime(text, 'time'), now, 'that time', text.trim());
+    return true;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function checkLabels(text: string): true | string {
+  const long = splitList(text).find((item) => item.length > 200);
+  return long === undefined || `"${long.slice(0, 20)}…" is longer than 200 characters: shorten it`;
 }

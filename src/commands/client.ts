@@ -5,8 +5,34 @@ import { examples } from './options.js';
 
 export function clientCommand(ctx: Context): Command {
   const client = new Command('client')
-    .description("One client's records: secure deletion")
-    .addHelpText('after', examples('tpt client delete c42 --purge'));
+    .description("One client's records: rename, merge, secure deletion")
+    .addHelpText('after', examples('tpt client rename F1 f1', 'tpt client merge f-1 --into f1', 'tpt client delete c42 --purge'));
+
+  client
+    .command('rename')
+    .description('Give a client a new id (a mistyped one): every record moves, in one transaction')
+    .argument('<old>', 'the client id in use')
+    .argument('<new>', 'the id it should have (not in use)')
+    .addHelpText('after', examples('tpt client rename F1 f1'))
+    .action(async (from: string, to: string) => {
+      const store = await ctx.openStore();
+      const { renameClient } = await import('../core/client-ids.js');
+      const result = renameClient(store, from, to, ctx.who());
+      await ctx.out(result, () => `Renamed client ${from} to ${to}: ${movedText(result.moved)}`);
+    });
+
+  client
+    .command('merge')
+    .description('Move every record of one client into another (the same person under two ids), in one transaction')
+    .argument('<from>', 'the client id that goes away')
+    .requiredOption('--into <client>', 'the client that keeps the records of both')
+    .addHelpText('after', examples('tpt client merge f-1 --into f1'))
+    .action(async (from: string, opts: { into: string }) => {
+      const store = await ctx.openStore();
+      const { mergeClients } = await import('../core/client-ids.js');
+      const result = mergeClients(store, from, opts.into, ctx.who());
+      await ctx.out(result, () => `Merged client ${from} into ${opts.into}: ${movedText(result.moved)}`);
+    });
 
   client
     .command('delete')
@@ -33,4 +59,9 @@ export function clientCommand(ctx: Context): Command {
     });
 
   return client;
+}
+
+function movedText(moved: Record<string, number>): string {
+  const parts = Object.entries(moved).filter(([, rows]) => rows > 0).map(([table, rows]) => `${rows} ${table.replaceAll('_', ' ')}`);
+  return parts.length > 0 ? `moved ${parts.join(', ')}` : 'no records to move';
 }

@@ -7,6 +7,7 @@ interface GoalUpdateFlags {
   progress?: string;
   status?: string;
   note?: string;
+  at?: string;
 }
 
 export function goalCommand(ctx: Context): Command {
@@ -44,27 +45,51 @@ export function goalCommand(ctx: Context): Command {
     .argument('[goal-id]', 'the goal (asked for on a terminal when missing)')
     .option('--progress <percent>', 'completion, 0-100')
     .option('--status <status>', 'active | achieved | paused | discontinued')
-    .option('--note <text>', 'why it changed')
-    .addHelpText('after', examples('tpt goal update goal_7k2m9q --progress 60 --note "sleeps 7h most nights"', 'tpt goal update goal_7k2m9q --status paused', 'tpt goal update'))
+    .option('--note <text>', 'why it changed (alone: a note on where the goal stands)')
+    .option('--at <datetime>', 'when it changed, for a progress entry made late (not before the goal was set)')
+    .addHelpText('after', examples(
+      'tpt goal update goal_7k2m9q --progress 60 --note "sleeps 7h most nights"', 'tpt goal update goal_7k2m9q --status paused',
+      'tpt goal update goal_7k2m9q --progress 40 --at 2026-03-01', 'tpt goal update goal_7k2m9q --note "setback after the move"',
+      'tpt goal update',
+    ))
     .action(async (goalId: string | undefined, flags: GoalUpdateFlags) => {
       const { InputError } = await import('../core/errors.js');
       const store = await ctx.openStore();
       let change: GoalUpdateInput = { completion_percentage: flags.progress, status: flags.status, note: flags.note ?? '' };
       let id = goalId;
-      if (id === undefined || (flags.progress === undefined && flags.status === undefined)) {
+      let at = flags.at;
+      if (id === undefined || (flags.progress === undefined && flags.status === undefined && flags.note === undefined)) {
         if (!ctx.canPrompt) {
           throw new InputError(id === undefined
-            ? `missing <goal-id>: give it, with --progress and/or --status (${ctx.noPromptReason})`
-            : 'nothing to update: give --progress <0-100> and/or --status <status>');
+            ? `missing <goal-id>: give it, with --progress, --status and/or --note (${ctx.noPromptReason})`
+            : 'nothing to update: give --progress <0-100>, --status <status> and/or --note <text>');
         }
         const { askGoalUpdate } = await import('./ask-goal-update.js');
-        ({ goalId: id, change } = await askGoalUpdate(ctx, store, id, change));
+        ({ goalId: id, change, at } = await askGoalUpdate(ctx, store, id, change, at));
       }
       const { updateGoal } = await import('../core/goals.js');
       const { renderGoal } = await import('../render/tables.js');
-      const updated = updateGoal(store, id, change, ctx.who());
+      const updated = updateGoal(store, id, change, ctx.who(), at);
       if (ctx.json) await ctx.out({ goal_id: updated.goal_id, completion_percentage: updated.completion_percentage, status: updated.status }, () => '');
       else await ctx.out(updated, renderGoal);
+    });
+
+  goal
+    .command('edit')
+    .description("Correct a goal's description, target date or notes; the values before are kept with who, when and why")
+    .argument('<goal-id>', 'the goal id')
+    .requiredOption('--reason <text>', 'why it is corrected (required)')
+    .option('--description <text>', 'what the client works towards')
+    .option('--target <date>', 'target date, YYYY-MM-DD (empty "" for none)')
+    .option('--notes <text>', 'standing notes on the goal')
+    .addHelpText('after', examples('tpt goal edit goal_7k2m9q --target 2026-09-30 --reason "new target after the review"'))
+    .action(async (goalId: string, opts: { reason: string; description?: string; target?: string; notes?: string }) => {
+      const store = await ctx.openStore();
+      const { editGoal } = await import('../core/goals.js');
+      const { renderGoal } = await import('../render/tables.js');
+      const edited = editGoal(store, goalId, { description: opts.description, target_date: opts.target, notes: opts.notes }, opts.reason, ctx.who());
+      if (ctx.json) await ctx.out({ goal_id: edited.goal_id, edits: edited.edits.length }, () => '');
+      else await ctx.out(edited, renderGoal);
     });
 
   goal

@@ -19,6 +19,8 @@ export interface LogSessionFlags {
   crisisFlag?: string[];
   meta?: string[];
   interactive?: boolean;
+  sign?: boolean;
+  template?: string;
 }
 
 export function logSessionCommand(ctx: Context): Command {
@@ -39,31 +41,54 @@ export function logSessionCommand(ctx: Context): Command {
     .option('--crisis-flag <flag>', 'a crisis flag, e.g. suicidal_ideation (repeatable)', collect)
     .option('--meta <key=value>', 'extra metadata (repeatable)', collect)
     .option('-i, --interactive', 'ask for every field, offering the client\'s goals and techniques')
+    .option('--sign', 'sign the session as it is logged: afterwards only amendments (addenda)')
+    .option('--template <name>', 'write the note in $VISUAL/$EDITOR from a template: soap | dap | birp, or your own')
     .addHelpText('after', examples(
       'tpt log-session --client c42 --mood positive --summary "Worked on sleep hygiene" --duration 50',
       'tpt log-session --client c42 --mood -1 --summary "Hard week" --crisis-flag self_harm_risk --goal goal_7k2m9q',
       'tpt log-session -i',
+      'tpt log-session --client c42 --mood 0 --duration 50 --template soap',
     ))
+    .addHelpText('after', `
+Templates: soap, dap and birp are built in; your own go in $XDG_CONFIG_HOME/tpt/templates/NAME.txt,
+with headings such as [Subjective: summary] naming the field each section fills (summary, notes,
+observations, homework, next-focus). An empty note or an editor that fails aborts: nothing is written.
+`)
     .action(async (flags: LogSessionFlags) => {
       const { InputError } = await import('../core/errors.js');
       const store = await ctx.openStore();
       const { META_KEY, META_KEY_RULE } = await import('../core/schemas.js');
       let input = sessionInputFromFlags(flags, InputError, { pattern: META_KEY, rule: META_KEY_RULE });
+      const template = flags.template === undefined ? undefined : await templateOf(ctx, flags, InputError);
+      const summaryMissing = template === undefined && input.conversation_summary === undefined;
       // Only an absent value is asked for; an empty one given as an option is the core's to refuse.
-      if (flags.interactive || input.client_id === undefined || input.conversation_summary === undefined || input.emotional_state === undefined) {
+      if (flags.interactive || input.client_id === undefined || summaryMissing || input.emotional_state === undefined) {
         if (!ctx.canPrompt) {
           if (flags.interactive) throw new InputError('--interactive needs a terminal: give the values as options instead');
           const missing = [
-            input.client_id === undefined && '--client', input.conversation_summary === undefined && '--summary',
+            input.client_id === undefined && '--client', summaryMissing && '--summary',
             input.emotional_state === undefined && '--mood',
           ].filter(Boolean);
           throw new InputError(`missing ${missing.join(', ')}: give ${missing.length > 1 ? 'them' : 'it'} as options (${ctx.noPromptReason})`);
         }
         const { askSession } = await import('./ask-session.js');
-        input = await askSession(ctx, store, input, flags.interactive === true);
+        input = await askSession(ctx, store, input, flags.interactive === true, template === undefined);
       }
-      const { logSession } = await import('../core/sessions.js');
-      const session = logSession(store, input as SessionInput, ctx.who());
+      const { checkClientId } = await import('./check-client.js');
+      const client = await checkClientId(ctx, store, input.client_id!);
+      input.client_id = client.id;
+      const { logSession, validateSession } = await import('../core/sessions.js');
+      if (template) {
+        // Everything else is checked before the editor opens, so that no note typed is lost to it.
+        const checked = validateSession(store, { ...input, conversation_summary: 'from the note' } as SessionInput, ctx.who());
+        const { writeNoteInEditor } = await import('./edit-note.js');
+        const { localDateTimeString } = await import('../core/time.js');
+        input = { ...input, ...await writeNoteInEditor(ctx, template.sections, [
+          `Session note for client ${checked.client_id}, ${localDateTimeString(new Date(checked.timestamp))} (template ${template.name})`,
+        ]) };
+      }
+      const session = logSession(store, input as SessionInput, ctx.who(), flags.sign === true);
+      if (client.note) ctx.note(client.note);
       const { isOutsideVocabulary } = await import('../core/crisis-flags.js');
       for (const flag of session.crisis_flags.filter(isOutsideVocabulary)) {
         ctx.io.stderr.write(`tpt: crisis flag "${flag}" is not in the vocabulary: it opened a risk of kind "other" (see \`tpt risk list ${session.client_id}\`)\n`);
@@ -75,7 +100,7 @@ export function logSessionCommand(ctx: Context): Command {
 }
 
 /** Flags → the core's input shape. `--meta` pairs are split here; the core checks everything else. */
-function sessionInputFromFlags(
+export function sessionInputFromFlags(
   flags: LogSessionFlags,
   InputError: new (message: string) => Error,
   metaKey: { pattern: RegExp; rule: string },
@@ -107,4 +132,17 @@ function sessionInputFromFlags(
     crisis_flags: flags.crisisFlag ?? [],
     metadata,
   };
+}
+
+/** The template of --template, refused with the options whose text the note would replace. */
+async function templateOf(ctx: Context, flags: LogSessionFlags, InputError: new (message: string) => Error) {
+  if (flags.interactive) throw new InputError('--template and --interactive do not go together: choose one');
+  const given = [
+    flags.summary !== undefined && '--summary', flags.notes !== undefined && '--notes',
+    flags.observations !== undefined && '--observations', flags.homework !== undefined && '--homework',
+    flags.nextFocus !== undefined && '--next-focus',
+  ].filter(Boolean);
+  if (given.length > 0) throw new InputError(`--template writes the note in the editor: leave out ${given.join(', ')}`);
+  const { loadTemplate } = await import('./edit-note.js');
+  return { name: flags.template!, sections: loadTemplate(ctx, flags.template!) };
 }

@@ -32,12 +32,68 @@ export function milestoneCommand(ctx: Context): Command {
     .command('list')
     .description("A client's milestones, newest first")
     .argument('<client>', 'the client id')
-    .addHelpText('after', examples('tpt milestone list c42'))
-    .action(async (clientId: string) => {
+    .option('--include-void', 'list voided milestones too, marked [voided]')
+    .addHelpText('after', examples('tpt milestone list c42', 'tpt milestone list c42 --include-void'))
+    .action(async (clientId: string, opts: { includeVoid?: boolean }) => {
       const store = await ctx.openStore();
       const { listMilestones } = await import('../core/milestones.js');
       const { renderMilestoneList } = await import('../render/tables.js');
-      await ctx.out(listMilestones(store, clientId, ctx.who()), renderMilestoneList);
+      await ctx.out(listMilestones(store, clientId, ctx.who(), opts.includeVoid === true), renderMilestoneList);
+    });
+
+  milestone
+    .command('show')
+    .description('One milestone, voided or not, with its corrections (who, when, why, the values before)')
+    .argument('<milestone-id>', 'the milestone id')
+    .addHelpText('after', examples('tpt milestone show ms_7k2m9qxa'))
+    .action(async (milestoneId: string) => {
+      const store = await ctx.openStore();
+      const { showMilestone } = await import('../core/milestones.js');
+      const { renderMilestone } = await import('../render/tables.js');
+      await ctx.out(showMilestone(store, milestoneId, ctx.who()), renderMilestone);
+    });
+
+  milestone
+    .command('edit')
+    .description('Correct a milestone; the values before are kept with who, when and why')
+    .argument('<milestone-id>', 'the milestone id')
+    .requiredOption('--reason <text>', 'why it is corrected (required)')
+    .option('--description <text>', 'what was achieved')
+    .option('--date <date>', 'when, YYYY-MM-DD')
+    .option('--significance <level>', 'low | medium | high')
+    .addHelpText('after', examples('tpt milestone edit ms_7k2m9qxa --date 2026-03-02 --reason "reached a day later"'))
+    .action(async (milestoneId: string, opts: { reason: string; description?: string; date?: string; significance?: string }) => {
+      const store = await ctx.openStore();
+      const { editMilestone } = await import('../core/milestones.js');
+      const edited = editMilestone(store, milestoneId, {
+        description: opts.description, achieved_date: opts.date, significance: opts.significance,
+      }, opts.reason, ctx.who());
+      await ctx.out(edited, () => `Corrected milestone ${edited.milestone_id} (${edited.edits.length} edit${edited.edits.length === 1 ? '' : 's'} on record)`);
+    });
+
+  milestone
+    .command('void')
+    .description('Take a milestone out of lists and reports (recorded in error); it stays in the record')
+    .argument('<milestone-id>', 'the milestone id')
+    .requiredOption('--reason <text>', 'why (required)')
+    .addHelpText('after', examples('tpt milestone void ms_7k2m9qxa --reason "recorded for the wrong goal"'))
+    .action(async (milestoneId: string, opts: { reason: string }) => {
+      const store = await ctx.openStore();
+      const { voidMilestone } = await import('../core/milestones.js');
+      const voided = voidMilestone(store, milestoneId, opts.reason, ctx.who());
+      await ctx.out(voided, () => `Voided milestone ${voided.milestone_id}; \`tpt milestone restore ${voided.milestone_id}\` undoes it`);
+    });
+
+  milestone
+    .command('restore')
+    .description('Undo the void of a milestone')
+    .argument('<milestone-id>', 'the milestone id')
+    .addHelpText('after', examples('tpt milestone restore ms_7k2m9qxa'))
+    .action(async (milestoneId: string) => {
+      const store = await ctx.openStore();
+      const { restoreMilestone } = await import('../core/milestones.js');
+      const restored = restoreMilestone(store, milestoneId, ctx.who());
+      await ctx.out(restored, () => `Restored milestone ${restored.milestone_id}`);
     });
 
   return milestone;

@@ -8,15 +8,16 @@ export function sessionsCommand(ctx: Context): Command {
     .description("List a client's sessions, newest first (all of them unless a timeframe is given)")
     .argument('<client>', 'the client id')
     .option('--limit <n>', 'at most N sessions', positiveInt)
-    .addHelpText('after', examples('tpt sessions c42', 'tpt sessions c42 --last 3m', 'tpt sessions c42 --since 2026-01-01 --limit 5 --json'))
-    .action(async (clientId: string, opts: TimeframeOptions & { limit?: number }) => {
+    .option('--include-void', 'list voided sessions too (marked)')
+    .addHelpText('after', examples('tpt sessions c42', 'tpt sessions c42 --last 3m', 'tpt sessions c42 --since 2026-01-01 --limit 5 --json', 'tpt sessions c42 --include-void'))
+    .action(async (clientId: string, opts: TimeframeOptions & { limit?: number; includeVoid?: boolean }) => {
       const store = await ctx.openStore();
       const { resolveTimeframe } = await import('../core/timeframe.js');
       const { listSessions } = await import('../core/sessions.js');
       const { openRisksOf } = await import('../core/risks.js');
       const { renderSessionList } = await import('../render/tables.js');
       const timeframe = resolveTimeframe(opts, null, ctx.now());
-      const sessions = listSessions(store, clientId, timeframe, ctx.who(), opts.limit);
+      const sessions = listSessions(store, clientId, timeframe, ctx.who(), opts.limit, opts.includeVoid === true);
       // --json prints the list of SPEC §2; a person also sees the client's open risks first.
       const risks = openRisksOf(store, clientId);
       await ctx.out(sessions, (list, style, columns, width) =>

@@ -1,8 +1,9 @@
 import type { Store } from '../db/store.js';
 import { createGoal, updateGoal } from './goals.js';
 import { addMilestone } from './milestones.js';
-import { resolveRisk } from './risks.js';
+import { openRisksOf, resolveRisk } from './risks.js';
 import { logSession } from './sessions.js';
+import { addDemoMeasures } from './demo-measures.js';
 import { localDateString } from './time.js';
 import { addDays, addMonths } from './timeframe.js';
 
@@ -152,15 +153,17 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
           metadata: { modality: random() < 0.7 ? 'in_person' : 'telehealth' },
         }, at(day));
         result.sessions++;
-        // At the first session from that week on, the clinician resolves the risks with a note.
+        // At the first session from that week on, the clinician resolves the risks with a note
+        // (those of crisis flags and those of measures' risk items alike).
         if (story.riskResolved && week >= story.riskResolved.week && !risksResolved) {
-          for (const kind of new Set(story.crisisWeeks.values())) {
-            resolveRisk(store, story.client_id, kind, story.riskResolved.note, at(day));
+          for (const risk of openRisksOf(store, story.client_id)) {
+            resolveRisk(store, story.client_id, risk.kind, story.riskResolved.note, at(day));
           }
           risksResolved = true;
         }
 
-        if (week % 4 !== 3) continue; // goals are reviewed monthly
+        if (week % 4 !== 3) continue; // goals are reviewed, and measures taken, monthly
+        addDemoMeasures(store, story.client_id, `${story.client_id}-s${String(week + 1).padStart(3, '0')}`, progress, at(day));
         story.goals.forEach((goal, index) => {
           const id = goalIds[index]!;
           const current = store.goalById(id)!;

@@ -3,6 +3,7 @@ import {
   type ClientRecord,
 } from '../db/export-queries.js';
 import { measuresOfClient } from '../db/measure-queries.js';
+import { editsOf } from '../db/record-edits.js';
 import type { Store } from '../db/store.js';
 import { bandOf, measureDefinition } from './measure-scoring.js';
 import { stateOf } from './scale.js';
@@ -18,7 +19,9 @@ import type { Actor } from './model.js';
  */
 
 export const EXPORT_FORMAT = 'tpt-export';
-export const EXPORT_VERSION = 1;
+/** 2 adds the state and earlier versions of corrected sessions (issue 12); version 1 files still import. */
+export const EXPORT_VERSION = 2;
+export const READABLE_EXPORT_VERSIONS: readonly unknown[] = [1, 2];
 
 export const EXPORT_FORMATS = ['json', 'csv', 'fhir'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -104,7 +107,9 @@ export function* exportJson(
     pending += `${first ? '' : '\n'}],"goals":[`;
     first = true;
     for (const goal of store.goalsOfClient(client.client_id)) {
-      pending += `${first ? '' : ','}\n${JSON.stringify({ ...goal, history: store.goalHistory(goal.goal_id) })}`;
+      const edits = editsOf(store, 'goal_edits', goal.goal_id);
+      const record = { ...goal, history: store.goalHistory(goal.goal_id), ...(edits.length > 0 ? { edits } : {}) };
+      pending += `${first ? '' : ','}\n${JSON.stringify(record)}`;
       first = false;
       if (pending.length >= CHUNK_CHARS) {
         yield pending;
@@ -113,8 +118,11 @@ export function* exportJson(
     }
     pending += `${first ? '' : '\n'}],"milestones":[`;
     first = true;
-    for (const milestone of milestoneRecordsOfClient(store, client.client_id)) {
-      pending += `${first ? '' : ','}\n${JSON.stringify(milestone)}`;
+    for (const { voided_at, voided_by, void_reason, ...milestone } of milestoneRecordsOfClient(store, client.client_id)) {
+      // A corrected or voided milestone carries its edit log and its void; others only their fields.
+      const edits = editsOf(store, 'milestone_edits', milestone.milestone_id);
+      const record = edits.length > 0 || voided_at !== null ? { ...milestone, voided_at, voided_by, void_reason, edits } : milestone;
+      pending += `${first ? '' : ','}\n${JSON.stringify(record)}`;
       first = false;
       if (pending.length >= CHUNK_CHARS) {
         yield pending;

@@ -7,17 +7,21 @@ import {
   replaceSessionRecord,
   sessionRecordById, type GoalRecord,
 } from '../db/import-writes.js';
+import { sessionRecordOf } from '../db/export-queries.js';
+import { writeEarlierVersions, writeState } from '../db/session-versions.js';
+import { editsOf, milestoneWithState, setMilestoneVoided, writeEdits, type MilestoneState } from '../db/record-edits.js';
 import { insertMeasure, measureById, replaceMeasure } from '../db/measure-queries.js';
 import { rowToSession, type Store } from '../db/store.js';
+import { FUTURE_TOLERANCE_MS, refuseFarFuture } from './date-rules.js';
 import { recordAudit } from './audit.js';
 import { InputError, TptError } from './errors.js';
 import { recordRiskFlags, sessionRiskFlags } from './risks.js';
 import { sessionFromFields } from './sessions.js';
-import { EXPORT_FORMAT, EXPORT_VERSION } from './export.js';
+import { EXPORT_FORMAT, EXPORT_VERSION, READABLE_EXPORT_VERSIONS } from './export.js';
 import { JsonStreamError, JsonStreamReader } from './json-stream.js';
-import { checkItems, measureInput } from './measures.js';
+import { checkItems, measureInput, measureRiskFlags } from './measures.js';
 import { measureDefinition, totalOf } from './measure-scoring.js';
-import type { Actor, GoalHistoryEntry, Measure, Session } from './model.js';
+import type { Actor, GoalHistoryEntry, Measure, RecordEdit, Session, SessionState, SessionVersion } from './model.js';
 import { EMOTIONAL_STATES, type EmotionalState } from './scale.js';
 import { ID_PATTERN } from './ids.js';
 import {
@@ -156,10 +160,43 @@ const clientHeader = z.object({
   created_at: dateTime('client created_at').optional(),
 }).strict();
 
+const nullableText = (what: string) => z.string({ invalid_type_error: `${what} must be text` }).nullable();
+
+/** Who made a version, when and why (all null for the version as logged). */
+const amendmentFields = {
+  version: z.number({ invalid_type_error: 'version must be a whole number' }).int().min(1, { message: 'version starts at 1' }),
+  amended_at: dateTime('amended_at').nullable(),
+  amended_by: nullableText('amended_by'),
+  amend_reason: nullableText('amend_reason'),
+  addendum: z.boolean({ invalid_type_error: 'addendum must be true or false' }),
+};
+
+const sessionVersionRecord = sessionInput.omit({ session_id: true }).extend({
+  timestamp: dateTime('version timestamp'),
+  ...amendmentFields,
+}).strict();
+
 const sessionRecord = sessionInput.extend({
   session_id: id('session id'),
   timestamp: dateTime('session timestamp'),
+  // The state and earlier versions of a corrected session (export version 2), all or none.
+  ...amendmentFields,
+  signed_at: dateTime('signed_at').nullable(),
+  signed_by: nullableText('signed_by'),
+  voided_at: dateTime('voided_at').nullable(),
+  voided_by: nullableText('voided_by'),
+  void_reason: nullableText('void_reason'),
+  versions: z.array(sessionVersionRecord, { invalid_type_error: 'versions must be a list' }),
+}).partial({
+  version: true, amended_at: true, amended_by: true, amend_reason: true, addendum: true, signed_at: true,
+  signed_by: true, voided_at: true, voided_by: true, void_reason: true, versions: true,
 }).strict();
+
+/** A session as a file holds it, with its state and earlier versions when it has them. */
+interface SessionInFile {
+  session: Session;
+  corrections?: { state: SessionState; versions: SessionVersion[] };
+}
 
 const historyEntry = z.object({
   at: dateTime('history time'),
@@ -169,6 +206,14 @@ const historyEntry = z.object({
   actor: z.string({ required_error: 'history actor is required', invalid_type_error: 'history actor must be text' })
     .min(1, { message: 'history actor cannot be empty' }),
 }).strict();
+
+const recordEdit = z.object({
+  at: dateTime('edit time'),
+  actor: z.string({ required_error: 'edit actor is required' }).min(1, { message: 'edit actor cannot be empty' }),
+  reason: z.string({ required_error: 'edit reason is required' }).min(1, { message: 'edit reason cannot be empty' }),
+  changes: z.record(z.string(), z.tuple([z.string().nullable(), z.string().nullable()])),
+}).strict();
+const recordEdits = z.array(recordEdit, { invalid_type_error: 'edits must be a list' }).optional();
 
 const goalRecord = z.object({
   goal_id: id('goal id'),
@@ -186,6 +231,7 @@ const goalRecord = z.object({
     required_error: 'a goal needs its history (at least the entry of its creation)',
     invalid_type_error: 'history must be a list of entries',
   }).min(1, { message: 'a goal needs its history (at least the entry of its creation)' }),
+  edits: recordEdits,
 }).strict();
 
 const milestoneRecord = z.object({
@@ -196,6 +242,10 @@ const milestoneRecord = z.object({
   achieved_date: calendarDate('achieved date'),
   significance,
   created_at: dateTime('milestone created_at').optional(),
+  voided_at: dateTime('voided_at').nullable().optional(),
+  voided_by: z.string().nullable().optional(),
+  void_reason: z.string().nullable().optional(),
+  edits: recordEdits,
 }).strict();
 
 const measureRecord = measureInput.extend({
@@ -210,6 +260,7 @@ const measureRecord = measureInput.extend({
 interface GoalWithHistory {
   goal: GoalRecord;
   history: GoalHistoryEntry[];
+  edits: RecordEdit[];
 }
 
 function parseRecord<S extends z.ZodTypeAny>(schema: S, raw: unknown, name: () => string): z.output<S> {
@@ -230,8 +281,48 @@ function issueText(issue: z.ZodIssue): string {
   return issue.path.length > 1 ? `${path}: ${issue.message}` : issue.message;
 }
 
-function toSession(raw: unknown, name: () => string): Session {
-  return canonicalSession(raw) ?? checkedSession(raw, name);
+function toSession(raw: unknown, name: () => string): SessionInFile {
+  const fast = canonicalSession(raw);
+  return fast ? { session: fast } : checkedSessionRecord(raw, name);
+}
+
+const STATE_KEYS = [
+  'version', 'amended_at', 'amended_by', 'amend_reason', 'addendum', 'signed_at', 'signed_by', 'voided_at',
+  'voided_by', 'void_reason', 'versions',
+] as const;
+
+/** A session through the schema, with its state and versions checked against each other. */
+function checkedSessionRecord(raw: unknown, name: () => string): SessionInFile {
+  const fields = parseRecord(sessionRecord, raw, name);
+  const session = checkedSession(fields, name);
+  const present = STATE_KEYS.filter((key) => fields[key] !== undefined);
+  if (present.length === 0) return { session };
+  if (present.length < STATE_KEYS.length) {
+    const missing = STATE_KEYS.filter((key) => fields[key] === undefined);
+    throw new InputError(`${name()}: a corrected session carries all of its state; ${missing.join(', ')} missing`);
+  }
+  const state = {
+    version: fields.version!, amended_at: fields.amended_at!, amended_by: fields.amended_by!,
+    amend_reason: fields.amend_reason!, addendum: fields.addendum!, signed_at: fields.signed_at!,
+    signed_by: fields.signed_by!, voided_at: fields.voided_at!, voided_by: fields.voided_by!,
+    void_reason: fields.void_reason!,
+  };
+  const versions = fields.versions!.map((version, index) => {
+    if (version.version !== index + 1) {
+      throw new InputError(`${name()}: versions must be numbered 1, 2, … oldest first (found ${version.version} at place ${index + 1})`);
+    }
+    const content = checkedSession({ ...version, session_id: session.session_id, version: undefined, amended_at: undefined,
+      amended_by: undefined, amend_reason: undefined, addendum: undefined }, name);
+    const { session_id: _id, ...rest } = content;
+    return {
+      ...rest, version: version.version, amended_at: version.amended_at, amended_by: version.amended_by,
+      amend_reason: version.amend_reason, addendum: version.addendum,
+    };
+  });
+  if (state.version !== versions.length + 1) {
+    throw new InputError(`${name()}: version ${state.version} needs the ${state.version - 1} earlier version(s) in "versions" (found ${versions.length})`);
+  }
+  return { session, corrections: { state, versions } };
 }
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -337,7 +428,8 @@ function isUtcTime(value: unknown): boolean {
 
 /** A session through the schema: any accepted form, normalised; the message names a fault. */
 export function checkedSession(raw: unknown, name: () => string): Session {
-  const fields = parseRecord(sessionRecord, raw, name);
+  const { version: _v, amended_at: _a, amended_by: _b, amend_reason: _r, addendum: _d, signed_at: _s, signed_by: _sb,
+    voided_at: _va, voided_by: _vb, void_reason: _vr, versions: _vs, ...fields } = parseRecord(sessionRecord, raw, name);
   try {
     return sessionFromFields(fields, fields.session_id, fields.timestamp);
   } catch (error) {
@@ -346,8 +438,8 @@ export function checkedSession(raw: unknown, name: () => string): Session {
 }
 
 function toGoal(raw: unknown, name: () => string): GoalWithHistory {
-  const { history, milestones: _derived, ...goal } = parseRecord(goalRecord, raw, name);
-  return { goal, history };
+  const { history, milestones: _derived, edits, ...goal } = parseRecord(goalRecord, raw, name);
+  return { goal, history, edits: edits ?? [] };
 }
 
 /** A measure as the file holds it: its total must be what its items add up to. */
@@ -371,8 +463,19 @@ function toMeasure(raw: unknown, name: () => string, now: string): Measure {
   }
 }
 
-function toMilestone(raw: unknown, name: () => string): Omit<MilestoneRecord, 'created_at'> & { created_at?: string } {
-  return parseRecord(milestoneRecord, raw, name);
+interface MilestoneInFile {
+  milestone: Omit<MilestoneRecord, 'created_at'> & { created_at?: string };
+  state: MilestoneState;
+  edits: RecordEdit[];
+}
+
+function toMilestone(raw: unknown, name: () => string): MilestoneInFile {
+  const { voided_at, voided_by, void_reason, edits, ...milestone } = parseRecord(milestoneRecord, raw, name);
+  return {
+    milestone,
+    state: { voided_at: voided_at ?? null, voided_by: voided_by ?? null, void_reason: void_reason ?? null },
+    edits: edits ?? [],
+  };
 }
 
 // ── walking the document ───────────────────────────────────────────────────
@@ -421,7 +524,7 @@ function walkDocument(source: TextSource, label: string, visit: Visitor): void {
             break;
           case 'version':
             version = reader.value();
-            if (version !== EXPORT_VERSION) {
+            if (!READABLE_EXPORT_VERSIONS.includes(version)) {
               throw new InputError(
                 `${label} is export version ${JSON.stringify(version)}; this tpt reads version ${EXPORT_VERSION}: ` +
                 'import it with the tpt that wrote it, or upgrade tpt',
@@ -541,6 +644,8 @@ function importPass(
     session: new Set(), goal: new Set(), milestone: new Set(), measure: new Set(),
   };
   const now = who.now.toISOString();
+  // Times as exported sort as text: only a session past this one needs the far-future check.
+  const latestAllowed = new Date(who.now.getTime() + FUTURE_TOLERANCE_MS).toISOString();
   deferForeignKeys(store);
   // Per client: the goals its sessions and milestones name, each with the first record naming it.
   let clientId = '';
@@ -596,10 +701,12 @@ function importPass(
     },
     record(kind, raw, name) {
       if (kind === 'session') {
-        const session = toSession(raw, name);
+        const { session, corrections } = toSession(raw, name);
         belongs(session.client_id, name);
         for (const goalId of session.therapeutic_goals) names(goalId, name);
+        if (session.timestamp > latestAllowed) refuseFarFuture(new Date(session.timestamp), who.now, `${name()}: session time`);
         if (insertNewSession(store, session)) {
+          if (corrections) writeCorrections(store, session.session_id, corrections.state, corrections.versions);
           summary.sessions.added++;
           recordRiskFlags(store, clientId, sessionRiskFlags(session), who);
           return;
@@ -607,18 +714,31 @@ function importPass(
         const existing = sessionRecordById(store, session.session_id)!;
         const before = rowToSession(existing);
         const fields = differences(before, session, SESSION_FIELDS);
+        const held = sessionRecordOf(store, session.session_id);
+        const { versions: heldVersions, ...heldState } = held;
+        const given = corrections ?? { state: PLAIN_STATE, versions: [] };
+        if (canonical(stateOf(heldState)) !== canonical(given.state)) fields.push('state');
+        if (JSON.stringify(heldVersions) !== JSON.stringify(given.versions)) fields.push('versions');
         if (settle(kind, session.session_id, existing.client_id, existing.row_order, fields, name)) {
+          if (held.signed_at !== null) {
+            throw new TptError(
+              `${name()}: session "${session.session_id}" is signed in the database and is corrected only by amendment ` +
+              '(`tpt session amend`): import this file with --on-conflict skip, or leave the session out of it',
+            );
+          }
           replaceSessionRecord(store, session);
+          writeCorrections(store, session.session_id, given.state, given.versions);
           // Only flags the database did not hold yet are news to the risk register.
           const added = session.crisis_flags.filter((flag) => !before.crisis_flags.includes(flag));
           recordRiskFlags(store, clientId, sessionRiskFlags({ ...session, crisis_flags: added }), who);
         }
       } else if (kind === 'goal') {
-        const { goal, history } = toGoal(raw, name);
+        const { goal, history, edits } = toGoal(raw, name);
         belongs(goal.client_id, name);
         const existing = goalRecordById(store, goal.goal_id);
         if (!existing) {
           insertGoalRecord(store, goal, history);
+          if (edits.length > 0) writeEdits(store, 'goal_edits', goal.goal_id, goal.client_id, edits);
           summary.goals.added++;
           return;
         }
@@ -626,8 +746,10 @@ function importPass(
         if (JSON.stringify(store.goalHistory(goal.goal_id)) !== JSON.stringify(history.map(orderedEntry))) {
           fields.push('history');
         }
+        if (canonical(editsOf(store, 'goal_edits', goal.goal_id)) !== canonical(edits)) fields.push('edits');
         if (settle(kind, goal.goal_id, existing.client_id, existing.row_order, fields, name)) {
           replaceGoalRecord(store, goal, history);
+          writeEdits(store, 'goal_edits', goal.goal_id, goal.client_id, edits);
         }
       } else if (kind === 'measure') {
         const measure = toMeasure(raw, name, now);
@@ -636,6 +758,7 @@ function importPass(
         const existing = measureById(store, measure.measure_id);
         if (!existing) {
           insertMeasure(store, measure);
+          recordRiskFlags(store, clientId, measureRiskFlags(measure), who);
           summary.measures.added++;
           return;
         }
@@ -644,20 +767,31 @@ function importPass(
           replaceMeasure(store, measure);
         }
       } else {
-        const given = toMilestone(raw, name);
+        const { milestone: given, state, edits } = toMilestone(raw, name);
         belongs(given.client_id, name);
         names(given.goal_id, name);
         const existing = milestoneRecordById(store, given.milestone_id);
+        const writeCorrections = () => {
+          setMilestoneVoided(store, given.milestone_id, state);
+          writeEdits(store, 'milestone_edits', given.milestone_id, given.client_id, edits);
+        };
         if (!existing) {
           insertMilestoneRecord(store, { ...given, created_at: given.created_at ?? now });
+          if (state.voided_at !== null || edits.length > 0) writeCorrections();
           summary.milestones.added++;
           return;
         }
         // A file without the time a milestone was recorded keeps the database's.
         const milestone = { ...given, created_at: given.created_at ?? existing.created_at };
         const fields = differences<MilestoneRecord>(existing, milestone, MILESTONE_FIELDS);
+        const held = milestoneWithState(store, given.milestone_id)!;
+        if (canonical([held.voided_at, held.voided_by, held.void_reason]) !== canonical([state.voided_at, state.voided_by, state.void_reason])) {
+          fields.push('voided');
+        }
+        if (canonical(editsOf(store, 'milestone_edits', given.milestone_id)) !== canonical(edits)) fields.push('edits');
         if (settle(kind, milestone.milestone_id, existing.client_id, existing.row_order, fields, name)) {
           replaceMilestoneRecord(store, milestone);
+          writeCorrections();
         }
       }
     },
@@ -685,6 +819,26 @@ function importPass(
     },
   });
   return { summary, conflicts };
+}
+
+/** The state of a session that was never corrected. */
+const PLAIN_STATE: SessionState = {
+  version: 1, amended_at: null, amended_by: null, amend_reason: null, addendum: false, signed_at: null,
+  signed_by: null, voided_at: null, voided_by: null, void_reason: null,
+};
+
+function stateOf(record: SessionState): SessionState {
+  return {
+    version: record.version, amended_at: record.amended_at, amended_by: record.amended_by,
+    amend_reason: record.amend_reason, addendum: record.addendum, signed_at: record.signed_at,
+    signed_by: record.signed_by, voided_at: record.voided_at, voided_by: record.voided_by,
+    void_reason: record.void_reason,
+  };
+}
+
+function writeCorrections(store: Store, sessionId: string, state: SessionState, versions: readonly SessionVersion[]): void {
+  writeState(store, sessionId, state);
+  writeEarlierVersions(store, sessionId, versions);
 }
 
 const SESSION_FIELDS = [

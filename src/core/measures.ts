@@ -10,6 +10,7 @@ import {
   bandOf, isCase, itemScores, MEASURE_KINDS, measureDefinition, riskItemAnswer, totalOf, type MeasureKind,
 } from './measure-scoring.js';
 import type { Actor, Measure } from './model.js';
+import { recordRiskFlags, type RiskFlag } from './risks.js';
 import { id, parseInput, wholeNumber } from './schemas.js';
 import { parseDateTime } from './time.js';
 import type { Timeframe } from './timeframe.js';
@@ -117,8 +118,26 @@ export function addMeasure(store: Store, input: MeasureInput, who: Actor): Score
     store.ensureClient(measure.client_id, who.now.toISOString());
     insertMeasure(store, measure);
     recordAudit(store, { action: 'measure.create', client_id: measure.client_id, object_id: measure.measure_id }, who);
+    recordRiskFlags(store, measure.client_id, measureRiskFlags(measure), who);
   });
   return scoreMeasure(measure);
+}
+
+/**
+ * A risk item answered above 0 opens a risk on the measure's date, whatever the total: PHQ-9 item
+ * 9 (thoughts of being better off dead or of self-harm) as suicidal ideation, CORE-10 item 6
+ * (plans to end one's life) as a suicide plan.
+ */
+export function measureRiskFlags(measure: Measure): RiskFlag[] {
+  const definition = measureDefinition(measure.measure);
+  const answer = riskItemAnswer(definition, measure.items);
+  if (answer === null || answer === 0) return [];
+  return [{
+    flag: `${definition.name} item ${definition.riskItem} answered ${answer}`,
+    kind: measure.measure === 'core10' ? 'suicide_plan' : 'suicidal_ideation',
+    at: measure.timestamp,
+    source: { type: 'measure', id: measure.measure_id },
+  }];
 }
 
 export function scoreMeasure(measure: Measure): ScoredMeasure {

@@ -23,6 +23,46 @@ export interface Session {
   metadata: Record<string, string>;
 }
 
+/**
+ * How a session stands in the record (issue 12): its version (1 as logged, one more for each
+ * amendment), who made the current version and why, and whether it is signed or voided.
+ */
+export interface SessionState {
+  version: number;
+  amended_at: string | null;
+  amended_by: string | null;
+  amend_reason: string | null;
+  /** The current version was made after the session was signed. */
+  addendum: boolean;
+  signed_at: string | null;
+  signed_by: string | null;
+  voided_at: string | null;
+  voided_by: string | null;
+  void_reason: string | null;
+}
+
+/** One version of a session: its content then, and who made that version, when and why. */
+export interface SessionVersion extends Omit<Session, 'session_id'> {
+  version: number;
+  amended_at: string | null;
+  amended_by: string | null;
+  amend_reason: string | null;
+  addendum: boolean;
+}
+
+/** A session as listings show it: whether it was amended, is signed, or is voided. */
+export interface ListedSession extends Session {
+  version: number;
+  signed_at: string | null;
+  voided_at: string | null;
+}
+
+/** A session with its state; `history` (every version, oldest first) when asked for. */
+export interface SessionDetail extends Session, SessionState {
+  amendments: number;
+  history?: SessionVersion[];
+}
+
 export interface GoalHistoryEntry {
   at: string;
   completion_percentage: number;
@@ -45,9 +85,19 @@ export interface Goal {
   updated_at: string;
 }
 
+/** One edit of a goal or a milestone: who, when, why, and each changed field's [before, after]. */
+export interface RecordEdit {
+  at: string;
+  actor: string;
+  reason: string;
+  changes: Record<string, [string | null, string | null]>;
+}
+
 export interface GoalDetail extends Goal {
   history: GoalHistoryEntry[];
   milestone_details: Milestone[];
+  /** Edits of the description, target and notes, oldest first. */
+  edits: RecordEdit[];
 }
 
 export interface Milestone {
@@ -58,6 +108,13 @@ export interface Milestone {
   /** A calendar date, YYYY-MM-DD. */
   achieved_date: string;
   significance: Significance;
+}
+
+/** A milestone with its state, as `milestone list --include-void` lists it. */
+export interface MilestoneRecord extends Milestone {
+  voided_at: string | null;
+  voided_by: string | null;
+  void_reason: string | null;
 }
 
 /** One standardized outcome measure taken by a client (PHQ-9, GAD-7, CORE-10). */

@@ -1,3 +1,4 @@
+import type { MeasuresSection } from './measure-summary.js';
 import type { CrisisEvent, GoalMovement, ReportGoal } from './report.js';
 import type { OpenRisk } from './risks.js';
 import { MIN_DAYS_SPANNED, MIN_DISTINCT_DAYS, MIN_POINTS_FOR_DIRECTION } from './stats.js';
@@ -11,7 +12,7 @@ import { localDateString } from './time.js';
 
 /** Rule 5: this long without a session, as of the end of the timeframe, is worth a call. */
 export const NO_SESSION_DAYS = 21;
-/** Rule 7: a sample standard deviation of scores at or above this is "high volatility". */
+/** Rule 8: a sample standard deviation of scores at or above this is "high volatility". */
 export const HIGH_VOLATILITY = 1.0;
 
 export interface RecommendationFacts {
@@ -27,6 +28,8 @@ export interface RecommendationFacts {
   movement: GoalMovement;
   meanGoalChange: number | null;
   persistentlyLowMood: boolean;
+  /** The outcome measures of the timeframe. */
+  measures: MeasuresSection;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -96,7 +99,23 @@ export function recommendations(facts: RecommendationFacts): string[] {
     );
   }
 
-  // 7. High volatility, over sessions that give a trend time (a burst in one afternoon does not).
+  // 7. Outcome measures: reliably worse, or at caseness and not reliably better.
+  for (const measure of facts.measures.measures) {
+    const { name, first, latest } = measure;
+    if (measure.reliable_change === 'reliable_deterioration') {
+      out.push(
+        `${name} reliably deteriorated in this timeframe (${first.total} → ${latest.total}, ${latest.band}): ` +
+        'review the treatment plan and the risk assessment with the client.',
+      );
+    } else if (latest.at_caseness && measure.reliable_change !== 'reliable_improvement') {
+      out.push(
+        `${name} is at caseness (latest ${latest.total}, ${latest.band}, on ${day(latest.timestamp)}) and not reliably ` +
+        'improved in this timeframe: review whether the treatment plan is working.',
+      );
+    }
+  }
+
+  // 8. High volatility, over sessions that give a trend time (a burst in one afternoon does not).
   if (trend.trend_direction !== 'insufficient_data' && trend.volatility >= HIGH_VOLATILITY) {
     out.push(
       `Mood varied widely from session to session (volatility ${trend.volatility}): ` +
@@ -104,7 +123,7 @@ export function recommendations(facts: RecommendationFacts): string[] {
     );
   }
 
-  // 8. Goals slipping.
+  // 9. Goals slipping.
   if (facts.movement === 'slipping' && facts.meanGoalChange !== null) {
     out.push(
       `Goal progress slipped in this timeframe (${signed(facts.meanGoalChange)} points on average): ` +
@@ -112,12 +131,12 @@ export function recommendations(facts: RecommendationFacts): string[] {
     );
   }
 
-  // 9. No active goal.
+  // 10. No active goal.
   if (!facts.goals.some((goal) => goal.status === 'active')) {
     out.push('No active goal at the end of this timeframe: consider agreeing on a therapeutic goal together.');
   }
 
-  // 10. Sessions, but too few or too close together to judge the mood trend.
+  // 11. Sessions, but too few or too close together to judge the mood trend.
   if (trend.data_points > 0 && trend.trend_direction === 'insufficient_data') {
     out.push(
       trend.data_points < MIN_POINTS_FOR_DIRECTION
@@ -128,7 +147,7 @@ export function recommendations(facts: RecommendationFacts): string[] {
     );
   }
 
-  // 11. Nothing above applied.
+  // 12. Nothing above applied.
   if (out.length === 0) {
     out.push('No rule raised a concern: continue the current plan and review progress again next month.');
   }

@@ -3,10 +3,13 @@ import {
   goalHistoryOfClient, goalsCreatedBy, lastSessionAtOrBefore, milestonesBetween, reportSessionsInRange,
   type GoalHeader, type GoalHistoryPoint, type MilestoneRow, type ReportSessionRow,
 } from '../db/analytics-queries.js';
+import { measuresInRange } from '../db/measure-queries.js';
 import { logRead } from './audit.js';
 import { requireClient } from './clients.js';
 import { checkId } from './ids.js';
-import type { Actor } from './model.js';
+import { measureDefinition } from './measure-scoring.js';
+import { summarizeMeasures, type MeasurePoint, type MeasuresSection, type MeasureTrend } from './measure-summary.js';
+import type { Actor, Measure } from './model.js';
 import { calendarPeriods, defaultGranularity, type Granularity } from './periods.js';
 import { recommendations } from './recommendations.js';
 import { openRisksOf, type OpenRisk } from './risks.js';
@@ -44,6 +47,8 @@ export interface SessionSummary {
   session_duration_minutes: number | null;
   crisis_flags: string[];
   conversation_summary: string;
+  /** Whether the session is signed (locked; corrected only by addenda). */
+  signed: boolean;
 }
 
 export interface CrisisEvent {
@@ -53,6 +58,8 @@ export interface CrisisEvent {
   emotional_score: number;
   crisis_flags: string[];
   conversation_summary: string;
+  /** Whether the session is signed (locked; corrected only by addenda). */
+  signed: boolean;
 }
 
 export type Trajectory = 'improving' | 'stable' | 'declining' | 'mixed' | 'insufficient_data';
@@ -89,6 +96,8 @@ export interface ProgressReport {
   session_summaries: SessionSummary[];
   /** …and how many older ones of the timeframe are not listed. */
   sessions_not_listed: number;
+  /** The outcome measures of the timeframe (README, "Outcome measures"). */
+  measures: MeasuresSection;
 }
 
 /** The report and, for the terminal and markdown, the series its chart draws. */
@@ -105,45 +114,59 @@ export const LOW_MOOD_SESSIONS = 3;
 /** The report lists this many sessions of the timeframe (the newest), and counts the rest. */
 export const LISTED_SESSIONS = 10;
 
+/**
+ * How the outcome measures of the timeframe moved, first to latest score of each measure taken at
+ * least twice: "deteriorated" when any reliably deteriorated; "improved" when one reliably improved
+ * and none deteriorated (NHS Talking Therapies' "neither reliably worse", over every measure);
+ * "no_reliable_change" otherwise; "none" when no measure was taken twice.
+ */
+export type MeasureMovement = 'improved' | 'no_reliable_change' | 'deteriorated' | 'none';
+
 /** What the trajectory rule looks at (README, "The trajectory rule"). */
 export interface TrajectoryFacts {
   /** Sessions in the timeframe. */
   sessions: number;
   mood: TrendDirection;
   goals: GoalMovement;
+  measures: MeasureMovement;
   crisisInTimeframe: boolean;
+  /** A measure's risk item (PHQ-9 item 9, CORE-10 item 6) answered above 0 in the timeframe. */
+  riskItemInTimeframe: boolean;
   persistentlyLowMood: boolean;
 }
 
 const MOOD_VOTE = { improving: 1, stable: 0, declining: -1, insufficient_data: undefined } as const;
 const GOAL_VOTE = { advancing: 1, steady: 0, slipping: -1, none: undefined } as const;
+const MEASURE_VOTE = { improved: 1, no_reliable_change: 0, deteriorated: -1, none: undefined } as const;
 
 /**
  * The trajectory rule as a table: the first row whose condition holds decides. The README's
  * table lists the same rows, in the same order, with the same numbers.
  */
 export const TRAJECTORY_RULES: readonly { row: number; trajectory: Trajectory; when: (facts: TrajectoryFacts) => boolean }[] = [
-  // 1. Without a session the mood part is insufficient data, whatever the goals say.
-  { row: 1, trajectory: 'insufficient_data', when: (f) => f.sessions === 0 },
-  // 2. Neither mood (a trend needs time) nor goals (none voting) give a vote.
-  { row: 2, trajectory: 'insufficient_data', when: (f) => moodVote(f) === undefined && goalVote(f) === undefined },
-  // 3. Mood and goals point opposite ways.
-  { row: 3, trajectory: 'mixed', when: (f) => (moodVote(f) ?? 0) * (goalVote(f) ?? 0) < 0 },
-  // 4. The votes say better, but a crisis or persistently low mood says otherwise: never plain "improving".
-  { row: 4, trajectory: 'mixed', when: (f) => voteSum(f) > 0 && (f.crisisInTimeframe || f.persistentlyLowMood) },
-  { row: 5, trajectory: 'improving', when: (f) => voteSum(f) > 0 },
-  { row: 6, trajectory: 'declining', when: (f) => voteSum(f) < 0 },
-  { row: 7, trajectory: 'stable', when: () => true },
+  // 1. A measure reliably worse, first to latest, outweighs mood ratings and goal percentages:
+  //    the client's own standardized report changed beyond measurement error.
+  { row: 1, trajectory: 'declining', when: (f) => f.measures === 'deteriorated' },
+  // 2. Without a session the mood part is insufficient data, whatever goals or measures say.
+  { row: 2, trajectory: 'insufficient_data', when: (f) => f.sessions === 0 },
+  // 3. Neither mood (a trend needs time) nor goals (none voting) nor measures (none taken twice) vote.
+  { row: 3, trajectory: 'insufficient_data', when: (f) => votes(f).length === 0 },
+  // 4. The votes point opposite ways.
+  { row: 4, trajectory: 'mixed', when: (f) => votes(f).includes(1) && votes(f).includes(-1) },
+  // 5. The votes say better, but a crisis, a risk item or persistently low mood says otherwise:
+  //    never plain "improving".
+  { row: 5, trajectory: 'mixed', when: (f) => voteSum(f) > 0 && (f.crisisInTimeframe || f.riskItemInTimeframe || f.persistentlyLowMood) },
+  { row: 6, trajectory: 'improving', when: (f) => voteSum(f) > 0 },
+  { row: 7, trajectory: 'declining', when: (f) => voteSum(f) < 0 },
+  { row: 8, trajectory: 'stable', when: () => true },
 ];
 
-function moodVote(facts: TrajectoryFacts): number | undefined {
-  return MOOD_VOTE[facts.mood];
-}
-function goalVote(facts: TrajectoryFacts): number | undefined {
-  return GOAL_VOTE[facts.goals];
+/** The votes of mood, goals and measures that have one (+1, 0 or −1 each). */
+function votes(facts: TrajectoryFacts): number[] {
+  return [MOOD_VOTE[facts.mood], GOAL_VOTE[facts.goals], MEASURE_VOTE[facts.measures]].filter((vote) => vote !== undefined);
 }
 function voteSum(facts: TrajectoryFacts): number {
-  return (moodVote(facts) ?? 0) + (goalVote(facts) ?? 0);
+  return votes(facts).reduce((sum, vote) => sum + vote, 0);
 }
 
 /** The trajectory and the row of the rule table that decided it. */
@@ -164,6 +187,8 @@ export interface ReportInput {
   milestones: MilestoneRow[];
   lastSession: string | undefined;
   openRisks: OpenRisk[];
+  /** The measures taken in the range, oldest first. */
+  measures?: readonly Measure[];
 }
 
 /** Builds the report in one pass over the sessions. Pure: no database, no clock. */
@@ -193,11 +218,13 @@ export function buildReport(input: ReportInput): ReportView {
       session_duration_minutes: row.session_duration_minutes,
       crisis_flags: JSON.parse(row.crisis_flags) as string[],
       conversation_summary: row.conversation_summary,
+      signed: row.signed_at != null,
     };
     if (summary.crisis_flags.length > 0) {
       crisisEvents.push({
         session_id: summary.session_id, timestamp: summary.timestamp, emotional_state: summary.emotional_state,
         emotional_score: summary.emotional_score, crisis_flags: summary.crisis_flags, conversation_summary: summary.conversation_summary,
+        signed: summary.signed,
       });
     }
     newest.push(summary);
@@ -208,11 +235,12 @@ export function buildReport(input: ReportInput): ReportView {
   const { movement, meanChange } = goalMovement(goals);
   const persistentlyLowMood = trend.data_points >= LOW_MOOD_SESSIONS && trend.avg_emotional_score !== null
     && trend.avg_emotional_score <= LOW_MOOD_MEAN;
+  const measures = summarizeMeasures(input.measures ?? []);
   const { trajectory, row } = overallTrajectory({
-    sessions: trend.data_points, mood: trend.trend_direction, goals: movement,
-    crisisInTimeframe: crisisEvents.length > 0, persistentlyLowMood,
+    sessions: trend.data_points, mood: trend.trend_direction, goals: movement, measures: measureMovement(measures),
+    crisisInTimeframe: crisisEvents.length > 0, riskItemInTimeframe: riskItemAnswers(measures).length > 0, persistentlyLowMood,
   });
-  const concerns = concernsOf(input.openRisks, crisisEvents, trend, persistentlyLowMood);
+  const concerns = concernsOf(input.openRisks, crisisEvents, trend, persistentlyLowMood, measures);
   const report: ProgressReport = {
     client_id: input.clientId,
     report_date: input.now.toISOString(),
@@ -230,7 +258,7 @@ export function buildReport(input: ReportInput): ReportView {
     recommendations: recommendations({
       asOf: new Date(Math.min(range.end.getTime(), input.now.getTime())), clientId: input.clientId, crisisEvents,
       openRisks: input.openRisks, goals, lastSession: input.lastSession, trend, movement, meanGoalChange: meanChange,
-      persistentlyLowMood,
+      persistentlyLowMood, measures,
     }),
     summary: '',
     open_risks: input.openRisks,
@@ -240,6 +268,7 @@ export function buildReport(input: ReportInput): ReportView {
     sessions_without_duration: withoutDuration,
     session_summaries: newest.reverse(),
     sessions_not_listed: trend.data_points - newest.length,
+    measures,
   };
   report.summary = summaryParagraph(report, movement, meanChange);
   return { report, chart: { by: chartBy, periods: chart.summaries() } };
@@ -248,6 +277,7 @@ export function buildReport(input: ReportInput): ReportView {
 /** The concerns a headline names, most pressing first. */
 function concernsOf(
   openRisks: readonly OpenRisk[], crisisEvents: readonly CrisisEvent[], trend: TrendSummary, persistentlyLowMood: boolean,
+  measures: MeasuresSection,
 ): string[] {
   const concerns: string[] = [];
   if (openRisks.length > 0) {
@@ -257,11 +287,42 @@ function concernsOf(
   if (crisisEvents.length > 0) {
     concerns.push(`crisis flags in ${plural(crisisEvents.length, 'session')} of this timeframe (${flagsOf(crisisEvents).join(', ')})`);
   }
+  for (const { measure, answers } of riskItemAnswers(measures)) {
+    concerns.push(`${measure.name} item ${measureDefinition(measure.measure).riskItem} answered ${answers.map((point) =>
+      `${point.risk_item_answer} on ${localDateString(new Date(point.timestamp))}`).join(', ')}`);
+  }
+  for (const measure of measures.measures) {
+    if (measure.reliable_change === 'reliable_deterioration') {
+      concerns.push(`${measure.name} reliably deteriorated (${measure.first.total} → ${measure.latest.total})`);
+    }
+  }
   if (persistentlyLowMood) {
     concerns.push(`persistently low mood (mean ${signed(trend.avg_emotional_score!)} over ${plural(trend.data_points, 'session')})`);
   }
+  for (const measure of measures.measures) {
+    if (measure.latest.at_caseness) {
+      concerns.push(`${measure.name} at caseness (latest ${measure.latest.total}, ${measure.latest.band}, on ` +
+        `${localDateString(new Date(measure.latest.timestamp))}; caseness ≥ ${measure.caseness})`);
+    }
+  }
   if (trend.data_points === 0) concerns.push('no sessions in this timeframe');
   return concerns;
+}
+
+/** How the measures of the timeframe moved, for the trajectory rule (see `MeasureMovement`). */
+export function measureMovement(section: MeasuresSection): MeasureMovement {
+  const changes = section.measures.map((measure) => measure.reliable_change).filter((change) => change !== null);
+  if (changes.length === 0) return 'none';
+  if (changes.includes('reliable_deterioration')) return 'deteriorated';
+  if (changes.includes('reliable_improvement')) return 'improved';
+  return 'no_reliable_change';
+}
+
+/** Per measure, its scores of the timeframe whose risk item was answered above 0. */
+function riskItemAnswers(section: MeasuresSection): { measure: MeasureTrend; answers: MeasurePoint[] }[] {
+  return section.measures
+    .map((measure) => ({ measure, answers: measure.scores.filter((point) => (point.risk_item_answer ?? 0) > 0) }))
+    .filter(({ answers }) => answers.length > 0);
 }
 
 /** The distinct flags of some sessions, in the order first seen. */
@@ -376,11 +437,14 @@ export function progressReport(store: Store, clientId: string, timeframe: Timefr
     const milestones = milestonesBetween(store, clientId, localDateString(range.start), localDateString(range.end));
     const lastSession = lastSessionAtOrBefore(store, clientId, endIso);
     const openRisks = openRisksOf(store, clientId);
+    const measures = measuresInRange(store, clientId, startIso, endIso);
     // The stream comes last (nothing else may run on the connection while it is open), and is
     // closed even when the report fails before reading it, so the transaction can roll back.
     const sessions = reportSessionsInRange(store, clientId, startIso, endIso);
     try {
-      return buildReport({ clientId, now: who.now, range, sessions, goals, history, milestones, lastSession, openRisks });
+      return buildReport({
+        clientId, now: who.now, range, sessions, goals, history, milestones, lastSession, openRisks, measures,
+      });
     } finally {
       sessions.return?.();
     }

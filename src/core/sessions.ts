@@ -1,10 +1,12 @@
+import { setSigned } from '../db/session-versions.js';
 import type { Store } from '../db/store.js';
 import { logRead, recordAudit } from './audit.js';
+import { refuseFarFuture } from './date-rules.js';
 import { requireClient } from './clients.js';
-import { ConflictError, InputError, NotFoundError } from './errors.js';
+import { ConflictError, InputError } from './errors.js';
 import { normalizeCrisisFlag } from './crisis-flags.js';
 import { checkId, newId } from './ids.js';
-import type { Actor, Session } from './model.js';
+import type { Actor, ListedSession, Session } from './model.js';
 import { recordRiskFlags, sessionRiskFlags } from './risks.js';
 import { scoreOf } from './scale.js';
 import { parseInput, sessionInput, type SessionFields, type SessionInput } from './schemas.js';
@@ -17,6 +19,7 @@ export function validateSession(store: Store, input: SessionInput, who: Actor): 
   const at = fields.timestamp === undefined
     ? who.now
     : fields.timestamp instanceof Date ? fields.timestamp : parseDateTime(fields.timestamp, 'session time');
+  refuseFarFuture(at, who.now, 'session time', typeof fields.timestamp === 'string' ? fields.timestamp : undefined);
   for (const goalId of fields.therapeutic_goals) {
     const goal = store.goalById(goalId);
     if (!goal) {
@@ -67,8 +70,11 @@ export function sessionFromFields(fields: SessionFields, sessionId: string, time
   };
 }
 
-/** Records one session (and its client, the first time), with its audit entry, atomically. */
-export function logSession(store: Store, input: SessionInput, who: Actor): Session {
+/**
+ * Records one session (and its client, the first time), with its audit entry, atomically;
+ * `sign` signs it in the same transaction (log-session --sign).
+ */
+export function logSession(store: Store, input: SessionInput, who: Actor, sign = false): Session {
   const session = validateSession(store, input, who);
   store.transaction(() => {
     if (store.sessionExists(session.session_id)) {
@@ -78,33 +84,30 @@ export function logSession(store: Store, input: SessionInput, who: Actor): Sessi
     store.insertSession(session);
     recordAudit(store, { action: 'session.create', client_id: session.client_id, object_id: session.session_id }, who);
     recordRiskFlags(store, session.client_id, sessionRiskFlags(session), who);
+    if (sign) {
+      setSigned(store, session.session_id, who.now.toISOString(), who.actor);
+      recordAudit(store, { action: 'session.sign', client_id: session.client_id, object_id: session.session_id }, who);
+    }
   });
   return session;
 }
 
-/** A client's sessions inside the timeframe, newest first. */
+/** A client's sessions inside the timeframe, newest first; voided ones only when asked for. */
 export function listSessions(
   store: Store,
   clientId: string,
   timeframe: Timeframe,
   who: Actor,
   limit?: number,
-): Session[] {
+  includeVoid = false,
+): ListedSession[] {
   requireClient(store, checkId(clientId, 'client'));
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
     throw new InputError(`invalid limit "${limit}": use a positive whole number up to ${Number.MAX_SAFE_INTEGER}`);
   }
-  return logRead(store, { action: 'session.list', client_id: clientId }, who, () =>
-    store.sessionsInRange(clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString(), limit));
-}
-
-export function showSession(store: Store, sessionId: string, who: Actor): Session {
-  const session = store.sessionById(checkId(sessionId, 'session'));
-  if (!session) {
-    throw new NotFoundError(`no session "${sessionId}": see \`tpt sessions <client>\` for the ids`);
-  }
-  logRead(store, { action: 'session.read', client_id: session.client_id, object_id: sessionId }, who, () => undefined);
-  return session;
+  return logRead(store, { action: 'session.list', client_id: clientId }, who, () => store.sessionsInRange(
+    clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString(), limit, includeVoid,
+  ));
 }
 
 /** The techniques a client's sessions used, most used first, for a prompt's choices; logged. */

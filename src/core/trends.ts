@@ -10,6 +10,7 @@ import { calendarPeriods, defaultGranularity, type Granularity, type Period } fr
 import { openRisksOf, type OpenRisk } from './risks.js';
 import { ScoreAccumulator, type ScoreStatistics } from './stats.js';
 import type { Timeframe } from './timeframe.js';
+import { measuresSection, type MeasuresSection } from './measure-summary.js';
 
 /** One period's numbers (SPEC §3); the instants are UTC ISO 8601, both inclusive. */
 export interface TrendSummary extends ScoreStatistics {
@@ -31,6 +32,8 @@ export interface TrendsReport {
   crisis_events: CrisisSession[];
   /** The client's open risks, whatever the timeframe. */
   open_risks: OpenRisk[];
+  /** The outcome measures of the timeframe (README, "Outcome measures"). */
+  measures: MeasuresSection;
 }
 
 /** A timeframe with a known start: "from the first record" becomes the client's first session. */
@@ -112,6 +115,7 @@ export function emotionalTrends(
       periods,
       crisis_events: crisisSessionsInRange(store, clientId, range.start.toISOString(), range.end.toISOString()),
       open_risks: openRisksOf(store, clientId),
+      measures: measuresSection(store, clientId, range),
     };
   });
 }

@@ -10,31 +10,31 @@ import type { GoalStatus, Significance } from '../core/schemas.js';
 /** The statements, by the function that runs them (tests check their query plans). */
 export const ANALYTICS_SQL = {
   scoresInRange: `
-    SELECT timestamp, emotional_score FROM sessions
+    SELECT timestamp, emotional_score FROM live_sessions
      WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
      ORDER BY timestamp`,
   reportSessionsInRange: `
-    SELECT session_id, timestamp, emotional_score, session_duration_minutes, crisis_flags, conversation_summary
-      FROM sessions
+    SELECT session_id, timestamp, emotional_score, session_duration_minutes, crisis_flags, conversation_summary, signed_at
+      FROM live_sessions
      WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
      ORDER BY timestamp, session_id`,
   crisisSessionsInRange: `
-    SELECT session_id, timestamp, crisis_flags FROM sessions
+    SELECT session_id, timestamp, crisis_flags FROM live_sessions
      WHERE client_id = ? AND timestamp >= ? AND timestamp <= ? AND crisis_flags <> '[]'
      ORDER BY timestamp, session_id`,
-  firstSessionTimestamp: 'SELECT min(timestamp) AS at FROM sessions WHERE client_id = ?',
-  lastSessionAtOrBefore: 'SELECT max(timestamp) AS at FROM sessions WHERE client_id = ? AND timestamp <= ?',
+  firstSessionTimestamp: 'SELECT min(timestamp) AS at FROM live_sessions WHERE client_id = ?',
+  lastSessionAtOrBefore: 'SELECT max(timestamp) AS at FROM live_sessions WHERE client_id = ? AND timestamp <= ?',
   goalHistoryOfClient: `
     SELECT h.goal_id, h.at, h.completion_percentage, h.status
       FROM goals g JOIN goal_history h ON h.goal_id = g.goal_id
      WHERE g.client_id = ? AND h.at <= ?
-     ORDER BY g.created_at, g.goal_id, h.seq`,
+     ORDER BY g.created_at, g.goal_id, h.at, h.seq`,
   goalsCreatedBy: `
     SELECT goal_id, description, target_date, created_at FROM goals
      WHERE client_id = ? AND created_at <= ?
      ORDER BY created_at, goal_id`,
   milestonesBetween: `
-    SELECT milestone_id, goal_id, description, achieved_date, significance FROM milestones
+    SELECT milestone_id, goal_id, description, achieved_date, significance FROM live_milestones
      WHERE client_id = ? AND achieved_date >= ? AND achieved_date <= ?
      ORDER BY achieved_date, created_at, milestone_id`,
 } as const;
@@ -55,6 +55,8 @@ export interface ReportSessionRow extends ScorePoint {
   /** JSON text of a list; '[]' for most sessions. */
   crisis_flags: string;
   conversation_summary: string;
+  /** When the session was signed (locked); null while it is not. */
+  signed_at: string | null;
 }
 
 /**

@@ -16,6 +16,21 @@ export function auditEntriesMatching(store: Store, filter: AuditFilter): AuditEn
       .all(filter.start ?? '', filter.end) as AuditEntry[];
   }
   return store.statement(`
-    SELECT * FROM audit_log WHERE client_id = ? AND at >= ? AND at <= ? ORDER BY seq`)
+    WITH RECURSIVE ${CLIENT_NAMES}
+    SELECT a.* FROM audit_log a JOIN names n ON a.client_id = n.id AND a.seq < n.before_seq
+     WHERE a.at >= ? AND a.at <= ? ORDER BY a.seq`)
     .all(filter.clientId, filter.start ?? '', filter.end) as AuditEntry[];
 }
+
+/**
+ * The ids a client has had: its own, and those renamed or merged into it (recorded by the entry
+ * `client.rename` / `client.merge` under the new id, with the old id as its object), each up to
+ * that entry, followed back through earlier renames. The audit log is append-only, so its entries
+ * keep the id of their time; a query by client follows the renames instead.
+ */
+const CLIENT_NAMES = `names (id, before_seq) AS (
+      SELECT ?, 9223372036854775807
+      UNION
+      SELECT m.object_id, m.seq FROM audit_log m JOIN names n ON m.client_id = n.id
+       WHERE m.action IN ('client.rename', 'client.merge') AND m.outcome = 'ok' AND m.seq < n.before_seq
+    )`;

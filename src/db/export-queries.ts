@@ -1,4 +1,5 @@
-import type { GoalHistoryEntry, Milestone } from '../core/model.js';
+import type { GoalHistoryEntry, Milestone, Session, SessionState, SessionVersion } from '../core/model.js';
+import { earlierVersions, sessionWithState } from './session-versions.js';
 import { stateOf } from '../core/scale.js';
 import { rowToSession, type SessionRow, type Store } from './store.js';
 
@@ -16,6 +17,13 @@ export interface ClientRecord {
 /** A milestone with the time it was recorded (part of what the database knows about it). */
 export interface MilestoneRecord extends Milestone {
   created_at: string;
+}
+
+/** A milestone as the export reads it: with its void, when it has one. */
+export interface MilestoneExportRow extends MilestoneRecord {
+  voided_at: string | null;
+  voided_by: string | null;
+  void_reason: string | null;
 }
 
 export interface GoalHistoryRow extends GoalHistoryEntry {
@@ -43,11 +51,12 @@ export function sessionCount(store: Store, clientIds: readonly string[]): number
 }
 
 /** A client's milestones in the order of the goal's milestone list: achieved, recorded, id. */
-export function milestoneRecordsOfClient(store: Store, clientId: string): IterableIterator<MilestoneRecord> {
+export function milestoneRecordsOfClient(store: Store, clientId: string): IterableIterator<MilestoneExportRow> {
   return store.statement(`
-    SELECT milestone_id, goal_id, client_id, description, achieved_date, significance, created_at
+    SELECT milestone_id, goal_id, client_id, description, achieved_date, significance, created_at,
+           voided_at, voided_by, void_reason
       FROM milestones WHERE client_id = ?
-     ORDER BY achieved_date, created_at, milestone_id`).iterate(clientId) as IterableIterator<MilestoneRecord>;
+     ORDER BY achieved_date, created_at, milestone_id`).iterate(clientId) as IterableIterator<MilestoneExportRow>;
 }
 
 /** Every history entry of a client's goals: goals oldest first, each goal's entries in order. */
@@ -78,9 +87,13 @@ export function beginSnapshot(store: Store): () => void {
   };
 }
 
-/** A session row as an array, in the column order of the sessions table (SessionRow's keys). */
+/**
+ * A session row as an array, in the column order of the sessions table (SessionRow's keys), and
+ * last whether the session has a state to export (amended, signed or voided: 1) or not (0).
+ */
 export type SessionValues = [
   string, string, string, string, number, string, string, string, string, number | null, string, string, string, string,
+  number,
 ];
 
 /**
@@ -91,7 +104,8 @@ export function sessionValuesOfClient(store: Store, clientId: string): IterableI
   return store.statement(`
     SELECT session_id, client_id, timestamp, conversation_summary, emotional_score, therapeutic_goals,
            progress_notes, therapist_observations, next_session_focus, session_duration_minutes,
-           techniques_used, homework_assigned, crisis_flags, metadata
+           techniques_used, homework_assigned, crisis_flags, metadata,
+           (version > 1 OR signed_at IS NOT NULL OR voided_at IS NOT NULL) AS has_state
       FROM sessions WHERE client_id = ?
      ORDER BY timestamp, session_id /* as arrays */`).raw(true).iterate(clientId) as IterableIterator<SessionValues>;
 }
@@ -105,7 +119,11 @@ export function sessionValuesOfClient(store: Store, clientId: string): IterableI
 export function* sessionJsonOfClient(store: Store, clientId: string): Generator<string> {
   for (const values of sessionValuesOfClient(store, clientId)) {
     const [id, client, timestamp, summary, score, goals, notes, observations, focus, duration, techniques, homework,
-      flags, metadata] = values;
+      flags, metadata, hasState] = values;
+    if (hasState === 1) {
+      yield JSON.stringify(sessionRecordOf(store, id));
+      continue;
+    }
     if (
       !isJsonText(goals, '[', ']') || !isJsonText(techniques, '[', ']') || !isJsonText(flags, '[', ']') ||
       !isJsonText(metadata, '{', '}')
@@ -121,6 +139,15 @@ export function* sessionJsonOfClient(store: Store, clientId: string): Generator<
       `"techniques_used":${techniques},"homework_assigned":${JSON.stringify(homework)},"crisis_flags":${flags},` +
       `"metadata":${metadata}}`;
   }
+}
+
+/**
+ * A session with its state and earlier versions, as an export carries it: the keys of SPEC §1,
+ * then the state (SessionState's keys), then `versions`, oldest first.
+ */
+export function sessionRecordOf(store: Store, sessionId: string): Session & SessionState & { versions: SessionVersion[] } {
+  const { session, state } = sessionWithState(store, sessionId)!;
+  return { ...session, ...state, versions: earlierVersions(store, sessionId) };
 }
 
 export function sessionRowOf(values: SessionValues): SessionRow {

@@ -215,6 +215,83 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE migration_flags;
   DROP TABLE migration_flag_spellings;
   `,
+  // Corrections by amendment (issue 12). The sessions table keeps the current version, so every
+  // read of the current record stays as it was; earlier versions move to session_versions whole,
+  // each with who made it, when and why. A voided session stays in the table: live_sessions is
+  // the one place where analytics and listings leave voided sessions out.
+  `
+  ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1);
+  ALTER TABLE sessions ADD COLUMN amended_at TEXT;
+  ALTER TABLE sessions ADD COLUMN amended_by TEXT;
+  ALTER TABLE sessions ADD COLUMN amend_reason TEXT;
+  ALTER TABLE sessions ADD COLUMN addendum INTEGER NOT NULL DEFAULT 0 CHECK (addendum IN (0, 1));
+  ALTER TABLE sessions ADD COLUMN voided_at TEXT;
+  ALTER TABLE sessions ADD COLUMN voided_by TEXT;
+  ALTER TABLE sessions ADD COLUMN void_reason TEXT;
+  ALTER TABLE sessions ADD COLUMN signed_at TEXT;
+  ALTER TABLE sessions ADD COLUMN signed_by TEXT;
+
+  -- Earlier versions of a session, oldest first; version N of a session with current version M > N.
+  CREATE TABLE session_versions (
+    session_id               TEXT NOT NULL REFERENCES sessions (session_id),
+    version                  INTEGER NOT NULL CHECK (version >= 1),
+    client_id                TEXT NOT NULL REFERENCES clients (client_id),
+    timestamp                TEXT NOT NULL,
+    conversation_summary     TEXT NOT NULL,
+    emotional_score          INTEGER NOT NULL CHECK (emotional_score BETWEEN -2 AND 2),
+    therapeutic_goals        TEXT NOT NULL,
+    progress_notes           TEXT NOT NULL,
+    therapist_observations   TEXT NOT NULL,
+    next_session_focus       TEXT NOT NULL,
+    session_duration_minutes INTEGER CHECK (session_duration_minutes BETWEEN 1 AND 1440),
+    techniques_used          TEXT NOT NULL,
+    homework_assigned        TEXT NOT NULL,
+    crisis_flags             TEXT NOT NULL,
+    metadata                 TEXT NOT NULL,
+    amended_at               TEXT,
+    amended_by               TEXT,
+    amend_reason             TEXT,
+    addendum                 INTEGER NOT NULL DEFAULT 0 CHECK (addendum IN (0, 1)),
+    PRIMARY KEY (session_id, version)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX session_versions_by_client ON session_versions (client_id);
+
+  CREATE VIEW live_sessions AS SELECT * FROM sessions WHERE voided_at IS NULL;
+  `,
+  // Goals and milestones corrected the same way (issue 12): every edit of a goal's description,
+  // target or notes, and of a milestone, is a row with who, when, why and the values before and
+  // after (\`changes\`: JSON {field: [before, after]}); a voided milestone stays in the table and
+  // live_milestones leaves it out.
+  `
+  CREATE TABLE goal_edits (
+    goal_id   TEXT NOT NULL REFERENCES goals (goal_id),
+    client_id TEXT NOT NULL REFERENCES clients (client_id),
+    seq       INTEGER NOT NULL,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    reason    TEXT NOT NULL,
+    changes   TEXT NOT NULL,
+    PRIMARY KEY (goal_id, seq)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX goal_edits_by_client ON goal_edits (client_id);
+
+  CREATE TABLE milestone_edits (
+    milestone_id TEXT NOT NULL REFERENCES milestones (milestone_id),
+    client_id    TEXT NOT NULL REFERENCES clients (client_id),
+    seq          INTEGER NOT NULL,
+    at           TEXT NOT NULL,
+    actor        TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    changes      TEXT NOT NULL,
+    PRIMARY KEY (milestone_id, seq)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX milestone_edits_by_client ON milestone_edits (client_id);
+
+  ALTER TABLE milestones ADD COLUMN voided_at TEXT;
+  ALTER TABLE milestones ADD COLUMN voided_by TEXT;
+  ALTER TABLE milestones ADD COLUMN void_reason TEXT;
+  CREATE VIEW live_milestones AS SELECT * FROM milestones WHERE voided_at IS NULL;
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -15,9 +15,9 @@ export interface ClientActivityRow {
 export function clientActivity(store: Store): ClientActivityRow[] {
   return store.statement(`
     SELECT c.client_id, c.created_at,
-           (SELECT max(timestamp) FROM sessions s WHERE s.client_id = c.client_id) AS last_session,
+           (SELECT max(timestamp) FROM live_sessions s WHERE s.client_id = c.client_id) AS last_session,
            (SELECT max(updated_at) FROM goals g WHERE g.client_id = c.client_id) AS last_goal_change,
-           (SELECT max(achieved_date) FROM milestones m WHERE m.client_id = c.client_id) AS last_milestone_achieved
+           (SELECT max(achieved_date) FROM live_milestones m WHERE m.client_id = c.client_id) AS last_milestone_achieved
       FROM clients c
      ORDER BY c.client_id`).all() as ClientActivityRow[];
 }

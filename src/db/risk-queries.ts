@@ -59,3 +59,9 @@ export function riskEvents(store: Store, clientId: string, kind: string): RiskEv
     SELECT event, at, source_type, source_id, flag, note, actor, recorded_at FROM risk_events
      WHERE client_id = ? AND kind = ? ORDER BY seq`).all(clientId, kind) as RiskEvent[];
 }
+
+/** Removes a risk and its history: only to write them again under another client (a merge). */
+export function deleteRisk(store: Store, clientId: string, kind: string): void {
+  store.statement('DELETE FROM risk_events WHERE client_id = ? AND kind = ?').run(clientId, kind);
+  store.statement('DELETE FROM risks WHERE client_id = ? AND kind = ?').run(clientId, kind);
+}

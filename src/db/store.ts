@@ -1,7 +1,7 @@
 import type { Database, Statement } from './driver.js';
 import { TptError } from '../core/errors.js';
 import type {
-  AuditEntry, ClientSummary, Goal, GoalHistoryEntry, Milestone, Session,
+  AuditEntry, ClientSummary, Goal, GoalHistoryEntry, ListedSession, Milestone, Session,
 } from '../core/model.js';
 import { stateOf } from '../core/scale.js';
 import type { GoalStatus } from '../core/schemas.js';
@@ -60,9 +60,9 @@ export class Store {
   clientSummaries(): ClientSummary[] {
     const rows = this.statement(`
       SELECT c.client_id, c.created_at,
-             (SELECT count(*) FROM sessions s WHERE s.client_id = c.client_id) AS sessions,
-             (SELECT max(timestamp) FROM sessions s WHERE s.client_id = c.client_id) AS last_session,
-             (SELECT max(timestamp) FROM sessions s
+             (SELECT count(*) FROM live_sessions s WHERE s.client_id = c.client_id) AS sessions,
+             (SELECT max(timestamp) FROM live_sessions s WHERE s.client_id = c.client_id) AS last_session,
+             (SELECT max(timestamp) FROM live_sessions s
                WHERE s.client_id = c.client_id AND s.crisis_flags <> '[]') AS last_crisis,
              (SELECT count(*) FROM goals g WHERE g.client_id = c.client_id AND g.status = 'active') AS active_goals,
              (SELECT avg(completion_percentage) FROM goals g
@@ -96,21 +96,26 @@ export class Store {
     return row && rowToSession(row);
   }
 
-  /** A client's sessions in [start, end], newest first; `start` null means from the first. */
-  sessionsInRange(clientId: string, start: string | null, end: string, limit = -1): Session[] {
+  /**
+   * A client's sessions in [start, end], newest first; `start` null means from the first. Voided
+   * sessions only with `includeVoid`.
+   */
+  sessionsInRange(clientId: string, start: string | null, end: string, limit = -1, includeVoid = false): ListedSession[] {
     const rows = this.statement(`
-      SELECT * FROM sessions
+      SELECT * FROM ${includeVoid ? 'sessions' : 'live_sessions'}
        WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
        ORDER BY timestamp DESC, session_id DESC
-       LIMIT ?`).all(clientId, start ?? '', end, limit) as SessionRow[];
-    return rows.map(rowToSession);
+       LIMIT ?`).all(clientId, start ?? '', end, limit) as (SessionRow & ListedState)[];
+    return rows.map((row) => ({
+      ...rowToSession(row), version: row.version, signed_at: row.signed_at, voided_at: row.voided_at,
+    }));
   }
 
   /** Every technique the client's sessions used, most used first. */
   techniquesOfClient(clientId: string): string[] {
     const rows = this.statement(`
       SELECT t.value AS technique, count(*) AS uses
-        FROM sessions s, json_each(s.techniques_used) t
+        FROM live_sessions s, json_each(s.techniques_used) t
        WHERE s.client_id = ?
        GROUP BY t.value ORDER BY uses DESC, technique`).all(clientId) as { technique: string }[];
     return rows.map((row) => row.technique);
@@ -181,7 +186,7 @@ export class Store {
   milestonesOfClient(clientId: string): Milestone[] {
     return this.statement(`
       SELECT milestone_id, goal_id, client_id, description, achieved_date, significance
-        FROM milestones WHERE client_id = ?
+        FROM live_milestones WHERE client_id = ?
        ORDER BY achieved_date DESC, created_at DESC, milestone_id DESC`).all(clientId) as Milestone[];
   }
 
@@ -189,7 +194,7 @@ export class Store {
   milestonesOfGoal(goalId: string): Milestone[] {
     return this.statement(`
       SELECT milestone_id, goal_id, client_id, description, achieved_date, significance
-        FROM milestones WHERE goal_id = ?
+        FROM live_milestones WHERE goal_id = ?
        ORDER BY achieved_date, created_at, milestone_id`).all(goalId) as Milestone[];
   }
 
@@ -240,6 +245,8 @@ export class Store {
 }
 
 // ── row mapping ────────────────────────────────────────────────────────────
+
+type ListedState = Pick<ListedSession, 'version' | 'signed_at' | 'voided_at'>;
 
 export interface SessionRow {
   session_id: string;
@@ -300,7 +307,7 @@ export function sessionToRow(session: Session): SessionRow {
 const GOAL_SELECT = `
   SELECT g.goal_id, g.client_id, g.description, g.target_date, g.completion_percentage, g.status,
          (SELECT json_group_array(milestone_id) FROM
-            (SELECT milestone_id FROM milestones m WHERE m.goal_id = g.goal_id
+            (SELECT milestone_id FROM live_milestones m WHERE m.goal_id = g.goal_id
               ORDER BY achieved_date, created_at, milestone_id)) AS milestones,
          g.notes, g.created_at, g.updated_at
     FROM goals g`;

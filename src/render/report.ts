@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { sessionsPhrase, type ReportGoal, type ReportView, type Trajectory } from '../core/report.js';
 import { renderTrendChart } from './chart.js';
+import { renderMeasuresMarkdown, renderMeasuresSection } from './measures-section.js';
 import { crisisLabel, day, moodLabel, percent, progressBar, truncate, when } from './format.js';
 import { openRiskLines } from './risks.js';
 import { noTrendReason } from '../core/stats.js';
@@ -63,7 +64,7 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
   if (report.crisis_events.length > 0) {
     out.push(style.red.bold(`⚠ CRISIS EVENTS (${report.crisis_events.length})`));
     for (const event of report.crisis_events) {
-      out.push(`  ${when(event.timestamp)}  ${event.session_id}  ${moodLabel(event, style)}  ${crisisLabel(event.crisis_flags, style)}`);
+      out.push(`  ${when(event.timestamp)}  ${event.session_id}${event.signed ? ' (signed)' : ''}  ${moodLabel(event, style)}  ${crisisLabel(event.crisis_flags, style)}`);
       if (event.conversation_summary) out.push(`    ${truncate(event.conversation_summary, width - 4)}`);
     }
   } else {
@@ -74,7 +75,7 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
   out.push(heading('Sessions'), `  ${capitalized(sessionsPhrase(report.sessions_count, report.total_minutes, report.sessions_without_duration))}`);
   for (const listed of report.session_summaries) {
     const minutes = listed.session_duration_minutes === null ? 'duration not recorded' : `${listed.session_duration_minutes} min`;
-    out.push(`  ${when(listed.timestamp)}  ${listed.session_id}  ${moodLabel(listed, style)}  ${minutes}  ${crisisLabel(listed.crisis_flags, style)}`.trimEnd());
+    out.push(`  ${when(listed.timestamp)}  ${listed.session_id}${listed.signed ? ' (signed)' : ''}  ${moodLabel(listed, style)}  ${minutes}  ${crisisLabel(listed.crisis_flags, style)}`.trimEnd());
     out.push(`    ${truncate(listed.conversation_summary, width - 4)}`);
   }
   if (report.sessions_not_listed > 0) {
@@ -107,6 +108,8 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
   out.push(heading(`Emotional trend (by ${view.chart.by})`));
   out.push(renderTrendChart(view.chart.periods, view.chart.by, style, width));
   out.push(`  ${trendLine(report.overall_emotional_trend, style)}`, '');
+
+  out.push(heading('Outcome measures'), renderMeasuresSection(report.measures, style, width), '');
 
   out.push(heading('Recommendations'));
   for (const sentence of report.recommendations) out.push(`  • ${wrap(sentence, width - 4, '    ')}`);
@@ -160,7 +163,7 @@ export function renderReportMarkdown(view: ReportView): string {
   } else {
     out.push(...markdownTable(['When', 'Session', 'Mood', 'Crisis flags', 'Summary'], report.crisis_events.map((event) => [
       when(event.timestamp),
-      escapeMarkdown(event.session_id),
+      escapeMarkdown(event.session_id) + (event.signed ? ' (signed)' : ''),
       `${event.emotional_state} (${signed(event.emotional_score)})`,
       `**${event.crisis_flags.map(escapeMarkdown).join(', ')}**`,
       escapeMarkdown(event.conversation_summary),
@@ -172,7 +175,7 @@ export function renderReportMarkdown(view: ReportView): string {
   } else {
     out.push(...markdownTable(['When', 'Session', 'Mood', 'Minutes', 'Crisis flags', 'Summary'], report.session_summaries.map((listed) => [
       when(listed.timestamp),
-      escapeMarkdown(listed.session_id),
+      escapeMarkdown(listed.session_id) + (listed.signed ? ' (signed)' : ''),
       `${listed.emotional_state} (${signed(listed.emotional_score)})`,
       listed.session_duration_minutes === null ? 'not recorded' : String(listed.session_duration_minutes),
       listed.crisis_flags.length === 0 ? '' : `**${listed.crisis_flags.map(escapeMarkdown).join(', ')}**`,
@@ -219,6 +222,8 @@ export function renderReportMarkdown(view: ReportView): string {
       month.data_points === 0 ? '' : String(month.volatility),
       month.slope_per_30_days === null ? '' : signed(month.slope_per_30_days),
     ])),
+    '', '## Outcome measures', '',
+    renderMeasuresMarkdown(report.measures, escapeMarkdown),
     '', '## Recommendations', '',
     ...report.recommendations.map((sentence) => `- ${escapeMarkdown(sentence)}`),
     '', '## Summary', '',

@@ -1,12 +1,14 @@
 import type { ChalkInstance } from 'chalk';
-import type { ClientSummary, Goal, GoalDetail, Milestone, Session } from '../core/model.js';
+import type {
+  ClientSummary, Goal, GoalDetail, ListedSession, Milestone, MilestoneRecord, RecordEdit, Session, SessionDetail,
+} from '../core/model.js';
 import type { OpenRisk } from '../core/risks.js';
 import { renderColumns, type Cell } from './columns.js';
 import { crisisLabel, crisisLines, moodLabel, oneLine, percent, printable, progressBar, when } from './format.js';
 import { openRiskBlock } from './risks.js';
 
 export function renderSessionList(
-  sessions: Session[], style: ChalkInstance, _columns: number, tableWidth = Infinity,
+  sessions: (Session & Partial<Pick<ListedSession, 'version' | 'signed_at' | 'voided_at'>>)[], style: ChalkInstance, _columns: number, tableWidth = Infinity,
   open?: { clientId: string; risks: readonly OpenRisk[] },
 ): string {
   const risks = open ? openRiskBlock(open.clientId, open.risks, style, tableWidth) : '';
@@ -14,22 +16,57 @@ export function renderSessionList(
   const rowsHead = ['When', 'Session', 'Mood', 'Min', 'Summary'];
   const rows: Cell[][] = [];
   for (const session of sessions) {
+    const marks = recordMarks(session);
     rows.push([
       when(session.timestamp),
       session.session_id,
       moodLabel(session, style),
       session.session_duration_minutes ?? '',
       // The summary takes what the other columns leave; the crisis flags under it are never cut.
-      [oneLine(session.conversation_summary), ...crisisLines(session.crisis_flags, style)],
+      [(marks ? `${style.dim(marks)} ` : '') + oneLine(session.conversation_summary), ...crisisLines(session.crisis_flags, style)],
     ]);
   }
-  const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}`;
+  const voided = sessions.filter((session) => session.voided_at != null).length;
+  const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}${voided > 0 ? `, ${voided} of them voided` : ''}`;
   return `${risks}${renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 })}\n${style.dim(count)}`;
 }
 
-export function renderSession(session: Session, style: ChalkInstance, risks: readonly OpenRisk[] = [], width = Infinity): string {
+/** `[voided]`, `[signed]`, `[v2]`: how a listed session stands in the record. */
+function recordMarks(session: Partial<Pick<ListedSession, 'version' | 'signed_at' | 'voided_at'>>): string {
+  const marks = [
+    session.voided_at != null && '[voided]',
+    session.signed_at != null && '[signed]',
+    (session.version ?? 1) > 1 && `[v${session.version}]`,
+  ].filter(Boolean);
+  return marks.join(' ');
+}
+
+export function renderSession(session: SessionDetail, style: ChalkInstance, risks: readonly OpenRisk[] = [], width = Infinity): string {
+  const out = renderSessionContent(session, style);
+  const state: [string, string][] = [
+    ['Version', session.version === 1 ? '1 (as logged)'
+      : `${session.version} (${session.amendments} amendment${session.amendments === 1 ? '' : 's'}${session.history ? '' : '; see --history'})`],
+    ['Signed', session.signed_at ? `${when(session.signed_at)} by ${session.signed_by}` : ''],
+    ['Voided', session.voided_at ? `${when(session.voided_at)} by ${session.voided_by}: ${session.void_reason}` : ''],
+  ];
+  out.push('', ...state.filter(([, value]) => value !== '').map(([name, value]) =>
+    `${style.bold(name.padEnd(13))}${name === 'Voided' ? style.yellow(value) : value}`));
+  if (session.history) {
+    out.push('', style.bold('History (oldest first)'));
+    for (const version of session.history) {
+      const made = version.amended_at === null
+        ? 'as logged'
+        : `${version.addendum ? 'addendum' : 'amended'} ${when(version.amended_at)} by ${version.amended_by}: ${version.amend_reason}`;
+      out.push('', style.bold(`── version ${version.version}, ${made}`), ...renderSessionContent(version, style));
+    }
+  }
+  return openRiskBlock(session.client_id, risks, style, width) + out.join('\n');
+}
+
+/** The content of a session or of one of its versions, as lines. */
+function renderSessionContent(session: Omit<Session, 'session_id'> & { session_id?: string }, style: ChalkInstance): string[] {
   const lines: [string, string][] = [
-    ['Session', session.session_id],
+    ['Session', session.session_id ?? ''],
     ['Client', session.client_id],
     ['When', when(session.timestamp)],
     ['Mood', moodLabel(session, style)],
@@ -53,7 +90,7 @@ export function renderSession(session: Session, style: ChalkInstance, risks: rea
   if (meta.length > 0) {
     out.push('', style.bold('Metadata'), ...meta.map(([key, value]) => `${key}=${printable(value)}`));
   }
-  return openRiskBlock(session.client_id, risks, style, width) + out.join('\n');
+  return out;
 }
 
 export function renderClients(clients: ClientSummary[], style: ChalkInstance, _columns = 0, tableWidth = Infinity): string {
@@ -107,24 +144,61 @@ export function renderGoal(goal: GoalDetail, style: ChalkInstance): string {
     history.push([when(entry.at), percent(entry.completion_percentage), entry.status, entry.actor, entry.note]);
   }
   out.push(renderColumns(historyHead, history, style));
+  out.push(...renderCorrections(goal.edits, style));
   if (goal.milestone_details.length > 0) {
     out.push('', style.bold('Milestones'), renderMilestoneRows(goal.milestone_details, style));
   }
   return out.join('\n');
 }
 
-export function renderMilestoneList(milestones: Milestone[], style: ChalkInstance, _columns = 0, tableWidth = Infinity): string {
+export function renderMilestoneList(
+  milestones: (Milestone & Partial<Pick<MilestoneRecord, 'voided_at'>>)[], style: ChalkInstance, _columns = 0, tableWidth = Infinity,
+): string {
   if (milestones.length === 0) return 'No milestones yet.';
-  return renderMilestoneRows(milestones, style, tableWidth);
+  const voided = milestones.filter((milestone) => milestone.voided_at != null).length;
+  return renderMilestoneRows(milestones, style, tableWidth) + (voided > 0 ? `\n${style.dim(`${voided} of them voided`)}` : '');
 }
 
-function renderMilestoneRows(milestones: Milestone[], style: ChalkInstance, tableWidth = Infinity): string {
+function renderMilestoneRows(
+  milestones: (Milestone & Partial<Pick<MilestoneRecord, 'voided_at'>>)[], style: ChalkInstance, tableWidth = Infinity,
+): string {
   const rowsHead = ['Date', 'Milestone', 'Goal', 'Significance', 'Description'];
   const rows: Cell[][] = [];
   for (const milestone of milestones) {
     const significance = milestone.significance === 'high' ? style.bold('high') : milestone.significance;
-    rows.push([milestone.achieved_date, milestone.milestone_id, milestone.goal_id, significance, oneLine(milestone.description)]);
+    const description = `${milestone.voided_at != null ? '[voided] ' : ''}${oneLine(milestone.description)}`;
+    rows.push([milestone.achieved_date, milestone.milestone_id, milestone.goal_id, significance, description]);
   }
   return renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 });
+}
+
+/** `tpt milestone show`: the milestone, its state and its corrections. */
+export function renderMilestone(milestone: MilestoneRecord & { edits: RecordEdit[] }, style: ChalkInstance): string {
+  const field = (name: string, value: string) => `${style.bold(name.padEnd(13))}${value}`;
+  const out = [
+    field('Milestone', milestone.milestone_id),
+    field('Goal', milestone.goal_id),
+    field('Client', milestone.client_id),
+    field('Date', milestone.achieved_date),
+    field('Significance', milestone.significance),
+    field('Description', milestone.description),
+  ];
+  if (milestone.voided_at) {
+    out.push(field('Voided', style.yellow(`${when(milestone.voided_at)} by ${milestone.voided_by}: ${milestone.void_reason}`)));
+  }
+  out.push(...renderCorrections(milestone.edits, style));
+  return out.join('\n');
+}
+
+/** The edit log of a goal or milestone: who, when, why, and each field before → after. */
+function renderCorrections(edits: readonly RecordEdit[], style: ChalkInstance): string[] {
+  if (edits.length === 0) return [];
+  const out = ['', style.bold('Corrections')];
+  for (const edit of edits) {
+    const changes = Object.entries(edit.changes).map(([field, [before, after]]) =>
+      `${field.replace('_', ' ')}: ${before ?? '(none)'} → ${after ?? '(none)'}`);
+    out.push(`${when(edit.at)} by ${edit.actor} (${edit.reason}): ${changes.join('; ')}`);
+  }
+  return out;
 }
 

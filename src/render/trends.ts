@@ -3,6 +3,7 @@ import stringWidth from 'string-width';
 import { renderColumns, type Cell } from './columns.js';
 import type { TrendSummary, TrendsReport } from '../core/trends.js';
 import { renderTrendChart } from './chart.js';
+import { renderMeasuresSection } from './measures-section.js';
 import { day, when, wrapWhole } from './format.js';
 import { openRiskLines } from './risks.js';
 import { directionLabel, meanLabel, periodRange, signed, trendLine } from './trend-text.js';
@@ -39,6 +40,9 @@ export function renderTrends(trends: TrendsReport, style: ChalkInstance, columns
     ...crisisLines(trends, style, tableWidth),
     '',
     renderPeriodTable(trends.periods, style, tableWidth),
+    ...(trends.measures.measures.length === 0
+      ? []
+      : ['', style.bold('Outcome measures'), renderMeasuresSection(trends.measures, style, Math.min(columns, tableWidth))]),
   ].join('\n');
 }
 

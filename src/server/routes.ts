@@ -1,15 +1,20 @@
 import type { Writable } from 'node:stream';
-import { createGoal, listGoals, updateGoal } from '../core/goals.js';
+import { createGoal, editGoal, listGoals, updateGoal } from '../core/goals.js';
 import { InputError } from '../core/errors.js';
 import { addMeasure, listMeasures, type MeasureInput } from '../core/measures.js';
-import { addMilestone } from '../core/milestones.js';
+import { addMilestone, editMilestone, restoreMilestone, voidMilestone } from '../core/milestones.js';
 import type { Actor } from '../core/model.js';
-import type { GoalCreateInput, GoalUpdateInput, MilestoneInput, SessionInput } from '../core/schemas.js';
+import {
+  goalEditInput, milestoneEditInput, parseInput, type GoalCreateInput, type GoalUpdateInput, type MilestoneInput, type SessionInput,
+} from '../core/schemas.js';
 import { exportJson, planExport } from '../core/export.js';
 import { parseGranularity } from '../core/periods.js';
 import { progressReport } from '../core/report.js';
 import { listRisks, resolveRisk } from '../core/risks.js';
 import { listSessions, logSession } from '../core/sessions.js';
+import {
+  amendSession, restoreSession, signSession, voidSession, type SessionChange,
+} from '../core/session-corrections.js';
 import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
 import { beginSnapshot } from '../db/export-queries.js';
@@ -104,6 +109,28 @@ function limitQuery(query: URLSearchParams): number | undefined {
   return Number(limit);
 }
 
+function flagQuery(query: URLSearchParams, name: string): boolean {
+  const value = query.get(name);
+  if (value === null || value === '0' || value === 'false') return false;
+  if (value === '' || value === '1' || value === 'true') return true;
+  throw new InputError(`invalid ${name} "${value}": use true or false`);
+}
+
+function reasonOf(body: unknown): string | undefined {
+  const { reason } = object(body ?? {});
+  if (reason !== undefined && typeof reason !== 'string') throw new InputError('reason must be text');
+  return reason;
+}
+
+function amend({ store, params, body, who }: RequestContext): Reply {
+  const { reason, ...change } = object(body);
+  if (reason !== undefined && typeof reason !== 'string') throw new InputError('reason must be text');
+  for (const key of ['session_id', 'client_id']) {
+    if (key in change) throw new InputError(`${key} is not amended: void the session and log it for the right client`);
+  }
+  return { status: 200, body: amendSession(store, params[0]!, change as SessionChange, reason, who) };
+}
+
 export const ROUTES: Route[] = [
   {
     method: 'POST',
@@ -115,12 +142,44 @@ export const ROUTES: Route[] = [
   {
     method: 'GET',
     ...at('/api/v1/sessions/{client_id}'),
-    query: [...TIMEFRAME, 'limit'],
+    query: [...TIMEFRAME, 'limit', 'include_void'],
     scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
-      body: listSessions(store, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), who, limitQuery(query)),
+      body: listSessions(
+        store, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), who, limitQuery(query),
+        flagQuery(query, 'include_void'),
+      ),
     }),
+  },
+  // Corrections by amendment (the body of an amendment: the fields that change, and "reason").
+  {
+    method: 'POST',
+    ...at('/api/v1/sessions/{session_id}/amend'),
+    query: [],
+    scope: 'write',
+    handle: (context) => amend(context),
+  },
+  {
+    method: 'POST',
+    ...at('/api/v1/sessions/{session_id}/void'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, body, who }) => ({ status: 200, body: voidSession(store, params[0]!, reasonOf(body), who) }),
+  },
+  {
+    method: 'POST',
+    ...at('/api/v1/sessions/{session_id}/restore'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, who }) => ({ status: 200, body: restoreSession(store, params[0]!, who) }),
+  },
+  {
+    method: 'POST',
+    ...at('/api/v1/sessions/{session_id}/sign'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, who }) => ({ status: 200, body: signSession(store, params[0]!, who) }),
   },
   {
     method: 'POST',
@@ -134,7 +193,22 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/goals/{goal_id}'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => ({ status: 200, body: updateGoal(store, params[0]!, object(body) as GoalUpdateInput, who) }),
+    handle: ({ store, params, body, who }) => {
+      // "at": a backdated progress entry, as `goal update --at`.
+      const { at, ...change } = object(body);
+      if (at !== undefined && typeof at !== 'string') throw new InputError('at must be a date or time (YYYY-MM-DD or ISO 8601)');
+      return { status: 200, body: updateGoal(store, params[0]!, change as GoalUpdateInput, who, at) };
+    },
+  },
+  {
+    method: 'POST',
+    ...at('/api/v1/goals/{goal_id}/edit'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, body, who }) => {
+      const { reason, ...edit } = parseInput(goalEditInput, object(body));
+      return { status: 200, body: editGoal(store, params[0]!, edit, reason, who) };
+    },
   },
   {
     method: 'GET',
@@ -152,6 +226,30 @@ export const ROUTES: Route[] = [
     query: [],
     scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: addMilestone(store, object(body) as MilestoneInput, who) }),
+  },
+  {
+    method: 'POST',
+    ...at('/api/v1/milestones/{milestone_id}/edit'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, body, who }) => {
+      const { reason, ...edit } = parseInput(milestoneEditInput, object(body));
+      return { status: 200, body: editMilestone(store, params[0]!, edit, reason, who) };
+    },
+  },
+  {
+    method: 'POST',
+    ...at('/api/v1/milestones/{milestone_id}/void'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, body, who }) => ({ status: 200, body: voidMilestone(store, params[0]!, reasonOf(body), who) }),
+  },
+  {
+    method: 'POST',
+    ...at('/api/v1/milestones/{milestone_id}/restore'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, who }) => ({ status: 200, body: restoreMilestone(store, params[0]!, who) }),
   },
   {
     method: 'POST',

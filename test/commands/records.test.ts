@@ -93,7 +93,7 @@ describe('goals', () => {
   it('lists a client\'s goals, filtered by status, with milestone ids', async () => {
     await box.run(['goal', 'create', '--client', 'ana', '--description', 'Second', '--id', 'g-ana-2', '--target', '2026-12-31'], { now: NOW });
     await box.run(['goal', 'update', 'g-ana-2', '--status', 'paused']);
-    await box.run(['milestone', 'add', '--goal', 'g-ana', '--description', 'first week', '--date', '2026-03-05', '--id', 'm1']);
+    await box.run(['milestone', 'add', '--goal', 'g-ana', '--description', 'first week', '--date', '2026-03-10', '--id', 'm1']);
     const all = await box.json<{ goal_id: string; milestones: string[]; target_date: string | null }[]>(['goal', 'list', 'ana']);
     expect(all.map((goal) => goal.goal_id)).toEqual(['g-ana', 'g-ana-2']);
     expect(all[0]!.milestones).toEqual(['m1']);
@@ -105,7 +105,9 @@ describe('goals', () => {
 
 describe('milestones', () => {
   it('lists a client\'s milestones newest first, defaulting to today and medium', async () => {
-    await box.run(['milestone', 'add', '--goal', 'g-ana', '--description', 'old', '--date', '2026-01-05', '--id', 'm-old', '--significance', 'low']);
+    // A milestone is never dated before its goal was set: the old one belongs to a goal set in 2025.
+    await box.run(['goal', 'create', '--client', 'ana', '--description', 'Older', '--id', 'g-ana-old'], { now: new Date('2025-12-01T12:00:00Z') });
+    await box.run(['milestone', 'add', '--goal', 'g-ana-old', '--description', 'old', '--date', '2026-01-05', '--id', 'm-old', '--significance', 'low']);
     await box.run(['milestone', 'add', '--goal', 'g-ana', '--description', 'today', '--id', 'm-new'], { now: NOW });
     const list = await box.json<{ milestone_id: string; achieved_date: string; significance: string; client_id: string }[]>(['milestone', 'list', 'ana']);
     expect(list.map((m) => [m.milestone_id, m.achieved_date, m.significance, m.client_id])).toEqual([

@@ -15,7 +15,7 @@ const at = (month: number, day: number, hour = 10) => new Date(2026, month - 1, 
 function session(id: string, timestamp: string, score: number, flags: string[] = [], minutes: number | null = 50): ReportSessionRow {
   return {
     session_id: id, timestamp, emotional_score: score, session_duration_minutes: minutes,
-    crisis_flags: JSON.stringify(flags), conversation_summary: `summary of ${id}`,
+    crisis_flags: JSON.stringify(flags), conversation_summary: `summary of ${id}`, signed_at: null,
   };
 }
 
@@ -67,7 +67,7 @@ describe('the progress report', () => {
 
   it('combines mood and goals by the trajectory rule', () => {
     const facts = (mood: TrajectoryFacts['mood'], goals: TrajectoryFacts['goals']): TrajectoryFacts =>
-      ({ sessions: 5, mood, goals, crisisInTimeframe: false, persistentlyLowMood: false });
+      ({ sessions: 5, mood, goals, measures: 'none', crisisInTimeframe: false, riskItemInTimeframe: false, persistentlyLowMood: false });
     const trajectory = (mood: TrajectoryFacts['mood'], goals: TrajectoryFacts['goals']) => overallTrajectory(facts(mood, goals)).trajectory;
     expect(trajectory('improving', 'slipping')).toBe('mixed');
     expect(trajectory('declining', 'advancing')).toBe('mixed');
@@ -144,28 +144,39 @@ describe('the progress report', () => {
       'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones', 'crisis_events',
       'overall_trajectory', 'recommendations', 'summary', 'open_risks', 'concerns', 'headline', 'trajectory_rule',
-      'sessions_without_duration', 'session_summaries', 'sessions_not_listed',
+      'sessions_without_duration', 'session_summaries', 'sessions_not_listed', 'measures',
     ]);
     expect(report.overall_trajectory).toBe('insufficient_data');
   });
 });
 
 describe('the trajectory rule table (README)', () => {
-  const base: TrajectoryFacts = { sessions: 8, mood: 'stable', goals: 'steady', crisisInTimeframe: false, persistentlyLowMood: false };
+  const base: TrajectoryFacts = {
+    sessions: 8, mood: 'stable', goals: 'steady', measures: 'none', crisisInTimeframe: false, riskItemInTimeframe: false, persistentlyLowMood: false,
+  };
   // One case per row, in the README's order: the row that decides it, and the trajectory.
   const cases: [number, Partial<TrajectoryFacts>, string][] = [
-    [1, { sessions: 0, mood: 'insufficient_data', goals: 'advancing' }, 'insufficient_data'],
-    [2, { mood: 'insufficient_data', goals: 'none' }, 'insufficient_data'],
-    [3, { mood: 'improving', goals: 'slipping' }, 'mixed'],
-    [3, { mood: 'declining', goals: 'advancing', crisisInTimeframe: true }, 'mixed'],
-    [4, { mood: 'improving', goals: 'advancing', crisisInTimeframe: true }, 'mixed'],
-    [4, { mood: 'stable', goals: 'advancing', persistentlyLowMood: true }, 'mixed'],
-    [5, { mood: 'improving', goals: 'steady' }, 'improving'],
-    [5, { mood: 'insufficient_data', goals: 'advancing' }, 'improving'],
-    [6, { mood: 'stable', goals: 'slipping', crisisInTimeframe: true }, 'declining'],
-    [6, { mood: 'declining', goals: 'none' }, 'declining'],
-    [7, { mood: 'stable', goals: 'steady', persistentlyLowMood: true }, 'stable'],
-    [7, { mood: 'stable', goals: 'none' }, 'stable'],
+    // Mood better and goals advancing, but the PHQ-9 reliably worse: never improving.
+    [1, { mood: 'improving', goals: 'advancing', measures: 'deteriorated' }, 'declining'],
+    [1, { sessions: 0, mood: 'insufficient_data', goals: 'none', measures: 'deteriorated' }, 'declining'],
+    [2, { sessions: 0, mood: 'insufficient_data', goals: 'advancing' }, 'insufficient_data'],
+    [2, { sessions: 0, mood: 'insufficient_data', goals: 'none', measures: 'improved' }, 'insufficient_data'],
+    [3, { mood: 'insufficient_data', goals: 'none' }, 'insufficient_data'],
+    [4, { mood: 'improving', goals: 'slipping' }, 'mixed'],
+    [4, { mood: 'declining', goals: 'advancing', crisisInTimeframe: true }, 'mixed'],
+    [4, { mood: 'declining', goals: 'none', measures: 'improved' }, 'mixed'],
+    [5, { mood: 'improving', goals: 'advancing', crisisInTimeframe: true }, 'mixed'],
+    [5, { mood: 'stable', goals: 'advancing', persistentlyLowMood: true }, 'mixed'],
+    [5, { mood: 'stable', goals: 'steady', measures: 'improved', riskItemInTimeframe: true }, 'mixed'],
+    [6, { mood: 'improving', goals: 'steady' }, 'improving'],
+    [6, { mood: 'insufficient_data', goals: 'advancing' }, 'improving'],
+    [6, { mood: 'insufficient_data', goals: 'none', measures: 'improved' }, 'improving'],
+    [7, { mood: 'stable', goals: 'slipping', crisisInTimeframe: true }, 'declining'],
+    [7, { mood: 'declining', goals: 'none' }, 'declining'],
+    [7, { mood: 'declining', goals: 'steady', measures: 'no_reliable_change' }, 'declining'],
+    [8, { mood: 'stable', goals: 'steady', persistentlyLowMood: true }, 'stable'],
+    [8, { mood: 'stable', goals: 'none' }, 'stable'],
+    [8, { mood: 'insufficient_data', goals: 'none', measures: 'no_reliable_change' }, 'stable'],
   ];
   for (const [row, facts, trajectory] of cases) {
     it(`row ${row}: ${JSON.stringify(facts)} → ${trajectory}`, () => {
@@ -175,7 +186,8 @@ describe('the trajectory rule table (README)', () => {
 
   it('has the rows of the README, in its order, and a case for each', () => {
     expect(TRAJECTORY_RULES.map((rule) => [rule.row, rule.trajectory])).toEqual([
-      [1, 'insufficient_data'], [2, 'insufficient_data'], [3, 'mixed'], [4, 'mixed'], [5, 'improving'], [6, 'declining'], [7, 'stable'],
+      [1, 'declining'], [2, 'insufficient_data'], [3, 'insufficient_data'], [4, 'mixed'], [5, 'mixed'], [6, 'improving'],
+      [7, 'declining'], [8, 'stable'],
     ]);
     expect(new Set(cases.map(([row]) => row)).size).toBe(TRAJECTORY_RULES.length);
   });
@@ -202,7 +214,7 @@ describe('the report as markdown and on the terminal', () => {
     const tokens = new Lexer().lex(markdown);
     const headings = tokens.filter((t): t is Tokens.Heading => t.type === 'heading').map((t) => `${t.depth} ${t.text}`);
     expect(headings).toEqual([
-      '1 Progress report: c1', '2 Crisis events', '2 Sessions', '2 Goals', '2 Milestones', '2 Emotional trend', '2 Recommendations', '2 Summary',
+      '1 Progress report: c1', '2 Crisis events', '2 Sessions', '2 Goals', '2 Milestones', '2 Emotional trend', '2 Outcome measures', '2 Recommendations', '2 Summary',
     ]);
     const tables = tokens.filter((t): t is Tokens.Table => t.type === 'table');
     expect(tables.map((t) => t.header.length)).toEqual([5, 6, 6, 4, 6]);

@@ -48,7 +48,7 @@ describe('tpt trends', () => {
     const result = box.spawn(['trends', 'rise', '--since', '2026-10-05', '--until', '2026-11-08', '--by', 'week', '--json']);
     expect(result.code).toBe(0);
     const trends = json(result.stdout);
-    expect(Object.keys(trends)).toEqual(['client_id', 'timeframe_start', 'timeframe_end', 'by', 'overall', 'periods', 'crisis_events', 'open_risks']);
+    expect(Object.keys(trends)).toEqual(['client_id', 'timeframe_start', 'timeframe_end', 'by', 'overall', 'periods', 'crisis_events', 'open_risks', 'measures']);
     expect(trends.crisis_events).toEqual([]);
     // mean 0; sample SD √(10/4) = 1.5811; slope (70/490 per day) × 30 = 4.2857
     expect(trends.overall).toEqual({
@@ -105,7 +105,7 @@ describe('tpt report', () => {
       'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones', 'crisis_events',
       'overall_trajectory', 'recommendations', 'summary', 'open_risks', 'concerns', 'headline', 'trajectory_rule',
-      'sessions_without_duration', 'session_summaries', 'sessions_not_listed',
+      'sessions_without_duration', 'session_summaries', 'sessions_not_listed', 'measures',
     ]);
     // 70 % on 11-05; the 95 % of 11-20 is after the timeframe. At the start (10-05) it stood at 10 %.
     expect(report.goal_progress).toEqual({ 'rise-g1': 70 });
@@ -212,22 +212,30 @@ describe('tpt demo', () => {
     const demo = new Sandbox();
     try {
       const created = await demo.json<{ report: { client_id: string; overall_trajectory: string } }>(['demo'], { now });
-      // Goals advance and mood is stable over the year, but a crisis: never a plain "improving" (row 4).
-      expect(created.report).toMatchObject({ client_id: 'demo-drew', overall_trajectory: 'mixed', trajectory_rule: 4 });
+      // Goals advance and mood is stable over the year, but a crisis: never a plain "improving" (row 5).
+      expect(created.report).toMatchObject({ client_id: 'demo-drew', overall_trajectory: 'mixed', trajectory_rule: 5 });
       const env = { TPT_DB: `${demo.home}/data/tpt/demo.db`, TPT_KEY_FILE: `${demo.home}/data/tpt/demo.db.key` };
       const trajectory = async (client: string) =>
-        (await demo.json<{ overall_trajectory: string; crisis_events: unknown[] }>(['report', client, '--last', '12m'], { now, env }));
-      expect((await trajectory('demo-avery')).overall_trajectory).toBe('improving');
-      expect((await trajectory('demo-blake')).overall_trajectory).toBe('declining');
-      expect((await trajectory('demo-casey')).overall_trajectory).toBe('mixed');
+        (await demo.json<{ overall_trajectory: string; trajectory_rule: number; concerns: string[] }>(['report', client, '--last', '12m'], { now, env }));
+      // Measures take part: avery's PHQ-9 and GAD-7 reliably improved; blake's reliably deteriorated
+      // (row 1, whatever else); casey's GAD-7 improved while mood fell and the PHQ-9 reached caseness.
+      expect(await trajectory('demo-avery')).toMatchObject({ overall_trajectory: 'improving', trajectory_rule: 6 });
+      const blake = await trajectory('demo-blake');
+      expect(blake).toMatchObject({ overall_trajectory: 'declining', trajectory_rule: 1 });
+      expect(blake.concerns).toContain('PHQ-9 reliably deteriorated (9 → 19)');
+      const casey = await trajectory('demo-casey');
+      expect(casey).toMatchObject({ overall_trajectory: 'mixed', trajectory_rule: 4 });
+      expect(casey.concerns).toEqual([expect.stringMatching(/^PHQ-9 at caseness \(latest 13, moderate, on 2026-11-\d\d; caseness ≥ 10\)$/)]);
       const drew = await demo.json<{ crisis_events: unknown[]; open_risks: unknown[]; concerns: string[] }>(['report', 'demo-drew', '--last', '12m'], { now, env });
       expect(drew.crisis_events).toHaveLength(3);
-      // The clinician resolved drew's risks after the recovery; blake's stays open.
+      // The clinician resolved drew's risks after the recovery (CORE-10 item 6's too); blake's stays open.
       expect(drew.open_risks).toEqual([]);
       expect(drew.concerns[0]).toMatch(/^crisis flags in 3 sessions of this timeframe \(self_harm, suicidal_ideation\)$/);
+      expect(drew.concerns[1]).toMatch(/^CORE-10 item 6 answered 1 on 2026-06-\d\d, 1 on 2026-07-\d\d, 1 on 2026-08-\d\d$/);
       const risks = await demo.json<{ client_id: string; kind: string; status: string }[]>(['risk', 'list'], { now, env });
       expect(risks.map((risk) => [risk.client_id, risk.kind, risk.status])).toEqual([
-        ['demo-blake', 'suicidal_ideation', 'open'], ['demo-drew', 'self_harm', 'resolved'], ['demo-drew', 'suicidal_ideation', 'resolved'],
+        ['demo-blake', 'suicidal_ideation', 'open'], ['demo-drew', 'suicide_plan', 'resolved'],
+        ['demo-drew', 'self_harm', 'resolved'], ['demo-drew', 'suicidal_ideation', 'resolved'],
       ]);
     } finally {
       demo.cleanup();

@@ -31,7 +31,7 @@ async function practice(): Promise<void> {
   await ok(['log-session', '--client', 'c1', '--id', 's1', '--summary', 'Schlaf besser — “Grübeln” ✓', '--mood', 'positive', '--notes', 'line one\nline two', '--at', '2026-05-01T10:00']);
   await ok(['goal', 'create', '--client', 'c1', '--id', 'g1', '--description', 'Sleep 7 hours']);
   await ok(['goal', 'update', 'g1', '--progress', '40', '--note', 'half way']);
-  await ok(['milestone', 'add', '--goal', 'g1', '--description', 'first full week', '--date', '2026-05-08']);
+  await ok(['milestone', 'add', '--goal', 'g1', '--description', 'first full week', '--date', '2026-06-15']);
   await ok(['log-session', '--client', 'c2', '--id', 's2', '--summary', 'intake', '--mood', 'neutral', '--at', '2026-05-02T09:00']);
 }
 

@@ -77,7 +77,7 @@ describe('issue 10: a report a clinician can defend', () => {
     expect(json.overall_emotional_trend.trend_direction).toBe('improving');
     expect(json.crisis_events).toHaveLength(3);
     expect(json.overall_trajectory).toBe('mixed');
-    expect(json.trajectory_rule).toBe(4);
+    expect(json.trajectory_rule).toBe(5);
     expect(json.headline).toMatch(/^mixed — open risks: self_harm \(since 2026-06-12\), suicidal_ideation \(since 2026-06-19\); crisis flags in 3 sessions of this timeframe \(self_harm, suicidal_ideation\); persistently low mood \(mean -1.25 over 8 sessions\)$/);
     const text = reportText('s2-crisis', ...SUMMER);
     expect(text.split('\n')[0]).toBe('⚠ OPEN RISKS (2): self_harm, suicidal_ideation');
@@ -113,7 +113,7 @@ describe('issue 10: a report a clinician can defend', () => {
     const done = json.goals.find((goal: { goal_id: string }) => goal.goal_id === 's4-done');
     expect(done).toMatchObject({ status: 'achieved', progress_change: 0, closed_before_timeframe: true });
     expect(json.overall_trajectory).toBe('declining'); // mood stable (0), goals −8 → slipping (−1)
-    expect(json.trajectory_rule).toBe(6);
+    expect(json.trajectory_rule).toBe(7);
     expect(json.recommendations.join(' ')).toContain('Goal progress slipped in this timeframe (-8 points on average)');
     expect(reportText('s4-old', ...SUMMER)).toContain('achieved before this timeframe: not in the goal vote');
   });
@@ -125,7 +125,7 @@ describe('issue 10: a report a clinician can defend', () => {
     const json = report('s5-none', ...SUMMER);
     expect(json.sessions_count).toBe(0);
     expect(json.overall_trajectory).toBe('insufficient_data');
-    expect(json.trajectory_rule).toBe(1);
+    expect(json.trajectory_rule).toBe(2);
     expect(json.headline).toBe('insufficient data — no sessions in this timeframe');
     expect(json.summary).toContain('attended no sessions.');
     expect(json.summary).not.toContain('improving');

@@ -91,6 +91,24 @@ describe('tpt measure add', () => {
   });
 });
 
+describe('a risk item above 0', () => {
+  it('opens a risk that shows in clients and at the top of the next report, whatever the total', () => {
+    // PHQ-9 total 1 (minimal), but item 9 answered 1.
+    const added = box.spawn(['measure', 'add', 'c1', '--measure', 'phq9', '--items', '0,0,0,0,0,0,0,0,1', '--at', '2026-03-03', '--id', 'r1']);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain('1/27 minimal');
+    expect(added.stdout).toContain('⚠ item 9 (thoughts of being better off dead or of self-harm) answered 1');
+    const clients = JSON.parse(box.spawn(['--json', 'clients']).stdout);
+    expect(clients.find((c: { client_id: string }) => c.client_id === 'c1').open_risks).toEqual(['suicidal_ideation']);
+    expect(box.spawn(['clients']).stdout).toContain('⚠ suicidal_ideation');
+    const report = JSON.parse(box.spawn(['--json', 'report', 'c1', '--since', '2026-03-01', '--until', '2026-03-31']).stdout);
+    expect(report.open_risks).toMatchObject([{ kind: 'suicidal_ideation', opened_at: '2026-03-02T23:00:00.000Z', measure_ids: ['r1'] }]);
+    const table = box.spawn(['report', 'c1', '--since', '2026-03-01', '--until', '2026-03-31']).stdout;
+    const firstLines = table.split('\n').slice(0, 6).join('\n');
+    expect(firstLines).toContain('suicidal_ideation');
+  });
+});
+
 describe('tpt measures', () => {
   it('lists a client\'s measures newest first, within a timeframe', () => {
     box.spawn(['measure', 'add', 'c1', '--measure', 'phq9', '--total', '15', '--at', '2026-01-10', '--id', 'a']);
@@ -103,6 +121,71 @@ describe('tpt measures', () => {
     expect(table).toContain('15/27 moderately severe');
     expect(table).toContain('2 measures');
     expect(box.spawn(['measures', 'nobody']).code).toBe(2);
+  });
+});
+
+describe('measures in trends and report', () => {
+  it('show first, previous and latest score with band, change and flags, in every format', async () => {
+    // PHQ-9 16 → 12 → 9 (−7: reliable improvement, below caseness at the end); GAD-7 with the first
+    // and last PHQ-9 on the same days: 10 → 5 (−5, reliable). At caseness at the start, below on both at the end.
+    const adds: [string, string, string][] = [
+      ['2026-01-05', 'phq9', '2,2,2,2,2,2,2,1,1'], ['2026-01-05', 'gad7', '2,2,2,1,1,1,1'],
+      ['2026-02-02', 'phq9', '2,2,1,1,2,1,1,1,1'], ['2026-03-02', 'phq9', '1,1,1,1,1,1,1,1,1'],
+      ['2026-03-02', 'gad7', '1,1,1,1,1,0,0'],
+    ];
+    for (const [at, measure, items] of adds) {
+      expect((await box.run(['measure', 'add', 'c1', '--measure', measure, '--items', items, '--at', at])).code).toBe(0);
+    }
+    const span = ['--since', '2026-01-01', '--until', '2026-03-31'];
+    const report = await box.json<{ measures: { measures: any[]; talking_therapies: any } }>(['report', 'c1', ...span]);
+    const phq9 = report.measures.measures[0];
+    expect(phq9).toMatchObject({
+      measure: 'phq9', count: 3, change: -7, change_from_previous: -3, reliable_change: 'reliable_improvement',
+      first: { total: 16, band: 'moderately severe', at_caseness: true }, previous: { total: 12, band: 'moderate' },
+      latest: { total: 9, band: 'mild', at_caseness: false },
+    });
+    expect(phq9.flags).toEqual([
+      'below caseness (< 10)', 'reliable improvement',
+      'item 9 (thoughts of being better off dead or of self-harm) answered 1 on 2026-01-05',
+      'item 9 (thoughts of being better off dead or of self-harm) answered 1 on 2026-02-02',
+      'item 9 (thoughts of being better off dead or of self-harm) answered 1 on 2026-03-02',
+    ]);
+    expect(report.measures.measures[1]).toMatchObject({ measure: 'gad7', change: -5, reliable_change: 'reliable_improvement' });
+    expect(report.measures.talking_therapies).toEqual({
+      first_pair_date: '2026-01-05', last_pair_date: '2026-03-02', at_caseness_at_start: true, below_caseness_at_end: true,
+      recovery: true, reliable_improvement: true, reliable_deterioration: false, reliable_recovery: true,
+    });
+    const table = (await box.run(['report', 'c1', ...span])).stdout;
+    expect(table).toContain('Outcome measures');
+    expect(table).toContain('first 16 moderately severe (2026-01-05)  previous 12 moderate (2026-02-02)  latest 9 mild (2026-03-02)');
+    expect(table).toContain('┄ caseness (10)');
+    expect(table).toContain('reliable recovery');
+    const markdown = (await box.run(['report', 'c1', ...span, '--format', 'markdown'])).stdout;
+    expect(markdown).toContain('## Outcome measures');
+    expect(markdown).toContain('| PHQ-9 | 3 | 16 moderately severe (2026-01-05) | 12 moderate (2026-02-02) | 9 mild (2026-03-02) | -7 |');
+    const trends = await box.json<{ measures: { measures: any[] } }>(['trends', 'c1', ...span]);
+    expect(trends.measures.measures.map((m) => [m.measure, m.latest.total])).toEqual([['phq9', 9], ['gad7', 5]]);
+    expect((await box.run(['trends', 'c1', ...span])).stdout).toContain('Outcome measures');
+  });
+});
+
+describe('measures in the trajectory rule', () => {
+  it('never calls a timeframe improving when mood rises but the PHQ-9 reliably deteriorated', async () => {
+    // Mood −1 (s1, 03-02), then 0, 1, 2 a week apart: improving. PHQ-9 9 → 15 (+6): reliably worse.
+    for (const [id, mood, day] of [['s2', '0', '09'], ['s3', '1', '16'], ['s4', '2', '23']] as const) {
+      expect((await box.run(['log-session', '--client', 'c1', '--mood', mood, '--summary', 'Week', '--id', id, '--at', `2026-03-${day}T10:00`])).code).toBe(0);
+    }
+    expect((await box.run(['measure', 'add', 'c1', '--measure', 'phq9', '--items', '2,2,2,1,1,1,0,0,0', '--session', 's1'])).code).toBe(0);
+    expect((await box.run(['measure', 'add', 'c1', '--measure', 'phq9', '--items', '2,2,2,2,2,2,2,1,0', '--session', 's4'])).code).toBe(0);
+    const span = ['--since', '2026-03-01', '--until', '2026-03-31'];
+    const report = await box.json<{ overall_emotional_trend: { trend_direction: string }; overall_trajectory: string; trajectory_rule: number; concerns: string[] }>(['report', 'c1', ...span]);
+    expect(report.overall_emotional_trend.trend_direction).toBe('improving');
+    expect(report).toMatchObject({ overall_trajectory: 'declining', trajectory_rule: 1 });
+    expect(report.concerns[0]).toBe('PHQ-9 reliably deteriorated (9 → 15)');
+    const table = (await box.run(['report', 'c1', ...span])).stdout;
+    expect(table).toContain('Overall trajectory: DECLINING');
+    expect(table).toContain('PHQ-9 reliably deteriorated (9 → 15)');
+    expect(table).not.toContain('IMPROVING');
   });
 });
 

@@ -75,7 +75,7 @@ describe('the HTTP service', () => {
   it('refuses unknown query parameters, naming them (400)', async () => {
     const answer = await call(server.port, 'GET', '/api/v1/sessions/c42?lst=3m&x=1', { token });
     expect(answer.status).toBe(400);
-    expect(answer.body.error.message).toBe('unknown query parameters "lst", "x": GET /api/v1/sessions/{client_id} takes last, days, since, until, limit');
+    expect(answer.body.error.message).toBe('unknown query parameters "lst", "x": GET /api/v1/sessions/{client_id} takes last, days, since, until, limit, include_void');
     const none = await call(server.port, 'GET', '/api/v1/export/c42?format=csv', { token });
     expect(none.status).toBe(400);
     expect(none.body.error.message).toMatch(/unknown query parameter "format": .* takes no query parameters/);
@@ -95,7 +95,7 @@ describe('the HTTP service', () => {
   it('speaks of JSON fields and query parameters, not command-line flags', async () => {
     const nothing = await call(server.port, 'PUT', '/api/v1/goals/goal-sleep', { token, body: {} });
     expect(nothing.status).toBe(400);
-    expect(nothing.body.error.message).toBe('nothing to update: give "completion_percentage" (0-100) and/or "status"');
+    expect(nothing.body.error.message).toBe('nothing to update: give "completion_percentage" (0-100), "status" and/or "note"');
     const twice = await call(server.port, 'POST', '/api/v1/sessions', { token, body: { session_id: 'ses-today', client_id: 'c42', conversation_summary: 'x', emotional_state: 'neutral' } });
     expect(twice.status).toBe(409);
     expect(twice.body.error.message).toMatch(/choose another id$/);

@@ -65,7 +65,7 @@ async function twoClients(): Promise<string[]> {
     '--homework', texts[5]!, '--at', '2026-02-01T10:00']);
   ok(['goal', 'create', '--client', 'c1', '--id', 'g1', '--description', texts[2]!]);
   ok(['goal', 'update', 'g1', '--progress', '40', '--note', texts[3]!]);
-  ok(['milestone', 'add', '--goal', 'g1', '--description', texts[4]!, '--date', '2026-02-02']);
+  ok(['milestone', 'add', '--goal', 'g1', '--description', texts[4]!]); // today: a milestone is never dated before its goal was set
   ok(['log-session', '--client', 'c2', '--id', 's2', '--summary', 'SUMMARY_c2_keep', '--mood', 'positive']);
   ok(['goal', 'create', '--client', 'c2', '--id', 'g2', '--description', 'GOALDESC_c2_keep']);
   return texts;
@@ -290,7 +290,7 @@ describe('tpt client delete --purge', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       client_id: 'c1',
-      deleted: { goal_history: 2, goals: 1, measures: 0, milestones: 1, sessions: 1, clients: 1, risks: 0, risk_events: 0 },
+      deleted: { goal_history: 2, goal_edits: 0, goals: 1, measures: 0, milestone_edits: 0, milestones: 1, sessions: 1, session_versions: 0, clients: 1, risks: 0, risk_events: 0 },
     });
 
     expect(existsSync(`${box.dbPath}-wal`) ? statSync(`${box.dbPath}-wal`).size : 0).toBe(0);
@@ -329,7 +329,7 @@ describe('tpt retention', () => {
     await box.run(['goal', 'create', '--client', 'goalonly', '--id', 'g-old', '--description', 'd'], at('2017-01-01T10:00:00Z'));
     await box.run(['log-session', '--client', 'recent', '--summary', 'b', '--mood', 'neutral'], at('2026-02-01T10:00:00Z'));
     await box.run(['goal', 'create', '--client', 'revived', '--id', 'g-rev', '--description', 'd'], at('2016-01-01T10:00:00Z'));
-    await box.run(['milestone', 'add', '--goal', 'g-rev', '--description', 'm', '--date', '2026-01-15'], at('2016-01-01T10:00:00Z'));
+    await box.run(['milestone', 'add', '--goal', 'g-rev', '--description', 'm', '--date', '2026-01-15'], at('2026-02-01T10:00:00Z'));
   }
   const NOW = '2026-03-01T10:00:00Z';
   const counts = () => withRaw((db) => Object.fromEntries(['clients', 'sessions', 'goals', 'goal_history', 'milestones']

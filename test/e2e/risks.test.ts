@@ -38,7 +38,7 @@ describe('crisis flags', () => {
   it('keeps a flag outside the vocabulary as typed, as a risk of kind other, and says so', () => {
     const result = box.spawn(['log-session', '--client', 'c1', '--summary', 's', '--mood', '-1', '--crisis-flag', 'lost housing']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe('tpt: crisis flag "lost housing" is not in the vocabulary: it opened a risk of kind "other" (see `tpt risk list c1`)\n');
+    expect(result.stderr).toBe('note: "c1" is a new client\ntpt: crisis flag "lost housing" is not in the vocabulary: it opened a risk of kind "other" (see `tpt risk list c1`)\n');
     const [risk] = JSON.parse(box.spawn(['--json', 'risk', 'list', 'c1']).stdout);
     expect(risk).toMatchObject({ kind: 'other', status: 'open', flags: ['lost housing'] });
     const bare = box.spawn(['log-session', '--client', 'c1', '--summary', 's', '--mood', '-1', '--crisis-flag', 'other']);

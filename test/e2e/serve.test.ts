@@ -92,7 +92,7 @@ describe('tpt serve', () => {
     expect(updated.status).toBe(200);
     expect(updated.body.history).toHaveLength(2);
 
-    const milestone = await call('POST', '/api/v1/milestones', { body: { goal_id: 'g1', description: 'first week', achieved_date: '2026-03-05' } });
+    const milestone = await call('POST', '/api/v1/milestones', { body: { goal_id: 'g1', description: 'first week' } }); // today: never before its goal was set
     expect(milestone.status).toBe(201);
 
     const sessions = await call('GET', '/api/v1/sessions/c1?since=2026-03-01&until=2026-03-31');
@@ -129,7 +129,7 @@ describe('tpt serve', () => {
       'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones',
       'crisis_events', 'overall_trajectory', 'recommendations', 'summary', 'open_risks', 'concerns', 'headline',
-      'trajectory_rule', 'sessions_without_duration', 'session_summaries', 'sessions_not_listed',
+      'trajectory_rule', 'sessions_without_duration', 'session_summaries', 'sessions_not_listed', 'measures',
     ]);
     expect(report.body.sessions_count).toBe(1);
     const trends = await call('GET', '/api/v1/trends/c1?since=2026-03-01&until=2026-03-31&by=week');
@@ -164,7 +164,7 @@ describe('tpt serve', () => {
   it('exports a client as the versioned JSON document', async () => {
     const exported = await call('GET', '/api/v1/export/c1');
     expect(exported.status).toBe(200);
-    expect(exported.body).toMatchObject({ format: 'tpt-export', version: 1 });
+    expect(exported.body).toMatchObject({ format: 'tpt-export', version: 2 });
     expect(exported.body.clients).toHaveLength(1);
     expect(exported.body.clients[0].client_id).toBe('c1');
     expect(exported.body.clients[0].sessions[0].conversation_summary).toBe('via the API');

@@ -1,0 +1,33 @@
+import type { Context } from '../context.js';
+import { lookAlikeClients } from '../core/client-ids.js';
+import { ID_PATTERN } from '../core/ids.js';
+import type { Store } from '../db/store.js';
+
+/**
+ * A client id about to be used for the first time. On a terminal, when an existing id differs
+ * only in case or by one character, asks which is meant before anything is created. Returns the
+ * id to use and, for a new client, the note to print once the record is written (so that
+ * `--client F1` beside an existing `f1` does not pass unseen).
+ */
+export async function checkClientId(ctx: Context, store: Store, clientId: string): Promise<{ id: string; note?: string }> {
+  const id = clientId.trim();
+  if (!ID_PATTERN.test(id) || store.clientExists(id)) return { id: clientId };
+  const alike = lookAlikeClients(store, id);
+  if (alike.length > 0 && ctx.canPrompt) {
+    const ask = await ctx.prompts();
+    const chosen = await ask.select({
+      message: `There is no client "${id}" yet, but there is ${alike.map((other) => `"${other}"`).join(', ')}. Which is meant?`,
+      choices: [
+        ...alike.map((other) => ({ name: `${other} (existing client)`, value: other })),
+        { name: `${id} (a new client)`, value: id },
+      ],
+    });
+    if (chosen !== id) return { id: chosen };
+  }
+  return {
+    id,
+    note: `note: "${id}" is a new client` + (alike.length > 0
+      ? `; existing clients with a similar id: ${alike.join(', ')} (if they are the same person: \`tpt client merge ${id} --into ${alike[0]}\`)`
+      : ''),
+  };
+}
