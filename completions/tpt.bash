@@ -9,7 +9,7 @@ _tpt_subcommands() {
     '') echo 'init demo log-session sessions session clients goal milestone measure measures trends report risk export import completion serve token audit retention client rekey backup check' ;;
     'session') echo 'show amend void restore sign' ;;
     'goal') echo 'create update edit list show' ;;
-    'milestone') echo 'add list edit void restore' ;;
+    'milestone') echo 'add list show edit void restore' ;;
     'measure') echo 'add show amend void restore' ;;
     'risk') echo 'list resolve' ;;
     'token') echo 'create list revoke' ;;
@@ -41,7 +41,8 @@ _tpt_options() {
     'goal show') echo '' ;;
     'milestone') echo '' ;;
     'milestone add') echo '--goal --description --date --significance --id' ;;
-    'milestone list') echo '' ;;
+    'milestone list') echo '--include-void' ;;
+    'milestone show') echo '' ;;
     'milestone edit') echo '--reason --description --date --significance' ;;
     'milestone void') echo '--reason' ;;
     'milestone restore') echo '' ;;
@@ -134,6 +135,7 @@ _tpt_argument_values() {
     'goal list|0') _tpt_ids clients ;;
     'goal show|0') _tpt_ids goals ;;
     'milestone list|0') _tpt_ids clients ;;
+    'milestone show|0') _tpt_ids milestones ;;
     'milestone edit|0') _tpt_ids milestones ;;
     'milestone void|0') _tpt_ids milestones ;;
     'milestone restore|0') _tpt_ids milestones ;;

@@ -10,7 +10,7 @@ function __tpt_subcommands
     case 'goal'
       printf '%s\t%s\n' 'create' 'Create a goal for a client' 'update' 'Record progress on a goal; asks on a terminal when no value is given' 'edit' 'Correct a goal\'s description, target date or notes; the values before are kept with who, when and why' 'list' 'A client\'s goals' 'show' 'A goal with its whole history and milestones'
     case 'milestone'
-      printf '%s\t%s\n' 'add' 'Record a milestone of a goal' 'list' 'A client\'s milestones, newest first' 'edit' 'Correct a milestone; the values before are kept with who, when and why' 'void' 'Take a milestone out of lists and reports (recorded in error); it stays in the record' 'restore' 'Undo the void of a milestone'
+      printf '%s\t%s\n' 'add' 'Record a milestone of a goal' 'list' 'A client\'s milestones, newest first' 'show' 'One milestone, voided or not, with its corrections (who, when, why, the values before)' 'edit' 'Correct a milestone; the values before are kept with who, when and why' 'void' 'Take a milestone out of lists and reports (recorded in error); it stays in the record' 'restore' 'Undo the void of a milestone'
     case 'measure'
       printf '%s\t%s\n' 'add' 'Record one measure; on a terminal without --items, asks item by item' 'show' 'Show one measure (voided ones too): each item, the total, its band and flags, its version' 'amend' 'Correct a measure: a new version with what changed; every earlier version is kept' 'void' 'Take a measure out of listings, trends and reports (entered in error); it stays in the record' 'restore' 'Undo the void of a measure'
     case 'risk'
@@ -110,6 +110,8 @@ function __tpt_arguments
       __tpt_ids goals
     case 'milestone list|0'
       __tpt_ids clients
+    case 'milestone show|0'
+      __tpt_ids milestones
     case 'milestone edit|0'
       __tpt_ids milestones
     case 'milestone void|0'
@@ -228,6 +230,7 @@ complete -c tpt -n '__tpt_at \'milestone add\'' -l description -x -d 'what was a
 complete -c tpt -n '__tpt_at \'milestone add\'' -l date -x -d 'when, YYYY-MM-DD (default: today)'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l significance -x -a '(printf \'%s\\n\' \'low\' \'medium\' \'high\')' -d 'low | medium | high (default: medium)'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l id -x -d 'the milestone id (default: a new one)'
+complete -c tpt -n '__tpt_at \'milestone list\'' -l include-void -d 'list voided milestones too, marked [voided]'
 complete -c tpt -n '__tpt_at \'milestone edit\'' -l reason -x -d 'why it is corrected (required)'
 complete -c tpt -n '__tpt_at \'milestone edit\'' -l description -x -d 'what was achieved'
 complete -c tpt -n '__tpt_at \'milestone edit\'' -l date -x -d 'when, YYYY-MM-DD'

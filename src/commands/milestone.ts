@@ -32,12 +32,25 @@ export function milestoneCommand(ctx: Context): Command {
     .command('list')
     .description("A client's milestones, newest first")
     .argument('<client>', 'the client id')
-    .addHelpText('after', examples('tpt milestone list c42'))
-    .action(async (clientId: string) => {
+    .option('--include-void', 'list voided milestones too, marked [voided]')
+    .addHelpText('after', examples('tpt milestone list c42', 'tpt milestone list c42 --include-void'))
+    .action(async (clientId: string, opts: { includeVoid?: boolean }) => {
       const store = await ctx.openStore();
       const { listMilestones } = await import('../core/milestones.js');
       const { renderMilestoneList } = await import('../render/tables.js');
-      await ctx.out(listMilestones(store, clientId, ctx.who()), renderMilestoneList);
+      await ctx.out(listMilestones(store, clientId, ctx.who(), opts.includeVoid === true), renderMilestoneList);
+    });
+
+  milestone
+    .command('show')
+    .description('One milestone, voided or not, with its corrections (who, when, why, the values before)')
+    .argument('<milestone-id>', 'the milestone id')
+    .addHelpText('after', examples('tpt milestone show ms_7k2m9qxa'))
+    .action(async (milestoneId: string) => {
+      const store = await ctx.openStore();
+      const { showMilestone } = await import('../core/milestones.js');
+      const { renderMilestone } = await import('../render/tables.js');
+      await ctx.out(showMilestone(store, milestoneId, ctx.who()), renderMilestone);
     });
 
   milestone

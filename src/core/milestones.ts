@@ -4,10 +4,10 @@ import { requireClient } from './clients.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { requireGoal } from './goals.js';
 import { checkId, newId } from './ids.js';
-import type { Actor, Goal, Milestone, RecordEdit } from './model.js';
+import type { Actor, Goal, Milestone, MilestoneRecord, RecordEdit } from './model.js';
 import { refuseFarFuture } from './date-rules.js';
 import {
-  appendEdit, editsOf, milestoneWithState, setMilestoneVoided, updateMilestoneFields,
+  appendEdit, editsOf, milestonesOfClientWithState, milestoneWithState, setMilestoneVoided, updateMilestoneFields,
 } from '../db/record-edits.js';
 import { milestoneInput, parseInput, type MilestoneInput } from './schemas.js';
 import { localDateString, parseDateOnly } from './time.js';
@@ -35,9 +35,11 @@ export function addMilestone(store: Store, input: MilestoneInput, who: Actor): M
   return milestone;
 }
 
-export function listMilestones(store: Store, clientId: string, who: Actor): Milestone[] {
+/** A client's milestones, newest first; with `includeVoid` the voided ones too, each with its state. */
+export function listMilestones(store: Store, clientId: string, who: Actor, includeVoid = false): Milestone[] | MilestoneRecord[] {
   requireClient(store, checkId(clientId, 'client'));
-  return logRead(store, { action: 'milestone.list', client_id: clientId }, who, () => store.milestonesOfClient(clientId));
+  return logRead(store, { action: 'milestone.list', client_id: clientId }, who,
+    () => (includeVoid ? milestonesOfClientWithState(store, clientId) : store.milestonesOfClient(clientId)));
 }
 
 /**
@@ -122,6 +124,13 @@ export function restoreMilestone(store: Store, milestoneId: string, who: Actor) 
     recordAudit(store, { action: 'milestone.restore', client_id: milestone.client_id, object_id: milestone.milestone_id }, who);
   });
   return showMilestoneRecord(store, milestone.milestone_id);
+}
+
+/** `tpt milestone show <id>`: the milestone with its state and edit log (voided ones too); audited. */
+export function showMilestone(store: Store, milestoneId: string, who: Actor) {
+  const milestone = requireMilestone(store, milestoneId);
+  return logRead(store, { action: 'milestone.read', client_id: milestone.client_id, object_id: milestone.milestone_id }, who,
+    () => showMilestoneRecord(store, milestone.milestone_id));
 }
 
 /** A milestone with its state and edit log (voided ones too). */

@@ -110,6 +110,13 @@ export interface Milestone {
   significance: Significance;
 }
 
+/** A milestone with its state, as `milestone list --include-void` lists it. */
+export interface MilestoneRecord extends Milestone {
+  voided_at: string | null;
+  voided_by: string | null;
+  void_reason: string | null;
+}
+
 /** One standardized outcome measure taken by a client (PHQ-9, GAD-7, CORE-10). */
 export interface Measure {
   measure_id: string;

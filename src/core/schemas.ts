@@ -153,6 +153,22 @@ export const goalUpdateInput = z.object({
 }).strict();
 export type GoalUpdateInput = z.input<typeof goalUpdateInput>;
 
+/** The body of POST /api/v1/goals/{goal_id}/edit: the fields that change, and why. */
+export const goalEditInput = z.object({
+  description: text('description').optional(),
+  target_date: z.string({ invalid_type_error: 'target date must be YYYY-MM-DD' }).nullable().optional(),
+  notes: text('notes').optional(),
+  reason: text('reason').optional(),
+}).strict();
+
+/** The body of POST /api/v1/milestones/{milestone_id}/edit: the fields that change, and why. */
+export const milestoneEditInput = z.object({
+  description: text('description').optional(),
+  achieved_date: z.string({ invalid_type_error: 'date must be YYYY-MM-DD' }).optional(),
+  significance: text('significance').optional(),
+  reason: text('reason').optional(),
+}).strict();
+
 export const milestoneInput = z.object({
   milestone_id: id('milestone id').optional(),
   goal_id: id('goal id'),

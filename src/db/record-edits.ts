@@ -1,4 +1,4 @@
-import type { RecordEdit } from '../core/model.js';
+import type { MilestoneRecord, RecordEdit } from '../core/model.js';
 import type { Store } from './store.js';
 
 /**
@@ -42,13 +42,19 @@ export interface MilestoneState {
   void_reason: string | null;
 }
 
-export function milestoneWithState(store: Store, milestoneId: string):
-  | { milestone_id: string; goal_id: string; client_id: string; description: string; achieved_date: string; significance: string; created_at: string } & MilestoneState
-  | undefined {
+export function milestoneWithState(store: Store, milestoneId: string): (MilestoneRecord & { created_at: string }) | undefined {
   return store.statement(`
     SELECT milestone_id, goal_id, client_id, description, achieved_date, significance, created_at,
            voided_at, voided_by, void_reason
       FROM milestones WHERE milestone_id = ?`).get(milestoneId) as never;
+}
+
+/** A client's milestones with their state, voided ones too, newest first (by milestones_by_client). */
+export function milestonesOfClientWithState(store: Store, clientId: string): MilestoneRecord[] {
+  return store.statement(`
+    SELECT milestone_id, goal_id, client_id, description, achieved_date, significance, voided_at, voided_by, void_reason
+      FROM milestones WHERE client_id = ?
+     ORDER BY achieved_date DESC, created_at DESC, milestone_id DESC`).all(clientId) as MilestoneRecord[];
 }
 
 export function updateMilestoneFields(

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type {
-  ClientSummary, Goal, GoalDetail, ListedSession, Milestone, Session, SessionDetail,
+  ClientSummary, Goal, GoalDetail, ListedSession, Milestone, MilestoneRecord, RecordEdit, Session, SessionDetail,
 } from '../core/model.js';
 import type { OpenRisk } from '../core/risks.js';
 import { renderColumns, type Cell } from './columns.js';
@@ -44,7 +44,8 @@ function recordMarks(session: Partial<Pick<ListedSession, 'version' | 'signed_at
 export function renderSession(session: SessionDetail, style: ChalkInstance, risks: readonly OpenRisk[] = [], width = Infinity): string {
   const out = renderSessionContent(session, style);
   const state: [string, string][] = [
-    ['Version', session.version === 1 ? '1 (as logged)' : `${session.version} (${session.amendments} amendment${session.amendments === 1 ? '' : 's'}; see --history)`],
+    ['Version', session.version === 1 ? '1 (as logged)'
+      : `${session.version} (${session.amendments} amendment${session.amendments === 1 ? '' : 's'}${session.history ? '' : '; see --history'})`],
     ['Signed', session.signed_at ? `${when(session.signed_at)} by ${session.signed_by}` : ''],
     ['Voided', session.voided_at ? `${when(session.voided_at)} by ${session.voided_by}: ${session.void_reason}` : ''],
   ];
@@ -143,32 +144,61 @@ export function renderGoal(goal: GoalDetail, style: ChalkInstance): string {
     history.push([when(entry.at), percent(entry.completion_percentage), entry.status, entry.actor, entry.note]);
   }
   out.push(renderColumns(historyHead, history, style));
-  if (goal.edits.length > 0) {
-    out.push('', style.bold('Corrections'));
-    for (const edit of goal.edits) {
-      const changes = Object.entries(edit.changes).map(([field, [before, after]]) =>
-        `${field.replace('_', ' ')}: ${before ?? '(none)'} → ${after ?? '(none)'}`);
-      out.push(`${when(edit.at)} by ${edit.actor} (${edit.reason}): ${changes.join('; ')}`);
-    }
-  }
+  out.push(...renderCorrections(goal.edits, style));
   if (goal.milestone_details.length > 0) {
     out.push('', style.bold('Milestones'), renderMilestoneRows(goal.milestone_details, style));
   }
   return out.join('\n');
 }
 
-export function renderMilestoneList(milestones: Milestone[], style: ChalkInstance, _columns = 0, tableWidth = Infinity): string {
+export function renderMilestoneList(
+  milestones: (Milestone & Partial<Pick<MilestoneRecord, 'voided_at'>>)[], style: ChalkInstance, _columns = 0, tableWidth = Infinity,
+): string {
   if (milestones.length === 0) return 'No milestones yet.';
-  return renderMilestoneRows(milestones, style, tableWidth);
+  const voided = milestones.filter((milestone) => milestone.voided_at != null).length;
+  return renderMilestoneRows(milestones, style, tableWidth) + (voided > 0 ? `\n${style.dim(`${voided} of them voided`)}` : '');
 }
 
-function renderMilestoneRows(milestones: Milestone[], style: ChalkInstance, tableWidth = Infinity): string {
+function renderMilestoneRows(
+  milestones: (Milestone & Partial<Pick<MilestoneRecord, 'voided_at'>>)[], style: ChalkInstance, tableWidth = Infinity,
+): string {
   const rowsHead = ['Date', 'Milestone', 'Goal', 'Significance', 'Description'];
   const rows: Cell[][] = [];
   for (const milestone of milestones) {
     const significance = milestone.significance === 'high' ? style.bold('high') : milestone.significance;
-    rows.push([milestone.achieved_date, milestone.milestone_id, milestone.goal_id, significance, oneLine(milestone.description)]);
+    const description = `${milestone.voided_at != null ? '[voided] ' : ''}${oneLine(milestone.description)}`;
+    rows.push([milestone.achieved_date, milestone.milestone_id, milestone.goal_id, significance, description]);
   }
   return renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 });
+}
+
+/** `tpt milestone show`: the milestone, its state and its corrections. */
+export function renderMilestone(milestone: MilestoneRecord & { edits: RecordEdit[] }, style: ChalkInstance): string {
+  const field = (name: string, value: string) => `${style.bold(name.padEnd(13))}${value}`;
+  const out = [
+    field('Milestone', milestone.milestone_id),
+    field('Goal', milestone.goal_id),
+    field('Client', milestone.client_id),
+    field('Date', milestone.achieved_date),
+    field('Significance', milestone.significance),
+    field('Description', milestone.description),
+  ];
+  if (milestone.voided_at) {
+    out.push(field('Voided', style.yellow(`${when(milestone.voided_at)} by ${milestone.voided_by}: ${milestone.void_reason}`)));
+  }
+  out.push(...renderCorrections(milestone.edits, style));
+  return out.join('\n');
+}
+
+/** The edit log of a goal or milestone: who, when, why, and each field before → after. */
+function renderCorrections(edits: readonly RecordEdit[], style: ChalkInstance): string[] {
+  if (edits.length === 0) return [];
+  const out = ['', style.bold('Corrections')];
+  for (const edit of edits) {
+    const changes = Object.entries(edit.changes).map(([field, [before, after]]) =>
+      `${field.replace('_', ' ')}: ${before ?? '(none)'} → ${after ?? '(none)'}`);
+    out.push(`${when(edit.at)} by ${edit.actor} (${edit.reason}): ${changes.join('; ')}`);
+  }
+  return out;
 }
 

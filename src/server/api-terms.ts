@@ -5,6 +5,10 @@
 const TERMS: [RegExp, string][] = [
   [/give --progress <0-100>, --status <status> and\/or --note <text>/g, 'give "completion_percentage" (0-100), "status" and/or "note"'],
   [/choose another --id/g, 'choose another id'],
+  [/give a later --at\b/g, 'give a later "at"'],
+  [/--date\b/g, '"achieved_date"'],
+  [/add --reason "why"/g, 'add "reason": "why"'],
+  [/--significance\b/g, '"significance"'],
   [/--progress\b/g, '"completion_percentage"'],
   [/--target\b/g, '"target_date"'],
   [/--client\b/g, '"client_id"'],

@@ -130,12 +130,48 @@ export const OPENAPI = {
         responses: { 200: json(ref('Goal'), 'the goal after the change'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
       },
     },
+    '/api/v1/goals/{goal_id}/edit': {
+      post: {
+        operationId: 'editGoal',
+        summary: "Correct a goal's description, target date or notes; the values before are kept with who, when and why",
+        parameters: [pathParameter('goal_id', 'the goal id')],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('GoalEdit') } } },
+        responses: { 200: json({ type: 'object' }, 'the goal with its history and corrections (as goal show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
+      },
+    },
     '/api/v1/milestones': {
       post: {
         operationId: 'addMilestone',
         summary: 'Record a milestone of a goal',
         requestBody: { required: true, content: { 'application/json': { schema: ref('MilestoneInput') } } },
         responses: { 201: json(ref('Milestone'), 'the milestone as recorded'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'a milestone with this id exists') },
+      },
+    },
+    '/api/v1/milestones/{milestone_id}/edit': {
+      post: {
+        operationId: 'editMilestone',
+        summary: 'Correct a milestone; the values before are kept with who, when and why',
+        parameters: [pathParameter('milestone_id', 'the milestone id')],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('MilestoneEdit') } } },
+        responses: { 200: json(ref('MilestoneRecord'), 'the milestone with its state and corrections'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the milestone is voided') },
+      },
+    },
+    '/api/v1/milestones/{milestone_id}/void': {
+      post: {
+        operationId: 'voidMilestone',
+        summary: 'Take a milestone out of lists and reports (recorded in error); it stays in the record',
+        parameters: [pathParameter('milestone_id', 'the milestone id')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } } } },
+        responses: { 200: json(ref('MilestoneRecord'), 'the milestone with its state and corrections'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the milestone is voided already') },
+      },
+    },
+    '/api/v1/milestones/{milestone_id}/restore': {
+      post: {
+        operationId: 'restoreMilestone',
+        summary: 'Undo the void of a milestone',
+        parameters: [pathParameter('milestone_id', 'the milestone id')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: { 200: json(ref('MilestoneRecord'), 'the milestone with its state and corrections'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the milestone is not voided') },
       },
     },
     '/api/v1/measures': {
@@ -295,11 +331,24 @@ export const OPENAPI = {
       GoalUpdate: {
         type: 'object',
         additionalProperties: false,
-        description: 'give completion_percentage and/or status',
+        description: 'give completion_percentage, status and/or note; "at" backdates the entry (not before the goal was set, nor more than 24 hours ahead)',
         properties: {
           completion_percentage: { type: 'number', minimum: 0, maximum: 100 },
           status: ref('GoalStatus'),
           note: { type: 'string' },
+          at: { type: 'string', description: 'when the progress was made: YYYY-MM-DD or ISO 8601 (default: now)' },
+        },
+      },
+      GoalEdit: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['reason'],
+        description: 'the fields that change, and why',
+        properties: {
+          description: { type: 'string', minLength: 1 },
+          target_date: { type: ['string', 'null'], description: 'YYYY-MM-DD; null or "" for none' },
+          notes: { type: 'string' },
+          reason: { type: 'string', minLength: 1 },
         },
       },
       Goal: {
@@ -329,6 +378,22 @@ export const OPENAPI = {
           achieved_date: { type: 'string', format: 'date' },
           significance: ref('Significance'),
         },
+      },
+      MilestoneEdit: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['reason'],
+        description: 'the fields that change, and why',
+        properties: {
+          description: { type: 'string', minLength: 1 },
+          achieved_date: { type: 'string', format: 'date' },
+          significance: ref('Significance'),
+          reason: { type: 'string', minLength: 1 },
+        },
+      },
+      MilestoneRecord: {
+        description: 'a milestone with its state (voided_at, voided_by, void_reason), created_at and its corrections (edits: at, actor, reason, changes {field: [before, after]})',
+        allOf: [ref('Milestone'), { type: 'object', properties: { created_at: { type: 'string' }, voided_at: { type: ['string', 'null'] }, voided_by: { type: ['string', 'null'] }, void_reason: { type: ['string', 'null'] }, edits: { type: 'array', items: { type: 'object' } } } }],
       },
       Milestone: {
         type: 'object',

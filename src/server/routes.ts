@@ -1,11 +1,13 @@
 import type { Writable } from 'node:stream';
-import { createGoal, listGoals, updateGoal } from '../core/goals.js';
+import { createGoal, editGoal, listGoals, updateGoal } from '../core/goals.js';
 import { InputError } from '../core/errors.js';
 import { amendMeasure, measureDetail, restoreMeasure, voidMeasure, type MeasureChange } from '../core/measure-corrections.js';
 import { addMeasure, listMeasures, type MeasureInput } from '../core/measures.js';
-import { addMilestone } from '../core/milestones.js';
+import { addMilestone, editMilestone, restoreMilestone, voidMilestone } from '../core/milestones.js';
 import type { Actor } from '../core/model.js';
-import type { GoalCreateInput, GoalUpdateInput, MilestoneInput, SessionInput } from '../core/schemas.js';
+import {
+  goalEditInput, milestoneEditInput, parseInput, type GoalCreateInput, type GoalUpdateInput, type MilestoneInput, type SessionInput,
+} from '../core/schemas.js';
 import { exportJson, planExport } from '../core/export.js';
 import { parseGranularity } from '../core/periods.js';
 import { progressReport } from '../core/report.js';
@@ -192,7 +194,22 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/goals/{goal_id}'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => ({ status: 200, body: updateGoal(store, params[0]!, object(body) as GoalUpdateInput, who) }),
+    handle: ({ store, params, body, who }) => {
+      // "at": a backdated progress entry, as `goal update --at`.
+      const { at, ...change } = object(body);
+      if (at !== undefined && typeof at !== 'string') throw new InputError('at must be a date or time (YYYY-MM-DD or ISO 8601)');
+      return { status: 200, body: updateGoal(store, params[0]!, change as GoalUpdateInput, who, at) };
+    },
+  },
+  {
+    method: 'POST',
+    ...at('/api/v1/goals/{goal_id}/edit'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, body, who }) => {
+      const { reason, ...edit } = parseInput(goalEditInput, object(body));
+      return { status: 200, body: editGoal(store, params[0]!, edit, reason, who) };
+    },
   },
   {
     method: 'GET',
@@ -210,6 +227,30 @@ export const ROUTES: Route[] = [
     query: [],
     scope: 'write',
     handle: ({ store, body, who }) => ({ status: 201, body: addMilestone(store, object(body) as MilestoneInput, who) }),
+  },
+  {
+    method: 'POST',
+    ...at('/api/v1/milestones/{milestone_id}/edit'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, body, who }) => {
+      const { reason, ...edit } = parseInput(milestoneEditInput, object(body));
+      return { status: 200, body: editMilestone(store, params[0]!, edit, reason, who) };
+    },
+  },
+  {
+    method: 'POST',
+    ...at('/api/v1/milestones/{milestone_id}/void'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, body, who }) => ({ status: 200, body: voidMilestone(store, params[0]!, reasonOf(body), who) }),
+  },
+  {
+    method: 'POST',
+    ...at('/api/v1/milestones/{milestone_id}/restore'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, who }) => ({ status: 200, body: restoreMilestone(store, params[0]!, who) }),
   },
   {
     method: 'POST',

@@ -126,8 +126,67 @@ describe('milestones: dates, edit and void', () => {
     expect(exported.clients[0].milestones[0]).toMatchObject({ milestone_id: 'm1', voided_by: 'tester', void_reason: 'recorded for the wrong goal' });
     expect((await run(['milestone', 'edit', 'm1', '--description', 'x', '--reason', 'r'])).code).toBe(1);
 
+    // Still in the record: listed with --include-void, and shown whole with its corrections.
+    expect(await json(['milestone', 'list', 'c1', '--include-void'])).toEqual([{
+      milestone_id: 'm1', goal_id: 'g1', client_id: 'c1', description: 'First week', achieved_date: '2026-03-09', significance: 'high',
+      voided_at: NOW.toISOString(), voided_by: 'tester', void_reason: 'recorded for the wrong goal',
+    }]);
+    const listed = await ok(['milestone', 'list', 'c1', '--include-void']);
+    expect(listed).toContain('[voided] First week');
+    expect(listed).toContain('1 of them voided');
+    expect(await json(['milestone', 'show', 'm1'])).toMatchObject({
+      milestone_id: 'm1', void_reason: 'recorded for the wrong goal', edits: [{ actor: 'tester', reason: 'a day later' }],
+    });
+    const shown = await ok(['milestone', 'show', 'm1']);
+    expect(shown).toMatch(/Voided\s+2026-03-20 13:00 by tester: recorded for the wrong goal/);
+    expect(shown).toContain('(a day later): achieved date: 2026-03-08 → 2026-03-09; significance: medium → high');
+    expect((await json(['audit', 'c1']) as { action: string }[]).map((entry) => entry.action)).toContain('milestone.read');
+    expect((await run(['milestone', 'show', 'nope'])).code).toBe(2);
+
     await ok(['milestone', 'restore', 'm1']);
     expect((await json(['milestone', 'list', 'c1'])).map((m: { milestone_id: string }) => m.milestone_id)).toEqual(['m1']);
+  });
+});
+
+describe('the HTTP service corrects goals and milestones the same way', () => {
+  it('edits a goal, backdates progress, edits, voids and restores a milestone, each audited with the token\'s name', async () => {
+    await ok(['milestone', 'add', '--goal', 'g1', '--id', 'm1', '--description', 'First week', '--date', '2026-03-08']);
+    const token = JSON.parse(box.spawn(['--json', 'token', 'create', '--name', 'ehr-bridge', '--scope', 'write']).stdout).token as string;
+    const server = await startServer(box);
+    try {
+      const send = (method: string, path: string, body?: unknown) => call(server.port, method, path, { token, body });
+      const edited = await send('POST', '/api/v1/goals/g1/edit', { target_date: '2026-09-30', reason: 'review with client' });
+      expect(edited.status).toBe(200);
+      expect(edited.body.edits).toEqual([expect.objectContaining({
+        actor: 'api:ehr-bridge', reason: 'review with client', changes: { target_date: ['2026-06-30', '2026-09-30'] },
+      })]);
+      const noReason = await send('POST', '/api/v1/goals/g1/edit', { notes: 'x' });
+      expect(noReason.status).toBe(400);
+      expect(noReason.body.error.message).toBe('an edit needs a reason: add "reason": "why" (it is kept with the goal)');
+      expect((await send('POST', '/api/v1/goals/g1/edit', { priority: 1, reason: 'r' })).status).toBe(400);
+
+      const backdated = await send('PUT', '/api/v1/goals/g1', { completion_percentage: 30, at: '2026-03-10T10:00:00Z' });
+      expect(backdated.status).toBe(200);
+      expect(backdated.body.history.map((entry: { at: string; completion_percentage: number }) => [entry.at, entry.completion_percentage]))
+        .toContainEqual(['2026-03-10T10:00:00.000Z', 30]);
+      const early = await send('PUT', '/api/v1/goals/g1', { completion_percentage: 40, at: '2026-02-01' });
+      expect(early.status).toBe(400);
+      expect(early.body.error.message).toMatch(/is before the goal was set .*: give a later "at"$/);
+
+      const milestone = await send('POST', '/api/v1/milestones/m1/edit', { achieved_date: '2026-03-09', reason: 'a day later' });
+      expect(milestone.body).toMatchObject({ achieved_date: '2026-03-09', edits: [{ actor: 'api:ehr-bridge', reason: 'a day later' }] });
+      const nothing = await send('POST', '/api/v1/milestones/m1/edit', { reason: 'r' });
+      expect(nothing.body.error.message).toBe('nothing to edit: give "description", "achieved_date" and/or "significance"');
+      expect((await send('POST', '/api/v1/milestones/m1/void', { reason: 'wrong goal' })).body).toMatchObject({ voided_by: 'api:ehr-bridge' });
+      expect((await send('POST', '/api/v1/milestones/m1/edit', { description: 'x', reason: 'r' })).status).toBe(409);
+      expect((await send('POST', '/api/v1/milestones/m1/restore', {})).body).toMatchObject({ voided_at: null });
+      expect((await send('POST', '/api/v1/milestones/nope/void', { reason: 'r' })).status).toBe(404);
+    } finally {
+      await server.stop();
+    }
+    const trail = await json(['audit', 'c1'], new Date()) as { action: string; actor: string; outcome: string }[]; // the server keeps real time
+    const api = trail.filter((entry) => entry.actor === 'api:ehr-bridge' && entry.outcome === 'ok').map((entry) => entry.action);
+    expect(api).toEqual(expect.arrayContaining(['goal.edit', 'goal.update', 'milestone.edit', 'milestone.void', 'milestone.restore']));
   });
 });
 

@@ -282,7 +282,12 @@ describe('report and trends of a client with corrected sessions', () => {
     await logSession('s2', '2026-03-09 10:00', '-1', ['--crisis-flag', 'self_harm_risk']);
     const report = await json(['report', 'c1', '--since', '2026-03-01', '--until', '2026-03-19']);
     expect(report.crisis_events.map((e: { session_id: string; signed: boolean }) => [e.session_id, e.signed])).toEqual([['s1', true], ['s2', false]]);
-    expect(await ok(['report', 'c1', '--since', '2026-03-01', '--until', '2026-03-19'])).toMatch(/s1 \(signed\)/);
+    expect(report.session_summaries.map((e: { session_id: string; signed: boolean }) => [e.session_id, e.signed])).toEqual([['s2', false], ['s1', true]]);
+    const table = await ok(['report', 'c1', '--since', '2026-03-01', '--until', '2026-03-19']);
+    expect(table.match(/s1 \(signed\)/g)).toHaveLength(2); // under crisis events and under sessions
+    expect(table).not.toMatch(/s2 \(signed\)/);
+    const markdown = await ok(['report', 'c1', '--since', '2026-03-01', '--until', '2026-03-19', '--format', 'markdown']);
+    expect(markdown.match(/\| s1 \(signed\) \|/g)).toHaveLength(2);
   });
 });
 
@@ -355,6 +360,7 @@ describe('tpt client rename and merge', () => {
     expect((await json(['clients'])).map((c: { client_id: string }) => c.client_id)).toEqual(['f1']);
     const trail = await json(['audit', 'f1']) as { client_id: string }[];
     expect(new Set(trail.map((e) => e.client_id))).toEqual(new Set(['f-1', 'f1']));
+    expect(JSON.stringify(JSON.parse(await ok(['export', '--all'])))).not.toContain('"client_id":"f-1"');
   });
 
   const flagged = (client: string, session: string, at: string, flag: string) =>
