@@ -14,7 +14,7 @@ const on = (month: number, day: number) => new Date(2026, month - 1, day, 10).to
 // Weekly sessions from Monday 2026-10-05: mood rising −1, −1, 0, 0, 1, 1, 2, 2 (slope > 0.25: improving).
 const rising: ReportSessionRow[] = [-1, -1, 0, 0, 1, 1, 2, 2].map((score, week) => ({
   session_id: `s${week}`, timestamp: new Date(2026, 9, 5 + 7 * week, 10).toISOString(), emotional_score: score,
-  session_duration_minutes: 50, crisis_flags: '[]', conversation_summary: `summary of s${week}`,
+  session_duration_minutes: 50, crisis_flags: '[]', conversation_summary: `summary of s${week}`, signed_at: null,
 }));
 const steady = rising.map((row) => ({ ...row, emotional_score: 0 }));
 
