@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { restrictMode, type DatabaseKey } from '../db/connection.js';
 import { writeKeyFileFor } from '../db/key-file.js';
-import { opensWith, rekeyInPlace } from '../db/maintenance.js';
+import { opensWith, rekeyByCopy } from '../db/maintenance.js';
 import type { Store } from '../db/store.js';
 import { recordAudit } from './audit.js';
 import { InputError, TptError } from './errors.js';
@@ -32,12 +32,11 @@ export interface CurrentKey {
 export function rekeyToNewKeyFile(store: Store, database: string, dir: string, current: CurrentKey, who: Actor): RekeyResult {
   const { path, key } = writeKeyFileFor(dir, database, who.now);
   try {
-    rekeyProven(store, database, current.key, key);
+    rekeyProven(store, database, current.key, key, who);
   } catch (error) {
     if (opensWith(database, current.key)) rmSync(path, { force: true });
     throw error;
   }
-  recordRekey(store, who);
   return { database, key: 'key_file', key_file: path, previous_key_file: current.keyFile ?? null };
 }
 
@@ -47,26 +46,19 @@ export function rekeyToPassphrase(store: Store, database: string, current: Curre
   if (current.key.kind === 'passphrase' && current.key.passphrase === passphrase) {
     throw new InputError('the new passphrase is the same as the old one: choose another; nothing changed');
   }
-  rekeyProven(store, database, current.key, { kind: 'passphrase', passphrase });
-  recordRekey(store, who);
+  rekeyProven(store, database, current.key, { kind: 'passphrase', passphrase }, who);
   return { database, key: 'passphrase', key_file: null, previous_key_file: current.keyFile ?? null };
 }
 
-function rekeyProven(store: Store, database: string, oldKey: DatabaseKey, newKey: DatabaseKey): void {
+/** The database is rekeyed through a proven copy that carries the audit entry (src/db/maintenance.ts). */
+function rekeyProven(store: Store, database: string, oldKey: DatabaseKey, newKey: DatabaseKey, who: Actor): void {
   try {
-    rekeyInPlace(store.db, newKey);
+    rekeyByCopy(store.db, database, oldKey, newKey, (rekeyed) => {
+      rekeyed.transaction(() => recordAudit(rekeyed, { action: 'database.rekey' }, who));
+    });
   } catch (error) {
     if (error instanceof TptError) throw error;
     throw new TptError(`rekeying failed (${(error as Error).message}): the database still opens with the old key; nothing changed`);
   }
-  if (!opensWith(database, newKey) || opensWith(database, oldKey)) {
-    rekeyInPlace(store.db, oldKey);
-    throw new TptError('the rekeyed database did not prove out (new key refused, or old key still accepted): it was set back to the old key; nothing changed');
-  }
-  // The WAL and shared-memory files were recreated by the switch back to WAL.
   restrictMode(database);
-}
-
-function recordRekey(store: Store, who: Actor): void {
-  store.transaction(() => recordAudit(store, { action: 'database.rekey' }, who));
 }

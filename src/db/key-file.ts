@@ -91,7 +91,8 @@ export function tptKeyFiles(keysDir: string, defaultKey: string): string[] {
   return [...rotated.map((file) => file.path), ...(existsSync(defaultKey) ? [defaultKey] : [])];
 }
 
-function syncDirectory(dir: string): void {
+/** Syncs a directory's entries (a new or renamed file) to disk, where the file system can. */
+export function syncDirectory(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');

@@ -1,7 +1,12 @@
-import { chmodSync, closeSync, openSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync, closeSync, fstatSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
 import { TptError } from '../core/errors.js';
 import { applyCipher, rekeyDatabase, type DatabaseKey } from './connection.js';
 import { Database } from './driver.js';
+import { syncDirectory } from './key-file.js';
+import { Store } from './store.js';
 
 /**
  * SQLite mechanics of the protection commands: compaction after a purge, rekeying, the encrypted
@@ -38,25 +43,106 @@ export function compact(db: Database): boolean {
 }
 
 /**
- * Rekeys in place. SQLite3MultipleCiphers has had bugs rekeying a database in WAL mode, so:
- * checkpoint, switch to a rollback journal, rekey (one transaction: a failure rolls back to the
- * old key), switch back to WAL.
+ * Rekeys by copy, so that a crash at any moment leaves the database whole on one key or the other
+ * (SQLite3MultipleCiphers rekeys by a VACUUM in place, and a process killed in the middle of it
+ * on a large file was seen to leave a file no key opens):
+ *  1. hold the database alone: checkpoint, leave WAL (refused while another connection has it
+ *     open), and keep an exclusive lock, so nobody writes to it until the swap;
+ *  2. `VACUUM INTO` a private copy beside it (through SQLite, which keeps this process's locks;
+ *     a plain file copy would drop them), rekey the copy, back to WAL;
+ *  3. prove the copy opens with the new key and not the old, let `beforeSwap` write into it (the
+ *     audit entry), sync it, rename it over the original, sync the directory;
+ *  4. spoil the first page of the old file, now unlinked, so that a process that opened it while
+ *     it was locked fails instead of writing to a file nobody will read again; close it.
+ * A failure before the rename leaves the original untouched (back in WAL mode) and removes the
+ * copy; a copy left by a killed run is removed by the next rekey. `db` is closed on success.
  */
-export function rekeyInPlace(db: Database, newKey: DatabaseKey): void {
+export function rekeyByCopy(
+  db: Database, path: string, oldKey: DatabaseKey, newKey: DatabaseKey, beforeSwap: (copy: Store) => void,
+): void {
+  holdAlone(db);
+  const copy = `${path}.rekeying`;
+  let swapped = false;
+  try {
+    removeDatabaseFiles(copy);
+    closeSync(openSync(copy, 'wx', 0o600));
+    db.prepare('VACUUM INTO ?').run(copy);
+    rekeyFile(copy, oldKey, newKey);
+    if (!opensWith(copy, newKey) || opensWith(copy, oldKey)) {
+      throw new TptError('the rekeyed copy did not prove out (new key refused, or old key still accepted); nothing changed');
+    }
+    const copyDb = new Database(copy, { fileMustExist: true });
+    try {
+      applyCipher(copyDb, newKey);
+      beforeSwap(new Store(copyDb));
+    } finally {
+      copyDb.close();
+    }
+    syncFile(copy);
+    const old = openSync(path, 'r+');
+    try {
+      renameSync(copy, path);
+      swapped = true;
+      syncDirectory(dirname(path));
+      if (fstatSync(old).ino !== statSync(path).ino) writeSync(old, Buffer.alloc(4096), 0, 4096, 0);
+    } finally {
+      closeSync(old);
+    }
+  } catch (error) {
+    if (!swapped) {
+      removeDatabaseFiles(copy);
+      release(db);
+    }
+    throw error;
+  } finally {
+    if (swapped) db.close();
+  }
+}
+
+/** Checkpoints, leaves WAL mode and keeps an exclusive lock (refused while others have it open). */
+function holdAlone(db: Database): void {
   const busy = new TptError('another process (tpt serve?) has the database open: stop it, then run `tpt rekey` again; nothing changed');
-  let mode: unknown;
   try {
     if (checkpointTruncate(db).busy !== 0) throw busy;
-    mode = db.pragma('journal_mode = DELETE', { simple: true });
+    if (db.pragma('journal_mode = DELETE', { simple: true }) !== 'delete') throw busy;
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE; COMMIT');
   } catch (error) {
+    release(db);
     if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw busy;
     throw error;
   }
-  if (mode !== 'delete') throw busy;
+}
+
+/** Gives the lock back and returns the database to WAL mode. */
+function release(db: Database): void {
+  db.pragma('locking_mode = NORMAL');
+  db.pragma('journal_mode = WAL');
+}
+
+/** Rekeys a file nobody else knows about (SQLite3MultipleCiphers rekeys only outside WAL mode). */
+function rekeyFile(path: string, oldKey: DatabaseKey, newKey: DatabaseKey): void {
+  const db = new Database(path, { fileMustExist: true });
   try {
+    applyCipher(db, oldKey);
+    db.pragma('journal_mode = DELETE');
     rekeyDatabase(db, newKey);
-  } finally {
     db.pragma('journal_mode = WAL');
+  } finally {
+    db.close();
+  }
+}
+
+function removeDatabaseFiles(path: string): void {
+  for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+}
+
+function syncFile(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 
