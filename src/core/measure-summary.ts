@@ -92,11 +92,10 @@ function trendOf(kind: MeasureKind, measures: readonly Measure[]): MeasureTrend 
   flags.push(latest.at_caseness ? `at caseness (≥ ${definition.caseness})` : `below caseness (< ${definition.caseness})`);
   if (reliable === 'reliable_improvement') flags.push('reliable improvement');
   if (reliable === 'reliable_deterioration') flags.push('reliable deterioration');
-  for (const point of scores) {
-    if (point.risk_item_answer !== null && point.risk_item_answer > 0) {
-      flags.push(`item ${definition.riskItem} (${definition.riskTopic}) answered ${point.risk_item_answer} on ${localDateString(new Date(point.timestamp))}`);
-    }
-  }
+  // Every answer above 0 to the risk item, in one flag: "item 9 (…) answered 1 on D1, 2 on D2".
+  const answered = scores.filter((point) => (point.risk_item_answer ?? 0) > 0)
+    .map((point) => `${point.risk_item_answer} on ${localDateString(new Date(point.timestamp))}`);
+  if (answered.length > 0) flags.push(`item ${definition.riskItem} (${definition.riskTopic}) answered ${answered.join(', ')}`);
   return {
     measure: kind,
     name: definition.name,

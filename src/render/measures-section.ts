@@ -44,8 +44,10 @@ function trendLines(trend: MeasureTrend, style: ChalkInstance): string[] {
     `    first ${pointText(trend.first)}` + (trend.previous ? `  previous ${pointText(trend.previous)}` : '') +
       `  latest ${pointText(trend.latest)}`,
   ];
-  const flags = trend.flags.map((flag) => (flag.startsWith('item ') ? style.red.bold(`⚠ ${flag}`) : flag));
-  lines.push(`    ${flags.join('; ')}`);
+  // The risk item's answers on a line of their own, in red: never lost at the end of a long line.
+  const plain = trend.flags.filter((flag) => !flag.startsWith('item '));
+  lines.push(`    ${plain.join('; ')}`);
+  for (const flag of trend.flags.filter((flag) => flag.startsWith('item '))) lines.push(`    ${style.red.bold(`⚠ ${flag}`)}`);
   return lines;
 }
 

@@ -146,9 +146,7 @@ describe('measures in trends and report', () => {
     });
     expect(phq9.flags).toEqual([
       'below caseness (< 10)', 'reliable improvement',
-      'item 9 (thoughts of being better off dead or of self-harm) answered 1 on 2026-01-05',
-      'item 9 (thoughts of being better off dead or of self-harm) answered 1 on 2026-02-02',
-      'item 9 (thoughts of being better off dead or of self-harm) answered 1 on 2026-03-02',
+      'item 9 (thoughts of being better off dead or of self-harm) answered 1 on 2026-01-05, 1 on 2026-02-02, 1 on 2026-03-02',
     ]);
     expect(report.measures.measures[1]).toMatchObject({ measure: 'gad7', change: -5, reliable_change: 'reliable_improvement' });
     expect(report.measures.talking_therapies).toEqual({
@@ -272,7 +270,13 @@ describe('a FHIR export of the demo', () => {
   beforeAll(() => {
     expect(demo.spawn(['demo']).code).toBe(0);
     const db = join(demo.home, 'data', 'tpt', 'demo.db');
-    const exported = demo.spawn(['--db', db, '--key-file', `${db}.key`, 'export', '--all', '--format', 'fhir']);
+    const on = ['--db', db, '--key-file', `${db}.key`];
+    // One measure amended and one voided, so their statuses (amended, entered-in-error) are validated too.
+    const [first, second] = (JSON.parse(demo.spawn([...on, '--json', 'measures', 'demo-avery']).stdout) as { measure_id: string }[])
+      .map((measure) => measure.measure_id);
+    expect(demo.spawn([...on, 'measure', 'amend', first!, '--total', '6', '--reason', 'only the total was kept']).code).toBe(0);
+    expect(demo.spawn([...on, 'measure', 'void', second!, '--reason', 'entered twice']).code).toBe(0);
+    const exported = demo.spawn([...on, 'export', '--all', '--format', 'fhir']);
     expect(exported.code, exported.stderr).toBe(0);
     bundle = JSON.parse(exported.stdout);
   });
@@ -290,6 +294,8 @@ describe('a FHIR export of the demo', () => {
     }
     expect(failures).toEqual([]);
     expect(() => validateResource(bundle as never)).not.toThrow();
+    const statuses = new Set(bundle.entry.filter((e) => e.resource.resourceType === 'Observation').map((e) => e.resource.status));
+    expect([...statuses].sort()).toEqual(['amended', 'entered-in-error', 'final']);
     const kinds = new Set(bundle.entry.map((e) => e.resource.resourceType));
     expect([...kinds].sort()).toEqual(['DocumentReference', 'Encounter', 'Goal', 'Observation', 'Patient', ...(kinds.has('QuestionnaireResponse') ? ['QuestionnaireResponse'] : [])]);
   });
