@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { Sandbox } from '../helpers.js';
 import { call, startServer } from '../server.js';
@@ -230,5 +230,36 @@ describe('the HTTP service corrects measures the same way', () => {
     const trail = JSON.parse((await box.run(['--json', 'audit', 'c1'])).stdout) as { action: string; actor: string; outcome: string }[];
     const api = trail.filter((entry) => entry.actor === 'api:ehr-bridge' && entry.outcome === 'ok').map((entry) => entry.action);
     expect(api).toEqual(expect.arrayContaining(['measure.amend', 'measure.void', 'measure.restore']));
+  });
+});
+
+describe('the migration', () => {
+  it('keeps the measures of a database made before corrections, each at version 1', async () => {
+    // A database of the schema before measure corrections (every migration but the last).
+    const { Database } = await import('../../src/db/driver.js');
+    const { applyCipher } = await import('../../src/db/connection.js');
+    const { MIGRATIONS } = await import('../../src/db/migrations.js');
+    const other = new Sandbox();
+    try {
+      const hex = 'cd'.repeat(32);
+      mkdirSync(dirname(other.keyPath), { recursive: true, mode: 0o700 });
+      writeFileSync(other.keyPath, `${hex}\n`, { mode: 0o600 });
+      const path = `${other.home}/old.db`;
+      const db = new Database(path);
+      applyCipher(db, { kind: 'raw', hex });
+      for (const step of MIGRATIONS.slice(0, -1)) db.exec(step);
+      db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+      db.prepare("INSERT INTO clients VALUES ('c1', '2026-01-01T00:00:00.000Z')").run();
+      db.prepare(`INSERT INTO measures (measure_id, client_id, measure, timestamp, session_id, items, total, created_at)
+        VALUES ('old1', 'c1', 'gad7', '2026-02-01T10:00:00.000Z', NULL, '[1,1,1,1,1,1,1]', 7, '2026-02-01T10:00:00.000Z')`).run();
+      db.close();
+      const listed = JSON.parse(other.spawn(['--db', path, '--json', 'measures', 'c1']).stdout);
+      expect(listed).toEqual([expect.objectContaining({ measure_id: 'old1', total: 7, items: [1, 1, 1, 1, 1, 1, 1], version: 1, voided_at: null })]);
+      const amended = other.spawn(['--db', path, 'measure', 'amend', 'old1', '--items', '2,1,1,1,1,1,1', '--reason', 'r']);
+      expect(amended.code, amended.stderr).toBe(0);
+      expect(other.spawn(['--db', path, 'check']).code).toBe(0);
+    } finally {
+      other.cleanup();
+    }
   });
 });

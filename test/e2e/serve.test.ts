@@ -120,6 +120,13 @@ describe('tpt serve', () => {
     expect((await call('GET', '/api/v1/measures/nobody')).status).toBe(404);
     const cli = box.spawn(['--json', 'measure', 'show', 'm-api']);
     expect(JSON.parse(cli.stdout)).toEqual(added.body);
+    // …and in the report and the trends, as one added at the command line.
+    const span = ['--since', '2026-03-01', '--until', '2026-03-31'];
+    const report = JSON.parse(box.spawn(['--json', 'report', 'c1', ...span]).stdout);
+    expect(report.measures.measures.map((m: { measure: string; latest: { measure_id: string } }) => [m.measure, m.latest.measure_id]))
+      .toContainEqual(['gad7', 'm-api']);
+    const trends = JSON.parse(box.spawn(['--json', 'trends', 'c1', ...span]).stdout);
+    expect(trends.measures.measures.map((m: { measure: string }) => m.measure)).toContain('gad7');
   });
 
   it('serves the progress report and the trends in the shapes of --json', async () => {
