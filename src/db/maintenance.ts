@@ -1,5 +1,5 @@
 import {
-  chmodSync, closeSync, fstatSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync,
+  chmodSync, closeSync, fstatSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
 import { TptError } from '../core/errors.js';
@@ -61,7 +61,9 @@ export function rekeyByCopy(
   db: Database, path: string, oldKey: DatabaseKey, newKey: DatabaseKey, beforeSwap: (copy: Store) => void,
 ): void {
   holdAlone(db);
-  const copy = `${path}.rekeying`;
+  // The file itself, not a symbolic link to it: the copy goes beside it and replaces it there.
+  const file = realpathSync(path);
+  const copy = `${file}.rekeying`;
   let swapped = false;
   try {
     removeDatabaseFiles(copy);
@@ -79,12 +81,13 @@ export function rekeyByCopy(
       copyDb.close();
     }
     syncFile(copy);
-    const old = openSync(path, 'r+');
+    const old = openSync(file, 'r+');
     try {
-      renameSync(copy, path);
+      renameSync(copy, file);
       swapped = true;
-      syncDirectory(dirname(path));
-      if (fstatSync(old).ino !== statSync(path).ino) writeSync(old, Buffer.alloc(4096), 0, 4096, 0);
+      syncDirectory(dirname(file));
+      // Only a file no name reaches any more (a hard link elsewhere keeps its content).
+      if (fstatSync(old).nlink === 0) writeSync(old, Buffer.alloc(4096), 0, 4096, 0);
     } finally {
       closeSync(old);
     }

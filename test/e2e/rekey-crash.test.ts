@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Sandbox } from '../helpers.js';
@@ -102,3 +102,28 @@ it('a session logged while a rekey runs is either kept or refused, never written
   expect(kept.sort()).toEqual(logged.sort());
   expect(logged.length).toBeGreaterThan(0);
 }, 300_000);
+
+it('rekeys a database reached through a symbolic link where it lives, and the link stays a link', () => {
+  const real = join(box.home, 'vault', 'clinic.db');
+  const link = join(box.home, 'clinic-link.db');
+  mkdirSync(join(box.home, 'vault'));
+  ok(['--db', real, 'init']);
+  ok(['--db', real, 'log-session', '--client', 'c1', '--summary', 'kept', '--mood', 'neutral']);
+  symlinkSync(real, link);
+  ok(['--db', link, 'rekey']);
+  expect(lstatSync(link).isSymbolicLink()).toBe(true);
+  expect(ok(['--db', real, 'sessions', 'c1'])).toContain('kept');
+  expect(existsSync(`${real}.rekeying`)).toBe(false);
+});
+
+it('leaves another hard link to the database whole, on the old key', () => {
+  const db = join(box.home, 'linked.db');
+  const other = join(box.home, 'linked-other-name.db');
+  ok(['--db', db, 'init']);
+  ok(['--db', db, 'log-session', '--client', 'c1', '--summary', 'in both', '--mood', 'neutral']);
+  linkSync(db, other);
+  ok(['--db', db, 'rekey']);
+  expect(ok(['--db', db, 'sessions', 'c1'])).toContain('in both');
+  // The old inode is still reachable by a name, so it is not spoiled: the default key opens it.
+  expect(ok(['--db', other, '--key-file', box.keyPath, 'sessions', 'c1'])).toContain('in both');
+});
