@@ -4,6 +4,7 @@ import { techniquesOfClient } from '../core/sessions.js';
 import { EMOTIONAL_STATES, scoreOf } from '../core/scale.js';
 import type { SessionInput } from '../core/schemas.js';
 import { ID_PATTERN } from '../core/ids.js';
+import { normalizeCrisisFlag } from '../core/crisis-flags.js';
 import { refuseFarFuture } from '../core/date-rules.js';
 import { parseDateTime } from '../core/time.js';
 import type { Store } from '../db/store.js';
@@ -73,7 +74,7 @@ export async function askSession(
   input.homework_assigned ||= await ask.input({ message: 'Homework assigned' });
   input.next_session_focus ||= await ask.input({ message: 'Focus of the next session' });
   if ((given.crisis_flags ?? []).length === 0) {
-    input.crisis_flags = splitList(await ask.input({ message: 'Crisis flags (comma-separated, empty for none)', validate: checkLabels }));
+    input.crisis_flags = splitList(await ask.input({ message: 'Crisis flags (comma-separated, empty for none)', validate: checkFlags }));
   }
   return input as SessionInput;
 }
@@ -95,4 +96,14 @@ function checkTime(text: string, now: Date): true | string {
 function checkLabels(text: string): true | string {
   const long = splitList(text).find((item) => item.length > 200);
   return long === undefined || `"${long.slice(0, 20)}…" is longer than 200 characters: shorten it`;
+}
+
+/** Crisis flags, checked as the session will check them (a bare "other" needs its words). */
+function checkFlags(text: string): true | string {
+  try {
+    splitList(text).forEach(normalizeCrisisFlag);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return checkLabels(text);
 }
