@@ -291,6 +291,27 @@ describe('report and trends of a client with corrected sessions', () => {
   });
 });
 
+describe('the FHIR export of corrected sessions', () => {
+  it('marks a voided session entered-in-error and an amended one amended, and a plain one as before', async () => {
+    await logSession('plain', '2026-03-02 10:00', '1');
+    await logSession('amended', '2026-03-03 10:00', '1');
+    await logSession('voided', '2026-03-04 10:00', '1');
+    await ok(['session', 'amend', 'amended', '--mood', '-1', '--reason', 'mood entered wrongly']);
+    await ok(['session', 'void', 'voided', '--reason', 'wrong client']);
+    const bundle = JSON.parse(await ok(['export', 'c1', '--format', 'fhir'])) as
+      { entry: { resource: { resourceType: string; status: string; docStatus?: string; valueInteger?: number } }[] };
+    // After the Patient, each session's Encounter, mood Observation and note, oldest session first.
+    const statuses = bundle.entry.slice(1).map(({ resource }) => [resource.resourceType, resource.status, resource.docStatus ?? null]);
+    expect(statuses).toEqual([
+      ['Encounter', 'finished', null], ['Observation', 'final', null], ['DocumentReference', 'current', null],
+      ['Encounter', 'finished', null], ['Observation', 'amended', null], ['DocumentReference', 'current', 'amended'],
+      ['Encounter', 'entered-in-error', null], ['Observation', 'entered-in-error', null], ['DocumentReference', 'entered-in-error', null],
+    ]);
+    const mood = bundle.entry.find((e) => e.resource.resourceType === 'Observation' && e.resource.status === 'amended')!;
+    expect(mood.resource.valueInteger).toBe(-1);
+  });
+});
+
 describe('tpt client delete --purge of a client with corrected sessions', () => {
   it('deletes the earlier versions too', async () => {
     await logSession('s1', '2026-03-02 10:00', '2');
