@@ -10,7 +10,7 @@ _tpt_subcommands() {
     'session') echo 'show amend void restore sign' ;;
     'goal') echo 'create update edit list show' ;;
     'milestone') echo 'add list show edit void restore' ;;
-    'measure') echo 'add show' ;;
+    'measure') echo 'add show amend void restore' ;;
     'risk') echo 'list resolve' ;;
     'token') echo 'create list revoke' ;;
     'audit') echo 'verify' ;;
@@ -48,8 +48,11 @@ _tpt_options() {
     'milestone restore') echo '' ;;
     'measure') echo '' ;;
     'measure add') echo '--measure --items --total --at --session --id' ;;
-    'measure show') echo '' ;;
-    'measures') echo '--last --days --since --until' ;;
+    'measure show') echo '--history' ;;
+    'measure amend') echo '--reason --items --total --at --session' ;;
+    'measure void') echo '--reason' ;;
+    'measure restore') echo '' ;;
+    'measures') echo '--last --days --since --until --include-void' ;;
     'trends') echo '--last --days --since --until --by' ;;
     'report') echo '--last --days --since --until --format' ;;
     'risk') echo '' ;;
@@ -81,7 +84,7 @@ _tpt_options() {
 
 _tpt_takes_value() {
   case "$1|$2" in
-    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal update|--at'|'goal edit|--reason'|'goal edit|--description'|'goal edit|--target'|'goal edit|--notes'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'milestone edit|--reason'|'milestone edit|--description'|'milestone edit|--date'|'milestone edit|--significance'|'milestone void|--reason'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'risk resolve|--note'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
+    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal update|--at'|'goal edit|--reason'|'goal edit|--description'|'goal edit|--target'|'goal edit|--notes'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'milestone edit|--reason'|'milestone edit|--description'|'milestone edit|--date'|'milestone edit|--significance'|'milestone void|--reason'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measure amend|--reason'|'measure amend|--items'|'measure amend|--total'|'measure amend|--at'|'measure amend|--session'|'measure void|--reason'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'risk resolve|--note'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
   esac
   return 1
 }
@@ -101,6 +104,7 @@ _tpt_option_values() {
     'milestone edit|--significance') _tpt_words 'low medium high' ;;
     'measure add|--measure') _tpt_words 'phq9 gad7 core10' ;;
     'measure add|--session') _tpt_ids sessions ;;
+    'measure amend|--session') _tpt_ids sessions ;;
     'trends|--by') _tpt_words 'day week month quarter year' ;;
     'report|--format') _tpt_words 'table json markdown' ;;
     'export|--format') _tpt_words 'json csv fhir' ;;
@@ -137,6 +141,9 @@ _tpt_argument_values() {
     'milestone restore|0') _tpt_ids milestones ;;
     'measure add|0') _tpt_ids clients ;;
     'measure show|0') _tpt_ids measures ;;
+    'measure amend|0') _tpt_ids measures ;;
+    'measure void|0') _tpt_ids measures ;;
+    'measure restore|0') _tpt_ids measures ;;
     'measures|0') _tpt_ids clients ;;
     'trends|0') _tpt_ids clients ;;
     'report|0') _tpt_ids clients ;;

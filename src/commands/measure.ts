@@ -14,11 +14,12 @@ interface MeasureAddFlags {
 }
 
 export function measureCommand(ctx: Context): Command {
-  const measure = new Command('measure').description('Standardized outcome measures: PHQ-9, GAD-7, CORE-10')
+  const measure = new Command('measure').description('Standardized outcome measures: PHQ-9, GAD-7, CORE-10; corrected by amendment')
     .addHelpText('after', examples(
       'tpt measure add c42 --measure phq9 --items 1,1,2,1,0,1,1,0,0',
       'tpt measure add c42 --measure gad7',
       'tpt measure show msr_7k2m9qxa',
+      'tpt measure amend msr_7k2m9qxa --items 1,1,2,1,0,1,1,0,1 --reason "item 9 misread"',
       'tpt measures c42 --last 6m',
     ));
 
@@ -66,14 +67,68 @@ item: tpt reverse-scores items 2 and 3 itself. PHQ-9 item 9 or CORE-10 item 6 ab
 
   measure
     .command('show')
-    .description('Show one measure: each item, the total, its band and flags')
+    .description('Show one measure (voided ones too): each item, the total, its band and flags, its version')
     .argument('<measure-id>', 'the measure id')
-    .addHelpText('after', examples('tpt measure show msr_7k2m9qxa'))
+    .option('--history', 'every version, oldest first, with who made it, when and why')
+    .addHelpText('after', examples('tpt measure show msr_7k2m9qxa', 'tpt measure show msr_7k2m9qxa --history'))
+    .action(async (measureId: string, opts: { history?: boolean }) => {
+      const store = await ctx.openStore();
+      const { showMeasure } = await import('../core/measure-corrections.js');
+      const { renderMeasureDetail } = await import('../render/measures.js');
+      await ctx.out(showMeasure(store, measureId, opts.history === true, ctx.who()), renderMeasureDetail);
+    });
+
+  measure
+    .command('amend')
+    .description('Correct a measure: a new version with what changed; every earlier version is kept')
+    .argument('<measure-id>', 'the measure id')
+    .requiredOption('--reason <text>', 'why it is corrected (required; kept with the version)')
+    .option('--items <answers>', 'the answers as ticked, item 1 first (the total is computed)')
+    .option('--total <n>', 'only when the items are unknown: the total alone')
+    .option('--at <datetime>', 'when it was taken, local time')
+    .option('--session <session-id>', 'the session it belongs to (its time too, unless --at is given)')
+    .addHelpText('after', `${examples(
+      'tpt measure amend msr_7k2m9qxa --items 1,2,1,1,0,1,0,0,1 --reason "item 9 was ticked 1 on the paper form"',
+      'tpt measure amend msr_7k2m9qxa --at "2026-03-02 10:00" --reason "entered a week late"',
+    )}
+A measure's kind and client are not amended: void it and record it again.
+An amendment that raises PHQ-9 item 9 or CORE-10 item 6 above what it was opens (or reopens) the risk.
+`)
+    .action(async (measureId: string, flags: { reason: string; items?: string; total?: string; at?: string; session?: string }) => {
+      const store = await ctx.openStore();
+      const { amendMeasure } = await import('../core/measure-corrections.js');
+      const amended = amendMeasure(store, measureId, {
+        items: flags.items, total: flags.total, timestamp: flags.at, session_id: flags.session,
+      }, flags.reason, ctx.who());
+      const { scoreLabel } = await import('../render/measures.js');
+      await ctx.out({ measure_id: amended.measure_id, version: amended.version, total: amended.total }, (_data, style) =>
+        `Amended ${amended.name} ${amended.measure_id}: now version ${amended.version}, ${scoreLabel(amended, style)}`);
+    });
+
+  measure
+    .command('void')
+    .description('Take a measure out of listings, trends and reports (entered in error); it stays in the record')
+    .argument('<measure-id>', 'the measure id')
+    .requiredOption('--reason <text>', 'why (required; kept with the record)')
+    .addHelpText('after', examples('tpt measure void msr_7k2m9qxa --reason "entered for the wrong client"'))
+    .action(async (measureId: string, opts: { reason: string }) => {
+      const store = await ctx.openStore();
+      const { voidMeasure } = await import('../core/measure-corrections.js');
+      const voided = voidMeasure(store, measureId, opts.reason, ctx.who());
+      await ctx.out({ measure_id: voided.measure_id, voided_at: voided.voided_at }, () =>
+        `Voided measure ${voided.measure_id}; \`tpt measures ${voided.client_id} --include-void\` still lists it, \`tpt measure restore ${voided.measure_id}\` undoes it`);
+    });
+
+  measure
+    .command('restore')
+    .description('Undo the void of a measure')
+    .argument('<measure-id>', 'the measure id')
+    .addHelpText('after', examples('tpt measure restore msr_7k2m9qxa'))
     .action(async (measureId: string) => {
       const store = await ctx.openStore();
-      const { showMeasure } = await import('../core/measures.js');
-      const { renderMeasure } = await import('../render/measures.js');
-      await ctx.out(showMeasure(store, measureId, ctx.who()), renderMeasure);
+      const { restoreMeasure } = await import('../core/measure-corrections.js');
+      const restored = restoreMeasure(store, measureId, ctx.who());
+      await ctx.out({ measure_id: restored.measure_id, voided_at: null }, () => `Restored measure ${restored.measure_id}`);
     });
 
   return measure;
@@ -83,13 +138,14 @@ export function measuresCommand(ctx: Context): Command {
   return withTimeframe(new Command('measures'))
     .description("List a client's outcome measures, newest first (all of them unless a timeframe is given)")
     .argument('<client>', 'the client id')
-    .addHelpText('after', examples('tpt measures c42', 'tpt measures c42 --last 6m', 'tpt measures c42 --json'))
-    .action(async (clientId: string, opts: TimeframeOptions) => {
+    .option('--include-void', 'list voided measures too, marked [voided]')
+    .addHelpText('after', examples('tpt measures c42', 'tpt measures c42 --last 6m', 'tpt measures c42 --include-void --json'))
+    .action(async (clientId: string, opts: TimeframeOptions & { includeVoid?: boolean }) => {
       const store = await ctx.openStore();
       const { resolveTimeframe } = await import('../core/timeframe.js');
       const { listMeasures } = await import('../core/measures.js');
       const { renderMeasureList } = await import('../render/measures.js');
       const timeframe = resolveTimeframe(opts, null, ctx.now());
-      await ctx.out(listMeasures(store, clientId, timeframe, ctx.who()), renderMeasureList);
+      await ctx.out(listMeasures(store, clientId, timeframe, opts.includeVoid === true, ctx.who()), renderMeasureList);
     });
 }

@@ -2,7 +2,7 @@ import {
   allClients, clientById, goalHistoryRowsOfClient, milestoneRecordsOfClient, sessionJsonOfClient, sessionValuesOfClient,
   type ClientRecord,
 } from '../db/export-queries.js';
-import { measuresOfClient } from '../db/measure-queries.js';
+import { earlierMeasureVersions, measuresOfClient } from '../db/measure-queries.js';
 import { editsOf } from '../db/record-edits.js';
 import { sessionWithState } from '../db/session-versions.js';
 import type { Store } from '../db/store.js';
@@ -132,8 +132,11 @@ export function* exportJson(
     }
     pending += `${first ? '' : '\n'}],"measures":[`;
     first = true;
-    for (const measure of measuresOfClient(store, client.client_id)) {
-      pending += `${first ? '' : ','}\n${JSON.stringify(measure)}`;
+    for (const { measure, state } of measuresOfClient(store, client.client_id)) {
+      // An amended or voided measure carries its state and earlier versions; others only their fields.
+      const corrected = state.version > 1 || state.voided_at !== null;
+      const record = corrected ? { ...measure, ...state, versions: earlierMeasureVersions(store, measure.measure_id) } : measure;
+      pending += `${first ? '' : ','}\n${JSON.stringify(record)}`;
       first = false;
       if (pending.length >= CHUNK_CHARS) {
         yield pending;
@@ -162,7 +165,9 @@ export const CSV_COLUMNS: Record<CsvTable, readonly string[]> = {
   ],
   milestones: ['milestone_id', 'goal_id', 'client_id', 'description', 'achieved_date', 'significance', 'created_at'],
   'goal-history': ['goal_id', 'client_id', 'seq', 'at', 'completion_percentage', 'status', 'note', 'actor'],
-  measures: ['measure_id', 'client_id', 'measure', 'timestamp', 'session_id', 'items', 'total', 'band', 'created_at'],
+  measures: [
+    'measure_id', 'client_id', 'measure', 'timestamp', 'session_id', 'items', 'total', 'band', 'created_at', 'version', 'voided_at',
+  ],
 };
 
 const ROWS_PER_BATCH = 250;
@@ -228,11 +233,11 @@ function* tableRows(store: Store, clientId: string, table: CsvTable): Generator<
       }
       return;
     case 'measures':
-      for (const m of measuresOfClient(store, clientId)) {
+      for (const { measure: m, state } of measuresOfClient(store, clientId)) {
         yield [
           m.measure_id, m.client_id, m.measure, m.timestamp, m.session_id,
           m.items === null ? null : joinList(m.items.map(String)), m.total, bandOf(measureDefinition(m.measure), m.total),
-          m.created_at,
+          m.created_at, state.version, state.voided_at,
         ];
       }
       return;

@@ -8,7 +8,7 @@ import { measuresOfClient } from '../db/measure-queries.js';
 import { sessionWithState } from '../db/session-versions.js';
 import { rowToSession, type Store } from '../db/store.js';
 import { measureDefinition, type MeasureKind } from './measure-scoring.js';
-import type { Goal, GoalHistoryEntry, Measure, Session, SessionState } from './model.js';
+import type { Goal, GoalHistoryEntry, Measure, MeasureState, Session, SessionState } from './model.js';
 import { localDateString } from './time.js';
 
 /**
@@ -91,9 +91,10 @@ export function* clientEntries(store: Store, client: ClientRecord): Generator<Bu
     yield entry('goal', goal.goal_id, goalOf(goal, store.goalHistory(goal.goal_id), patient));
     yield entry('goal-progress', goal.goal_id, goalProgressOf(goal, patient));
   }
-  for (const measure of measuresOfClient(store, client.client_id)) {
-    if (measure.items !== null) yield entry('response', measure.measure_id, questionnaireResponseOf(measure, patient));
-    yield entry('measure', measure.measure_id, measureObservationOf(measure, patient));
+  for (const { measure, state } of measuresOfClient(store, client.client_id)) {
+    const status = statusOf(state);
+    if (measure.items !== null) yield entry('response', measure.measure_id, questionnaireResponseOf(measure, status, patient));
+    yield entry('measure', measure.measure_id, measureObservationOf(measure, status, patient));
   }
 }
 
@@ -223,12 +224,17 @@ function surveyCategory() {
   return { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey', display: 'Survey' }] };
 }
 
-function measureObservationOf(measure: Measure, subject: Reference<Patient>): Observation {
+/** A voided measure was entered in error; an amended one is amended (both in Observation's and QuestionnaireResponse's value sets). */
+function statusOf(state: MeasureState): 'final' | 'amended' | 'entered-in-error' {
+  return state.voided_at !== null ? 'entered-in-error' : state.version > 1 ? 'amended' : 'final';
+}
+
+function measureObservationOf(measure: Measure, status: ReturnType<typeof statusOf>, subject: Reference<Patient>): Observation {
   const definition = measureDefinition(measure.measure);
   return {
     resourceType: 'Observation',
     identifier: [{ system: identifierSystem('measure'), value: measure.measure_id }],
-    status: 'final',
+    status,
     category: [surveyCategory()],
     code: { coding: [MEASURE_TOTAL_CODES[measure.measure]], text: `${definition.name} total score` },
     subject,
@@ -242,13 +248,13 @@ function measureObservationOf(measure: Measure, subject: Reference<Patient>): Ob
   };
 }
 
-function questionnaireResponseOf(measure: Measure, subject: Reference<Patient>): QuestionnaireResponse {
+function questionnaireResponseOf(measure: Measure, status: ReturnType<typeof statusOf>, subject: Reference<Patient>): QuestionnaireResponse {
   const definition = measureDefinition(measure.measure);
   return {
     resourceType: 'QuestionnaireResponse',
     identifier: { system: identifierSystem('measure'), value: measure.measure_id },
     questionnaire: QUESTIONNAIRES[measure.measure],
-    status: 'completed',
+    status: status === 'final' ? 'completed' : status,
     subject,
     ...(measure.session_id ? { encounter: ref('session', measure.session_id) } : {}),
     authored: measure.timestamp,

@@ -10,7 +10,9 @@ import {
 import { sessionRecordOf } from '../db/export-queries.js';
 import { writeEarlierVersions, writeState } from '../db/session-versions.js';
 import { editsOf, milestoneWithState, setMilestoneVoided, writeEdits, type MilestoneState } from '../db/record-edits.js';
-import { insertMeasure, measureById, replaceMeasure } from '../db/measure-queries.js';
+import {
+  earlierMeasureVersions, insertMeasure, measureWithState, replaceMeasure, writeMeasureCorrections,
+} from '../db/measure-queries.js';
 import { rowToSession, type Store } from '../db/store.js';
 import { FUTURE_TOLERANCE_MS, refuseFarFuture } from './date-rules.js';
 import { recordAudit } from './audit.js';
@@ -19,9 +21,11 @@ import { recordRiskFlags, sessionRiskFlags } from './risks.js';
 import { sessionFromFields } from './sessions.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, READABLE_EXPORT_VERSIONS } from './export.js';
 import { JsonStreamError, JsonStreamReader } from './json-stream.js';
-import { checkItems, measureInput, measureRiskFlags } from './measures.js';
-import { measureDefinition, totalOf } from './measure-scoring.js';
-import type { Actor, GoalHistoryEntry, Measure, RecordEdit, Session, SessionState, SessionVersion } from './model.js';
+import { checkItems, measureInput, measureRiskFlags, scoreMeasure } from './measures.js';
+import { measureDefinition, totalOf, type MeasureKind } from './measure-scoring.js';
+import type {
+  Actor, GoalHistoryEntry, Measure, MeasureState, MeasureVersion, RecordEdit, Session, SessionState, SessionVersion,
+} from './model.js';
 import { EMOTIONAL_STATES, type EmotionalState } from './scale.js';
 import { ID_PATTERN } from './ids.js';
 import {
@@ -248,14 +252,46 @@ const milestoneRecord = z.object({
   edits: recordEdits,
 }).strict();
 
+const measureAnswers = {
+  items: z.array(z.unknown(), { invalid_type_error: 'items must be a list of answers, or null' }).nullable(),
+  total: z.number({ required_error: 'total is required', invalid_type_error: 'total must be a whole number' }),
+};
+
+const { addendum: _addendum, ...measureAmendmentFields } = amendmentFields;
+
+const measureVersionRecord = z.object({
+  ...measureAmendmentFields,
+  timestamp: dateTime('version timestamp'),
+  session_id: measureInput.shape.session_id.unwrap().unwrap().nullable(),
+  ...measureAnswers,
+}).strict();
+
 const measureRecord = measureInput.extend({
   measure_id: measureInput.shape.measure_id.unwrap(),
   timestamp: dateTime('measure timestamp'),
   session_id: measureInput.shape.session_id.unwrap().unwrap().nullable().default(null),
-  items: z.array(z.unknown(), { invalid_type_error: 'items must be a list of answers, or null' }).nullable(),
-  total: z.number({ required_error: 'total is required', invalid_type_error: 'total must be a whole number' }),
+  ...measureAnswers,
   created_at: dateTime('measure created_at').optional(),
+  // The state and earlier versions of an amended or voided measure, all or none.
+  ...measureAmendmentFields,
+  voided_at: dateTime('voided_at').nullable(),
+  voided_by: nullableText('voided_by'),
+  void_reason: nullableText('void_reason'),
+  versions: z.array(measureVersionRecord, { invalid_type_error: 'versions must be a list' }),
+}).partial({
+  version: true, amended_at: true, amended_by: true, amend_reason: true, voided_at: true, voided_by: true,
+  void_reason: true, versions: true,
 }).strict();
+
+/** A measure as a file holds it, with its state and earlier versions when it has them. */
+interface MeasureInFile {
+  measure: Measure;
+  corrections?: { state: MeasureState; versions: MeasureVersion[] };
+}
+
+const MEASURE_STATE_KEYS = [
+  'version', 'amended_at', 'amended_by', 'amend_reason', 'voided_at', 'voided_by', 'void_reason', 'versions',
+] as const;
 
 interface GoalWithHistory {
   goal: GoalRecord;
@@ -443,21 +479,51 @@ function toGoal(raw: unknown, name: () => string): GoalWithHistory {
 }
 
 /** A measure as the file holds it: its total must be what its items add up to. */
-function toMeasure(raw: unknown, name: () => string, now: string): Measure {
+function toMeasure(raw: unknown, name: () => string, now: string): MeasureInFile {
   const fields = parseRecord(measureRecord, raw, name);
-  const definition = measureDefinition(fields.measure);
+  const answers = checkedAnswers(fields.measure, fields, name);
+  const measure: Measure = {
+    measure_id: fields.measure_id, client_id: fields.client_id, measure: fields.measure, timestamp: fields.timestamp,
+    session_id: fields.session_id, ...answers, created_at: fields.created_at ?? now,
+  };
+  const present = MEASURE_STATE_KEYS.filter((key) => fields[key] !== undefined);
+  if (present.length === 0) return { measure };
+  if (present.length < MEASURE_STATE_KEYS.length) {
+    const missing = MEASURE_STATE_KEYS.filter((key) => fields[key] === undefined);
+    throw new InputError(`${name()}: an amended or voided measure carries all of its state; ${missing.join(', ')} missing`);
+  }
+  const state: MeasureState = {
+    version: fields.version!, amended_at: fields.amended_at!, amended_by: fields.amended_by!, amend_reason: fields.amend_reason!,
+    voided_at: fields.voided_at!, voided_by: fields.voided_by!, void_reason: fields.void_reason!,
+  };
+  const versions = fields.versions!.map((version, index): MeasureVersion => {
+    if (version.version !== index + 1) {
+      throw new InputError(`${name()}: versions must be numbered 1, 2, … oldest first (found ${version.version} at place ${index + 1})`);
+    }
+    return {
+      version: version.version, timestamp: version.timestamp, session_id: version.session_id,
+      ...checkedAnswers(fields.measure, version, name), amended_at: version.amended_at, amended_by: version.amended_by,
+      amend_reason: version.amend_reason,
+    };
+  });
+  if (state.version !== versions.length + 1) {
+    throw new InputError(`${name()}: version ${state.version} needs the ${state.version - 1} earlier version(s) in "versions" (found ${versions.length})`);
+  }
+  return { measure, corrections: { state, versions } };
+}
+
+/** A measure's answers as a file holds them: its total must be what its items add up to. */
+function checkedAnswers(kind: MeasureKind, fields: { items: unknown[] | null; total: number }, name: () => string): Pick<Measure, 'items' | 'total'> {
+  const definition = measureDefinition(kind);
   try {
-    const items = fields.items === null ? null : checkItems(fields.measure, fields.items);
+    const items = fields.items === null ? null : checkItems(kind, fields.items);
     const total = items === null ? fields.total : totalOf(definition, items);
     if (!Number.isInteger(fields.total) || fields.total !== total || total < 0 || total > definition.max) {
       throw new InputError(items === null
         ? `total ${fields.total} is not a ${definition.name} total (0-${definition.max})`
         : `total ${fields.total} does not match the items (${total})`);
     }
-    return {
-      measure_id: fields.measure_id, client_id: fields.client_id, measure: fields.measure, timestamp: fields.timestamp,
-      session_id: fields.session_id, items, total, created_at: fields.created_at ?? now,
-    };
+    return { items, total };
   } catch (error) {
     throw error instanceof InputError ? new InputError(`${name()}: ${error.message}`) : error;
   }
@@ -752,19 +818,31 @@ function importPass(
           writeEdits(store, 'goal_edits', goal.goal_id, goal.client_id, edits);
         }
       } else if (kind === 'measure') {
-        const measure = toMeasure(raw, name, now);
+        const { measure, corrections } = toMeasure(raw, name, now);
         belongs(measure.client_id, name);
-        if (measure.session_id !== null && !namedSessions.has(measure.session_id)) namedSessions.set(measure.session_id, name());
-        const existing = measureById(store, measure.measure_id);
-        if (!existing) {
+        for (const sessionId of [measure.session_id, ...(corrections?.versions ?? []).map((version) => version.session_id)]) {
+          if (sessionId !== null && !namedSessions.has(sessionId)) namedSessions.set(sessionId, name());
+        }
+        const given = corrections ?? { state: PLAIN_MEASURE_STATE, versions: [] };
+        const held = measureWithState(store, measure.measure_id);
+        if (!held) {
           insertMeasure(store, measure);
+          if (corrections) writeMeasureCorrections(store, measure.measure_id, measure.client_id, given.state, given.versions);
           recordRiskFlags(store, clientId, measureRiskFlags(measure), who);
           summary.measures.added++;
           return;
         }
+        const existing = held.measure;
         const fields = differences<Measure>(existing, measure, MEASURE_FIELDS);
+        if (canonical(held.state) !== canonical(given.state)) fields.push('state');
+        if (canonical(earlierMeasureVersions(store, measure.measure_id)) !== canonical(given.versions)) fields.push('versions');
         if (settle(kind, measure.measure_id, existing.client_id, measureRowOrder(store, measure.measure_id), fields, name)) {
           replaceMeasure(store, measure);
+          writeMeasureCorrections(store, measure.measure_id, measure.client_id, given.state, given.versions);
+          // Only a risk item raised above what the database held is news to the risk register.
+          if ((scoreMeasure(measure).risk_item_answer ?? 0) > (scoreMeasure(existing).risk_item_answer ?? 0)) {
+            recordRiskFlags(store, clientId, measureRiskFlags(measure), who);
+          }
         }
       } else {
         const { milestone: given, state, edits } = toMilestone(raw, name);
@@ -820,6 +898,11 @@ function importPass(
   });
   return { summary, conflicts };
 }
+
+/** The state of a measure that was never amended or voided. */
+const PLAIN_MEASURE_STATE: MeasureState = {
+  version: 1, amended_at: null, amended_by: null, amend_reason: null, voided_at: null, voided_by: null, void_reason: null,
+};
 
 /** The state of a session that was never corrected. */
 const PLAIN_STATE: SessionState = {

@@ -1,9 +1,10 @@
 // zod's v3 API, as src/core/schemas.ts uses.
 import { z } from 'zod/v3';
-import { insertMeasure, measureById, measuresInRange } from '../db/measure-queries.js';
+import { insertMeasure, measureById, measuresWithStateInRange } from '../db/measure-queries.js';
 import type { Store } from '../db/store.js';
 import { logRead, recordAudit } from './audit.js';
 import { requireClient } from './clients.js';
+import { refuseFarFuture } from './date-rules.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId, newId } from './ids.js';
 import {
@@ -67,7 +68,9 @@ export function validateMeasure(store: Store, input: MeasureInput, who: Actor): 
   }
   let timestamp: string | undefined;
   if (fields.timestamp !== undefined) {
-    timestamp = (fields.timestamp instanceof Date ? fields.timestamp : parseDateTime(fields.timestamp, 'measure time')).toISOString();
+    const at = fields.timestamp instanceof Date ? fields.timestamp : parseDateTime(fields.timestamp, 'measure time');
+    refuseFarFuture(at, who.now, 'measure time', typeof fields.timestamp === 'string' ? fields.timestamp : undefined);
+    timestamp = at.toISOString();
   }
   const sessionId = fields.session_id ?? null;
   if (sessionId !== null) {
@@ -153,17 +156,18 @@ export function scoreMeasure(measure: Measure): ScoredMeasure {
   };
 }
 
-/** A client's measures inside the timeframe, newest first (as `sessions` lists). */
-export function listMeasures(store: Store, clientId: string, timeframe: Timeframe, who: Actor): ScoredMeasure[] {
-  requireClient(store, checkId(clientId, 'client'));
-  return logRead(store, { action: 'measure.list', client_id: clientId }, who, () =>
-    measuresInRange(store, clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString())
-      .reverse().map(scoreMeasure));
+/** A measure as `tpt measures` lists it: with its version, and its void when voided ones are asked for. */
+export interface ListedMeasure extends ScoredMeasure {
+  version: number;
+  voided_at: string | null;
 }
 
-export function showMeasure(store: Store, measureId: string, who: Actor): ScoredMeasure {
-  const measure = measureById(store, checkId(measureId, 'measure'));
-  if (!measure) throw new NotFoundError(`no measure "${measureId}": see \`tpt measures <client>\` for the ids`);
-  logRead(store, { action: 'measure.read', client_id: measure.client_id, object_id: measureId }, who, () => undefined);
-  return scoreMeasure(measure);
+/** A client's measures inside the timeframe, newest first (as `sessions` lists); voided ones only when asked for. */
+export function listMeasures(store: Store, clientId: string, timeframe: Timeframe, includeVoid: boolean, who: Actor): ListedMeasure[] {
+  requireClient(store, checkId(clientId, 'client'));
+  return logRead(store, { action: 'measure.list', client_id: clientId }, who, () =>
+    measuresWithStateInRange(store, clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString())
+      .filter(({ state }) => includeVoid || state.voided_at === null)
+      .reverse()
+      .map(({ measure, state }) => ({ ...scoreMeasure(measure), version: state.version, voided_at: state.voided_at })));
 }

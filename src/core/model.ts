@@ -134,6 +134,29 @@ export interface Measure {
   created_at: string;
 }
 
+/** How a measure stands after corrections: its version (1 until amended) and its void, if any. */
+export interface MeasureState {
+  version: number;
+  amended_at: string | null;
+  amended_by: string | null;
+  amend_reason: string | null;
+  voided_at: string | null;
+  voided_by: string | null;
+  void_reason: string | null;
+}
+
+/** One version of a measure: what an amendment may change, and who made that version, when and why. */
+export interface MeasureVersion {
+  version: number;
+  timestamp: string;
+  session_id: string | null;
+  items: number[] | null;
+  total: number;
+  amended_at: string | null;
+  amended_by: string | null;
+  amend_reason: string | null;
+}
+
 export interface ClientSummary {
   client_id: string;
   created_at: string;

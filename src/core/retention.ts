@@ -62,12 +62,12 @@ export function retentionCutoff(now: Date, years: number): Date {
 }
 
 /**
- * A client's last contact: the latest of their sessions, goal changes (creation included) and
- * milestones achieved (a date counts to its end). A client with none of these counts from the
- * day the client was entered.
+ * A client's last contact: the latest of their sessions, goal changes (creation included),
+ * milestones achieved (a date counts to its end) and outcome measures taken. A client with none
+ * of these counts from the day the client was entered.
  */
 export function lastContact(row: ClientActivityRow): Date {
-  const instants = [row.last_session, row.last_goal_change]
+  const instants = [row.last_session, row.last_goal_change, row.last_measure]
     .filter((value): value is string => value !== null)
     .map((value) => new Date(value).getTime());
   if (row.last_milestone_achieved !== null) {

@@ -292,6 +292,37 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE milestones ADD COLUMN void_reason TEXT;
   CREATE VIEW live_milestones AS SELECT * FROM milestones WHERE voided_at IS NULL;
   `,
+  // Measures corrected as sessions are (issue 11 on issue 12's model): the measures table keeps
+  // each measure's current version and its state; earlier versions go whole to measure_versions,
+  // each with who made it, when and why. A voided measure stays in the table: live_measures is
+  // the one place where analytics and listings leave voided measures out.
+  `
+  ALTER TABLE measures ADD COLUMN version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1);
+  ALTER TABLE measures ADD COLUMN amended_at TEXT;
+  ALTER TABLE measures ADD COLUMN amended_by TEXT;
+  ALTER TABLE measures ADD COLUMN amend_reason TEXT;
+  ALTER TABLE measures ADD COLUMN voided_at TEXT;
+  ALTER TABLE measures ADD COLUMN voided_by TEXT;
+  ALTER TABLE measures ADD COLUMN void_reason TEXT;
+
+  -- Earlier versions of a measure, oldest first; its kind and client are not amended.
+  CREATE TABLE measure_versions (
+    measure_id   TEXT NOT NULL REFERENCES measures (measure_id),
+    version      INTEGER NOT NULL CHECK (version >= 1),
+    client_id    TEXT NOT NULL REFERENCES clients (client_id),
+    timestamp    TEXT NOT NULL,
+    session_id   TEXT REFERENCES sessions (session_id),
+    items        TEXT,
+    total        INTEGER NOT NULL CHECK (total BETWEEN 0 AND 40),
+    amended_at   TEXT,
+    amended_by   TEXT,
+    amend_reason TEXT,
+    PRIMARY KEY (measure_id, version)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX measure_versions_by_client ON measure_versions (client_id);
+
+  CREATE VIEW live_measures AS SELECT * FROM measures WHERE voided_at IS NULL;
+  `,
 ];
 
 export function migrate(db: Database): void {

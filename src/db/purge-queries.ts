@@ -10,6 +10,7 @@ export interface ClientActivityRow {
   last_session: string | null;
   last_goal_change: string | null;
   last_milestone_achieved: string | null;
+  last_measure: string | null;
 }
 
 export function clientActivity(store: Store): ClientActivityRow[] {
@@ -17,7 +18,8 @@ export function clientActivity(store: Store): ClientActivityRow[] {
     SELECT c.client_id, c.created_at,
            (SELECT max(timestamp) FROM live_sessions s WHERE s.client_id = c.client_id) AS last_session,
            (SELECT max(updated_at) FROM goals g WHERE g.client_id = c.client_id) AS last_goal_change,
-           (SELECT max(achieved_date) FROM live_milestones m WHERE m.client_id = c.client_id) AS last_milestone_achieved
+           (SELECT max(achieved_date) FROM live_milestones m WHERE m.client_id = c.client_id) AS last_milestone_achieved,
+           (SELECT max(timestamp) FROM live_measures o WHERE o.client_id = c.client_id) AS last_measure
       FROM clients c
      ORDER BY c.client_id`).all() as ClientActivityRow[];
 }

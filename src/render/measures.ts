@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
-import { measureDefinition } from '../core/measure-scoring.js';
-import type { ScoredMeasure } from '../core/measures.js';
+import { bandOf, isCase, measureDefinition } from '../core/measure-scoring.js';
+import type { MeasureDetail } from '../core/measure-corrections.js';
+import type { ListedMeasure, ScoredMeasure } from '../core/measures.js';
 import { renderColumns, type Cell } from './columns.js';
 import { when } from './format.js';
 
@@ -28,7 +29,7 @@ export function measureAddedLine(measure: ScoredMeasure, style: ChalkInstance): 
     (flags.length > 0 ? `\n${flags.map((flag) => `  ${flag}`).join('\n')}` : '');
 }
 
-export function renderMeasureList(measures: ScoredMeasure[], style: ChalkInstance): string {
+export function renderMeasureList(measures: ListedMeasure[], style: ChalkInstance): string {
   if (measures.length === 0) return 'No measures in this timeframe.';
   const rows: Cell[][] = measures.map((measure) => [
     when(measure.timestamp),
@@ -36,10 +37,41 @@ export function renderMeasureList(measures: ScoredMeasure[], style: ChalkInstanc
     measure.name,
     scoreLabel(measure, style),
     measure.session_id ?? '',
-    measureFlags(measure, style).join('\n'),
+    [recordMarks(measure), ...measureFlags(measure, style)].filter(Boolean).join('\n'),
   ]);
-  const count = `${measures.length} measure${measures.length === 1 ? '' : 's'}`;
+  const voided = measures.filter((measure) => measure.voided_at !== null).length;
+  const count = `${measures.length} measure${measures.length === 1 ? '' : 's'}${voided > 0 ? `, ${voided} of them voided` : ''}`;
   return `${renderColumns(['When', 'Measure', 'Name', 'Score', 'Session', 'Flags'], rows, style)}\n${style.dim(count)}`;
+}
+
+/** `[voided]`, `[v2]`: how a listed measure stands in the record. */
+function recordMarks(measure: Pick<ListedMeasure, 'version' | 'voided_at'>): string {
+  return [measure.voided_at !== null && '[voided]', measure.version > 1 && `[v${measure.version}]`].filter(Boolean).join(' ');
+}
+
+/** `tpt measure show`: the measure, its state, and with --history every version. */
+export function renderMeasureDetail(measure: MeasureDetail, style: ChalkInstance): string {
+  const label = (name: string) => style.bold(name.padEnd(13));
+  const out = [renderMeasure(measure, style), ''];
+  out.push(`${label('Version')}${measure.version === 1 ? '1 (as recorded)'
+    : `${measure.version} (${measure.amendments} amendment${measure.amendments === 1 ? '' : 's'}; see --history)`}`);
+  if (measure.voided_at !== null) {
+    out.push(`${label('Voided')}${style.yellow(`${when(measure.voided_at)} by ${measure.voided_by}: ${measure.void_reason}`)}`);
+  }
+  if (measure.history) {
+    out.push('', style.bold('History (oldest first)'));
+    for (const version of measure.history) {
+      const made = version.amended_at === null ? 'as recorded' : `amended ${when(version.amended_at)} by ${version.amended_by}: ${version.amend_reason}`;
+      const definition = measureDefinition(measure.measure);
+      const scored = { total: version.total, max: definition.max, band: bandOf(definition, version.total), at_caseness: isCase(definition, version.total) };
+      const answers = version.items === null ? 'items unknown' : `items ${version.items.join(',')}`;
+      out.push(
+        style.bold(`── version ${version.version}, ${made}`),
+        `   ${when(version.timestamp)}${version.session_id ? `  session ${version.session_id}` : ''}  ${scoreLabel(scored, style)}  ${answers}`,
+      );
+    }
+  }
+  return out.join('\n');
 }
 
 export function renderMeasure(measure: ScoredMeasure, style: ChalkInstance): string {

@@ -186,8 +186,36 @@ export const OPENAPI = {
       get: {
         operationId: 'listMeasures',
         summary: "A client's measures, newest first (all of them unless a timeframe is given)",
-        parameters: [CLIENT, ...TIMEFRAME],
+        parameters: [CLIENT, ...TIMEFRAME,
+          queryParameter('include_void', 'list voided measures too', { type: 'string', enum: ['true', 'false', '1', '0', ''] })],
         responses: { 200: json({ type: 'array', items: ref('Measure') }, 'the measures, as `tpt measures --json`'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
+      },
+    },
+    '/api/v1/measures/{measure_id}/amend': {
+      post: {
+        operationId: 'amendMeasure',
+        summary: 'A new version of a measure (items, total, timestamp, session_id as given); earlier versions kept',
+        parameters: [pathParameter('measure_id', 'the measure id')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } } } },
+        responses: { 200: json(ref('Measure'), 'the measure with its state (as measure show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the measure is voided, or not') },
+      },
+    },
+    '/api/v1/measures/{measure_id}/void': {
+      post: {
+        operationId: 'voidMeasure',
+        summary: 'Take a measure out of listings, trends and reports; it stays in the record and the exports',
+        parameters: [pathParameter('measure_id', 'the measure id')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } } } },
+        responses: { 200: json(ref('Measure'), 'the measure with its state (as measure show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the measure is voided, or not') },
+      },
+    },
+    '/api/v1/measures/{measure_id}/restore': {
+      post: {
+        operationId: 'restoreMeasure',
+        summary: 'Undo the void of a measure',
+        parameters: [pathParameter('measure_id', 'the measure id')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: { 200: json(ref('Measure'), 'the measure with its state (as measure show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the measure is voided, or not') },
       },
     },
     '/api/v1/progress/{client_id}': {

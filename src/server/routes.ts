@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { createGoal, editGoal, listGoals, updateGoal } from '../core/goals.js';
 import { InputError } from '../core/errors.js';
+import { amendMeasure, measureDetail, restoreMeasure, voidMeasure, type MeasureChange } from '../core/measure-corrections.js';
 import { addMeasure, listMeasures, type MeasureInput } from '../core/measures.js';
 import { addMilestone, editMilestone, restoreMilestone, voidMilestone } from '../core/milestones.js';
 import type { Actor } from '../core/model.js';
@@ -256,17 +257,53 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/measures'),
     query: [],
     scope: 'write',
-    handle: ({ store, body, who }) => ({ status: 201, body: addMeasure(store, object(body) as MeasureInput, who) }),
+    // The measure as `tpt measure show --json` prints it (its state included).
+    handle: ({ store, body, who }) => {
+      const added = addMeasure(store, object(body) as MeasureInput, who);
+      return { status: 201, body: measureDetail(store, added.measure_id, false) };
+    },
   },
   {
     method: 'GET',
     ...at('/api/v1/measures/{client_id}'),
-    query: TIMEFRAME,
+    query: [...TIMEFRAME, 'include_void'],
     scope: 'read',
     handle: ({ store, params, query, who }) => ({
       status: 200,
-      body: listMeasures(store, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), who),
+      body: listMeasures(store, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), flagQuery(query, 'include_void'), who),
     }),
+  },
+  // Measures are corrected as sessions are (the body of an amendment: items, total, timestamp, session_id, and "reason").
+  {
+    method: 'POST',
+    ...at('/api/v1/measures/{measure_id}/amend'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, body, who }) => {
+      const { reason, items, total, timestamp, session_id, ...rest } = object(body);
+      if (reason !== undefined && typeof reason !== 'string') throw new InputError('reason must be text');
+      const other = Object.keys(rest)[0];
+      if (other !== undefined) {
+        throw new InputError(`${other} is not amended: give items, total, timestamp or session_id (void the measure and record it again to change its kind or client)`);
+      }
+      if (session_id !== undefined && typeof session_id !== 'string') throw new InputError('session_id must be text');
+      const change = { items, total, timestamp, session_id } as MeasureChange;
+      return { status: 200, body: amendMeasure(store, params[0]!, change, reason, who) };
+    },
+  },
+  {
+    method: 'POST',
+    ...at('/api/v1/measures/{measure_id}/void'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, body, who }) => ({ status: 200, body: voidMeasure(store, params[0]!, reasonOf(body), who) }),
+  },
+  {
+    method: 'POST',
+    ...at('/api/v1/measures/{measure_id}/restore'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, who }) => ({ status: 200, body: restoreMeasure(store, params[0]!, who) }),
   },
   {
     method: 'GET',

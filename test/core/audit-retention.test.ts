@@ -5,7 +5,7 @@ import { lastContact, parseYears, retentionCutoff } from '../../src/core/retenti
 // TZ is Europe/Berlin in tests.
 const row = {
   client_id: 'c1', created_at: '2026-01-01T00:00:00.000Z', last_session: null as string | null,
-  last_goal_change: null as string | null, last_milestone_achieved: null as string | null,
+  last_goal_change: null as string | null, last_milestone_achieved: null as string | null, last_measure: null as string | null,
 };
 
 describe('retention rules', () => {
@@ -22,6 +22,9 @@ describe('retention rules', () => {
     // a milestone achieved on 2020-06-30 counts to the end of that Berlin day (CEST, UTC+2): 21:59:59.999Z
     expect(lastContact({ ...row, last_session: '2018-05-01T08:00:00.000Z', last_milestone_achieved: '2020-06-30' })
       .toISOString()).toBe('2020-06-30T21:59:59.999Z');
+    // a PHQ-9 taken later than the last session is a contact too
+    expect(lastContact({ ...row, last_session: '2018-05-01T08:00:00.000Z', last_measure: '2021-02-01T09:00:00.000Z' })
+      .toISOString()).toBe('2021-02-01T09:00:00.000Z');
   });
 
   it('falls back to the day the client was entered when there is no record of contact', () => {
