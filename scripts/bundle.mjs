@@ -29,13 +29,15 @@ const common = {
 /**
  * Libraries only some runs need, each in a file of its own beside tpt.cjs, so that every other run
  * neither reads nor compiles them: the prompts (a person at a terminal) and the passphrase
- * strength estimator's dictionaries (setting a passphrase), 560 KB and 1.7 MB.
+ * strength estimator's dictionaries (setting a passphrase), 560 KB and 1.7 MB, and age with its
+ * ciphers (an encrypted export or import), 150 KB.
  */
 const VENDORED = {
   '@inquirer/prompts': 'prompts',
   '@zxcvbn-ts/core': 'zxcvbn-core',
   '@zxcvbn-ts/language-common': 'zxcvbn-language-common',
   '@zxcvbn-ts/language-en': 'zxcvbn-language-en',
+  'age-encryption': 'age',
 };
 
 /**
@@ -45,7 +47,7 @@ const VENDORED = {
 const dynamicImportAsRequire = {
   name: 'dynamic-import-as-require',
   setup(build) {
-    build.onResolve({ filter: /^(node:|@inquirer\/|@zxcvbn-ts\/)/ }, (args) => {
+    build.onResolve({ filter: /^(node:|@inquirer\/|@zxcvbn-ts\/|age-encryption$)/ }, (args) => {
       if (args.kind !== 'dynamic-import') return undefined;
       if (args.path.startsWith('node:')) return { path: args.path, namespace: 'required' };
       const file = VENDORED[args.path];
@@ -84,6 +86,20 @@ await build({
   charset: 'utf8',
 });
 
+/**
+ * The command list of `tpt --help` (src/cli.ts, LISTING): a run that names no command shows it
+ * without building every command, from the lines the whole program (tsc's dist/) writes.
+ */
+const { buildProgram } = await import('../dist/cli.js');
+const silent = { write: () => true };
+const { program } = buildProgram({ stdin: process.stdin, stdout: silent, stderr: silent, env: {} });
+const help = program.createHelp();
+const listing = program.commands.map((command) => ({
+  name: command.name(),
+  term: help.subcommandTerm(command),
+  description: help.subcommandDescription(command),
+}));
+
 const { metafile } = await build({
   ...common,
   entryPoints: { tpt: 'src/cli.ts', complete: 'src/complete.ts' },
@@ -94,7 +110,7 @@ const { metafile } = await build({
   external: ['better-sqlite3-multiple-ciphers-napi', '*.node'],
   plugins: [dynamicImportAsRequire, lazyChildProcessForCommander],
   // src/ finds files beside it (the driver, completions/) through import.meta.url.
-  define: { 'import.meta.url': '__tptBundleUrl' },
+  define: { 'import.meta.url': '__tptBundleUrl', __TPT_COMMAND_LIST: JSON.stringify(listing) },
   banner: { js: "var __tptBundleUrl=require('node:url').pathToFileURL(__filename).href;" },
   metafile: true,
 });

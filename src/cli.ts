@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { Context, type Io } from './context.js';
 import { auditCommand } from './commands/audit.js';
 import { backupCommand } from './commands/backup.js';
@@ -24,35 +24,55 @@ import { sessionsCommand } from './commands/sessions.js';
 import { tokenCommand } from './commands/token.js';
 import { trendsCommand } from './commands/trends.js';
 
-/** Every command, in the order `tpt --help` lists them. */
-const COMMANDS: ((ctx: Context) => Command)[] = [
-  initCommand,
-  demoCommand,
-  logSessionCommand,
-  sessionsCommand,
-  sessionCommand,
-  clientsCommand,
-  goalCommand,
-  milestoneCommand,
-  measureCommand,
-  measuresCommand,
-  trendsCommand,
-  reportCommand,
-  riskCommand,
-  exportCommand,
-  importCommand,
-  completionCommand,
-  serveCommand,
-  tokenCommand,
-  auditCommand,
-  retentionCommand,
-  clientCommand,
-  rekeyCommand,
-  backupCommand,
-  checkCommand,
-];
+/** Every command by its name, in the order `tpt --help` lists them. */
+const COMMANDS: Record<string, (ctx: Context) => Command> = {
+  init: initCommand,
+  demo: demoCommand,
+  'log-session': logSessionCommand,
+  sessions: sessionsCommand,
+  session: sessionCommand,
+  clients: clientsCommand,
+  goal: goalCommand,
+  milestone: milestoneCommand,
+  measure: measureCommand,
+  measures: measuresCommand,
+  trends: trendsCommand,
+  report: reportCommand,
+  risk: riskCommand,
+  export: exportCommand,
+  import: importCommand,
+  completion: completionCommand,
+  serve: serveCommand,
+  token: tokenCommand,
+  audit: auditCommand,
+  retention: retentionCommand,
+  client: clientCommand,
+  rekey: rekeyCommand,
+  backup: backupCommand,
+  check: checkCommand,
+};
 
-export function buildProgram(io: Io): { program: Command; ctx: Context } {
+/** One line of `tpt --help`'s command list, as commander writes it. */
+export interface ListedCommand {
+  name: string;
+  term: string;
+  description: string;
+}
+
+/**
+ * The command list of `tpt --help`, made from the whole program when the bundle is built
+ * (scripts/bundle.mjs); undefined when tpt runs from its sources.
+ */
+declare const __TPT_COMMAND_LIST: ListedCommand[] | undefined;
+const LISTING = typeof __TPT_COMMAND_LIST === 'undefined' ? undefined : __TPT_COMMAND_LIST;
+
+/**
+ * The program; with `argv`, only what that run can use, since building every command's options
+ * and help costs every run. A run that names a command gets that command alone. A run that names
+ * none (`tpt --help`, `tpt`, a typo) gets a name and a line of help for each command (from
+ * LISTING): the same list, the same suggestions. Anything else gets every command, as without argv.
+ */
+export function buildProgram(io: Io, argv?: string[]): { program: Command; ctx: Context } {
   const program = new Command('tpt');
   const ctx = new Context(io, program);
   program
@@ -76,7 +96,14 @@ export function buildProgram(io: Io): { program: Command; ctx: Context } {
     .hook('preSubcommand', (_root, sub) => {
       ctx.commandName = commandPath(sub);
     });
-  for (const make of COMMANDS) {
+  const args = argv?.slice(2);
+  const named = args && leadingCommand(args);
+  if (args && named === undefined && LISTING && !args.some((arg) => arg === 'help' || Object.hasOwn(COMMANDS, arg))) {
+    addListing(program, LISTING);
+    return { program, ctx };
+  }
+  for (const [name, make] of Object.entries(COMMANDS)) {
+    if (named !== undefined && name !== named) continue;
     const command = make(ctx);
     program.addCommand(command);
     inheritSettings(command, program, ctx);
@@ -84,11 +111,44 @@ export function buildProgram(io: Io): { program: Command; ctx: Context } {
   return { program, ctx };
 }
 
+/** Options of the program itself that take a value (tpt [these] <command>). */
+const GLOBAL_WITH_VALUE = ['--db', '--actor', '--key-file'];
+const GLOBAL_FLAGS = ['--json', '--no-input', '--no-color', '--wide'];
+
+/**
+ * The command a run names where commander will find it: the first word, after none but the
+ * program's own options. Anything unusual before it (another option, `--`) is for commander alone.
+ */
+function leadingCommand(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (GLOBAL_WITH_VALUE.includes(arg)) i++;
+    else if (GLOBAL_FLAGS.includes(arg) || GLOBAL_WITH_VALUE.some((option) => arg.startsWith(`${option}=`))) continue;
+    else return Object.hasOwn(COMMANDS, arg) ? arg : undefined;
+  }
+  return undefined;
+}
+
+/** A command of the list: a name and its line of help (no run reaches it; see buildProgram). */
+function addListing(program: Command, listing: ListedCommand[]): void {
+  const terms = new Map<Command, string>();
+  for (const { name, term, description } of listing) {
+    const command = new Command(name).description(description);
+    terms.set(command, term);
+    program.addCommand(command);
+  }
+  program.configureHelp({
+    subcommandTerm(command) {
+      return terms.get(command) ?? Help.prototype.subcommandTerm.call(this, command);
+    },
+  });
+}
+
 /** Runs tpt with `argv` (as process.argv) and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   // The bundle is minified: a stack trace for TPT_DEBUG=1 reads through its source maps.
   if (io.env.TPT_DEBUG === '1') process.setSourceMapsEnabled(true);
-  const { program, ctx } = buildProgram(io);
+  const { program, ctx } = buildProgram(io, argv);
   if (wantsJsonVersion(argv.slice(2))) {
     io.stdout.write(`${JSON.stringify({ version: VERSION })}\n`);
     return 0;

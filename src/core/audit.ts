@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { auditEntriesMatching } from '../db/audit-queries.js';
 import type { Store } from '../db/store.js';
 import { InputError, TptError } from './errors.js';
 import { checkId } from './ids.js';
+import { sha256Hex } from './sha256.js';
 import type { Actor, AuditEntry } from './model.js';
 import type { Timeframe } from './timeframe.js';
 
@@ -27,7 +27,7 @@ export function auditHash(entry: Omit<AuditEntry, 'hash'>): string {
     entry.seq, entry.at, entry.actor, entry.action, entry.client_id, entry.object_id,
     entry.outcome, entry.prev_hash,
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  return sha256Hex(canonical);
 }
 
 /** Appends one entry. Call it inside the transaction of the write it records. */

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { TptError } from '../core/errors.js';
+import { nodeCrypto } from '../node-crypto.js';
 import type { DatabaseKey } from './connection.js';
 
 const HEX_KEY = /^[0-9a-f]{64}$/;
@@ -38,7 +38,7 @@ export function readKeyFile(path: string): DatabaseKey {
  */
 export function writeNewKeyFile(path: string): DatabaseKey {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const hex = randomBytes(32).toString('hex');
+  const hex = nodeCrypto().randomBytes(32).toString('hex');
   let fd: number;
   try {
     fd = openSync(path, 'wx', 0o600);

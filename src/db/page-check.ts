@@ -1,5 +1,5 @@
-import { createHmac, pbkdf2Sync } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
+import { nodeCrypto } from '../node-crypto.js';
 import type { DatabaseKey } from './connection.js';
 
 /** SQLCipher 4 layout (connection.ts): 4096-byte pages ending in a 16-byte IV and a 64-byte HMAC. */
@@ -13,6 +13,7 @@ const RESERVE = 80;
  * authenticates) from a damaged page (the others do). Undefined when the file has no such page.
  */
 export function pageAuthenticates(path: string, key: DatabaseKey, number: number): boolean | undefined {
+  const { createHmac, pbkdf2Sync } = nodeCrypto();
   const salt = Buffer.alloc(16);
   const page = Buffer.alloc(PAGE);
   const fd = openSync(path, 'r');

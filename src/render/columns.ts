@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import stringWidth from 'string-width';
+import { textWidth } from './text-width.js';
 
 /** A line that is shown whole, never cut: a crisis flag list. It wraps between its items instead. */
 export interface WholeLine {
@@ -39,7 +39,7 @@ const INDENT = '  ';
 export function renderColumns(head: string[], rows: Cell[][], style: ChalkInstance, fit: Fit = { width: Infinity }): string {
   const table = rows.map((row) => head.map((_, column) => cellLines(row[column])));
   const natural = head.map((title, column) =>
-    Math.max(stringWidth(title), ...table.map((row) => Math.max(0, ...row[column]!.map(lineWidth)))));
+    Math.max(textWidth(title), ...table.map((row) => Math.max(0, ...row[column]!.map(lineWidth)))));
   const total = natural.reduce((sum, width) => sum + width, 0) + GAP * (head.length - 1);
   if (total <= fit.width) return layOut(head, table, natural, style);
 
@@ -108,7 +108,7 @@ function joinCells(cells: string[][], widths: number[], line: number): string {
   return widths
     .map((width, column) => {
       const text = cells[column]?.[line] ?? '';
-      return column === widths.length - 1 ? text : text + ' '.repeat(Math.max(0, width - stringWidth(text)) + GAP);
+      return column === widths.length - 1 ? text : text + ' '.repeat(Math.max(0, width - textWidth(text)) + GAP);
     })
     .join('')
     .trimEnd();
@@ -122,7 +122,7 @@ function fitLine(line: Line, width: number): string[] {
   for (const [index, item] of line.whole.entries()) {
     const piece = index < line.whole.length - 1 ? `${item},` : item;
     const next = current ? `${current} ${piece}` : piece;
-    if (current && stringWidth(next) > width) {
+    if (current && textWidth(next) > width) {
       out.push(current);
       current = `  ${piece}`;
     } else {
@@ -135,19 +135,19 @@ function fitLine(line: Line, width: number): string[] {
 
 /** Cuts text to `width` columns on screen, ending in `…`; colour codes are kept out of the count. */
 export function truncateToWidth(text: string, width: number): string {
-  if (width === Infinity || stringWidth(text) <= width) return text;
+  if (width === Infinity || textWidth(text) <= width) return text;
   // eslint-disable-next-line no-control-regex
   const plain = text.replace(/\u001b\[[0-9;]*m/g, '');
   let out = '';
   for (const char of plain) {
-    if (stringWidth(out + char) > width - 1) break;
+    if (textWidth(out + char) > width - 1) break;
     out += char;
   }
   return `${out}…`;
 }
 
 function lineWidth(line: Line): number {
-  return typeof line === 'string' ? stringWidth(line) : stringWidth(line.whole.join(', '));
+  return typeof line === 'string' ? textWidth(line) : textWidth(line.whole.join(', '));
 }
 
 function cellLines(cell: Cell): Line[] {

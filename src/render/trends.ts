@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import stringWidth from 'string-width';
+import { textWidth } from './text-width.js';
 import { renderColumns, type Cell } from './columns.js';
 import type { TrendSummary, TrendsReport } from '../core/trends.js';
 import { renderTrendChart } from './chart.js';
@@ -52,7 +52,7 @@ function fitParts(lead: string, parts: string[], separator: string, width: numbe
   let current = lead;
   for (const part of parts) {
     const joined = current === lead ? current + part : current + separator + part;
-    if (current !== lead && stringWidth(joined) > width) {
+    if (current !== lead && textWidth(joined) > width) {
       lines.push(current.trimEnd());
       current = `         ${part}`;
     } else {

@@ -108,8 +108,29 @@ describe('the start-up path, at run time', () => {
     const packages = run.required.filter((id) => id.startsWith('better-sqlite3'));
     expect(packages).toEqual(Number(process.versions.node.split('.')[0]) >= 22 ? ['better-sqlite3-multiple-ciphers-napi'] : []);
     expect(run.required).not.toContain('bindings');
-    expect(run.required.filter((id) => /prompts\.cjs|node:(http|child_process)/.test(id))).toEqual([]);
-    expect(run.builtins.filter((name) => /\b(child_process|http|readline)\b/.test(name))).toEqual([]);
+    expect(run.required.filter((id) => /prompts\.cjs|node:(http|child_process|crypto)/.test(id))).toEqual([]);
+    expect(run.builtins.filter((name) => /\b(child_process|http|readline|crypto)\b/.test(name))).toEqual([]);
+  });
+});
+
+describe('the program a run builds', () => {
+  let box: Sandbox;
+  beforeEach(() => {
+    box = new Sandbox();
+  });
+  afterEach(() => box.cleanup());
+
+  // bin/tpt.js builds only the command a run names, and for a run that names none the command list
+  // made when the bundle was built (src/cli.ts); in this process every command is built: the same
+  // help, the same errors and suggestions.
+  it.each([
+    [['--help']], [[]], [['help']], [['help', 'goal', 'add']], [['sesions']], [['expot', '--json']],
+    [['--help', 'sessions']], [['--bogus', 'sessions', '--help']], [['--db', 'x', '--help']], [['--', 'sessions']],
+    [['sessions', '--help']], [['goal', 'ad']], [['--wide', '--actor', 'me', 'report', '--hlp']], [['--version']],
+  ])('says the same for tpt %j as the whole program', async (args) => {
+    const built = box.spawn(args);
+    const whole = await box.run(args);
+    expect(built).toEqual(whole);
   });
 });
 
