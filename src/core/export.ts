@@ -166,7 +166,7 @@ export const CSV_COLUMNS: Record<CsvTable, readonly string[]> = {
   milestones: ['milestone_id', 'goal_id', 'client_id', 'description', 'achieved_date', 'significance', 'created_at'],
   'goal-history': ['goal_id', 'client_id', 'seq', 'at', 'completion_percentage', 'status', 'note', 'actor'],
   measures: [
-    'measure_id', 'client_id', 'measure', 'timestamp', 'session_id', 'items', 'total', 'band', 'created_at', 'version', 'voided_at',
+    'measure_id', 'client_id', 'measure', 'timestamp', 'session_id', 'items', 'total', 'band', 'created_at', 'version',
   ],
 };
 
@@ -234,10 +234,11 @@ function* tableRows(store: Store, clientId: string, table: CsvTable): Generator<
       return;
     case 'measures':
       for (const { measure: m, state } of measuresOfClient(store, clientId)) {
+        if (state.voided_at !== null) continue; // as `measures` lists them; the JSON export keeps them
         yield [
           m.measure_id, m.client_id, m.measure, m.timestamp, m.session_id,
           m.items === null ? null : joinList(m.items.map(String)), m.total, bandOf(measureDefinition(m.measure), m.total),
-          m.created_at, state.version, state.voided_at,
+          m.created_at, state.version,
         ];
       }
       return;

@@ -201,7 +201,7 @@ describe('measures in export and import', () => {
 
     const csv = parse(box.spawn(['export', 'c1', '--format', 'csv', '--table', 'measures']).stdout) as string[][];
     expect(csv[0]).toEqual([
-      'measure_id', 'client_id', 'measure', 'timestamp', 'session_id', 'items', 'total', 'band', 'created_at', 'version', 'voided_at',
+      'measure_id', 'client_id', 'measure', 'timestamp', 'session_id', 'items', 'total', 'band', 'created_at', 'version',
     ]);
     expect(csv.slice(1).map((row) => [row[0], row[5], row[6], row[7]])).toEqual([
       ['g1', '', '9', 'mild'], ['p1', '2; 2; 1; 2; 1; 1; 1; 1; 1', '12', 'moderate'], ['k1', '1; 4; 0; 1; 1; 0; 2; 1; 1; 0', '11', 'mild'],
