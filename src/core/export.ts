@@ -4,6 +4,7 @@ import {
 } from '../db/export-queries.js';
 import { earlierMeasureVersions, measuresOfClient } from '../db/measure-queries.js';
 import { editsOf } from '../db/record-edits.js';
+import { sessionWithState } from '../db/session-versions.js';
 import type { Store } from '../db/store.js';
 import { bandOf, measureDefinition } from './measure-scoring.js';
 import { stateOf } from './scale.js';
@@ -194,11 +195,17 @@ export function* exportCsvRows(
   onRows(done + batch.length);
 }
 
+/**
+ * A CSV table is a listing for a spreadsheet: like `sessions` and `milestone list`, it leaves voided
+ * sessions and milestones out (a session voided as logged for the wrong client must not be counted
+ * under that client). The JSON export carries them, with their state.
+ */
 function* tableRows(store: Store, clientId: string, table: CsvTable): Generator<Cell[]> {
   switch (table) {
     case 'sessions':
       for (const [id, client, timestamp, summary, score, goals, notes, observations, focus, duration, techniques,
-        homework, flags, metadata] of sessionValuesOfClient(store, clientId)) {
+        homework, flags, metadata, hasState] of sessionValuesOfClient(store, clientId)) {
+        if (hasState === 1 && sessionWithState(store, id)!.state.voided_at !== null) continue;
         yield [
           id, client, timestamp, summary, stateOf(score), score, joinList(storedList(goals)), notes, observations, focus,
           duration, joinList(storedList(techniques)), homework, joinList(storedList(flags)),
@@ -216,6 +223,7 @@ function* tableRows(store: Store, clientId: string, table: CsvTable): Generator<
       return;
     case 'milestones':
       for (const m of milestoneRecordsOfClient(store, clientId)) {
+        if (m.voided_at !== null) continue;
         yield [m.milestone_id, m.goal_id, m.client_id, m.description, m.achieved_date, m.significance, m.created_at];
       }
       return;

@@ -5,9 +5,10 @@ import type {
 } from '@medplum/fhirtypes';
 import { sessionRowOf, sessionValuesOfClient, type ClientRecord } from '../db/export-queries.js';
 import { measuresOfClient } from '../db/measure-queries.js';
+import { sessionWithState } from '../db/session-versions.js';
 import { rowToSession, type Store } from '../db/store.js';
 import { measureDefinition, type MeasureKind } from './measure-scoring.js';
-import type { Goal, GoalHistoryEntry, Measure, MeasureState, Session } from './model.js';
+import type { Goal, GoalHistoryEntry, Measure, MeasureState, Session, SessionState } from './model.js';
 import { localDateString } from './time.js';
 
 /**
@@ -81,9 +82,10 @@ export function* clientEntries(store: Store, client: ClientRecord): Generator<Bu
   yield entry('client', client.client_id, patientResource);
   for (const values of sessionValuesOfClient(store, client.client_id)) {
     const session = rowToSession(sessionRowOf(values));
-    yield entry('session', session.session_id, encounterOf(session, patient));
-    yield entry('mood', session.session_id, moodObservationOf(session, patient));
-    yield entry('note', session.session_id, progressNoteOf(session, patient));
+    const standing = values[14] === 1 ? standingOf(sessionWithState(store, session.session_id)!.state) : 'as-logged';
+    yield entry('session', session.session_id, encounterOf(session, patient, standing));
+    yield entry('mood', session.session_id, moodObservationOf(session, patient, standing));
+    yield entry('note', session.session_id, progressNoteOf(session, patient, standing));
   }
   for (const goal of store.goalsOfClient(client.client_id)) {
     yield entry('goal', goal.goal_id, goalOf(goal, store.goalHistory(goal.goal_id), patient));
@@ -96,14 +98,25 @@ export function* clientEntries(store: Store, client: ClientRecord): Generator<Bu
   }
 }
 
-function encounterOf(session: Session, subject: Reference<Patient>): Encounter {
+/**
+ * How a session stands in the record, for the status codes of its resources: a voided session is
+ * `entered-in-error` (it stays in the Bundle, as in the record); an amended one's mood
+ * Observation is `amended` and its note's docStatus `amended`.
+ */
+type Standing = 'as-logged' | 'amended' | 'voided';
+
+function standingOf(state: SessionState): Standing {
+  return state.voided_at !== null ? 'voided' : state.version > 1 ? 'amended' : 'as-logged';
+}
+
+function encounterOf(session: Session, subject: Reference<Patient>, standing: Standing): Encounter {
   const end = session.session_duration_minutes === null
     ? session.timestamp
     : new Date(Date.parse(session.timestamp) + session.session_duration_minutes * 60_000).toISOString();
   return {
     resourceType: 'Encounter',
     identifier: [{ system: identifierSystem('session'), value: session.session_id }],
-    status: 'finished',
+    status: standing === 'voided' ? 'entered-in-error' : 'finished',
     class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB', display: 'ambulatory' },
     subject,
     period: { start: session.timestamp, end },
@@ -111,10 +124,10 @@ function encounterOf(session: Session, subject: Reference<Patient>): Encounter {
 }
 
 /** The session's mood rating, −2..+2, under tpt's own code (no standard code means this scale). */
-function moodObservationOf(session: Session, subject: Reference<Patient>): Observation {
+function moodObservationOf(session: Session, subject: Reference<Patient>, standing: Standing): Observation {
   return {
     resourceType: 'Observation',
-    status: 'final',
+    status: standing === 'voided' ? 'entered-in-error' : standing === 'amended' ? 'amended' : 'final',
     category: [surveyCategory()],
     code: { coding: [{ system: TPT_CODES, code: 'mood-score', display: 'Session mood rating (-2 very negative to +2 very positive)' }] },
     subject,
@@ -126,7 +139,7 @@ function moodObservationOf(session: Session, subject: Reference<Patient>): Obser
 }
 
 /** The session's texts as one plain-text progress note (LOINC 11506-3). */
-function progressNoteOf(session: Session, subject: Reference<Patient>): DocumentReference {
+function progressNoteOf(session: Session, subject: Reference<Patient>, standing: Standing): DocumentReference {
   const parts: [string, string][] = [
     ['Summary', session.conversation_summary],
     ['Progress notes', session.progress_notes],
@@ -140,7 +153,8 @@ function progressNoteOf(session: Session, subject: Reference<Patient>): Document
   return {
     resourceType: 'DocumentReference',
     identifier: [{ system: identifierSystem('session'), value: session.session_id }],
-    status: 'current',
+    status: standing === 'voided' ? 'entered-in-error' : 'current',
+    ...(standing === 'amended' ? { docStatus: 'amended' as const } : {}),
     type: { coding: [{ system: LOINC, code: '11506-3', display: 'Progress note' }] },
     subject,
     date: session.timestamp,

@@ -4,7 +4,7 @@ import { requireClient } from './clients.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { requireGoal } from './goals.js';
 import { checkId, newId } from './ids.js';
-import type { Actor, Goal, Milestone, MilestoneRecord, RecordEdit } from './model.js';
+import type { Actor, Goal, Milestone, MilestoneWithState, RecordEdit } from './model.js';
 import { refuseFarFuture } from './date-rules.js';
 import {
   appendEdit, editsOf, milestonesOfClientWithState, milestoneWithState, setMilestoneVoided, updateMilestoneFields,
@@ -36,7 +36,7 @@ export function addMilestone(store: Store, input: MilestoneInput, who: Actor): M
 }
 
 /** A client's milestones, newest first; with `includeVoid` the voided ones too, each with its state. */
-export function listMilestones(store: Store, clientId: string, who: Actor, includeVoid = false): Milestone[] | MilestoneRecord[] {
+export function listMilestones(store: Store, clientId: string, who: Actor, includeVoid = false): Milestone[] | MilestoneWithState[] {
   requireClient(store, checkId(clientId, 'client'));
   return logRead(store, { action: 'milestone.list', client_id: clientId }, who,
     () => (includeVoid ? milestonesOfClientWithState(store, clientId) : store.milestonesOfClient(clientId)));

@@ -111,7 +111,7 @@ export interface Milestone {
 }
 
 /** A milestone with its state, as `milestone list --include-void` lists it. */
-export interface MilestoneRecord extends Milestone {
+export interface MilestoneWithState extends Milestone {
   voided_at: string | null;
   voided_by: string | null;
   void_reason: string | null;

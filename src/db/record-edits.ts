@@ -1,4 +1,4 @@
-import type { MilestoneRecord, RecordEdit } from '../core/model.js';
+import type { MilestoneWithState, RecordEdit } from '../core/model.js';
 import type { Store } from './store.js';
 
 /**
@@ -42,7 +42,7 @@ export interface MilestoneState {
   void_reason: string | null;
 }
 
-export function milestoneWithState(store: Store, milestoneId: string): (MilestoneRecord & { created_at: string }) | undefined {
+export function milestoneWithState(store: Store, milestoneId: string): (MilestoneWithState & { created_at: string }) | undefined {
   return store.statement(`
     SELECT milestone_id, goal_id, client_id, description, achieved_date, significance, created_at,
            voided_at, voided_by, void_reason
@@ -50,11 +50,11 @@ export function milestoneWithState(store: Store, milestoneId: string): (Mileston
 }
 
 /** A client's milestones with their state, voided ones too, newest first (by milestones_by_client). */
-export function milestonesOfClientWithState(store: Store, clientId: string): MilestoneRecord[] {
+export function milestonesOfClientWithState(store: Store, clientId: string): MilestoneWithState[] {
   return store.statement(`
     SELECT milestone_id, goal_id, client_id, description, achieved_date, significance, voided_at, voided_by, void_reason
       FROM milestones WHERE client_id = ?
-     ORDER BY achieved_date DESC, created_at DESC, milestone_id DESC`).all(clientId) as MilestoneRecord[];
+     ORDER BY achieved_date DESC, created_at DESC, milestone_id DESC`).all(clientId) as MilestoneWithState[];
 }
 
 export function updateMilestoneFields(

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type {
-  ClientSummary, Goal, GoalDetail, ListedSession, Milestone, MilestoneRecord, RecordEdit, Session, SessionDetail,
+  ClientSummary, Goal, GoalDetail, ListedSession, Milestone, MilestoneWithState, RecordEdit, Session, SessionDetail,
 } from '../core/model.js';
 import type { OpenRisk } from '../core/risks.js';
 import { renderColumns, type Cell } from './columns.js';
@@ -152,7 +152,7 @@ export function renderGoal(goal: GoalDetail, style: ChalkInstance): string {
 }
 
 export function renderMilestoneList(
-  milestones: (Milestone & Partial<Pick<MilestoneRecord, 'voided_at'>>)[], style: ChalkInstance, _columns = 0, tableWidth = Infinity,
+  milestones: (Milestone & Partial<Pick<MilestoneWithState, 'voided_at'>>)[], style: ChalkInstance, _columns = 0, tableWidth = Infinity,
 ): string {
   if (milestones.length === 0) return 'No milestones yet.';
   const voided = milestones.filter((milestone) => milestone.voided_at != null).length;
@@ -160,7 +160,7 @@ export function renderMilestoneList(
 }
 
 function renderMilestoneRows(
-  milestones: (Milestone & Partial<Pick<MilestoneRecord, 'voided_at'>>)[], style: ChalkInstance, tableWidth = Infinity,
+  milestones: (Milestone & Partial<Pick<MilestoneWithState, 'voided_at'>>)[], style: ChalkInstance, tableWidth = Infinity,
 ): string {
   const rowsHead = ['Date', 'Milestone', 'Goal', 'Significance', 'Description'];
   const rows: Cell[][] = [];
@@ -173,7 +173,7 @@ function renderMilestoneRows(
 }
 
 /** `tpt milestone show`: the milestone, its state and its corrections. */
-export function renderMilestone(milestone: MilestoneRecord & { edits: RecordEdit[] }, style: ChalkInstance): string {
+export function renderMilestone(milestone: MilestoneWithState & { edits: RecordEdit[] }, style: ChalkInstance): string {
   const field = (name: string, value: string) => `${style.bold(name.padEnd(13))}${value}`;
   const out = [
     field('Milestone', milestone.milestone_id),

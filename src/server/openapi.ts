@@ -153,7 +153,7 @@ export const OPENAPI = {
         summary: 'Correct a milestone; the values before are kept with who, when and why',
         parameters: [pathParameter('milestone_id', 'the milestone id')],
         requestBody: { required: true, content: { 'application/json': { schema: ref('MilestoneEdit') } } },
-        responses: { 200: json(ref('MilestoneRecord'), 'the milestone with its state and corrections'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the milestone is voided') },
+        responses: { 200: json(ref('MilestoneWithState'), 'the milestone with its state and corrections'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the milestone is voided') },
       },
     },
     '/api/v1/milestones/{milestone_id}/void': {
@@ -162,7 +162,7 @@ export const OPENAPI = {
         summary: 'Take a milestone out of lists and reports (recorded in error); it stays in the record',
         parameters: [pathParameter('milestone_id', 'the milestone id')],
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } } } },
-        responses: { 200: json(ref('MilestoneRecord'), 'the milestone with its state and corrections'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the milestone is voided already') },
+        responses: { 200: json(ref('MilestoneWithState'), 'the milestone with its state and corrections'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the milestone is voided already') },
       },
     },
     '/api/v1/milestones/{milestone_id}/restore': {
@@ -171,7 +171,7 @@ export const OPENAPI = {
         summary: 'Undo the void of a milestone',
         parameters: [pathParameter('milestone_id', 'the milestone id')],
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-        responses: { 200: json(ref('MilestoneRecord'), 'the milestone with its state and corrections'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the milestone is not voided') },
+        responses: { 200: json(ref('MilestoneWithState'), 'the milestone with its state and corrections'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the milestone is not voided') },
       },
     },
     '/api/v1/measures': {
@@ -391,7 +391,7 @@ export const OPENAPI = {
           reason: { type: 'string', minLength: 1 },
         },
       },
-      MilestoneRecord: {
+      MilestoneWithState: {
         description: 'a milestone with its state (voided_at, voided_by, void_reason), created_at and its corrections (edits: at, actor, reason, changes {field: [before, after]})',
         allOf: [ref('Milestone'), { type: 'object', properties: { created_at: { type: 'string' }, voided_at: { type: ['string', 'null'] }, voided_by: { type: ['string', 'null'] }, void_reason: { type: ['string', 'null'] }, edits: { type: 'array', items: { type: 'object' } } } }],
       },

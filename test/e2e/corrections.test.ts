@@ -291,6 +291,52 @@ describe('report and trends of a client with corrected sessions', () => {
   });
 });
 
+describe('the CSV export of corrected records', () => {
+  it('lists each session as it now stands and leaves voided sessions and milestones out', async () => {
+    await logSession('plain', '2026-03-02 10:00', '1');
+    await logSession('amended', '2026-03-03 10:00', '1');
+    await logSession('voided', '2026-03-04 10:00', '1');
+    await ok(['session', 'amend', 'amended', '--mood', '-1', '--reason', 'mood entered wrongly']);
+    await ok(['session', 'void', 'voided', '--reason', 'wrong client']);
+    await ok(['goal', 'create', '--client', 'c1', '--id', 'g1', '--description', 'Sleep'], new Date('2026-03-01T09:00:00Z'));
+    await ok(['milestone', 'add', '--goal', 'g1', '--id', 'kept', '--description', 'a', '--date', '2026-03-05']);
+    await ok(['milestone', 'add', '--goal', 'g1', '--id', 'gone', '--description', 'b', '--date', '2026-03-06']);
+    await ok(['milestone', 'void', 'gone', '--reason', 'wrong goal']);
+
+    const sessions = (await ok(['export', 'c1', '--format', 'csv'])).trim().split('\r\n').slice(1);
+    expect(sessions.map((line) => line.split(',').slice(0, 1).concat(line.split(',').slice(4, 6)))).toEqual([
+      ['"plain"', '"positive"', '1'], ['"amended"', '"negative"', '-1'],
+    ]);
+    const milestones = (await ok(['export', 'c1', '--format', 'csv', '--table', 'milestones'])).trim().split('\r\n').slice(1);
+    expect(milestones.map((line) => line.split(',')[0])).toEqual(['"kept"']);
+    // The JSON export keeps both, with their state.
+    const document = JSON.parse(await ok(['export', 'c1']));
+    expect(document.clients[0].sessions.map((s: { session_id: string }) => s.session_id)).toEqual(['plain', 'amended', 'voided']);
+    expect(document.clients[0].milestones.map((m: { milestone_id: string }) => m.milestone_id)).toEqual(['kept', 'gone']);
+  });
+});
+
+describe('the FHIR export of corrected sessions', () => {
+  it('marks a voided session entered-in-error and an amended one amended, and a plain one as before', async () => {
+    await logSession('plain', '2026-03-02 10:00', '1');
+    await logSession('amended', '2026-03-03 10:00', '1');
+    await logSession('voided', '2026-03-04 10:00', '1');
+    await ok(['session', 'amend', 'amended', '--mood', '-1', '--reason', 'mood entered wrongly']);
+    await ok(['session', 'void', 'voided', '--reason', 'wrong client']);
+    const bundle = JSON.parse(await ok(['export', 'c1', '--format', 'fhir'])) as
+      { entry: { resource: { resourceType: string; status: string; docStatus?: string; valueInteger?: number } }[] };
+    // After the Patient, each session's Encounter, mood Observation and note, oldest session first.
+    const statuses = bundle.entry.slice(1).map(({ resource }) => [resource.resourceType, resource.status, resource.docStatus ?? null]);
+    expect(statuses).toEqual([
+      ['Encounter', 'finished', null], ['Observation', 'final', null], ['DocumentReference', 'current', null],
+      ['Encounter', 'finished', null], ['Observation', 'amended', null], ['DocumentReference', 'current', 'amended'],
+      ['Encounter', 'entered-in-error', null], ['Observation', 'entered-in-error', null], ['DocumentReference', 'entered-in-error', null],
+    ]);
+    const mood = bundle.entry.find((e) => e.resource.resourceType === 'Observation' && e.resource.status === 'amended')!;
+    expect(mood.resource.valueInteger).toBe(-1);
+  });
+});
+
 describe('tpt client delete --purge of a client with corrected sessions', () => {
   it('deletes the earlier versions too', async () => {
     await logSession('s1', '2026-03-02 10:00', '2');
