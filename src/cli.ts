@@ -1,5 +1,6 @@
 import { Command, CommanderError, Help, Option } from 'commander';
 import { Context, type Io } from './context.js';
+import { outputOf } from './output.js';
 import { auditCommand } from './commands/audit.js';
 import { backupCommand } from './commands/backup.js';
 import { checkCommand } from './commands/check.js';
@@ -92,6 +93,9 @@ export function buildProgram(io: Io, argv?: string[]): { program: Command; ctx: 
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
       outputError: () => {}, // reported once, by reportError
+      // As commander's own, without making process.stdout when stdout is no terminal (src/output.ts).
+      getOutHelpWidth: () => (io.stdout.isTTY ? io.stdout.columns : undefined) ?? 80,
+      getOutHasColors: () => forcedColor(io.env) ?? (io.stdout.isTTY === true && (io.stdout as { hasColors?: () => boolean }).hasColors?.() === true),
     })
     .hook('preSubcommand', (_root, sub) => {
       ctx.commandName = commandPath(sub);
@@ -178,6 +182,13 @@ async function warnUnloggedReads(ctx: Context): Promise<void> {
   }
 }
 
+/** Colour asked for by the environment, the test of commander's `useColor` (not exported by it). */
+function forcedColor(env: Io['env']): boolean | undefined {
+  if (env.NO_COLOR || env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR || env.CLICOLOR_FORCE !== undefined) return true;
+  return undefined;
+}
+
 /** `--version` with `--json` (in any order, before `--`) prints JSON, as every other --json does. */
 function wantsJsonVersion(args: string[]): boolean {
   const options = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
@@ -188,7 +199,7 @@ function processIo(): Io {
   // Every file tpt creates holds or unlocks records: owner-only, whatever the caller's umask.
   process.umask(0o077);
   // A reader that stops early (`tpt sessions c42 | head`) is not an error; a full disk is one line.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  const stdout = outputOf(1, (error) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     process.stderr.write(`tpt: cannot write the output: ${error.message}\n`);
     process.exit(1);
@@ -198,8 +209,11 @@ function processIo(): Io {
     get stdin() {
       return process.stdin;
     },
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout,
+    // Made when something is written to it: most runs write nothing there.
+    get stderr() {
+      return process.stderr;
+    },
     env: process.env,
   };
 }

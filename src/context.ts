@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { ChalkInstance } from 'chalk';
+import { plainStyle } from './plain-style.js';
 import type { DatabaseKey } from './db/connection.js';
 import type { Database } from './db/driver.js';
 import type { Store } from './db/store.js';
@@ -69,9 +70,9 @@ export class Context {
     return this.globals.json === true;
   }
 
-  /** Prompts only when a person is there: both ends are terminals and --no-input is absent. */
+  /** Prompts only when a person is there: both ends are terminals and --no-input is absent (stdout asked first: stdin costs a stream to ask). */
   get canPrompt(): boolean {
-    return this.globals.input !== false && this.io.stdin.isTTY === true && this.io.stdout.isTTY === true;
+    return this.globals.input !== false && this.io.stdout.isTTY === true && this.io.stdin.isTTY === true;
   }
 
   /** Why nothing is asked, for the error that names what is missing. */
@@ -120,13 +121,19 @@ export class Context {
   /** Colour for stdout, following --no-color, NO_COLOR and FORCE_COLOR as usual. */
   async style(): Promise<ChalkInstance> {
     if (!this.chalkInstance) {
-      const { Chalk, supportsColor } = await import('chalk');
-      this.chalkInstance = new Chalk({ level: this.colorLevel(supportsColor ? supportsColor.level : 0) });
+      const level = this.colorLevel();
+      if (level === 0) {
+        this.chalkInstance = plainStyle();
+      } else {
+        const { Chalk, supportsColor } = await import('chalk');
+        this.chalkInstance = new Chalk({ level: level === 'terminal' ? Math.max(supportsColor ? supportsColor.level : 0, 1) as 1 | 2 | 3 : level });
+      }
     }
     return this.chalkInstance;
   }
 
-  private colorLevel(detected: 0 | 1 | 2 | 3): 0 | 1 | 2 | 3 {
+  /** The colour level asked for, or `terminal`: what the terminal supports, at least 1. */
+  private colorLevel(): 0 | 1 | 2 | 3 | 'terminal' {
     if (this.globals.color === false || (this.env.NO_COLOR ?? '') !== '') return 0;
     const force = this.env.FORCE_COLOR;
     if (force !== undefined) {
@@ -134,7 +141,7 @@ export class Context {
       const level = Number(force);
       return (Number.isInteger(level) && level >= 1 && level <= 3 ? level : 1) as 1 | 2 | 3;
     }
-    return this.io.stdout.isTTY ? Math.max(detected, 1) as 1 | 2 | 3 : 0;
+    return this.io.stdout.isTTY ? 'terminal' : 0;
   }
 
   /** Prints data: one JSON document with --json, else the renderer's text. */

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { Context } from '../context.js';
 import type { GoalUpdateInput } from '../core/schemas.js';
+import { notDoneHere } from './not-done-here.js';
 import { examples } from './options.js';
 
 interface GoalUpdateFlags {
@@ -117,5 +118,9 @@ export function goalCommand(ctx: Context): Command {
       await ctx.out(showGoal(store, goalId, ctx.who()), renderGoal);
     });
 
+  goal.addCommand(notDoneHere('delete',
+    'a goal is never deleted: end it with `tpt goal update <id> --status discontinued`, or correct it with `tpt goal edit <id> … --reason "why"`',
+    'tpt goal update goal_7k2m9qxa --status discontinued --note "client chose another focus"'),
+  { hidden: true });
   return goal;
 }

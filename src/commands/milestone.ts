@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { Context } from '../context.js';
+import { notDoneHere } from './not-done-here.js';
 import { examples } from './options.js';
 
 export function milestoneCommand(ctx: Context): Command {
@@ -96,5 +97,9 @@ export function milestoneCommand(ctx: Context): Command {
       await ctx.out(restored, () => `Restored milestone ${restored.milestone_id}`);
     });
 
+  milestone.addCommand(notDoneHere('delete',
+    'a milestone is never deleted: `tpt milestone void <id> --reason "why"` takes it out of lists and reports and keeps it in the record',
+    'tpt milestone void ms_7k2m9qxa --reason "recorded for the wrong goal"'),
+  { hidden: true });
   return milestone;
 }

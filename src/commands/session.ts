@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { Context } from '../context.js';
 import type { SessionChange } from '../core/session-corrections.js';
 import { sessionInputFromFlags, type LogSessionFlags } from './log-session.js';
+import { notDoneHere } from './not-done-here.js';
 import { collect, examples } from './options.js';
 
 /** Fields `--clear` empties, by the name the option uses, and the empty value of each. */
@@ -131,6 +132,14 @@ export function sessionCommand(ctx: Context): Command {
       await ctx.out({ session_id: signed.session_id, signed_at: signed.signed_at, signed_by: signed.signed_by }, () =>
         `Signed session ${signed.session_id} as ${signed.signed_by}`);
     });
+
+  session.addCommand(notDoneHere('edit',
+    'a session is corrected by amendment, never edited in place: `tpt session amend <id> [--mood …] --reason "why"` (the original is kept)',
+    'tpt session amend ses_7k2m9qxa --mood negative --reason "mood entered as positive by mistake"'), { hidden: true });
+  session.addCommand(notDoneHere('delete',
+    'a session is never deleted: `tpt session void <id> --reason "why"` takes it out of listings and analytics and keeps it in the record ' +
+    '(`tpt client delete <client> --purge` erases a whole client)',
+    'tpt session void ses_7k2m9qxa --reason "logged for the wrong client"'), { hidden: true });
   return session;
 }
 

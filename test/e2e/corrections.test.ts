@@ -37,6 +37,29 @@ async function auditActions(client = 'c1'): Promise<string[]> {
   return entries.map((entry) => entry.action);
 }
 
+describe('what a person may try first: session edit and delete, goal and milestone delete', () => {
+  it('answers with the way it is done, exit 2, and changes nothing', async () => {
+    await logSession('s1', '2026-03-02 10:00', 'positive');
+    const before = await snapshot();
+    const tried: [string[], RegExp][] = [
+      [['session', 'edit', 's1', '--mood', 'negative'], /^tpt: a session is corrected by amendment, never edited in place: `tpt session amend <id>/],
+      [['session', 'delete', 's1'], /^tpt: a session is never deleted: `tpt session void <id> --reason "why"`/],
+      [['goal', 'delete', 'g1'], /^tpt: a goal is never deleted: end it with `tpt goal update <id> --status discontinued`/],
+      [['milestone', 'delete', 'm1'], /^tpt: a milestone is never deleted: `tpt milestone void <id>/],
+    ];
+    for (const [args, answer] of tried) {
+      const result = await run(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(answer);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(await snapshot()).toBe(before);
+    // Not offered: neither in help nor in completions.
+    expect(await ok(['session', '--help'])).not.toMatch(/^\s+(edit|delete)\b/m);
+    expect(readFileSync(join(process.cwd(), 'completions', 'tpt.bash'), 'utf8')).toContain("'session') echo 'show amend void restore sign' ;;");
+  });
+});
+
 describe('tpt session amend', () => {
   it('makes a new version, keeps the original whole, and shows both', async () => {
     await logSession('s1', '2026-03-02 10:00', 'positive', ['--notes', 'as typed']);

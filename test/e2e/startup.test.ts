@@ -198,3 +198,39 @@ describe('the code cache of bin/tpt.js', () => {
     expect(() => readdirSync(cacheDir())).toThrow();
   });
 });
+
+describe('standard output into a pipe or a file', () => {
+  let box: Sandbox;
+  beforeEach(() => {
+    box = new Sandbox();
+  });
+  afterEach(() => box.cleanup());
+
+  it('is written directly, without Node\'s stream, net or tty modules, and all of it', () => {
+    expect(box.spawn(['init']).code).toBe(0);
+    for (let i = 0; i < 3; i++) {
+      expect(box.spawn(['log-session', '--client', 'c1', '--mood', '1', '--summary', `Session ${i} ${'x'.repeat(2000)}`]).code).toBe(0);
+    }
+    const hook = join(box.home, 'hook.cjs');
+    writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(box.home, 'builtins.json'))}, JSON.stringify(process.moduleLoadList)));`);
+    const run = spawnSync(process.execPath, ['--require', hook, BIN, 'sessions', 'c1'], { env: box.env, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout.match(/Session \d x+/g)).toHaveLength(3);
+    const builtins = JSON.parse(readFileSync(join(box.home, 'builtins.json'), 'utf8')) as string[];
+    expect(builtins.filter((name) => /^NativeModule (net|tty|stream|crypto)$/.test(name))).toEqual([]);
+  });
+
+  it('ends quietly when the reader stops early, and a file gets every byte', () => {
+    expect(box.spawn(['init']).code).toBe(0);
+    for (let i = 0; i < 40; i++) {
+      expect(box.spawn(['log-session', '--client', 'c1', '--mood', '1', '--summary', `Session ${i} ${'y'.repeat(4000)}`]).code).toBe(0);
+    }
+    const early = spawnSync('/bin/sh', ['-c', `"${process.execPath}" "${BIN}" sessions c1 | head -c 10 >/dev/null; echo "tpt exit $?"`], { env: box.env, encoding: 'utf8' });
+    expect(early.stdout).toBe('tpt exit 0\n');
+    expect(early.stderr).toBe('');
+    const file = join(box.home, 'list.txt');
+    const whole = spawnSync('/bin/sh', ['-c', `"${process.execPath}" "${BIN}" sessions c1 > "${file}"`], { env: box.env, encoding: 'utf8' });
+    expect(whole.status).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(box.spawn(['sessions', 'c1']).stdout);
+  });
+});
