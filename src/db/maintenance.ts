@@ -19,12 +19,12 @@ export interface CheckpointResult {
   checkpointed: number;
 }
 
-/** Copies the WAL into the file and truncates the WAL to zero bytes. */
 /** Whether freed pages are zeroed on this connection (connection.ts turns it on). */
 export function secureDeleteIsOn(db: Database): boolean {
   return db.pragma('secure_delete', { simple: true }) === 1;
 }
 
+/** Copies the WAL into the file and truncates the WAL to zero bytes. */
 export function checkpointTruncate(db: Database): CheckpointResult {
   const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as CheckpointResult[];
   return result ?? { busy: 0, log: 0, checkpointed: 0 };
