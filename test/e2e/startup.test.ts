@@ -105,8 +105,10 @@ describe('the start-up path, at run time', () => {
     expect(run.code).toBe(0);
     // One native addon; on Node 20 its JavaScript is bundled (no package loaded), and never `bindings`.
     expect(run.required.filter((id) => id.endsWith('.node'))).toHaveLength(1);
+    // On Node 22+, 13's entry for this platform: its package entry asks process.report for the libc.
     const packages = run.required.filter((id) => id.startsWith('better-sqlite3'));
-    expect(packages).toEqual(Number(process.versions.node.split('.')[0]) >= 22 ? ['better-sqlite3-multiple-ciphers-napi'] : []);
+    expect(packages).toEqual(Number(process.versions.node.split('.')[0]) >= 22 ? [`better-sqlite3-multiple-ciphers-napi/linux-${process.arch}`] : []);
+    expect(run.builtins.filter((name) => /process\/report/.test(name))).toEqual([]);
     expect(run.required).not.toContain('bindings');
     expect(run.required.filter((id) => /prompts\.cjs|node:(http|child_process|crypto)/.test(id))).toEqual([]);
     expect(run.builtins.filter((name) => /\b(child_process|http|readline|crypto)\b/.test(name))).toEqual([]);
@@ -218,6 +220,19 @@ describe('standard output into a pipe or a file', () => {
     expect(run.stdout.match(/Session \d x+/g)).toHaveLength(3);
     const builtins = JSON.parse(readFileSync(join(box.home, 'builtins.json'), 'utf8')) as string[];
     expect(builtins.filter((name) => /^NativeModule (net|tty|stream|crypto)$/.test(name))).toEqual([]);
+  });
+
+  it('is written directly into /dev/null too, without Node\'s stream modules', () => {
+    expect(box.spawn(['init']).code).toBe(0);
+    expect(box.spawn(['log-session', '--client', 'c1', '--mood', '1', '--summary', 'the new client']).code).toBe(0);
+    const hook = join(box.home, 'hook.cjs');
+    writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(box.home, 'builtins.json'))}, JSON.stringify(process.moduleLoadList)));`);
+    for (const args of [['--help'], ['log-session', '--client', 'c1', '--mood', '1', '--summary', 'ok'], ['sessions', 'c1']]) {
+      const run = spawnSync(process.execPath, ['--require', hook, BIN, ...args], { env: box.env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+      expect(run.status).toBe(0);
+      const builtins = JSON.parse(readFileSync(join(box.home, 'builtins.json'), 'utf8')) as string[];
+      expect(builtins.filter((name) => /^NativeModule (net|tty|stream|internal\/fs\/sync_write_stream)$/.test(name))).toEqual([]);
+    }
   });
 
   it('ends quietly when the reader stops early, and a file gets every byte', () => {
