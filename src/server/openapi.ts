@@ -105,7 +105,7 @@ export const OPENAPI = {
     },
     '/api/v1/sessions/{session_id}/amend': {
       post: change('amendSession', 'A new version of a session with the fields given; earlier versions kept',
-        [SESSION], REASON_ONLY, SESSION_STATE, 'the session is signed or voided'),
+        [SESSION], REASON_ONLY, SESSION_STATE, 'the session is voided'),
     },
     '/api/v1/sessions/{session_id}/void': {
       post: change('voidSession', 'Take a session out of analytics and listings; it stays in the record',
@@ -113,7 +113,7 @@ export const OPENAPI = {
     },
     '/api/v1/sessions/{session_id}/restore': {
       post: change('restoreSession', 'Undo the void of a session',
-        [SESSION], NO_FIELDS, SESSION_STATE, 'the session is signed or voided'),
+        [SESSION], NO_FIELDS, SESSION_STATE, 'the session is not voided'),
     },
     '/api/v1/sessions/{session_id}/sign': {
       post: change('signSession', 'Sign a session: afterwards only amendments (addenda)',
@@ -161,15 +161,15 @@ export const OPENAPI = {
     },
     '/api/v1/measures/{measure_id}/amend': {
       post: change('amendMeasure', 'A new version of a measure (items, total, timestamp, session_id as given); earlier versions kept',
-        [MEASURE], REASON_ONLY, MEASURE_STATE, 'the measure is voided, or not'),
+        [MEASURE], REASON_ONLY, MEASURE_STATE, 'the measure is voided'),
     },
     '/api/v1/measures/{measure_id}/void': {
       post: change('voidMeasure', 'Take a measure out of listings, trends and reports; it stays in the record and the exports',
-        [MEASURE], REASON_ONLY, MEASURE_STATE, 'the measure is voided, or not'),
+        [MEASURE], REASON_ONLY, MEASURE_STATE, 'the measure is voided already'),
     },
     '/api/v1/measures/{measure_id}/restore': {
       post: change('restoreMeasure', 'Undo the void of a measure',
-        [MEASURE], NO_FIELDS, MEASURE_STATE, 'the measure is voided, or not'),
+        [MEASURE], NO_FIELDS, MEASURE_STATE, 'the measure is not voided'),
     },
     '/api/v1/progress/{client_id}': {
       get: reading('progressReport', "A client's progress report (default: the last 30 days)",
@@ -189,12 +189,8 @@ export const OPENAPI = {
         [CLIENT, ...TIMEFRAME, queryParameter('by', 'the period', { enum: ['day', 'week', 'month', 'quarter', 'year'] })], json(ref('Trends'), 'the trend, as `tpt trends --json`')),
     },
     '/api/v1/export/{client_id}': {
-      get: {
-        operationId: 'exportClient',
-        summary: "A client's whole history, as `tpt export <client>` writes it",
-        parameters: [CLIENT],
-        responses: { 200: json(ref('Export'), 'the export document (tpt-export, version 1)'), 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
-      },
+      get: reading('exportClient', "A client's whole history, as `tpt export <client>` writes it",
+        [CLIENT], json(ref('Export'), 'the export document (tpt-export, version 1)')),
     },
   },
   components: {
