@@ -53,6 +53,14 @@ export function canonicalSession(raw: unknown): Session | undefined {
   };
 }
 
+/** A client's entry before its records: its id, and the time it was first recorded when the file has it. */
+export function canonicalClient(raw: Record<string, unknown>): { client_id: string; created_at?: string } | undefined {
+  const created = raw.created_at;
+  if (!isId(raw.client_id) || keyCount(raw) !== (created === undefined ? 1 : 2)) return undefined;
+  if (created === undefined) return { client_id: raw.client_id };
+  return isUtcTime(created) ? { client_id: raw.client_id, created_at: created } : undefined;
+}
+
 /** A goal as the import takes it: the row, its whole history, its edits. */
 export interface GoalInFile {
   goal: GoalRecord;
