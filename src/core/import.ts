@@ -689,7 +689,7 @@ function importPass(
         if (insertNewSession(store, session)) {
           if (corrections) writeCorrections(store, session.session_id, corrections.state, corrections.versions);
           summary.sessions.added++;
-          recordRiskFlags(store, clientId, sessionRiskFlags(session), who);
+          if (session.crisis_flags.length > 0) recordRiskFlags(store, clientId, sessionRiskFlags(session), who);
           return;
         }
         const existing = sessionRecordById(store, session.session_id)!;
