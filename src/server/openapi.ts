@@ -28,6 +28,46 @@ const TIMEFRAME = [
 ];
 
 const CLIENT = pathParameter('client_id', 'the client id');
+const includeVoid = (records: string) => queryParameter('include_void', `list voided ${records} too`, { type: 'string', enum: ['true', 'false', '1', '0', ''] });
+
+const body = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
+const REASON_ONLY = { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } };
+const NO_FIELDS = { type: 'object' };
+
+/** What a route answers when the input, the token or the record is wrong. */
+const FAILURES = { 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] };
+const conflict = (description: string) => ({ 409: json(ref('Error'), description) });
+
+/** A GET: what it reads (`answer`, 200). */
+function reading(operationId: string, summary: string, parameters: object[], answer: object) {
+  return { operationId, summary, parameters, responses: { 200: answer, ...FAILURES } };
+}
+
+/** A POST that records something new: the record as stored (201), 409 when its id is taken. */
+function creation(operationId: string, summary: string, input: object, answer: object, taken: string, failures: object = FAILURES) {
+  return { operationId, summary, requestBody: body(input), responses: { 201: answer, ...failures, ...conflict(taken) } };
+}
+
+/**
+ * A request that changes one record (amend, edit, void, restore, sign, update, resolve): the
+ * record afterwards as the answer (200), and 409 when the record's state refuses the change.
+ */
+function change(operationId: string, summary: string, parameters: object[], schema: object, answer: object, refused?: string) {
+  return {
+    operationId,
+    summary,
+    parameters,
+    requestBody: body(schema),
+    responses: { 200: answer, ...FAILURES, ...(refused === undefined ? {} : conflict(refused)) },
+  };
+}
+
+const SESSION = pathParameter('session_id', 'the session id');
+const SESSION_STATE = json({ type: 'object' }, 'the session with its state (as session show --json)');
+const MILESTONE = pathParameter('milestone_id', 'the milestone id');
+const MILESTONE_STATE = json(ref('MilestoneWithState'), 'the milestone with its state and corrections');
+const MEASURE = pathParameter('measure_id', 'the measure id');
+const MEASURE_STATE = json(ref('Measure'), 'the measure with its state (as measure show --json)');
 
 export const OPENAPI = {
   openapi: '3.1.0',
@@ -55,209 +95,102 @@ export const OPENAPI = {
       },
     },
     '/api/v1/sessions': {
-      post: {
-        operationId: 'logSession',
-        summary: 'Record one session',
-        requestBody: { required: true, content: { 'application/json': { schema: ref('SessionInput') } } },
-        responses: { 201: json(ref('Session'), 'the session as recorded'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'a session with this id exists') },
-      },
+      post: creation('logSession', 'Record one session',
+        ref('SessionInput'), json(ref('Session'), 'the session as recorded'), 'a session with this id exists'),
     },
     '/api/v1/sessions/{client_id}': {
-      get: {
-        operationId: 'listSessions',
-        summary: "A client's sessions, newest first (all of them unless a timeframe is given)",
-        parameters: [CLIENT, ...TIMEFRAME, queryParameter('limit', 'at most N sessions', { type: 'string', pattern: '^\\d+$' }),
-          queryParameter('include_void', 'list voided sessions too', { type: 'string', enum: ['true', 'false', '1', '0', ''] })],
-        responses: { 200: json({ type: 'array', items: ref('Session') }, 'the sessions'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
-      },
+      get: reading('listSessions', "A client's sessions, newest first (all of them unless a timeframe is given)",
+        [CLIENT, ...TIMEFRAME, queryParameter('limit', 'at most N sessions', { type: 'string', pattern: '^\\d+$' }), includeVoid('sessions')],
+        json({ type: 'array', items: ref('Session') }, 'the sessions')),
     },
     '/api/v1/sessions/{session_id}/amend': {
-      post: {
-        operationId: 'amendSession',
-        summary: 'A new version of a session with the fields given; earlier versions kept',
-        parameters: [pathParameter('session_id', 'the session id')],
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } } } },
-        responses: { 200: json({ type: 'object' }, 'the session with its state (as session show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the session is signed or voided') },
-      },
+      post: change('amendSession', 'A new version of a session with the fields given; earlier versions kept',
+        [SESSION], REASON_ONLY, SESSION_STATE, 'the session is voided'),
     },
     '/api/v1/sessions/{session_id}/void': {
-      post: {
-        operationId: 'voidSession',
-        summary: 'Take a session out of analytics and listings; it stays in the record',
-        parameters: [pathParameter('session_id', 'the session id')],
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } } } },
-        responses: { 200: json({ type: 'object' }, 'the session with its state (as session show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the session is signed or voided') },
-      },
+      post: change('voidSession', 'Take a session out of analytics and listings; it stays in the record',
+        [SESSION], REASON_ONLY, SESSION_STATE, 'the session is signed or voided'),
     },
     '/api/v1/sessions/{session_id}/restore': {
-      post: {
-        operationId: 'restoreSession',
-        summary: 'Undo the void of a session',
-        parameters: [pathParameter('session_id', 'the session id')],
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-        responses: { 200: json({ type: 'object' }, 'the session with its state (as session show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the session is signed or voided') },
-      },
+      post: change('restoreSession', 'Undo the void of a session',
+        [SESSION], NO_FIELDS, SESSION_STATE, 'the session is not voided'),
     },
     '/api/v1/sessions/{session_id}/sign': {
-      post: {
-        operationId: 'signSession',
-        summary: 'Sign a session: afterwards only amendments (addenda)',
-        parameters: [pathParameter('session_id', 'the session id')],
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-        responses: { 200: json({ type: 'object' }, 'the session with its state (as session show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the session is signed or voided') },
-      },
+      post: change('signSession', 'Sign a session: afterwards only amendments (addenda)',
+        [SESSION], NO_FIELDS, SESSION_STATE, 'the session is signed or voided'),
     },
     '/api/v1/goals': {
-      post: {
-        operationId: 'createGoal',
-        summary: 'Create a goal for a client',
-        requestBody: { required: true, content: { 'application/json': { schema: ref('GoalInput') } } },
-        responses: { 201: json(ref('Goal'), 'the goal as created'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 409: json(ref('Error'), 'a goal with this id exists') },
-      },
+      // No 404: a goal may be set for a client who has no session yet.
+      post: creation('createGoal', 'Create a goal for a client',
+        ref('GoalInput'), json(ref('Goal'), 'the goal as created'), 'a goal with this id exists', { 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403] }),
     },
     '/api/v1/goals/{id}': {
-      get: {
-        operationId: 'listGoals',
-        summary: "A client's goals",
-        parameters: [pathParameter('id', 'the client id'), queryParameter('status', 'only goals with this status', ref('GoalStatus'))],
-        responses: { 200: json({ type: 'array', items: ref('Goal') }, 'the goals'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
-      },
-      put: {
-        operationId: 'updateGoal',
-        summary: 'Record progress on a goal: a new history entry, nothing overwritten',
-        parameters: [pathParameter('id', 'the goal id')],
-        requestBody: { required: true, content: { 'application/json': { schema: ref('GoalUpdate') } } },
-        responses: { 200: json(ref('Goal'), 'the goal after the change'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
-      },
+      get: reading('listGoals', "A client's goals",
+        [pathParameter('id', 'the client id'), queryParameter('status', 'only goals with this status', ref('GoalStatus'))], json({ type: 'array', items: ref('Goal') }, 'the goals')),
+      put: change('updateGoal', 'Record progress on a goal: a new history entry, nothing overwritten',
+        [pathParameter('id', 'the goal id')], ref('GoalUpdate'), json(ref('Goal'), 'the goal after the change')),
     },
     '/api/v1/goals/{goal_id}/edit': {
-      post: {
-        operationId: 'editGoal',
-        summary: "Correct a goal's description, target date or notes; the values before are kept with who, when and why",
-        parameters: [pathParameter('goal_id', 'the goal id')],
-        requestBody: { required: true, content: { 'application/json': { schema: ref('GoalEdit') } } },
-        responses: { 200: json({ type: 'object' }, 'the goal with its history and corrections (as goal show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
-      },
+      post: change('editGoal', "Correct a goal's description, target date or notes; the values before are kept with who, when and why",
+        [pathParameter('goal_id', 'the goal id')], ref('GoalEdit'), json({ type: 'object' }, 'the goal with its history and corrections (as goal show --json)')),
     },
     '/api/v1/milestones': {
-      post: {
-        operationId: 'addMilestone',
-        summary: 'Record a milestone of a goal',
-        requestBody: { required: true, content: { 'application/json': { schema: ref('MilestoneInput') } } },
-        responses: { 201: json(ref('Milestone'), 'the milestone as recorded'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'a milestone with this id exists') },
-      },
+      post: creation('addMilestone', 'Record a milestone of a goal',
+        ref('MilestoneInput'), json(ref('Milestone'), 'the milestone as recorded'), 'a milestone with this id exists'),
     },
     '/api/v1/milestones/{milestone_id}/edit': {
-      post: {
-        operationId: 'editMilestone',
-        summary: 'Correct a milestone; the values before are kept with who, when and why',
-        parameters: [pathParameter('milestone_id', 'the milestone id')],
-        requestBody: { required: true, content: { 'application/json': { schema: ref('MilestoneEdit') } } },
-        responses: { 200: json(ref('MilestoneWithState'), 'the milestone with its state and corrections'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the milestone is voided') },
-      },
+      post: change('editMilestone', 'Correct a milestone; the values before are kept with who, when and why',
+        [MILESTONE], ref('MilestoneEdit'), MILESTONE_STATE, 'the milestone is voided'),
     },
     '/api/v1/milestones/{milestone_id}/void': {
-      post: {
-        operationId: 'voidMilestone',
-        summary: 'Take a milestone out of lists and reports (recorded in error); it stays in the record',
-        parameters: [pathParameter('milestone_id', 'the milestone id')],
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } } } },
-        responses: { 200: json(ref('MilestoneWithState'), 'the milestone with its state and corrections'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the milestone is voided already') },
-      },
+      post: change('voidMilestone', 'Take a milestone out of lists and reports (recorded in error); it stays in the record',
+        [MILESTONE], REASON_ONLY, MILESTONE_STATE, 'the milestone is voided already'),
     },
     '/api/v1/milestones/{milestone_id}/restore': {
-      post: {
-        operationId: 'restoreMilestone',
-        summary: 'Undo the void of a milestone',
-        parameters: [pathParameter('milestone_id', 'the milestone id')],
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-        responses: { 200: json(ref('MilestoneWithState'), 'the milestone with its state and corrections'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the milestone is not voided') },
-      },
+      post: change('restoreMilestone', 'Undo the void of a milestone',
+        [MILESTONE], NO_FIELDS, MILESTONE_STATE, 'the milestone is not voided'),
     },
     '/api/v1/measures': {
-      post: {
-        operationId: 'addMeasure',
-        summary: 'Record a standardized outcome measure (PHQ-9, GAD-7, CORE-10), scored by tpt',
-        requestBody: { required: true, content: { 'application/json': { schema: ref('MeasureInput') } } },
-        responses: { 201: json(ref('Measure'), 'the scored measure, as `tpt measure show --json`'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'a measure with this id exists') },
-      },
+      post: creation('addMeasure', 'Record a standardized outcome measure (PHQ-9, GAD-7, CORE-10), scored by tpt',
+        ref('MeasureInput'), json(ref('Measure'), 'the scored measure, as `tpt measure show --json`'), 'a measure with this id exists'),
     },
     '/api/v1/measures/{client_id}': {
-      get: {
-        operationId: 'listMeasures',
-        summary: "A client's measures, newest first (all of them unless a timeframe is given)",
-        parameters: [CLIENT, ...TIMEFRAME,
-          queryParameter('include_void', 'list voided measures too', { type: 'string', enum: ['true', 'false', '1', '0', ''] })],
-        responses: { 200: json({ type: 'array', items: ref('Measure') }, 'the measures, as `tpt measures --json`'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
-      },
+      get: reading('listMeasures', "A client's measures, newest first (all of them unless a timeframe is given)",
+        [CLIENT, ...TIMEFRAME, includeVoid('measures')],
+        json({ type: 'array', items: ref('Measure') }, 'the measures, as `tpt measures --json`')),
     },
     '/api/v1/measures/{measure_id}/amend': {
-      post: {
-        operationId: 'amendMeasure',
-        summary: 'A new version of a measure (items, total, timestamp, session_id as given); earlier versions kept',
-        parameters: [pathParameter('measure_id', 'the measure id')],
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } } } },
-        responses: { 200: json(ref('Measure'), 'the measure with its state (as measure show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the measure is voided, or not') },
-      },
+      post: change('amendMeasure', 'A new version of a measure (items, total, timestamp, session_id as given); earlier versions kept',
+        [MEASURE], REASON_ONLY, MEASURE_STATE, 'the measure is voided'),
     },
     '/api/v1/measures/{measure_id}/void': {
-      post: {
-        operationId: 'voidMeasure',
-        summary: 'Take a measure out of listings, trends and reports; it stays in the record and the exports',
-        parameters: [pathParameter('measure_id', 'the measure id')],
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } } } },
-        responses: { 200: json(ref('Measure'), 'the measure with its state (as measure show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the measure is voided, or not') },
-      },
+      post: change('voidMeasure', 'Take a measure out of listings, trends and reports; it stays in the record and the exports',
+        [MEASURE], REASON_ONLY, MEASURE_STATE, 'the measure is voided already'),
     },
     '/api/v1/measures/{measure_id}/restore': {
-      post: {
-        operationId: 'restoreMeasure',
-        summary: 'Undo the void of a measure',
-        parameters: [pathParameter('measure_id', 'the measure id')],
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-        responses: { 200: json(ref('Measure'), 'the measure with its state (as measure show --json)'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 409: json(ref('Error'), 'the measure is voided, or not') },
-      },
+      post: change('restoreMeasure', 'Undo the void of a measure',
+        [MEASURE], NO_FIELDS, MEASURE_STATE, 'the measure is not voided'),
     },
     '/api/v1/progress/{client_id}': {
-      get: {
-        operationId: 'progressReport',
-        summary: "A client's progress report (default: the last 30 days)",
-        parameters: [CLIENT, ...TIMEFRAME],
-        responses: { 200: json(ref('Report'), 'the report, as `tpt report --json`'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
-      },
+      get: reading('progressReport', "A client's progress report (default: the last 30 days)",
+        [CLIENT, ...TIMEFRAME], json(ref('Report'), 'the report, as `tpt report --json`')),
     },
     '/api/v1/risks/{client_id}': {
-      get: {
-        operationId: 'listRisks',
-        summary: "A client's risks, opened by crisis flags and open until a person resolves them",
-        parameters: [CLIENT, queryParameter('open', 'only the open ones (true or 1)', { enum: ['true', '1', 'false', '0'] })],
-        responses: { 200: json({ type: 'array', items: ref('Risk') }, 'the risks, as `tpt risk list --json`'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
-      },
+      get: reading('listRisks', "A client's risks, opened by crisis flags and open until a person resolves them",
+        [CLIENT, queryParameter('open', 'only the open ones (true or 1)', { enum: ['true', '1', 'false', '0'] })], json({ type: 'array', items: ref('Risk') }, 'the risks, as `tpt risk list --json`')),
     },
     '/api/v1/risks/{client_id}/{kind}/resolve': {
-      post: {
-        operationId: 'resolveRisk',
-        summary: 'Resolve an open risk: a person\'s judgement, with the reason (a write token; audited with its name)',
-        parameters: [CLIENT, { name: 'kind', in: 'path', required: true, description: 'the risk kind, e.g. suicidal_ideation', schema: { type: 'string' } }],
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { note: { type: 'string', minLength: 1 } }, required: ['note'], additionalProperties: false } } } },
-        responses: { 200: json(ref('Risk'), 'the risk, resolved'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
-      },
+      post: change('resolveRisk', 'Resolve an open risk: a person\'s judgement, with the reason (a write token; audited with its name)',
+        [CLIENT, { name: 'kind', in: 'path', required: true, description: 'the risk kind, e.g. suicidal_ideation', schema: { type: 'string' } }],
+        { type: 'object', properties: { note: { type: 'string', minLength: 1 } }, required: ['note'], additionalProperties: false }, json(ref('Risk'), 'the risk, resolved')),
     },
     '/api/v1/trends/{client_id}': {
-      get: {
-        operationId: 'emotionalTrends',
-        summary: "A client's emotional trend by calendar period (default: the last 90 days)",
-        parameters: [CLIENT, ...TIMEFRAME, queryParameter('by', 'the period', { enum: ['day', 'week', 'month', 'quarter', 'year'] })],
-        responses: { 200: json(ref('Trends'), 'the trend, as `tpt trends --json`'), 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
-      },
+      get: reading('emotionalTrends', "A client's emotional trend by calendar period (default: the last 90 days)",
+        [CLIENT, ...TIMEFRAME, queryParameter('by', 'the period', { enum: ['day', 'week', 'month', 'quarter', 'year'] })], json(ref('Trends'), 'the trend, as `tpt trends --json`')),
     },
     '/api/v1/export/{client_id}': {
-      get: {
-        operationId: 'exportClient',
-        summary: "A client's whole history, as `tpt export <client>` writes it",
-        parameters: [CLIENT],
-        responses: { 200: json(ref('Export'), 'the export document (tpt-export, version 1)'), 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404] },
-      },
+      get: reading('exportClient', "A client's whole history, as `tpt export <client>` writes it",
+        [CLIENT], json(ref('Export'), 'the export document (tpt-export, version 1)')),
     },
   },
   components: {
