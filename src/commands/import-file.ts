@@ -2,7 +2,15 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { InputError } from '../core/errors.js';
 
-const CHUNK_BYTES = 4 << 20;
+/** Bytes read from the file at a time, into one buffer reused to the end. */
+const READ_BYTES = 1 << 20;
+/**
+ * Bytes handed to the reader as one piece of text. A string this small lives in V8's young
+ * generation, whose memory is reused at every collection; a string of megabytes is allocated in
+ * fresh pages each time (and joined to the rest of the last piece, copied again), which measured
+ * several times the cost of parsing it (see bench/RESULTS.md, issue 16).
+ */
+const TEXT_BYTES = 64 << 10;
 
 /** The length of the bytes that end on a whole UTF-8 character (a cut one waits for the next read). */
 export function completeUtf8(bytes: Buffer, length: number): number {
@@ -13,9 +21,19 @@ export function completeUtf8(bytes: Buffer, length: number): number {
   return lead + size > length ? lead : length;
 }
 
+/** Text of `bytes` from `start`: up to TEXT_BYTES, ending on a whole character unless `last`. */
+function pieceOf(bytes: Buffer, start: number, end: number, last: boolean): { text: string; end: number } {
+  let stop = Math.min(end, start + TEXT_BYTES);
+  if (stop < end || !last) stop = start + completeUtf8(bytes.subarray(start, stop), stop - start);
+  const part = bytes.subarray(start, stop);
+  // Pure ASCII (the usual case) decodes as latin1 without UTF-8 decoding work.
+  return { text: isAscii(part) ? part.toString('latin1') : part.toString('utf8'), end: stop };
+}
+
 /**
- * The import file as text, read in 4 MB chunks (a UTF-8 character cut by a chunk's end waits for
- * the rest from the next read). Reads are synchronous: the import runs inside one transaction.
+ * The import file as text, read in 1 MB reads into one buffer and handed out in pieces of 64 KB
+ * (a UTF-8 character cut by a piece's end waits for the next). Reads are synchronous: the import
+ * runs inside one transaction.
  */
 export function fileSource(path: string, progress?: (done: number, total: number) => void) {
   let fd: number;
@@ -30,24 +48,28 @@ export function fileSource(path: string, progress?: (done: number, total: number
     closeSync(fd);
     throw new InputError(`${path} is not a file: give the path of a file written by \`tpt export\``);
   }
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  const buffer = Buffer.allocUnsafe(READ_BYTES);
   let position = 0;
-  // Bytes of a character cut in two by the chunk's end, carried to the front of the next read.
-  let carried = 0;
+  // The bytes read and not yet handed out: buffer[start, end).
+  let start = 0;
+  let end = 0;
+  let ended = false;
   return {
     read(): string | null {
-      const count = readSync(fd, buffer, carried, CHUNK_BYTES - carried, position);
-      position += count;
-      progress?.(position, stat.size);
-      const total = carried + count;
-      if (total === 0) return null;
-      const end = count === 0 ? total : completeUtf8(buffer, total);
-      const part = buffer.subarray(0, end);
-      // Pure ASCII (the usual case) decodes as latin1 without UTF-8 decoding work.
-      const text = isAscii(part) ? part.toString('latin1') : part.toString('utf8');
-      carried = total - end;
-      buffer.copy(buffer, 0, end, total);
-      return text;
+      if (end - start < TEXT_BYTES && !ended) {
+        buffer.copy(buffer, 0, start, end);
+        end -= start;
+        start = 0;
+        const count = readSync(fd, buffer, end, READ_BYTES - end, position);
+        position += count;
+        end += count;
+        ended = count === 0;
+        progress?.(position, stat.size);
+      }
+      if (start === end) return null;
+      const piece = pieceOf(buffer, start, end, ended);
+      start = piece.end;
+      return piece.text;
     },
     done(): void {
       closeSync(fd);
@@ -55,19 +77,16 @@ export function fileSource(path: string, progress?: (done: number, total: number
   };
 }
 
-/** The same reader over text already in memory (a decrypted export), in chunks of the same size. */
+/** The same reader over text already in memory (a decrypted export), in pieces of the same size. */
 export function bufferSource(bytes: Buffer, progress?: (done: number, total: number) => void): ReturnType<typeof fileSource> {
   let position = 0;
   return {
     read(): string | null {
       if (position >= bytes.length) return null;
-      const end = position + CHUNK_BYTES >= bytes.length
-        ? bytes.length
-        : position + completeUtf8(bytes.subarray(position, position + CHUNK_BYTES), CHUNK_BYTES);
-      const text = bytes.toString('utf8', position, end);
-      position = end;
+      const piece = pieceOf(bytes, position, bytes.length, true);
+      position = piece.end;
       progress?.(position, bytes.length);
-      return text;
+      return piece.text;
     },
     done(): void {
       bytes.fill(0); // the plaintext does not linger in memory longer than needed

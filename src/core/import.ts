@@ -26,10 +26,9 @@ import { measureDefinition, totalOf, type MeasureKind } from './measure-scoring.
 import type {
   Actor, GoalHistoryEntry, Measure, MeasureState, MeasureVersion, RecordEdit, Session, SessionState, SessionVersion,
 } from './model.js';
-import { EMOTIONAL_STATES, type EmotionalState } from './scale.js';
-import { ID_PATTERN } from './ids.js';
+import { canonicalGoal, canonicalMilestone, canonicalSession } from './import-canonical.js';
 import {
-  META_KEY, goalCreateInput, goalStatus, id, milestoneInput, percentage, sessionInput, significance,
+  goalCreateInput, goalStatus, id, milestoneInput, percentage, sessionInput, significance,
 } from './schemas.js';
 import { localDateString, parseDateOnly, parseDateTime } from './time.js';
 
@@ -361,107 +360,6 @@ function checkedSessionRecord(raw: unknown, name: () => string): SessionInFile {
   return { session, corrections: { state, versions } };
 }
 
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const SESSION_KEYS = 15;
-
-/**
- * The fast path for a session exactly as `tpt export` writes it: every field present, already in
- * its stored form (an ISO time in UTC, a state name, trimmed text), and within every rule. It
- * accepts only what the schema accepts unchanged, and returns undefined for anything else, which
- * then goes through the schema (whose messages name what is wrong). Validating a million
- * sessions with zod alone costs several seconds; this costs a fraction.
- */
-export function canonicalSession(raw: unknown): Session | undefined {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
-  const r = raw as Record<string, unknown>;
-  let keys = 0;
-  for (const _key in r) keys++;
-  if (keys !== SESSION_KEYS) return undefined;
-  const state = r.emotional_state;
-  const score = typeof state === 'string' ? (EMOTIONAL_STATES as readonly string[]).indexOf(state) - 2 : -3;
-  const duration = r.session_duration_minutes;
-  if (
-    !isId(r.session_id) || !isId(r.client_id) || !isUtcTime(r.timestamp) ||
-    !isTrimmed(r.conversation_summary) || score < -2 || r.emotional_score !== score ||
-    !isIdList(r.therapeutic_goals) || typeof r.progress_notes !== 'string' ||
-    typeof r.therapist_observations !== 'string' || typeof r.next_session_focus !== 'string' ||
-    !(duration === null || (Number.isInteger(duration) && (duration as number) >= 1 && (duration as number) <= 1440)) ||
-    !isLabelList(r.techniques_used) || typeof r.homework_assigned !== 'string' || !isLabelList(r.crisis_flags) ||
-    !isTextMap(r.metadata)
-  ) {
-    return undefined;
-  }
-  return {
-    session_id: r.session_id as string,
-    client_id: r.client_id as string,
-    timestamp: r.timestamp as string,
-    conversation_summary: r.conversation_summary as string,
-    emotional_state: state as EmotionalState,
-    emotional_score: score,
-    therapeutic_goals: r.therapeutic_goals as string[],
-    progress_notes: r.progress_notes as string,
-    therapist_observations: r.therapist_observations as string,
-    next_session_focus: r.next_session_focus as string,
-    session_duration_minutes: duration as number | null,
-    techniques_used: r.techniques_used as string[],
-    homework_assigned: r.homework_assigned as string,
-    crisis_flags: r.crisis_flags as string[],
-    metadata: r.metadata as Record<string, string>,
-  };
-}
-
-function isId(value: unknown): value is string {
-  return typeof value === 'string' && ID_PATTERN.test(value);
-}
-
-function isTrimmed(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.trim() === value;
-}
-
-/** Distinct goal ids (the schema would drop a repeated one). */
-function isIdList(value: unknown): boolean {
-  if (!Array.isArray(value)) return false;
-  for (let i = 0; i < value.length; i++) {
-    if (!isId(value[i]) || value.indexOf(value[i]) !== i) return false;
-  }
-  return true;
-}
-
-/** Techniques and crisis flags: trimmed, 1 to 200 characters. */
-function isLabelList(value: unknown): boolean {
-  if (!Array.isArray(value)) return false;
-  for (const item of value) {
-    if (!isTrimmed(item) || item.length > 200) return false;
-  }
-  return true;
-}
-
-function isTextMap(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  for (const key in value) {
-    if (!META_KEY.test(key) || typeof (value as Record<string, unknown>)[key] !== 'string') return false;
-  }
-  return true;
-}
-
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** `YYYY-MM-DDTHH:MM:SS.mmmZ` naming an instant that exists (as toISOString writes it). */
-function isUtcTime(value: unknown): boolean {
-  if (typeof value !== 'string' || value.length !== 24 || !ISO_UTC.test(value)) return false;
-  const number = (at: number, length: number) => {
-    let n = 0;
-    for (let i = at; i < at + length; i++) n = n * 10 + value.charCodeAt(i) - 48;
-    return n;
-  };
-  const year = number(0, 4);
-  const month = number(5, 2);
-  const day = number(8, 2);
-  if (month < 1 || month > 12 || day < 1 || number(11, 2) > 23 || number(14, 2) > 59 || number(17, 2) > 59) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]!);
-}
-
 /** A session through the schema: any accepted form, normalised; the message names a fault. */
 export function checkedSession(raw: unknown, name: () => string): Session {
   const { version: _v, amended_at: _a, amended_by: _b, amend_reason: _r, addendum: _d, signed_at: _s, signed_by: _sb,
@@ -474,6 +372,11 @@ export function checkedSession(raw: unknown, name: () => string): Session {
 }
 
 function toGoal(raw: unknown, name: () => string): GoalWithHistory {
+  return canonicalGoal(raw) ?? checkedGoal(raw, name);
+}
+
+/** A goal through the schema: any accepted form, normalised; the message names a fault. */
+export function checkedGoal(raw: unknown, name: () => string): GoalWithHistory {
   const { history, milestones: _derived, edits, ...goal } = parseRecord(goalRecord, raw, name);
   return { goal, history, edits: edits ?? [] };
 }
@@ -536,6 +439,13 @@ interface MilestoneInFile {
 }
 
 function toMilestone(raw: unknown, name: () => string): MilestoneInFile {
+  const fast = canonicalMilestone(raw);
+  if (fast) return { milestone: fast, state: { voided_at: null, voided_by: null, void_reason: null }, edits: [] };
+  return checkedMilestone(raw, name);
+}
+
+/** A milestone through the schema: any accepted form, normalised; the message names a fault. */
+export function checkedMilestone(raw: unknown, name: () => string): MilestoneInFile {
   const { voided_at, voided_by, void_reason, edits, ...milestone } = parseRecord(milestoneRecord, raw, name);
   return {
     milestone,

@@ -21,6 +21,9 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
 
+/** Past this many characters without a line break, a value is read by the scanner instead. */
+const LONGEST_LINE = 1 << 20;
+
 function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
@@ -127,8 +130,13 @@ export class JsonStreamReader {
    * object or array ends at the bracket that matches its first. Anything else takes the scanner.
    */
   private wholeLine(close: number): unknown {
-    const newline = this.buf.indexOf('\n', this.pos);
-    if (newline === -1) return undefined;
+    let newline = this.buf.indexOf('\n', this.pos);
+    while (newline === -1) {
+      // A line cut by the end of a piece of text: read on, up to a length no record line reaches.
+      const scanned = this.buf.length - this.pos;
+      if (scanned > LONGEST_LINE || !this.refill()) return undefined;
+      newline = this.buf.indexOf('\n', this.pos + scanned);
+    }
     let end = newline;
     while (end > this.pos && isSpace(this.buf.charCodeAt(end - 1))) end--;
     if (this.buf.charCodeAt(end - 1) === COMMA) end--;

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { JsonStreamError, JsonStreamReader } from '../../src/core/json-stream.js';
-import { completeUtf8 } from '../../src/commands/import-file.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bufferSource, completeUtf8, fileSource } from '../../src/commands/import-file.js';
 
 /** A reader over `text` cut into pieces of `size` characters. */
 function readerOf(text: string, size: number): JsonStreamReader {
@@ -82,5 +85,51 @@ describe('completeUtf8', () => {
     expect(completeUtf8(bytes, 3)).toBe(1);
     expect(completeUtf8(bytes, 2)).toBe(1);
     expect(completeUtf8(bytes, 1)).toBe(1);
+  });
+});
+
+/** All pieces of a source, in order. */
+function piecesOf(source: { read(): string | null; done(): void }): string[] {
+  const pieces: string[] = [];
+  for (let piece = source.read(); piece !== null; piece = source.read()) pieces.push(piece);
+  source.done();
+  return pieces;
+}
+
+describe('the import file as text', () => {
+  // Characters of 2, 3 and 4 bytes at every offset around the 64 KB pieces and the 1 MB reads.
+  const unit = 'record ü € 🧠 ' + 'x'.repeat(997);
+  const text = `${unit.repeat(3_300)}ends with ✓`;
+  const bytes = Buffer.from(text, 'utf8');
+
+  it('reads a file in pieces of at most 64 KB that join to its exact text, however characters fall', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tpt-source-'));
+    try {
+      const path = join(dir, 'export.json');
+      writeFileSync(path, bytes);
+      const seen: number[] = [];
+      const pieces = piecesOf(fileSource(path, (done) => seen.push(done)));
+      expect(pieces.join('')).toBe(text);
+      expect(Math.max(...pieces.map((piece) => Buffer.byteLength(piece)))).toBeLessThanOrEqual(64 << 10);
+      expect(seen.at(-1)).toBe(bytes.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a decrypted export from memory the same way, and wipes it after', () => {
+    const copy = Buffer.from(bytes);
+    const source = bufferSource(copy);
+    expect(piecesOf(source).join('')).toBe(text);
+    expect(copy.every((byte) => byte === 0)).toBe(true);
+  });
+
+  it('reads records longer than a piece, and a document on one line longer than the longest record line', () => {
+    const long = { s: 'é'.repeat(100_000), list: Array.from({ length: 20_000 }, (_, i) => i) };
+    const lines = `{"items":[\n${JSON.stringify(long)},\n${JSON.stringify(TRICKY[0])}\n]}`;
+    expect(items(readerOf(lines, 64 << 10))).toEqual([long, TRICKY[0]]);
+    const oneLine = JSON.stringify({ items: Array.from({ length: 12 }, () => long) });
+    expect(oneLine.length).toBeGreaterThan(1 << 20);
+    expect(items(readerOf(oneLine, 64 << 10))).toHaveLength(12);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers.js';
-import { canonicalSession, checkedSession } from '../../src/core/import.js';
+import { checkedSession } from '../../src/core/import.js';
+import { canonicalSession } from '../../src/core/import-canonical.js';
 import { auditOf, rowCounts, seedRichRecords, writeFile } from './import-fixture.js';
 
 interface ExportDocument {

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeExportFile } from '../../bench/generate.js';
 import { Sandbox } from '../helpers.js';
+import { auditOf, rowCounts } from '../core/import-fixture.js';
 
 // `tpt import` loads with a rollback journal inside its one transaction (issue 16): the journal
 // must keep the import all-or-nothing through a crash, and hold nothing in clear.
@@ -63,6 +64,43 @@ describe('a bulk import', () => {
     expect(box.spawn(['--no-input', 'import', file]).code).toBe(0);
     expect(JSON.parse(box.spawn(['--json', 'clients']).stdout)).toHaveLength(41);
     expect(existsSync(journal)).toBe(false);
+    expect(box.spawn(['check']).code).toBe(0);
+  }, 120_000);
+
+  it('refuses the whole file for one bad record deep inside it: exit 2, one line naming it, nothing written', () => {
+    expect(box.spawn(['init']).code).toBe(0);
+    expect(box.spawn(['log-session', '--client', 'c-before', '--mood', '1', '--summary', 'Before the import']).code).toBe(0);
+    const file = join(box.home, 'practice.json');
+    writeExportFile(file, { clients: 40, sessions: 20_000, goals: 80, milestones: 200, years: 2 }, 7);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const before = rowCounts(box);
+    const cases: [string, (line: string) => boolean, (line: string) => string, RegExp][] = [
+      // the file's very last record, a milestone (fast path → schema for the message)
+      ['last milestone', (line) => line.startsWith('{"milestone_id"'), (line) => line.replace(/"significance":"\w+"/, '"significance":"huge"'),
+        /^.*milestone "ms-\d+" of client "client-40": unknown significance "huge": use one of low, medium, high$/],
+      // a session in the middle of the file
+      ['session', (line) => line.includes('"session_id":"ses-12000"'), (line) => line.replace(/"emotional_state":"\w+"/, '"emotional_state":"ecstatic"'),
+        /session "ses-12000" of client "client-\d+": .*mood/i],
+      // a goal's history entry
+      ['goal history', (line) => line.startsWith('{"goal_id"'), (line) => line.replace('"actor":"bench"', '"actor":""'),
+        /goal "goal-\d+" of client "client-\d+": history\.0\.actor: history actor cannot be empty$/],
+    ];
+    for (const [index, [what, find, spoil, message]] of cases.entries()) {
+      const at = what === 'last milestone' ? lines.findLastIndex(find) : lines.findIndex(find);
+      expect(at, what).toBeGreaterThan(0);
+      const spoiled = [...lines];
+      spoiled[at] = spoil(lines[at]!);
+      expect(spoiled[at], what).not.toBe(lines[at]);
+      writeFileSync(file, spoiled.join('\n'));
+      const result = box.spawn(['--no-input', 'import', file]);
+      expect(result.code, what).toBe(2);
+      expect(result.stderr.trim().split('\n'), what).toHaveLength(1);
+      expect(result.stderr.trim(), what).toMatch(message);
+      expect(rowCounts(box), what).toEqual(before);
+      // Only the refused attempts are on record (tpt audits those with no client), no client's import.
+      expect(auditOf(box, 'import'), what).toEqual(Array.from({ length: index + 1 }, () => [null, null]));
+      expect(existsSync(`${box.dbPath}-journal`), what).toBe(false);
+    }
     expect(box.spawn(['check']).code).toBe(0);
   }, 120_000);
 });
