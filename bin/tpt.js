@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 'use strict';
-// Start-up is most of what a command costs. Each entry of bundle/ is one CommonJS script
+// Start-up is most of what a command costs. A run reads the bundle of the command it names,
+// bundle/tpt.NAME.cjs (that command alone; tpt.help.cjs: the command list of `tpt --help`), and
+// the whole program, tpt.cjs, for anything else (scripts/bundle.mjs). Each is one CommonJS script
 // (bin/package.json makes this file CommonJS too: no ESM loader), compiled with V8's code cache,
 // which Node 20 has no switch for: the bytecode of the functions a run used, written after the
 // first successful run of each command and read on the next ones. The cache holds only tpt's
 // compiled code, never a record; it lives in the user's cache directory (0700, files 0600), one
-// file per command named after it, Node's version and the bundle's size and time, so an upgrade
-// of either starts anew (and the files of an older bundle go). V8 refuses a cache that does not
+// file per bundle (per command for the whole program) named after it, Node's version and the
+// bundle's size and time, so an upgrade of either starts anew (and the files of an older bundle go). V8 refuses a cache that does not
 // fit, and tpt then writes a new one; TPT_CODE_CACHE=0 turns it off.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -17,11 +19,15 @@ const env = process.env;
 
 if (process.argv[2] === '__complete') {
   // Shell completion asks for ids on every TAB: a small entry of its own, never the whole program.
-  const completion = load('complete', 'complete');
+  const completion = load('complete');
   completion.exports.complete(process.argv);
   completion.saveCache();
 } else {
-  const cli = load('tpt', commandWord(process.argv.slice(2)));
+  const command = commandWord(process.argv.slice(2));
+  let cli = env.TPT_DEBUG === '1' ? undefined : load(`tpt.${command}`);
+  // A command's own bundle runs that command; a run it cannot build (`tpt help goal`, a typo) and
+  // TPT_DEBUG=1 (source maps) get the whole program.
+  if (!cli || !cli.exports.canRun(process.argv)) cli = load('tpt', command);
   cli.exports.main(process.argv).then((code) => {
     process.exitCode = code;
     // Only a run that did its work keeps a cache: a failed one used less than the command needs,
@@ -31,8 +37,9 @@ if (process.argv[2] === '__complete') {
 }
 
 /**
- * The command a run names, for the name of its cache: the first word that is not an option or
- * the value of one of tpt's global options; `help` for none, `other` for anything unusual.
+ * The command a run names, for the bundle it reads and the name of its cache: the first word that
+ * is not an option or the value of one of tpt's global options; `help` for none, `other` for
+ * anything unusual.
  */
 function commandWord(args) {
   for (let i = 0; i < args.length; i++) {
@@ -43,7 +50,10 @@ function commandWord(args) {
   return 'help';
 }
 
-/** Loads bundle/NAME.cjs; saveCache() then writes the code cache if there was none that fits. */
+/**
+ * Loads bundle/NAME.cjs (undefined if there is none, but for the whole program); saveCache() then
+ * writes the code cache if there was none that fits. The whole program keeps one per `command`.
+ */
 function load(name, command) {
   const bundle = path.join(__dirname, '..', 'bundle', `${name}.cjs`);
   if (env.TPT_DEBUG === '1') {
@@ -51,7 +61,13 @@ function load(name, command) {
     process.setSourceMapsEnabled(true);
     return { exports: require(bundle), saveCache() {} };
   }
-  const source = fs.readFileSync(bundle, 'latin1'); // pure ASCII: scripts/bundle.mjs checks it
+  let source;
+  try {
+    source = fs.readFileSync(bundle, 'latin1'); // pure ASCII: scripts/bundle.mjs checks it
+  } catch (error) {
+    if (error.code === 'ENOENT' && name !== 'tpt') return undefined;
+    throw error;
+  }
   const cache = cacheFile(name, command, fs.statSync(bundle));
   const cachedData = cache && readOrUndefined(cache.file);
   const script = new vm.Script(wrap(source), { filename: bundle, cachedData });
@@ -73,7 +89,8 @@ function cacheFile(name, command, stat) {
   if (!base) return undefined;
   const node = `-${process.version}-${process.arch}-`;
   const build = `${stat.size}-${Math.trunc(stat.mtimeMs)}.bin`;
-  return { dir: path.join(base, 'tpt'), file: path.join(base, 'tpt', `${name}-${command}${node}${build}`), name, node, build };
+  const key = name === 'tpt' ? `tpt-${command}` : name;
+  return { dir: path.join(base, 'tpt'), file: path.join(base, 'tpt', `${key}${node}${build}`), name, node, build };
 }
 
 function readOrUndefined(file) {

@@ -1,14 +1,16 @@
 // Bundles the command line into bundle/ for bin/tpt.js, as CommonJS: Node 20's ESM loader cost
-// more at each start than everything tpt does for `--help`, and bin/tpt.js compiles this one
-// script with V8's code cache (see there). The files:
+// more at each start than everything tpt does for `--help`, and bin/tpt.js compiles the one
+// script a run reads with V8's code cache (see there). The files:
 // - bundle/tpt.cjs: tpt and its libraries. A module reached only through `await import()` stays
 //   a lazy initialiser inside it, so a command runs the top level of only what it uses;
+// - bundle/tpt.NAME.cjs: the same with one command alone (what a run of it reads), and
+//   tpt.help.cjs with none, for the command list of `tpt --help`;
 // - bundle/complete.cjs: `tpt __complete`, the fast path of shell completion (no commander, no
 //   commands);
 // - bundle/prompts.cjs, zxcvbn-*.cjs: libraries only some runs need (VENDORED below).
-// bundle/meta.json is esbuild's metafile of tpt.cjs and complete.cjs: test/e2e/startup.test.ts reads it to keep the
-// start-up path honest. Type checking stays with tsc.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+// bundle/meta.json is esbuild's metafile of tpt.cjs, complete.cjs and each tpt.NAME.cjs (the module
+// graph is the whole program's): test/e2e/startup.test.ts reads it to keep the start-up path honest. Type checking stays with tsc.
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 rmSync('bundle', { recursive: true, force: true });
@@ -100,20 +102,74 @@ const listing = program.commands.map((command) => ({
   description: help.subcommandDescription(command),
 }));
 
-const { metafile } = await build({
+/** Where each command's factory is exported, from tsc's dist/: { name: [file in src/commands, export] }. */
+const { COMMANDS } = await import('../dist/commands/index.js');
+const homes = {};
+for (const file of readdirSync('dist/commands').filter((name) => name.endsWith('.js'))) {
+  const module = await import(`../dist/commands/${file}`);
+  for (const [name, make] of Object.entries(COMMANDS)) {
+    const exported = Object.keys(module).find((key) => module[key] === make);
+    if (exported && file !== 'index.js') homes[name] = [file, exported];
+  }
+}
+const missing = listing.map((command) => command.name).filter((name) => !homes[name]);
+if (missing.length > 0) throw new Error(`no module of src/commands/ exports the command(s) ${missing.join(', ')}`);
+
+/**
+ * The registry of the bundle of one command (src/commands/index.ts): that command alone, or none
+ * for the bundle of `tpt --help`'s list.
+ */
+const oneCommand = (name) => ({
+  name: 'one-command',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/commands\/index\.js$/ }, (args) =>
+      args.importer.endsWith('src/cli.ts') ? { path: name, namespace: 'commands' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'commands' }, () => {
+      const home = homes[name];
+      return {
+        contents: home
+          ? `import { ${home[1]} as make } from './${home[0]}';\nexport const COMMANDS = { ${JSON.stringify(name)}: make };\n`
+          : 'export const COMMANDS = {};\n',
+        resolveDir: 'src/commands',
+        loader: 'ts',
+      };
+    });
+  },
+});
+
+const bundled = {
   ...common,
-  entryPoints: { tpt: 'src/cli.ts', complete: 'src/complete.ts' },
   outdir: 'bundle',
   outExtension: { '.js': '.cjs' },
   // The native driver is loaded at run time, in the major that suits the running Node; the
   // JavaScript of Node 20's major is bundled (src/db/driver.ts says why), its addon is not.
   external: ['better-sqlite3-multiple-ciphers-napi', '*.node'],
-  plugins: [dynamicImportAsRequire, lazyChildProcessForCommander],
   // src/ finds files beside it (the driver, completions/) through import.meta.url.
   define: { 'import.meta.url': '__tptBundleUrl', __TPT_COMMAND_LIST: JSON.stringify(listing) },
   banner: { js: "var __tptBundleUrl=require('node:url').pathToFileURL(__filename).href;" },
   metafile: true,
-});
+};
+
+/**
+ * The whole program (tpt.cjs) and the completion entry; then a bundle of each command alone,
+ * tpt.NAME.cjs, which is all a run of that command reads, and tpt.help.cjs, the command list of
+ * `tpt --help` (bin/tpt.js picks one, and the whole program for anything else). Only the whole
+ * program has source maps: TPT_DEBUG=1 runs it.
+ */
+const builds = [
+  build({ ...bundled, entryPoints: { tpt: 'src/cli.ts', complete: 'src/complete.ts' }, plugins: [dynamicImportAsRequire, lazyChildProcessForCommander] }),
+  ...[...listing.map((command) => command.name), 'help'].map((name) => build({
+    ...bundled,
+    entryPoints: { [`tpt.${name}`]: 'src/cli.ts' },
+    sourcemap: false,
+    plugins: [oneCommand(name), dynamicImportAsRequire, lazyChildProcessForCommander],
+  })),
+];
+const metafiles = (await Promise.all(builds)).map((result) => result.metafile);
+const metafile = {
+  inputs: Object.assign({}, ...metafiles.slice(1).map((meta) => meta.inputs), metafiles[0].inputs),
+  outputs: Object.assign({}, ...metafiles.map((meta) => meta.outputs)),
+};
 writeFileSync('bundle/meta.json', JSON.stringify(metafile));
 
 for (const [file, output] of Object.entries(metafile.outputs)) {
@@ -121,7 +177,5 @@ for (const [file, output] of Object.entries(metafile.outputs)) {
   if (dynamic.length > 0) {
     throw new Error(`${file} keeps import() of ${dynamic.map((entry) => entry.path).join(', ')}: bin/tpt.js cannot run it on Node 20`);
   }
-}
-for (const file of ['bundle/tpt.cjs', 'bundle/complete.cjs']) {
-  if (/[^\x00-\x7f]/.test(readFileSync(file, 'latin1'))) throw new Error(`${file} is not pure ASCII`);
+  if (file.endsWith('.cjs') && /[^\x00-\x7f]/.test(readFileSync(file, 'latin1'))) throw new Error(`${file} is not pure ASCII`);
 }

@@ -1,57 +1,7 @@
 import { Command, CommanderError, Help, Option } from 'commander';
 import { Context, type Io } from './context.js';
 import { outputOf } from './output.js';
-import { auditCommand } from './commands/audit.js';
-import { backupCommand } from './commands/backup.js';
-import { checkCommand } from './commands/check.js';
-import { clientCommand } from './commands/client.js';
-import { clientsCommand } from './commands/clients.js';
-import { completionCommand } from './commands/completion.js';
-import { demoCommand } from './commands/demo.js';
-import { exportCommand } from './commands/export.js';
-import { goalCommand } from './commands/goal.js';
-import { importCommand } from './commands/import.js';
-import { initCommand } from './commands/init.js';
-import { logSessionCommand } from './commands/log-session.js';
-import { measureCommand, measuresCommand } from './commands/measure.js';
-import { milestoneCommand } from './commands/milestone.js';
-import { rekeyCommand } from './commands/rekey.js';
-import { reportCommand } from './commands/report.js';
-import { riskCommand } from './commands/risk.js';
-import { retentionCommand } from './commands/retention.js';
-import { serveCommand } from './commands/serve.js';
-import { sessionCommand } from './commands/session.js';
-import { sessionsCommand } from './commands/sessions.js';
-import { tokenCommand } from './commands/token.js';
-import { trendsCommand } from './commands/trends.js';
-
-/** Every command by its name, in the order `tpt --help` lists them. */
-const COMMANDS: Record<string, (ctx: Context) => Command> = {
-  init: initCommand,
-  demo: demoCommand,
-  'log-session': logSessionCommand,
-  sessions: sessionsCommand,
-  session: sessionCommand,
-  clients: clientsCommand,
-  goal: goalCommand,
-  milestone: milestoneCommand,
-  measure: measureCommand,
-  measures: measuresCommand,
-  trends: trendsCommand,
-  report: reportCommand,
-  risk: riskCommand,
-  export: exportCommand,
-  import: importCommand,
-  completion: completionCommand,
-  serve: serveCommand,
-  token: tokenCommand,
-  audit: auditCommand,
-  retention: retentionCommand,
-  client: clientCommand,
-  rekey: rekeyCommand,
-  backup: backupCommand,
-  check: checkCommand,
-};
+import { COMMANDS } from './commands/index.js';
 
 /** One line of `tpt --help`'s command list, as commander writes it. */
 export interface ListedCommand {
@@ -66,6 +16,10 @@ export interface ListedCommand {
  */
 declare const __TPT_COMMAND_LIST: ListedCommand[] | undefined;
 const LISTING = typeof __TPT_COMMAND_LIST === 'undefined' ? undefined : __TPT_COMMAND_LIST;
+
+/** Every command's name, from the listing where there is one: a bundle of one command has only it in COMMANDS. */
+const NAMES = LISTING?.map((command) => command.name) ?? Object.keys(COMMANDS);
+const isCommand = (word: string) => NAMES.includes(word);
 
 /**
  * The program; with `argv`, only what that run can use, since building every command's options
@@ -100,19 +54,38 @@ export function buildProgram(io: Io, argv?: string[]): { program: Command; ctx: 
     .hook('preSubcommand', (_root, sub) => {
       ctx.commandName = commandPath(sub);
     });
-  const args = argv?.slice(2);
-  const named = args && leadingCommand(args);
-  if (args && named === undefined && LISTING && !args.some((arg) => arg === 'help' || Object.hasOwn(COMMANDS, arg))) {
-    addListing(program, LISTING);
+  const plan = planFor(argv);
+  if (plan === 'listing') {
+    addListing(program, LISTING!);
     return { program, ctx };
   }
-  for (const [name, make] of Object.entries(COMMANDS)) {
-    if (named !== undefined && name !== named) continue;
+  for (const name of plan) {
+    const make = COMMANDS[name];
+    if (!make) throw new Error(`this bundle of tpt has no command ${name} (bin/tpt.js asks canRun first)`);
     const command = make(ctx);
     program.addCommand(command);
     inheritSettings(command, program, ctx);
   }
   return { program, ctx };
+}
+
+/** What a run builds: the command list of `tpt --help`, or the commands it can use (see buildProgram). */
+function planFor(argv: string[] | undefined): 'listing' | string[] {
+  const args = argv?.slice(2);
+  if (!args) return NAMES;
+  const named = leadingCommand(args);
+  if (named !== undefined) return [named];
+  if (LISTING && !args.some((arg) => arg === 'help' || isCommand(arg))) return 'listing';
+  return NAMES;
+}
+
+/**
+ * Whether this bundle holds what a run with `argv` (as process.argv) builds: the bundle of one
+ * command runs that command and `tpt --help`'s list; bin/tpt.js loads the whole program otherwise.
+ */
+export function canRun(argv: string[]): boolean {
+  const plan = planFor(argv);
+  return plan === 'listing' || plan.every((name) => Object.hasOwn(COMMANDS, name));
 }
 
 /** Options of the program itself that take a value (tpt [these] <command>). */
@@ -128,7 +101,7 @@ function leadingCommand(args: string[]): string | undefined {
     const arg = args[i]!;
     if (GLOBAL_WITH_VALUE.includes(arg)) i++;
     else if (GLOBAL_FLAGS.includes(arg) || GLOBAL_WITH_VALUE.some((option) => arg.startsWith(`${option}=`))) continue;
-    else return Object.hasOwn(COMMANDS, arg) ? arg : undefined;
+    else return isCommand(arg) ? arg : undefined;
   }
   return undefined;
 }

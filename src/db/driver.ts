@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
@@ -65,6 +65,38 @@ function node20Driver(): typeof BetterSqlite3 {
   });
 }
 
-export const Database: typeof BetterSqlite3 = nodeMajor >= 22 ? loadDriver('better-sqlite3-multiple-ciphers-napi') : node20Driver();
+/**
+ * 13's package entry picks its prebuilt addon for Linux by asking process.report.getReport()
+ * whether this process runs on glibc: a whole diagnostic report, 4–8 ms of every run. The process's
+ * own memory map says it at once (glibc's libc.so.6 or musl's loader), and the package exports
+ * each platform's entry (`/linux-x64`, which loads that prebuilt addon). Anything unclear, or an
+ * addon built from source (no prebuilt one), goes through the package entry as before.
+ */
+function napiDriver(): typeof BetterSqlite3 {
+  const name = 'better-sqlite3-multiple-ciphers-napi';
+  const libc = process.platform === 'linux' && ['x64', 'arm64'].includes(process.arch) ? linuxLibc() : undefined;
+  if (libc) {
+    try {
+      return require(`${name}/${libc === 'musl' ? 'linuxmusl' : 'linux'}-${process.arch}`);
+    } catch {
+      // not this package's layout: its own entry below
+    }
+  }
+  return loadDriver(name);
+}
+
+function linuxLibc(): 'glibc' | 'musl' | undefined {
+  let maps: string;
+  try {
+    maps = readFileSync('/proc/self/maps', 'latin1');
+  } catch {
+    return undefined;
+  }
+  const glibc = /\/libc\.so\.6$/m.test(maps);
+  const musl = /\/ld-musl-[\w]+\.so\.1$/m.test(maps);
+  return glibc === musl ? undefined : glibc ? 'glibc' : 'musl';
+}
+
+export const Database: typeof BetterSqlite3 = nodeMajor >= 22 ? napiDriver() : node20Driver();
 export type Database = BetterSqlite3.Database;
 export type Statement = BetterSqlite3.Statement;

@@ -39,13 +39,44 @@ const dynamicImports = (path: string) =>
 
 const matching = (modules: Set<string>, pattern: RegExp) => [...modules].filter((path) => pattern.test(path));
 
+/** The modules bundled into bundle/FILE: all that a run of it reads. */
+const bundled = (file: string) => new Set(Object.keys(meta.outputs[`bundle/${file}`]!.inputs));
+const bundleSize = (file: string) => statSync(join(ROOT, 'bundle', file)).size;
+
 describe('the start-up path, from the bundle\'s metafile', () => {
-  it('keeps the prompts and the passphrase dictionaries out of the file every run reads', () => {
-    const inputs = Object.keys(meta.outputs['bundle/tpt.cjs']!.inputs);
-    expect(inputs.filter((path) => /node_modules\/(@inquirer|@zxcvbn-ts|iconv-lite)\//.test(path))).toEqual([]);
-    // tpt's own code grows with each capability (600,004 bytes with measures in the trajectory rule
-    // and corrections); a vendored library coming back would add 560 KB or more at once.
-    expect(statSync(join(ROOT, 'bundle', 'tpt.cjs')).size).toBeLessThan(700_000);
+  it('keeps the prompts, the passphrase dictionaries and age out of every bundle of tpt', () => {
+    const programs = Object.keys(meta.outputs).filter((file) => /^bundle\/tpt(\.[a-z-]+)?\.cjs$/.test(file));
+    expect(programs.length).toBeGreaterThan(20); // the whole program, `tpt --help`'s list, each command
+    for (const file of programs) {
+      expect(matching(new Set(Object.keys(meta.outputs[file]!.inputs)), /node_modules\/(@inquirer|@zxcvbn-ts|iconv-lite|age-encryption|@noble\/ciphers)\//)).toEqual([]);
+    }
+    // The whole program grows with each capability (485,219 bytes with measures and corrections);
+    // a vendored library coming back would add 150 KB or more at once.
+    expect(bundleSize('tpt.cjs')).toBeLessThan(560_000);
+  });
+
+  it('gives `tpt --help` a bundle of the command list alone: no command, validation, chart, CSV or server code', () => {
+    const help = bundled('tpt.help.cjs');
+    expect(help.has('src/cli.ts')).toBe(true);
+    expect(matching(help, /^src\/commands\//)).toEqual([]);
+    expect(matching(help, /node_modules\/(zod|csv-stringify|asciichart|string-width)\//)).toEqual([]);
+    expect(matching(help, /^src\/(render|server|completion)\//)).toEqual([]);
+    expect(matching(help, /^src\/core\/(schemas|sessions|report|trends|import|json-stream|export|fhir|measures?|demo)\.ts$/)).toEqual([]);
+    // 121,978 bytes, a quarter of the whole program (mostly commander, and the database code that
+    // Context opens lazily and `--help` never runs).
+    expect(bundleSize('tpt.help.cjs')).toBeLessThan(135_000);
+  });
+
+  it('gives `tpt log-session` a bundle of what logging needs: no other command, server, FHIR, CSV, import, export, chart or measures code', () => {
+    const log = bundled('tpt.log-session.cjs');
+    expect(log.has('src/commands/log-session.ts')).toBe(true);
+    expect(log.has('src/core/sessions.ts')).toBe(true);
+    expect(matching(log, /^src\/commands\/(sessions|session|report|trends|goal|measure|import|export|serve|demo|clients?)\.ts$/)).toEqual([]);
+    expect(matching(log, /^src\/(server|render|completion)\//)).toEqual([]);
+    expect(matching(log, /^src\/core\/(report|trends|import|json-stream|export|csv-safety|fhir|measures|measure-[\w-]+|demo|backup)\.ts$/)).toEqual([]);
+    expect(matching(log, /node_modules\/(csv-stringify|asciichart|string-width)\//)).toEqual([]);
+    // 211,263 bytes, of which zod is 60 KB; the whole program is 485 KB.
+    expect(bundleSize('tpt.log-session.cjs')).toBeLessThan(235_000);
   });
 
   it('runs no validation, database, rendering, prompt or server module for `tpt --help`', () => {
@@ -105,8 +136,10 @@ describe('the start-up path, at run time', () => {
     expect(run.code).toBe(0);
     // One native addon; on Node 20 its JavaScript is bundled (no package loaded), and never `bindings`.
     expect(run.required.filter((id) => id.endsWith('.node'))).toHaveLength(1);
+    // On Node 22+, 13's entry for this platform: its package entry asks process.report for the libc.
     const packages = run.required.filter((id) => id.startsWith('better-sqlite3'));
-    expect(packages).toEqual(Number(process.versions.node.split('.')[0]) >= 22 ? ['better-sqlite3-multiple-ciphers-napi'] : []);
+    expect(packages).toEqual(Number(process.versions.node.split('.')[0]) >= 22 ? [`better-sqlite3-multiple-ciphers-napi/linux-${process.arch}`] : []);
+    expect(run.builtins.filter((name) => /process\/report/.test(name))).toEqual([]);
     expect(run.required).not.toContain('bindings');
     expect(run.required.filter((id) => /prompts\.cjs|node:(http|child_process|crypto)/.test(id))).toEqual([]);
     expect(run.builtins.filter((name) => /\b(child_process|http|readline|crypto)\b/.test(name))).toEqual([]);
@@ -127,6 +160,7 @@ describe('the program a run builds', () => {
     [['--help']], [[]], [['help']], [['help', 'goal', 'add']], [['sesions']], [['expot', '--json']],
     [['--help', 'sessions']], [['--bogus', 'sessions', '--help']], [['--db', 'x', '--help']], [['--', 'sessions']],
     [['sessions', '--help']], [['goal', 'ad']], [['--wide', '--actor', 'me', 'report', '--hlp']], [['--version']],
+    [['help', 'sessions']], [['log-session', '--help']], [['measures', '--help']], [['tpt']], [['--json', '--version']],
   ])('says the same for tpt %j as the whole program', async (args) => {
     const built = box.spawn(args);
     const whole = await box.run(args);
@@ -148,7 +182,7 @@ describe('the code cache of bin/tpt.js', () => {
     const summary = 'Spoke about the brother named Quentavius';
     const log = ['--actor', 'Dr Who', 'log-session', '--client', 'client-zebra', '--mood', '1', '--summary', summary];
     expect(box.spawn(log).code).toBe(0);
-    const file = join(cacheDir(), `tpt-log-session-${process.version}-${process.arch}-${statSync(join(ROOT, 'bundle', 'tpt.cjs')).size}-`);
+    const file = join(cacheDir(), `tpt.log-session-${process.version}-${process.arch}-${bundleSize('tpt.log-session.cjs')}-`);
     const [written] = readdirSync(cacheDir()).filter((name) => join(cacheDir(), name).startsWith(file));
     expect(written).toMatch(/\.bin$/);
     const path = join(cacheDir(), written!);
@@ -160,7 +194,9 @@ describe('the code cache of bin/tpt.js', () => {
     const listing = box.spawn(['sessions', 'client-zebra']);
     expect(listing.code).toBe(0);
     expect(listing.stdout).toContain('Quentavius');
-    expect(readdirSync(cacheDir()).map((name) => name.split('-v')[0]).sort()).toEqual(['tpt-init', 'tpt-log-session', 'tpt-sessions']);
+    // A run its command's bundle cannot build reads the whole program, whose caches are per command.
+    expect(box.spawn(['help', 'sessions']).code).toBe(0);
+    expect(readdirSync(cacheDir()).map((name) => name.split('-v')[0]).sort()).toEqual(['tpt-help', 'tpt.init', 'tpt.log-session', 'tpt.sessions']);
     for (const name of readdirSync(cacheDir())) {
       const bytes = readFileSync(join(cacheDir(), name)).toString('latin1');
       for (const secret of ['Quentavius', 'client-zebra', 'Dr Who', readFileSync(box.keyPath, 'utf8').trim()]) expect(bytes).not.toContain(secret);
@@ -169,14 +205,14 @@ describe('the code cache of bin/tpt.js', () => {
 
   it('keeps none for a failed run, and drops the caches of an older build', () => {
     mkdirSync(cacheDir(), { recursive: true });
-    const older = join(cacheDir(), `tpt-help-${process.version}-${process.arch}-1-1.bin`);
+    const older = join(cacheDir(), `tpt.help-${process.version}-${process.arch}-1-1.bin`);
     writeFileSync(older, 'the cache of an older build');
     expect(box.spawn(['no-such-command']).code).toBe(2);
     expect(box.spawn(['sessions', 'c1']).code).toBe(1); // no database yet
     expect(readdirSync(cacheDir())).toEqual([basename(older)]);
     expect(box.spawn(['--help']).code).toBe(0);
     const [now] = readdirSync(cacheDir());
-    expect(now).toMatch(/^tpt-help-v/);
+    expect(now).toMatch(/^tpt\.help-v/);
     expect(now).not.toBe(basename(older));
     expect(readdirSync(cacheDir())).toHaveLength(1);
   });
@@ -218,6 +254,19 @@ describe('standard output into a pipe or a file', () => {
     expect(run.stdout.match(/Session \d x+/g)).toHaveLength(3);
     const builtins = JSON.parse(readFileSync(join(box.home, 'builtins.json'), 'utf8')) as string[];
     expect(builtins.filter((name) => /^NativeModule (net|tty|stream|crypto)$/.test(name))).toEqual([]);
+  });
+
+  it('is written directly into /dev/null too, without Node\'s stream modules', () => {
+    expect(box.spawn(['init']).code).toBe(0);
+    expect(box.spawn(['log-session', '--client', 'c1', '--mood', '1', '--summary', 'the new client']).code).toBe(0);
+    const hook = join(box.home, 'hook.cjs');
+    writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(box.home, 'builtins.json'))}, JSON.stringify(process.moduleLoadList)));`);
+    for (const args of [['--help'], ['log-session', '--client', 'c1', '--mood', '1', '--summary', 'ok'], ['sessions', 'c1']]) {
+      const run = spawnSync(process.execPath, ['--require', hook, BIN, ...args], { env: box.env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+      expect(run.status).toBe(0);
+      const builtins = JSON.parse(readFileSync(join(box.home, 'builtins.json'), 'utf8')) as string[];
+      expect(builtins.filter((name) => /^NativeModule (net|tty|stream|internal\/fs\/sync_write_stream)$/.test(name))).toEqual([]);
+    }
   });
 
   it('ends quietly when the reader stops early, and a file gets every byte', () => {

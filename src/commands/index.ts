@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import type { Context } from '../context.js';
+import { auditCommand } from './audit.js';
+import { backupCommand } from './backup.js';
+import { checkCommand } from './check.js';
+import { clientCommand } from './client.js';
+import { clientsCommand } from './clients.js';
+import { completionCommand } from './completion.js';
+import { demoCommand } from './demo.js';
+import { exportCommand } from './export.js';
+import { goalCommand } from './goal.js';
+import { importCommand } from './import.js';
+import { initCommand } from './init.js';
+import { logSessionCommand } from './log-session.js';
+import { measureCommand, measuresCommand } from './measure.js';
+import { milestoneCommand } from './milestone.js';
+import { rekeyCommand } from './rekey.js';
+import { reportCommand } from './report.js';
+import { riskCommand } from './risk.js';
+import { retentionCommand } from './retention.js';
+import { serveCommand } from './serve.js';
+import { sessionCommand } from './session.js';
+import { sessionsCommand } from './sessions.js';
+import { tokenCommand } from './token.js';
+import { trendsCommand } from './trends.js';
+
+/**
+ * Every command by its name, in the order `tpt --help` lists them. The bundle of one command
+ * (scripts/bundle.mjs) replaces this module with one that holds that command alone.
+ */
+export const COMMANDS: Record<string, (ctx: Context) => Command> = {
+  init: initCommand,
+  demo: demoCommand,
+  'log-session': logSessionCommand,
+  sessions: sessionsCommand,
+  session: sessionCommand,
+  clients: clientsCommand,
+  goal: goalCommand,
+  milestone: milestoneCommand,
+  measure: measureCommand,
+  measures: measuresCommand,
+  trends: trendsCommand,
+  report: reportCommand,
+  risk: riskCommand,
+  export: exportCommand,
+  import: importCommand,
+  completion: completionCommand,
+  serve: serveCommand,
+  token: tokenCommand,
+  audit: auditCommand,
+  retention: retentionCommand,
+  client: clientCommand,
+  rekey: rekeyCommand,
+  backup: backupCommand,
+  check: checkCommand,
+};
