@@ -62,6 +62,13 @@ export class Sandbox {
     return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
   }
 
+  /** Spawns, and returns stdout; a command that fails throws with its exit code and stderr. */
+  spawnOk(args: string[], env: Record<string, string> = {}): string {
+    const result = this.spawn(args, env);
+    if (result.code !== 0) throw new Error(`tpt ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    return result.stdout;
+  }
+
   /** Runs the program in this process with captured streams and an optional fixed clock. */
   async run(args: string[], options: { env?: Record<string, string>; now?: Date } = {}): Promise<RunResult> {
     const stdout = capture();

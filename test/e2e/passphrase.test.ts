@@ -19,9 +19,7 @@ async function onTerminal(args: string[], answers: Answer[], env: Record<string,
 }
 
 function ok(args: string[], env: Record<string, string> = {}): string {
-  const result = box.spawn(args, env);
-  if (result.code !== 0) throw new Error(`tpt ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  return result.stdout;
+  return box.spawnOk(args, env);
 }
 
 describe('a new passphrase is asked twice on a terminal', () => {
