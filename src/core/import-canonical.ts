@@ -34,23 +34,16 @@ export function canonicalSession(raw: unknown): Session | undefined {
   ) {
     return undefined;
   }
-  return {
-    session_id: raw.session_id,
-    client_id: raw.client_id,
-    timestamp: raw.timestamp,
-    conversation_summary: raw.conversation_summary,
-    emotional_state: state as EmotionalState,
-    emotional_score: score,
-    therapeutic_goals: raw.therapeutic_goals as string[],
-    progress_notes: raw.progress_notes,
-    therapist_observations: raw.therapist_observations,
-    next_session_focus: raw.next_session_focus,
-    session_duration_minutes: duration as number | null,
-    techniques_used: raw.techniques_used as string[],
-    homework_assigned: raw.homework_assigned,
-    crisis_flags: raw.crisis_flags as string[],
-    metadata: raw.metadata as Record<string, string>,
-  };
+  // Exactly the fields of a session, each checked: the record is the session (no copy per record).
+  return raw as unknown as Session;
+}
+
+/** A client's entry before its records: its id, and the time it was first recorded when the file has it. */
+export function canonicalClient(raw: Record<string, unknown>): { client_id: string; created_at?: string } | undefined {
+  const created = raw.created_at;
+  if (!isId(raw.client_id) || keyCount(raw) !== (created === undefined ? 1 : 2)) return undefined;
+  if (created === undefined) return { client_id: raw.client_id };
+  return isUtcTime(created) ? { client_id: raw.client_id, created_at: created } : undefined;
 }
 
 /** A goal as the import takes it: the row, its whole history, its edits. */

@@ -3,7 +3,7 @@ import { z } from 'zod/v3';
 import type { MilestoneRecord } from '../db/export-queries.js';
 import {
   deferForeignKeys, enlargeCacheForImport, withRollbackJournal, goalRecordById, highestRowids, insertGoalRecord,
-  insertMilestoneRecord, insertNewSession, measureRowOrder, milestoneRecordById, replaceGoalRecord, replaceMilestoneRecord,
+  insertMilestoneRecord, insertNewSession, measureRowOrder, milestoneRecordById, ownerOf, replaceGoalRecord, replaceMilestoneRecord,
   replaceSessionRecord,
   sessionRecordById, type GoalRecord,
 } from '../db/import-writes.js';
@@ -26,7 +26,7 @@ import { measureDefinition, totalOf, type MeasureKind } from './measure-scoring.
 import type {
   Actor, GoalHistoryEntry, Measure, MeasureState, MeasureVersion, RecordEdit, Session, SessionState, SessionVersion,
 } from './model.js';
-import { canonicalGoal, canonicalMilestone, canonicalSession } from './import-canonical.js';
+import { canonicalClient, canonicalGoal, canonicalMilestone, canonicalSession } from './import-canonical.js';
 import {
   goalCreateInput, goalStatus, id, milestoneInput, percentage, sessionInput, significance,
 } from './schemas.js';
@@ -162,6 +162,11 @@ const clientHeader = z.object({
   client_id: id('client id'),
   created_at: dateTime('client created_at').optional(),
 }).strict();
+
+/** A client's entry through the schema. */
+export function checkedClient(header: unknown, name: () => string): ClientStart {
+  return parseRecord(clientHeader, header, name);
+}
 
 const nullableText = (what: string) => z.string({ invalid_type_error: `${what} must be text` }).nullable();
 
@@ -550,7 +555,7 @@ function walkClient(reader: JsonStreamReader, visit: Visitor, seen: Set<string>,
   let started = false;
   const start = () => {
     if (started) return;
-    const parsed = parseRecord(clientHeader, header, () => `client #${seen.size + 1}`);
+    const parsed = canonicalClient(header) ?? checkedClient(header, () => `client #${seen.size + 1}`);
     if (seen.has(parsed.client_id)) {
       throw new InputError(`client "${parsed.client_id}" appears twice in the file: merge its records into one entry`);
     }
@@ -684,7 +689,7 @@ function importPass(
         if (insertNewSession(store, session)) {
           if (corrections) writeCorrections(store, session.session_id, corrections.state, corrections.versions);
           summary.sessions.added++;
-          recordRiskFlags(store, clientId, sessionRiskFlags(session), who);
+          if (session.crisis_flags.length > 0) recordRiskFlags(store, clientId, sessionRiskFlags(session), who);
           return;
         }
         const existing = sessionRecordById(store, session.session_id)!;
@@ -786,21 +791,21 @@ function importPass(
     clientEnd() {
       // Every goal of this client in the file is written by now, so the database answers for both.
       for (const [goalId, name] of namedGoals) {
-        const goal = store.goalById(goalId);
-        if (!goal) {
+        const owner = ownerOf(store, 'goal', goalId);
+        if (owner === undefined) {
           throw new InputError(`${name}: goal "${goalId}" is neither in the file nor in the database: add the goal to the file`);
         }
-        if (goal.client_id !== clientId) {
-          throw new InputError(`${name}: goal "${goalId}" belongs to client "${goal.client_id}", not "${clientId}"`);
+        if (owner !== clientId) {
+          throw new InputError(`${name}: goal "${goalId}" belongs to client "${owner}", not "${clientId}"`);
         }
       }
       for (const [sessionId, name] of namedSessions) {
-        const session = store.sessionById(sessionId);
-        if (!session) {
+        const owner = ownerOf(store, 'session', sessionId);
+        if (owner === undefined) {
           throw new InputError(`${name}: session "${sessionId}" is neither in the file nor in the database: add the session to the file`);
         }
-        if (session.client_id !== clientId) {
-          throw new InputError(`${name}: session "${sessionId}" belongs to client "${session.client_id}", not "${clientId}"`);
+        if (owner !== clientId) {
+          throw new InputError(`${name}: session "${sessionId}" belongs to client "${owner}", not "${clientId}"`);
         }
       }
       recordAudit(store, { action: 'import', client_id: clientId }, who);

@@ -21,8 +21,12 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
 
-/** Past this many characters without a line break, a value is read by the scanner instead. */
-const LONGEST_LINE = 1 << 20;
+/**
+ * A line cut by the end of the text read so far is read on by one more piece only while what is
+ * left of it is shorter than this: a longer line (a document written without line breaks) goes to
+ * the scanner, so that no text is held or searched again for a line break that may never come.
+ */
+const LONG_LINE = 64 * 1024;
 
 function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
@@ -33,6 +37,10 @@ export class JsonStreamReader {
   private pos = 0;
   private ended = false;
   private first = true;
+  /** Characters of the text dropped from the front of `buf` so far (buf[0] is this far into the text). */
+  private dropped = 0;
+  /** How far into the text no line break is known to be: nothing is searched twice. */
+  private noBreakBefore = 0;
 
   /** `next` returns the next piece of text, or null at the end. */
   constructor(private readonly next: () => string | null) {}
@@ -50,6 +58,7 @@ export class JsonStreamReader {
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
     this.buf = this.pos >= this.buf.length ? chunk : this.buf.slice(this.pos) + chunk;
+    this.dropped += this.pos;
     this.pos = 0;
     return true;
   }
@@ -130,12 +139,12 @@ export class JsonStreamReader {
    * object or array ends at the bracket that matches its first. Anything else takes the scanner.
    */
   private wholeLine(close: number): unknown {
-    let newline = this.buf.indexOf('\n', this.pos);
-    while (newline === -1) {
-      // A line cut by the end of a piece of text: read on, up to a length no record line reaches.
-      const scanned = this.buf.length - this.pos;
-      if (scanned > LONGEST_LINE || !this.refill()) return undefined;
-      newline = this.buf.indexOf('\n', this.pos + scanned);
+    let newline = this.lineBreak();
+    if (newline === -1) {
+      // A line cut by the end of the text read so far: one more piece, unless the line is long.
+      if (this.buf.length - this.pos >= LONG_LINE || !this.refill()) return undefined;
+      newline = this.lineBreak();
+      if (newline === -1) return undefined;
     }
     let end = newline;
     while (end > this.pos && isSpace(this.buf.charCodeAt(end - 1))) end--;
@@ -148,6 +157,13 @@ export class JsonStreamReader {
     } catch {
       return undefined;
     }
+  }
+
+  /** The offset in `buf` of the next line break from `pos`, or -1 (remembering how far there is none). */
+  private lineBreak(): number {
+    const found = this.buf.indexOf('\n', Math.max(this.pos, this.noBreakBefore - this.dropped));
+    if (found === -1) this.noBreakBefore = this.dropped + this.buf.length;
+    return found;
   }
 
   /** The length of the string that opens at offset `at` (from pos), closing quote included. */

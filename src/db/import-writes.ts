@@ -55,6 +55,14 @@ export function highestRowids(store: Store): { session: number; goal: number; mi
   };
 }
 
+/** The client a goal or a session belongs to, or undefined when there is no such record. */
+export function ownerOf(store: Store, kind: 'goal' | 'session', recordId: string): string | undefined {
+  const row = (kind === 'goal'
+    ? store.statement('SELECT client_id FROM goals WHERE goal_id = ?')
+    : store.statement('SELECT client_id FROM sessions WHERE session_id = ?')).get(recordId) as { client_id: string } | undefined;
+  return row?.client_id;
+}
+
 /** The rowid of a measure (told apart from rows this import wrote). */
 export function measureRowOrder(store: Store, measureId: string): number {
   return (store.statement('SELECT rowid AS n FROM measures WHERE measure_id = ?').get(measureId) as { n: number }).n;

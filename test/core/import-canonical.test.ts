@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generatePractice, type ClientBundle } from '../../bench/generate.js';
-import { canonicalGoal, canonicalMilestone, canonicalSession } from '../../src/core/import-canonical.js';
-import { checkedGoal, checkedMilestone, checkedSession } from '../../src/core/import.js';
+import { canonicalClient, canonicalGoal, canonicalMilestone, canonicalSession } from '../../src/core/import-canonical.js';
+import { checkedClient, checkedGoal, checkedMilestone, checkedSession } from '../../src/core/import.js';
 
 // The fast paths of import take a record as it is only where the schema would take it unchanged:
 // whatever they accept must be exactly what the schema makes of the same record.
@@ -111,6 +111,21 @@ describe('anything the fast path takes, the schema takes the same; the rest goes
       expect(fast, what).toEqual(schema(checkedSession, clone(variant)));
     });
     expect(taken).toBeGreaterThan(5);
+  });
+
+  it("clients' entries", () => {
+    let taken = 0;
+    for (const entry of [{ client_id: 'c1' }, { client_id: 'c1', created_at: '2026-01-05T09:30:00.000Z' }]) {
+      eachVariant(entry, (variant, what) => {
+        const fast = canonicalClient(variant);
+        if (fast === undefined) return;
+        taken++;
+        expect(fast, what).toEqual(schema(checkedClient, clone(variant)));
+      });
+    }
+    expect(taken).toBeGreaterThan(3);
+    expect(canonicalClient({ client_id: 'c1', created_at: null })).toBeUndefined();
+    expect(canonicalClient({ client_id: ' c1' })).toBeUndefined();
   });
 
   it('leaves the forms the schema normalises or refuses to it', () => {
