@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bareLoop, bareParse, type BareResult, type ParseResult } from './driver.js';
+import { cipherBreakdown } from './cipher.js';
 import { DEFAULT_SEED, FULL, generatePractice, rowCount, SMALL, STARTUP, writeExportFile, type PracticeStats } from './generate.js';
 import { projectName, taskwarriorSandbox, taskwarriorVersion } from './peer.js';
 import { JobFailed, stats, timeOnce, timePair, type Job, type Stats } from './timing.js';
@@ -315,6 +316,21 @@ for (const [what, enc, plain] of [
   });
 }
 
+// Where the encryption cost of a bulk write goes (bench/cipher.ts): a quarter of the practice's
+// sessions, more than the import's page cache holds, as the whole practice is.
+progress('encryption: the same sessions written under other ciphers and page sizes …');
+const cipherScale = {
+  ...scale, clients: Math.ceil(scale.clients / 4), sessions: Math.ceil(scale.sessions / 4),
+  goals: Math.ceil(scale.goals / 4), milestones: Math.ceil(scale.milestones / 4),
+};
+const cipherFigures = cipherBreakdown(dir, cipherScale, seed);
+const cipherMarkdown = [
+  '| cipher and page size | encrypted, CPU | plain of the same page size, CPU | cost |',
+  '|---|---|---|---|',
+  ...cipherFigures.map((f) => `| ${f.label} | ${ms(f.encryptedMs)} | ${ms(f.plainMs)} (${f.plainLabel}) | ` +
+    `${f.encryptedMs >= f.plainMs ? '+' : '−'}${Math.abs((f.encryptedMs / f.plainMs - 1) * 100).toFixed(0)} % |`),
+].join('\n');
+
 // ── start-up: every short command on Node 20 and on Node 24, beside `node -e 0` ──────────────
 
 /** A Node to time tpt on, and why one is missing. */
@@ -523,6 +539,14 @@ const report = [
   '### Bulk work',
   '',
   bulkMarkdown,
+  '',
+  '### Where encryption\'s write cost goes',
+  '',
+  `${int(cipherScale.sessions)} sessions (a quarter of the practice's) written by the bare insert loop of bench/cipher.ts under ` +
+    'tpt\'s cipher and under variants that each change one thing, every one beside a plain database of its page size; ' +
+    `CPU time of the inserts, median of 3 rounds: what each way to a lower cost gives up is in the notes.`,
+  '',
+  cipherMarkdown,
   '',
   'What each figure means:',
   '',
