@@ -111,8 +111,20 @@ const metadataRecord = z.unknown().transform((value, ctx): Record<string, string
   return metadata;
 });
 
+/**
+ * z.object(fields).strict(), its fields built when first used, not when this module loads: most
+ * runs that load the core validate nothing (a listing, a report), and building zod's schemas (each
+ * binds its methods) was a few milliseconds of every one. zod keeps an object's shape behind a
+ * function, so `.shape`, `.extend`, `.omit` and parsing build it as they would any object schema.
+ */
+function strictObject<T extends z.ZodRawShape>(fields: () => T): z.ZodObject<T, 'strict'> {
+  let built: T | undefined;
+  const { _def: def } = z.object({}).strict();
+  return new z.ZodObject<T, 'strict'>({ ...def, shape: () => (built ??= fields()) });
+}
+
 /** A session as given to `log-session`, `POST /api/v1/sessions` or an import. */
-export const sessionInput = z.object({
+export const sessionInput = strictObject(() => ({
   session_id: id('session id').optional(),
   client_id: id('client id'),
   timestamp: z.union([z.string(), z.date()], { errorMap: () => ({ message: 'timestamp must be a date and time' }) }).optional(),
@@ -132,50 +144,50 @@ export const sessionInput = z.object({
   homework_assigned: text('homework').default(''),
   crisis_flags: z.array(label('crisis flag')).default([]),
   metadata: metadataRecord.default({}),
-}).strict();
+}));
 export type SessionInput = z.input<typeof sessionInput>;
 export type SessionFields = z.output<typeof sessionInput>;
 
-export const goalCreateInput = z.object({
+export const goalCreateInput = strictObject(() => ({
   goal_id: id('goal id').optional(),
   client_id: id('client id'),
   description: requiredText('description'),
   target_date: z.string({ invalid_type_error: 'target date must be YYYY-MM-DD' }).trim().nullable().optional(),
   completion_percentage: percentage.default(0),
   notes: text('notes').default(''),
-}).strict();
+}));
 export type GoalCreateInput = z.input<typeof goalCreateInput>;
 
-export const goalUpdateInput = z.object({
+export const goalUpdateInput = strictObject(() => ({
   completion_percentage: percentage.optional(),
   status: goalStatus.optional(),
   note: text('note').default(''),
-}).strict();
+}));
 export type GoalUpdateInput = z.input<typeof goalUpdateInput>;
 
 /** The body of POST /api/v1/goals/{goal_id}/edit: the fields that change, and why. */
-export const goalEditInput = z.object({
+export const goalEditInput = strictObject(() => ({
   description: text('description').optional(),
   target_date: z.string({ invalid_type_error: 'target date must be YYYY-MM-DD' }).nullable().optional(),
   notes: text('notes').optional(),
   reason: text('reason').optional(),
-}).strict();
+}));
 
 /** The body of POST /api/v1/milestones/{milestone_id}/edit: the fields that change, and why. */
-export const milestoneEditInput = z.object({
+export const milestoneEditInput = strictObject(() => ({
   description: text('description').optional(),
   achieved_date: z.string({ invalid_type_error: 'date must be YYYY-MM-DD' }).optional(),
   significance: text('significance').optional(),
   reason: text('reason').optional(),
-}).strict();
+}));
 
-export const milestoneInput = z.object({
+export const milestoneInput = strictObject(() => ({
   milestone_id: id('milestone id').optional(),
   goal_id: id('goal id'),
   description: requiredText('description'),
   achieved_date: z.string({ invalid_type_error: 'date must be YYYY-MM-DD' }).trim().optional(),
   significance: significance.default('medium'),
-}).strict();
+}));
 export type MilestoneInput = z.input<typeof milestoneInput>;
 
 /** Validates `value`, turning the first problem into one InputError line that says the fix. */

@@ -15,4 +15,17 @@ describe('textWidth', () => {
       expect(textWidth(text)).toBe(stringWidth(text));
     }
   });
+
+  it('agrees with string-width on every character it counts itself, and on the warning sign as an emoji', () => {
+    const own = [...range(0x20, 0x7e), ...range(0xa0, 0xff), 0x2013, 0x2014, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2026, 0x2192, 0x26a0];
+    for (const code of own) expect(textWidth(String.fromCodePoint(code))).toBe(stringWidth(String.fromCodePoint(code)));
+    expect(textWidth('\u26a0 safety concern at home')).toBe(24);
+    expect(textWidth('\u26a0\ufe0f')).toBe(stringWidth('\u26a0\ufe0f')); // with the emoji selector: two columns
+    expect(textWidth('\u26a0\ufe0f')).toBe(2);
+    expect(textWidth('\u00e9\u0301')).toBe(stringWidth('\u00e9\u0301')); // a combining accent takes none
+  });
 });
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
