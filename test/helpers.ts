@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
+import { expect } from 'vitest';
 import { main } from '../src/cli.js';
+import { startServer, type RunningServer } from './server.js';
 
 const BIN = new URL('../bin/tpt.js', import.meta.url).pathname;
 
@@ -11,6 +13,21 @@ export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/** An answer typed on the terminal once its question (`when`) is on the screen. */
+export interface Answer {
+  when: RegExp;
+  type: string;
+}
+
+export interface TerminalResult {
+  code: number;
+  stdout: string;
+  /** What a person read on the terminal (the prompts' escape sequences removed). */
+  screen: string;
+  /** The lines of the screen that are tpt's errors and warnings ("tpt: …"). */
+  errors: string[];
 }
 
 /** A throw-away home: its own XDG dirs, so the default database and key live inside it. */
@@ -45,6 +62,13 @@ export class Sandbox {
     return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
   }
 
+  /** Spawns, and returns stdout; a command that fails throws with its exit code and stderr. */
+  spawnOk(args: string[], env: Record<string, string> = {}): string {
+    const result = this.spawn(args, env);
+    if (result.code !== 0) throw new Error(`tpt ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    return result.stdout;
+  }
+
   /** Runs the program in this process with captured streams and an optional fixed clock. */
   async run(args: string[], options: { env?: Record<string, string>; now?: Date } = {}): Promise<RunResult> {
     const stdout = capture();
@@ -58,6 +82,46 @@ export class Sandbox {
       ...(options.now ? { now: () => options.now! } : {}),
     });
     return { code, stdout: stdout.text(), stderr: stderr.text() };
+  }
+
+  /**
+   * Runs the program in this process on a terminal: stdin, stdout and stderr say they are TTYs and
+   * the prompts write to stderr. Each answer is typed once its question is on the screen since the
+   * previous answer, as a person would, after clearing what the line still holds (a prompt that
+   * refused an answer keeps it for editing): Ctrl-U, then the text. Fails when a question was never asked.
+   */
+  async runOnTerminal(args: string[], answers: Answer[], options: { env?: Record<string, string>; now?: Date } = {}): Promise<TerminalResult> {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
+    let stdout = '';
+    let screen = '';
+    let sinceAnswer = '';
+    const pending = [...answers];
+    const stderr = Object.assign(new Writable({
+      write(chunk, _encoding, done) {
+        const text = chunk.toString().replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+        screen += text;
+        sinceAnswer += text;
+        const next = pending[0];
+        if (next && next.when.test(sinceAnswer)) {
+          pending.shift();
+          sinceAnswer = '';
+          screen += '\n'; // the Enter typed: what tpt says next starts a line of its own
+          setImmediate(() => stdin.write(`\u0015${next.type}\r`));
+        }
+        done();
+      },
+    }), { isTTY: true, columns: 1000 });
+    // The prompt library ends its output when a prompt closes; a real stderr stays open.
+    stderr.end = () => stderr;
+    const code = await main(['node', 'tpt', ...args], {
+      stdin,
+      stdout: { write: (chunk: string) => ((stdout += chunk), true), isTTY: true, columns: 100 },
+      stderr: stderr as unknown as Writable & { isTTY: boolean },
+      env: { ...this.env, ...options.env },
+      ...(options.now ? { now: () => options.now! } : {}),
+    });
+    expect(pending, `every question was asked; the screen:\n${screen}`).toEqual([]);
+    return { code, stdout, screen, errors: screen.split('\n').filter((line) => line.startsWith('tpt:')) };
   }
 
   /** Runs and parses stdout as JSON, failing loudly when the command failed. */
@@ -79,6 +143,29 @@ export class Sandbox {
   cleanup(): void {
     rmSync(this.home, { recursive: true, force: true });
   }
+}
+
+/**
+ * In-process runs of a sandbox with the clock at `now` (unless a call gives its own time).
+ * `sandbox` is asked at each call, so that it can be a new one for each test.
+ */
+export function runsAt(sandbox: () => Sandbox, now: Date) {
+  const run = (args: string[], at = now): Promise<RunResult> => sandbox().run(args, { now: at });
+  async function ok(args: string[], at = now): Promise<string> {
+    const result = await run(args, at);
+    expect(result.code, `tpt ${args.join(' ')}: ${result.stderr}`).toBe(0);
+    return result.stdout;
+  }
+  const json = async (args: string[], at = now) => JSON.parse(await ok(['--json', ...args], at));
+  return { run, ok, json };
+}
+
+/** A new sandbox after `tpt init`, with a token (`tpt token create`) and `tpt serve` running on it. */
+export async function servedSandbox(tokenName: string, scope: 'read' | 'write' | 'admin'): Promise<{ box: Sandbox; server: RunningServer; token: string }> {
+  const box = new Sandbox();
+  expect(box.spawn(['init']).code).toBe(0);
+  const token: string = JSON.parse(box.spawn(['--json', 'token', 'create', '--name', tokenName, '--scope', scope]).stdout).token;
+  return { box, server: await startServer(box), token };
 }
 
 function capture() {

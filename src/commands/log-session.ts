@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { Context } from '../context.js';
 import type { SessionInput } from '../core/schemas.js';
-import { collect, examples } from './options.js';
+import { examples, withSessionFields } from './options.js';
 
 export interface LogSessionFlags {
   client?: string;
@@ -24,22 +24,10 @@ export interface LogSessionFlags {
 }
 
 export function logSessionCommand(ctx: Context): Command {
-  return new Command('log-session')
+  const command = new Command('log-session')
     .description('Record one therapy session')
-    .option('--client <id>', 'the client (required; asked for on a terminal)')
-    .option('--summary <text>', 'what the session was about (required; asked for on a terminal)')
-    .option('--mood <state>', 'very_negative | negative | neutral | positive | very_positive, or -2..2 (required)')
-    .option('--id <session-id>', 'the session id (default: a new one)')
-    .option('--at <datetime>', 'when it took place, local time (default: now)')
-    .option('--goal <goal-id>', 'a goal the session worked on (repeatable)', collect)
-    .option('--notes <text>', 'progress notes')
-    .option('--observations <text>', 'therapist observations')
-    .option('--next-focus <text>', 'focus of the next session')
-    .option('--duration <minutes>', 'length in minutes, 1-1440')
-    .option('--technique <name>', 'a technique used (repeatable)', collect)
-    .option('--homework <text>', 'homework assigned')
-    .option('--crisis-flag <flag>', 'a crisis flag, e.g. suicidal_ideation (repeatable)', collect)
-    .option('--meta <key=value>', 'extra metadata (repeatable)', collect)
+    .option('--client <id>', 'the client (required; asked for on a terminal)');
+  return withSessionFields(command, 'log')
     .option('-i, --interactive', 'ask for every field, offering the client\'s goals and techniques')
     .option('--sign', 'sign the session as it is logged: afterwards only amendments (addenda)')
     .option('--template <name>', 'write the note in $VISUAL/$EDITOR from a template: soap | dap | birp, or your own')

@@ -9,6 +9,31 @@ export function withTimeframe(command: Command): Command {
     .option('--until <date>', 'up to this date or time (inclusive; a date covers the whole day)');
 }
 
+/**
+ * The options of a session's fields, one list for `log-session` and `session amend` so that the
+ * two never drift apart. Logging makes a new session (`--id` names it); an amendment gives only
+ * the fields that change, and a list it gives replaces the list.
+ */
+export function withSessionFields(command: Command, use: 'log' | 'amend'): Command {
+  const log = use === 'log';
+  const repeatable = (replaced: string) => (log ? '(repeatable)' : `(repeatable; replaces ${replaced})`);
+  command
+    .option('--summary <text>', `what the session was about${log ? ' (required; asked for on a terminal)' : ''}`)
+    .option('--mood <state>', `very_negative | negative | neutral | positive | very_positive, or -2..2${log ? ' (required)' : ''}`);
+  if (log) command.option('--id <session-id>', 'the session id (default: a new one)');
+  return command
+    .option('--at <datetime>', `when it took place, local time${log ? ' (default: now)' : ''}`)
+    .option('--goal <goal-id>', `a goal the session worked on ${repeatable('the list')}`, collect)
+    .option('--notes <text>', 'progress notes')
+    .option('--observations <text>', 'therapist observations')
+    .option('--next-focus <text>', 'focus of the next session')
+    .option('--duration <minutes>', 'length in minutes, 1-1440')
+    .option('--technique <name>', `a technique used ${repeatable('the list')}`, collect)
+    .option('--homework <text>', 'homework assigned')
+    .option('--crisis-flag <flag>', `a crisis flag${log ? ', e.g. suicidal_ideation' : ''} ${repeatable('the list')}`, collect)
+    .option('--meta <key=value>', `extra metadata ${repeatable('it')}`, collect);
+}
+
 /** A commander parser for a positive whole number. */
 export function positiveInt(value: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {

@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import type { SessionChange } from '../core/session-corrections.js';
 import { sessionInputFromFlags, type LogSessionFlags } from './log-session.js';
 import { notDoneHere } from './not-done-here.js';
-import { collect, examples } from './options.js';
+import { collect, examples, withSessionFields } from './options.js';
 
 /** Fields `--clear` empties, by the name the option uses, and the empty value of each. */
 const CLEARABLE: Record<string, [keyof SessionChange, unknown]> = {
@@ -51,23 +51,12 @@ export function sessionCommand(ctx: Context): Command {
       await ctx.out(shown, (data, style, _columns, width) => renderSession(data, style, risks, width));
     });
 
-  session
+  const amend = session
     .command('amend')
     .description('Correct a session: a new version with the changed fields; every earlier version is kept')
     .argument('<session-id>', 'the session id')
-    .requiredOption('--reason <text>', 'why it is corrected (required; kept with the version)')
-    .option('--summary <text>', 'what the session was about')
-    .option('--mood <state>', 'very_negative | negative | neutral | positive | very_positive, or -2..2')
-    .option('--at <datetime>', 'when it took place, local time')
-    .option('--goal <goal-id>', 'a goal the session worked on (repeatable; replaces the list)', collect)
-    .option('--notes <text>', 'progress notes')
-    .option('--observations <text>', 'therapist observations')
-    .option('--next-focus <text>', 'focus of the next session')
-    .option('--duration <minutes>', 'length in minutes, 1-1440')
-    .option('--technique <name>', 'a technique used (repeatable; replaces the list)', collect)
-    .option('--homework <text>', 'homework assigned')
-    .option('--crisis-flag <flag>', 'a crisis flag (repeatable; replaces the list)', collect)
-    .option('--meta <key=value>', 'extra metadata (repeatable; replaces it)', collect)
+    .requiredOption('--reason <text>', 'why it is corrected (required; kept with the version)');
+  withSessionFields(amend, 'amend')
     .option('--clear <field>', `empty a field: ${Object.keys(CLEARABLE).join(' | ')} (repeatable)`, collect)
     // Accepted only to say what to do instead: a session is moved to another client by void and re-log.
     .addOption(new Option('--client <id>').hideHelp())

@@ -74,6 +74,24 @@ function argumentArms(root: CommandSpec, reply: (values: Values) => string | und
 
 const withSubcommands = (root: CommandSpec) => allCommands(root).filter((command) => command.subcommands.length > 0);
 
+/** The functions bash and zsh write alike: which options take a value, and the values to offer. */
+function valueFunctions(root: CommandSpec, reply: (values: Values) => string | undefined): string {
+  return `_tpt_takes_value() {
+  case "$1|$2" in
+    ${takesValuePatterns(root)}) return 0 ;;
+  esac
+  return 1
+}
+
+_tpt_option_values() {
+${caseBlock('"$1|$2"', valueArms(root, reply))}
+}
+
+_tpt_argument_values() {
+${caseBlock('"$1|$2"', argumentArms(root, reply))}
+}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // bash
 
@@ -105,20 +123,7 @@ _tpt_options() {
 ${caseBlock('$1', options)}
 }
 
-_tpt_takes_value() {
-  case "$1|$2" in
-    ${takesValuePatterns(root)}) return 0 ;;
-  esac
-  return 1
-}
-
-_tpt_option_values() {
-${caseBlock('"$1|$2"', valueArms(root, bashReply))}
-}
-
-_tpt_argument_values() {
-${caseBlock('"$1|$2"', argumentArms(root, bashReply))}
-}
+${valueFunctions(root, bashReply)}
 
 _tpt_words() {
   local IFS=$' \\t\\n'
@@ -233,20 +238,7 @@ _tpt_options() {
 ${caseBlock('$1', optionArms)}
 }
 
-_tpt_takes_value() {
-  case "$1|$2" in
-    ${takesValuePatterns(root)}) return 0 ;;
-  esac
-  return 1
-}
-
-_tpt_option_values() {
-${caseBlock('"$1|$2"', valueArms(root, zshReply))}
-}
-
-_tpt_argument_values() {
-${caseBlock('"$1|$2"', argumentArms(root, zshReply))}
-}
+${valueFunctions(root, zshReply)}
 
 # Ids from the database in use (the --db and --key-file typed so far, else TPT_DB and the usual
 # key); \`tpt __complete\` never prompts and prints nothing when the key is not at hand.

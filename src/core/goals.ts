@@ -4,6 +4,7 @@ import { requireClient } from './clients.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId, newId } from './ids.js';
 import type { Actor, Goal, GoalDetail, GoalHistoryEntry, RecordEdit } from './model.js';
+import { requireReason } from './reasons.js';
 import {
   goalCreateInput, goalStatus, goalUpdateInput, parseInput, type GoalCreateInput, type GoalStatus, type GoalUpdateInput,
 } from './schemas.js';
@@ -130,8 +131,7 @@ export interface GoalEdit {
  * edit log with who, when and why; progress and status are changed by `goal update`, never here.
  */
 export function editGoal(store: Store, goalId: string, edit: GoalEdit, reason: string | undefined, who: Actor): GoalDetail {
-  const why = reason?.trim() ?? '';
-  if (why === '') throw new InputError('an edit needs a reason: add --reason "why" (it is kept with the goal)');
+  const why = requireReason(reason, 'an edit', 'the goal');
   const goal = requireGoal(store, goalId);
   const next = {
     description: edit.description === undefined ? goal.description : parseInput(goalCreateInput.shape.description, edit.description),

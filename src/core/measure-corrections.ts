@@ -7,6 +7,7 @@ import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId } from './ids.js';
 import { measureRiskFlags, scoreMeasure, validateMeasure, type MeasureInput, type ScoredMeasure } from './measures.js';
 import type { Actor, Measure, MeasureState, MeasureVersion } from './model.js';
+import { requireReason } from './reasons.js';
 import { recordRiskFlags } from './risks.js';
 
 /**
@@ -34,12 +35,6 @@ function requireMeasure(store: Store, measureId: string): { measure: Measure; st
   const found = measureWithState(store, checkId(measureId, 'measure'));
   if (!found) throw new NotFoundError(`no measure "${measureId}": see \`tpt measures <client> --include-void\` for the ids`);
   return found;
-}
-
-function requireReason(reason: string | undefined, what: string): string {
-  const text = reason?.trim() ?? '';
-  if (text === '') throw new InputError(`${what} needs a reason: add --reason "why" (it is kept with the record)`);
-  return text;
 }
 
 /** Makes a new version of the measure from the changed fields; the current one is kept whole. */

@@ -5,6 +5,7 @@ import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { requireGoal } from './goals.js';
 import { checkId, newId } from './ids.js';
 import type { Actor, Goal, Milestone, MilestoneWithState, RecordEdit } from './model.js';
+import { requireReason } from './reasons.js';
 import { refuseFarFuture } from './date-rules.js';
 import {
   appendEdit, editsOf, milestonesOfClientWithState, milestoneWithState, setMilestoneVoided, updateMilestoneFields,
@@ -62,12 +63,6 @@ function requireMilestone(store: Store, milestoneId: string) {
   return milestone;
 }
 
-function requireReason(reason: string | undefined, what: string): string {
-  const why = reason?.trim() ?? '';
-  if (why === '') throw new InputError(`${what} needs a reason: add --reason "why" (it is kept with the milestone)`);
-  return why;
-}
-
 export interface MilestoneEdit {
   description?: string;
   achieved_date?: string;
@@ -76,7 +71,7 @@ export interface MilestoneEdit {
 
 /** Corrects a milestone; the values before stay in its edit log with who, when and why. */
 export function editMilestone(store: Store, milestoneId: string, edit: MilestoneEdit, reason: string | undefined, who: Actor) {
-  const why = requireReason(reason, 'an edit');
+  const why = requireReason(reason, 'an edit', 'the milestone');
   const milestone = requireMilestone(store, milestoneId);
   if (milestone.voided_at !== null) {
     throw new ConflictError(`milestone ${milestone.milestone_id} is voided: restore it first (\`tpt milestone restore ${milestone.milestone_id}\`)`);
@@ -106,7 +101,7 @@ export function editMilestone(store: Store, milestoneId: string, edit: Milestone
 
 /** Takes a milestone out of lists and reports; it stays in the record, the export and the audit log. */
 export function voidMilestone(store: Store, milestoneId: string, reason: string | undefined, who: Actor) {
-  const why = requireReason(reason, 'voiding a milestone');
+  const why = requireReason(reason, 'voiding a milestone', 'the milestone');
   const milestone = requireMilestone(store, milestoneId);
   if (milestone.voided_at !== null) throw new ConflictError(`milestone ${milestone.milestone_id} is voided already`);
   store.transaction(() => {

@@ -6,6 +6,7 @@ import { logRead, recordAudit } from './audit.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId } from './ids.js';
 import type { Actor, Session, SessionDetail, SessionState } from './model.js';
+import { requireReason } from './reasons.js';
 import { recordRiskFlags, sessionRiskFlags } from './risks.js';
 import type { SessionInput } from './schemas.js';
 import { validateSession } from './sessions.js';
@@ -30,12 +31,6 @@ export function requireSession(store: Store, sessionId: string): { session: Sess
   const found = sessionWithState(store, checkId(sessionId, 'session'));
   if (!found) throw new NotFoundError(`no session "${sessionId}": see \`tpt sessions <client> --include-void\` for the ids`);
   return found;
-}
-
-function requireReason(reason: string | undefined, what: string): string {
-  const text = reason?.trim() ?? '';
-  if (text === '') throw new InputError(`${what} needs a reason: add --reason "why" (it is kept with the record)`);
-  return text;
 }
 
 /** Makes a new version of the session from the changed fields; the current one is kept whole. */

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Sandbox } from '../helpers.js';
-import { call, startServer, type RunningServer } from '../server.js';
+import { servedSandbox, type Sandbox } from '../helpers.js';
+import { call, type RunningServer } from '../server.js';
 
 /**
  * CONCURRENCY_WRITERS processes × CONCURRENCY_SESSIONS `log-session` each (4 × 4 in `npm test`;
@@ -19,10 +19,10 @@ let server: RunningServer;
 let token = '';
 
 beforeAll(async () => {
-  box = new Sandbox();
-  expect(box.spawn(['init']).code).toBe(0);
-  token = JSON.parse(box.spawn(['--json', 'token', 'create', '--name', 'writer', '--scope', 'write']).stdout).token;
-  server = await startServer(box);
+  ({ box, server, token } = await servedSandbox('writer', 'write'));
+  // The client exists before the race: a log-session that makes a new client says so on stderr,
+  // and which writer comes first is not what this test is about.
+  expect(box.spawn(['goal', 'create', '--client', 'shared', '--description', 'the client of the race']).code).toBe(0);
 });
 afterAll(async () => {
   await server.stop();

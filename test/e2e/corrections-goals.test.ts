@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { Sandbox, type RunResult } from '../helpers.js';
+import { runsAt, Sandbox } from '../helpers.js';
 import { call, startServer } from '../server.js';
 
 // TZ=Europe/Berlin (UTC+1 in March). The goal is set on 1 March; the clock stands at 20 March.
@@ -16,13 +16,7 @@ beforeEach(async () => {
 });
 afterEach(() => box.cleanup());
 
-const run = (args: string[], now = NOW): Promise<RunResult> => box.run(args, { now });
-async function ok(args: string[], now = NOW): Promise<string> {
-  const result = await run(args, now);
-  expect(result.code, `tpt ${args.join(' ')}: ${result.stderr}`).toBe(0);
-  return result.stdout;
-}
-const json = async (args: string[], now = NOW) => JSON.parse(await ok(['--json', ...args], now));
+const { run, ok, json } = runsAt(() => box, NOW);
 const snapshot = async () => (await ok(['export', 'c1'])).replace(/"exported_at":"[^"]+"/, '');
 
 describe('tpt goal edit', () => {

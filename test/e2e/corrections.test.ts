@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Sandbox, type RunResult } from '../helpers.js';
+import { runsAt, Sandbox } from '../helpers.js';
 
 // TZ=Europe/Berlin (UTC+1 in March). The clock is fixed at NOW for every in-process run.
 const NOW = new Date('2026-03-20T12:00:00Z');
@@ -13,13 +13,7 @@ beforeEach(() => {
 });
 afterEach(() => box.cleanup());
 
-const run = (args: string[], now = NOW): Promise<RunResult> => box.run(args, { now });
-async function ok(args: string[], now = NOW): Promise<string> {
-  const result = await run(args, now);
-  expect(result.code, `tpt ${args.join(' ')}: ${result.stderr}`).toBe(0);
-  return result.stdout;
-}
-const json = async (args: string[], now = NOW) => JSON.parse(await ok(['--json', ...args], now));
+const { run, ok, json } = runsAt(() => box, NOW);
 
 async function logSession(id: string, at: string, mood: string, extra: string[] = []): Promise<void> {
   await ok(['log-session', '--client', 'c1', '--id', id, '--at', at, '--mood', mood, '--summary', `summary of ${id}`,

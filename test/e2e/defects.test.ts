@@ -17,9 +17,7 @@ beforeEach(() => {
 afterEach(() => box.cleanup());
 
 function ok(args: string[], env: Record<string, string> = {}): string {
-  const result = box.spawn(args, env);
-  if (result.code !== 0) throw new Error(`tpt ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  return result.stdout;
+  return box.spawnOk(args, env);
 }
 
 function withRaw<T>(fn: (db: Database) => T): T {

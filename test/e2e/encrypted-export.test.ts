@@ -1,11 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { Decrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
-import { Sandbox } from '../helpers.js';
+import { Sandbox, type Answer } from '../helpers.js';
 
 const BIN = new URL('../../bin/tpt.js', import.meta.url).pathname;
 const NOW = new Date('2026-06-15T10:00:00Z');
@@ -42,33 +40,10 @@ async function identity(): Promise<{ file: string; recipient: string }> {
   return { file, recipient: await identityToRecipient(secret) };
 }
 
-/** Runs tpt in-process on a terminal, typing each answer once its question is on the screen. */
-async function onTerminal(args: string[], answers: { when: RegExp; type: string }[], env: Record<string, string> = {}) {
-  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
-  let screen = '';
-  const pending = [...answers];
-  const stderr = Object.assign(new Writable({
-    write(chunk, _encoding, done) {
-      screen += chunk.toString();
-      const next = pending[0];
-      if (next && next.when.test(screen)) {
-        pending.shift();
-        screen += '\n';
-        setImmediate(() => stdin.write(`${next.type}\r`));
-      }
-      done();
-    },
-  }), { isTTY: true, columns: 1000 });
-  stderr.end = () => stderr;
-  const code = await main(['node', 'tpt', ...args], {
-    stdin,
-    stdout: { write: () => true, isTTY: true, columns: 100 },
-    stderr: stderr as unknown as Writable & { isTTY: boolean },
-    env: { ...box.env, ...env },
-    now: () => NOW,
-  });
-  const text = screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
-  return { code, errors: text.split('\n').filter((line) => line.startsWith('tpt:')) };
+/** Runs tpt in-process on a terminal: the exit code and the error lines on the screen. */
+async function onTerminal(args: string[], answers: Answer[], env: Record<string, string> = {}) {
+  const { code, errors } = await box.runOnTerminal(args, answers, { env, now: NOW });
+  return { code, errors };
 }
 
 describe('tpt export --encrypt', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sandbox } from '../helpers.js';
+import { Sandbox, servedSandbox } from '../helpers.js';
 import { call, rawRequest, startServer, statusOf, type RunningServer } from '../server.js';
 
 /**
@@ -12,10 +12,7 @@ let server: RunningServer;
 let token = '';
 
 beforeAll(async () => {
-  box = new Sandbox();
-  expect(box.spawn(['init']).code).toBe(0);
-  token = JSON.parse(box.spawn(['--json', 'token', 'create', '--name', 'hostile', '--scope', 'write']).stdout).token;
-  server = await startServer(box);
+  ({ box, server, token } = await servedSandbox('hostile', 'write'));
   const logged = await call(server.port, 'POST', '/api/v1/sessions', {
     token, body: { client_id: 'c1', session_id: 's1', conversation_summary: 'x', emotional_state: 'neutral' },
   });

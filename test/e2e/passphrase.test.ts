@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
-import { Sandbox, type RunResult } from '../helpers.js';
+import { Sandbox, type Answer, type RunResult } from '../helpers.js';
 
 const STRONG = 'copper kettle whistles under violet moonlight';
 const OTHER = 'seven quiet otters paddle past the lighthouse';
@@ -14,46 +12,14 @@ beforeEach(() => {
 });
 afterEach(() => box.cleanup());
 
-/**
- * Runs tpt in-process on a terminal: stdin and stdout say they are TTYs, the prompts write to
- * stderr, and each answer is typed only once its question (`when`) is on the screen, as a person
- * would. Returns what was on the screen too.
- */
-async function onTerminal(args: string[], answers: { when: RegExp; type: string }[], env: Record<string, string> = {}): Promise<RunResult & { screen: string }> {
-  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
-  let stdout = '';
-  let screen = '';
-  const pending = [...answers];
-  const stderr = Object.assign(new Writable({
-    write(chunk, _encoding, done) {
-      screen += chunk.toString();
-      const next = pending[0];
-      if (next && next.when.test(screen)) {
-        pending.shift();
-        screen += '\n';
-        setImmediate(() => stdin.write(`${next.type}\r`));
-      }
-      done();
-    },
-  }), { isTTY: true, columns: 1000 });
-  // The prompt library ends its output when a prompt closes; a real stderr stays open.
-  stderr.end = () => stderr;
-  const code = await main(['node', 'tpt', ...args], {
-    stdin,
-    stdout: { write: (chunk: string) => ((stdout += chunk), true), isTTY: true, columns: 100 },
-    stderr: stderr as unknown as Writable & { isTTY: boolean },
-    env: { ...box.env, ...env },
-  });
-  expect(pending, 'every question was asked').toEqual([]);
-  // The prompts draw with escape sequences; what remains is what a person reads.
-  const text = screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
-  return { code, stdout, stderr: text.split('\n').filter((line) => line.startsWith('tpt:')).join('\n'), screen: text };
+/** Runs tpt in-process on a terminal; `stderr` is tpt's lines on the screen, `screen` all of it. */
+async function onTerminal(args: string[], answers: Answer[], env: Record<string, string> = {}): Promise<RunResult & { screen: string }> {
+  const { code, stdout, screen, errors } = await box.runOnTerminal(args, answers, { env });
+  return { code, stdout, stderr: errors.join('\n'), screen };
 }
 
 function ok(args: string[], env: Record<string, string> = {}): string {
-  const result = box.spawn(args, env);
-  if (result.code !== 0) throw new Error(`tpt ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  return result.stdout;
+  return box.spawnOk(args, env);
 }
 
 describe('a new passphrase is asked twice on a terminal', () => {

@@ -1,7 +1,5 @@
-import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
-import { Sandbox } from '../helpers.js';
+import { Sandbox, type Answer } from '../helpers.js';
 
 // On a terminal every answer is checked at its own prompt, which asks again: no answer typed is
 // lost to an error at the end. TZ=Europe/Berlin; the clock stands at NOW.
@@ -14,42 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => box.cleanup());
 
-/**
- * Runs tpt in-process on a terminal (the prompts write to stderr). Each answer is typed once
- * `when` is on the screen since the previous answer, as a person would, after clearing what the
- * line still holds (a prompt that refused an answer keeps it for editing): Ctrl-U, then the text.
- */
-async function onTerminal(args: string[], answers: { when: RegExp; type: string }[]) {
-  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
-  let screen = '';
-  let sinceAnswer = '';
-  const pending = [...answers];
-  const stderr = Object.assign(new Writable({
-    write(chunk, _encoding, done) {
-      const text = chunk.toString().replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
-      screen += text;
-      sinceAnswer += text;
-      const next = pending[0];
-      if (next && next.when.test(sinceAnswer)) {
-        pending.shift();
-        sinceAnswer = '';
-        setImmediate(() => stdin.write(`\u0015${next.type}\r`));
-      }
-      done();
-    },
-  }), { isTTY: true, columns: 1000 });
-  // The prompt library ends its output when a prompt closes; a real stderr stays open.
-  stderr.end = () => stderr;
-  const code = await main(['node', 'tpt', ...args], {
-    stdin,
-    stdout: { write: () => true, isTTY: true, columns: 100 },
-    stderr: stderr as unknown as Writable & { isTTY: boolean },
-    env: box.env,
-    now: () => NOW,
-  });
-  expect(pending, `every question was asked; the screen:\n${screen}`).toEqual([]);
-  return { code, screen };
-}
+const onTerminal = (args: string[], answers: Answer[]) => box.runOnTerminal(args, answers, { now: NOW });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = (args: string[], now = NOW) => box.json<any>(args, { now });

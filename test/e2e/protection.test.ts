@@ -52,9 +52,7 @@ function lastAudit(): { seq: number; action: string; client_id: string | null; o
 }
 
 function ok(args: string[], env: Record<string, string> = {}): string {
-  const result = box.spawn(args, env);
-  if (result.code !== 0) throw new Error(`tpt ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  return result.stdout;
+  return box.spawnOk(args, env);
 }
 
 /** Client c1 with text found nowhere else, in every kind of record; client c2 beside it. */
