@@ -33,6 +33,10 @@ if (process.argv[2] === '__complete') {
     // Only a run that did its work keeps a cache: a failed one used less than the command needs,
     // and a usage error may name no command at all.
     if (code === 0) cli.saveCache();
+    // Node runs V8's pending tasks before it exits, among them a garbage collection that V8 asked
+    // for during the run (4-7 ms of `tpt --help`, a tenth of Node's own start): of no use to a
+    // process that ends. Exiting here skips them, once every byte written is out of tpt's hands.
+    if (cli.exports.allWritten()) process.exit();
   });
 }
 

@@ -177,6 +177,7 @@ function processIo(): Io {
     process.stderr.write(`tpt: cannot write the output: ${error.message}\n`);
     process.exit(1);
   });
+  if ('writableLength' in stdout) nodeStreams.add(stdout as NodeJS.WriteStream); // a terminal: Node's stream
   return {
     // Read only when a command reads it: opening stdin loads Node's stream and tty machinery.
     get stdin() {
@@ -185,10 +186,22 @@ function processIo(): Io {
     stdout,
     // Made when something is written to it: most runs write nothing there.
     get stderr() {
+      nodeStreams.add(process.stderr);
       return process.stderr;
     },
     env: process.env,
   };
+}
+
+/** Node's streams that the runs of processIo write through (a terminal; stderr). */
+const nodeStreams = new Set<NodeJS.WriteStream>();
+
+/**
+ * Whether every byte a run wrote is out of tpt's hands: written directly, or with nothing left
+ * in Node's streams (bin/tpt.js then exits at once, see there).
+ */
+export function allWritten(): boolean {
+  return [...nodeStreams].every((stream) => stream.writableLength === 0);
 }
 
 /** The one place where an error becomes a line on stderr and an exit code (SPEC §2). */

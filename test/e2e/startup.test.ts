@@ -269,6 +269,20 @@ describe('standard output into a pipe or a file', () => {
     }
   });
 
+  it('ends the process once everything is written, without waiting for V8\'s pending tasks', () => {
+    const hook = join(box.home, 'hook.cjs');
+    const drained = join(box.home, 'drained');
+    writeFileSync(hook, `process.on('beforeExit', () => require('node:fs').writeFileSync(${JSON.stringify(drained)}, 'yes'));`);
+    const run = spawnSync(process.execPath, ['--require', hook, BIN, '--help'], { env: box.env, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(box.spawn(['--help']).stdout);
+    expect(run.stdout).toMatch(/Run `tpt <command> --help`/);
+    expect(() => readFileSync(drained)).toThrow();
+    const failed = spawnSync(process.execPath, ['--require', hook, BIN, 'sessions', 'c1'], { env: box.env, encoding: 'utf8' });
+    expect(failed.status).toBe(1); // no database: the exit code stays
+    expect(failed.stderr).toMatch(/^tpt: /);
+  });
+
   it('ends quietly when the reader stops early, and a file gets every byte', () => {
     expect(box.spawn(['init']).code).toBe(0);
     for (let i = 0; i < 40; i++) {
