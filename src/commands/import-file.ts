@@ -8,7 +8,7 @@ const READ_BYTES = 1 << 20;
  * Bytes handed to the reader as one piece of text. A string this small lives in V8's young
  * generation, whose memory is reused at every collection; a string of megabytes is allocated in
  * fresh pages each time (and joined to the rest of the last piece, copied again), which measured
- * several times the cost of parsing it (see bench/RESULTS.md, issue 16).
+ * several times the cost of parsing it (docs/export-import-performance.md, issue 16).
  */
 const TEXT_BYTES = 64 << 10;
 
