@@ -8,8 +8,9 @@
 // first successful run of each command and read on the next ones. The cache holds only tpt's
 // compiled code, never a record; it lives in the user's cache directory (0700, files 0600), one
 // file per bundle (per command for the whole program) named after it, Node's version and the
-// bundle's size and time, so an upgrade of either starts anew (and the files of an older bundle go). V8 refuses a cache that does not
-// fit, and tpt then writes a new one; TPT_CODE_CACHE=0 turns it off.
+// bundle's size and time, so an upgrade of either starts anew (and the files of an older bundle
+// go). V8 refuses a cache that does not fit, and tpt then writes a new one; TPT_CODE_CACHE=0
+// turns it off.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');

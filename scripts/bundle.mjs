@@ -9,7 +9,8 @@
 //   commands);
 // - bundle/prompts.cjs, zxcvbn-*.cjs: libraries only some runs need (VENDORED below).
 // bundle/meta.json is esbuild's metafile of tpt.cjs, complete.cjs and each tpt.NAME.cjs (the module
-// graph is the whole program's): test/e2e/startup.test.ts reads it to keep the start-up path honest. Type checking stays with tsc.
+// graph is the whole program's): test/e2e/startup.test.ts reads it to keep the start-up path
+// honest. Type checking stays with tsc.
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -105,11 +106,11 @@ const listing = program.commands.map((command) => ({
 /** Where each command's factory is exported, from tsc's dist/: { name: [file in src/commands, export] }. */
 const { COMMANDS } = await import('../dist/commands/index.js');
 const homes = {};
-for (const file of readdirSync('dist/commands').filter((name) => name.endsWith('.js'))) {
+for (const file of readdirSync('dist/commands').filter((name) => name.endsWith('.js') && name !== 'index.js')) {
   const module = await import(`../dist/commands/${file}`);
   for (const [name, make] of Object.entries(COMMANDS)) {
     const exported = Object.keys(module).find((key) => module[key] === make);
-    if (exported && file !== 'index.js') homes[name] = [file, exported];
+    if (exported) homes[name] = [file, exported];
   }
 }
 const missing = listing.map((command) => command.name).filter((name) => !homes[name]);
