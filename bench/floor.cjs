@@ -14,7 +14,7 @@ const major = Number(process.versions.node.split('.')[0]);
 // The driver tpt loads on this Node, loaded as src/db/driver.ts loads it (found here or on NODE_PATH;
 // on Node 20, its addon by path).
 const name = major >= 22 ? 'better-sqlite3-multiple-ciphers-napi' : 'better-sqlite3-multiple-ciphers';
-const Database = require(name);
+const Database = require(major >= 22 ? napiEntry() : name);
 const options = { fileMustExist: true };
 if (major < 22) {
   options.nativeBinding = require(join(dirname(require.resolve(`${name}/package.json`)), 'build', 'Release', 'better_sqlite3.node'));
@@ -41,3 +41,17 @@ db.prepare(`INSERT INTO sessions (session_id, client_id, timestamp, conversation
   .run(`ses_floor_${process.pid}_${Date.now()}`, writeClient, new Date().toISOString(), 'Reviewed the week', 1);
 db.close();
 process.stdout.write(out);
+
+/** 13's entry for this platform where the process's libc is plain (as src/db/driver.ts picks it). */
+function napiEntry() {
+  if (process.platform !== 'linux' || !['x64', 'arm64'].includes(process.arch)) return name;
+  let maps;
+  try {
+    maps = readFileSync('/proc/self/maps', 'latin1');
+  } catch {
+    return name;
+  }
+  const glibc = /\/libc\.so\.6$/m.test(maps);
+  const musl = /\/ld-musl-[\w]+\.so\.1$/m.test(maps);
+  return glibc === musl ? name : `${name}/${glibc ? 'linux' : 'linuxmusl'}-${process.arch}`;
+}
