@@ -48,6 +48,7 @@ export function writeSessions(path: string, scale: Scale, seed: number, variant:
     db.pragma(`page_size = ${variant.pageSize}`);
   }
   db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('secure_delete = ON');
   db.pragma('temp_store = MEMORY');

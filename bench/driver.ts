@@ -31,6 +31,7 @@ function open(path: string, key: DatabaseKey | null, fresh: boolean): Database {
   // Encrypted exactly as src/db/connection.ts does it (SQLCipher 4 settings, then the key).
   if (key) applyCipher(db, key);
   db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('secure_delete = ON');
   db.pragma('temp_store = MEMORY');

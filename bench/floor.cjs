@@ -25,6 +25,7 @@ db.pragma("cipher = 'sqlcipher'");
 db.pragma('legacy = 4');
 db.key(Buffer.from(`x'${readFileSync(keyFile, 'utf8').trim()}'`));
 db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
 db.pragma('secure_delete = ON');

@@ -93,6 +93,9 @@ export function openDatabase(path: string, key: DatabaseKey, options: OpenOption
     );
   }
   db.pragma('journal_mode = WAL');
+  // A commit is on the disk before tpt says it is done. The driver is built with NORMAL for WAL
+  // mode, which syncs the log only at checkpoints: a power cut could take the last sessions back.
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('secure_delete = ON');
