@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { Database } from '../src/db/driver.js';
-import { MIGRATIONS } from '../src/db/migrations.js';
+import { prepareLikeTpt, sessionInserter } from './driver.js';
 import { generatePractice, type Scale } from './generate.js';
 
 /**
@@ -47,33 +47,18 @@ export function writeSessions(path: string, scale: Scale, seed: number, variant:
   } else {
     db.pragma(`page_size = ${variant.pageSize}`);
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('secure_delete = ON');
-  db.pragma('temp_store = MEMORY');
-  for (const step of MIGRATIONS) db.exec(step);
+  prepareLikeTpt(db, true);
   const pageSize = db.pragma('page_size', { simple: true });
   if (pageSize !== variant.pageSize) throw new Error(`${variant.label}: page size ${String(pageSize)}, not ${variant.pageSize}`);
-  db.pragma('cache_size = -65536');
   const insertClient = db.prepare('INSERT INTO clients (client_id, created_at) VALUES (?, ?)');
-  const insertSession = db.prepare(`
-    INSERT INTO sessions (session_id, client_id, timestamp, conversation_summary, emotional_score, therapeutic_goals,
-      progress_notes, therapist_observations, next_session_focus, session_duration_minutes, techniques_used,
-      homework_assigned, crisis_flags, metadata)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertSession = sessionInserter(db);
   db.pragma('journal_mode = DELETE');
   let insertMs = 0;
   db.exec('BEGIN IMMEDIATE');
   generatePractice(scale, seed, ({ client, sessions }) => {
     const started = now();
     insertClient.run(client.client_id, client.created_at);
-    for (const s of sessions) {
-      insertSession.run(s.session_id, s.client_id, s.timestamp, s.conversation_summary, s.emotional_score,
-        JSON.stringify(s.therapeutic_goals), s.progress_notes, s.therapist_observations, s.next_session_focus,
-        s.session_duration_minutes, JSON.stringify(s.techniques_used), s.homework_assigned,
-        JSON.stringify(s.crisis_flags), JSON.stringify(s.metadata));
-    }
+    for (const s of sessions) insertSession(s);
     insertMs += now() - started;
   });
   const started = now();

@@ -5,6 +5,7 @@ import { MIGRATIONS } from '../src/db/migrations.js';
 import { fileSource } from '../src/commands/import-file.js';
 import { JsonStreamReader } from '../src/core/json-stream.js';
 import { canonicalClient, canonicalGoal, canonicalMilestone, canonicalSession } from '../src/core/import-canonical.js';
+import type { Session } from '../src/core/model.js';
 import { generatePractice, type PracticeStats, type Scale } from './generate.js';
 
 /**
@@ -23,6 +24,35 @@ export interface BareResult {
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
+/**
+ * tpt's connection pragmas (src/db/connection.ts), its schema on a new database, and the page
+ * cache `tpt import` gives itself (src/db/import-writes.ts), so every bare loop loads alike.
+ */
+export function prepareLikeTpt(db: Database, fresh: boolean): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('secure_delete = ON');
+  db.pragma('temp_store = MEMORY');
+  if (fresh) for (const step of MIGRATIONS) db.exec(step);
+  db.pragma('cache_size = -65536');
+}
+
+/** A session inserted as the import stores it (the lists and metadata as JSON text). */
+export function sessionInserter(db: Database): (session: Session) => void {
+  const insert = db.prepare(`
+    INSERT INTO sessions (session_id, client_id, timestamp, conversation_summary, emotional_score, therapeutic_goals,
+      progress_notes, therapist_observations, next_session_focus, session_duration_minutes, techniques_used,
+      homework_assigned, crisis_flags, metadata)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  return (s) => {
+    insert.run(s.session_id, s.client_id, s.timestamp, s.conversation_summary, s.emotional_score,
+      JSON.stringify(s.therapeutic_goals), s.progress_notes, s.therapist_observations, s.next_session_focus,
+      s.session_duration_minutes, JSON.stringify(s.techniques_used), s.homework_assigned,
+      JSON.stringify(s.crisis_flags), JSON.stringify(s.metadata));
+  };
+}
+
 function open(path: string, key: DatabaseKey | null, fresh: boolean): Database {
   if (fresh) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
@@ -30,14 +60,7 @@ function open(path: string, key: DatabaseKey | null, fresh: boolean): Database {
   const db = new Database(path);
   // Encrypted exactly as src/db/connection.ts does it (SQLCipher 4 settings, then the key).
   if (key) applyCipher(db, key);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('secure_delete = ON');
-  db.pragma('temp_store = MEMORY');
-  if (fresh) for (const step of MIGRATIONS) db.exec(step);
-  // The page cache `tpt import` gives itself (src/db/import-writes.ts), so both load alike.
-  db.pragma('cache_size = -65536');
+  prepareLikeTpt(db, fresh);
   return db;
 }
 
@@ -45,11 +68,7 @@ function open(path: string, key: DatabaseKey | null, fresh: boolean): Database {
 export function bareLoop(path: string, scale: Scale, seed: number, key: DatabaseKey | null): BareResult {
   let db = open(path, key, true);
   const insertClient = db.prepare('INSERT INTO clients (client_id, created_at) VALUES (?, ?)');
-  const insertSession = db.prepare(`
-    INSERT INTO sessions (session_id, client_id, timestamp, conversation_summary, emotional_score, therapeutic_goals,
-      progress_notes, therapist_observations, next_session_focus, session_duration_minutes, techniques_used,
-      homework_assigned, crisis_flags, metadata)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertSession = sessionInserter(db);
   const insertGoal = db.prepare(`
     INSERT INTO goals (goal_id, client_id, description, target_date, completion_percentage, status, notes,
       created_at, updated_at)
@@ -78,12 +97,7 @@ export function bareLoop(path: string, scale: Scale, seed: number, key: Database
     for (const m of milestones) {
       insertMilestone.run(m.milestone_id, m.goal_id, m.client_id, m.description, m.achieved_date, m.significance, m.created_at);
     }
-    for (const s of sessions) {
-      insertSession.run(s.session_id, s.client_id, s.timestamp, s.conversation_summary, s.emotional_score,
-        JSON.stringify(s.therapeutic_goals), s.progress_notes, s.therapist_observations, s.next_session_focus,
-        s.session_duration_minutes, JSON.stringify(s.techniques_used), s.homework_assigned,
-        JSON.stringify(s.crisis_flags), JSON.stringify(s.metadata));
-    }
+    for (const s of sessions) insertSession(s);
     insertMs += now() - started;
   });
   let started = now();
