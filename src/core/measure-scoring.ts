@@ -22,6 +22,12 @@ export interface MeasureDefinition {
   max: number;
   /** What the items ask about, for the prompt ("over the last 2 weeks"). */
   period: string;
+  /**
+   * The days the items look back over (14 for "the last 2 weeks", 7 for "the last week"). Two
+   * scores closer than this share part of what they ask about, so no change between them is
+   * claimed (README, "Scoring": re-test spacing).
+   */
+  recallDays: number;
   /** The answer options, 0 first, as the form names them. */
   responses: readonly string[];
   /** The items' wording where its licence allows reproducing it; else a short topic of each. */
@@ -70,6 +76,7 @@ export const MEASURES: Record<MeasureKind, MeasureDefinition> = {
     itemMax: 3,
     max: 27,
     period: 'Over the last 2 weeks, how often have you been bothered by any of the following problems?',
+    recallDays: 14,
     responses: FREQUENCY,
     wording: [
       'Little interest or pleasure in doing things',
@@ -106,6 +113,7 @@ export const MEASURES: Record<MeasureKind, MeasureDefinition> = {
     itemMax: 3,
     max: 21,
     period: 'Over the last 2 weeks, how often have you been bothered by the following problems?',
+    recallDays: 14,
     responses: FREQUENCY,
     wording: [
       'Feeling nervous, anxious or on edge',
@@ -142,6 +150,7 @@ export const MEASURES: Record<MeasureKind, MeasureDefinition> = {
     itemMax: 4,
     max: 40,
     period: 'Over the last week (answers as ticked on the CORE-10 form, left to right)',
+    recallDays: 7,
     responses: ['Not at all', 'Only occasionally', 'Sometimes', 'Often', 'Most or all of the time'],
     wording: [
       'tension, anxiety',
@@ -203,6 +212,28 @@ export function riskItemAnswer(definition: MeasureDefinition, answers: readonly 
   return answers[definition.riskItem - 1]!;
 }
 
+/**
+ * The least answer a total alone proves for the risk item: the other items score at most
+ * itemMax each (reverse-scored ones too), so a total above (items − 1) · itemMax needs the risk
+ * item above 0 (PHQ-9: 26 − 8 · 3 = 2; CORE-10: 37 − 9 · 4 = 1). 0 when the total proves nothing;
+ * null for a measure without a risk item.
+ */
+export function impliedRiskItemMinimum(definition: MeasureDefinition, total: number): number | null {
+  if (definition.riskItem === 0) return null;
+  return Math.max(0, total - (definition.items - 1) * definition.itemMax);
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Whether two scores are far enough apart for a change between them to mean anything: at least
+ * the measure's recall period (14 days for the PHQ-9 and GAD-7, 7 for the CORE-10), counted in
+ * elapsed days rounded to the nearest day, so that neither the time of day nor a time zone decides.
+ */
+export function farEnoughApart(definition: MeasureDefinition, firstIso: string, laterIso: string): boolean {
+  return Math.round((Date.parse(laterIso) - Date.parse(firstIso)) / DAY_MS) >= definition.recallDays;
+}
+
 export type ReliableChange = 'reliable_improvement' | 'reliable_deterioration' | 'no_reliable_change';
 
 /** Higher scores are worse on all three measures, so a fall is an improvement. */
@@ -213,16 +244,16 @@ export function reliableChange(definition: MeasureDefinition, first: number, las
   return 'no_reliable_change';
 }
 
-/** A PHQ-9 and a GAD-7 taken together (the same day). */
+/** A PHQ-9 and a GAD-7 total: each measure's own first (or last) score of the course. */
 export interface TalkingTherapiesPair {
   phq9: number;
   gad7: number;
 }
 
 export interface TalkingTherapiesOutcome {
-  /** PHQ-9 ≥ 10 or GAD-7 ≥ 8 at the first pair. */
+  /** PHQ-9 ≥ 10 or GAD-7 ≥ 8 at the start. */
   at_caseness_at_start: boolean;
-  /** Below caseness on both at the last pair. */
+  /** Below caseness on both at the end. */
   below_caseness_at_end: boolean;
   /** At caseness at the start and below caseness on both at the end. */
   recovery: boolean;
@@ -235,8 +266,8 @@ export interface TalkingTherapiesOutcome {
 }
 
 /**
- * A course of treatment judged as NHS Talking Therapies judge it, by the first and last pair of
- * PHQ-9 and GAD-7. Recovery is only defined for a person at caseness at the start: otherwise it
+ * A course of treatment judged as NHS Talking Therapies judge it, by each measure's first and last
+ * score of the course (PHQ-9 and GAD-7 need not be taken on the same day). Recovery is only defined for a person at caseness at the start: otherwise it
  * is false, as the service does not count them.
  */
 export function talkingTherapiesOutcome(first: TalkingTherapiesPair, last: TalkingTherapiesPair): TalkingTherapiesOutcome {

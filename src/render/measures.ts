@@ -18,6 +18,11 @@ export function measureFlags(measure: ScoredMeasure, style: ChalkInstance): stri
   if (measure.risk_item_answer !== null && measure.risk_item_answer > 0) {
     flags.push(style.red.bold(`⚠ item ${definition.riskItem} (${definition.riskTopic}) answered ${measure.risk_item_answer}`));
   }
+  if ((measure.risk_item_implied ?? 0) > 0) {
+    flags.push(style.red.bold(`⚠ item ${definition.riskItem} (${definition.riskTopic}) at least ${measure.risk_item_implied}, implied by the total ${measure.total}`));
+  } else if (measure.risk_item_implied === 0) {
+    flags.push(style.red.bold(`⚠ item ${definition.riskItem} (${definition.riskTopic}) unknown (total only): ask about it`));
+  }
   if (measure.at_caseness) flags.push(`at caseness (≥ ${definition.caseness})`);
   if (measure.items === null) flags.push(style.dim('total only, items unknown'));
   return flags;

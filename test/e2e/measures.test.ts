@@ -145,17 +145,17 @@ describe('measures in trends and report', () => {
       latest: { total: 9, band: 'mild', at_caseness: false },
     });
     expect(phq9.flags).toEqual([
-      'below caseness (< 10)', 'reliable improvement',
+      'below caseness (< 10)', 'reliable improvement since the baseline (16 on 2026-01-05)', 'reliable improvement in this timeframe',
       'item 9 (thoughts of being better off dead or of self-harm) answered 1 on 2026-01-05, 1 on 2026-02-02, 1 on 2026-03-02',
     ]);
     expect(report.measures.measures[1]).toMatchObject({ measure: 'gad7', change: -5, reliable_change: 'reliable_improvement' });
-    expect(report.measures.talking_therapies).toEqual({
-      first_pair_date: '2026-01-05', last_pair_date: '2026-03-02', at_caseness_at_start: true, below_caseness_at_end: true,
+    expect(report.measures.talking_therapies).toMatchObject({
+      phq9_first: { total: 16 }, phq9_last: { total: 9 }, gad7_first: { total: 10 }, gad7_last: { total: 5 }, at_caseness_at_start: true, below_caseness_at_end: true,
       recovery: true, reliable_improvement: true, reliable_deterioration: false, reliable_recovery: true,
     });
     const table = (await box.run(['report', 'c1', ...span])).stdout;
     expect(table).toContain('Outcome measures');
-    expect(table).toContain('first 16 moderately severe (2026-01-05)  previous 12 moderate (2026-02-02)  latest 9 mild (2026-03-02)');
+    expect(table).toContain('baseline = first 16 moderately severe (2026-01-05)  previous 12 moderate (2026-02-02)  latest 9 mild (2026-03-02)');
     expect(table).toContain('┄ caseness (10)');
     expect(table).toContain('reliable recovery');
     const markdown = (await box.run(['report', 'c1', ...span, '--format', 'markdown'])).stdout;
@@ -245,12 +245,13 @@ describe('tpt export --format fhir', () => {
     const out = join(box.home, 'c1.fhir.json');
     const result = box.spawn(['--json', 'export', 'c1', '--format', 'fhir', '--out', out]);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ out, format: 'fhir', clients: 1, resources: 6, encrypted: null });
+    // Item 9 answered 1 opened a suicidal_ideation risk: its Condition and Flag close the Bundle.
+    expect(JSON.parse(result.stdout)).toEqual({ out, format: 'fhir', clients: 1, resources: 8, encrypted: null });
     const bundle = JSON.parse(readFileSync(out, 'utf8'));
     expect(bundle.resourceType).toBe('Bundle');
     expect(bundle.type).toBe('collection');
     const types = bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType);
-    expect(types).toEqual(['Patient', 'Encounter', 'Observation', 'DocumentReference', 'QuestionnaireResponse', 'Observation']);
+    expect(types).toEqual(['Patient', 'Encounter', 'Observation', 'DocumentReference', 'QuestionnaireResponse', 'Observation', 'Condition', 'Flag']);
     const patient = bundle.entry[0].resource;
     expect(Object.keys(patient).sort()).toEqual(['id', 'identifier', 'resourceType']);
     expect(patient.identifier).toEqual([{ system: 'urn:tpt:fhir:id:client', value: 'c1' }]);
@@ -297,7 +298,10 @@ describe('a FHIR export of the demo', () => {
     const statuses = new Set(bundle.entry.filter((e) => e.resource.resourceType === 'Observation').map((e) => e.resource.status));
     expect([...statuses].sort()).toEqual(['amended', 'entered-in-error', 'final']);
     const kinds = new Set(bundle.entry.map((e) => e.resource.resourceType));
-    expect([...kinds].sort()).toEqual(['DocumentReference', 'Encounter', 'Goal', 'Observation', 'Patient', ...(kinds.has('QuestionnaireResponse') ? ['QuestionnaireResponse'] : [])]);
+    expect([...kinds].sort()).toEqual([
+      'Condition', 'DocumentReference', 'Encounter', 'Flag', 'Goal', 'Observation', 'Patient',
+      ...(kinds.has('QuestionnaireResponse') ? ['QuestionnaireResponse'] : []),
+    ]);
   });
 
   it('uses only codes of the value set wherever FHIR binds a code element as required', async () => {
