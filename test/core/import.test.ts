@@ -69,7 +69,7 @@ describe('export → import → export', () => {
 
   it('holds every client in id order, sessions oldest first, goals with their whole history', () => {
     expect(doc.format).toBe('tpt-export');
-    expect(doc.version).toBe(2);
+    expect(doc.version).toBe(3);
     expect(doc.clients.map((client) => client.client_id)).toEqual(['c1', 'c2']);
     const c1 = doc.clients[0]!;
     expect(c1.sessions.map((session) => session.session_id)).toEqual(['s1', 's2']);
@@ -253,8 +253,8 @@ describe('tpt import refuses a bad file whole (exit 2, one line, nothing written
   });
 
   it('a version this tpt does not read', async () => {
-    const bad = { ...copy(), version: 3 };
-    expect(await refused(bad)).toMatch(/is export version 3; this tpt reads version 2/);
+    const bad = { ...copy(), version: 4 };
+    expect(await refused(bad)).toMatch(/is export version 4; this tpt reads version 3/);
   });
 
   it('an unknown field, which would otherwise be lost', async () => {

