@@ -249,7 +249,7 @@ function* tableRows(store: Store, clientId: string, table: CsvTable): Generator<
         if (state.voided_at !== null) continue; // as `measures` lists them; the JSON export keeps them
         yield [
           m.measure_id, m.client_id, m.measure, m.timestamp, m.session_id,
-          m.items === null ? null : joinList(m.items.map(String)), m.total, bandOf(measureDefinition(m.measure), m.total),
+          m.items === null ? null : joinList(m.items.map((answer) => (answer === null ? 'x' : String(answer)))), m.total, bandOf(measureDefinition(m.measure), m.total),
           m.created_at, state.version,
         ];
       }

@@ -8,7 +8,7 @@ import { measuresOfClient } from '../db/measure-queries.js';
 import { riskEvents, risksOfClient } from '../db/risk-queries.js';
 import { sessionWithState } from '../db/session-versions.js';
 import { rowToSession, type Store } from '../db/store.js';
-import { measureDefinition, type MeasureKind } from './measure-scoring.js';
+import { measureDefinition, missingItems, type MeasureKind } from './measure-scoring.js';
 import type { Goal, GoalHistoryEntry, Measure, MeasureState, RiskEvent, RiskRow, Session, SessionState } from './model.js';
 import { localDateString } from './time.js';
 
@@ -342,6 +342,9 @@ function measureObservationOf(measure: Measure, status: ReturnType<typeof status
     ...(measure.items === null
       ? { note: [{ text: 'Total recorded without its item answers.' }] }
       : { derivedFrom: [ref('response', measure.measure_id)] }),
+    ...(missingItems(measure.items).length > 0
+      ? { note: [{ text: `Pro-rated total: item ${missingItems(measure.items).join(', ')} not answered (${definition.name} scoring allows one).` }] }
+      : {}),
   };
 }
 
@@ -367,13 +370,14 @@ function questionnaireResponseOf(measure: Measure, status: ReturnType<typeof sta
 function responseItems(measure: Measure, wording: readonly string[] | null): QuestionnaireResponseItem[] {
   const form = LOINC_ITEMS[measure.measure];
   if (!form) {
-    return measure.items!.map((answer, index) => ({ linkId: String(index + 1), answer: [{ valueInteger: answer }] }));
+    // An item left unanswered (a pro-rated CORE-10) is an item without an answer.
+    return measure.items!.map((answer, index) => ({ linkId: String(index + 1), ...(answer === null ? {} : { answer: [{ valueInteger: answer }] }) }));
   }
   return [
     ...measure.items!.map((answer, index): QuestionnaireResponseItem => ({
       linkId: `/${form.items[index]!}`,
       ...(wording ? { text: wording[index] } : {}),
-      answer: [{ valueCoding: loincAnswer(measure.measure, index, answer) }],
+      ...(answer === null ? {} : { answer: [{ valueCoding: loincAnswer(measure.measure, index, answer) }] }),
     })),
     { linkId: `/${form.total}`, text: MEASURE_TOTAL_CODES[measure.measure].display, answer: [{ valueDecimal: measure.total }] },
   ];

@@ -33,6 +33,11 @@ export interface MeasureDefinition {
   /** The items' wording where its licence allows reproducing it; else a short topic of each. */
   wording: readonly string[];
   wordingIsVerbatim: boolean;
+  /**
+   * How many items may be left unanswered, the total then pro-rated (README, "Scoring"): one for
+   * the CORE-10, as its authors prescribe; none for the PHQ-9 and GAD-7.
+   */
+  maxMissing: number;
   /** 1-based items whose answer is reverse-scored (itemMax − answer). */
   reversed: readonly number[];
   /** The 1-based item that asks about self-harm or suicide: any answer above 0 opens a risk. */
@@ -90,6 +95,7 @@ export const MEASURES: Record<MeasureKind, MeasureDefinition> = {
       'Thoughts that you would be better off dead or of hurting yourself in some way',
     ],
     wordingIsVerbatim: true,
+    maxMissing: 0,
     reversed: [],
     riskItem: 9,
     riskTopic: 'thoughts of being better off dead or of self-harm',
@@ -125,6 +131,7 @@ export const MEASURES: Record<MeasureKind, MeasureDefinition> = {
       'Feeling afraid as if something awful might happen',
     ],
     wordingIsVerbatim: true,
+    maxMissing: 0,
     reversed: [],
     // The GAD-7 has no item on self-harm.
     riskItem: 0,
@@ -165,6 +172,9 @@ export const MEASURES: Record<MeasureKind, MeasureDefinition> = {
       'unwanted images or memories',
     ],
     wordingIsVerbatim: false,
+    // Barkham et al. 2013 and the CORE-10 user manual: one missing item may be pro-rated (as the
+    // CamCOPS task scores it: 10 × the sum of the answered items / their number).
+    maxMissing: 1,
     reversed: [2, 3],
     riskItem: 6,
     riskTopic: 'plans to end one\'s life',
@@ -186,14 +196,29 @@ export function measureDefinition(kind: MeasureKind): MeasureDefinition {
   return MEASURES[kind];
 }
 
-/** The score of each item: the answer, or itemMax − answer for a reverse-scored item. */
-export function itemScores(definition: MeasureDefinition, answers: readonly number[]): number[] {
-  return answers.map((answer, index) => (definition.reversed.includes(index + 1) ? definition.itemMax - answer : answer));
+/** One answer as stored: 0..itemMax, or null for an item left unanswered (CORE-10, at most one). */
+export type Answer = number | null;
+
+/** The score of each item: the answer, or itemMax − answer for a reverse-scored item; null stays null. */
+export function itemScores(definition: MeasureDefinition, answers: readonly Answer[]): Answer[] {
+  return answers.map((answer, index) =>
+    (answer === null ? null : definition.reversed.includes(index + 1) ? definition.itemMax - answer : answer));
 }
 
-/** The total of the item scores. */
-export function totalOf(definition: MeasureDefinition, answers: readonly number[]): number {
-  return itemScores(definition, answers).reduce((sum, score) => sum + score, 0);
+/**
+ * The total of the item scores. With an item unanswered (where the measure allows it) the total is
+ * pro-rated: the sum × items / answered, rounded to the nearest whole number, a half up (CORE-10:
+ * nine answers adding to 17 give 17 × 10 / 9 = 18.89, so 19).
+ */
+export function totalOf(definition: MeasureDefinition, answers: readonly Answer[]): number {
+  const scores = itemScores(definition, answers).filter((score) => score !== null);
+  const sum = scores.reduce((total, score) => total + score, 0);
+  return scores.length === answers.length ? sum : Math.floor((sum * answers.length) / scores.length + 0.5);
+}
+
+/** The 1-based items left unanswered (a pro-rated total); empty when every item was answered. */
+export function missingItems(answers: readonly Answer[] | null): number[] {
+  return answers === null ? [] : answers.flatMap((answer, index) => (answer === null ? [index + 1] : []));
 }
 
 export function bandOf(definition: MeasureDefinition, total: number): string {
@@ -207,9 +232,9 @@ export function isCase(definition: MeasureDefinition, total: number): boolean {
 }
 
 /** Whether the risk item was answered above 0; null when the items are unknown or there is none. */
-export function riskItemAnswer(definition: MeasureDefinition, answers: readonly number[] | null): number | null {
+export function riskItemAnswer(definition: MeasureDefinition, answers: readonly Answer[] | null): number | null {
   if (definition.riskItem === 0 || answers === null) return null;
-  return answers[definition.riskItem - 1]!;
+  return answers[definition.riskItem - 1] ?? null;
 }
 
 /**

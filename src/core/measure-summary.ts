@@ -18,6 +18,8 @@ export interface MeasurePoint {
   at_caseness: boolean;
   /** False for a total recorded without its items. */
   items_known: boolean;
+  /** The items left unanswered, the total pro-rated over the others (CORE-10); empty otherwise. */
+  missing_items: number[];
   risk_item_answer: number | null;
   /** Items unknown: the least answer the total proves for the risk item (0: unknown, ask). */
   risk_item_implied: number | null;
@@ -107,6 +109,7 @@ function pointOf(measure: Measure): MeasurePoint {
     band: scored.band,
     at_caseness: scored.at_caseness,
     items_known: measure.items !== null,
+    missing_items: scored.missing_items,
     risk_item_answer: scored.risk_item_answer,
     risk_item_implied: scored.risk_item_implied,
   };
@@ -147,7 +150,10 @@ function trendOf(kind: MeasureKind, measures: readonly Measure[], baselineMeasur
     ? `${point.risk_item_answer} on ${day(point.timestamp)}`
     : `at least ${point.risk_item_implied} (implied by the total ${point.total}) on ${day(point.timestamp)}`);
   if (answered.length > 0) flags.push(`item ${definition.riskItem} (${definition.riskTopic}) answered ${answered.join(', ')}`);
-  if (definition.riskItem > 0 && !latest.items_known && riskItemOf(latest) === 0) flags.push(riskItemUnknown(definition, latest));
+  const prorated = scores.filter((point) => point.missing_items.length > 0)
+    .map((point) => `${point.total} on ${day(point.timestamp)} (item ${point.missing_items.join(', ')} not answered)`);
+  if (prorated.length > 0) flags.push(`pro-rated: ${prorated.join(', ')}`);
+  if (definition.riskItem > 0 && latest.risk_item_answer === null && riskItemOf(latest) === 0) flags.push(riskItemUnknown(definition, latest));
   return {
     measure: kind,
     name: definition.name,
@@ -169,9 +175,9 @@ function trendOf(kind: MeasureKind, measures: readonly Measure[], baselineMeasur
   };
 }
 
-/** "item 9 (…) unknown: total only on D; ask about it". */
+/** "item 9 (…) unknown: total only on D; ask about it" (or "not answered on D", a pro-rated CORE-10). */
 export function riskItemUnknown(definition: MeasureDefinition, point: MeasurePoint): string {
-  return `item ${definition.riskItem} (${definition.riskTopic}) unknown: total only on ${day(point.timestamp)}; ask about it`;
+  return `item ${definition.riskItem} (${definition.riskTopic}) unknown: ${point.items_known ? 'not answered' : 'total only'} on ${day(point.timestamp)}; ask about it`;
 }
 
 const day = (iso: string) => localDateString(new Date(iso));

@@ -8,7 +8,8 @@ import { refuseFarFuture } from './date-rules.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId, newId } from './ids.js';
 import {
-  bandOf, impliedRiskItemMinimum, isCase, itemScores, MEASURE_KINDS, measureDefinition, riskItemAnswer, totalOf, type MeasureKind,
+  bandOf, impliedRiskItemMinimum, isCase, itemScores, MEASURE_KINDS, measureDefinition, missingItems, riskItemAnswer, totalOf,
+  type Answer, type MeasureKind,
 } from './measure-scoring.js';
 import type { Actor, Measure } from './model.js';
 import { recordRiskFlags, type RiskFlag } from './risks.js';
@@ -43,8 +44,10 @@ export interface ScoredMeasure extends Measure {
   max: number;
   band: string;
   at_caseness: boolean;
-  /** Each item's score (reverse-scored items turned); null when the items are unknown. */
-  item_scores: number[] | null;
+  /** Each item's score (reverse-scored items turned, an unanswered one null); null when the items are unknown. */
+  item_scores: (number | null)[] | null;
+  /** The items left unanswered, the total pro-rated over the others (CORE-10, at most one); empty otherwise. */
+  missing_items: number[];
   /** The answer to the item on self-harm or suicide; null when unknown or the measure has none. */
   risk_item_answer: number | null;
   /**
@@ -101,15 +104,17 @@ export function validateMeasure(store: Store, input: MeasureInput, who: Actor): 
 }
 
 /**
- * The answers: as many as the measure has items, each a whole number 0..itemMax. Text is split at
- * commas (or semicolons) where it has any, else at spaces; an empty place between two commas is
- * refused with its position, never dropped, so no answer can slide onto the next item.
+ * The answers: as many as the measure has items, each a whole number 0..itemMax, or `x` (null in
+ * JSON) for an item left unanswered where the measure allows it (the CORE-10, one item: its total
+ * is pro-rated). Text is split at commas (or semicolons) where it has any, else at spaces; an
+ * empty place between two commas is refused with its position, never dropped, so no answer can
+ * slide onto the next item.
  */
-export function checkItems(kind: MeasureKind, given: readonly unknown[] | string): number[] {
+export function checkItems(kind: MeasureKind, given: readonly unknown[] | string): Answer[] {
   const definition = measureDefinition(kind);
   const hint = `give ${definition.items} answers 0-${definition.itemMax}, item 1 first (e.g. --items ${Array.from({ length: definition.items }, () => '1').join(',')})`;
   const parts = typeof given === 'string' ? splitAnswers(given) : given;
-  const empty = parts.findIndex((part) => part === null || part === undefined || (typeof part === 'string' && part.trim() === ''));
+  const empty = parts.findIndex((part) => part === undefined || (typeof part === 'string' && part.trim() === ''));
   if (empty >= 0 && parts.length === definition.items) {
     throw new InputError(`${definition.name} item ${empty + 1} is empty: give every answer, 0-${definition.itemMax}; ${hint}`);
   }
@@ -117,14 +122,25 @@ export function checkItems(kind: MeasureKind, given: readonly unknown[] | string
     const emptyNote = empty >= 0 ? ` (item ${empty + 1} is empty)` : '';
     throw new InputError(`${definition.name} has ${definition.items} items, got ${parts.length} answer${parts.length === 1 ? '' : 's'}${emptyNote}: ${hint}`);
   }
-  return parts.map((part, index) => {
+  const answers = parts.map((part, index): Answer => {
+    if (part === null || (typeof part === 'string' && MISSING.test(part.trim()))) return null;
     const value = typeof part === 'string' && /^\d+$/.test(part.trim()) ? Number(part) : part;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > definition.itemMax) {
       throw new InputError(`${definition.name} item ${index + 1} is "${String(part)}": each answer is a whole number 0-${definition.itemMax}; ${hint}`);
     }
     return value;
   });
+  const missing = missingItems(answers);
+  if (missing.length > definition.maxMissing) {
+    throw new InputError(definition.maxMissing === 0
+      ? `${definition.name} item ${missing[0]} is not answered: the ${definition.name} is scored only with every answer; ask it, or give --total N alone when only the total is known`
+      : `${definition.name} items ${missing.join(', ')} are not answered: its total is pro-rated over at most ${definition.maxMissing} missing item; ask the others`);
+  }
+  return answers;
 }
+
+/** An item left unanswered, written in `--items` (`1,3,x,0,…`). */
+const MISSING = /^[x?]$/i;
 
 /** "1,2,,0" → ["1", "2", "", "0"]; "1 2 0" → ["1", "2", "0"]; "" → []. */
 function splitAnswers(text: string): string[] {
@@ -184,8 +200,11 @@ export function scoreMeasure(measure: Measure): ScoredMeasure {
     band: bandOf(definition, measure.total),
     at_caseness: isCase(definition, measure.total),
     item_scores: measure.items === null ? null : itemScores(definition, measure.items),
+    missing_items: missingItems(measure.items),
     risk_item_answer: riskItemAnswer(definition, measure.items),
-    risk_item_implied: measure.items === null ? impliedRiskItemMinimum(definition, measure.total) : null,
+    // Items unknown: what the total proves; the risk item itself left unanswered: unknown (0), ask it.
+    risk_item_implied: measure.items === null ? impliedRiskItemMinimum(definition, measure.total)
+      : definition.riskItem > 0 && measure.items[definition.riskItem - 1] === null ? 0 : null,
   };
 }
 

@@ -320,7 +320,7 @@ function concernsOf(
   }
   for (const measure of measures.measures) {
     const definition = measureDefinition(measure.measure);
-    if (definition.riskItem > 0 && !measure.latest.items_known && riskItemOf(measure.latest) === 0) {
+    if (definition.riskItem > 0 && measure.latest.risk_item_answer === null && riskItemOf(measure.latest) === 0) {
       concerns.push(`${measure.name} ${riskItemUnknown(definition, measure.latest)}`);
     }
   }

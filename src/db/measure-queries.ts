@@ -38,8 +38,9 @@ function rowToState(row: StateRow): MeasureState {
   };
 }
 
-const itemsOf = (text: string | null) => (text === null ? null : (JSON.parse(text) as number[]));
-const itemsText = (items: readonly number[] | null) => (items === null ? null : JSON.stringify(items));
+// An unanswered item (a pro-rated CORE-10) is null inside the list.
+const itemsOf = (text: string | null) => (text === null ? null : (JSON.parse(text) as (number | null)[]));
+const itemsText = (items: readonly (number | null)[] | null) => (items === null ? null : JSON.stringify(items));
 
 function measureToValues(measure: Measure): unknown[] {
   return [

@@ -7,7 +7,8 @@ const signed = (n: number) => (n > 0 ? `+${n}` : n === 0 ? '±0' : String(n));
 const ttDates = (tt: NonNullable<MeasuresSection['talking_therapies']>) =>
   `PHQ-9 ${tt.phq9_first.total} (${day(tt.phq9_first.timestamp)}) → ${tt.phq9_last.total} (${day(tt.phq9_last.timestamp)}), ` +
   `GAD-7 ${tt.gad7_first.total} (${day(tt.gad7_first.timestamp)}) → ${tt.gad7_last.total} (${day(tt.gad7_last.timestamp)})`;
-const pointText = (point: MeasurePoint) => `${point.total} ${point.band} (${day(point.timestamp)})${point.items_known ? '' : ' total only'}`;
+const pointText = (point: MeasurePoint) => `${point.total} ${point.band} (${day(point.timestamp)})` +
+  `${point.items_known ? '' : ' total only'}${point.missing_items.length > 0 ? ' pro-rated' : ''}`;
 
 /**
  * Each measure's scores on its own fixed scale (0 to its maximum), one column step per score,

@@ -252,6 +252,7 @@ describe('issue 21: clinical safety, second pass', () => {
     await ok(['measure', 'add', 'f9', '--measure', 'phq9', '--items', '2,2,1,1,0,1,0,0,2', '--session', s2, '--id', 'f9-phq'], '2026-10-20T10:30:00Z');
     await ok(['measure', 'add', 'f9', '--measure', 'gad7', '--items', '1,2,1,1,0,1,0', '--session', s2, '--id', 'f9-gad'], '2026-10-20T10:31:00Z');
     await ok(['measure', 'add', 'f9', '--measure', 'core10', '--items', '1,3,2,0,1,0,2,1,1,0', '--session', s2, '--id', 'f9-core'], '2026-10-20T10:32:00Z');
+    await ok(['measure', 'add', 'f9', '--measure', 'core10', '--items', '1,3,2,0,1,0,2,1,x,0', '--at', '2026-10-27T10:00', '--id', 'f9-core-x'], '2026-10-27T10:00:00Z');
     const wrong = JSON.parse(await ok(['--json', 'log-session', '--client', 'f9', '--at', '2026-10-21T10:00', '--mood', '-2',
       '--summary', 'OTHER-CLIENT summary'], '2026-10-21T10:00:00Z')).session_id;
     await ok(['session', 'void', wrong, '--reason', 'logged for the wrong client'], '2026-10-21T11:00:00Z');
@@ -321,5 +322,34 @@ describe('issue 21: clinical safety, second pass', () => {
       expect(refused.stderr).toBe(`tpt: "${word}" is not a crisis flag: when there is no crisis, leave --crisis-flag out\n`);
     }
     expect(box.spawn(['sessions', 'f10-none']).code).toBe(2);
+
+    // CORE-10 with one item unanswered (x): pro-rated as its authors prescribe. Scores 1, 4−3, 4−2,
+    // 0, 1, 0, 2, 1, –, 0 add to 8 over nine items: 8 × 10 / 9 = 8.89, so 9.
+    const prorated = await ok(['measure', 'add', 'f10', '--measure', 'core10', '--items', '1,3,2,0,1,0,2,1,x,0', '--at', '2026-09-03T10:00', '--id', 'f10-core'], '2026-09-03T10:00:00Z');
+    expect(prorated).toContain('9/40 low level');
+    expect(prorated).toContain('pro-rated: item 9 not answered');
+    expect(spawnJson(['measure', 'show', 'f10-core'])).toMatchObject({ items: [1, 3, 2, 0, 1, 0, 2, 1, null, 0], total: 9, missing_items: [9] });
+    const section = spawnJson(['report', 'f10', '--since', '2026-09-01', '--until', '2026-09-30']).measures.measures[0];
+    expect(section.flags).toContain('pro-rated: 9 on 2026-09-03 (item 9 not answered)');
+    // Item 6, the risk item, left unanswered: pro-rated too, and the risk item is unknown: ask it.
+    const noRiskItem = await ok(['measure', 'add', 'f10', '--measure', 'core10', '--items', '1,3,2,0,1,x,2,1,1,0', '--at', '2026-09-10T10:00'], '2026-09-10T10:00:00Z');
+    expect(noRiskItem).toContain("⚠ item 6 (plans to end one's life) unknown (not answered): ask about it");
+    const twoMissing = box.spawn(['measure', 'add', 'f10', '--measure', 'core10', '--items', '1,3,x,0,1,0,2,1,x,0']);
+    expect(twoMissing.code).toBe(2);
+    expect(twoMissing.stderr).toMatch(/^tpt: CORE-10 items 3, 9 are not answered: its total is pro-rated over at most 1 missing item/);
+    const phqMissing = box.spawn(['measure', 'add', 'f10', '--measure', 'phq9', '--items', '1,2,1,x,0,1,0,0,3']);
+    expect(phqMissing.code).toBe(2);
+    expect(phqMissing.stderr).toMatch(/^tpt: PHQ-9 item 4 is not answered: the PHQ-9 is scored only with every answer/);
+    // Through export and import whole.
+    const file = join(box.home, 'f10.json');
+    expect(box.spawn(['export', 'f10', '--out', file]).code).toBe(0);
+    const other = new Sandbox();
+    try {
+      expect(other.spawn(['init']).code).toBe(0);
+      expect(other.spawn(['import', file]).code).toBe(0);
+      expect(JSON.parse(other.spawn(['--json', 'measure', 'show', 'f10-core']).stdout)).toMatchObject({ total: 9, missing_items: [9] });
+    } finally {
+      other.cleanup();
+    }
   });
 });
