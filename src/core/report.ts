@@ -114,16 +114,20 @@ export interface ReportView {
 export const GOAL_MOVEMENT_POINTS = 5;
 /**
  * Persistently low mood, over at least LOW_MOOD_SESSIONS sessions: a mean at or below
- * LOW_MOOD_MEAN, or most sessions (more than half) at or below it. The second arm removes the
- * cliff of a mean alone: nine sessions at −1 and one at 0 (mean −0.9) are low mood too.
+ * LOW_MOOD_MEAN, or at least LOW_MOOD_SHARE of the sessions at or below it. The second arm removes
+ * the cliff of a mean alone: nine sessions at −1 and one at 0 (mean −0.9) are low mood too. Two
+ * thirds, not a bare majority: a year whose first months were low and whose mood then lifted
+ * (23 of 43 sessions at −1, the demo's demo-avery) is a recovery, not persistence.
  */
 export const LOW_MOOD_MEAN = -1;
 export const LOW_MOOD_SESSIONS = 3;
+export const LOW_MOOD_SHARE = 2 / 3;
 
 /** The rule above, on the count of sessions, of those at or below −1, and their mean. */
 export function isPersistentlyLow(sessions: number, lowSessions: number, mean: number | null): boolean {
   if (sessions < LOW_MOOD_SESSIONS || mean === null) return false;
-  return mean <= LOW_MOOD_MEAN || lowSessions * 2 > sessions;
+  // 3 · low ≥ 2 · n: two thirds, in whole numbers.
+  return mean <= LOW_MOOD_MEAN || lowSessions * 3 >= sessions * 2;
 }
 /** The report lists this many sessions of the timeframe (the newest), and counts the rest. */
 export const LISTED_SESSIONS = 10;
