@@ -200,6 +200,13 @@ describe('issue 21: clinical safety, second pass', () => {
       expect(risks[1]).toMatchObject({ resolved_by: 'tester', resolution_note: 'no ideation since August' });
       // Importing the same file again changes nothing.
       expect(other.spawn(['import', out]).stdout).toContain('risks      added 0, skipped 2, replaced 0');
+      // A risk resolved since is a conflict, as any record: refused whole, or replaced when asked.
+      expect(other.spawn(['risk', 'resolve', 'f7', 'self_harm', '--note', 'resolved in the other practice']).code).toBe(0);
+      const conflict = other.spawn(['import', out]);
+      expect(conflict.code).toBe(1);
+      expect(conflict.stderr).toMatch(/^conflict: risk self_harm \(client f7\) differs in state, history\ntpt: 1 record\(s\) in the file differ/);
+      expect(other.spawn(['import', out, '--on-conflict', 'replace']).stdout).toContain('risks      added 0, skipped 1, replaced 1');
+      expect(other.spawn(['export', 'f7']).stdout.split('\n').slice(1)).toEqual(mine);
     } finally {
       other.cleanup();
     }
