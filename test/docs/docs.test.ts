@@ -1,8 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
 import { commandReference, walkCommands } from '../../scripts/command-reference.mjs';
 import { examplesIn, problemsOf } from './examples.js';
+import { brokenLinks } from './links.js';
 
 // The manual and the program must agree: docs/commands.md is what the program generates, and every
 // `tpt …` example in the README and docs/ names commands and options the program has.
@@ -14,6 +17,35 @@ const { program } = buildProgram({ stdin: process.stdin, stdout: silent, stderr:
 
 /** docs/SPEC.md is the contract as written, not a page of the manual: it is not checked here. */
 const manual = ['README.md', ...readdirSync(new URL('docs/', root)).filter((file) => file.endsWith('.md') && file !== 'SPEC.md').map((file) => `docs/${file}`)];
+
+describe('the manual', () => {
+  it('begins with a README of at most 200 lines', () => {
+    // A new user reads the README whole; the rest of the manual is a link away (issue 26).
+    expect(read('README.md').split('\n').length).toBeLessThanOrEqual(200);
+  });
+
+  it('links only to files and headings that exist', () => {
+    const root = new URL('../../', import.meta.url).pathname;
+    expect([...manual, 'docs/SPEC.md'].flatMap((file) => brokenLinks(root, file))).toEqual([]);
+  });
+
+  it('would catch a link to a missing file or heading', () => {
+    const root = mkdtempSync(join(tmpdir(), 'tpt-links-'));
+    try {
+      mkdirSync(join(root, 'docs'));
+      writeFileSync(join(root, 'docs', 'a.md'), '# A page\n\n## The trajectory rule (`overall_trajectory`)\n');
+      writeFileSync(join(root, 'README.md'), '[ok](docs/a.md#the-trajectory-rule-overall_trajectory) [gone](docs/b.md) [typo](docs/a.md#the-trajectory) [web](https://example.org/x)\n');
+      expect(brokenLinks(root, 'README.md')).toEqual(['README.md: docs/b.md (no such file)', 'README.md: docs/a.md#the-trajectory (no such heading)']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('has an index that names every page of docs/', () => {
+    const index = read('docs/README.md');
+    expect(manual.filter((file) => file.startsWith('docs/') && file !== 'docs/README.md' && !index.includes(`(${file.slice(5)})`))).toEqual([]);
+  });
+});
 
 describe('the command reference', () => {
   it('is what the program generates (else run `npm run docs`)', () => {
