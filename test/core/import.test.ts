@@ -269,6 +269,23 @@ describe('tpt import refuses a bad file whole (exit 2, one line, nothing written
     expect(await refused(bad)).toMatch(/^tpt: session "s3" of client "c2": goal "g404" is neither in the file nor in the database/);
   });
 
+  it('a risk of the register whose state does not match its history', async () => {
+    const event = { event: 'opened', at: '2026-01-05T09:00:00.000Z', source_type: 'session', source_id: 's1', flag: 'self_harm', note: '', actor: 'anna', recorded_at: '2026-01-05T09:00:00.000Z' };
+    const risk = {
+      client_id: 'c1', kind: 'self_harm', status: 'resolved', opened_at: event.at, last_flagged_at: event.at,
+      resolved_at: null, resolved_by: null, resolution_note: null, history: [event],
+    };
+    const bad = copy();
+    (bad.clients[0] as Record<string, unknown>).risks = [risk];
+    expect(await refused(bad)).toMatch(/^tpt: risk "self_harm" of client "c1": a resolved risk needs resolved_at, resolved_by and resolution_note/);
+    const unknownKind = copy();
+    (unknownKind.clients[0] as Record<string, unknown>).risks = [{ ...risk, kind: 'sadness', status: 'open' }];
+    expect(await refused(unknownKind)).toMatch(/^tpt: risk "sadness" of client "c1": kind must be one of suicidal_ideation, /);
+    const noOpening = copy();
+    (noOpening.clients[0] as Record<string, unknown>).risks = [{ ...risk, status: 'open', history: [{ ...event, event: 'flagged' }] }];
+    expect(await refused(noOpening)).toMatch(/its history starts with its opening/);
+  });
+
   it('the same session id twice', async () => {
     const bad = copy();
     bad.clients[1]!.sessions.push({ ...bad.clients[1]!.sessions[0]! });
