@@ -6,6 +6,7 @@ import { checkCommand } from './check.js';
 import { clientCommand } from './client.js';
 import { clientsCommand } from './clients.js';
 import { completionCommand } from './completion.js';
+import { courseCommand } from './course.js';
 import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
 import { goalCommand } from './goal.js';
@@ -42,6 +43,7 @@ export const COMMANDS: Record<string, (ctx: Context) => Command> = {
   trends: trendsCommand,
   report: reportCommand,
   risk: riskCommand,
+  course: courseCommand,
   export: exportCommand,
   import: importCommand,
   completion: completionCommand,

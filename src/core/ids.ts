@@ -3,7 +3,7 @@ import { InputError } from './errors.js';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export type IdKind = 'session' | 'goal' | 'milestone' | 'client' | 'measure';
+export type IdKind = 'session' | 'goal' | 'milestone' | 'client' | 'measure' | 'course';
 
 export function checkId(value: string, kind: IdKind): string {
   if (!ID_PATTERN.test(value)) {
@@ -19,7 +19,7 @@ export function checkId(value: string, kind: IdKind): string {
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 
 /** A short readable id such as `goal_7k2m9q`: 8 characters of 31 give 8.5e11 values per kind. */
-export function newId(prefix: 'ses' | 'goal' | 'ms' | 'msr' | 'tok', length = 8): string {
+export function newId(prefix: 'ses' | 'goal' | 'ms' | 'msr' | 'tok' | 'crs', length = 8): string {
   let suffix = '';
   while (suffix.length < length) {
     for (const byte of randomBytes(length)) {

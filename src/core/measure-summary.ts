@@ -1,4 +1,5 @@
-import { baselineMeasures, measuresInRange } from '../db/measure-queries.js';
+import { measuresInRange } from '../db/measure-queries.js';
+import { courseBaselines } from './courses.js';
 import type { Store } from '../db/store.js';
 import {
   core10Rci, farEnoughApart, MEASURE_KINDS, measureDefinition, reliableChange, talkingTherapiesOutcome,
@@ -32,7 +33,7 @@ export interface MeasureTrend {
   max: number;
   caseness: number;
   count: number;
-  /** The first score on record up to the end of the timeframe: where the course started (README, "The course baseline"). */
+  /** The first score of the course up to the end of the timeframe (with no course, the first on record). */
   baseline: MeasurePoint;
   first: MeasurePoint;
   /** The score before the latest; null with one score. */
@@ -84,7 +85,7 @@ export interface MeasuresSection {
 export function measuresSection(store: Store, clientId: string, timeframe: Timeframe): MeasuresSection {
   const end = timeframe.end.toISOString();
   const all = measuresInRange(store, clientId, timeframe.start?.toISOString() ?? null, end);
-  return summarizeMeasures(all, baselineMeasures(store, clientId, end));
+  return summarizeMeasures(all, courseBaselines(store, clientId, end).baselines);
 }
 
 /**

@@ -3,7 +3,8 @@ import {
   goalHistoryOfClient, goalsCreatedBy, lastSessionAtOrBefore, milestonesBetween, reportSessionsInRange,
   type GoalHeader, type GoalHistoryPoint, type MilestoneRow, type ReportSessionRow,
 } from '../db/analytics-queries.js';
-import { baselineMeasures, measuresInRange } from '../db/measure-queries.js';
+import { measuresInRange } from '../db/measure-queries.js';
+import { courseBaselines, type CourseRef } from './courses.js';
 import { logRead } from './audit.js';
 import { requireClient } from './clients.js';
 import { checkId } from './ids.js';
@@ -102,6 +103,8 @@ export interface ProgressReport {
   measures: MeasuresSection;
   /** What happened to the client's risks in the timeframe: opened, flagged, reopened, resolved (who, when, the note). */
   risk_history: RiskHistoryEntry[];
+  /** The course of treatment the timeframe's end belongs to (its measures' baselines are its first scores), or null. */
+  course: CourseRef | null;
 }
 
 /** The report and, for the terminal and markdown, the series its chart draws. */
@@ -217,6 +220,7 @@ export interface ReportInput {
   baselines?: readonly Measure[];
   /** The risk register's events in the range. */
   riskHistory?: RiskHistoryEntry[];
+  course?: CourseRef | null;
 }
 
 /** Builds the report in one pass over the sessions. Pure: no database, no clock. */
@@ -300,6 +304,7 @@ export function buildReport(input: ReportInput): ReportView {
     sessions_not_listed: trend.data_points - newest.length,
     measures,
     risk_history: input.riskHistory ?? [],
+    course: input.course ?? null,
   };
   report.summary = summaryParagraph(report, movement, meanChange);
   return { report, chart: { by: chartBy, periods: chart.summaries() } };
@@ -500,7 +505,7 @@ export function progressReport(store: Store, clientId: string, timeframe: Timefr
     const lastSession = lastSessionAtOrBefore(store, clientId, endIso);
     const openRisks = openRisksOf(store, clientId);
     const measures = measuresInRange(store, clientId, startIso, endIso);
-    const baselines = baselineMeasures(store, clientId, endIso);
+    const { course, baselines } = courseBaselines(store, clientId, endIso);
     const riskHistory = riskHistoryBetween(store, clientId, startIso, endIso);
     // The stream comes last (nothing else may run on the connection while it is open), and is
     // closed even when the report fails before reading it, so the transaction can roll back.
@@ -508,7 +513,7 @@ export function progressReport(store: Store, clientId: string, timeframe: Timefr
     try {
       return buildReport({
         clientId, now: who.now, range, sessions, goals, history, milestones, lastSession, openRisks, measures, baselines,
-        riskHistory,
+        riskHistory, course,
       });
     } finally {
       sessions.return?.();

@@ -89,15 +89,16 @@ export function measuresInRange(store: Store, clientId: string, start: string | 
 }
 
 /**
- * Each measure's first live score on record up to `end` (the baseline of its course), in the order
- * of `measuresInRange`: one row per kind taken, read by the (client_id, timestamp) index.
+ * Each measure's first live score in [from, end] (the baseline of its course; `from` '' means on
+ * record), in the order of `measuresInRange`: one row per kind taken, read by the (client_id,
+ * timestamp) index.
  */
-export function baselineMeasures(store: Store, clientId: string, end: string): Measure[] {
+export function baselineMeasures(store: Store, clientId: string, end: string, from = ''): Measure[] {
   const rows = store.statement(`
     SELECT ${COLUMNS} FROM (
       SELECT *, row_number() OVER (PARTITION BY measure ORDER BY timestamp, created_at, measure_id) AS place
-        FROM live_measures WHERE client_id = ? AND timestamp <= ?)
-     WHERE place = 1 ORDER BY timestamp, created_at, measure_id`).all(clientId, end) as MeasureRow[];
+        FROM live_measures WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?)
+     WHERE place = 1 ORDER BY timestamp, created_at, measure_id`).all(clientId, from, end) as MeasureRow[];
   return rows.map(rowToMeasure);
 }
 

@@ -333,6 +333,39 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX live_sessions_with_crisis ON sessions (client_id, timestamp)
     WHERE crisis_flags <> '[]' AND voided_at IS NULL;
   `,
+
+  // 9: courses of treatment and measure schedules (issue 24). A course is the unit of outcome
+  // (NHS Talking Therapies counts outcomes per course): at most one open course per client, so
+  // "the current course" is never ambiguous. A schedule says how often a measure is due; a new
+  // schedule of the same measure stops the one before, which stays as history.
+  `
+  CREATE TABLE courses (
+    course_id   TEXT PRIMARY KEY,
+    client_id   TEXT NOT NULL REFERENCES clients (client_id),
+    started_at  TEXT NOT NULL,
+    started_by  TEXT NOT NULL,
+    ended_at    TEXT,
+    ended_by    TEXT,
+    end_reason  TEXT,
+    end_note    TEXT,
+    CHECK ((ended_at IS NULL) = (end_reason IS NULL)),
+    CHECK (ended_at IS NULL OR ended_at >= started_at)
+  ) STRICT;
+  CREATE INDEX courses_by_client ON courses (client_id, started_at);
+  CREATE UNIQUE INDEX one_open_course ON courses (client_id) WHERE ended_at IS NULL;
+
+  CREATE TABLE measure_schedules (
+    client_id   TEXT NOT NULL REFERENCES clients (client_id),
+    measure     TEXT NOT NULL CHECK (measure IN ('phq9', 'gad7', 'core10')),
+    every       TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    started_by  TEXT NOT NULL,
+    stopped_at  TEXT,
+    stopped_by  TEXT,
+    PRIMARY KEY (client_id, measure, started_at)
+  ) STRICT;
+  CREATE UNIQUE INDEX one_live_schedule ON measure_schedules (client_id, measure) WHERE stopped_at IS NULL;
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -1,0 +1,47 @@
+import type { Store } from './store.js';
+
+/** The reads and writes of courses of treatment (README, "Courses of treatment"). */
+
+export interface CourseRow {
+  course_id: string;
+  client_id: string;
+  started_at: string;
+  started_by: string;
+  ended_at: string | null;
+  ended_by: string | null;
+  end_reason: string | null;
+  end_note: string | null;
+}
+
+const COLUMNS = 'course_id, client_id, started_at, started_by, ended_at, ended_by, end_reason, end_note';
+
+export function insertCourse(store: Store, course: CourseRow): void {
+  store.statement(`INSERT INTO courses (${COLUMNS}) VALUES (@course_id, @client_id, @started_at, @started_by, @ended_at, @ended_by, @end_reason, @end_note)`)
+    .run(course);
+}
+
+export function endCourseRow(store: Store, courseId: string, end: { ended_at: string; ended_by: string; end_reason: string; end_note: string | null }): void {
+  store.statement('UPDATE courses SET ended_at = @ended_at, ended_by = @ended_by, end_reason = @end_reason, end_note = @end_note WHERE course_id = @course_id')
+    .run({ ...end, course_id: courseId });
+}
+
+/** The client's open course, if any (at most one: a unique index holds it). */
+export function openCourseOf(store: Store, clientId: string): CourseRow | undefined {
+  return store.statement(`SELECT ${COLUMNS} FROM courses WHERE client_id = ? AND ended_at IS NULL`).get(clientId) as CourseRow | undefined;
+}
+
+/** The client's courses, oldest first (ties by id, so the order never depends on entry). */
+export function coursesOf(store: Store, clientId: string): CourseRow[] {
+  return store.statement(`SELECT ${COLUMNS} FROM courses WHERE client_id = ? ORDER BY started_at, course_id`).all(clientId) as CourseRow[];
+}
+
+/** The last course started at or before `at`: the course a report ending at `at` belongs to. */
+export function courseAt(store: Store, clientId: string, at: string): CourseRow | undefined {
+  return store.statement(`SELECT ${COLUMNS} FROM courses WHERE client_id = ? AND started_at <= ? ORDER BY started_at DESC, course_id DESC LIMIT 1`)
+    .get(clientId, at) as CourseRow | undefined;
+}
+
+/** Every course of every client, oldest first: the practice's outcomes read them. */
+export function allCourses(store: Store): CourseRow[] {
+  return store.statement(`SELECT ${COLUMNS} FROM courses ORDER BY client_id, started_at, course_id`).all() as CourseRow[];
+}
