@@ -131,6 +131,38 @@ An amendment that raises PHQ-9 item 9 or CORE-10 item 6 above what it was opens 
       await ctx.out({ measure_id: restored.measure_id, voided_at: null }, () => `Restored measure ${restored.measure_id}`);
     });
 
+  measure
+    .command('schedule')
+    .description('Set how often a measure is due for a client (a new schedule replaces the old), or stop it')
+    .argument('<client>', 'the client id')
+    .argument('<measure>', 'phq9 | gad7 | core10')
+    .option('--every <interval>', 'session, or N days or weeks: 7d, 2w, 4w')
+    .option('--stop', 'stop the schedule (it stays in the record)')
+    .addHelpText('after', examples(
+      'tpt measure schedule c42 phq9 --every session',
+      'tpt measure schedule c42 core10 --every 2w',
+      'tpt measure schedule c42 core10 --stop',
+    ))
+    .action(async (clientId: string, kind: string, opts: { every?: string; stop?: boolean }) => {
+      const store = await ctx.openStore();
+      const { setSchedule } = await import('../core/schedules.js');
+      const { renderScheduleSet } = await import('../render/schedules.js');
+      const status = setSchedule(store, { client_id: clientId, measure: kind, every: opts.every, stop: opts.stop }, ctx.who());
+      await ctx.out(status, renderScheduleSet);
+    });
+
+  measure
+    .command('due')
+    .description("A client's measure schedules: due, overdue, missed in a row, stopped")
+    .argument('<client>', 'the client id')
+    .addHelpText('after', examples('tpt measure due c42', 'tpt measure due c42 --json'))
+    .action(async (clientId: string) => {
+      const store = await ctx.openStore();
+      const { listSchedules } = await import('../core/schedules.js');
+      const { renderSchedules } = await import('../render/schedules.js');
+      await ctx.out(listSchedules(store, clientId, ctx.who()), renderSchedules);
+    });
+
   return measure;
 }
 

@@ -3,7 +3,9 @@ import { createGoal, updateGoal } from './goals.js';
 import { addMilestone } from './milestones.js';
 import { openRisksOf, resolveRisk } from './risks.js';
 import { logSession } from './sessions.js';
+import { addDemoCare } from './demo-care.js';
 import { addDemoMeasures } from './demo-measures.js';
+import { signSession } from './session-corrections.js';
 import { localDateString } from './time.js';
 import { addDays, addMonths } from './timeframe.js';
 
@@ -125,6 +127,7 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
         result.goals++;
         return id;
       });
+      addDemoCare(store, story.client_id, start, now);
       const reached = new Set<string>();
       let risksResolved = false;
       for (let week = 0; ; week++) {
@@ -153,6 +156,8 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
           metadata: { modality: random() < 0.7 ? 'in_person' : 'telehealth' },
         }, at(day));
         result.sessions++;
+        // The clinician signs each note the next day (the last day's are still open).
+        if (day.getTime() + 86_400_000 <= now.getTime()) signSession(store, `${story.client_id}-s${String(week + 1).padStart(3, '0')}`, at(addDays(day, 1)));
         // At the first session from that week on, the clinician resolves the risks with a note
         // (those of crisis flags and those of measures' risk items alike).
         if (story.riskResolved && week >= story.riskResolved.week && !risksResolved) {

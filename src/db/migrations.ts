@@ -355,15 +355,16 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX one_open_course ON courses (client_id) WHERE ended_at IS NULL;
 
   CREATE TABLE measure_schedules (
+    schedule_id INTEGER PRIMARY KEY,
     client_id   TEXT NOT NULL REFERENCES clients (client_id),
     measure     TEXT NOT NULL CHECK (measure IN ('phq9', 'gad7', 'core10')),
     every       TEXT NOT NULL,
     started_at  TEXT NOT NULL,
     started_by  TEXT NOT NULL,
     stopped_at  TEXT,
-    stopped_by  TEXT,
-    PRIMARY KEY (client_id, measure, started_at)
+    stopped_by  TEXT
   ) STRICT;
+  CREATE INDEX measure_schedules_by_client ON measure_schedules (client_id, measure, started_at);
   CREATE UNIQUE INDEX one_live_schedule ON measure_schedules (client_id, measure) WHERE stopped_at IS NULL;
   `,
 ];
