@@ -4,12 +4,12 @@ import { examples } from './options.js';
 
 export function clientsCommand(ctx: Context): Command {
   return new Command('clients')
-    .description('Every client: sessions, last session, active goals, average goal progress')
+    .description('Every client: sessions, last session, active goals, average goal progress, open risks, off-track alerts')
     .addHelpText('after', examples('tpt clients', 'tpt clients --json'))
     .action(async () => {
       const store = await ctx.openStore();
-      const { listClients } = await import('../core/clients.js');
+      const { listClientsWithAlerts } = await import('../core/off-track.js');
       const { renderClients } = await import('../render/tables.js');
-      await ctx.out(listClients(store, ctx.who()), renderClients);
+      await ctx.out(listClientsWithAlerts(store, ctx.who()), renderClients);
     });
 }

@@ -101,7 +101,7 @@ export function summarizeMeasures(all: readonly Measure[], baselines: readonly M
   return { measures, talking_therapies: talkingTherapies(measures) };
 }
 
-function pointOf(measure: Measure): MeasurePoint {
+export function pointOf(measure: Measure): MeasurePoint {
   const scored = scoreMeasure(measure);
   return {
     measure_id: measure.measure_id,
@@ -122,7 +122,7 @@ export function riskItemOf(point: MeasurePoint): number {
 }
 
 /** Reliable change from one score to a later one, or null when they are the same score or too close together. */
-function claimedChange(definition: MeasureDefinition, from: MeasurePoint, to: MeasurePoint): ReliableChange | null {
+export function claimedChange(definition: MeasureDefinition, from: MeasurePoint, to: MeasurePoint): ReliableChange | null {
   if (from.measure_id === to.measure_id || !farEnoughApart(definition, from.timestamp, to.timestamp)) return null;
   return reliableChange(definition, from.total, to.total);
 }

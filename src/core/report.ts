@@ -5,6 +5,7 @@ import {
 } from '../db/analytics-queries.js';
 import { measuresInRange } from '../db/measure-queries.js';
 import { courseBaselines, type CourseRef } from './courses.js';
+import { offTrackAlerts, type OffTrackAlert } from './off-track.js';
 import { logRead } from './audit.js';
 import { requireClient } from './clients.js';
 import { checkId } from './ids.js';
@@ -105,6 +106,8 @@ export interface ProgressReport {
   risk_history: RiskHistoryEntry[];
   /** The course of treatment the timeframe's end belongs to (its measures' baselines are its first scores), or null. */
   course: CourseRef | null;
+  /** Off-track alerts at the end of the timeframe (or now, if sooner), each with its rule, date and source. */
+  off_track: OffTrackAlert[];
 }
 
 /** The report and, for the terminal and markdown, the series its chart draws. */
@@ -221,6 +224,7 @@ export interface ReportInput {
   /** The risk register's events in the range. */
   riskHistory?: RiskHistoryEntry[];
   course?: CourseRef | null;
+  offTrack?: OffTrackAlert[];
 }
 
 /** Builds the report in one pass over the sessions. Pure: no database, no clock. */
@@ -305,6 +309,7 @@ export function buildReport(input: ReportInput): ReportView {
     measures,
     risk_history: input.riskHistory ?? [],
     course: input.course ?? null,
+    off_track: input.offTrack ?? [],
   };
   report.summary = summaryParagraph(report, movement, meanChange);
   return { report, chart: { by: chartBy, periods: chart.summaries() } };
@@ -506,6 +511,7 @@ export function progressReport(store: Store, clientId: string, timeframe: Timefr
     const openRisks = openRisksOf(store, clientId);
     const measures = measuresInRange(store, clientId, startIso, endIso);
     const { course, baselines } = courseBaselines(store, clientId, endIso);
+    const offTrack = offTrackAlerts(store, clientId, new Date(Math.min(range.end.getTime(), who.now.getTime())));
     const riskHistory = riskHistoryBetween(store, clientId, startIso, endIso);
     // The stream comes last (nothing else may run on the connection while it is open), and is
     // closed even when the report fails before reading it, so the transaction can roll back.
@@ -513,7 +519,7 @@ export function progressReport(store: Store, clientId: string, timeframe: Timefr
     try {
       return buildReport({
         clientId, now: who.now, range, sessions, goals, history, milestones, lastSession, openRisks, measures, baselines,
-        riskHistory, course,
+        riskHistory, course, offTrack,
       });
     } finally {
       sessions.return?.();

@@ -45,3 +45,12 @@ export function courseAt(store: Store, clientId: string, at: string): CourseRow 
 export function allCourses(store: Store): CourseRow[] {
   return store.statement(`SELECT ${COLUMNS} FROM courses ORDER BY client_id, started_at, course_id`).all() as CourseRow[];
 }
+
+/** How many live sessions the client had in [start, end], and when the `nth` of them (1-based) was. */
+export function sessionsSince(store: Store, clientId: string, start: string, end: string, nth: number): { count: number; nth_at: string | null } {
+  const { count } = store.statement('SELECT count(*) AS count FROM live_sessions WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?')
+    .get(clientId, start, end) as { count: number };
+  const row = store.statement(`SELECT timestamp FROM live_sessions WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
+     ORDER BY timestamp, session_id LIMIT 1 OFFSET ?`).get(clientId, start, end, nth - 1) as { timestamp: string } | undefined;
+  return { count, nth_at: row?.timestamp ?? null };
+}

@@ -72,6 +72,13 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
     out.push(style.dim('No crisis flags in this timeframe.'));
   }
   out.push('');
+  if (report.off_track.length > 0) {
+    out.push(style.red.bold(`⚠ OFF TRACK (${report.off_track.length})`));
+    for (const alert of report.off_track) {
+      out.push(`  ${wrap(`${day(alert.date)}  ${alert.detail}`, width - 4, '    ')}`, style.dim(`    ${wrap(`rule: ${alert.rule}; ${alert.source}`, width - 6, '    ')}`));
+    }
+    out.push('');
+  }
   if (report.risk_history.length > 0) {
     out.push(heading('Risks in this timeframe'));
     for (const entry of report.risk_history) out.push(`  ${wrap(riskEventWords(entry), width - 4, '    ')}`);
@@ -161,6 +168,7 @@ export function renderReportMarkdown(view: ReportView): string {
     ...report.concerns.map((concern) => `- **⚠ ${escapeMarkdown(concern)}**`),
     '',
     ...openRisksMarkdown(report),
+    ...offTrackMarkdown(report),
     ...riskHistoryMarkdown(report),
     '## Crisis events',
     '',
@@ -266,6 +274,18 @@ function riskHistoryMarkdown(report: ReportView['report']): string[] {
 }
 
 /** Open risks lead the document: shown whatever the timeframe, until a person resolves them. */
+function offTrackMarkdown(report: ReportView['report']): string[] {
+  if (report.off_track.length === 0) return [];
+  return [
+    `## ⚠ Off track (${report.off_track.length})`,
+    '',
+    ...markdownTable(['Date', 'Rule', 'Alert', 'Source'], report.off_track.map((alert) => [
+      day(alert.date), alert.rule, escapeMarkdown(alert.detail), escapeMarkdown(alert.source),
+    ])),
+    '',
+  ];
+}
+
 function openRisksMarkdown(report: ReportView['report']): string[] {
   if (report.open_risks.length === 0) return [];
   return [

@@ -93,9 +93,11 @@ function renderSessionContent(session: Omit<Session, 'session_id'> & { session_i
   return out;
 }
 
-export function renderClients(clients: ClientSummary[], style: ChalkInstance, _columns = 0, tableWidth = Infinity): string {
+export function renderClients(
+  clients: (ClientSummary & { off_track?: { rule: string; measure: string }[] })[], style: ChalkInstance, _columns = 0, tableWidth = Infinity,
+): string {
   if (clients.length === 0) return 'No clients yet: `tpt log-session` or `tpt goal create` adds the first.';
-  const rowsHead = ['Client', 'Sessions', 'Last session', 'Active goals', 'Avg progress', 'Last crisis', 'Open risks'];
+  const rowsHead = ['Client', 'Sessions', 'Last session', 'Active goals', 'Avg progress', 'Last crisis', 'Open risks', 'Off track'];
   const rows: Cell[][] = [];
   for (const client of clients) {
     rows.push([
@@ -106,9 +108,19 @@ export function renderClients(clients: ClientSummary[], style: ChalkInstance, _c
       percent(client.average_goal_progress),
       client.last_crisis ? style.red.bold(`⚠ ${when(client.last_crisis)}`) : '',
       client.open_risks.length > 0 ? style.red.bold(`⚠ ${client.open_risks.join(', ')}`) : '',
+      client.off_track?.length ? style.red.bold(`⚠ ${offTrackWords(client.off_track)}`) : '',
     ]);
   }
   return renderColumns(rowsHead, rows, style, { width: tableWidth });
+}
+
+/** Off-track alerts in a few words: `PHQ-9 deteriorated, PHQ-9 item 9`. */
+export function offTrackWords(alerts: readonly { rule: string; measure: string }[]): string {
+  const names: Record<string, string> = { phq9: 'PHQ-9', gad7: 'GAD-7', core10: 'CORE-10' };
+  const words: Record<string, string> = {
+    risk_item_endorsed: 'risk item', reliable_deterioration: 'deteriorated', no_reliable_improvement: 'not improving',
+  };
+  return alerts.map((alert) => `${names[alert.measure] ?? alert.measure} ${words[alert.rule] ?? alert.rule}`).join(', ');
 }
 
 export function renderGoalList(goals: Goal[], style: ChalkInstance, _columns = 0, tableWidth = Infinity): string {

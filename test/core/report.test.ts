@@ -144,7 +144,7 @@ describe('the progress report', () => {
       'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones', 'crisis_events',
       'overall_trajectory', 'recommendations', 'summary', 'open_risks', 'concerns', 'headline', 'trajectory_rule',
-      'sessions_without_duration', 'session_summaries', 'sessions_not_listed', 'measures', 'risk_history', 'course',
+      'sessions_without_duration', 'session_summaries', 'sessions_not_listed', 'measures', 'risk_history', 'course', 'off_track',
     ]);
     expect(report.overall_trajectory).toBe('insufficient_data');
   });

@@ -105,7 +105,7 @@ describe('tpt report', () => {
       'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones', 'crisis_events',
       'overall_trajectory', 'recommendations', 'summary', 'open_risks', 'concerns', 'headline', 'trajectory_rule',
-      'sessions_without_duration', 'session_summaries', 'sessions_not_listed', 'measures', 'risk_history', 'course',
+      'sessions_without_duration', 'session_summaries', 'sessions_not_listed', 'measures', 'risk_history', 'course', 'off_track',
     ]);
     // 70 % on 11-05; the 95 % of 11-20 is after the timeframe. At the start (10-05) it stood at 10 %.
     expect(report.goal_progress).toEqual({ 'rise-g1': 70 });
