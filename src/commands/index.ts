@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import { auditCommand } from './audit.js';
 import { backupCommand } from './backup.js';
+import { caseloadCommand } from './caseload.js';
 import { checkCommand } from './check.js';
 import { clientCommand } from './client.js';
 import { clientsCommand } from './clients.js';
@@ -36,6 +37,7 @@ export const COMMANDS: Record<string, (ctx: Context) => Command> = {
   sessions: sessionsCommand,
   session: sessionCommand,
   clients: clientsCommand,
+  caseload: caseloadCommand,
   goal: goalCommand,
   milestone: milestoneCommand,
   measure: measureCommand,

@@ -3,6 +3,7 @@ import {
   courseAt, coursesOf, endCourseRow, insertCourse, openCourseOf, type CourseRow,
 } from '../db/course-queries.js';
 import { baselineMeasures } from '../db/measure-queries.js';
+import { stopAllSchedules } from '../db/schedule-queries.js';
 import { logRead, recordAudit } from './audit.js';
 import { requireClient } from './clients.js';
 import { refuseFarFuture } from './date-rules.js';
@@ -107,6 +108,8 @@ export function endCourse(store: Store, input: CourseEnd, who: Actor): Course {
     }
     const end = { ended_at: endedAt.toISOString(), ended_by: who.actor, end_reason: reason, end_note: note };
     endCourseRow(store, open.course_id, end);
+    // Nothing is due from a client whose treatment has ended: the schedules stop with the course.
+    stopAllSchedules(store, input.client_id, who.now.toISOString(), who.actor);
     recordAudit(store, { action: 'course.end', client_id: input.client_id, object_id: open.course_id }, who);
     return { ...open, ...end };
   });

@@ -83,7 +83,7 @@ export function judgeOffTrack(input: OffTrackInput): OffTrackAlert[] {
       const date = latest.timestamp > input.sessions.nth_at ? latest.timestamp : input.sessions.nth_at;
       found.push({
         rule: 'no_reliable_improvement', measure: kind, date, source: SOURCES.no_reliable_improvement,
-        detail: `${definition.name} still at caseness (≥ ${definition.caseness}) with no reliable improvement after ` +
+        detail: `${definition.name} at caseness (≥ ${definition.caseness}) and not reliably improved after ` +
           `${input.sessions.count} sessions: ${fromTo}`,
       });
     }

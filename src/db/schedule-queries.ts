@@ -48,3 +48,9 @@ export function sessionsForSchedule(store: Store, clientId: string, start: strin
      WHERE client_id = ? AND timestamp >= ? AND timestamp <= ? ORDER BY timestamp DESC, session_id DESC`)
     .all(clientId, start, end) as { session_id: string; timestamp: string }[];
 }
+
+/** Stops every live schedule of a client (its course ended); returns how many. */
+export function stopAllSchedules(store: Store, clientId: string, at: string, by: string): number {
+  return store.statement('UPDATE measure_schedules SET stopped_at = ?, stopped_by = ? WHERE client_id = ? AND stopped_at IS NULL')
+    .run(at, by, clientId).changes;
+}

@@ -175,6 +175,11 @@ export const OPENAPI = {
       get: reading('progressReport', "A client's progress report (default: the last 30 days)",
         [CLIENT, ...TIMEFRAME], json(ref('Report'), 'the report, as `tpt report --json`')),
     },
+    '/api/v1/caseload': {
+      get: reading('caseload', 'Every client, most pressing first, with why (as `tpt caseload --json`)',
+        [queryParameter('unsigned_days', 'list notes unsigned for more than this many days (default 3)', { type: 'string', pattern: '^[0-9]{1,4}$' })],
+        json({ type: 'array', items: ref('CaseloadEntry') }, 'the caseload, most pressing first')),
+    },
     '/api/v1/risks/{client_id}': {
       get: reading('listRisks', "A client's risks, opened by crisis flags and open until a person resolves them",
         [CLIENT, queryParameter('open', 'only the open ones (true or 1)', { enum: ['true', '1', 'false', '0'] })], json({ type: 'array', items: ref('Risk') }, 'the risks, as `tpt risk list --json`')),
@@ -440,6 +445,41 @@ export const OPENAPI = {
           open_risks: { type: 'array', items: { type: 'object' } },
           measures: { type: 'object', description: 'the outcome measures, each with its baseline, first, previous and latest score' },
           risk_history: { type: 'array', items: { type: 'object' }, description: 'the risk register\'s events in the timeframe' },
+          course: { type: ['object', 'null'], description: 'the course of treatment the timeframe\'s end belongs to' },
+          off_track: { type: 'array', items: ref('OffTrackAlert') },
+        },
+      },
+      OffTrackAlert: {
+        type: 'object',
+        required: ['rule', 'measure', 'date', 'detail', 'source'],
+        properties: {
+          rule: { enum: ['risk_item_endorsed', 'reliable_deterioration', 'no_reliable_improvement'] },
+          measure: { enum: ['phq9', 'gad7', 'core10'] },
+          date: { type: 'string', format: 'date-time' },
+          detail: { type: 'string' },
+          source: { type: 'string' },
+        },
+      },
+      CaseloadEntry: {
+        type: 'object',
+        required: ['client_id', 'last_session', 'reasons'],
+        properties: {
+          client_id: ref('Id'),
+          last_session: { type: ['string', 'null'] },
+          reasons: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['reason', 'text', 'date', 'weight'],
+              properties: {
+                reason: { enum: ['open_risk', 'risk_item_endorsed', 'reliable_deterioration', 'no_reliable_improvement', 'measure_overdue', 'no_recent_session', 'goals_past_target', 'measure_due', 'notes_unsigned'] },
+                text: { type: 'string' },
+                date: { type: ['string', 'null'] },
+                weight: { type: 'number' },
+                source: { type: 'string' },
+              },
+            },
+          },
         },
       },
       Export: {

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { caseload, parseUnsignedDays } from '../core/caseload.js';
 import { createGoal, editGoal, listGoals, updateGoal } from '../core/goals.js';
 import { InputError } from '../core/errors.js';
 import { amendMeasure, measureDetail, restoreMeasure, voidMeasure, type MeasureChange } from '../core/measure-corrections.js';
@@ -313,6 +314,16 @@ export const ROUTES: Route[] = [
     handle: ({ store, params, query, who }) => ({
       status: 200,
       body: progressReport(store, params[0]!, resolveTimeframe(timeframeQuery(query), { amount: 30, unit: 'd' }, who.now), who).report,
+    }),
+  },
+  {
+    method: 'GET',
+    ...at('/api/v1/caseload'),
+    query: ['unsigned_days'],
+    scope: 'read',
+    handle: ({ store, query, who }) => ({
+      status: 200,
+      body: caseload(store, { unsignedDays: parseUnsignedDays(query.get('unsigned_days') ?? undefined) }, who),
     }),
   },
   {

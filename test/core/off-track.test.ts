@@ -78,7 +78,7 @@ describe(`off-track rule 3: still at caseness without a reliable improvement aft
     const alerts = judge([score('phq9', on(10, 5), 16), score('phq9', on(11, 2), 12)], eightSessions);
     expect(alerts).toEqual([{
       rule: 'no_reliable_improvement', measure: 'phq9', date: on(11, 23), source: SOURCES.no_reliable_improvement,
-      detail: 'PHQ-9 still at caseness (≥ 10) with no reliable improvement after 8 sessions: 16 on 2026-10-05 → 12 on 2026-11-02',
+      detail: 'PHQ-9 at caseness (≥ 10) and not reliably improved after 8 sessions: 16 on 2026-10-05 → 12 on 2026-11-02',
     }]);
     const laterScore = judge([score('phq9', on(10, 5), 16), score('phq9', on(11, 30), 12)], eightSessions);
     expect(laterScore[0]!.date).toBe(on(11, 30));
