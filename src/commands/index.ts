@@ -16,6 +16,7 @@ import { initCommand } from './init.js';
 import { logSessionCommand } from './log-session.js';
 import { measureCommand, measuresCommand } from './measure.js';
 import { milestoneCommand } from './milestone.js';
+import { outcomesCommand } from './outcomes.js';
 import { rekeyCommand } from './rekey.js';
 import { reportCommand } from './report.js';
 import { riskCommand } from './risk.js';
@@ -44,6 +45,7 @@ export const COMMANDS: Record<string, (ctx: Context) => Command> = {
   measures: measuresCommand,
   trends: trendsCommand,
   report: reportCommand,
+  outcomes: outcomesCommand,
   risk: riskCommand,
   course: courseCommand,
   export: exportCommand,

@@ -54,3 +54,13 @@ export function sessionsSince(store: Store, clientId: string, start: string, end
      ORDER BY timestamp, session_id LIMIT 1 OFFSET ?`).get(clientId, start, end, nth - 1) as { timestamp: string } | undefined;
   return { count, nth_at: row?.timestamp ?? null };
 }
+
+/**
+ * The courses that ended in [start, end] and those still open at `end` (started by then, ended
+ * after it or not at all), oldest first: what `tpt outcomes` judges.
+ */
+export function coursesForOutcomes(store: Store, start: string, end: string): CourseRow[] {
+  return store.statement(`SELECT ${COLUMNS} FROM courses
+     WHERE (ended_at >= ? AND ended_at <= ?) OR (started_at <= ? AND (ended_at IS NULL OR ended_at > ?))
+     ORDER BY started_at, course_id`).all(start, end, end, end) as CourseRow[];
+}
