@@ -80,6 +80,7 @@ export function poolConfig(url: string, options: PgPoolOptions = {}): { config: 
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     application_name: parsed.application_name ?? 'tpt',
     types: { getTypeParser },
+    Client: ClosingClient,
   };
   return { config, target };
 }
@@ -102,6 +103,28 @@ export async function openPool(url: string, options: PgPoolOptions = {}): Promis
     throw toStoreError(error, target);
   }
   return { pool, target };
+}
+
+/**
+ * pg leaves the socket of a connection that failed while logging in open (seen when the server
+ * asks for a password and none was given): the server then keeps that backend until its
+ * authentication_timeout, and a DROP DATABASE waits for it. This client ends it at once.
+ */
+class ClosingClient extends pg.Client {
+  override connect(): Promise<pg.Client>;
+  override connect(callback: (error: Error) => void): void;
+  override connect(callback?: (error: Error) => void): Promise<pg.Client> | void {
+    if (callback === undefined) {
+      return super.connect().catch(async (error: unknown) => {
+        await this.end().catch(() => undefined);
+        throw error;
+      });
+    }
+    super.connect((error: Error) => {
+      if (error) void this.end().catch(() => undefined);
+      callback(error);
+    });
+  }
 }
 
 async function passwordFor(target: PgTarget, env: NodeJS.ProcessEnv): Promise<string | undefined> {

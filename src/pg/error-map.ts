@@ -75,7 +75,7 @@ export function toStoreError(error: unknown, target: PgTarget): StoreError {
       'timeout', options);
   }
   if ((code !== undefined && LOST.has(code)) || code === '57P01' || code === '57P02' || code?.startsWith('08')
-      || (!fromServer && /Connection terminated/i.test(message))) {
+      || (!fromServer && /Connection terminated|not queryable/i.test(message))) {
     return new UnreachableError(
       `the connection to PostgreSQL at ${where} was lost (${message}): try again once the server is back`,
       'lost', options);
@@ -138,7 +138,7 @@ export function toStoreError(error: unknown, target: PgTarget): StoreError {
         options);
     case '53300':
       return new BusyError(
-        `PostgreSQL at ${where} has no free connection (max_connections reached): retry, or lower tpt's pool size or raise max_connections`,
+        `PostgreSQL at ${where} has no free connection for user "${target.user}" (max_connections or the role's limit): retry, or lower tpt's pool size or raise the limit`,
         options);
     case 'XX001':
     case 'XX002':

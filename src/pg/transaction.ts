@@ -21,6 +21,13 @@ export async function inTransaction<T>(
     throw toStoreError(error, target);
   }
   let broken: Error | undefined;
+  // A connection the server ends while it is checked out (a restart, pg_terminate_backend) is
+  // reported as an 'error' event on the client, which would end the process if no one listened;
+  // the statement in flight fails on its own, and the client is discarded below.
+  const onLost = (error: Error): void => {
+    broken ??= error;
+  };
+  client.on('error', onLost);
   try {
     await client.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
     const result = await work(client);
@@ -34,6 +41,7 @@ export async function inTransaction<T>(
     }
     throw toStoreError(error, target);
   } finally {
+    client.off('error', onLost);
     client.release(broken);
   }
 }
