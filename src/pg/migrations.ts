@@ -264,11 +264,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 
   -- The audit log: one hash chain per client (chain_key is the client's key; the nil uuid is the
   -- chain of entries about no client), so writers of different clients never wait on one head.
-  -- audit_heads holds each chain's last entry: a writer locks its chain's head row, and a verify
-  -- finds a chain whose tail was cut. client_id is the id the client had when the entry was made.
+  -- audit_heads holds each chain's last entry (seq 0 and the genesis hash before the first): a
+  -- writer locks its chain's head row, and a verify finds a chain whose tail was cut (see
+  -- src/pg/audit-chain.ts). client_id is the id the client had when the entry was made.
   ${clientTable(layout, 'audit_heads', `
     chain_key uuid NOT NULL PRIMARY KEY,
-    seq       bigint NOT NULL CHECK (seq >= 1),
+    seq       bigint NOT NULL CHECK (seq >= 0),
     hash      text NOT NULL`, 'chain_key')}
   ${clientTable(layout, 'audit_log', `
     chain_key uuid NOT NULL,
@@ -279,6 +280,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     client_id text,
     object_id text,
     outcome   text NOT NULL,
+    -- The audit key the hash was made with (an HMAC: whoever lacks tpt's key cannot forge one).
+    key_id    text NOT NULL,
     prev_hash text NOT NULL,
     hash      text NOT NULL,
     PRIMARY KEY (chain_key, seq)`, 'chain_key')}

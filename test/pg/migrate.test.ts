@@ -24,7 +24,7 @@ const REFERENCE_TABLES = ['api_tokens', 'clients', 'record_ids', 'settings', MIG
 const CLEAR_TEXT: Record<string, string[]> = {
   api_tokens: ['hash', 'name', 'scope', 'token_id'],
   audit_heads: ['hash'],
-  audit_log: ['action', 'actor', 'client_id', 'hash', 'object_id', 'outcome', 'prev_hash'],
+  audit_log: ['action', 'actor', 'client_id', 'hash', 'key_id', 'object_id', 'outcome', 'prev_hash'],
   clients: ['client_id'],
   goal_edits: ['actor', 'goal_id'],
   goal_history: ['actor', 'goal_id', 'status'],
@@ -129,8 +129,8 @@ describe('PostgreSQL migrations', () => {
     await migrate(plain);
     const chain = '00000000-0000-0000-0000-000000000000';
     await plain.pool.query(
-      `INSERT INTO audit_log (chain_key, seq, at, actor, action, outcome, prev_hash, hash)
-       VALUES ($1, 1, now(), 'dr a', 'client.create', 'ok', $2, $3)`, [chain, '0'.repeat(64), 'a'.repeat(64)]);
+      `INSERT INTO audit_log (chain_key, seq, at, actor, action, outcome, key_id, prev_hash, hash)
+       VALUES ($1, 1, now(), 'dr a', 'client.create', 'ok', '00', $2, $3)`, [chain, '0'.repeat(64), 'a'.repeat(64)]);
     await expect(plain.pool.query(`UPDATE audit_log SET actor = 'someone else'`)).rejects.toThrow('audit_log is append-only');
     await expect(plain.pool.query(`DELETE FROM audit_log`)).rejects.toThrow('audit_log is append-only');
     await expect(plain.pool.query(`TRUNCATE audit_log`)).rejects.toThrow('audit_log is append-only');
