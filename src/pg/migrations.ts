@@ -43,6 +43,15 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   BEGIN
     RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
   END $$;
+  -- The same for an append-only table with sealed columns (named as the trigger's arguments):
+  -- a rekey may seal them again under a new key; every other column stays as it was written.
+  CREATE FUNCTION tpt_reseal_only() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF (to_jsonb(NEW) - TG_ARGV) IS DISTINCT FROM (to_jsonb(OLD) - TG_ARGV) THEN
+      RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+    END IF;
+    RETURN NEW;
+  END $$;
 
   -- A client: the key never changes; the id a person sees may (rename), and is freed by a merge,
   -- after which merged_into names the client whose records this client's records now are.
@@ -260,7 +269,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     PRIMARY KEY (client_key, kind, seq),
     FOREIGN KEY (client_key, kind) REFERENCES risks (client_key, kind)`)}
   CREATE TRIGGER risk_events_no_update BEFORE UPDATE ON risk_events
-    FOR EACH ROW EXECUTE FUNCTION tpt_append_only();
+    FOR EACH ROW EXECUTE FUNCTION tpt_reseal_only('flag', 'note');
 
   -- The audit log: one hash chain per client (chain_key is the client's key; the nil uuid is the
   -- chain of entries about no client), so writers of different clients never wait on one head.
