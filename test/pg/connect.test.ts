@@ -239,12 +239,15 @@ describe('writes that the engine refuses', () => {
   it('two writers creating one session id at once: the engine lets one win, the other gets a conflict', async () => {
     let releaseFirst!: () => void;
     const firstMayCommit = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstInserted!: () => void;
+    const firstHoldsTheRow = new Promise<void>((resolve) => (firstInserted = resolve));
     const first = inTransaction(db, async (client) => {
       await insertSession(client, CLIENT_A, 'S-race');
+      firstInserted();
       await firstMayCommit;
     });
     // Started once the first holds its uncommitted row: its insert then waits on that row's lock.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await firstHoldsTheRow;
     const second = failure(inTransaction(db, (client) => insertSession(client, CLIENT_A, 'S-race')));
     await untilSomeoneWaitsForALock(db.pool);
     releaseFirst();
@@ -277,11 +280,14 @@ describe('writes that the engine refuses', () => {
   it('a lock held past lock_timeout is busy, and may be retried', async () => {
     let releaseFirst!: () => void;
     const firstMayCommit = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let locked!: () => void;
+    const holderHasTheLock = new Promise<void>((resolve) => (locked = resolve));
     const holder = inTransaction(db, async (client) => {
       await client.query('SELECT 1 FROM clients WHERE client_key = $1 FOR UPDATE', [CLIENT_A]);
+      locked();
       await firstMayCommit;
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await holderHasTheLock;
     const error = await failure(inTransaction(db, async (client) => {
       await client.query(`SET LOCAL lock_timeout = '50ms'`);
       await client.query('SELECT 1 FROM clients WHERE client_key = $1 FOR UPDATE', [CLIENT_A]);
@@ -294,16 +300,17 @@ describe('writes that the engine refuses', () => {
   });
 
   it('two serializable writers that read what the other writes: one is told to retry', async () => {
-    const write = (gate: Promise<void>, from: string, to: string) => inTransaction(db, async (client) => {
-      await client.query(`SELECT count(*) FROM settings WHERE key = $1`, [from]);
-      await gate;
-      await client.query(`INSERT INTO settings (key, value) VALUES ($1, 'x')`, [to]);
-    }, 'serializable');
+    let reads = 0;
     let open!: () => void;
     const bothRead = new Promise<void>((resolve) => (open = resolve));
-    const results = Promise.allSettled([write(bothRead, 'ser-a', 'ser-b'), write(bothRead, 'ser-b', 'ser-a')]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    open();
+    // Each reads the key the other writes, and writes only once both have read: a write skew.
+    const write = (from: string, to: string) => inTransaction(db, async (client) => {
+      await client.query(`SELECT count(*) FROM settings WHERE key = $1`, [from]);
+      if (++reads === 2) open();
+      await bothRead;
+      await client.query(`INSERT INTO settings (key, value) VALUES ($1, 'x')`, [to]);
+    }, 'serializable');
+    const results = Promise.allSettled([write('ser-a', 'ser-b'), write('ser-b', 'ser-a')]);
     const [one, two] = await results;
     const rejected = [one, two].filter((result) => result.status === 'rejected') as PromiseRejectedResult[];
     expect(rejected).toHaveLength(1);
