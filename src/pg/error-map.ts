@@ -91,7 +91,7 @@ export function toStoreError(error: unknown, target: PgTarget): StoreError {
       'tls', options);
   }
 
-  if (!fromServer && /client password must be a string|password must be a string/i.test(message)) {
+  if (!fromServer && /password must be a (non-empty )?string/i.test(message)) {
     return new DeniedError(
       `PostgreSQL at ${where} asks a password of user "${target.user}" and none was given: set PGPASSWORD or a ~/.pgpass line, or put it in the database URL`,
       options);
