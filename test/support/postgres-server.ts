@@ -18,6 +18,12 @@ export interface RunningPostgres {
   info: PostgresServerInfo;
   /** Stops the server and removes its directory; safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Kills every process of the server at once (SIGKILL, mid-transaction if one is open), then
+   * starts it again on the same data and port: PostgreSQL recovers from its write-ahead log. The
+   * operating system's cache survives, so it shows what the server keeps, not what a disk does.
+   */
+  crashAndRestart(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -55,15 +61,27 @@ const SUPERUSER = 'tpt_test';
 export async function startPostgres(options: StartOptions = {}): Promise<RunningPostgres> {
   const runAs = userInfo().uid === 0 ? postgresUser() : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'tpt-pg-'));
+  const data = join(dir, 'data');
   let server: ChildProcess | undefined;
   const log: string[] = [];
+  // The server leads its own process group (detached), so a crash can kill all its processes at
+  // once, as a power cut would, and a terminal's Ctrl-C reaches vitest, which stops it in order.
+  const killAll = (): void => {
+    if (server?.pid !== undefined && server.exitCode === null && server.signalCode === null) {
+      try {
+        process.kill(-server.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  };
   const stop = once(async () => {
     process.off('exit', killAtExit);
     if (server !== undefined && server.exitCode === null && server.signalCode === null) {
       const exited = new Promise((resolve) => server!.once('exit', resolve));
       // SIGINT is PostgreSQL's fast shutdown: open transactions roll back, then it exits.
       server.kill('SIGINT');
-      const timer = setTimeout(() => server?.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(killAll, 10_000);
       await exited;
       clearTimeout(timer);
     }
@@ -71,10 +89,24 @@ export async function startPostgres(options: StartOptions = {}): Promise<Running
   });
   // A run ended by a signal or an error still takes its server and directory with it.
   const killAtExit = (): void => {
-    server?.kill('SIGKILL');
+    killAll();
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', killAtExit);
+
+  const settings = options.durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
+  const launch = async (binaries: Binaries, info: PostgresServerInfo): Promise<boolean> => {
+    server = spawn(binaries.postgres, [
+      '-D', data, '-p', String(info.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
+      ...settings.flatMap((setting) => ['-c', setting]),
+    ], { ...runAs, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    server.stderr!.on('data', (chunk: Buffer) => log.push(chunk.toString('utf8')));
+    return ready(server, info);
+  };
+  const failed = (error: unknown): Error => {
+    const tail = log.join('').trim().split('\n').slice(-5).join(' | ');
+    return new Error(`the test PostgreSQL did not start (${(error as Error).message})${tail === '' ? '' : `: ${tail}`}`);
+  };
 
   try {
     if (runAs) chownSync(dir, runAs.uid, runAs.gid);
@@ -83,30 +115,29 @@ export async function startPostgres(options: StartOptions = {}): Promise<Running
     const passwordFile = join(dir, 'password');
     writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
     if (runAs) chownSync(passwordFile, runAs.uid, runAs.gid);
-    const data = join(dir, 'data');
     run(binaries.initdb, [
       `--pgdata=${data}`, `--username=${SUPERUSER}`, `--pwfile=${passwordFile}`, '--auth=scram-sha-256',
       '--encoding=UTF8', '--locale=C', '--no-sync', '--no-instructions',
     ], runAs);
     rmSync(passwordFile);
 
-    const settings = options.durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
     // A port found free can be taken by another run before the server binds it: try again.
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
-      server = spawn(binaries.postgres, [
-        '-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
-        ...settings.flatMap((setting) => ['-c', setting]),
-      ], { ...runAs, stdio: ['ignore', 'ignore', 'pipe'] });
-      server.stderr!.on('data', (chunk: Buffer) => log.push(chunk.toString('utf8')));
-      const info = { host: '127.0.0.1', port, user: SUPERUSER, password };
-      if (await ready(server, info)) return { info, stop };
+      const info = { host: '127.0.0.1', port: await freePort(), user: SUPERUSER, password };
+      if (await launch(binaries, info)) {
+        const crashAndRestart = async (): Promise<void> => {
+          const exited = new Promise((resolve) => server!.once('exit', resolve));
+          killAll();
+          await exited;
+          if (!(await launch(binaries, info))) throw failed(new Error('it exited after the crash'));
+        };
+        return { info, stop, crashAndRestart };
+      }
       if (attempt === 3) throw new Error('it exited three times');
     }
   } catch (error) {
     await stop();
-    const tail = log.join('').trim().split('\n').slice(-5).join(' | ');
-    throw new Error(`the test PostgreSQL did not start (${(error as Error).message})${tail === '' ? '' : `: ${tail}`}`);
+    throw failed(error);
   }
 }
 
