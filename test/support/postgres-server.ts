@@ -76,7 +76,6 @@ export async function startPostgres(options: StartOptions = {}): Promise<Running
     }
   };
   const stop = once(async () => {
-    process.off('exit', killAtExit);
     if (server !== undefined && server.exitCode === null && server.signalCode === null) {
       const exited = new Promise((resolve) => server!.once('exit', resolve));
       // SIGINT is PostgreSQL's fast shutdown: open transactions roll back, then it exits.
@@ -86,12 +85,21 @@ export async function startPostgres(options: StartOptions = {}): Promise<Running
       clearTimeout(timer);
     }
     rmSync(dir, { recursive: true, force: true });
+    // Only now: a process that exits while this stop is under way still cleans up at its exit.
+    process.off('exit', killAtExit);
   });
   // A run ended by a signal or an error still takes its server and directory with it.
   const killAtExit = (): void => {
     killAll();
-    rmSync(dir, { recursive: true, force: true });
+    // Its processes die a moment after the signal, and one still writing would leave files in a
+    // directory being removed: wait (synchronously, as an exit handler must) until they are gone.
+    for (let i = 0; i < 100 && groupAlive(); i++) spawnSync('sleep', ['0.01']);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   };
+  /** Whether any process of the server's group other than its unreaped leader is left. */
+  const groupAlive = (): boolean =>
+    server?.pid !== undefined && spawnSync('pgrep', ['-g', String(server.pid)], { encoding: 'utf8' }).stdout
+      .split('\n').some((pid) => pid !== '' && pid !== String(server!.pid));
   process.once('exit', killAtExit);
 
   const settings = options.durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
