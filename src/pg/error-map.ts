@@ -69,6 +69,12 @@ export function toStoreError(error: unknown, target: PgTarget): StoreError {
       `the host "${target.host}" of the database URL is not known (${code}): fix the host name, or the machine's DNS`,
       'host', options);
   }
+  if (!fromServer && /timeout exceeded when trying to connect/i.test(message)) {
+    // pg-pool's own: every connection of the pool was in use for the whole wait.
+    return new BusyError(
+      `every connection of tpt's pool to ${where} stayed in use while this waited: retry, or give the pool more connections`,
+      options);
+  }
   if ((code !== undefined && NO_ROUTE.has(code)) || (!fromServer && /timeout/i.test(message))) {
     return new UnreachableError(
       `PostgreSQL at ${where} did not answer in time: check that the server is up and that the network lets its port through`,

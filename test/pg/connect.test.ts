@@ -194,6 +194,20 @@ describe('opening a PostgreSQL database', () => {
     }
   });
 
+  it('a pool whose connections all stay in use is busy, not an unreachable server', async () => {
+    const small = await openPool(database.url(), { max: 1, connectTimeoutMs: 100 });
+    const held = await small.pool.connect();
+    try {
+      const error = await failure(inTransaction(small, (client) => client.query('SELECT 1')));
+      expect(error).toBeInstanceOf(BusyError);
+      expect(error.message).toBe(
+        `every connection of tpt's pool to ${where} stayed in use while this waited: retry, or give the pool more connections`);
+    } finally {
+      held.release();
+      await small.pool.end();
+    }
+  });
+
   it('a database that does not exist says how to make it', async () => {
     const error = await failure(openPool(postgresUrl(database.server, 'tpt_nowhere')));
     expect(error).toMatchObject({ kind: 'unreachable', reason: 'database' });
