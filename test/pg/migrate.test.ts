@@ -155,10 +155,17 @@ describe('PostgreSQL migrations', () => {
     for (const row of parents) {
       expect(row).toMatchObject({ strategy: 'h', parts: 4, key: row.name.startsWith('audit_') ? 'chain_key' : 'client_key' });
     }
-    const plan = (await partitioned.pool.query<{ 'QUERY PLAN': string }>(
-      `EXPLAIN SELECT * FROM sessions WHERE client_key = '2f1d1f7e-54a9-4d5c-9c55-8a2f0c4b9d11' ORDER BY "timestamp"`))
-      .rows.map((row) => row['QUERY PLAN']).join('\n');
-    expect(new Set(plan.match(/ on sessions_p\d+/g)).size, plan).toBe(1);
+    // A client's rows of any client table, and a client's live sessions in time order: one partition.
+    const queries = [
+      ...CLIENT_TABLES.map((table) => [table, `SELECT * FROM ${table} WHERE ${table.startsWith('audit_') ? 'chain_key' : 'client_key'} = $1`]),
+      ['sessions', `SELECT * FROM live_sessions WHERE client_key = $1 ORDER BY "timestamp"`],
+    ];
+    for (const [table, query] of queries) {
+      const plan = (await partitioned.pool.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN ${query!.replace('$1', `'2f1d1f7e-54a9-4d5c-9c55-8a2f0c4b9d11'`)}`))
+        .rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(new Set(plan.match(new RegExp(` on ${table}_p\\d+`, 'g'))).size, plan).toBe(1);
+    }
 
     // Run again, asking for another layout: the schema keeps the one it was made with.
     expect(await migrate(partitioned, { partitions: 8 })).toEqual({ from: 1, to: 1, layout: { partitions: 4 } });
