@@ -98,7 +98,8 @@ export async function startPostgres(options: StartOptions = {}): Promise<Running
   };
   /** Whether any process of the server's group other than its unreaped leader is left. */
   const groupAlive = (): boolean =>
-    server?.pid !== undefined && spawnSync('pgrep', ['-g', String(server.pid)], { encoding: 'utf8' }).stdout
+    // Without pgrep (no procps), stdout is null: the wait is skipped, and rmSync retries instead.
+    server?.pid !== undefined && (spawnSync('pgrep', ['-g', String(server.pid)], { encoding: 'utf8' }).stdout ?? '')
       .split('\n').some((pid) => pid !== '' && pid !== String(server!.pid));
   process.once('exit', killAtExit);
 
