@@ -6,12 +6,13 @@
 
 _tpt_subcommands() {
   case $1 in
-    '') echo 'init demo log-session sessions session clients goal milestone measure measures trends report risk export import completion serve token audit retention client rekey backup check' ;;
+    '') echo 'init demo log-session sessions session clients caseload goal milestone measure measures trends report outcomes risk course export import completion serve token audit retention client rekey backup check' ;;
     'session') echo 'show amend void restore sign' ;;
     'goal') echo 'create update edit list show' ;;
     'milestone') echo 'add list show edit void restore' ;;
-    'measure') echo 'add show amend void restore' ;;
+    'measure') echo 'add show amend void restore schedule due' ;;
     'risk') echo 'list resolve' ;;
+    'course') echo 'start end list' ;;
     'token') echo 'create list revoke' ;;
     'audit') echo 'verify' ;;
     'retention') echo 'set show apply' ;;
@@ -33,6 +34,7 @@ _tpt_options() {
     'session restore') echo '' ;;
     'session sign') echo '' ;;
     'clients') echo '' ;;
+    'caseload') echo '--unsigned-days' ;;
     'goal') echo '' ;;
     'goal create') echo '--client --description --target --progress --notes --id' ;;
     'goal update') echo '--progress --status --note --at' ;;
@@ -52,12 +54,19 @@ _tpt_options() {
     'measure amend') echo '--reason --items --total --at --session' ;;
     'measure void') echo '--reason' ;;
     'measure restore') echo '' ;;
+    'measure schedule') echo '--every --stop' ;;
+    'measure due') echo '' ;;
     'measures') echo '--last --days --since --until --include-void' ;;
     'trends') echo '--last --days --since --until --by' ;;
     'report') echo '--last --days --since --until --format' ;;
+    'outcomes') echo '--last --days --since --until --by --format' ;;
     'risk') echo '' ;;
     'risk list') echo '--open' ;;
     'risk resolve') echo '--note' ;;
+    'course') echo '' ;;
+    'course start') echo '--at --id' ;;
+    'course end') echo '--reason --note --at' ;;
+    'course list') echo '' ;;
     'export') echo '--all --format --table --out --force --encrypt --recipient' ;;
     'import') echo '--on-conflict --dry-run --identity' ;;
     'completion') echo '' ;;
@@ -84,7 +93,7 @@ _tpt_options() {
 
 _tpt_takes_value() {
   case "$1|$2" in
-    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal update|--at'|'goal edit|--reason'|'goal edit|--description'|'goal edit|--target'|'goal edit|--notes'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'milestone edit|--reason'|'milestone edit|--description'|'milestone edit|--date'|'milestone edit|--significance'|'milestone void|--reason'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measure amend|--reason'|'measure amend|--items'|'measure amend|--total'|'measure amend|--at'|'measure amend|--session'|'measure void|--reason'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'risk resolve|--note'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
+    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'caseload|--unsigned-days'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal update|--at'|'goal edit|--reason'|'goal edit|--description'|'goal edit|--target'|'goal edit|--notes'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'milestone edit|--reason'|'milestone edit|--description'|'milestone edit|--date'|'milestone edit|--significance'|'milestone void|--reason'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measure amend|--reason'|'measure amend|--items'|'measure amend|--total'|'measure amend|--at'|'measure amend|--session'|'measure void|--reason'|'measure schedule|--every'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'outcomes|--last'|'outcomes|--days'|'outcomes|--since'|'outcomes|--until'|'outcomes|--by'|'outcomes|--format'|'risk resolve|--note'|'course start|--at'|'course start|--id'|'course end|--reason'|'course end|--note'|'course end|--at'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
   esac
   return 1
 }
@@ -107,6 +116,7 @@ _tpt_option_values() {
     'measure amend|--session') _tpt_ids sessions ;;
     'trends|--by') _tpt_words 'day week month quarter year' ;;
     'report|--format') _tpt_words 'table json markdown' ;;
+    'outcomes|--by') _tpt_words 'day week month quarter year' ;;
     'export|--format') _tpt_words 'json csv fhir' ;;
     'export|--table') _tpt_words 'sessions goals milestones goal-history measures' ;;
     'export|--out') _tpt_files ;;
@@ -144,11 +154,16 @@ _tpt_argument_values() {
     'measure amend|0') _tpt_ids measures ;;
     'measure void|0') _tpt_ids measures ;;
     'measure restore|0') _tpt_ids measures ;;
+    'measure schedule|0') _tpt_ids clients ;;
+    'measure due|0') _tpt_ids clients ;;
     'measures|0') _tpt_ids clients ;;
     'trends|0') _tpt_ids clients ;;
     'report|0') _tpt_ids clients ;;
     'risk list|0') _tpt_ids clients ;;
     'risk resolve|0') _tpt_ids clients ;;
+    'course start|0') _tpt_ids clients ;;
+    'course end|0') _tpt_ids clients ;;
+    'course list|0') _tpt_ids clients ;;
     'export|0') _tpt_ids clients ;;
     'import|0') _tpt_files ;;
     'completion|0') _tpt_words 'bash zsh fish' ;;

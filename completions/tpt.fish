@@ -4,7 +4,7 @@
 function __tpt_subcommands
   switch $argv[1]
     case ''
-      printf '%s\t%s\n' 'init' 'Create the encrypted database and its key (or lock it with a passphrase)' 'demo' 'Create a demo database of synthetic clients over 12 months and print one report (never your own database)' 'log-session' 'Record one therapy session' 'sessions' 'List a client\'s sessions, newest first (all of them unless a timeframe is given)' 'session' 'One session: show it, correct it by amendment, void, restore or sign it' 'clients' 'Every client: sessions, last session, active goals, average goal progress' 'goal' 'Therapeutic goals: create, update, list, show' 'milestone' 'Milestones reached on the way to a goal' 'measure' 'Standardized outcome measures: PHQ-9, GAD-7, CORE-10; corrected by amendment' 'measures' 'List a client\'s outcome measures, newest first (all of them unless a timeframe is given)' 'trends' 'A client\'s emotional trend by calendar period, with a chart (default: the last 90 days)' 'report' 'A client\'s progress report: crisis events, goals, milestones, emotional trend, recommendations (default: the last 30 days)' 'risk' 'Risks opened by crisis flags: list them, resolve one' 'export' 'Export client history: one versioned JSON document, or one table as CSV' 'import' 'Import a JSON export: all of it in one transaction, or nothing' 'completion' 'Print a shell completion script (bash, zsh or fish)' 'serve' 'Serve the HTTP API (loopback only, unless given a TLS certificate)' 'token' 'Bearer tokens for the HTTP service: create, list, revoke' 'audit' 'The audit log: every read and write of client data; `tpt audit verify` proves it intact' 'retention' 'The retention policy: how many years records are kept after a client\'s last contact' 'client' 'One client\'s records: rename, merge, secure deletion' 'rekey' 'Key rotation: a new random key in a new key file, or (--passphrase) a new passphrase; old key files are kept' 'backup' 'A consistent copy of the database, encrypted with the same key, mode 0600 (never overwrites a file)' 'check' 'Check the database: SQLite\'s integrity and foreign-key checks and the audit chain (exit 1 on a problem)'
+      printf '%s\t%s\n' 'init' 'Create the encrypted database and its key (or lock it with a passphrase)' 'demo' 'Create a demo database of synthetic clients over 12 months and print one report (never your own database)' 'log-session' 'Record one therapy session' 'sessions' 'List a client\'s sessions, newest first (all of them unless a timeframe is given)' 'session' 'One session: show it, correct it by amendment, void, restore or sign it' 'clients' 'Every client: sessions, last session, active goals, average goal progress, open risks, off-track alerts' 'caseload' 'Every client, most pressing first, with why: open risks, off track, measures due, no recent session, goals, unsigned notes' 'goal' 'Therapeutic goals: create, update, list, show' 'milestone' 'Milestones reached on the way to a goal' 'measure' 'Standardized outcome measures: PHQ-9, GAD-7, CORE-10; corrected by amendment' 'measures' 'List a client\'s outcome measures, newest first (all of them unless a timeframe is given)' 'trends' 'A client\'s emotional trend by calendar period, with a chart (default: the last 90 days)' 'report' 'A client\'s progress report: crisis events, goals, milestones, emotional trend, recommendations (default: the last 30 days)' 'outcomes' 'The practice\'s NHS Talking Therapies rates over courses ended (and, apart, ongoing) in the timeframe (default the last 12 months)' 'risk' 'Risks opened by crisis flags: list them, resolve one' 'course' 'Courses of treatment: the unit of outcome; start one, end one with the reason' 'export' 'Export client history: one versioned JSON document, or one table as CSV' 'import' 'Import a JSON export: all of it in one transaction, or nothing' 'completion' 'Print a shell completion script (bash, zsh or fish)' 'serve' 'Serve the HTTP API (loopback only, unless given a TLS certificate)' 'token' 'Bearer tokens for the HTTP service: create, list, revoke' 'audit' 'The audit log: every read and write of client data; `tpt audit verify` proves it intact' 'retention' 'The retention policy: how many years records are kept after a client\'s last contact' 'client' 'One client\'s records: rename, merge, secure deletion' 'rekey' 'Key rotation: a new random key in a new key file, or (--passphrase) a new passphrase; old key files are kept' 'backup' 'A consistent copy of the database, encrypted with the same key, mode 0600 (never overwrites a file)' 'check' 'Check the database: SQLite\'s integrity and foreign-key checks and the audit chain (exit 1 on a problem)'
     case 'session'
       printf '%s\t%s\n' 'show' 'Show one session in full (voided ones too), its version and how many amendments it has' 'amend' 'Correct a session: a new version with the changed fields; every earlier version is kept' 'void' 'Take a session out of analytics and listings (entered in error); it stays in the record' 'restore' 'Undo the void of a session' 'sign' 'Sign a session: from then on it takes only amendments, each an addendum, and cannot be voided'
     case 'goal'
@@ -12,9 +12,11 @@ function __tpt_subcommands
     case 'milestone'
       printf '%s\t%s\n' 'add' 'Record a milestone of a goal' 'list' 'A client\'s milestones, newest first' 'show' 'One milestone, voided or not, with its corrections (who, when, why, the values before)' 'edit' 'Correct a milestone; the values before are kept with who, when and why' 'void' 'Take a milestone out of lists and reports (recorded in error); it stays in the record' 'restore' 'Undo the void of a milestone'
     case 'measure'
-      printf '%s\t%s\n' 'add' 'Record one measure; on a terminal without --items, asks item by item' 'show' 'Show one measure (voided ones too): each item, the total, its band and flags, its version' 'amend' 'Correct a measure: a new version with what changed; every earlier version is kept' 'void' 'Take a measure out of listings, trends and reports (entered in error); it stays in the record' 'restore' 'Undo the void of a measure'
+      printf '%s\t%s\n' 'add' 'Record one measure; on a terminal without --items, asks item by item' 'show' 'Show one measure (voided ones too): each item, the total, its band and flags, its version' 'amend' 'Correct a measure: a new version with what changed; every earlier version is kept' 'void' 'Take a measure out of listings, trends and reports (entered in error); it stays in the record' 'restore' 'Undo the void of a measure' 'schedule' 'Set how often a measure is due for a client (a new schedule replaces the old), or stop it' 'due' 'A client\'s measure schedules: due, overdue, missed in a row, stopped'
     case 'risk'
       printf '%s\t%s\n' 'list' 'The risk register: every client\'s risks (or one client\'s), open ones first, with their history in --json' 'resolve' 'Resolve an open risk, with the reason; a later flag of the same kind reopens it'
+    case 'course'
+      printf '%s\t%s\n' 'start' 'Open a course of treatment: each measure\'s first score of it is the report\'s baseline' 'end' 'End the open course of treatment, with the reason' 'list' 'A client\'s courses of treatment, oldest first'
     case 'token'
       printf '%s\t%s\n' 'create' 'Create a token; it is shown once, and only its hash is kept' 'list' 'Every token: id, name, created, revoked (never the secret)' 'revoke' 'Revoke a token at once'
     case 'audit'
@@ -28,7 +30,7 @@ end
 
 function __tpt_takes_value
   switch "$argv[1]|$argv[2]"
-    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'log-session|--template' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'session amend|--reason' 'session amend|--summary' 'session amend|--mood' 'session amend|--at' 'session amend|--goal' 'session amend|--notes' 'session amend|--observations' 'session amend|--next-focus' 'session amend|--duration' 'session amend|--technique' 'session amend|--homework' 'session amend|--crisis-flag' 'session amend|--meta' 'session amend|--clear' 'session void|--reason' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal update|--at' 'goal edit|--reason' 'goal edit|--description' 'goal edit|--target' 'goal edit|--notes' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'milestone edit|--reason' 'milestone edit|--description' 'milestone edit|--date' 'milestone edit|--significance' 'milestone void|--reason' 'measure add|--measure' 'measure add|--items' 'measure add|--total' 'measure add|--at' 'measure add|--session' 'measure add|--id' 'measure amend|--reason' 'measure amend|--items' 'measure amend|--total' 'measure amend|--at' 'measure amend|--session' 'measure void|--reason' 'measures|--last' 'measures|--days' 'measures|--since' 'measures|--until' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'risk resolve|--note' 'export|--format' 'export|--table' 'export|--out' 'export|--recipient' 'import|--on-conflict' 'import|--identity' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'token create|--name' 'token create|--scope' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'client merge|--into' 'check|--head'
+    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'log-session|--template' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'session amend|--reason' 'session amend|--summary' 'session amend|--mood' 'session amend|--at' 'session amend|--goal' 'session amend|--notes' 'session amend|--observations' 'session amend|--next-focus' 'session amend|--duration' 'session amend|--technique' 'session amend|--homework' 'session amend|--crisis-flag' 'session amend|--meta' 'session amend|--clear' 'session void|--reason' 'caseload|--unsigned-days' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal update|--at' 'goal edit|--reason' 'goal edit|--description' 'goal edit|--target' 'goal edit|--notes' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'milestone edit|--reason' 'milestone edit|--description' 'milestone edit|--date' 'milestone edit|--significance' 'milestone void|--reason' 'measure add|--measure' 'measure add|--items' 'measure add|--total' 'measure add|--at' 'measure add|--session' 'measure add|--id' 'measure amend|--reason' 'measure amend|--items' 'measure amend|--total' 'measure amend|--at' 'measure amend|--session' 'measure void|--reason' 'measure schedule|--every' 'measures|--last' 'measures|--days' 'measures|--since' 'measures|--until' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'outcomes|--last' 'outcomes|--days' 'outcomes|--since' 'outcomes|--until' 'outcomes|--by' 'outcomes|--format' 'risk resolve|--note' 'course start|--at' 'course start|--id' 'course end|--reason' 'course end|--note' 'course end|--at' 'export|--format' 'export|--table' 'export|--out' 'export|--recipient' 'import|--on-conflict' 'import|--identity' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'token create|--name' 'token create|--scope' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'client merge|--into' 'check|--head'
       return 0
   end
   return 1
@@ -128,6 +130,10 @@ function __tpt_arguments
       __tpt_ids measures
     case 'measure restore|0'
       __tpt_ids measures
+    case 'measure schedule|0'
+      __tpt_ids clients
+    case 'measure due|0'
+      __tpt_ids clients
     case 'measures|0'
       __tpt_ids clients
     case 'trends|0'
@@ -137,6 +143,12 @@ function __tpt_arguments
     case 'risk list|0'
       __tpt_ids clients
     case 'risk resolve|0'
+      __tpt_ids clients
+    case 'course start|0'
+      __tpt_ids clients
+    case 'course end|0'
+      __tpt_ids clients
+    case 'course list|0'
       __tpt_ids clients
     case 'export|0'
       __tpt_ids clients
@@ -210,6 +222,7 @@ complete -c tpt -n '__tpt_at \'session amend\'' -l crisis-flag -x -d 'a crisis f
 complete -c tpt -n '__tpt_at \'session amend\'' -l meta -x -d 'extra metadata (repeatable; replaces it)'
 complete -c tpt -n '__tpt_at \'session amend\'' -l clear -x -d 'empty a field: goals | techniques | crisis-flags | meta | notes | observations | next-focus | homework | duration (repeatable)'
 complete -c tpt -n '__tpt_at \'session void\'' -l reason -x -d 'why (required; kept with the record)'
+complete -c tpt -n '__tpt_at \'caseload\'' -l unsigned-days -x -d 'list notes unsigned for more than this many days (default 3)'
 complete -c tpt -n '__tpt_at \'goal create\'' -l client -x -a '(__tpt_ids clients)' -d 'the client'
 complete -c tpt -n '__tpt_at \'goal create\'' -l description -x -d 'what the client works towards'
 complete -c tpt -n '__tpt_at \'goal create\'' -l target -x -d 'target date, YYYY-MM-DD'
@@ -249,6 +262,8 @@ complete -c tpt -n '__tpt_at \'measure amend\'' -l total -x -d 'only when the it
 complete -c tpt -n '__tpt_at \'measure amend\'' -l at -x -d 'when it was taken, local time'
 complete -c tpt -n '__tpt_at \'measure amend\'' -l session -x -a '(__tpt_ids sessions)' -d 'the session it belongs to (its time too, unless --at is given)'
 complete -c tpt -n '__tpt_at \'measure void\'' -l reason -x -d 'why (required; kept with the record)'
+complete -c tpt -n '__tpt_at \'measure schedule\'' -l every -x -d 'session, or N days or weeks: 7d, 2w, 4w'
+complete -c tpt -n '__tpt_at \'measure schedule\'' -l stop -d 'stop the schedule (it stays in the record)'
 complete -c tpt -n '__tpt_at \'measures\'' -l last -x -d 'the last N days, weeks, months, quarters or years: 30d, 12w, 6m, 4q, 5y'
 complete -c tpt -n '__tpt_at \'measures\'' -l days -x -d 'the last N days (the same as --last Nd)'
 complete -c tpt -n '__tpt_at \'measures\'' -l since -x -d 'from this date or time (inclusive)'
@@ -263,9 +278,20 @@ complete -c tpt -n '__tpt_at \'report\'' -l last -x -d 'the last N days, weeks, 
 complete -c tpt -n '__tpt_at \'report\'' -l days -x -d 'the last N days (the same as --last Nd)'
 complete -c tpt -n '__tpt_at \'report\'' -l since -x -d 'from this date or time (inclusive)'
 complete -c tpt -n '__tpt_at \'report\'' -l until -x -d 'up to this date or time (inclusive; a date covers the whole day)'
-complete -c tpt -n '__tpt_at \'report\'' -l format -x -a '(printf \'%s\\n\' \'table\' \'json\' \'markdown\')' -d 'table | json | markdown (default: table; --json means json)'
+complete -c tpt -n '__tpt_at \'report\'' -l format -x -a '(printf \'%s\\n\' \'table\' \'json\' \'markdown\')' -d 'table | json | markdown | html (default: table; --json means json)'
+complete -c tpt -n '__tpt_at \'outcomes\'' -l last -x -d 'the last N days, weeks, months, quarters or years: 30d, 12w, 6m, 4q, 5y'
+complete -c tpt -n '__tpt_at \'outcomes\'' -l days -x -d 'the last N days (the same as --last Nd)'
+complete -c tpt -n '__tpt_at \'outcomes\'' -l since -x -d 'from this date or time (inclusive)'
+complete -c tpt -n '__tpt_at \'outcomes\'' -l until -x -d 'up to this date or time (inclusive; a date covers the whole day)'
+complete -c tpt -n '__tpt_at \'outcomes\'' -l by -x -a '(printf \'%s\\n\' \'day\' \'week\' \'month\' \'quarter\' \'year\')' -d 'clinician: a group per clinician beside the whole practice'
+complete -c tpt -n '__tpt_at \'outcomes\'' -l format -x -d 'table | json | csv (default table)'
 complete -c tpt -n '__tpt_at \'risk list\'' -l open -d 'only the risks still open'
 complete -c tpt -n '__tpt_at \'risk resolve\'' -l note -x -d 'why the risk no longer stands (required)'
+complete -c tpt -n '__tpt_at \'course start\'' -l at -x -d 'when it started, local time (default now; a date alone is its midnight)'
+complete -c tpt -n '__tpt_at \'course start\'' -l id -x -d 'the course id (default: a new one)'
+complete -c tpt -n '__tpt_at \'course end\'' -l reason -x -d 'completed | dropped_out | referred_on | declined | other (required)'
+complete -c tpt -n '__tpt_at \'course end\'' -l note -x -d 'in words (required with --reason other)'
+complete -c tpt -n '__tpt_at \'course end\'' -l at -x -d 'when it ended, local time (default now; a date alone is the end of that day)'
 complete -c tpt -n '__tpt_at \'export\'' -l all -d 'every client'
 complete -c tpt -n '__tpt_at \'export\'' -l format -x -a '(printf \'%s\\n\' \'json\' \'csv\' \'fhir\')' -d 'json (the whole history), csv (one table) or fhir (a FHIR R4 Bundle)'
 complete -c tpt -n '__tpt_at \'export\'' -l table -x -a '(printf \'%s\\n\' \'sessions\' \'goals\' \'milestones\' \'goal-history\' \'measures\')' -d 'with --format csv: sessions (default) | goals | milestones | goal-history | measures'

@@ -63,13 +63,13 @@ export interface CaseloadOptions {
   unsignedDays?: number;
 }
 
-export function parseUnsignedDays(text: string | undefined): number {
+/** `name` is how the caller gave it: `--unsigned-days` on the command line, `unsigned_days` over HTTP. */
+export function parseUnsignedDays(text: string | undefined, name = '--unsigned-days'): number {
   if (text === undefined) return UNSIGNED_DAYS;
-  const value = Number(text);
-  if (!/^\d{1,4}$/.test(text.trim()) || value < 0) {
-    throw new InputError(`invalid --unsigned-days "${text}": give a whole number of days, 0 or more (default ${UNSIGNED_DAYS})`);
+  if (!/^\d{1,4}$/.test(text.trim())) {
+    throw new InputError(`invalid ${name} "${text}": give a whole number of days, 0 or more (default ${UNSIGNED_DAYS})`);
   }
-  return value;
+  return Number(text);
 }
 
 const day = (iso: string) => localDateString(new Date(iso));

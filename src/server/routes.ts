@@ -323,7 +323,7 @@ export const ROUTES: Route[] = [
     scope: 'read',
     handle: ({ store, query, who }) => ({
       status: 200,
-      body: caseload(store, { unsignedDays: parseUnsignedDays(query.get('unsigned_days') ?? undefined) }, who),
+      body: caseload(store, { unsignedDays: parseUnsignedDays(query.get('unsigned_days') ?? undefined, 'unsigned_days') }, who),
     }),
   },
   {

@@ -148,8 +148,8 @@ describe('sessions and clients', () => {
     await box.run(['goal', 'update', 'g-ben', '--progress', '30']);
     const clients = await box.json(['clients'], { now: NOW });
     expect(clients).toEqual([
-      { client_id: 'ana', created_at: NOW.toISOString(), sessions: 5, last_session: NOW.toISOString(), last_crisis: '2026-03-01T08:00:00.000Z', active_goals: 1, average_goal_progress: 0, open_risks: ['self_harm'] },
-      { client_id: 'ben', created_at: NOW.toISOString(), sessions: 0, last_session: null, last_crisis: null, active_goals: 1, average_goal_progress: 30, open_risks: [] },
+      { client_id: 'ana', created_at: NOW.toISOString(), sessions: 5, last_session: NOW.toISOString(), last_crisis: '2026-03-01T08:00:00.000Z', active_goals: 1, average_goal_progress: 0, open_risks: ['self_harm'], off_track: [] },
+      { client_id: 'ben', created_at: NOW.toISOString(), sessions: 0, last_session: null, last_crisis: null, active_goals: 1, average_goal_progress: 30, open_risks: [], off_track: [] },
     ]);
   });
 });

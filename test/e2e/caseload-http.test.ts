@@ -33,7 +33,7 @@ describe('GET /api/v1/caseload', () => {
 
   it('refuses a bad unsigned_days (400) and a call without a token (401)', async () => {
     const bad = await call(server.port, 'GET', '/api/v1/caseload?unsigned_days=soon', { token });
-    expect([bad.status, bad.body.error.message]).toEqual([400, 'invalid --unsigned-days "soon": give a whole number of days, 0 or more (default 3)']);
+    expect([bad.status, bad.body.error.message]).toEqual([400, 'invalid unsigned_days "soon": give a whole number of days, 0 or more (default 3)']);
     expect((await call(server.port, 'GET', '/api/v1/caseload')).status).toBe(401);
   });
 
