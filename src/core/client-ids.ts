@@ -2,6 +2,7 @@ import { allClientIds, clientCreatedAt, moveClientRows, setClientCreatedAt, type
 import type { Store } from '../db/store.js';
 import { recordAudit } from './audit.js';
 import { requireClient } from './clients.js';
+import { refuseMergeConflicts } from './courses.js';
 import { combineRisksForMerge } from './risks.js';
 import { ConflictError, InputError, TptError } from './errors.js';
 import { checkId } from './ids.js';
@@ -42,6 +43,7 @@ export function mergeClients(store: Store, from: string, into: string, who: Acto
   if (from === into) throw new InputError(`a client cannot be merged into itself: give two different ids`);
   requireClient(store, from);
   requireClient(store, into);
+  refuseMergeConflicts(store, from, into);
   let combined = { risks: 0, events: 0 };
   const merged = move(store, from, into, 'client.merge', who, () => {
     // The merged client dates from the earlier of the two.

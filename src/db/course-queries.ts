@@ -35,10 +35,14 @@ export function coursesOf(store: Store, clientId: string): CourseRow[] {
   return store.statement(`SELECT ${COLUMNS} FROM courses WHERE client_id = ? ORDER BY started_at, course_id`).all(clientId) as CourseRow[];
 }
 
-/** The last course started at or before `at`: the course a report ending at `at` belongs to. */
+/**
+ * The course a view ending at `at` belongs to: one running at `at` (started by then, not ended
+ * before it), else the last one started by then. (Courses overlap only after a merge of clients.)
+ */
 export function courseAt(store: Store, clientId: string, at: string): CourseRow | undefined {
-  return store.statement(`SELECT ${COLUMNS} FROM courses WHERE client_id = ? AND started_at <= ? ORDER BY started_at DESC, course_id DESC LIMIT 1`)
-    .get(clientId, at) as CourseRow | undefined;
+  return store.statement(`SELECT ${COLUMNS} FROM courses WHERE client_id = ? AND started_at <= ?
+     ORDER BY (ended_at IS NULL OR ended_at > ?) DESC, started_at DESC, course_id DESC LIMIT 1`)
+    .get(clientId, at, at) as CourseRow | undefined;
 }
 
 /** Every course of every client, oldest first: the practice's outcomes read them. */

@@ -70,4 +70,22 @@ describe('tpt course', () => {
     const unknown = await run(['course', 'start', 'nobody']);
     expect(unknown.code).toBe(2);
   });
+
+  it('refuses to merge two clients that both have an open course or a live schedule of one measure, and moves them otherwise', async () => {
+    await ok(['log-session', '--client', 'c1b', '--summary', 'intake', '--mood', 'neutral', '--at', '2026-01-06T10:00']);
+    await ok(['course', 'start', 'c1', '--at', '2026-02-01', '--id', 'crs_a']);
+    await ok(['course', 'start', 'c1b', '--at', '2026-02-02', '--id', 'crs_b']);
+    const both = await run(['client', 'merge', 'c1b', '--into', 'c1']);
+    expect([both.code, both.stderr.trim()]).toEqual([2, 'tpt: c1b and c1 both have an open course: end one first (`tpt course end c1b --reason other --note "merged"`)']);
+    await ok(['course', 'end', 'c1b', '--reason', 'other', '--note', 'merged']);
+    await ok(['measure', 'schedule', 'c1', 'phq9', '--every', '2w']);
+    await ok(['measure', 'schedule', 'c1b', 'phq9', '--every', 'session']);
+    const schedules = await run(['client', 'merge', 'c1b', '--into', 'c1']);
+    expect([schedules.code, schedules.stderr.trim()]).toEqual([2, 'tpt: c1b and c1 both have a phq9 schedule: stop one first (`tpt measure schedule c1b phq9 --stop`)']);
+    await ok(['measure', 'schedule', 'c1b', 'phq9', '--stop']);
+    await ok(['client', 'merge', 'c1b', '--into', 'c1']);
+    expect((await courses()).map((course) => course.course_id)).toEqual(['crs_a', 'crs_b']);
+    // The merged client's current course is the one still running, not the later one ended.
+    expect((await json(['report', 'c1'])).course).toMatchObject({ course_id: 'crs_a', ended_at: null });
+  });
 });
