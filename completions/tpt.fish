@@ -278,7 +278,7 @@ complete -c tpt -n '__tpt_at \'report\'' -l last -x -d 'the last N days, weeks, 
 complete -c tpt -n '__tpt_at \'report\'' -l days -x -d 'the last N days (the same as --last Nd)'
 complete -c tpt -n '__tpt_at \'report\'' -l since -x -d 'from this date or time (inclusive)'
 complete -c tpt -n '__tpt_at \'report\'' -l until -x -d 'up to this date or time (inclusive; a date covers the whole day)'
-complete -c tpt -n '__tpt_at \'report\'' -l format -x -a '(printf \'%s\\n\' \'table\' \'json\' \'markdown\')' -d 'table | json | markdown | html (default: table; --json means json)'
+complete -c tpt -n '__tpt_at \'report\'' -l format -x -a '(printf \'%s\\n\' \'table\' \'json\' \'markdown\')' -d 'table | json | markdown | html | pdf (default: table; --json means json)'
 complete -c tpt -n '__tpt_at \'outcomes\'' -l last -x -d 'the last N days, weeks, months, quarters or years: 30d, 12w, 6m, 4q, 5y'
 complete -c tpt -n '__tpt_at \'outcomes\'' -l days -x -d 'the last N days (the same as --last Nd)'
 complete -c tpt -n '__tpt_at \'outcomes\'' -l since -x -d 'from this date or time (inclusive)'

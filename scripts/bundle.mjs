@@ -50,14 +50,18 @@ const VENDORED = {
 const dynamicImportAsRequire = {
   name: 'dynamic-import-as-require',
   setup(build) {
-    build.onResolve({ filter: /^(node:|@inquirer\/|@zxcvbn-ts\/|age-encryption$)/ }, (args) => {
+    build.onResolve({ filter: /^(node:|@inquirer\/|@zxcvbn-ts\/|age-encryption$|pdfkit$)/ }, (args) => {
       if (args.kind !== 'dynamic-import') return undefined;
       if (args.path.startsWith('node:')) return { path: args.path, namespace: 'required' };
+      // PDFKit loads its fonts through a require of its own that no bundler can follow: it stays
+      // in node_modules (a dependency), required only by `report --format pdf`.
+      if (args.path === 'pdfkit') return { path: 'pdfkit', namespace: 'required' };
       const file = VENDORED[args.path];
       if (!file) throw new Error(`${args.path} is imported lazily but not vendored: add it to VENDORED in scripts/bundle.mjs`);
       return { path: `./${file}.cjs`, namespace: 'required' };
     });
     build.onResolve({ filter: /^\.\/[\w-]+\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    build.onResolve({ filter: /^pdfkit$/ }, (args) => (args.namespace === 'required' ? { path: args.path, external: true } : undefined));
     build.onLoad({ filter: /.*/, namespace: 'required' }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
       loader: 'js',

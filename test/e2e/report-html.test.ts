@@ -65,3 +65,26 @@ describe('tpt report --format html', () => {
     expect(text).toContain(`Overall trajectory: ${report.overall_trajectory.replace('_', ' ')}`);
   });
 });
+
+describe('tpt report --format pdf', () => {
+  it.skipIf(!has('pdftotext'))('is an A4 PDF made by PDFKit whose text carries the numbers of --format json, the risk section first', () => {
+    const pdf = join(box.home, 'c1-pdfkit.pdf');
+    const made = spawnSync(process.execPath, [new URL('../../bin/tpt.js', import.meta.url).pathname, 'report', 'c1', ...range, '--format', 'pdf'],
+      { env: box.env, timeout: 20_000 });
+    expect(made.status, made.stderr.toString()).toBe(0);
+    expect(made.stdout.subarray(0, 5).toString()).toBe('%PDF-');
+    writeFileSync(pdf, made.stdout);
+    expect(spawnSync('pdfinfo', [pdf], { encoding: 'utf8' }).stdout).toMatch(/Page size:\s+595\.28 x 841\.89 pts \(A4\)/);
+    const text = spawnSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+    expect(text.indexOf('Risks')).toBeLessThan(text.indexOf('Progress report: c1'));
+    expect(text).toContain('OPEN RISK self_harm');
+    const trend = report.overall_emotional_trend;
+    const phq9 = report.measures.measures[0];
+    expect(text).toContain(`${report.sessions_count} sessions, ${report.total_minutes} minutes`);
+    expect(text).toContain(`Mean ${trend.avg_emotional_score} - volatility ${trend.volatility} - slope per 30 days ${trend.slope_per_30_days}`);
+    expect(text).toContain(`Baseline ${phq9.baseline.total}`);
+    expect(text).toContain(`latest ${phq9.latest.total} (${phq9.latest.band}`);
+    // Typed text whatever it holds: the summary with its markup, as typed.
+    expect(text).toContain('first <script>alert(1)</script> & more');
+  });
+});
