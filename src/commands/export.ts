@@ -53,7 +53,7 @@ export function exportCommand(ctx: Context): Command {
       const { planExport } = await import('../core/export.js');
       const target = flags.out === undefined
         ? undefined
-        : await import('./export-file.js').then((file) => file.openExportFile(flags.out!, flags.force === true));
+        : await import('./export-file.js').then((file) => file.openExportFile(flags.out!, flags.force === true, ctx.dbPath));
       try {
         const plan = planExport(store, { clientId, all: flags.all, format: flags.format, table: flags.table }, ctx.who());
         const count = await streamExport(ctx, store, plan, target?.stream ?? ctx.io.stdout, encrypter);
