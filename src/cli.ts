@@ -148,9 +148,9 @@ async function warnUnloggedReads(ctx: Context): Promise<void> {
   if (!store) return;
   const { takeUnloggedReads } = await import('./core/audit.js');
   for (const entry of takeUnloggedReads(store)) {
-    ctx.io.stderr.write(
+    ctx.note(
       `tpt: warning: the database cannot take writes (disk full, or a read-only file), so this read is not in the audit log: ` +
-      `${entry.action}${entry.client_id ? ` of ${entry.client_id}` : ''} by ${entry.actor} at ${entry.at}; note it by hand\n`,
+      `${entry.action}${entry.client_id ? ` of ${entry.client_id}` : ''} by ${entry.actor} at ${entry.at}; note it by hand`,
     );
   }
 }
@@ -207,7 +207,9 @@ export function allWritten(): boolean {
 /** The one place where an error becomes a line on stderr and an exit code (SPEC §2). */
 async function reportError(error: unknown, ctx: Context): Promise<number> {
   const { InputError, TptError } = await import('./core/errors.js');
-  const say = (message: string) => ctx.io.stderr.write(`tpt: ${message}\n`);
+  // Messages quote ids and values from the command line and import files: never raw to the terminal.
+  const { visible } = await import('./render/visible.js');
+  const say = (message: string) => ctx.io.stderr.write(`tpt: ${visible(message)}\n`);
   if (error instanceof CommanderError) {
     if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
     if (error.code === 'commander.help') {
