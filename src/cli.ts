@@ -236,6 +236,10 @@ async function reportError(error: unknown, ctx: Context): Promise<number> {
     say(`the database at ${ctx.dbPath} is read-only (its file mode has no write permission), so nothing was written: make it writable (chmod 600) to change records`);
   } else if (error instanceof Error && (error as { code?: string }).code === 'SQLITE_FULL') {
     say(`the disk of ${ctx.dbPath} is full, so nothing was written: free some space; reads, \`tpt export --out\` and \`tpt backup\` to another disk still work`);
+  } else if (error instanceof Error && (error as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+    const { existsSync } = await import('node:fs');
+    const holder = existsSync(`${ctx.dbPath}-journal`) ? 'an import that is still writing' : 'another tpt command or `tpt serve`';
+    say(`the database at ${ctx.dbPath} is busy: ${holder} held its write lock for more than 5 seconds, so nothing was written: run this again when it is done`);
   } else if (error instanceof Error && (error as { code?: string }).code?.startsWith('SQLITE_')) {
     say(`database error: ${error.message} (${(error as { code?: string }).code}); nothing was written`);
   } else {

@@ -5,7 +5,7 @@ import { TptError } from '../core/errors.js';
 import { migrate } from './migrations.js';
 import { markDamaged } from './damage-mark.js';
 import { syncDirectory } from './key-file.js';
-import { fileDamage } from './page-check.js';
+import { fileDamage, PAGE_SIZE } from './page-check.js';
 import { finishPendingPurge } from './purge-pending.js';
 import { registerWork, sweepWork } from './work-files.js';
 
@@ -53,8 +53,14 @@ export function refuseExistingDatabase(path: string): void {
   throw new TptError(`a database already exists at ${path}: tpt init never overwrites one; use it, or give another --db`);
 }
 
-/** How long a command waits for another that holds the database (README: 5 seconds). */
-const BUSY_TIMEOUT_MS = 5000;
+/**
+ * How long a write waits for another that holds the database's write lock (README: 5 seconds),
+ * and a read for a writer that holds it whole (an import in rollback-journal mode, at its commit
+ * or once its changes outgrow the cache): a read never fails because a write runs (finding 5).
+ */
+export const WRITE_WAIT_MS = 5000;
+const READ_WAIT_MS = 10 * 60_000;
+const BUSY_TIMEOUT_MS = READ_WAIT_MS;
 
 /** Opens (or creates) the encrypted database, checks the key, applies pragmas and migrations. */
 export function openDatabase(path: string, key: DatabaseKey, options: OpenOptions = {}): Database {
@@ -71,10 +77,11 @@ export function openDatabase(path: string, key: DatabaseKey, options: OpenOption
   // A file without its owner's write bit was made read-only on purpose (an archive, a legal
   // hold): it is opened read-only, so not even root's open writes to it, and never chmodded.
   const readonly = options.readonly === true || (statSync(path).mode & 0o200) === 0;
+  refuseCutFile(path);
   const db = unlock(path, key, readonly);
+  toWal(db);
   // A commit is on the disk before tpt says it is done. The driver is built with NORMAL for WAL
   // mode, which syncs the log only at checkpoints: a power cut could take the last sessions back.
-  db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('secure_delete = ON');
@@ -87,6 +94,22 @@ export function openDatabase(path: string, key: DatabaseKey, options: OpenOption
     finishPendingPurge(db, path);
   }
   return db;
+}
+
+/**
+ * WAL mode, where it is not yet. An import runs in rollback-journal mode (import-writes.ts), and
+ * while it writes, the switch back needs the lock the import holds, which SQLite refuses at once
+ * without waiting (finding 5: every other command failed within a second). Then this connection
+ * stays in the file's mode: it reads beside the import and waits for it to write, as the README
+ * says; the import itself, or a later open, switches back.
+ */
+function toWal(db: Database): void {
+  if (db.pragma('journal_mode', { simple: true }) === 'wal') return;
+  try {
+    db.pragma('journal_mode = WAL');
+  } catch (error) {
+    if (!(error as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw error;
+  }
 }
 
 /**
@@ -118,7 +141,7 @@ function unlock(path: string, key: DatabaseKey, readonly: boolean): Database {
       );
     }
     if (code.startsWith('SQLITE_BUSY')) {
-      throw new TptError(`the database at ${path} is held by another process (a rekey, or a command that holds it alone) for more than ${BUSY_TIMEOUT_MS / 1000} s: try again when it is done; nothing was changed`);
+      throw new TptError(`the database at ${path} is held by another process (a rekey, or a command that holds it alone) for more than ${BUSY_TIMEOUT_MS / 60_000} minutes: try again when it is done; nothing was changed`);
     }
     if (code !== 'SQLITE_NOTADB') {
       // Not the key: SQLite could not open or create what it needs beside the file.
@@ -131,6 +154,21 @@ function unlock(path: string, key: DatabaseKey, readonly: boolean): Database {
       `cannot unlock the database at ${path}: wrong key or passphrase, or not a tpt database; check --key-file, TPT_KEY_FILE or TPT_PASSPHRASE`,
     );
   }
+}
+
+/**
+ * A database of whole pages that lost the end of its last one reads fine until that page is
+ * needed: told at once, and marked, rather than when a command happens to reach it.
+ */
+function refuseCutFile(path: string): void {
+  const size = statSync(path).size;
+  if (size < PAGE_SIZE || size % PAGE_SIZE === 0) return;
+  const damage = `it is ${size} bytes long, not a whole number of ${PAGE_SIZE}-byte pages: it was cut short or written over`;
+  markDamaged(path, damage, new Date());
+  throw new TptError(
+    `the database at ${path} is damaged: ${damage}; nothing was changed, and tpt writes nothing more to it until \`tpt check\` passes: ` +
+    'restore it from a backup (`tpt backup` makes them), and keep this file apart',
+  );
 }
 
 /** What the file itself says about damage when the first read failed with `code`; undefined when it cannot tell. */
@@ -177,7 +215,7 @@ function createDatabase(path: string, key: DatabaseKey): void {
     if (error instanceof TptError) throw error;
     const code = (error as { code?: string }).code ?? '';
     throw new TptError(`cannot create the database at ${path}: ${(error as Error).message}${code ? ` (${code})` : ''}; nothing was created: ` +
-      (code === 'SQLITE_FULL' || code === 'ENOSPC' ? 'free some space, then run `tpt init` again' : 'fix that, then run `tpt init` again'));
+      (/^(SQLITE_FULL|SQLITE_IOERR|ENOSPC|EFBIG)/.test(code) ? 'is the disk full? free some space, then run `tpt init` again' : 'fix that, then run `tpt init` again'));
   } finally {
     removeTemporary();
     work.done();

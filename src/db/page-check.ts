@@ -4,6 +4,7 @@ import type { DatabaseKey } from './connection.js';
 
 /** SQLCipher 4 layout (connection.ts): 4096-byte pages ending in a 16-byte IV and a 64-byte HMAC. */
 const PAGE = 4096;
+export const PAGE_SIZE = PAGE;
 const RESERVE = 80;
 
 /**
