@@ -4,12 +4,13 @@ import { join } from 'node:path';
 
 /**
  * Where a text survives in the files under a directory: in clear, or in any page encrypted with
- * one of `keys` (raw 256-bit keys, as tpt's key files hold). SQLCipher encrypts each page with
- * AES-256-CBC from its own IV; inside a page every 16-byte block is decrypted by the block before
- * it, so decrypting a whole file as one CBC stream, at each of the 16 alignments, reads every
- * block of every page but the first of each, whatever the file's layout: database, WAL (24-byte
- * frame headers), rollback journal, free pages included. A text repeated more than a block long
- * cannot hide in those first blocks.
+ * one of `keys` (raw 256-bit keys, as tpt's key files hold), free pages included. SQLCipher
+ * encrypts each 4096-byte page's first 4016 bytes (page 1: from byte 16, after the salt) with
+ * AES-256-CBC under the IV stored right after them. Pages are read where each file keeps them: a
+ * database (and a backup, a rekey's copy) page after page; a WAL after its 32-byte header, in
+ * frames of a 24-byte header and a page; a rollback journal after its header sector, in records
+ * of a page number, a page and a checksum. Any other file of under 4 MB is read as one CBC stream
+ * at each of the 16 alignments (every block but each page's first).
  */
 export function filesHolding(dir: string, keys: Buffer[], text: string): string[] {
   const needle = Buffer.from(text);
@@ -20,7 +21,28 @@ export function filesHolding(dir: string, keys: Buffer[], text: string): string[
   });
 }
 
+const PAGE = 4096;
+const LAYOUTS = [
+  { start: 0, stride: PAGE }, // a database
+  { start: 32 + 24, stride: 24 + PAGE }, // a WAL
+  { start: 512 + 4, stride: 4 + PAGE + 4 }, // a rollback journal, 512-byte sectors
+  { start: 4096 + 4, stride: 4 + PAGE + 4 }, // a rollback journal, 4096-byte sectors
+];
+
 function decryptsToText(bytes: Buffer, key: Buffer, needle: Buffer): boolean {
+  for (const { start, stride } of LAYOUTS) {
+    for (let at = start; at + PAGE <= bytes.length; at += stride) {
+      const from = at === 0 ? 16 : 0;
+      const iv = bytes.subarray(at + PAGE - 80, at + PAGE - 64);
+      const decipher = createDecipheriv('aes-256-cbc', key, iv).setAutoPadding(false);
+      const plain = Buffer.concat([decipher.update(bytes.subarray(at + from, at + PAGE - 80)), decipher.final()]);
+      if (plain.includes(needle)) return true;
+    }
+  }
+  return bytes.length < 4 * 1024 * 1024 && anyAlignment(bytes, key, needle);
+}
+
+function anyAlignment(bytes: Buffer, key: Buffer, needle: Buffer): boolean {
   for (let align = 0; align < 16; align++) {
     const length = Math.floor((bytes.length - align) / 16) * 16;
     if (length < 32) continue;
@@ -36,6 +58,7 @@ function decryptsToText(bytes: Buffer, key: Buffer, needle: Buffer): boolean {
 /** The raw keys of every key file under `dir` (64 hex digits each). */
 export function keysUnder(dir: string): Buffer[] {
   return filesUnder(dir)
+    .filter((file) => statSync(file).size < 200)
     .map((file) => readFileSync(file, 'utf8').trim())
     .filter((text) => /^[0-9a-f]{64}$/i.test(text))
     .map((hex) => Buffer.from(hex, 'hex'));
