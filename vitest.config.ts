@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Every run, in-process or spawned, sees the same time zone.
     env: { TZ: 'Europe/Berlin' },
+    // The end-to-end tests run bin/tpt.js over bundle/: rebuilt first when older than src/.
+    globalSetup: ['test/build/fresh-bundle.setup.ts'],
   },
 });

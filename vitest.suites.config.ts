@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 3_600_000,
     hookTimeout: 120_000,
     env: { TZ: 'Europe/Berlin' },
+    // The suites run bin/tpt.js over bundle/: rebuilt first when older than src/.
+    globalSetup: ['test/build/fresh-bundle.setup.ts'],
   },
 });

@@ -150,11 +150,11 @@ describe('the progress report', () => {
   });
 });
 
-describe('the trajectory rule table (README)', () => {
+describe('the trajectory rule table (docs/reports.md)', () => {
   const base: TrajectoryFacts = {
     sessions: 8, mood: 'stable', goals: 'steady', measures: 'none', crisisInTimeframe: false, riskItemInTimeframe: false, persistentlyLowMood: false,
   };
-  // One case per row, in the README's order: the row that decides it, and the trajectory.
+  // One case per row, in the order of docs/reports.md: the row that decides it, and the trajectory.
   const cases: [number, Partial<TrajectoryFacts>, string][] = [
     // Mood better and goals advancing, but the PHQ-9 reliably worse: never improving.
     [1, { mood: 'improving', goals: 'advancing', measures: 'deteriorated' }, 'declining'],
@@ -184,7 +184,7 @@ describe('the trajectory rule table (README)', () => {
     });
   }
 
-  it('has the rows of the README, in its order, and a case for each', () => {
+  it('has the rows of docs/reports.md, in its order, and a case for each', () => {
     expect(TRAJECTORY_RULES.map((rule) => [rule.row, rule.trajectory])).toEqual([
       [1, 'declining'], [2, 'insufficient_data'], [3, 'insufficient_data'], [4, 'mixed'], [5, 'mixed'], [6, 'improving'],
       [7, 'declining'], [8, 'stable'],
@@ -192,9 +192,9 @@ describe('the trajectory rule table (README)', () => {
     expect(new Set(cases.map(([row]) => row)).size).toBe(TRAJECTORY_RULES.length);
   });
 
-  it('is the table the README prints', async () => {
+  it('is the table docs/reports.md prints', async () => {
     const { readFileSync } = await import('node:fs');
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../docs/reports.md', import.meta.url), 'utf8');
     const rows = [...readme.matchAll(/^\| (\d) \| .* \| `(\w+)` \|$/gm)].map((match) => [Number(match[1]), match[2]]);
     expect(rows).toEqual(TRAJECTORY_RULES.map((rule) => [rule.row, rule.trajectory]));
   });
