@@ -6,7 +6,7 @@ import { migrate } from './migrations.js';
 import { markDamaged } from './damage-mark.js';
 import { syncDirectory } from './key-file.js';
 import { fileDamage, PAGE_SIZE } from './page-check.js';
-import { finishPendingPurge } from './purge-pending.js';
+import { finishPendingPurge, purgePending } from './purge-pending.js';
 import { registerWork, sweepWork } from './work-files.js';
 
 /** A raw 256-bit key (64 hex digits, no key derivation) or a passphrase (PBKDF2 by the cipher). */
@@ -90,10 +90,20 @@ export function openDatabase(path: string, key: DatabaseKey, options: OpenOption
   restrictMode(path, readonly);
   if (!readonly) {
     // What killed runs left behind: their work files, and a purge's compaction.
-    sweepWork(path);
+    const removed = sweepWork(path);
+    const pending = purgePending(path) !== undefined;
     finishPendingPurge(db, path);
+    if (pending && purgePending(path) === undefined) removed.push(`${path}.purge-pending (its compaction finished)`);
+    if (removed.length > 0) cleanedAtOpen.set(db, removed);
   }
   return db;
+}
+
+const cleanedAtOpen = new WeakMap<Database, string[]>();
+
+/** What opening `db` removed or finished of killed runs (`tpt check` names it). */
+export function leftoversCleaned(db: Database): string[] {
+  return cleanedAtOpen.get(db) ?? [];
 }
 
 /**

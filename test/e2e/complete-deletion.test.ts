@@ -64,6 +64,12 @@ describe('finding 1: a purged client survives in a leftover rekey copy', () => {
     expect(existsSync(`${box.dbPath}.rekeying-journal`)).toBe(false);
     expect(filesHolding(dataDir(box), keys(box), word(GONE))).toEqual([]);
     expect(filesHolding(dataDir(box), keys(box), word(KEEP))).toEqual([box.dbPath]);
+    // `tpt check` names what it found and removed.
+    copyFileSync(box.dbPath, `${box.dbPath}.rekeying`);
+    const check = box.spawn(['--json', 'check']);
+    expect(check.code).toBe(0);
+    expect(JSON.parse(check.stdout).leftovers_removed).toEqual([`${box.dbPath}.rekeying`]);
+    expect(check.stderr).toBe(`tpt: removed what a killed run left: ${box.dbPath}.rekeying\n`);
   });
 
   it('a rekey killed at any moment leaves no copy past the next command', async () => {
