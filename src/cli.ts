@@ -208,7 +208,7 @@ export function allWritten(): boolean {
 async function reportError(error: unknown, ctx: Context): Promise<number> {
   const { InputError, TptError } = await import('./core/errors.js');
   // Messages quote ids and values from the command line and import files: never raw to the terminal.
-  const { visible } = await import('./render/visible.js');
+  const { visible } = await import('./terminal-text.js');
   const say = (message: string) => ctx.io.stderr.write(`tpt: ${visible(message)}\n`);
   if (error instanceof CommanderError) {
     if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;

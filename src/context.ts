@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { ChalkInstance } from 'chalk';
 import { plainStyle } from './plain-style.js';
-import { jsonText, visible, visibleDeep, visibleRendered } from './render/visible.js';
+import { jsonText, visible, visibleDeep, visibleRendered } from './terminal-text.js';
 import type { DatabaseKey } from './db/connection.js';
 import type { Database } from './db/driver.js';
 import type { Store } from './db/store.js';

@@ -129,7 +129,7 @@ async function streamExport(ctx: Context, store: Store, plan: ExportPlan, stream
  * control character made visible, as tables do. A pipe gets CSV as it is.
  */
 async function inertOnStdout(ctx: Context, plan: ExportPlan, chunks: Iterable<string>): Promise<Iterable<string>> {
-  const { visible } = await import('../render/visible.js');
+  const { visible } = await import('../terminal-text.js');
   const json = plan.format !== 'csv';
   if (!json && ctx.io.stdout.isTTY !== true) return chunks;
   return (function* () {

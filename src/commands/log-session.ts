@@ -81,7 +81,7 @@ observations, homework, next-focus). An empty note or an editor that fails abort
       for (const flag of session.crisis_flags.filter(isOutsideVocabulary)) {
         ctx.note(`tpt: crisis flag "${flag}" is not in the vocabulary: it opened a risk of kind "other" (see \`tpt risk list ${session.client_id}\`)`);
       }
-      const { visible } = await import('../render/visible.js');
+      const { visible } = await import('../terminal-text.js');
       await ctx.out({ session_id: session.session_id }, () =>
         `Logged session ${session.session_id} for ${session.client_id}` +
         (session.crisis_flags.length > 0 ? ` (crisis flags: ${visible(session.crisis_flags.join(', '))})` : ''));

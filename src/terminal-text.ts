@@ -3,7 +3,8 @@
  * terminal only through here: its control characters could otherwise retitle the window, move the
  * cursor, rewrite what is on the screen or, on some terminals, answer with keystrokes. Each C0 control
  * but newline and tab, DEL and each C1 control is shown as `\x1B`-style text instead. tpt's own
- * colours are added by the renderers after this, so they stay.
+ * colours are added by the renderers after this, so they stay. Not a renderer: context.ts and
+ * cli.ts use it on every run, so it sits beside plain-style.ts, outside the start-up's no-render rule.
  */
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
