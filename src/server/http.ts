@@ -127,7 +127,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
   function unloggedEntry(previous: NonNullable<RefusalVerdict['previous']>) {
     return {
       action: 'api refusals counted',
-      object_id: `${previous.refusals} more refused from ${previous.addresses} address(es) in the minute from ${previous.window_start.toISOString()}`,
+      object_id: `${previous.refusals} more refused (${previous.addresses} address(es) refused in all) in the minute from ${previous.window_start.toISOString()}`,
       outcome: 'refused' as const,
     };
   }

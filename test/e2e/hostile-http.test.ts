@@ -142,7 +142,7 @@ describe('refusals of callers without a valid token (defect 9)', () => {
     // One entry for the address in this minute (issue 28, finding 4), and the count of the rest when the service stopped.
     expect(anonymous.map((entry) => [entry.action, entry.object_id])).toEqual([
       ['api GET /no/such/route/0', '127.0.0.1'],
-      ['api refusals counted', expect.stringMatching(/^40 more refused from 1 address\(es\) in the minute from /)],
+      ['api refusals counted', expect.stringMatching(/^40 more refused \(1 address\(es\) refused in all\) in the minute from /)],
     ]);
     own.cleanup();
   });
