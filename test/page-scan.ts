@@ -6,53 +6,54 @@ import { join } from 'node:path';
  * Where a text survives in the files under a directory: in clear, or in any page encrypted with
  * one of `keys` (raw 256-bit keys, as tpt's key files hold), free pages included. SQLCipher
  * encrypts each 4096-byte page's first 4016 bytes (page 1: from byte 16, after the salt) with
- * AES-256-CBC under the IV stored right after them. Pages are read where each file keeps them: a
- * database (and a backup, a rekey's copy) page after page; a WAL after its 32-byte header, in
- * frames of a 24-byte header and a page; a rollback journal after its header sector, in records
- * of a page number, a page and a checksum. Any other file of under 4 MB is read as one CBC stream
- * at each of the 16 alignments (every block but each page's first).
+ * AES-256-CBC under an IV stored after them. Inside a page every 16-byte block is decrypted by the
+ * block before it, so a whole file decrypted as one CBC stream reads every block of every page but
+ * each page's first, wherever the file keeps its pages: a database (a backup, a rekey's copy) from
+ * byte 0, a WAL from byte 56 in frames of 4120 bytes, a rollback journal from byte 516 (or 4100) in
+ * records of 4104. Those start at offsets of 0, 4, 8 or 12 modulo 16: the stream is read at each of
+ * these alignments (every alignment for a file under 4 MB). A text repeated more than a block long
+ * cannot hide in the first blocks.
  */
 export function filesHolding(dir: string, keys: Buffer[], text: string): string[] {
-  const needle = Buffer.from(text);
-  return filesUnder(dir).filter((file) => {
+  return textsHeld(dir, keys, [text]).get(text)!;
+}
+
+/** The same for several texts at once, one pass over the files: each text → the files holding it. */
+export function textsHeld(dir: string, keys: Buffer[], texts: string[]): Map<string, string[]> {
+  const found = new Map(texts.map((text) => [text, [] as string[]]));
+  const needles = texts.map((text) => Buffer.from(text));
+  for (const file of filesUnder(dir)) {
     const bytes = readFileSync(file);
-    if (bytes.includes(needle)) return true;
-    return keys.some((key) => decryptsToText(bytes, key, needle));
-  });
-}
-
-const PAGE = 4096;
-const LAYOUTS = [
-  { start: 0, stride: PAGE }, // a database
-  { start: 32 + 24, stride: 24 + PAGE }, // a WAL
-  { start: 512 + 4, stride: 4 + PAGE + 4 }, // a rollback journal, 512-byte sectors
-  { start: 4096 + 4, stride: 4 + PAGE + 4 }, // a rollback journal, 4096-byte sectors
-];
-
-function decryptsToText(bytes: Buffer, key: Buffer, needle: Buffer): boolean {
-  for (const { start, stride } of LAYOUTS) {
-    for (let at = start; at + PAGE <= bytes.length; at += stride) {
-      const from = at === 0 ? 16 : 0;
-      const iv = bytes.subarray(at + PAGE - 80, at + PAGE - 64);
-      const decipher = createDecipheriv('aes-256-cbc', key, iv).setAutoPadding(false);
-      const plain = Buffer.concat([decipher.update(bytes.subarray(at + from, at + PAGE - 80)), decipher.final()]);
-      if (plain.includes(needle)) return true;
+    const held = new Set<number>();
+    const search = (view: Buffer) => needles.forEach((needle, i) => {
+      if (!held.has(i) && view.includes(needle)) held.add(i);
+    });
+    search(bytes);
+    for (const key of keys) {
+      for (const align of alignments(bytes)) {
+        if (held.size < needles.length) search(cbcStream(bytes, key, align));
+      }
     }
+    for (const i of held) found.get(texts[i]!)!.push(file);
   }
-  return bytes.length < 4 * 1024 * 1024 && anyAlignment(bytes, key, needle);
+  return found;
 }
 
-function anyAlignment(bytes: Buffer, key: Buffer, needle: Buffer): boolean {
-  for (let align = 0; align < 16; align++) {
-    const length = Math.floor((bytes.length - align) / 16) * 16;
-    if (length < 32) continue;
-    const cipher = bytes.subarray(align, align + length);
-    const decipher = createDecipheriv('aes-256-ecb', key, null).setAutoPadding(false);
-    const plain = Buffer.concat([decipher.update(cipher), decipher.final()]);
-    for (let i = length - 1; i >= 16; i--) plain[i]! ^= cipher[i - 16]!;
-    if (plain.includes(needle)) return true;
-  }
-  return false;
+const alignments = (bytes: Buffer) => (bytes.length < 4 * 1024 * 1024 ? [...Array(16).keys()] : [0, 4, 8, 12]);
+
+/** The file from `align` decrypted as one CBC stream: each block by AES, then XOR the ciphertext block before it. */
+function cbcStream(bytes: Buffer, key: Buffer, align: number): Buffer {
+  const length = Math.floor((bytes.length - align) / 16) * 16;
+  if (length < 32) return Buffer.alloc(0);
+  const cipher = new Uint8Array(length);
+  cipher.set(bytes.subarray(align, align + length));
+  const decipher = createDecipheriv('aes-256-ecb', key, null).setAutoPadding(false);
+  const plain = new Uint8Array(length);
+  plain.set(Buffer.concat([decipher.update(cipher), decipher.final()]));
+  const plain32 = new Uint32Array(plain.buffer);
+  const cipher32 = new Uint32Array(cipher.buffer);
+  for (let i = plain32.length - 1; i >= 4; i--) plain32[i]! ^= cipher32[i - 4]!;
+  return Buffer.from(plain.buffer);
 }
 
 /** The raw keys of every key file under `dir` (64 hex digits each). */

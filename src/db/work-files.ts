@@ -77,13 +77,13 @@ export function sweepWork(dbPath: string): string[] {
   const removed: string[] = [];
   const live = new Set<string>();
   const dir = workDir(dbPath);
-  let names: string[] = [];
+  let names: string[] | undefined;
   try {
     names = readdirSync(dir);
   } catch {
-    names = [];
+    names = undefined;
   }
-  for (const name of names) {
+  for (const name of names ?? []) {
     const entry = join(dir, name);
     const pid = Number(name.split('-')[0]);
     let paths: string[];
@@ -101,7 +101,8 @@ export function sweepWork(dbPath: string): string[] {
     for (const path of paths) removed.push(...removeWithSideFiles(path));
     rmSync(entry, { force: true });
   }
-  if (names.length > 0) removeIfEmpty(dir);
+  // Empty too when a run was killed between making it and writing its entry.
+  if (names !== undefined) removeIfEmpty(dir);
   const copy = rekeyCopyOf(dbPath);
   if (copy && !live.has(copy)) removed.push(...removeWithSideFiles(copy));
   return removed;
