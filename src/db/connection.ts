@@ -79,7 +79,7 @@ export function openDatabase(path: string, key: DatabaseKey, options: OpenOption
   const readonly = options.readonly === true || (statSync(path).mode & 0o200) === 0;
   refuseCutFile(path);
   const db = unlock(path, key, readonly);
-  toWal(db);
+  if (!readonly) toWal(db);
   // A commit is on the disk before tpt says it is done. The driver is built with NORMAL for WAL
   // mode, which syncs the log only at checkpoints: a power cut could take the last sessions back.
   db.pragma('synchronous = FULL');
@@ -111,7 +111,7 @@ export function leftoversCleaned(db: Database): string[] {
  * while it writes, the switch back needs the lock the import holds, which SQLite refuses at once
  * without waiting (finding 5: every other command failed within a second). Then this connection
  * stays in the file's mode: it reads beside the import and waits for it to write, as the README
- * says; the import itself, or a later open, switches back.
+ * says; the import itself, or a later open, switches back. A read-only open never switches.
  */
 function toWal(db: Database): void {
   if (db.pragma('journal_mode', { simple: true }) === 'wal') return;
