@@ -59,8 +59,12 @@ item: tpt reverse-scores items 2 and 3 itself. PHQ-9 item 9 or CORE-10 item 6 ab
         const { askMeasure } = await import('./ask-measure.js');
         input = await askMeasure(ctx, input);
       }
+      const { checkClientId } = await import('./check-client.js');
+      const client = await checkClientId(ctx, store, input.client_id);
+      input = { ...input, client_id: client.id };
       const { addMeasure } = await import('../core/measures.js');
       const added = addMeasure(store, input, ctx.who());
+      if (client.note) ctx.note(client.note);
       const { measureAddedLine } = await import('../render/measures.js');
       await ctx.out({ measure_id: added.measure_id }, (_data, style) => measureAddedLine(added, style));
     });

@@ -1,3 +1,4 @@
+import { ensureClientRecord } from './new-client.js';
 import { setSigned } from '../db/session-versions.js';
 import type { Store } from '../db/store.js';
 import { logRead, recordAudit } from './audit.js';
@@ -80,7 +81,7 @@ export function logSession(store: Store, input: SessionInput, who: Actor, sign =
     if (store.sessionExists(session.session_id)) {
       throw new ConflictError(`a session with id "${session.session_id}" already exists: choose another --id`);
     }
-    store.ensureClient(session.client_id, who.now.toISOString());
+    ensureClientRecord(store, session.client_id, who.now.toISOString());
     store.insertSession(session);
     recordAudit(store, { action: 'session.create', client_id: session.client_id, object_id: session.session_id }, who);
     recordRiskFlags(store, session.client_id, sessionRiskFlags(session), who);

@@ -1,0 +1,117 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { runsAt, Sandbox } from '../helpers.js';
+
+// Issue 26: what a new user still tripped over. TZ=Europe/Berlin (UTC+1 in November-December).
+const NOW = new Date('2026-12-07T17:00:00Z');
+let box: Sandbox;
+
+beforeEach(() => {
+  box = new Sandbox();
+});
+afterEach(() => box.cleanup());
+
+const { run, ok, json } = runsAt(() => box, NOW);
+
+describe('finding 1: the demo never takes real records and never erases what it did not write', () => {
+  it('refuses a real client in the demo database, `tpt init` on it, and a new demo over records someone wrote there', () => {
+    const demo = join(box.home, 'demo.db');
+    const onDemo = { TPT_DB: demo, TPT_KEY_FILE: `${demo}.key` };
+    const made = box.spawn(['--db', demo, 'demo']);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toContain('unset TPT_DB TPT_KEY_FILE');
+
+    // The shell the demo's suggestions set up: init says it is the demo, and a real client is refused.
+    const init = box.spawn(['init'], onDemo);
+    expect(init.code).toBe(2);
+    expect(init.stderr).toMatch(/is the demo database \(TPT_DB points at it\).*unset TPT_DB TPT_KEY_FILE/);
+    const real = box.spawn(['log-session', '--client', 'c42', '--mood', '0', '--summary', 'First session'], onDemo);
+    expect(real.code).toBe(2);
+    expect(real.stderr.trim().split('\n')).toHaveLength(1);
+    expect(real.stderr).toContain('this is the demo database');
+    expect(box.spawn(['goal', 'create', '--client', 'c42', '--description', 'x'], onDemo).code).toBe(2);
+    expect(box.spawn(['measure', 'add', 'c42', '--measure', 'phq9', '--total', '5'], onDemo).code).toBe(2);
+    expect(box.spawnOk(['--json', 'clients'], onDemo)).not.toContain('c42');
+
+    // Trying tpt on a demo client is fine, but the next demo keeps it and says how to take it along.
+    box.spawnOk(['log-session', '--client', 'demo-avery', '--mood', '1', '--summary', 'My own try'], onDemo);
+    const again = box.spawn(['--db', demo, 'demo']);
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim().split('\n')).toHaveLength(1);
+    expect(again.stderr).toContain('holds records the demo did not write (demo-avery: 1 session.create)');
+    expect(again.stderr).toContain(`export demo-avery --out demo-avery.json`);
+    const sessions = JSON.parse(box.spawnOk(['--json', 'sessions', 'demo-avery', '--limit', '500'], onDemo));
+    expect(JSON.stringify(sessions)).toContain('My own try');
+
+    // A demo of the demo's own is replaced as before.
+    const fresh = join(box.home, 'fresh.db');
+    box.spawnOk(['--db', fresh, 'demo']);
+    box.spawnOk(['--db', fresh, '--key-file', `${fresh}.key`, 'clients']);
+    expect(box.spawn(['--db', fresh, 'demo']).code).toBe(0);
+    expect(existsSync(`${fresh}.key`)).toBe(true);
+  });
+});
+
+describe('finding 2: the past can be entered (goal create --at)', () => {
+  beforeEach(() => {
+    expect(box.spawn(['init']).code).toBe(0);
+  });
+
+  it('sets a goal in the past, then takes progress and milestones from that day on', async () => {
+    await ok(['goal', 'create', '--client', 'c42', '--id', 'g1', '--description', 'Sleep 7 hours', '--at', '2026-11-02', '--target', '2027-03-01']);
+    await ok(['goal', 'update', 'g1', '--progress', '30', '--at', '2026-11-16']);
+    await ok(['goal', 'update', 'g1', '--progress', '10', '--at', '2026-11-02']);
+    await ok(['milestone', 'add', '--goal', 'g1', '--description', 'First full week', '--date', '2026-11-20']);
+    const goal = await json(['goal', 'show', 'g1']);
+    expect(goal.created_at).toBe(new Date(2026, 10, 2).toISOString());
+    expect(goal.completion_percentage).toBe(30);
+    expect(goal.history.map((entry: { completion_percentage: number }) => entry.completion_percentage)).toEqual([0, 30, 10]);
+    const early = await run(['goal', 'update', 'g1', '--progress', '5', '--at', '2026-11-01']);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toMatch(/before the goal was set.*goal edit g1 --set-at/);
+    expect((await run(['milestone', 'add', '--goal', 'g1', '--description', 'x', '--date', '2026-11-01'])).code).toBe(2);
+    expect((await run(['goal', 'create', '--client', 'c42', '--description', 'x', '--at', '2026-12-20'])).code).toBe(2);
+  });
+
+  it('corrects when an existing goal was set, audited, so that its history can be entered', async () => {
+    await ok(['goal', 'create', '--client', 'c42', '--id', 'g1', '--description', 'Sleep 7 hours']);
+    expect((await run(['goal', 'update', 'g1', '--progress', '30', '--at', '2026-11-16'])).code).toBe(2);
+    await ok(['goal', 'edit', 'g1', '--set-at', '2026-11-02', '--reason', 'set at intake, entered late']);
+    await ok(['goal', 'update', 'g1', '--progress', '30', '--at', '2026-11-16']);
+    const goal = await json(['goal', 'show', 'g1']);
+    expect(goal.history[0].at).toBe(new Date(2026, 10, 2).toISOString());
+    expect(goal.completion_percentage).toBe(30);
+    expect(goal.edits[0]).toMatchObject({ reason: 'set at intake, entered late', changes: { created_at: [NOW.toISOString(), new Date(2026, 10, 2).toISOString()] } });
+    const audit = await ok(['audit', 'c42']);
+    expect(audit).toContain('goal.edit');
+    // Not after what is already recorded of the goal.
+    expect((await run(['goal', 'edit', 'g1', '--set-at', '2026-11-20', '--reason', 'r'])).code).toBe(2);
+  });
+
+  it('refuses a target before the goal was set and warns of a target already past', async () => {
+    const before = await run(['goal', 'create', '--client', 'c42', '--description', 'x', '--at', '2026-11-02', '--target', '2026-10-01']);
+    expect(before.code).toBe(2);
+    expect(before.stderr).toContain('target date 2026-10-01 is before the goal was set (2026-11-02)');
+    expect((await run(['--json', 'clients'])).stdout).not.toContain('c42');
+    const past = await run(['goal', 'create', '--client', 'c42', '--id', 'g2', '--description', 'x', '--target', '2020-01-31']);
+    expect(past.code).toBe(2);
+    const late = await run(['goal', 'create', '--client', 'c42', '--id', 'g3', '--description', 'x', '--at', '2026-10-01', '--target', '2026-11-30']);
+    expect(late.code).toBe(0);
+    expect(late.stderr).toContain('warning: the target date 2026-11-30 of goal g3 is in the past');
+  });
+});
+
+describe('finding 3: the new-client note wherever a client can be created', () => {
+  it('notes a new client, and a near id, for goal create and measure add as for log-session', async () => {
+    expect(box.spawn(['init']).code).toBe(0);
+    await ok(['log-session', '--client', 'c42', '--mood', '0', '--summary', 'First']);
+    const goal = await run(['goal', 'create', '--client', 'nobody', '--description', 'x']);
+    expect(goal.stderr).toContain('note: "nobody" is a new client');
+    const measure = await run(['measure', 'add', 'c43', '--measure', 'phq9', '--total', '5']);
+    expect(measure.code).toBe(0);
+    expect(measure.stderr).toContain('note: "c43" is a new client; existing clients with a similar id: c42');
+    const again = await run(['measure', 'add', 'c43', '--measure', 'phq9', '--total', '6']);
+    expect(again.stderr).not.toContain('new client');
+  });
+});
