@@ -115,3 +115,28 @@ describe('finding 3: the new-client note wherever a client can be created', () =
     expect(again.stderr).not.toContain('new client');
   });
 });
+
+describe('finding 4: addenda are shown after the note they amend', () => {
+  it('shows the signed note, then each addendum with who, when, why and what it gave', async () => {
+    expect(box.spawn(['init']).code).toBe(0);
+    await ok(['log-session', '--client', 'c42', '--id', 's1', '--mood', '0', '--summary', 'Talked about the move',
+      '--notes', 'Original signed note', '--sign'], new Date('2026-12-01T10:00:00Z'));
+    await ok(['session', 'amend', 's1', '--notes', 'Addendum: the client called with late information', '--reason', 'late info'],
+      new Date('2026-12-02T10:00:00Z'));
+    await ok(['session', 'amend', 's1', '--mood', '-1', '--reason', 'mood misread'], new Date('2026-12-03T10:00:00Z'));
+    const shown = await ok(['session', 'show', 's1']);
+    const original = shown.indexOf('Original signed note');
+    const first = shown.indexOf('── Addendum 1, 2026-12-02 11:00 by tester: late info');
+    const second = shown.indexOf('── Addendum 2, 2026-12-03 11:00 by tester: mood misread');
+    expect(original, shown).toBeGreaterThan(-1);
+    expect(first).toBeGreaterThan(original);
+    expect(shown.indexOf('Addendum: the client called with late information')).toBeGreaterThan(first);
+    expect(second).toBeGreaterThan(first);
+    expect(shown.slice(second)).toMatch(/Mood\s+negative/);
+    expect(shown.slice(second)).not.toContain('Progress notes');
+    const detail = await json(['session', 'show', 's1']);
+    expect(detail.progress_notes).toBe('Addendum: the client called with late information');
+    expect(detail.as_signed.progress_notes).toBe('Original signed note');
+    expect(detail.addenda.map((addendum: { changes: object }) => Object.keys(addendum.changes))).toEqual([['progress_notes'], ['emotional_state', 'emotional_score']]);
+  });
+});
