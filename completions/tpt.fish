@@ -8,7 +8,7 @@ function __tpt_subcommands
     case 'session'
       printf '%s\t%s\n' 'show' 'Show one session in full (voided ones too), its version and how many amendments it has' 'amend' 'Correct a session: a new version with the changed fields; every earlier version is kept' 'void' 'Take a session out of analytics and listings (entered in error); it stays in the record' 'restore' 'Undo the void of a session' 'sign' 'Sign a session: from then on it takes only amendments, each an addendum, and cannot be voided'
     case 'goal'
-      printf '%s\t%s\n' 'create' 'Create a goal for a client' 'update' 'Record progress on a goal; asks on a terminal when no value is given' 'edit' 'Correct a goal\'s description, target date or notes; the values before are kept with who, when and why' 'list' 'A client\'s goals' 'show' 'A goal with its whole history and milestones'
+      printf '%s\t%s\n' 'create' 'Create a goal for a client' 'update' 'Record progress on a goal; asks on a terminal when no value is given' 'edit' 'Correct a goal\'s description, target date, notes or when it was set; the values before are kept with who, when and why' 'list' 'A client\'s goals' 'show' 'A goal with its whole history and milestones'
     case 'milestone'
       printf '%s\t%s\n' 'add' 'Record a milestone of a goal' 'list' 'A client\'s milestones, newest first' 'show' 'One milestone, voided or not, with its corrections (who, when, why, the values before)' 'edit' 'Correct a milestone; the values before are kept with who, when and why' 'void' 'Take a milestone out of lists and reports (recorded in error); it stays in the record' 'restore' 'Undo the void of a milestone'
     case 'measure'
@@ -28,7 +28,7 @@ end
 
 function __tpt_takes_value
   switch "$argv[1]|$argv[2]"
-    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'log-session|--template' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'session amend|--reason' 'session amend|--summary' 'session amend|--mood' 'session amend|--at' 'session amend|--goal' 'session amend|--notes' 'session amend|--observations' 'session amend|--next-focus' 'session amend|--duration' 'session amend|--technique' 'session amend|--homework' 'session amend|--crisis-flag' 'session amend|--meta' 'session amend|--clear' 'session void|--reason' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal update|--at' 'goal edit|--reason' 'goal edit|--description' 'goal edit|--target' 'goal edit|--notes' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'milestone edit|--reason' 'milestone edit|--description' 'milestone edit|--date' 'milestone edit|--significance' 'milestone void|--reason' 'measure add|--measure' 'measure add|--items' 'measure add|--total' 'measure add|--at' 'measure add|--session' 'measure add|--id' 'measure amend|--reason' 'measure amend|--items' 'measure amend|--total' 'measure amend|--at' 'measure amend|--session' 'measure void|--reason' 'measures|--last' 'measures|--days' 'measures|--since' 'measures|--until' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'risk resolve|--note' 'export|--format' 'export|--table' 'export|--out' 'export|--recipient' 'import|--on-conflict' 'import|--identity' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'token create|--name' 'token create|--scope' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'client merge|--into' 'check|--head'
+    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'log-session|--template' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'session amend|--reason' 'session amend|--summary' 'session amend|--mood' 'session amend|--at' 'session amend|--goal' 'session amend|--notes' 'session amend|--observations' 'session amend|--next-focus' 'session amend|--duration' 'session amend|--technique' 'session amend|--homework' 'session amend|--crisis-flag' 'session amend|--meta' 'session amend|--clear' 'session void|--reason' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal create|--at' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal update|--at' 'goal edit|--reason' 'goal edit|--description' 'goal edit|--target' 'goal edit|--notes' 'goal edit|--set-at' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'milestone edit|--reason' 'milestone edit|--description' 'milestone edit|--date' 'milestone edit|--significance' 'milestone void|--reason' 'measure add|--measure' 'measure add|--items' 'measure add|--total' 'measure add|--at' 'measure add|--session' 'measure add|--id' 'measure amend|--reason' 'measure amend|--items' 'measure amend|--total' 'measure amend|--at' 'measure amend|--session' 'measure void|--reason' 'measures|--last' 'measures|--days' 'measures|--since' 'measures|--until' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'risk resolve|--note' 'export|--format' 'export|--table' 'export|--out' 'export|--recipient' 'import|--on-conflict' 'import|--identity' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'token create|--name' 'token create|--scope' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'client merge|--into' 'check|--head'
       return 0
   end
   return 1
@@ -79,7 +79,8 @@ function __tpt_ids
         set -a args $words[$i]
     end
   end
-  $words[1] __complete $argv[1] $args -- (commandline -ct) 2>/dev/null
+  # "id<TAB>client, date": fish shows what follows the tab beside the id.
+  $words[1] __complete $argv[1] --describe $args -- (commandline -ct) 2>/dev/null
 end
 
 function __tpt_arguments
@@ -138,6 +139,8 @@ function __tpt_arguments
       __tpt_ids clients
     case 'risk resolve|0'
       __tpt_ids clients
+    case 'risk resolve|1'
+      printf '%s\n' 'suicidal_ideation' 'suicide_plan' 'suicide_attempt' 'self_harm' 'harm_to_others' 'safeguarding' 'substance_crisis' 'medical_emergency' 'other'
     case 'export|0'
       __tpt_ids clients
     case 'import|0'
@@ -183,7 +186,7 @@ complete -c tpt -n '__tpt_at \'log-session\'' -l next-focus -x -d 'focus of the 
 complete -c tpt -n '__tpt_at \'log-session\'' -l duration -x -d 'length in minutes, 1-1440'
 complete -c tpt -n '__tpt_at \'log-session\'' -l technique -x -d 'a technique used (repeatable)'
 complete -c tpt -n '__tpt_at \'log-session\'' -l homework -x -d 'homework assigned'
-complete -c tpt -n '__tpt_at \'log-session\'' -l crisis-flag -x -d 'a crisis flag, e.g. suicidal_ideation (repeatable)'
+complete -c tpt -n '__tpt_at \'log-session\'' -l crisis-flag -x -a '(printf \'%s\\n\' \'suicidal_ideation\' \'suicide_plan\' \'suicide_attempt\' \'self_harm\' \'harm_to_others\' \'safeguarding\' \'substance_crisis\' \'medical_emergency\')' -d 'a crisis flag, e.g. suicidal_ideation (repeatable)'
 complete -c tpt -n '__tpt_at \'log-session\'' -l meta -x -d 'extra metadata (repeatable)'
 complete -c tpt -n '__tpt_at \'log-session\'' -l interactive -s i -d 'ask for every field, offering the client\'s goals and techniques'
 complete -c tpt -n '__tpt_at \'log-session\'' -l sign -d 'sign the session as it is logged: afterwards only amendments (addenda)'
@@ -206,7 +209,7 @@ complete -c tpt -n '__tpt_at \'session amend\'' -l next-focus -x -d 'focus of th
 complete -c tpt -n '__tpt_at \'session amend\'' -l duration -x -d 'length in minutes, 1-1440'
 complete -c tpt -n '__tpt_at \'session amend\'' -l technique -x -d 'a technique used (repeatable; replaces the list)'
 complete -c tpt -n '__tpt_at \'session amend\'' -l homework -x -d 'homework assigned'
-complete -c tpt -n '__tpt_at \'session amend\'' -l crisis-flag -x -d 'a crisis flag (repeatable; replaces the list)'
+complete -c tpt -n '__tpt_at \'session amend\'' -l crisis-flag -x -a '(printf \'%s\\n\' \'suicidal_ideation\' \'suicide_plan\' \'suicide_attempt\' \'self_harm\' \'harm_to_others\' \'safeguarding\' \'substance_crisis\' \'medical_emergency\')' -d 'a crisis flag (repeatable; replaces the list)'
 complete -c tpt -n '__tpt_at \'session amend\'' -l meta -x -d 'extra metadata (repeatable; replaces it)'
 complete -c tpt -n '__tpt_at \'session amend\'' -l clear -x -d 'empty a field: goals | techniques | crisis-flags | meta | notes | observations | next-focus | homework | duration (repeatable)'
 complete -c tpt -n '__tpt_at \'session void\'' -l reason -x -d 'why (required; kept with the record)'
@@ -216,14 +219,16 @@ complete -c tpt -n '__tpt_at \'goal create\'' -l target -x -d 'target date, YYYY
 complete -c tpt -n '__tpt_at \'goal create\'' -l progress -x -d 'completion so far, 0-100 (default 0)'
 complete -c tpt -n '__tpt_at \'goal create\'' -l notes -x -d 'standing notes on the goal'
 complete -c tpt -n '__tpt_at \'goal create\'' -l id -x -d 'the goal id (default: a new one)'
+complete -c tpt -n '__tpt_at \'goal create\'' -l at -x -d 'when the goal was set, for a therapy entered late (default: now)'
 complete -c tpt -n '__tpt_at \'goal update\'' -l progress -x -d 'completion, 0-100'
 complete -c tpt -n '__tpt_at \'goal update\'' -l status -x -a '(printf \'%s\\n\' \'active\' \'achieved\' \'paused\' \'discontinued\')' -d 'active | achieved | paused | discontinued'
 complete -c tpt -n '__tpt_at \'goal update\'' -l note -x -d 'why it changed (alone: a note on where the goal stands)'
-complete -c tpt -n '__tpt_at \'goal update\'' -l at -x -d 'when it changed, for a progress entry made late (not before the goal was set)'
+complete -c tpt -n '__tpt_at \'goal update\'' -l at -x -d 'when it changed, for a progress entry made late (from the day the goal was set)'
 complete -c tpt -n '__tpt_at \'goal edit\'' -l reason -x -d 'why it is corrected (required)'
 complete -c tpt -n '__tpt_at \'goal edit\'' -l description -x -d 'what the client works towards'
 complete -c tpt -n '__tpt_at \'goal edit\'' -l target -x -d 'target date, YYYY-MM-DD (empty "" for none)'
 complete -c tpt -n '__tpt_at \'goal edit\'' -l notes -x -d 'standing notes on the goal'
+complete -c tpt -n '__tpt_at \'goal edit\'' -l set-at -x -d 'when the goal was set (not after its first progress entry or milestone)'
 complete -c tpt -n '__tpt_at \'goal list\'' -l status -x -a '(printf \'%s\\n\' \'active\' \'achieved\' \'paused\' \'discontinued\')' -d 'only goals with this status'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l goal -x -a '(__tpt_ids goals)' -d 'the goal it belongs to'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l description -x -d 'what was achieved'

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { runsAt, Sandbox } from '../helpers.js';
 
 // Issue 26: what a new user still tripped over. TZ=Europe/Berlin (UTC+1 in November-December).
@@ -138,5 +139,33 @@ describe('finding 4: addenda are shown after the note they amend', () => {
     expect(detail.progress_notes).toBe('Addendum: the client called with late information');
     expect(detail.as_signed.progress_notes).toBe('Original signed note');
     expect(detail.addenda.map((addendum: { changes: object }) => Object.keys(addendum.changes))).toEqual([['progress_notes'], ['emotional_state', 'emotional_score']]);
+  });
+});
+
+describe('finding 8: completion of risk kinds, ids with a hint', () => {
+  const SCRIPT = new URL('../../completions/tpt.bash', import.meta.url).pathname;
+  /** What bash offers for the words typed (the last one is being completed). */
+  function bashOffers(words: string[]): string[] {
+    const script = [
+      `source ${JSON.stringify(SCRIPT)}`,
+      'COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}',
+      '_tpt',
+      'printf "%s\\n" "${COMPREPLY[@]}"',
+    ].join('\n');
+    const result = spawnSync('bash', ['-c', script, 'bash', 'tpt', ...words], { env: box.env, encoding: 'utf8', cwd: box.home });
+    return result.stdout.split('\n').filter(Boolean).sort();
+  }
+
+  it('completes the kind of `risk resolve c42 <TAB>` and `--crisis-flag`, and gives ids their client and date', async () => {
+    expect(box.spawn(['init']).code).toBe(0);
+    expect(bashOffers(['risk', 'resolve', 'c42', 'sui'])).toEqual(['suicidal_ideation', 'suicide_attempt', 'suicide_plan']);
+    expect(bashOffers(['log-session', '--crisis-flag', 'self'])).toEqual(['self_harm']);
+    await ok(['log-session', '--client', 'c42', '--id', 's1', '--mood', '0', '--summary', 'x', '--at', '2026-12-01 10:00']);
+    await ok(['goal', 'create', '--client', 'c42', '--id', 'g1', '--description', 'Private words', '--at', '2026-11-02']);
+    // zsh and fish show what follows the tab beside the id; bash, which cannot, asks for ids alone.
+    expect(box.spawn(['__complete', 'sessions', '--describe']).stdout).toBe('s1\tc42, 2026-12-01 10:00\n');
+    expect(box.spawn(['__complete', 'goals', '--describe', '--', 'g']).stdout).toBe('g1\tc42, 2026-11-02 00:00\n');
+    expect(box.spawn(['__complete', 'clients', '--describe']).stdout).toBe('c42\n');
+    expect(box.spawn(['__complete', 'sessions']).stdout).toBe('s1\n');
   });
 });
