@@ -115,7 +115,7 @@ function goalDetail(store: Store, goalId: string): GoalDetail {
  * nor more than 24 hours ahead. An entry on that day but before the moment it was set (a date
  * alone means midnight) counts from that moment, so that it follows the goal's first entry.
  */
-function progressTime(goal: Goal, text: string, now: Date): Date {
+export function progressTime(goal: Pick<Goal, 'goal_id' | 'created_at'>, text: string, now: Date): Date {
   const at = parseDateTime(text, 'progress time');
   const setDay = localDateString(new Date(goal.created_at));
   if (localDateString(at) < setDay) {

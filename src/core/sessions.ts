@@ -104,7 +104,7 @@ export function listSessions(
 ): ListedSession[] {
   requireClient(store, checkId(clientId, 'client'));
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
-    throw new InputError(`invalid limit "${limit}": use a positive whole number up to ${Number.MAX_SAFE_INTEGER}`);
+    throw new InputError(`invalid limit "${limit}": give a whole number from 1 up (leave the limit out for no limit)`);
   }
   return logRead(store, { action: 'session.list', client_id: clientId }, who, () => store.sessionsInRange(
     clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString(), limit, includeVoid,

@@ -94,6 +94,10 @@ export const OPENAPI = {
         responses: { 200: json({ type: 'object' }, 'the OpenAPI description of the service'), 401: ERRORS[401] },
       },
     },
+    '/api/v1/clients': {
+      get: reading('listClients', 'Every client, with sessions, last session, last crisis, goals and open risks (as `tpt clients --json`)',
+        [], json({ type: 'array', items: ref('ClientSummary') }, 'the clients, in id order')),
+    },
     '/api/v1/sessions': {
       post: creation('logSession', 'Record one session',
         ref('SessionInput'), json(ref('Session'), 'the session as recorded'), 'a session with this id exists'),
@@ -259,12 +263,13 @@ export const OPENAPI = {
           target_date: { type: ['string', 'null'], format: 'date' },
           completion_percentage: { type: 'number', minimum: 0, maximum: 100 },
           notes: { type: 'string' },
+          at: { type: 'string', description: 'when the goal was set, for a therapy entered late: YYYY-MM-DD or ISO 8601 (default: now)' },
         },
       },
       GoalUpdate: {
         type: 'object',
         additionalProperties: false,
-        description: 'give completion_percentage, status and/or note; "at" backdates the entry (not before the goal was set, nor more than 24 hours ahead)',
+        description: 'give completion_percentage, status and/or note; "at" backdates the entry (from the day the goal was set, not more than 24 hours ahead)',
         properties: {
           completion_percentage: { type: 'number', minimum: 0, maximum: 100 },
           status: ref('GoalStatus'),
@@ -281,6 +286,7 @@ export const OPENAPI = {
           description: { type: 'string', minLength: 1 },
           target_date: { type: ['string', 'null'], description: 'YYYY-MM-DD; null or "" for none' },
           notes: { type: 'string' },
+          set_at: { type: 'string', description: 'when the goal was set (not after its first progress entry or milestone)' },
           reason: { type: 'string', minLength: 1 },
         },
       },
@@ -398,6 +404,20 @@ export const OPENAPI = {
           overall: ref('TrendSummary'),
           periods: { type: 'array', items: ref('TrendSummary') },
           crisis_events: { type: 'array', items: { type: 'object' } },
+        },
+      },
+      ClientSummary: {
+        type: 'object',
+        required: ['client_id', 'created_at', 'sessions', 'last_session', 'last_crisis', 'active_goals', 'average_goal_progress', 'open_risks'],
+        properties: {
+          client_id: ref('Id'),
+          created_at: { type: 'string', description: 'UTC ISO 8601' },
+          sessions: { type: 'integer', minimum: 0 },
+          last_session: { type: ['string', 'null'], description: 'UTC ISO 8601' },
+          last_crisis: { type: ['string', 'null'], description: 'the latest session with crisis flags, UTC ISO 8601' },
+          active_goals: { type: 'integer', minimum: 0 },
+          average_goal_progress: { type: ['number', 'null'], description: 'mean completion of the goals, discontinued ones left out' },
+          open_risks: { type: 'array', items: { type: 'string' }, description: 'the kinds of the open risks' },
         },
       },
       Risk: {

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { listClients } from '../core/clients.js';
 import { createGoal, editGoal, listGoals, updateGoal } from '../core/goals.js';
 import { InputError } from '../core/errors.js';
 import { amendMeasure, measureDetail, restoreMeasure, voidMeasure, type MeasureChange } from '../core/measure-corrections.js';
@@ -134,6 +135,14 @@ function amend({ store, params, body, who }: RequestContext): Reply {
 
 export const ROUTES: Route[] = [
   {
+    // Where an integration starts: the ids the other routes take, with what `tpt clients` shows.
+    method: 'GET',
+    ...at('/api/v1/clients'),
+    query: [],
+    scope: 'read',
+    handle: ({ store, who }) => ({ status: 200, body: listClients(store, who) }),
+  },
+  {
     method: 'POST',
     ...at('/api/v1/sessions'),
     query: [],
@@ -187,7 +196,12 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/goals'),
     query: [],
     scope: 'write',
-    handle: ({ store, body, who }) => ({ status: 201, body: createGoal(store, object(body) as GoalCreateInput, who) }),
+    handle: ({ store, body, who }) => {
+      // "at": when the goal was set, as `goal create --at`.
+      const { at, ...fields } = object(body);
+      if (at !== undefined && typeof at !== 'string') throw new InputError('at must be a date or time (YYYY-MM-DD or ISO 8601)');
+      return { status: 201, body: createGoal(store, fields as GoalCreateInput, who, at) };
+    },
   },
   {
     method: 'PUT',

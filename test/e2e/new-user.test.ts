@@ -169,3 +169,71 @@ describe('finding 8: completion of risk kinds, ids with a hint', () => {
     expect(box.spawn(['__complete', 'sessions']).stdout).toBe('s1\n');
   });
 });
+
+describe('finding 8: interactive entry shows what it will save, and asks a measure\'s session or date', () => {
+  beforeEach(() => {
+    expect(box.spawn(['init']).code).toBe(0);
+  });
+  const typed = (args: string[], answers: { when: RegExp; type: string }[]) => box.runOnTerminal(args, answers, { now: NOW });
+  const everyField = [
+    { when: /When \(/, type: '2026-12-06 10:00' },
+    { when: /Duration in minutes/, type: '50' },
+    { when: /Other techniques/, type: 'CBT' },
+    { when: /Progress notes/, type: 'kept a diary' },
+    { when: /Therapist observations/, type: 'calm' },
+    { when: /Homework assigned/, type: 'walk daily' },
+    { when: /Focus of the next session/, type: 'work' },
+    { when: /Crisis flags/, type: '' },
+  ];
+
+  it('log-session -i shows the session before saving, and saves nothing when told not to', async () => {
+    const declined = await typed(['log-session', '-i', '--client', 'c1', '--id', 's1', '--summary', 'sleep', '--mood', '0'],
+      [...everyField, { when: /Save this session\?/, type: 'n' }]);
+    expect(declined.code).toBe(1);
+    expect(declined.screen).toMatch(/── To be saved[\s\S]*When\s+2026-12-06 10:00[\s\S]*Progress notes\s+kept a diary[\s\S]*Save this session\?/);
+    expect(declined.errors).toEqual(['tpt: not saved: nothing was written (run the command again to enter the session anew)']);
+    expect((await run(['--json', 'clients'])).stdout).not.toContain('c1');
+    const saved = await typed(['log-session', '-i', '--client', 'c1', '--id', 's1', '--summary', 'sleep', '--mood', '0'],
+      [...everyField, { when: /Save this session\?/, type: 'y' }]);
+    expect(saved.code, saved.screen).toBe(0);
+    expect(await json(['session', 'show', 's1'])).toMatchObject({ timestamp: '2026-12-06T09:00:00.000Z', progress_notes: 'kept a diary' });
+  });
+
+  it('measure add on a terminal asks the session it was taken in, or else when', async () => {
+    await ok(['log-session', '--client', 'c1', '--id', 's1', '--summary', 'x', '--mood', '0', '--at', '2026-12-01 10:00']);
+    const items = Array.from({ length: 7 }, (_, index) => ({ when: new RegExp(`${index + 1}/7 `), type: '' }));
+    const inSession = await typed(['measure', 'add', 'c1', '--measure', 'gad7', '--id', 'm1'],
+      [...items, { when: /Taken in session/, type: '' }]);
+    expect(inSession.code, inSession.screen).toBe(0);
+    expect(inSession.screen).toContain('2026-12-01 10:00  s1');
+    expect(await json(['measure', 'show', 'm1'])).toMatchObject({ session_id: 's1', timestamp: '2026-12-01T09:00:00.000Z' });
+    // "none of these" (the last choice), then a day that is not one, then the day it was taken.
+    const dated = await typed(['measure', 'add', 'c1', '--measure', 'gad7', '--id', 'm2'],
+      [...items, { when: /Taken in session/, type: '\u001b[B' }, { when: /When was it taken/, type: '2026-12-32' },
+        { when: /no such|invalid/, type: '2026-12-03' }]);
+    expect(dated.code, dated.screen).toBe(0);
+    expect(await json(['measure', 'show', 'm2'])).toMatchObject({ session_id: null, timestamp: '2026-12-02T23:00:00.000Z' });
+  });
+});
+
+describe('finding 8: GET /api/v1/clients', () => {
+  it('lists the clients as `tpt clients --json` does, to a read token, and is in the OpenAPI document', async () => {
+    const { servedSandbox } = await import('../helpers.js');
+    const { call } = await import('../server.js');
+    const served = await servedSandbox('dashboard', 'read');
+    try {
+      served.box.spawnOk(['log-session', '--client', 'c42', '--mood', '0', '--summary', 'x', '--crisis-flag', 'self_harm']);
+      const answer = await call(served.server.port, 'GET', '/api/v1/clients', { token: served.token });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual(JSON.parse(served.box.spawnOk(['--json', 'clients'])));
+      expect(answer.body[0]).toMatchObject({ client_id: 'c42', sessions: 1, open_risks: ['self_harm'] });
+      expect((await call(served.server.port, 'GET', '/api/v1/clients')).status).toBe(401);
+      expect((await call(served.server.port, 'GET', '/api/v1/clients?x=1', { token: served.token })).status).toBe(400);
+      const document = await call(served.server.port, 'GET', '/api/v1/openapi.json', { token: served.token });
+      expect(document.body.paths['/api/v1/clients'].get.operationId).toBe('listClients');
+    } finally {
+      await served.server.stop();
+      served.box.cleanup();
+    }
+  });
+});
