@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { Context } from '../context.js';
 import { confirmDestruction } from './confirm.js';
 import { examples } from './options.js';
+import { countedRows } from '../render/counted.js';
 
 export function clientCommand(ctx: Context): Command {
   const client = new Command('client')
@@ -62,6 +63,6 @@ export function clientCommand(ctx: Context): Command {
 }
 
 function movedText(moved: Record<string, number>): string {
-  const parts = Object.entries(moved).filter(([, rows]) => rows > 0).map(([table, rows]) => `${rows} ${table.replaceAll('_', ' ')}`);
+  const parts = Object.entries(moved).filter(([, rows]) => rows > 0).map(([table, rows]) => countedRows(rows, table));
   return parts.length > 0 ? `moved ${parts.join(', ')}` : 'no records to move';
 }

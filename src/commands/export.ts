@@ -3,6 +3,7 @@ import type { Context, OutputStream } from '../context.js';
 import type { ExportPlan } from '../core/export.js';
 import type { Store } from '../db/store.js';
 import { collect, examples } from './options.js';
+import { counted } from '../render/counted.js';
 
 interface ExportFlags {
   all?: boolean;
@@ -68,10 +69,10 @@ export function exportCommand(ctx: Context): Command {
               : { out: target.path, format: plan.format, table: plan.table, clients, rows: count, encrypted };
           const sealed = encrypter ? ', encrypted (age),' : '';
           await ctx.out(summary, () => plan.format === 'json'
-            ? `Exported ${clients} client(s), ${count} session(s), as JSON${sealed} to ${target.path}`
+            ? `Exported ${counted(clients, 'client')}, ${counted(count, 'session')}, as JSON${sealed} to ${target.path}`
             : plan.format === 'fhir'
-              ? `Exported ${clients} client(s), ${count} resource(s), as a FHIR R4 Bundle${sealed} to ${target.path}`
-              : `Exported ${clients} client(s), ${count} row(s) of ${plan.table}, as CSV${sealed} to ${target.path}`);
+              ? `Exported ${counted(clients, 'client')}, ${counted(count, 'resource')}, as a FHIR R4 Bundle${sealed} to ${target.path}`
+              : `Exported ${counted(clients, 'client')}, ${counted(count, 'row')} of ${plan.table}, as CSV${sealed} to ${target.path}`);
         }
       } catch (error) {
         target?.abandon();

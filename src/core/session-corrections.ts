@@ -10,6 +10,7 @@ import { requireReason } from './reasons.js';
 import { recordRiskFlags, sessionRiskFlags } from './risks.js';
 import type { SessionInput } from './schemas.js';
 import { validateSession } from './sessions.js';
+import { localDateTimeString } from './time.js';
 
 /**
  * Corrections by amendment (45 CFR 164.526; every EHR's addenda): nothing is overwritten. An
@@ -102,7 +103,7 @@ export function signSession(store: Store, sessionId: string, who: Actor): Sessio
     throw new ConflictError(`session ${session.session_id} is voided: restore it before signing (\`tpt session restore ${session.session_id}\`)`);
   }
   if (state.signed_at !== null) {
-    throw new ConflictError(`session ${session.session_id} was signed already, by ${state.signed_by} at ${state.signed_at}`);
+    throw new ConflictError(`session ${session.session_id} was signed already, by ${state.signed_by} at ${localDateTimeString(new Date(state.signed_at))}`);
   }
   store.transaction(() => {
     setSigned(store, session.session_id, who.now.toISOString(), who.actor);

@@ -7,6 +7,9 @@ import { renderColumns, type Cell } from './columns.js';
 import { crisisLabel, crisisLines, moodLabel, oneLine, percent, printable, progressBar, when } from './format.js';
 import { openRiskBlock } from './risks.js';
 
+/** A summary or description narrower than this moves to a line of its own under its row. */
+const READABLE_TEXT = 40;
+
 export function renderSessionList(
   sessions: (Session & Partial<Pick<ListedSession, 'version' | 'signed_at' | 'voided_at'>>)[], style: ChalkInstance, _columns: number, tableWidth = Infinity,
   open?: { clientId: string; risks: readonly OpenRisk[] },
@@ -28,7 +31,7 @@ export function renderSessionList(
   }
   const voided = sessions.filter((session) => session.voided_at != null).length;
   const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}${voided > 0 ? `, ${voided} of them voided` : ''}`;
-  return `${risks}${renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 })}\n${style.dim(count)}`;
+  return `${risks}${renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4, narrowest: READABLE_TEXT })}\n${style.dim(count)}`;
 }
 
 /** `[voided]`, `[signed]`, `[v2]`: how a listed session stands in the record. */
@@ -152,7 +155,7 @@ export function renderGoalList(goals: Goal[], style: ChalkInstance, _columns = 0
       oneLine(goal.description),
     ]);
   }
-  return renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 });
+  return renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4, narrowest: READABLE_TEXT });
 }
 
 export function renderGoal(goal: GoalDetail, style: ChalkInstance): string {

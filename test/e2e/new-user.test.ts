@@ -2,6 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import stringWidth from 'string-width';
+import { main } from '../../src/cli.js';
 import { runsAt, Sandbox } from '../helpers.js';
 
 // Issue 26: what a new user still tripped over. TZ=Europe/Berlin (UTC+1 in November-December).
@@ -235,5 +238,60 @@ describe('finding 8: GET /api/v1/clients', () => {
       await served.server.stop();
       served.box.cleanup();
     }
+  });
+});
+
+describe('finding 6: narrow terminals (the tables of sessions and goals)', () => {
+  /** Runs tpt in-process with stdout a terminal of `columns` columns. */
+  async function onTerminal(columns: number, args: string[]): Promise<string> {
+    let text = '';
+    const stdout = { write: (chunk: string) => ((text += chunk), true), isTTY: true, columns };
+    const code = await main(['node', 'tpt', ...args], { stdin: new PassThrough(), stdout, stderr: { write: () => true, isTTY: false }, env: box.env, now: () => NOW });
+    expect(code).toBe(0);
+    return text;
+  }
+
+  it('at 80 columns gives a session\'s summary and a goal\'s description a line of their own rather than 25 characters', async () => {
+    expect(box.spawn(['init']).code).toBe(0);
+    const summary = 'Looked at patterns in the mood diary and planned small steps for the coming week';
+    await ok(['log-session', '--client', 'c42', '--id', 'c42-s001', '--mood', '-1', '--duration', '50', '--summary', summary, '--crisis-flag', 'suicidal_ideation']);
+    await ok(['goal', 'create', '--client', 'c42', '--id', 'c42-goal-1', '--description', 'Keep a regular sleep and meal rhythm, also at weekends']);
+    const sessions = await onTerminal(80, ['sessions', 'c42']);
+    expect(sessions).toContain(`\n  ${summary.slice(0, 70)}`);
+    expect(sessions).toContain('suicidal_ideation');
+    const goals = await onTerminal(80, ['goal', 'list', 'c42']);
+    expect(goals).toContain('\n  Keep a regular sleep and meal rhythm, also at weekends');
+    for (const text of [sessions, goals]) {
+      for (const line of text.split('\n')) expect(stringWidth(line), line).toBeLessThanOrEqual(80);
+    }
+    // Wide enough, each stays on its row.
+    expect(await onTerminal(160, ['sessions', 'c42'])).toMatch(/c42-s001 .* Looked at patterns/);
+  });
+});
+
+describe('finding 7: messages', () => {
+  beforeEach(() => {
+    expect(box.spawn(['init']).code).toBe(0);
+  });
+
+  it('says how to ask for no limit when given --limit 0', () => {
+    box.spawnOk(['log-session', '--client', 'c42', '--mood', '0', '--summary', 'x']);
+    const zero = box.spawn(['sessions', 'c42', '--limit', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('give a whole number from 1 up (leave the option out for no limit)');
+    expect(zero.stderr).not.toContain('9007199254740991');
+  });
+
+  it('counts in words that agree: 1 session, 1 client', async () => {
+    await ok(['log-session', '--client', 'c24', '--mood', '0', '--summary', 'x']);
+    expect(await ok(['client', 'rename', 'c24', 'c42'])).toMatch(/moved 1 session(,|$)/m);
+    const out = join(box.home, 'c42.json');
+    expect(await ok(['export', 'c42', '--out', out])).toBe(`Exported 1 client, 1 session, as JSON to ${out}\n`);
+  });
+
+  it('gives times in messages in local time', async () => {
+    await ok(['log-session', '--client', 'c42', '--id', 's1', '--mood', '0', '--summary', 'x', '--sign'], new Date('2026-12-01T10:00:00Z'));
+    const again = await run(['session', 'sign', 's1']);
+    expect(again.stderr).toBe('tpt: session s1 was signed already, by tester at 2026-12-01 11:00\n');
   });
 });
