@@ -99,7 +99,8 @@ describe('milestones: dates, edit and void', () => {
     const before = await snapshot();
     const early = await run(['milestone', 'add', '--goal', 'g1', '--description', 'd', '--date', '2026-02-28']);
     expect(early.code).toBe(2);
-    expect(early.stderr).toBe('tpt: milestone date 2026-02-28 is before its goal g1 was set (2026-03-01): give a later --date\n');
+    expect(early.stderr).toBe('tpt: milestone date 2026-02-28 is before its goal g1 was set (2026-03-01): give a later --date, ' +
+      'or correct when the goal was set with `tpt goal edit g1 --set-at <date> --reason "…"`\n');
     const future = await run(['milestone', 'add', '--goal', 'g1', '--description', 'd', '--date', '2026-04-01']);
     expect(future.code).toBe(2);
     expect(future.stderr).toContain('milestone date "2026-04-01" is more than 24 hours in the future');
