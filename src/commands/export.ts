@@ -3,7 +3,6 @@ import type { Context, OutputStream } from '../context.js';
 import type { ExportPlan } from '../core/export.js';
 import type { Store } from '../db/store.js';
 import { collect, examples } from './options.js';
-import { counted } from '../render/counted.js';
 
 interface ExportFlags {
   all?: boolean;
@@ -68,6 +67,7 @@ export function exportCommand(ctx: Context): Command {
               ? { out: target.path, format: plan.format, clients, resources: count, encrypted }
               : { out: target.path, format: plan.format, table: plan.table, clients, rows: count, encrypted };
           const sealed = encrypter ? ', encrypted (age),' : '';
+          const { counted } = await import('../render/counted.js');
           await ctx.out(summary, () => plan.format === 'json'
             ? `Exported ${counted(clients, 'client')}, ${counted(count, 'session')}, as JSON${sealed} to ${target.path}`
             : plan.format === 'fhir'

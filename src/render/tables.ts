@@ -68,12 +68,6 @@ export function renderSession(session: SessionDetail, style: ChalkInstance, risk
   return openRiskBlock(session.client_id, risks, style, width) + out.join('\n');
 }
 
-/** A session not yet saved (`log-session -i` shows it for review): its content without an id. */
-export function renderSessionDraft(session: Session, style: ChalkInstance): string {
-  const { session_id: _id, ...content } = session;
-  return renderSessionContent(content, style).join('\n');
-}
-
 /** Each addendum under the signed note: who, when and why, then the fields it gave new values. */
 function renderAddenda(addenda: readonly SessionAddendum[], style: ChalkInstance): string[] {
   const out: string[] = [];
