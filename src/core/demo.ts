@@ -200,7 +200,7 @@ export const DEMO_ACTOR = 'demo';
 const RECORD_WRITES = [
   'session.create', 'session.amend', 'session.sign', 'session.void', 'session.restore',
   'goal.create', 'goal.update', 'goal.edit', 'milestone.create', 'milestone.edit', 'milestone.void', 'milestone.restore',
-  'measure.create', 'measure.amend', 'measure.void', 'measure.restore', 'risk.open', 'risk.resolve', 'risk.reopen',
+  'measure.create', 'measure.amend', 'measure.void', 'measure.restore', 'risk.open', 'risk.resolve', 'risk.reopen', 'risk.amend',
   'client.rename', 'client.merge', 'import', 'retention.set',
 ] as const;
 

@@ -243,7 +243,9 @@ export function renderReportMarkdown(view: ReportView): string {
 export function riskEventWords(entry: RiskHistoryEntry): string {
   const what = entry.event === 'resolved'
     ? `resolved by ${entry.actor}: ${entry.note}`
-    : `${entry.event} by ${entry.source_type ?? 'a record'} ${entry.source_id ?? ''} ("${entry.flag ?? ''}"), recorded by ${entry.actor}`;
+    : entry.source_type === null
+      ? `resolution taken back by ${entry.actor}: ${entry.note}`
+      : `${entry.event} by ${entry.source_type} ${entry.source_id ?? ''} ("${entry.flag ?? ''}"), recorded by ${entry.actor}`;
   return `${when(entry.at)}  ${entry.kind} ${what}`;
 }
 
@@ -259,7 +261,7 @@ function riskHistoryMarkdown(report: ReportView['report']): string[] {
       entry.event,
       escapeMarkdown(entry.actor),
       entry.source_id === null ? '' : escapeMarkdown(`${entry.source_type} ${entry.source_id}`),
-      escapeMarkdown(entry.event === 'resolved' ? entry.note : entry.flag ?? ''),
+      escapeMarkdown(entry.event === 'resolved' || entry.source_type === null ? entry.note : entry.flag ?? ''),
     ])),
     '',
   ];

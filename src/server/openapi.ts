@@ -63,6 +63,7 @@ function change(operationId: string, summary: string, parameters: object[], sche
 }
 
 const SESSION = pathParameter('session_id', 'the session id');
+const RISK_KIND = { name: 'kind', in: 'path', required: true, description: 'the risk kind, e.g. suicidal_ideation', schema: { type: 'string' } };
 const SESSION_STATE = json({ type: 'object' }, 'the session with its state (as session show --json)');
 const MILESTONE = pathParameter('milestone_id', 'the milestone id');
 const MILESTONE_STATE = json(ref('MilestoneWithState'), 'the milestone with its state and corrections');
@@ -187,6 +188,15 @@ export const OPENAPI = {
       post: change('resolveRisk', 'Resolve an open risk: a person\'s judgement, with the reason (a write token; audited with its name)',
         [CLIENT, { name: 'kind', in: 'path', required: true, description: 'the risk kind, e.g. suicidal_ideation', schema: { type: 'string' } }],
         { type: 'object', properties: { note: { type: 'string', minLength: 1 } }, required: ['note'], additionalProperties: false }, json(ref('Risk'), 'the risk, resolved')),
+    },
+    '/api/v1/risks/{client_id}/{kind}/amend': {
+      post: change('amendRiskResolution', 'Correct the note of a resolution, with the reason; the note before stays in the history',
+        [CLIENT, RISK_KIND], { type: 'object', properties: { note: { type: 'string', minLength: 1 }, reason: { type: 'string', minLength: 1 } }, required: ['note', 'reason'], additionalProperties: false },
+        json(ref('Risk'), 'the risk, its resolution corrected'), 'the risk is open: there is no resolution to correct'),
+    },
+    '/api/v1/risks/{client_id}/{kind}/reopen': {
+      post: change('reopenRisk', 'Take a resolution back, with the reason: the risk is open again; the resolution stays in the history',
+        [CLIENT, RISK_KIND], REASON_ONLY, json(ref('Risk'), 'the risk, open again'), 'the risk is open: there is no resolution to take back'),
     },
     '/api/v1/trends/{client_id}': {
       get: reading('emotionalTrends', "A client's emotional trend by calendar period (default: the last 90 days)",

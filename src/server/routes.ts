@@ -12,7 +12,7 @@ import {
 import { exportJson, planExport } from '../core/export.js';
 import { parseGranularity } from '../core/periods.js';
 import { progressReport } from '../core/report.js';
-import { listRisks, resolveRisk } from '../core/risks.js';
+import { amendRiskResolution, listRisks, reopenRisk, resolveRisk } from '../core/risks.js';
 import { listSessions, logSession } from '../core/sessions.js';
 import {
   amendSession, restoreSession, signSession, voidSession, type SessionChange,
@@ -350,6 +350,28 @@ export const ROUTES: Route[] = [
       if (note !== undefined && typeof note !== 'string') throw new InputError('note must be text');
       return { status: 200, body: resolveRisk(store, params[0]!, params[1]!, note, who) };
     },
+  },
+  {
+    // A resolution's note corrected, as `tpt risk amend`: {note, reason}.
+    method: 'POST',
+    ...at('/api/v1/risks/{client_id}/{kind}/amend'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, body, who }) => {
+      const { note, reason, ...rest } = object(body);
+      if (Object.keys(rest).length > 0) throw new InputError(`unknown field "${Object.keys(rest)[0]}": give note and reason`);
+      if (note !== undefined && typeof note !== 'string') throw new InputError('note must be text');
+      if (reason !== undefined && typeof reason !== 'string') throw new InputError('reason must be text');
+      return { status: 200, body: amendRiskResolution(store, params[0]!, params[1]!, note, reason, who) };
+    },
+  },
+  {
+    // A resolution taken back, as `tpt risk reopen`: {reason}.
+    method: 'POST',
+    ...at('/api/v1/risks/{client_id}/{kind}/reopen'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, body, who }) => ({ status: 200, body: reopenRisk(store, params[0]!, params[1]!, reasonOf(body), who) }),
   },
   {
     method: 'GET',

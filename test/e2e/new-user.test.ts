@@ -295,3 +295,55 @@ describe('finding 7: messages', () => {
     expect(again.stderr).toBe('tpt: session s1 was signed already, by tester at 2026-12-01 11:00\n');
   });
 });
+
+describe('finding 5: a resolution is confirmed on a terminal, and can be corrected or taken back with a reason, audited', () => {
+  beforeEach(async () => {
+    expect(box.spawn(['init']).code).toBe(0);
+    await ok(['log-session', '--client', 'c42', '--id', 's1', '--mood', '-2', '--summary', 'x', '--crisis-flag', 'SI'], new Date('2026-12-01T10:00:00Z'));
+  });
+  const risk = async () => (await json(['risk', 'list', 'c42']))[0];
+
+  it('asks on a terminal, naming the risk in full, and resolves nothing when told no', async () => {
+    const declined = await box.runOnTerminal(['risk', 'resolve', 'c42', 'SI', '--note', 'x'],
+      [{ when: /Resolve the suicidal_ideation risk of c42\?/, type: 'n' }], { now: NOW });
+    expect(declined.code).toBe(1);
+    expect(declined.screen).toContain('The suicidal_ideation risk of c42: open since 2026-12-01, last flagged 2026-12-01 (1 session)');
+    expect(declined.errors).toEqual(['tpt: not resolved: nothing was written']);
+    expect((await risk()).status).toBe('open');
+    const confirmed = await box.runOnTerminal(['risk', 'resolve', 'c42', 'SI', '--note', 'safety plan reviewed'],
+      [{ when: /Resolve the suicidal_ideation risk of c42\?/, type: 'y' }], { now: NOW });
+    expect(confirmed.code, confirmed.screen).toBe(0);
+    expect((await risk()).status).toBe('resolved');
+  });
+
+  it('corrects the note and takes the resolution back, each with its reason in the history and an audit entry', async () => {
+    await ok(['risk', 'resolve', 'c42', 'suicidal_ideation', '--note', 'no ideation for 6 weks']);
+    const already = await run(['risk', 'resolve', 'c42', 'suicidal_ideation', '--note', 'again']);
+    expect(already.stderr).toContain('was already resolved at 2026-12-07 18:00 by tester');
+    expect((await run(['risk', 'amend', 'c42', 'suicidal_ideation', '--note', 'no ideation for 6 weeks'])).code).toBe(2);
+    await ok(['risk', 'amend', 'c42', 'suicidal_ideation', '--note', 'no ideation for 6 weeks', '--reason', 'typo']);
+    let current = await risk();
+    expect(current).toMatchObject({ status: 'resolved', resolution_note: 'no ideation for 6 weeks', session_ids: ['s1'], flags: ['suicidal_ideation'] });
+    expect(current.history.map((event: { event: string; note: string }) => [event.event, event.note])).toEqual([
+      ['opened', ''], ['resolved', 'no ideation for 6 weks'], ['reopened', 'correction: typo'], ['resolved', 'no ideation for 6 weeks'],
+    ]);
+    await ok(['risk', 'reopen', 'c42', 'suicidal_ideation', '--reason', 'resolved for the wrong client']);
+    current = await risk();
+    expect(current).toMatchObject({ status: 'open', resolved_at: null, opened_at: '2026-12-01T10:00:00.000Z', session_ids: ['s1'], flags: ['suicidal_ideation'] });
+    expect(current.history.at(-1)).toMatchObject({ event: 'reopened', source_type: null, note: 'resolved for the wrong client', actor: 'tester' });
+    // The report names the open risk again; an open risk has no resolution to amend or take back.
+    expect(await ok(['report', 'c42'])).toContain('OPEN RISK');
+    expect((await run(['risk', 'reopen', 'c42', 'suicidal_ideation', '--reason', 'r'])).code).toBe(1);
+    const audit = await ok(['audit', 'c42']);
+    expect(audit).toContain('risk.amend');
+    expect(audit.match(/risk\.reopen/g)).toHaveLength(1);
+    // The export round trip keeps the whole history.
+    const out = join(box.home, 'c42.json');
+    await ok(['export', 'c42', '--out', out]);
+    const other = join(box.home, 'other.db');
+    expect(box.spawn(['--db', other, 'init']).code).toBe(0);
+    const imported = box.spawn(['--db', other, 'import', out]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(box.spawnOk(['--db', other, '--json', 'risk', 'list', 'c42']))[0].history).toEqual(current.history);
+  });
+});
