@@ -347,3 +347,51 @@ describe('finding 5: a resolution is confirmed on a terminal, and can be correct
     expect(JSON.parse(box.spawnOk(['--db', other, '--json', 'risk', 'list', 'c42']))[0].history).toEqual(current.history);
   });
 });
+
+describe('findings 6 and 7: the report on narrow terminals, and in words meant for sharing', () => {
+  async function onTerminal(columns: number, args: string[]): Promise<string> {
+    let text = '';
+    const stdout = { write: (chunk: string) => ((text += chunk), true), isTTY: true, columns };
+    const code = await main(['node', 'tpt', ...args], { stdin: new PassThrough(), stdout, stderr: { write: () => true, isTTY: false }, env: box.env, now: () => NOW });
+    expect(code).toBe(0);
+    return text;
+  }
+
+  beforeEach(async () => {
+    expect(box.spawn(['init']).code).toBe(0);
+    await ok(['goal', 'create', '--client', 'c-42', '--id', 'goal-of-client-with-a-long-id-42', '--description', 'Sleep',
+      '--at', '2026-11-02', '--target', '2027-06-30']);
+    await ok(['log-session', '--client', 'c-42', '--id', 'session-of-client-with-a-long-id-42', '--mood', '-2',
+      '--duration', '50', '--summary', 'x', '--at', '2026-12-01 10:00', '--crisis-flag', 'suicidal_ideation', '--crisis-flag', 'self_harm']);
+    await ok(['measure', 'add', 'c-42', '--measure', 'phq9', '--total', '9', '--at', '2026-11-03']);
+    await ok(['measure', 'add', 'c-42', '--measure', 'phq9', '--total', '19', '--at', '2026-12-02']);
+  });
+
+  it('never splits a crisis flag or the header\'s dates, and keeps goal lines inside 80 and 120 columns', async () => {
+    for (const columns of [40, 80, 120]) {
+      const text = await onTerminal(columns, ['report', 'c-42', '--last', '3m']);
+      // At 40 columns the measures' own lines may still run over; the header, flags and goals never do.
+      for (const line of text.split('\n')) {
+        if (/[┤┼]/.test(line) || (columns === 40 && !/Progress report|⚠|target|new in/.test(line))) continue; // charts: as wide as their data
+        expect(stringWidth(line), `${columns}: ${line}`).toBeLessThanOrEqual(columns);
+      }
+      expect(text).toMatch(/⚠ suicidal_ideation, self_harm|⚠ self_harm, suicidal_ideation/);
+      expect(text).toMatch(/2026-09-07 – 2026-12-07/);
+    }
+  });
+
+  it('gives the trajectory\'s reasons once above the summary, no "previous" equal to the first, no command line in markdown', async () => {
+    const text = await onTerminal(100, ['report', 'c-42', '--last', '3m']);
+    const summary = text.slice(text.indexOf('Summary')).replace(/\s+/g, ' ');
+    expect(summary).toMatch(/Overall trajectory: [a-z ]+, for the reasons at the top\./);
+    expect(summary).not.toContain('PHQ-9 reliably deteriorated');
+    expect(text).toContain('baseline = first 9');
+    expect(text).not.toMatch(/previous 9 /);
+    const markdown = await ok(['report', 'c-42', '--last', '3m', '--format', 'markdown']);
+    expect(markdown).not.toMatch(/tpt risk resolve|--note/);
+    expect(markdown).toContain('| = first |');
+    // --json keeps the summary whole, for those who read it alone.
+    const report = await json(['report', 'c-42', '--last', '3m']);
+    expect(report.summary).toContain(`Overall trajectory: ${report.headline}.`);
+  });
+});
