@@ -50,7 +50,7 @@ export function reportCommand(ctx: Context): Command {
         return;
       }
       if (!render) {
-        ctx.io.stdout.write(`${JSON.stringify(view.report, null, 2)}\n`);
+        ctx.io.stdout.write(`${(await import('../terminal-text.js')).jsonText(view.report)}\n`);
         return;
       }
       const { renderReport, renderReportMarkdown } = await render;
