@@ -434,6 +434,7 @@ export const OPENAPI = {
           active_goals: { type: 'integer', minimum: 0 },
           average_goal_progress: { type: ['number', 'null'], description: 'mean completion of the goals, discontinued ones left out' },
           open_risks: { type: 'array', items: { type: 'string' }, description: 'the kinds of the open risks' },
+          off_track: { type: 'array', items: ref('OffTrackAlert'), description: 'the off-track alerts now (docs/caseload.md)' },
         },
       },
       Risk: {

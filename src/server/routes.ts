@@ -1,6 +1,5 @@
 import type { Writable } from 'node:stream';
 import { caseload, parseUnsignedDays } from '../core/caseload.js';
-import { listClients } from '../core/clients.js';
 import { createGoal, editGoal, listGoals, updateGoal } from '../core/goals.js';
 import { InputError } from '../core/errors.js';
 import { amendMeasure, measureDetail, restoreMeasure, voidMeasure, type MeasureChange } from '../core/measure-corrections.js';
@@ -13,6 +12,7 @@ import {
 import { exportJson, planExport } from '../core/export.js';
 import { parseGranularity } from '../core/periods.js';
 import { progressReport } from '../core/report.js';
+import { listClientsWithAlerts } from '../core/off-track.js';
 import { amendRiskResolution, listRisks, reopenRisk, resolveRisk } from '../core/risks.js';
 import { listSessions, logSession } from '../core/sessions.js';
 import {
@@ -141,7 +141,7 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/clients'),
     query: [],
     scope: 'read',
-    handle: ({ store, who }) => ({ status: 200, body: listClients(store, who) }),
+    handle: ({ store, who }) => ({ status: 200, body: listClientsWithAlerts(store, who) }),
   },
   {
     method: 'POST',

@@ -41,7 +41,8 @@ describe('tpt caseload', () => {
     await box.run(['measure', 'schedule', 'adams', 'phq9', '--every', '2w'], { now: new Date(2026, 4, 1, 12) }); // 31 days, no score: 3 occasions
     await session('nash', '2026-05-01T10:00'); // 31 days ago
     await session('baker', '2026-05-30T10:00');
-    await ok(['goal', 'create', '--client', 'baker', '--description', 'walk daily', '--target', '2026-05-15']);
+    // Set in April with a target in May (a target before the day a goal is set is refused).
+    expect((await box.run(['goal', 'create', '--client', 'baker', '--description', 'walk daily', '--target', '2026-05-15'], { now: new Date(2026, 3, 1, 12) })).code).toBe(0);
 
     const entries = await json(['caseload']) as { client_id: string; reasons: { reason: string; text: string }[] }[];
     expect(entries.map((entry) => [entry.client_id, ...entry.reasons.map((reason) => reason.reason)])).toEqual([
