@@ -139,13 +139,15 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
       throw new HttpError(403, 'forbidden_scope',
         `this token's scope is ${caller.scope}; ${request.method} ${url.pathname} needs ${match.route.scope}: use a token made with \`tpt token create --scope ${match.route.scope}\``);
     }
-    const body = request.method === 'POST' || request.method === 'PUT' ? await readJson(request) : undefined;
+    const streamed = match.route.streamsBody === true;
+    const body = !streamed && (request.method === 'POST' || request.method === 'PUT') ? await readJson(request) : undefined;
     const context: RequestContext = {
       store,
       withReader,
       params: match.params,
       query: acceptedQuery(match.route, url.searchParams),
       body,
+      input: streamed ? request : undefined,
       who: { actor: `api:${caller.name}`, now: options.now() },
     };
     const reply = await match.route.handle(context);
@@ -212,7 +214,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 
 async function send(response: ServerResponse, reply: Reply): Promise<void> {
   if (reply.stream) {
-    response.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    response.writeHead(reply.status, { 'Content-Type': reply.contentType ?? 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
     await reply.stream(response);
     return;
   }
