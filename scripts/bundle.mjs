@@ -57,7 +57,9 @@ const dynamicImportAsRequire = {
       if (!file) throw new Error(`${args.path} is imported lazily but not vendored: add it to VENDORED in scripts/bundle.mjs`);
       return { path: `./${file}.cjs`, namespace: 'required' };
     });
-    build.onResolve({ filter: /^\.\/[\w-]+\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    // The vendored files this plugin names; a library's own `./name.cjs` (prom-client's) is bundled.
+    build.onResolve({ filter: /^\.\/[\w-]+\.cjs$/ }, (args) =>
+      args.namespace === 'required' ? { path: args.path, external: true } : undefined);
     build.onLoad({ filter: /.*/, namespace: 'required' }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
       loader: 'js',

@@ -7,6 +7,7 @@ import type { Store } from '../db/store.js';
 import { inApiTerms } from './api-terms.js';
 import { RefusalLimiter } from './rate-limit.js';
 import { acceptedQuery, ROUTES, type Reply, type RequestContext } from './routes.js';
+import type { RequestObserver } from './observer.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -17,6 +18,8 @@ export interface ServeOptions {
   now: () => Date;
   /** A second, read-only connection, for answers streamed over many turns of the event loop. */
   openReader: () => Store;
+  /** Told of each request and its answer (src/server/metrics.ts): metrics and traces. */
+  observer?: RequestObserver;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
@@ -64,8 +67,16 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
   /** The name of each request's token, once it is known, for the audit entry of a refusal. */
   const callers = new WeakMap<IncomingMessage, string>();
   const limiter = new RefusalLimiter();
+  /** The route template each request matched, and the error it failed with, for the observer. */
+  const routeOf = new WeakMap<IncomingMessage, string>();
+  const failureOf = new WeakMap<IncomingMessage, unknown>();
   const handler = (request: IncomingMessage, response: ServerResponse) => {
+    const end = options.observer?.begin(request.method ?? 'GET');
+    if (end) {
+      response.once('close', () => end({ route: routeOf.get(request) ?? 'unmatched', status: response.statusCode, error: failureOf.get(request) }));
+    }
     handle(request, response).catch((failure: unknown) => {
+      failureOf.set(request, failure);
       const error = callers.has(request) ? failure : limitRefusal(request, response, failure);
       auditRefusal(request, error);
       // A body left unread (refused before it was read, or too large) cannot be skipped
@@ -122,6 +133,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
       throw new HttpError(403, 'forbidden_host', 'this service answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1])');
     }
     if (url.pathname === '/health') {
+      routeOf.set(request, '/health');
       if (request.method !== 'GET') throw new HttpError(404, 'not_found', 'use GET /health');
       return send(response, { status: 200, body: { status: 'ok' } });
     }
@@ -131,6 +143,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
     if (caller) callers.set(request, caller.name);
     const match = findRoute(request.method ?? 'GET', url.pathname);
     if (!match) throw new HttpError(404, 'not_found', `no route ${request.method} ${url.pathname}: see GET /api/v1/openapi.json`);
+    routeOf.set(request, match.route.template);
     if (!caller) {
       response.setHeader('WWW-Authenticate', 'Bearer');
       throw new HttpError(401, 'unauthorized', 'give a valid token as "Authorization: Bearer <token>" (see `tpt token create`)');
