@@ -41,6 +41,8 @@ const VENDORED = {
   '@zxcvbn-ts/language-common': 'zxcvbn-language-common',
   '@zxcvbn-ts/language-en': 'zxcvbn-language-en',
   'age-encryption': 'age',
+  // Metrics (`tpt serve --metrics-port`), 100 KB that no other run needs.
+  'prom-client': 'prom-client',
 };
 
 /**
@@ -50,7 +52,7 @@ const VENDORED = {
 const dynamicImportAsRequire = {
   name: 'dynamic-import-as-require',
   setup(build) {
-    build.onResolve({ filter: /^(node:|@inquirer\/|@zxcvbn-ts\/|age-encryption$)/ }, (args) => {
+    build.onResolve({ filter: /^(node:|@inquirer\/|@zxcvbn-ts\/|age-encryption$|prom-client$)/ }, (args) => {
       if (args.kind !== 'dynamic-import') return undefined;
       if (args.path.startsWith('node:')) return { path: args.path, namespace: 'required' };
       const file = VENDORED[args.path];

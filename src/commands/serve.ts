@@ -49,7 +49,7 @@ export function serveCommand(ctx: Context): Command {
       const tls = flags.tlsCert && flags.tlsKey ? await readTls(flags.tlsCert, flags.tlsKey) : undefined;
       const store = await ctx.openStore();
       // Traces always (inert without an SDK the host installs); metrics when asked for.
-      const metrics = metricsPort === undefined ? undefined : (await import('../server/metrics.js')).createMetrics(store, () => ctx.now());
+      const metrics = metricsPort === undefined ? undefined : await (await import('../server/metrics.js')).createMetrics(store, () => ctx.now());
       const { observers } = await import('../server/observer.js');
       const { tracingObserver } = await import('../server/tracing.js');
       const { openDatabase } = await import('../db/connection.js');

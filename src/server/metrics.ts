@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { practiceCounts } from '../core/practice.js';
 import type { Store } from '../db/store.js';
 
@@ -17,7 +17,10 @@ export interface Metrics {
   registry: Registry;
 }
 
-export function createMetrics(store: Store, now: () => Date): Metrics {
+export async function createMetrics(store: Store, now: () => Date): Promise<Metrics> {
+  // Loaded here, not with this module: the bundles keep prom-client in a file of its own
+  // (scripts/bundle.mjs, VENDORED), read only by a service that serves metrics.
+  const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = await import('prom-client');
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tpt_process_' });
   const requests = new Counter({
@@ -39,7 +42,7 @@ export function createMetrics(store: Store, now: () => Date): Metrics {
   });
   const inFlight = new Gauge({ name: 'tpt_http_requests_in_flight', help: 'HTTP requests being answered now', registers: [registry] });
   // The practice's numbers, read when scraped (counts only; no labels).
-  const practice = (name: string, help: string, pick: (counts: ReturnType<typeof practiceCounts>) => number) => new Gauge({
+  const practice = (name: string, help: string, pick: (counts: ReturnType<typeof practiceCounts>) => number) => new Gauge<string>({
     name, help, registers: [registry],
     collect() {
       this.set(pick(practiceCounts(store, now())));
