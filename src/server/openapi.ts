@@ -188,6 +188,11 @@ export const OPENAPI = {
       get: reading('emotionalTrends', "A client's emotional trend by calendar period (default: the last 90 days)",
         [CLIENT, ...TIMEFRAME, queryParameter('by', 'the period', { enum: ['day', 'week', 'month', 'quarter', 'year'] })], json(ref('Trends'), 'the trend, as `tpt trends --json`')),
     },
+    '/api/v1/schemas/{name}': {
+      get: reading('documentSchema', 'The JSON Schema (draft 2020-12) of the report, trends or export document (docs/monitoring.md says which fields are stable)',
+        [{ name: 'name', in: 'path', required: true, description: 'report, trends or export', schema: { enum: ['report', 'trends', 'export'] } }],
+        json({ type: 'object' }, 'the JSON Schema')),
+    },
     '/api/v1/ingest': {
       post: {
         operationId: 'ingest',

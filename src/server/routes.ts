@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { createGoal, editGoal, listGoals, updateGoal } from '../core/goals.js';
-import { InputError } from '../core/errors.js';
+import { InputError, NotFoundError } from '../core/errors.js';
+import { DOCUMENT_NAMES, isDocumentName, publishedSchema } from '../schema-files.js';
 import { amendMeasure, measureDetail, restoreMeasure, voidMeasure, type MeasureChange } from '../core/measure-corrections.js';
 import { addMeasure, listMeasures, type MeasureInput } from '../core/measures.js';
 import { addMilestone, editMilestone, restoreMilestone, voidMilestone } from '../core/milestones.js';
@@ -379,6 +380,17 @@ export const ROUTES: Route[] = [
     },
   },
   INGEST_ROUTE,
+  {
+    method: 'GET',
+    ...at('/api/v1/schemas/{name}'),
+    query: [],
+    scope: 'read',
+    handle: ({ params }) => {
+      const name = params[0]!.replace(/\.schema\.json$|\.json$/, '');
+      if (!isDocumentName(name)) throw new NotFoundError(`no schema "${params[0]}": use one of ${DOCUMENT_NAMES.join(', ')}`);
+      return { status: 200, body: publishedSchema(name) };
+    },
+  },
   {
     method: 'GET',
     ...at('/api/v1/openapi.json'),

@@ -53,6 +53,8 @@ describe('the packed package', () => {
     expect(files).toContain('lib/index.cjs');
     expect(files).toContain('lib/types/api/index.d.ts');
     expect(files).toContain('bin/tpt.js');
+    expect(files).toContain('schemas/report.schema.json');
+    expect(files).toContain('bundle/prom-client.cjs');
     expect(files.filter((file) => /^(src|test|dist)\//.test(file))).toEqual([]);
   });
 
@@ -114,6 +116,10 @@ describe('the packed package', () => {
     const result = spawnSync(process.execPath, ['deep.mjs'], { cwd: project, encoding: 'utf8' });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
+    // The schemas are published too, under their own names.
+    writeFileSync(join(project, 'schema.mjs'), "import s from 'tpt/schemas/export.schema.json' with { type: 'json' }; console.log(JSON.stringify({ type: s.type }));");
+    const schema = spawnSync(process.execPath, ['schema.mjs'], { cwd: project, encoding: 'utf8' });
+    expect(schema.stdout.trim()).toBe('{"type":"object"}');
   });
 
   it('type-checks a consumer against the published declarations, and catches a wrong field', { timeout: 120_000 }, () => {
