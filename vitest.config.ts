@@ -1,13 +1,28 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** What every project's tests share. */
+const shared = {
+  testTimeout: 30_000,
+  hookTimeout: 30_000,
+  // Every run, in-process or spawned, sees the same time zone.
+  env: { TZ: 'Europe/Berlin' },
+};
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    // Every run, in-process or spawned, sees the same time zone.
-    env: { TZ: 'Europe/Berlin' },
-    // The end-to-end tests run bin/tpt.js over bundle/: rebuilt first when older than src/.
+    ...shared,
+    // The end-to-end tests run bin/tpt.js over bundle/: rebuilt first when older than src/. Here,
+    // at the root, it runs once per run; the projects below do not inherit it (no `extends`).
     globalSetup: ['test/build/fresh-bundle.setup.ts'],
+    projects: [
+      {
+        test: { ...shared, name: 'tpt', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/pg/**'] },
+      },
+      {
+        // The PostgreSQL engine's tests: their global setup starts a real server (test/support/
+        // postgres-global.ts), and vitest runs it only when one of these files is selected.
+        test: { ...shared, name: 'pg', include: ['test/pg/**/*.test.ts'], globalSetup: ['test/support/postgres-global.ts'] },
+      },
+    ],
   },
 });

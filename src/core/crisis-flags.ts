@@ -30,6 +30,8 @@ const SPELLINGS: Record<RiskKind, readonly string[]> = {
   ],
   suicide_attempt: ['attempted_suicide', 'suicidal_attempt', 'attempt'],
   self_harm: [
+    // SH: the usual abbreviation in UK and Australian notes.
+    'sh', 'cutting', 'self_cutting', 'burning', 'self_burning', 'head_banging',
     'selfharm', 'self_injury', 'nssi', 'self_harm_urge', 'self_harm_urges', 'self_harm_risk', 'self_injurious_behaviour',
     'self_injurious_behavior', 'deliberate_self_harm', 'dsh',
   ],
@@ -39,10 +41,11 @@ const SPELLINGS: Record<RiskKind, readonly string[]> = {
   ],
   safeguarding: [
     'safeguarding_concern', 'child_protection', 'abuse', 'domestic_violence', 'domestic_abuse', 'dv', 'ipv',
-    'elder_abuse', 'neglect',
+    'elder_abuse', 'neglect', 'child_abuse', 'sexual_abuse', 'sexual_assault', 'csa', 'cse', 'fgm',
   ],
-  substance_crisis: ['substance', 'substance_abuse', 'overdose', 'intoxication', 'withdrawal', 'substance_use_crisis'],
-  medical_emergency: ['medical', 'emergency', 'medical_crisis'],
+  // OD: overdose, as written in notes (an overdose meant to end life is also a suicide_attempt: flag both).
+  substance_crisis: ['od', 'overdosed', 'substance', 'substance_abuse', 'overdose', 'intoxication', 'withdrawal', 'substance_use_crisis'],
+  medical_emergency: ['medical', 'emergency', 'medical_crisis', 'med_emergency'],
   other: [],
 };
 
@@ -59,6 +62,15 @@ function spelling(text: string): string {
 
 const OTHER_PREFIX = /^other\s*:\s*/i;
 
+/**
+ * Words that say there is no crisis (after `spelling()`): written as a flag they would open a risk
+ * of kind `other`, so they are refused at input (a file imported keeps its flags as written).
+ */
+const NOT_A_FLAG = new Set([
+  'none', 'n/a', 'na', 'n.a.', 'nil', 'no', 'nothing', 'null', 'not_applicable', 'no_risk', 'no_risks', 'no_concerns',
+  'no_concern', 'no_crisis', 'nkr', '',
+]);
+
 /** The kind of risk a stored flag stands for; any text outside the vocabulary is `other`. */
 export function riskKindOf(flag: string): RiskKind {
   return KIND_OF_SPELLING.get(spelling(flag)) ?? 'other';
@@ -71,6 +83,9 @@ export function riskKindOf(flag: string): RiskKind {
  */
 export function normalizeCrisisFlag(text: string): string {
   const trimmed = text.trim();
+  if (NOT_A_FLAG.has(spelling(trimmed).replace(/^[-_.]+$/, ''))) {
+    throw new InputError(`"${trimmed}" is not a crisis flag: when there is no crisis, leave --crisis-flag out`);
+  }
   if (OTHER_PREFIX.test(trimmed)) {
     const words = trimmed.replace(OTHER_PREFIX, '').trim();
     if (words) return `other: ${words}`;

@@ -4,6 +4,7 @@ import {
 } from '../db/export-queries.js';
 import { earlierMeasureVersions, measuresOfClient } from '../db/measure-queries.js';
 import { editsOf } from '../db/record-edits.js';
+import { riskEvents, risksOfClient } from '../db/risk-queries.js';
 import { sessionWithState } from '../db/session-versions.js';
 import type { Store } from '../db/store.js';
 import { bandOf, measureDefinition } from './measure-scoring.js';
@@ -20,9 +21,13 @@ import type { Actor } from './model.js';
  */
 
 export const EXPORT_FORMAT = 'tpt-export';
-/** 2 adds the state and earlier versions of corrected sessions (issue 12); version 1 files still import. */
-export const EXPORT_VERSION = 2;
-export const READABLE_EXPORT_VERSIONS: readonly unknown[] = [1, 2];
+/**
+ * 2 adds the state and earlier versions of corrected sessions (issue 12); 3 the risk register with
+ * its whole history (issue 21). Files of versions 1 and 2 still import, their risks opened from
+ * their flags as before.
+ */
+export const EXPORT_VERSION = 3;
+export const READABLE_EXPORT_VERSIONS: readonly unknown[] = [1, 2, 3];
 
 export const EXPORT_FORMATS = ['json', 'csv', 'fhir'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -143,6 +148,13 @@ export function* exportJson(
         pending = '';
       }
     }
+    // The risk register: each risk's state and its whole history, so an import restores it exactly.
+    pending += `${first ? '' : '\n'}],"risks":[`;
+    first = true;
+    for (const risk of risksOfClient(store, client.client_id, false)) {
+      pending += `${first ? '' : ','}\n${JSON.stringify({ ...risk, history: riskEvents(store, risk.client_id, risk.kind) })}`;
+      first = false;
+    }
     pending += `${first ? '' : '\n'}]}`;
   }
   pending += `${clients.length === 0 ? '' : '\n'}]}\n`;
@@ -237,7 +249,7 @@ function* tableRows(store: Store, clientId: string, table: CsvTable): Generator<
         if (state.voided_at !== null) continue; // as `measures` lists them; the JSON export keeps them
         yield [
           m.measure_id, m.client_id, m.measure, m.timestamp, m.session_id,
-          m.items === null ? null : joinList(m.items.map(String)), m.total, bandOf(measureDefinition(m.measure), m.total),
+          m.items === null ? null : joinList(m.items.map((answer) => (answer === null ? 'x' : String(answer)))), m.total, bandOf(measureDefinition(m.measure), m.total),
           m.created_at, state.version,
         ];
       }

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import type {
-  Bundle, BundleEntry, DocumentReference, Encounter, Goal as FhirGoal, Observation, Patient, QuestionnaireResponse,
-  Reference, Resource,
+  Bundle, BundleEntry, CodeableConcept, Condition, DocumentReference, Encounter, Flag, Goal as FhirGoal, Observation, Patient,
+  QuestionnaireResponse, QuestionnaireResponseItem, Reference, Resource,
 } from '@medplum/fhirtypes';
 import { sessionRowOf, sessionValuesOfClient, type ClientRecord } from '../db/export-queries.js';
 import { measuresOfClient } from '../db/measure-queries.js';
+import { riskEvents, risksOfClient } from '../db/risk-queries.js';
 import { sessionWithState } from '../db/session-versions.js';
 import { rowToSession, type Store } from '../db/store.js';
-import { measureDefinition, type MeasureKind } from './measure-scoring.js';
-import type { Goal, GoalHistoryEntry, Measure, MeasureState, Session, SessionState } from './model.js';
+import { measureDefinition, missingItems, type MeasureKind } from './measure-scoring.js';
+import type { Goal, GoalHistoryEntry, Measure, MeasureState, RiskEvent, RiskRow, Session, SessionState } from './model.js';
 import { localDateString } from './time.js';
 
 /**
@@ -37,6 +38,31 @@ const QUESTIONNAIRES: Record<MeasureKind, string> = {
   gad7: 'http://loinc.org/q/69737-5',
   core10: 'urn:tpt:fhir:Questionnaire:core10',
 };
+
+/**
+ * The LOINC forms' items as their published FHIR Questionnaires have them (LOINC's own, as
+ * rendered by LHC-Forms and reused by US Core's PHQ-9 example): each item's linkId is "/" and its
+ * LOINC code, item 1 first; the total is a further item.
+ */
+const LOINC_ITEMS: Partial<Record<MeasureKind, { items: readonly string[]; total: string }>> = {
+  phq9: { items: ['44250-9', '44255-8', '44259-0', '44254-1', '44251-7', '44258-2', '44252-5', '44253-3', '44260-8'], total: '44261-6' },
+  gad7: { items: ['69725-0', '68509-9', '69733-4', '69734-2', '69735-9', '69689-8', '69736-7'], total: '70274-6' },
+};
+
+/** The LOINC answers 0-3 of both forms (answer list LL358-3); GAD-7 item 2 says "More days than not" for 2, as its form does. */
+const FREQUENCY_ANSWERS = [
+  { code: 'LA6568-5', display: 'Not at all' },
+  { code: 'LA6569-3', display: 'Several days' },
+  { code: 'LA6570-1', display: 'More than half the days' },
+  { code: 'LA6571-9', display: 'Nearly every day' },
+] as const;
+const MORE_DAYS_THAN_NOT = { code: 'LA18938-3', display: 'More days than not' } as const;
+
+/** The answer coding of a LOINC form's item (0-based index) for an answer 0-3. */
+export function loincAnswer(kind: MeasureKind, index: number, answer: number): { system: string; code: string; display: string } {
+  const option = kind === 'gad7' && index === 1 && answer === 2 ? MORE_DAYS_THAN_NOT : FREQUENCY_ANSWERS[answer]!;
+  return { system: LOINC, ...option };
+}
 
 /** A stable UUID for one of tpt's records (name-based: SHA-256 of kind and id, version 8). */
 export function recordUuid(kind: string, id: string): string {
@@ -85,17 +111,37 @@ export function* clientEntries(store: Store, client: ClientRecord): Generator<Bu
     const standing = values[14] === 1 ? standingOf(sessionWithState(store, session.session_id)!.state) : 'as-logged';
     yield entry('session', session.session_id, encounterOf(session, patient, standing));
     yield entry('mood', session.session_id, moodObservationOf(session, patient, standing));
-    yield entry('note', session.session_id, progressNoteOf(session, patient, standing));
+    yield entry('note', session.session_id, standing === 'voided' ? withheldNoteOf(session, patient) : progressNoteOf(session, patient, standing));
   }
   for (const goal of store.goalsOfClient(client.client_id)) {
     yield entry('goal', goal.goal_id, goalOf(goal, store.goalHistory(goal.goal_id), patient));
     yield entry('goal-progress', goal.goal_id, goalProgressOf(goal, patient));
   }
+  const voidedSessions = new Set<string>();
+  const liveMeasures = new Set<string>();
+  for (const values of sessionValuesOfClient(store, client.client_id)) {
+    if (values[14] === 1 && sessionWithState(store, values[0] as string)!.state.voided_at !== null) voidedSessions.add(values[0] as string);
+  }
   for (const { measure, state } of measuresOfClient(store, client.client_id)) {
     const status = statusOf(state);
-    if (measure.items !== null) yield entry('response', measure.measure_id, questionnaireResponseOf(measure, status, patient));
+    // A voided measure keeps its status and the fact of its correction, never its answers or total.
+    if (measure.items !== null && status !== 'entered-in-error') yield entry('response', measure.measure_id, questionnaireResponseOf(measure, status, patient));
+    if (status !== 'entered-in-error') liveMeasures.add(measure.measure_id);
     yield entry('measure', measure.measure_id, measureObservationOf(measure, status, patient));
   }
+  for (const risk of risksOfClient(store, client.client_id, false)) {
+    const history = riskEvents(store, client.client_id, risk.kind);
+    const key = `${client.client_id}/${risk.kind}`;
+    yield entry('risk', key, riskConditionOf(risk, history, patient, { voidedSessions, liveMeasures, measureItems: measureHasItems(store, client.client_id) }));
+    yield entry('risk-flag', key, riskFlagOf(risk, patient));
+  }
+}
+
+/** Which measures of a client have their items (so a QuestionnaireResponse of them is in the Bundle). */
+function measureHasItems(store: Store, clientId: string): Set<string> {
+  const ids = new Set<string>();
+  for (const { measure } of measuresOfClient(store, clientId)) if (measure.items !== null) ids.add(measure.measure_id);
+  return ids;
 }
 
 /**
@@ -123,11 +169,32 @@ function encounterOf(session: Session, subject: Reference<Patient>, standing: St
   };
 }
 
+/**
+ * Why a voided record's value is absent: FHIR's data-absent-reason "masked" (withheld for privacy
+ * or security). A session voided as logged for the wrong client holds another person's record.
+ */
+const MASKED: CodeableConcept = {
+  coding: [{ system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'masked', display: 'Masked' }],
+  text: 'entered in error: withheld',
+};
+
 /** The session's mood rating, −2..+2, under tpt's own code (no standard code means this scale). */
 function moodObservationOf(session: Session, subject: Reference<Patient>, standing: Standing): Observation {
+  if (standing === 'voided') {
+    return {
+      resourceType: 'Observation',
+      status: 'entered-in-error',
+      category: [surveyCategory()],
+      code: { coding: [{ system: TPT_CODES, code: 'mood-score', display: 'Session mood rating (-2 very negative to +2 very positive)' }] },
+      subject,
+      encounter: ref('session', session.session_id),
+      effectiveDateTime: session.timestamp,
+      dataAbsentReason: MASKED,
+    };
+  }
   return {
     resourceType: 'Observation',
-    status: standing === 'voided' ? 'entered-in-error' : standing === 'amended' ? 'amended' : 'final',
+    status: standing === 'amended' ? 'amended' : 'final',
     category: [surveyCategory()],
     code: { coding: [{ system: TPT_CODES, code: 'mood-score', display: 'Session mood rating (-2 very negative to +2 very positive)' }] },
     subject,
@@ -159,6 +226,23 @@ function progressNoteOf(session: Session, subject: Reference<Patient>, standing:
     subject,
     date: session.timestamp,
     content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(text, 'utf8').toString('base64') } }],
+    context: { encounter: [ref('session', session.session_id)] },
+  };
+}
+
+/**
+ * A voided session's note: its status and the fact of the correction, without a word of its text
+ * (the lossless JSON export keeps that, with the void).
+ */
+function withheldNoteOf(session: Session, subject: Reference<Patient>): DocumentReference {
+  return {
+    resourceType: 'DocumentReference',
+    identifier: [{ system: identifierSystem('session'), value: session.session_id }],
+    status: 'entered-in-error',
+    type: { coding: [{ system: LOINC, code: '11506-3', display: 'Progress note' }] },
+    subject,
+    date: session.timestamp,
+    content: [{ attachment: { contentType: 'text/plain; charset=utf-8', title: 'Entered in error: the text is withheld' } }],
     context: { encounter: [ref('session', session.session_id)] },
   };
 }
@@ -231,6 +315,19 @@ function statusOf(state: MeasureState): 'final' | 'amended' | 'entered-in-error'
 
 function measureObservationOf(measure: Measure, status: ReturnType<typeof statusOf>, subject: Reference<Patient>): Observation {
   const definition = measureDefinition(measure.measure);
+  if (status === 'entered-in-error') {
+    return {
+      resourceType: 'Observation',
+      identifier: [{ system: identifierSystem('measure'), value: measure.measure_id }],
+      status,
+      category: [surveyCategory()],
+      code: { coding: [MEASURE_TOTAL_CODES[measure.measure]], text: `${definition.name} total score` },
+      subject,
+      effectiveDateTime: measure.timestamp,
+      issued: measure.created_at,
+      dataAbsentReason: MASKED,
+    };
+  }
   return {
     resourceType: 'Observation',
     identifier: [{ system: identifierSystem('measure'), value: measure.measure_id }],
@@ -245,6 +342,9 @@ function measureObservationOf(measure: Measure, status: ReturnType<typeof status
     ...(measure.items === null
       ? { note: [{ text: 'Total recorded without its item answers.' }] }
       : { derivedFrom: [ref('response', measure.measure_id)] }),
+    ...(missingItems(measure.items).length > 0
+      ? { note: [{ text: `Pro-rated total: item ${missingItems(measure.items).join(', ')} not answered (${definition.name} scoring allows one).` }] }
+      : {}),
   };
 }
 
@@ -258,11 +358,108 @@ function questionnaireResponseOf(measure: Measure, status: ReturnType<typeof sta
     subject,
     ...(measure.session_id ? { encounter: ref('session', measure.session_id) } : {}),
     authored: measure.timestamp,
-    item: measure.items!.map((answer, index) => ({
-      linkId: String(index + 1),
-      // The CORE-10's wording is not reproduced (see the README): its items go by number only.
-      ...(definition.wordingIsVerbatim ? { text: definition.wording[index] } : {}),
-      answer: [{ valueInteger: answer }],
+    item: responseItems(measure, definition.wordingIsVerbatim ? definition.wording : null),
+  };
+}
+
+/**
+ * The answers: on the LOINC forms (PHQ-9, GAD-7) by their linkIds, each a LOINC answer code, then
+ * the total; the CORE-10 (no LOINC form) by item number with the answer as ticked, its wording
+ * not reproduced (see the README).
+ */
+function responseItems(measure: Measure, wording: readonly string[] | null): QuestionnaireResponseItem[] {
+  const form = LOINC_ITEMS[measure.measure];
+  if (!form) {
+    // An item left unanswered (a pro-rated CORE-10) is an item without an answer.
+    return measure.items!.map((answer, index) => ({ linkId: String(index + 1), ...(answer === null ? {} : { answer: [{ valueInteger: answer }] }) }));
+  }
+  return [
+    ...measure.items!.map((answer, index): QuestionnaireResponseItem => ({
+      linkId: `/${form.items[index]!}`,
+      ...(wording ? { text: wording[index] } : {}),
+      ...(answer === null ? {} : { answer: [{ valueCoding: loincAnswer(measure.measure, index, answer) }] }),
     })),
+    { linkId: `/${form.total}`, text: MEASURE_TOTAL_CODES[measure.measure].display, answer: [{ valueDecimal: measure.total }] },
+  ];
+}
+
+/** What each kind of risk is, for the code's display (README, "Crisis flags and risks"). */
+const RISK_DISPLAY: Record<string, string> = {
+  suicidal_ideation: 'Suicidal ideation',
+  suicide_plan: 'Suicide plan or intent',
+  suicide_attempt: 'Suicide attempt',
+  self_harm: 'Self-harm',
+  harm_to_others: 'Risk of harm to others',
+  safeguarding: 'Safeguarding concern',
+  substance_crisis: 'Substance crisis',
+  medical_emergency: 'Medical emergency',
+  other: 'Other risk',
+};
+
+function riskCode(kind: string): CodeableConcept {
+  return { coding: [{ system: TPT_CODES, code: `risk-${kind}`, display: RISK_DISPLAY[kind] ?? kind }], text: RISK_DISPLAY[kind] ?? kind };
+}
+
+/**
+ * A risk of the register as a Flag a receiving system shows on the patient's banner: active while
+ * open, inactive once resolved, with the period it was open; its detail is the Condition.
+ */
+function riskFlagOf(risk: RiskRow, subject: Reference<Patient>): Flag {
+  const key = `${risk.client_id}/${risk.kind}`;
+  return {
+    resourceType: 'Flag',
+    identifier: [{ system: identifierSystem('risk'), value: key }],
+    extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/flag-detail', valueReference: ref('risk', key) }],
+    status: risk.status === 'open' ? 'active' : 'inactive',
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/flag-category', code: 'safety', display: 'Safety' }] }],
+    code: riskCode(risk.kind),
+    subject,
+    period: { start: risk.opened_at, ...(risk.resolved_at ? { end: risk.resolved_at } : {}) },
+  };
+}
+
+/**
+ * A risk as a Condition on the problem list, coded by its kind: active (or a recurrence, once
+ * reopened) while open, resolved with its abatement once resolved; its evidence the records that
+ * flagged it (never a voided one); its history as notes: each opening, reopening and resolution,
+ * with who, and the resolution's note. The flags' own words stay out: a flag typed on a voided
+ * session may be another client's. (A RiskAssessment would say the same, but @medplum/core 4.5.2
+ * refuses every RiskAssessment with a prediction, on a FHIRPath constraint it misreads: ras-2.)
+ */
+function riskConditionOf(
+  risk: RiskRow, history: readonly RiskEvent[], subject: Reference<Patient>,
+  known: { voidedSessions: Set<string>; liveMeasures: Set<string>; measureItems: Set<string> },
+): Condition {
+  const detail: Reference[] = [];
+  const seen = new Set<string>();
+  for (const event of history) {
+    if (event.source_id === null || seen.has(`${event.source_type}:${event.source_id}`)) continue;
+    seen.add(`${event.source_type}:${event.source_id}`);
+    if (event.source_type === 'session' && !known.voidedSessions.has(event.source_id)) detail.push(ref('session', event.source_id));
+    if (event.source_type === 'measure' && known.liveMeasures.has(event.source_id)) {
+      detail.push(ref(known.measureItems.has(event.source_id) ? 'response' : 'measure', event.source_id));
+    }
+  }
+  const note = history.filter((event) => event.event !== 'flagged').map((event) => ({
+    time: event.at,
+    text: event.event === 'resolved'
+      ? `Resolved by ${event.actor}: ${event.note}`
+      : `${event.event === 'opened' ? 'Opened' : 'Reopened'} by a ${event.source_type ?? 'record'} (recorded by ${event.actor})`,
+  }));
+  const reopened = history.some((event) => event.event === 'reopened');
+  const clinical = risk.status === 'resolved' ? 'resolved' : reopened ? 'recurrence' : 'active';
+  return {
+    resourceType: 'Condition',
+    identifier: [{ system: identifierSystem('risk'), value: `${risk.client_id}/${risk.kind}` }],
+    clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: clinical }] },
+    verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' }] },
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'problem-list-item', display: 'Problem List Item' }] }],
+    code: riskCode(risk.kind),
+    subject,
+    onsetDateTime: history[0]?.at ?? risk.opened_at,
+    ...(risk.resolved_at ? { abatementDateTime: risk.resolved_at } : {}),
+    recordedDate: history[0]?.recorded_at ?? risk.opened_at,
+    ...(detail.length > 0 ? { evidence: [{ detail }] } : {}),
+    note,
   };
 }

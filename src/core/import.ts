@@ -17,14 +17,16 @@ import { rowToSession, type Store } from '../db/store.js';
 import { FUTURE_TOLERANCE_MS, refuseFarFuture } from './date-rules.js';
 import { recordAudit } from './audit.js';
 import { InputError, TptError } from './errors.js';
-import { recordRiskFlags, sessionRiskFlags } from './risks.js';
+import { recordRiskFlags, sessionRiskFlags, type RiskFlag } from './risks.js';
+import { RISK_KINDS, riskKindOf } from './crisis-flags.js';
+import { appendRiskEvent, deleteRisk, insertRisk, riskEvents, riskRow } from '../db/risk-queries.js';
 import { sessionFromFields } from './sessions.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, READABLE_EXPORT_VERSIONS } from './export.js';
 import { JsonStreamError, JsonStreamReader } from './json-stream.js';
-import { checkItems, measureInput, measureRiskFlags, scoreMeasure } from './measures.js';
+import { checkItems, measureInput, measureRiskFlags, riskItemLevel } from './measures.js';
 import { measureDefinition, totalOf, type MeasureKind } from './measure-scoring.js';
 import type {
-  Actor, GoalHistoryEntry, Measure, MeasureState, MeasureVersion, RecordEdit, Session, SessionState, SessionVersion,
+  Actor, GoalHistoryEntry, RiskEvent, RiskRow, Measure, MeasureState, MeasureVersion, RecordEdit, Session, SessionState, SessionVersion,
 } from './model.js';
 import { canonicalClient, canonicalGoal, canonicalMilestone, canonicalSession } from './import-canonical.js';
 import {
@@ -46,7 +48,7 @@ import { localDateString, parseDateOnly, parseDateTime } from './time.js';
 export const CONFLICT_MODES = ['skip', 'replace'] as const;
 export type ConflictMode = (typeof CONFLICT_MODES)[number];
 
-export type RecordKind = 'session' | 'goal' | 'milestone' | 'measure';
+export type RecordKind = 'session' | 'goal' | 'milestone' | 'measure' | 'risk';
 
 export interface KindCounts {
   added: number;
@@ -60,6 +62,8 @@ export interface ImportSummary {
   goals: KindCounts;
   milestones: KindCounts;
   measures: KindCounts;
+  /** Risks of the register (export version 3), restored with their history. */
+  risks: KindCounts;
   /** Records whose id was on record with other content (skipped or replaced as asked). */
   conflicts: number;
   dry_run: boolean;
@@ -293,6 +297,45 @@ interface MeasureInFile {
   corrections?: { state: MeasureState; versions: MeasureVersion[] };
 }
 
+const riskEventRecord = z.object({
+  event: z.enum(['opened', 'flagged', 'reopened', 'resolved'], { errorMap: () => ({ message: 'event must be opened, flagged, reopened or resolved' }) }),
+  at: dateTime('risk event time'),
+  source_type: nullableText('source_type'),
+  source_id: nullableText('source_id'),
+  flag: nullableText('flag'),
+  note: z.string({ invalid_type_error: 'note must be text' }),
+  actor: z.string({ required_error: 'actor is required' }).min(1, { message: 'actor cannot be empty' }),
+  recorded_at: dateTime('risk event recorded_at'),
+}).strict();
+
+const riskRecord = z.object({
+  client_id: id('client id'),
+  kind: z.enum(RISK_KINDS, { errorMap: () => ({ message: `kind must be one of ${RISK_KINDS.join(', ')}` }) }),
+  status: z.enum(['open', 'resolved'], { errorMap: () => ({ message: 'status must be open or resolved' }) }),
+  opened_at: dateTime('opened_at'),
+  last_flagged_at: dateTime('last_flagged_at'),
+  resolved_at: dateTime('resolved_at').nullable(),
+  resolved_by: nullableText('resolved_by'),
+  resolution_note: nullableText('resolution_note'),
+  history: z.array(riskEventRecord, { required_error: 'a risk needs its history', invalid_type_error: 'history must be a list' })
+    .min(1, { message: 'a risk needs its history (at least its opening)' }),
+}).strict();
+
+/** A risk as a file holds it, its state checked against its history. */
+function toRisk(raw: unknown, name: () => string): { row: RiskRow; history: RiskEvent[] } {
+  const { history, ...row } = parseRecord(riskRecord, raw, name);
+  const resolved = row.status === 'resolved';
+  const closing = [row.resolved_at, row.resolved_by, row.resolution_note];
+  if (resolved ? closing.some((value) => value === null) : closing.some((value) => value !== null)) {
+    throw new InputError(`${name()}: a ${row.status} risk ${resolved ? 'needs' : 'has no'} resolved_at, resolved_by and resolution_note`);
+  }
+  if (history[0]!.event !== 'opened') throw new InputError(`${name()}: its history starts with its opening ("opened")`);
+  if ((history.at(-1)!.event === 'resolved') !== resolved) {
+    throw new InputError(`${name()}: its status (${row.status}) is not what its history ends with (${history.at(-1)!.event})`);
+  }
+  return { row, history };
+}
+
 const MEASURE_STATE_KEYS = [
   'version', 'amended_at', 'amended_by', 'amend_reason', 'voided_at', 'voided_by', 'void_reason', 'versions',
 ] as const;
@@ -473,12 +516,12 @@ interface Visitor {
 }
 
 const ARRAYS: Record<string, RecordKind> = {
-  sessions: 'session', goals: 'goal', milestones: 'milestone', measures: 'measure',
+  sessions: 'session', goals: 'goal', milestones: 'milestone', measures: 'measure', risks: 'risk',
 };
 
 /** How a record is named in a message: by its id when it has one, else by its place. */
 function recordName(kind: RecordKind, raw: unknown, index: number, clientId: string): string {
-  const idValue = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[`${kind}_id`] : undefined;
+  const idValue = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[kind === 'risk' ? 'kind' : `${kind}_id`] : undefined;
   const which = typeof idValue === 'string' ? `"${idValue}"` : `#${index + 1}`;
   return `${kind} ${which} of client "${clientId}"`;
 }
@@ -613,7 +656,7 @@ function importPass(
 ): PassResult {
   const counts = (): KindCounts => ({ added: 0, skipped: 0, replaced: 0 });
   const summary = {
-    clients: 0, sessions: counts(), goals: counts(), milestones: counts(), measures: counts(), conflicts: 0,
+    clients: 0, sessions: counts(), goals: counts(), milestones: counts(), measures: counts(), risks: counts(), conflicts: 0,
     dry_run: false,
     client_ids: [] as string[],
   };
@@ -622,7 +665,7 @@ function importPass(
   // Ids already on record that this import has met once: a second meeting is a duplicate in the
   // file, which the rowid cannot show (a skipped or replaced row keeps its rowid).
   const settled: Record<RecordKind, Set<string>> = {
-    session: new Set(), goal: new Set(), milestone: new Set(), measure: new Set(),
+    session: new Set(), goal: new Set(), milestone: new Set(), measure: new Set(), risk: new Set(),
   };
   const now = who.now.toISOString();
   // Times as exported sort as text: only a session past this one needs the far-future check.
@@ -633,10 +676,18 @@ function importPass(
   let namedGoals = new Map<string, string>();
   // Per client: the sessions its measures name, each with the first measure naming it.
   let namedSessions = new Map<string, string>();
+  // Per client: the flags of the sessions and measures this import writes, and the risks the file's
+  // register restores. The flags go to the register at the client's end, except for the kinds the
+  // file restored whole (export version 3): their history already holds those flags.
+  let pendingFlags: RiskFlag[] = [];
+  let restoredKinds = new Set<string>();
+  const flagLater = (flags: readonly RiskFlag[]) => {
+    pendingFlags.push(...flags);
+  };
 
   /** A record whose id is on record: skipped, replaced or a conflict. Returns true to replace. */
   const settle = (
-    kind: RecordKind, recordId: string, owner: string, rowOrder: number, fields: string[], name: () => string,
+    kind: Exclude<RecordKind, 'risk'>, recordId: string, owner: string, rowOrder: number, fields: string[], name: () => string,
   ): boolean => {
     const tally = summary[`${kind}s`];
     if (rowOrder > before[kind] || settled[kind].has(recordId)) {
@@ -678,9 +729,48 @@ function importPass(
       summary.client_ids.push(clientId);
       namedGoals = new Map();
       namedSessions = new Map();
+      pendingFlags = [];
+      restoredKinds = new Set();
       store.ensureClient(clientId, client.created_at ?? now);
     },
     record(kind, raw, name) {
+      if (kind === 'risk') {
+        const { row, history } = toRisk(raw, name);
+        belongs(row.client_id, name);
+        if (restoredKinds.has(row.kind) || settled.risk.has(`${clientId}\u0000${row.kind}`)) {
+          throw new InputError(`${name()} appears twice in the file: a client has one risk of each kind`);
+        }
+        settled.risk.add(`${clientId}\u0000${row.kind}`);
+        const held = riskRow(store, clientId, row.kind);
+        const write = () => {
+          if (held) deleteRisk(store, clientId, row.kind);
+          insertRisk(store, row);
+          for (const event of history) appendRiskEvent(store, clientId, row.kind, event);
+          restoredKinds.add(row.kind);
+        };
+        if (!held) {
+          write();
+          summary.risks.added++;
+          return;
+        }
+        const fields: string[] = [];
+        if (canonical(held) !== canonical(row)) fields.push('state');
+        if (JSON.stringify(riskEvents(store, clientId, row.kind)) !== JSON.stringify(history.map(orderedEvent))) fields.push('history');
+        if (fields.length === 0) {
+          restoredKinds.add(row.kind);
+          summary.risks.skipped++;
+          return;
+        }
+        summary.conflicts++;
+        if (conflicts.length < LISTED_CONFLICTS) conflicts.push({ kind, id: row.kind, client_id: clientId, fields });
+        if (mode === 'replace') {
+          write();
+          summary.risks.replaced++;
+        } else {
+          summary.risks.skipped++;
+        }
+        return;
+      }
       if (kind === 'session') {
         const { session, corrections } = toSession(raw, name);
         belongs(session.client_id, name);
@@ -689,7 +779,7 @@ function importPass(
         if (insertNewSession(store, session)) {
           if (corrections) writeCorrections(store, session.session_id, corrections.state, corrections.versions);
           summary.sessions.added++;
-          if (session.crisis_flags.length > 0) recordRiskFlags(store, clientId, sessionRiskFlags(session), who);
+          if (session.crisis_flags.length > 0) flagLater(sessionRiskFlags(session));
           return;
         }
         const existing = sessionRecordById(store, session.session_id)!;
@@ -711,7 +801,7 @@ function importPass(
           writeCorrections(store, session.session_id, given.state, given.versions);
           // Only flags the database did not hold yet are news to the risk register.
           const added = session.crisis_flags.filter((flag) => !before.crisis_flags.includes(flag));
-          recordRiskFlags(store, clientId, sessionRiskFlags({ ...session, crisis_flags: added }), who);
+          flagLater(sessionRiskFlags({ ...session, crisis_flags: added }));
         }
       } else if (kind === 'goal') {
         const { goal, history, edits } = toGoal(raw, name);
@@ -743,7 +833,7 @@ function importPass(
         if (!held) {
           insertMeasure(store, measure);
           if (corrections) writeMeasureCorrections(store, measure.measure_id, measure.client_id, given.state, given.versions);
-          recordRiskFlags(store, clientId, measureRiskFlags(measure), who);
+          flagLater(measureRiskFlags(measure));
           summary.measures.added++;
           return;
         }
@@ -755,9 +845,7 @@ function importPass(
           replaceMeasure(store, measure);
           writeMeasureCorrections(store, measure.measure_id, measure.client_id, given.state, given.versions);
           // Only a risk item raised above what the database held is news to the risk register.
-          if ((scoreMeasure(measure).risk_item_answer ?? 0) > (scoreMeasure(existing).risk_item_answer ?? 0)) {
-            recordRiskFlags(store, clientId, measureRiskFlags(measure), who);
-          }
+          if (riskItemLevel(measure) > riskItemLevel(existing)) flagLater(measureRiskFlags(measure));
         }
       } else {
         const { milestone: given, state, edits } = toMilestone(raw, name);
@@ -808,6 +896,9 @@ function importPass(
           throw new InputError(`${name}: session "${sessionId}" belongs to client "${owner}", not "${clientId}"`);
         }
       }
+      // Flags of kinds the file did not restore open, renew or reopen risks as logged ones do (a file
+      // of export version 1 or 2 has no register; a risk skipped as a conflict keeps the database's).
+      recordRiskFlags(store, clientId, pendingFlags.filter((flag) => !restoredKinds.has(flag.kind ?? riskKindOf(flag.flag))), who);
       recordAudit(store, { action: 'import', client_id: clientId }, who);
     },
   });
@@ -860,6 +951,13 @@ function canonical(value: unknown): string {
     return JSON.stringify(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
   return JSON.stringify(value);
+}
+
+function orderedEvent(event: RiskEvent): RiskEvent {
+  return {
+    event: event.event, at: event.at, source_type: event.source_type, source_id: event.source_id, flag: event.flag,
+    note: event.note, actor: event.actor, recorded_at: event.recorded_at,
+  };
 }
 
 function orderedEntry(entry: GoalHistoryEntry): GoalHistoryEntry {

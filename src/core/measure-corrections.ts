@@ -5,7 +5,7 @@ import type { Store } from '../db/store.js';
 import { logRead, recordAudit } from './audit.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId } from './ids.js';
-import { measureRiskFlags, scoreMeasure, validateMeasure, type MeasureInput, type ScoredMeasure } from './measures.js';
+import { measureRiskFlags, riskItemLevel, scoreMeasure, validateMeasure, type MeasureInput, type ScoredMeasure } from './measures.js';
 import type { Actor, Measure, MeasureState, MeasureVersion } from './model.js';
 import { requireReason } from './reasons.js';
 import { recordRiskFlags } from './risks.js';
@@ -72,8 +72,8 @@ export function amendMeasure(store: Store, measureId: string, change: MeasureCha
     recordAudit(store, { action: 'measure.amend', client_id: measure.client_id, object_id: measure.measure_id }, who);
     // A risk item raised by the amendment opens (or reopens) its risk, as a new measure's does; one
     // lowered leaves the risk as it is: only a person's resolution closes a risk.
-    const before = scoreMeasure(measure).risk_item_answer ?? 0;
-    const after = scoreMeasure(next).risk_item_answer ?? 0;
+    const before = riskItemLevel(measure);
+    const after = riskItemLevel(next);
     if (after > before) recordRiskFlags(store, measure.client_id, measureRiskFlags(next), who);
   });
   return measureDetail(store, measure.measure_id, false);

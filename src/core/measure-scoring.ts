@@ -22,11 +22,22 @@ export interface MeasureDefinition {
   max: number;
   /** What the items ask about, for the prompt ("over the last 2 weeks"). */
   period: string;
+  /**
+   * The days the items look back over (14 for "the last 2 weeks", 7 for "the last week"). Two
+   * scores closer than this share part of what they ask about, so no change between them is
+   * claimed (README, "Scoring": re-test spacing).
+   */
+  recallDays: number;
   /** The answer options, 0 first, as the form names them. */
   responses: readonly string[];
   /** The items' wording where its licence allows reproducing it; else a short topic of each. */
   wording: readonly string[];
   wordingIsVerbatim: boolean;
+  /**
+   * How many items may be left unanswered, the total then pro-rated (README, "Scoring"): one for
+   * the CORE-10, as its authors prescribe; none for the PHQ-9 and GAD-7.
+   */
+  maxMissing: number;
   /** 1-based items whose answer is reverse-scored (itemMax − answer). */
   reversed: readonly number[];
   /** The 1-based item that asks about self-harm or suicide: any answer above 0 opens a risk. */
@@ -70,6 +81,7 @@ export const MEASURES: Record<MeasureKind, MeasureDefinition> = {
     itemMax: 3,
     max: 27,
     period: 'Over the last 2 weeks, how often have you been bothered by any of the following problems?',
+    recallDays: 14,
     responses: FREQUENCY,
     wording: [
       'Little interest or pleasure in doing things',
@@ -83,6 +95,7 @@ export const MEASURES: Record<MeasureKind, MeasureDefinition> = {
       'Thoughts that you would be better off dead or of hurting yourself in some way',
     ],
     wordingIsVerbatim: true,
+    maxMissing: 0,
     reversed: [],
     riskItem: 9,
     riskTopic: 'thoughts of being better off dead or of self-harm',
@@ -106,6 +119,7 @@ export const MEASURES: Record<MeasureKind, MeasureDefinition> = {
     itemMax: 3,
     max: 21,
     period: 'Over the last 2 weeks, how often have you been bothered by the following problems?',
+    recallDays: 14,
     responses: FREQUENCY,
     wording: [
       'Feeling nervous, anxious or on edge',
@@ -117,6 +131,7 @@ export const MEASURES: Record<MeasureKind, MeasureDefinition> = {
       'Feeling afraid as if something awful might happen',
     ],
     wordingIsVerbatim: true,
+    maxMissing: 0,
     reversed: [],
     // The GAD-7 has no item on self-harm.
     riskItem: 0,
@@ -142,6 +157,7 @@ export const MEASURES: Record<MeasureKind, MeasureDefinition> = {
     itemMax: 4,
     max: 40,
     period: 'Over the last week (answers as ticked on the CORE-10 form, left to right)',
+    recallDays: 7,
     responses: ['Not at all', 'Only occasionally', 'Sometimes', 'Often', 'Most or all of the time'],
     wording: [
       'tension, anxiety',
@@ -156,6 +172,9 @@ export const MEASURES: Record<MeasureKind, MeasureDefinition> = {
       'unwanted images or memories',
     ],
     wordingIsVerbatim: false,
+    // Barkham et al. 2013 and the CORE-10 user manual: one missing item may be pro-rated (as the
+    // CamCOPS task scores it: 10 × the sum of the answered items / their number).
+    maxMissing: 1,
     reversed: [2, 3],
     riskItem: 6,
     riskTopic: 'plans to end one\'s life',
@@ -177,14 +196,29 @@ export function measureDefinition(kind: MeasureKind): MeasureDefinition {
   return MEASURES[kind];
 }
 
-/** The score of each item: the answer, or itemMax − answer for a reverse-scored item. */
-export function itemScores(definition: MeasureDefinition, answers: readonly number[]): number[] {
-  return answers.map((answer, index) => (definition.reversed.includes(index + 1) ? definition.itemMax - answer : answer));
+/** One answer as stored: 0..itemMax, or null for an item left unanswered (CORE-10, at most one). */
+export type Answer = number | null;
+
+/** The score of each item: the answer, or itemMax − answer for a reverse-scored item; null stays null. */
+export function itemScores(definition: MeasureDefinition, answers: readonly Answer[]): Answer[] {
+  return answers.map((answer, index) =>
+    (answer === null ? null : definition.reversed.includes(index + 1) ? definition.itemMax - answer : answer));
 }
 
-/** The total of the item scores. */
-export function totalOf(definition: MeasureDefinition, answers: readonly number[]): number {
-  return itemScores(definition, answers).reduce((sum, score) => sum + score, 0);
+/**
+ * The total of the item scores. With an item unanswered (where the measure allows it) the total is
+ * pro-rated: the sum × items / answered, rounded to the nearest whole number, a half up (CORE-10:
+ * nine answers adding to 17 give 17 × 10 / 9 = 18.89, so 19).
+ */
+export function totalOf(definition: MeasureDefinition, answers: readonly Answer[]): number {
+  const scores = itemScores(definition, answers).filter((score) => score !== null);
+  const sum = scores.reduce((total, score) => total + score, 0);
+  return scores.length === answers.length ? sum : Math.floor((sum * answers.length) / scores.length + 0.5);
+}
+
+/** The 1-based items left unanswered (a pro-rated total); empty when every item was answered. */
+export function missingItems(answers: readonly Answer[] | null): number[] {
+  return answers === null ? [] : answers.flatMap((answer, index) => (answer === null ? [index + 1] : []));
 }
 
 export function bandOf(definition: MeasureDefinition, total: number): string {
@@ -198,9 +232,31 @@ export function isCase(definition: MeasureDefinition, total: number): boolean {
 }
 
 /** Whether the risk item was answered above 0; null when the items are unknown or there is none. */
-export function riskItemAnswer(definition: MeasureDefinition, answers: readonly number[] | null): number | null {
+export function riskItemAnswer(definition: MeasureDefinition, answers: readonly Answer[] | null): number | null {
   if (definition.riskItem === 0 || answers === null) return null;
-  return answers[definition.riskItem - 1]!;
+  return answers[definition.riskItem - 1] ?? null;
+}
+
+/**
+ * The least answer a total alone proves for the risk item: the other items score at most
+ * itemMax each (reverse-scored ones too), so a total above (items − 1) · itemMax needs the risk
+ * item above 0 (PHQ-9: 26 − 8 · 3 = 2; CORE-10: 37 − 9 · 4 = 1). 0 when the total proves nothing;
+ * null for a measure without a risk item.
+ */
+export function impliedRiskItemMinimum(definition: MeasureDefinition, total: number): number | null {
+  if (definition.riskItem === 0) return null;
+  return Math.max(0, total - (definition.items - 1) * definition.itemMax);
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Whether two scores are far enough apart for a change between them to mean anything: at least
+ * the measure's recall period (14 days for the PHQ-9 and GAD-7, 7 for the CORE-10), counted in
+ * elapsed days rounded to the nearest day, so that neither the time of day nor a time zone decides.
+ */
+export function farEnoughApart(definition: MeasureDefinition, firstIso: string, laterIso: string): boolean {
+  return Math.round((Date.parse(laterIso) - Date.parse(firstIso)) / DAY_MS) >= definition.recallDays;
 }
 
 export type ReliableChange = 'reliable_improvement' | 'reliable_deterioration' | 'no_reliable_change';
@@ -213,16 +269,16 @@ export function reliableChange(definition: MeasureDefinition, first: number, las
   return 'no_reliable_change';
 }
 
-/** A PHQ-9 and a GAD-7 taken together (the same day). */
+/** A PHQ-9 and a GAD-7 total: each measure's own first (or last) score of the course. */
 export interface TalkingTherapiesPair {
   phq9: number;
   gad7: number;
 }
 
 export interface TalkingTherapiesOutcome {
-  /** PHQ-9 ≥ 10 or GAD-7 ≥ 8 at the first pair. */
+  /** PHQ-9 ≥ 10 or GAD-7 ≥ 8 at the start. */
   at_caseness_at_start: boolean;
-  /** Below caseness on both at the last pair. */
+  /** Below caseness on both at the end. */
   below_caseness_at_end: boolean;
   /** At caseness at the start and below caseness on both at the end. */
   recovery: boolean;
@@ -235,8 +291,8 @@ export interface TalkingTherapiesOutcome {
 }
 
 /**
- * A course of treatment judged as NHS Talking Therapies judge it, by the first and last pair of
- * PHQ-9 and GAD-7. Recovery is only defined for a person at caseness at the start: otherwise it
+ * A course of treatment judged as NHS Talking Therapies judge it, by each measure's first and last
+ * score of the course (PHQ-9 and GAD-7 need not be taken on the same day). Recovery is only defined for a person at caseness at the start: otherwise it
  * is false, as the service does not count them.
  */
 export function talkingTherapiesOutcome(first: TalkingTherapiesPair, last: TalkingTherapiesPair): TalkingTherapiesOutcome {

@@ -8,7 +8,8 @@ import { refuseFarFuture } from './date-rules.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId, newId } from './ids.js';
 import {
-  bandOf, isCase, itemScores, MEASURE_KINDS, measureDefinition, riskItemAnswer, totalOf, type MeasureKind,
+  bandOf, impliedRiskItemMinimum, isCase, itemScores, MEASURE_KINDS, measureDefinition, missingItems, riskItemAnswer, totalOf,
+  type Answer, type MeasureKind,
 } from './measure-scoring.js';
 import type { Actor, Measure } from './model.js';
 import { recordRiskFlags, type RiskFlag } from './risks.js';
@@ -43,10 +44,18 @@ export interface ScoredMeasure extends Measure {
   max: number;
   band: string;
   at_caseness: boolean;
-  /** Each item's score (reverse-scored items turned); null when the items are unknown. */
-  item_scores: number[] | null;
+  /** Each item's score (reverse-scored items turned, an unanswered one null); null when the items are unknown. */
+  item_scores: (number | null)[] | null;
+  /** The items left unanswered, the total pro-rated over the others (CORE-10, at most one); empty otherwise. */
+  missing_items: number[];
   /** The answer to the item on self-harm or suicide; null when unknown or the measure has none. */
   risk_item_answer: number | null;
+  /**
+   * With the items unknown, the least answer the total proves for the risk item (PHQ-9 26 → item 9
+   * at least 2); 0 when the total proves nothing, so the item is unknown and must be asked; null
+   * when the items are known or the measure has no risk item.
+   */
+  risk_item_implied: number | null;
 }
 
 /** Checks a measure against the rules and the database, without writing anything. */
@@ -94,21 +103,50 @@ export function validateMeasure(store: Store, input: MeasureInput, who: Actor): 
   };
 }
 
-/** The answers: as many as the measure has items, each a whole number 0..itemMax. */
-export function checkItems(kind: MeasureKind, given: readonly unknown[] | string): number[] {
+/**
+ * The answers: as many as the measure has items, each a whole number 0..itemMax, or `x` (null in
+ * JSON) for an item left unanswered where the measure allows it (the CORE-10, one item: its total
+ * is pro-rated). Text is split at commas (or semicolons) where it has any, else at spaces; an
+ * empty place between two commas is refused with its position, never dropped, so no answer can
+ * slide onto the next item.
+ */
+export function checkItems(kind: MeasureKind, given: readonly unknown[] | string): Answer[] {
   const definition = measureDefinition(kind);
   const hint = `give ${definition.items} answers 0-${definition.itemMax}, item 1 first (e.g. --items ${Array.from({ length: definition.items }, () => '1').join(',')})`;
-  const parts = typeof given === 'string' ? given.split(/[\s,;]+/).filter(Boolean) : given;
-  if (parts.length !== definition.items) {
-    throw new InputError(`${definition.name} has ${definition.items} items, got ${parts.length} answer${parts.length === 1 ? '' : 's'}: ${hint}`);
+  const parts = typeof given === 'string' ? splitAnswers(given) : given;
+  const empty = parts.findIndex((part) => part === undefined || (typeof part === 'string' && part.trim() === ''));
+  if (empty >= 0 && parts.length === definition.items) {
+    throw new InputError(`${definition.name} item ${empty + 1} is empty: give every answer, 0-${definition.itemMax}; ${hint}`);
   }
-  return parts.map((part, index) => {
+  if (parts.length !== definition.items) {
+    const emptyNote = empty >= 0 ? ` (item ${empty + 1} is empty)` : '';
+    throw new InputError(`${definition.name} has ${definition.items} items, got ${parts.length} answer${parts.length === 1 ? '' : 's'}${emptyNote}: ${hint}`);
+  }
+  const answers = parts.map((part, index): Answer => {
+    if (part === null || (typeof part === 'string' && MISSING.test(part.trim()))) return null;
     const value = typeof part === 'string' && /^\d+$/.test(part.trim()) ? Number(part) : part;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > definition.itemMax) {
       throw new InputError(`${definition.name} item ${index + 1} is "${String(part)}": each answer is a whole number 0-${definition.itemMax}; ${hint}`);
     }
     return value;
   });
+  const missing = missingItems(answers);
+  if (missing.length > definition.maxMissing) {
+    throw new InputError(definition.maxMissing === 0
+      ? `${definition.name} item ${missing[0]} is not answered: the ${definition.name} is scored only with every answer; ask it, or give --total N alone when only the total is known`
+      : `${definition.name} items ${missing.join(', ')} are not answered: its total is pro-rated over at most ${definition.maxMissing} missing item; ask the others`);
+  }
+  return answers;
+}
+
+/** An item left unanswered, written in `--items` (`1,3,x,0,…`). */
+const MISSING = /^[x?]$/i;
+
+/** "1,2,,0" → ["1", "2", "", "0"]; "1 2 0" → ["1", "2", "0"]; "" → []. */
+function splitAnswers(text: string): string[] {
+  const trimmed = text.trim();
+  if (trimmed === '') return [];
+  return /[,;]/.test(trimmed) ? trimmed.split(/\s*[,;]\s*/) : trimmed.split(/\s+/);
 }
 
 /** Records one measure (and its client, the first time), with its audit entry, atomically. */
@@ -129,18 +167,28 @@ export function addMeasure(store: Store, input: MeasureInput, who: Actor): Score
 /**
  * A risk item answered above 0 opens a risk on the measure's date, whatever the total: PHQ-9 item
  * 9 (thoughts of being better off dead or of self-harm) as suicidal ideation, CORE-10 item 6
- * (plans to end one's life) as a suicide plan.
+ * (plans to end one's life) as a suicide plan. A total recorded without its items opens it as well
+ * when the total alone proves the item above 0 (see `impliedRiskItemMinimum`), saying so.
  */
 export function measureRiskFlags(measure: Measure): RiskFlag[] {
   const definition = measureDefinition(measure.measure);
   const answer = riskItemAnswer(definition, measure.items);
-  if (answer === null || answer === 0) return [];
+  const implied = measure.items === null ? impliedRiskItemMinimum(definition, measure.total) ?? 0 : 0;
+  if ((answer === null || answer === 0) && implied === 0) return [];
   return [{
-    flag: `${definition.name} item ${definition.riskItem} answered ${answer}`,
+    flag: answer !== null && answer > 0
+      ? `${definition.name} item ${definition.riskItem} answered ${answer}`
+      : `${definition.name} item ${definition.riskItem} at least ${implied} (implied by the total ${measure.total})`,
     kind: measure.measure === 'core10' ? 'suicide_plan' : 'suicidal_ideation',
     at: measure.timestamp,
     source: { type: 'measure', id: measure.measure_id },
   }];
+}
+
+/** The risk item's answer as far as it is known: answered, or proved by the total; 0 otherwise. */
+export function riskItemLevel(measure: Measure): number {
+  const scored = scoreMeasure(measure);
+  return scored.risk_item_answer ?? scored.risk_item_implied ?? 0;
 }
 
 export function scoreMeasure(measure: Measure): ScoredMeasure {
@@ -152,7 +200,11 @@ export function scoreMeasure(measure: Measure): ScoredMeasure {
     band: bandOf(definition, measure.total),
     at_caseness: isCase(definition, measure.total),
     item_scores: measure.items === null ? null : itemScores(definition, measure.items),
+    missing_items: missingItems(measure.items),
     risk_item_answer: riskItemAnswer(definition, measure.items),
+    // Items unknown: what the total proves; the risk item itself left unanswered: unknown (0), ask it.
+    risk_item_implied: measure.items === null ? impliedRiskItemMinimum(definition, measure.total)
+      : definition.riskItem > 0 && measure.items[definition.riskItem - 1] === null ? 0 : null,
   };
 }
 

@@ -127,7 +127,7 @@ export interface Measure {
   /** The session it belongs to, if any. */
   session_id: string | null;
   /** The answers as given on the form, item 1 first; null when only the total is known. */
-  items: number[] | null;
+  items: (number | null)[] | null;
   /** Computed from the items (reverse-scored ones turned), or given alone when they are unknown. */
   total: number;
   /** When it was recorded. */
@@ -150,7 +150,7 @@ export interface MeasureVersion {
   version: number;
   timestamp: string;
   session_id: string | null;
-  items: number[] | null;
+  items: (number | null)[] | null;
   total: number;
   amended_at: string | null;
   amended_by: string | null;

@@ -1,5 +1,6 @@
+import { measureDefinition } from './measure-scoring.js';
 import type { MeasuresSection } from './measure-summary.js';
-import type { CrisisEvent, GoalMovement, ReportGoal } from './report.js';
+import { deteriorationOf, lowMoodWords, type CrisisEvent, type GoalMovement, type ReportGoal } from './report.js';
 import type { OpenRisk } from './risks.js';
 import { MIN_DAYS_SPANNED, MIN_DISTINCT_DAYS, MIN_POINTS_FOR_DIRECTION } from './stats.js';
 import type { TrendSummary } from './trends.js';
@@ -28,7 +29,9 @@ export interface RecommendationFacts {
   movement: GoalMovement;
   meanGoalChange: number | null;
   persistentlyLowMood: boolean;
-  /** The outcome measures of the timeframe. */
+  /** Sessions of the timeframe at −1 or below. */
+  lowSessions: number;
+  /** The outcome measures of the timeframe, each with its baseline. */
   measures: MeasuresSection;
 }
 
@@ -63,7 +66,7 @@ export function recommendations(facts: RecommendationFacts): string[] {
   // 3. Persistently low mood, even when flat.
   if (facts.persistentlyLowMood) {
     out.push(
-      `Mood stayed low through this timeframe (mean ${signed(trend.avg_emotional_score!)} over ${plural(trend.data_points, 'session')}), ` +
+      `Mood stayed low through this timeframe (${lowMoodWords(trend, facts.lowSessions)}), ` +
       'whatever its trend: review the risk assessment and whether the treatment plan is working.',
     );
   }
@@ -99,18 +102,27 @@ export function recommendations(facts: RecommendationFacts): string[] {
     );
   }
 
-  // 7. Outcome measures: reliably worse, or at caseness and not reliably better.
+  // 7. Outcome measures, judged from each measure's baseline (its first score on record): reliably
+  //    worse; or at caseness and not reliably better than the baseline; or at caseness with no
+  //    earlier score far enough apart to judge a change (one score never says "not improved").
   for (const measure of facts.measures.measures) {
-    const { name, first, latest } = measure;
-    if (measure.reliable_change === 'reliable_deterioration') {
+    const { name, baseline, latest } = measure;
+    const deteriorated = deteriorationOf(measure);
+    if (deteriorated) {
       out.push(
-        `${name} reliably deteriorated in this timeframe (${first.total} → ${latest.total}, ${latest.band}): ` +
+        `${name} reliably deteriorated (${deteriorated.from.total} on ${day(deteriorated.from.timestamp)} → ${latest.total}, ${latest.band}): ` +
         'review the treatment plan and the risk assessment with the client.',
       );
-    } else if (latest.at_caseness && measure.reliable_change !== 'reliable_improvement') {
+    } else if (latest.at_caseness && measure.reliable_change_from_baseline === 'no_reliable_change') {
       out.push(
         `${name} is at caseness (latest ${latest.total}, ${latest.band}, on ${day(latest.timestamp)}) and not reliably ` +
-        'improved in this timeframe: review whether the treatment plan is working.',
+        `improved since its baseline (${baseline.total} on ${day(baseline.timestamp)}): review whether the treatment plan is working.`,
+      );
+    } else if (latest.at_caseness && measure.reliable_change_from_baseline === null) {
+      const recall = measureDefinition(measure.measure).recallDays;
+      out.push(
+        `${name} is at caseness (latest ${latest.total}, ${latest.band}, on ${day(latest.timestamp)}) with no earlier score at least ` +
+        `${recall} days before it to judge a change: repeat it in ${recall === 14 ? '2 weeks' : 'a week'} and review the treatment plan then.`,
       );
     }
   }

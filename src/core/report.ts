@@ -3,16 +3,18 @@ import {
   goalHistoryOfClient, goalsCreatedBy, lastSessionAtOrBefore, milestonesBetween, reportSessionsInRange,
   type GoalHeader, type GoalHistoryPoint, type MilestoneRow, type ReportSessionRow,
 } from '../db/analytics-queries.js';
-import { measuresInRange } from '../db/measure-queries.js';
+import { baselineMeasures, measuresInRange } from '../db/measure-queries.js';
 import { logRead } from './audit.js';
 import { requireClient } from './clients.js';
 import { checkId } from './ids.js';
 import { measureDefinition } from './measure-scoring.js';
-import { summarizeMeasures, type MeasurePoint, type MeasuresSection, type MeasureTrend } from './measure-summary.js';
+import {
+  riskItemOf, riskItemUnknown, summarizeMeasures, type MeasurePoint, type MeasuresSection, type MeasureTrend,
+} from './measure-summary.js';
 import type { Actor, Measure } from './model.js';
 import { calendarPeriods, defaultGranularity, type Granularity } from './periods.js';
 import { recommendations } from './recommendations.js';
-import { openRisksOf, type OpenRisk } from './risks.js';
+import { openRisksOf, riskHistoryBetween, type OpenRisk, type RiskHistoryEntry } from './risks.js';
 import { stateOf, type EmotionalState } from './scale.js';
 import type { GoalStatus } from './schemas.js';
 import { ScoreAccumulator, noTrendReason, round4, type TrendDirection } from './stats.js';
@@ -96,8 +98,10 @@ export interface ProgressReport {
   session_summaries: SessionSummary[];
   /** …and how many older ones of the timeframe are not listed. */
   sessions_not_listed: number;
-  /** The outcome measures of the timeframe (README, "Outcome measures"). */
+  /** The outcome measures of the timeframe (README, "Outcome measures"), each with its baseline. */
   measures: MeasuresSection;
+  /** What happened to the client's risks in the timeframe: opened, flagged, reopened, resolved (who, when, the note). */
+  risk_history: RiskHistoryEntry[];
 }
 
 /** The report and, for the terminal and markdown, the series its chart draws. */
@@ -108,17 +112,32 @@ export interface ReportView {
 
 /** Mean goal change (percentage points, over the goals that vote) that counts as movement. */
 export const GOAL_MOVEMENT_POINTS = 5;
-/** A mean score at or below this over at least LOW_MOOD_SESSIONS sessions is persistently low mood. */
+/**
+ * Persistently low mood, over at least LOW_MOOD_SESSIONS sessions: a mean at or below
+ * LOW_MOOD_MEAN, or at least LOW_MOOD_SHARE of the sessions at or below it. The second arm removes
+ * the cliff of a mean alone: nine sessions at −1 and one at 0 (mean −0.9) are low mood too. Two
+ * thirds, not a bare majority: a year whose first months were low and whose mood then lifted
+ * (23 of 43 sessions at −1, the demo's demo-avery) is a recovery, not persistence.
+ */
 export const LOW_MOOD_MEAN = -1;
 export const LOW_MOOD_SESSIONS = 3;
+export const LOW_MOOD_SHARE = 2 / 3;
+
+/** The rule above, on the count of sessions, of those at or below −1, and their mean. */
+export function isPersistentlyLow(sessions: number, lowSessions: number, mean: number | null): boolean {
+  if (sessions < LOW_MOOD_SESSIONS || mean === null) return false;
+  // 3 · low ≥ 2 · n: two thirds, in whole numbers.
+  return mean <= LOW_MOOD_MEAN || lowSessions * 3 >= sessions * 2;
+}
 /** The report lists this many sessions of the timeframe (the newest), and counts the rest. */
 export const LISTED_SESSIONS = 10;
 
 /**
- * How the outcome measures of the timeframe moved, first to latest score of each measure taken at
- * least twice: "deteriorated" when any reliably deteriorated; "improved" when one reliably improved
- * and none deteriorated (NHS Talking Therapies' "neither reliably worse", over every measure);
- * "no_reliable_change" otherwise; "none" when no measure was taken twice.
+ * How the outcome measures moved: "deteriorated" when any is reliably worse, in the timeframe
+ * (first to latest) or since its baseline (the course's first score); "improved" when one reliably
+ * improved in the timeframe and none deteriorated (NHS Talking Therapies' "neither reliably worse",
+ * over every measure); "no_reliable_change" when some comparison can be made; "none" when none
+ * can (one score, or scores closer than the measure's recall period).
  */
 export type MeasureMovement = 'improved' | 'no_reliable_change' | 'deteriorated' | 'none';
 
@@ -130,7 +149,9 @@ export interface TrajectoryFacts {
   goals: GoalMovement;
   measures: MeasureMovement;
   crisisInTimeframe: boolean;
-  /** A measure's risk item (PHQ-9 item 9, CORE-10 item 6) answered above 0 in the timeframe. */
+  /** An open risk at the report date, whatever its age. */
+  openRisk: boolean;
+  /** A measure's risk item (PHQ-9 item 9, CORE-10 item 6) answered above 0 in the timeframe, or proved by its total. */
   riskItemInTimeframe: boolean;
   persistentlyLowMood: boolean;
 }
@@ -153,9 +174,12 @@ export const TRAJECTORY_RULES: readonly { row: number; trajectory: Trajectory; w
   { row: 3, trajectory: 'insufficient_data', when: (f) => votes(f).length === 0 },
   // 4. The votes point opposite ways.
   { row: 4, trajectory: 'mixed', when: (f) => votes(f).includes(1) && votes(f).includes(-1) },
-  // 5. The votes say better, but a crisis, a risk item or persistently low mood says otherwise:
-  //    never plain "improving".
-  { row: 5, trajectory: 'mixed', when: (f) => voteSum(f) > 0 && (f.crisisInTimeframe || f.riskItemInTimeframe || f.persistentlyLowMood) },
+  // 5. The votes say better, but a crisis, a risk item, an open risk of any age or persistently
+  //    low mood says otherwise: never plain "improving".
+  {
+    row: 5, trajectory: 'mixed',
+    when: (f) => voteSum(f) > 0 && (f.crisisInTimeframe || f.openRisk || f.riskItemInTimeframe || f.persistentlyLowMood),
+  },
   { row: 6, trajectory: 'improving', when: (f) => voteSum(f) > 0 },
   { row: 7, trajectory: 'declining', when: (f) => voteSum(f) < 0 },
   { row: 8, trajectory: 'stable', when: () => true },
@@ -189,6 +213,10 @@ export interface ReportInput {
   openRisks: OpenRisk[];
   /** The measures taken in the range, oldest first. */
   measures?: readonly Measure[];
+  /** Each measure's first score on record up to the end of the range (its baseline). */
+  baselines?: readonly Measure[];
+  /** The risk register's events in the range. */
+  riskHistory?: RiskHistoryEntry[];
 }
 
 /** Builds the report in one pass over the sessions. Pure: no database, no clock. */
@@ -200,12 +228,14 @@ export function buildReport(input: ReportInput): ReportView {
   const overall = new ScoreAccumulator(range.start.getTime());
   let totalMinutes = 0;
   let withoutDuration = 0;
+  let lowSessions = 0;
   const crisisEvents: CrisisEvent[] = [];
   // The newest sessions, oldest first while the stream runs (it comes oldest first).
   const newest: SessionSummary[] = [];
   for (const row of input.sessions) {
     const at = Date.parse(row.timestamp);
     overall.add(at, row.emotional_score);
+    if (row.emotional_score <= LOW_MOOD_MEAN) lowSessions++;
     months.add(at, row.emotional_score);
     chart.add(at, row.emotional_score);
     if (row.session_duration_minutes === null) withoutDuration++;
@@ -233,14 +263,14 @@ export function buildReport(input: ReportInput): ReportView {
   const trend = summaryOf(range, overall);
   const goals = goalsAt(input.goals, input.history, range);
   const { movement, meanChange } = goalMovement(goals);
-  const persistentlyLowMood = trend.data_points >= LOW_MOOD_SESSIONS && trend.avg_emotional_score !== null
-    && trend.avg_emotional_score <= LOW_MOOD_MEAN;
-  const measures = summarizeMeasures(input.measures ?? []);
+  const persistentlyLowMood = isPersistentlyLow(trend.data_points, lowSessions, trend.avg_emotional_score);
+  const measures = summarizeMeasures(input.measures ?? [], input.baselines ?? []);
   const { trajectory, row } = overallTrajectory({
     sessions: trend.data_points, mood: trend.trend_direction, goals: movement, measures: measureMovement(measures),
-    crisisInTimeframe: crisisEvents.length > 0, riskItemInTimeframe: riskItemAnswers(measures).length > 0, persistentlyLowMood,
+    crisisInTimeframe: crisisEvents.length > 0, openRisk: input.openRisks.length > 0,
+    riskItemInTimeframe: riskItemAnswers(measures).length > 0, persistentlyLowMood,
   });
-  const concerns = concernsOf(input.openRisks, crisisEvents, trend, persistentlyLowMood, measures);
+  const concerns = concernsOf(input.openRisks, crisisEvents, trend, persistentlyLowMood, lowSessions, measures);
   const report: ProgressReport = {
     client_id: input.clientId,
     report_date: input.now.toISOString(),
@@ -258,7 +288,7 @@ export function buildReport(input: ReportInput): ReportView {
     recommendations: recommendations({
       asOf: new Date(Math.min(range.end.getTime(), input.now.getTime())), clientId: input.clientId, crisisEvents,
       openRisks: input.openRisks, goals, lastSession: input.lastSession, trend, movement, meanGoalChange: meanChange,
-      persistentlyLowMood, measures,
+      persistentlyLowMood, lowSessions, measures,
     }),
     summary: '',
     open_risks: input.openRisks,
@@ -269,6 +299,7 @@ export function buildReport(input: ReportInput): ReportView {
     session_summaries: newest.reverse(),
     sessions_not_listed: trend.data_points - newest.length,
     measures,
+    risk_history: input.riskHistory ?? [],
   };
   report.summary = summaryParagraph(report, movement, meanChange);
   return { report, chart: { by: chartBy, periods: chart.summaries() } };
@@ -277,7 +308,7 @@ export function buildReport(input: ReportInput): ReportView {
 /** The concerns a headline names, most pressing first. */
 function concernsOf(
   openRisks: readonly OpenRisk[], crisisEvents: readonly CrisisEvent[], trend: TrendSummary, persistentlyLowMood: boolean,
-  measures: MeasuresSection,
+  lowSessions: number, measures: MeasuresSection,
 ): string[] {
   const concerns: string[] = [];
   if (openRisks.length > 0) {
@@ -289,16 +320,19 @@ function concernsOf(
   }
   for (const { measure, answers } of riskItemAnswers(measures)) {
     concerns.push(`${measure.name} item ${measureDefinition(measure.measure).riskItem} answered ${answers.map((point) =>
-      `${point.risk_item_answer} on ${localDateString(new Date(point.timestamp))}`).join(', ')}`);
+      `${riskItemWords(point)} on ${localDateString(new Date(point.timestamp))}`).join(', ')}`);
   }
   for (const measure of measures.measures) {
-    if (measure.reliable_change === 'reliable_deterioration') {
-      concerns.push(`${measure.name} reliably deteriorated (${measure.first.total} → ${measure.latest.total})`);
+    const definition = measureDefinition(measure.measure);
+    if (definition.riskItem > 0 && measure.latest.risk_item_answer === null && riskItemOf(measure.latest) === 0) {
+      concerns.push(`${measure.name} ${riskItemUnknown(definition, measure.latest)}`);
     }
   }
-  if (persistentlyLowMood) {
-    concerns.push(`persistently low mood (mean ${signed(trend.avg_emotional_score!)} over ${plural(trend.data_points, 'session')})`);
+  for (const measure of measures.measures) {
+    const deteriorated = deteriorationOf(measure);
+    if (deteriorated) concerns.push(`${measure.name} reliably deteriorated (${deteriorated.from.total} → ${measure.latest.total}${deteriorated.since})`);
   }
+  if (persistentlyLowMood) concerns.push(`persistently low mood (${lowMoodWords(trend, lowSessions)})`);
   for (const measure of measures.measures) {
     if (measure.latest.at_caseness) {
       concerns.push(`${measure.name} at caseness (latest ${measure.latest.total}, ${measure.latest.band}, on ` +
@@ -309,19 +343,47 @@ function concernsOf(
   return concerns;
 }
 
-/** How the measures of the timeframe moved, for the trajectory rule (see `MeasureMovement`). */
+/** How the measures moved, for the trajectory rule (see `MeasureMovement`). */
 export function measureMovement(section: MeasuresSection): MeasureMovement {
-  const changes = section.measures.map((measure) => measure.reliable_change).filter((change) => change !== null);
+  const changes = section.measures.flatMap((measure) => [measure.reliable_change, measure.reliable_change_from_baseline])
+    .filter((change) => change !== null);
   if (changes.length === 0) return 'none';
   if (changes.includes('reliable_deterioration')) return 'deteriorated';
-  if (changes.includes('reliable_improvement')) return 'improved';
+  // An improvement counts only when it happened in the timeframe: the report says how this timeframe went.
+  if (section.measures.some((measure) => measure.reliable_change === 'reliable_improvement')) return 'improved';
   return 'no_reliable_change';
 }
 
-/** Per measure, its scores of the timeframe whose risk item was answered above 0. */
+/**
+ * A measure's reliable deterioration, since its baseline or else in the timeframe: the score it is
+ * measured from, and the words that say which ("" for the timeframe's first score).
+ */
+export function deteriorationOf(measure: MeasureTrend): { from: MeasurePoint; since: string } | null {
+  if (measure.reliable_change_from_baseline === 'reliable_deterioration') {
+    const sinceBaseline = measure.baseline.measure_id === measure.first.measure_id ? '' : ` since the baseline on ${localDateString(new Date(measure.baseline.timestamp))}`;
+    return { from: measure.baseline, since: sinceBaseline };
+  }
+  if (measure.reliable_change === 'reliable_deterioration') return { from: measure.first, since: '' };
+  return null;
+}
+
+/** "2" for an answer, "at least 2 (implied by the total 26)" for a total that proves it. */
+export function riskItemWords(point: MeasurePoint): string {
+  return point.risk_item_answer !== null ? String(point.risk_item_answer) : `at least ${point.risk_item_implied} (implied by the total ${point.total})`;
+}
+
+/** "mean -2 over 12 sessions", or "9 of 10 sessions at -1 or below, mean -0.9". */
+export function lowMoodWords(trend: TrendSummary, lowSessions: number): string {
+  const mean = `mean ${signed(trend.avg_emotional_score!)}`;
+  return trend.avg_emotional_score! <= LOW_MOOD_MEAN
+    ? `${mean} over ${plural(trend.data_points, 'session')}`
+    : `${lowSessions} of ${trend.data_points} sessions at -1 or below, ${mean}`;
+}
+
+/** Per measure, its scores of the timeframe whose risk item was answered above 0, or proved so by the total. */
 function riskItemAnswers(section: MeasuresSection): { measure: MeasureTrend; answers: MeasurePoint[] }[] {
   return section.measures
-    .map((measure) => ({ measure, answers: measure.scores.filter((point) => (point.risk_item_answer ?? 0) > 0) }))
+    .map((measure) => ({ measure, answers: measure.scores.filter((point) => riskItemOf(point) > 0) }))
     .filter(({ answers }) => answers.length > 0);
 }
 
@@ -438,12 +500,15 @@ export function progressReport(store: Store, clientId: string, timeframe: Timefr
     const lastSession = lastSessionAtOrBefore(store, clientId, endIso);
     const openRisks = openRisksOf(store, clientId);
     const measures = measuresInRange(store, clientId, startIso, endIso);
+    const baselines = baselineMeasures(store, clientId, endIso);
+    const riskHistory = riskHistoryBetween(store, clientId, startIso, endIso);
     // The stream comes last (nothing else may run on the connection while it is open), and is
     // closed even when the report fails before reading it, so the transaction can roll back.
     const sessions = reportSessionsInRange(store, clientId, startIso, endIso);
     try {
       return buildReport({
-        clientId, now: who.now, range, sessions, goals, history, milestones, lastSession, openRisks, measures,
+        clientId, now: who.now, range, sessions, goals, history, milestones, lastSession, openRisks, measures, baselines,
+        riskHistory,
       });
     } finally {
       sessions.return?.();

@@ -106,6 +106,26 @@ export function openRisksOf(store: Store, clientId: string): OpenRisk[] {
   });
 }
 
+/** One event of a client's risk register, as a report lists the timeframe's (README, "The report's parts"). */
+export interface RiskHistoryEntry extends RiskEvent {
+  kind: string;
+}
+
+/**
+ * What happened to the client's risks in [start, end]: each opening, renewal by a flag, reopening
+ * and resolution (with who, when and the note), oldest first. A flag counts at the time of its
+ * session or measure, a resolution when it was made. For displays inside an audited read.
+ */
+export function riskHistoryBetween(store: Store, clientId: string, start: string, end: string): RiskHistoryEntry[] {
+  const entries: RiskHistoryEntry[] = [];
+  for (const row of risksOfClient(store, clientId, false)) {
+    for (const event of riskEvents(store, clientId, row.kind)) {
+      if (event.at >= start && event.at <= end) entries.push({ kind: row.kind, ...event });
+    }
+  }
+  return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.recorded_at < b.recorded_at ? -1 : a.recorded_at > b.recorded_at ? 1 : 0));
+}
+
 /** `tpt risk list [client] [--open]`: the register, with each risk's history; audited. */
 export function listRisks(store: Store, clientId: string | undefined, openOnly: boolean, who: Actor): Risk[] {
   if (clientId !== undefined) requireClient(store, checkId(clientId, 'client'));

@@ -38,8 +38,9 @@ function rowToState(row: StateRow): MeasureState {
   };
 }
 
-const itemsOf = (text: string | null) => (text === null ? null : (JSON.parse(text) as number[]));
-const itemsText = (items: readonly number[] | null) => (items === null ? null : JSON.stringify(items));
+// An unanswered item (a pro-rated CORE-10) is null inside the list.
+const itemsOf = (text: string | null) => (text === null ? null : (JSON.parse(text) as (number | null)[]));
+const itemsText = (items: readonly (number | null)[] | null) => (items === null ? null : JSON.stringify(items));
 
 function measureToValues(measure: Measure): unknown[] {
   return [
@@ -74,12 +75,29 @@ export function measureWithState(store: Store, measureId: string): { measure: Me
   return row && { measure: rowToMeasure(row), state: rowToState(row) };
 }
 
-/** A client's measures in [start, end], oldest first (ties by id), voided ones left out; `start` null means from the first. */
+/**
+ * A client's measures in [start, end], oldest first, voided ones left out; `start` null means from
+ * the first. Measures taken at the same instant (two at one session) come in the order they were
+ * recorded, then by id: one order, so no conclusion drawn from first and latest depends on chance.
+ */
 export function measuresInRange(store: Store, clientId: string, start: string | null, end: string): Measure[] {
   const rows = store.statement(`
     SELECT ${COLUMNS} FROM live_measures
      WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
-     ORDER BY timestamp, measure_id`).all(clientId, start ?? '', end) as MeasureRow[];
+     ORDER BY timestamp, created_at, measure_id`).all(clientId, start ?? '', end) as MeasureRow[];
+  return rows.map(rowToMeasure);
+}
+
+/**
+ * Each measure's first live score on record up to `end` (the baseline of its course), in the order
+ * of `measuresInRange`: one row per kind taken, read by the (client_id, timestamp) index.
+ */
+export function baselineMeasures(store: Store, clientId: string, end: string): Measure[] {
+  const rows = store.statement(`
+    SELECT ${COLUMNS} FROM (
+      SELECT *, row_number() OVER (PARTITION BY measure ORDER BY timestamp, created_at, measure_id) AS place
+        FROM live_measures WHERE client_id = ? AND timestamp <= ?)
+     WHERE place = 1 ORDER BY timestamp, created_at, measure_id`).all(clientId, end) as MeasureRow[];
   return rows.map(rowToMeasure);
 }
 
@@ -90,7 +108,7 @@ export function measuresWithStateInRange(
   const rows = store.statement(`
     SELECT ${COLUMNS}, ${STATE_COLUMNS} FROM measures
      WHERE client_id = ? AND timestamp >= ? AND timestamp <= ?
-     ORDER BY timestamp, measure_id`).all(clientId, start ?? '', end) as (MeasureRow & StateRow)[];
+     ORDER BY timestamp, created_at, measure_id`).all(clientId, start ?? '', end) as (MeasureRow & StateRow)[];
   return rows.map((row) => ({ measure: rowToMeasure(row), state: rowToState(row) }));
 }
 
@@ -98,7 +116,7 @@ export function measuresWithStateInRange(
 export function* measuresOfClient(store: Store, clientId: string): Generator<{ measure: Measure; state: MeasureState }> {
   const rows = store.statement(`
     SELECT ${COLUMNS}, ${STATE_COLUMNS} FROM measures WHERE client_id = ?
-     ORDER BY timestamp, measure_id`).iterate(clientId) as IterableIterator<MeasureRow & StateRow>;
+     ORDER BY timestamp, created_at, measure_id`).iterate(clientId) as IterableIterator<MeasureRow & StateRow>;
   for (const row of rows) yield { measure: rowToMeasure(row), state: rowToState(row) };
 }
 

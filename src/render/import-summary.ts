@@ -14,5 +14,6 @@ export function renderImportSummary(summary: ImportSummary & { file: string }): 
     line('goals', summary.goals),
     line('milestones', summary.milestones),
     line('measures', summary.measures),
+    line('risks', summary.risks),
   ].join('\n');
 }

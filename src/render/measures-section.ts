@@ -4,7 +4,11 @@ import type { MeasuresSection, MeasureTrend, MeasurePoint } from '../core/measur
 import { day } from './format.js';
 
 const signed = (n: number) => (n > 0 ? `+${n}` : n === 0 ? '±0' : String(n));
-const pointText = (point: MeasurePoint) => `${point.total} ${point.band} (${day(point.timestamp)})${point.items_known ? '' : ' total only'}`;
+const ttDates = (tt: NonNullable<MeasuresSection['talking_therapies']>) =>
+  `PHQ-9 ${tt.phq9_first.total} (${day(tt.phq9_first.timestamp)}) → ${tt.phq9_last.total} (${day(tt.phq9_last.timestamp)}), ` +
+  `GAD-7 ${tt.gad7_first.total} (${day(tt.gad7_first.timestamp)}) → ${tt.gad7_last.total} (${day(tt.gad7_last.timestamp)})`;
+const pointText = (point: MeasurePoint) => `${point.total} ${point.band} (${day(point.timestamp)})` +
+  `${point.items_known ? '' : ' total only'}${point.missing_items.length > 0 ? ' pro-rated' : ''}`;
 
 /**
  * Each measure's scores on its own fixed scale (0 to its maximum), one column step per score,
@@ -38,10 +42,12 @@ export function renderMeasureChart(trend: MeasureTrend, style: ChalkInstance, wi
 }
 
 function trendLines(trend: MeasureTrend, style: ChalkInstance): string[] {
-  const change = trend.previous === null ? style.dim('one score') : `change ${signed(trend.change)} since the first`;
+  const change = (trend.previous === null ? style.dim('one score') : `change ${signed(trend.change)} since the first`) +
+    (trend.baseline.measure_id === trend.first.measure_id ? '' : `, ${signed(trend.change_from_baseline)} since the baseline`);
   const lines = [
     `  ${style.bold(trend.name)}  ${trend.count} score${trend.count === 1 ? '' : 's'}; ${change}`,
-    `    first ${pointText(trend.first)}` + (trend.previous ? `  previous ${pointText(trend.previous)}` : '') +
+    (trend.baseline.measure_id === trend.first.measure_id ? '    baseline = ' : `    baseline ${pointText(trend.baseline)}  `) +
+      `first ${pointText(trend.first)}` + (trend.previous ? `  previous ${pointText(trend.previous)}` : '') +
       `  latest ${pointText(trend.latest)}`,
   ];
   // The risk item's answers on a line of their own, in red: never lost at the end of a long line.
@@ -60,7 +66,7 @@ export function renderMeasuresSection(section: MeasuresSection, style: ChalkInst
   }
   const tt = section.talking_therapies;
   if (tt) {
-    out.push(`  NHS Talking Therapies (PHQ-9 + GAD-7, ${tt.first_pair_date} to ${tt.last_pair_date}): ` + talkingTherapiesWords(tt));
+    out.push(`  NHS Talking Therapies (${ttDates(tt)}): ` + talkingTherapiesWords(tt));
   }
   return out.join('\n');
 }
@@ -82,9 +88,12 @@ export function renderMeasuresMarkdown(section: MeasuresSection, escape: (text: 
   if (section.measures.length === 0) return '_No outcome measures in this timeframe._';
   const cell = (point: MeasurePoint | null) => (point === null ? '–' : escape(pointText(point)));
   const rows = section.measures.map((trend) =>
-    `| ${trend.name} | ${trend.count} | ${cell(trend.first)} | ${cell(trend.previous)} | ${cell(trend.latest)} | ${signed(trend.change)} | ${escape(trend.flags.join('; '))} |`);
-  const out = ['| measure | scores | first | previous | latest | change | flags |', '|---|---|---|---|---|---|---|', ...rows];
+    `| ${trend.name} | ${trend.count} | ${cell(trend.baseline)} | ${cell(trend.first)} | ${cell(trend.previous)} | ${cell(trend.latest)} | ${signed(trend.change)} | ${signed(trend.change_from_baseline)} | ${escape(trend.flags.join('; '))} |`);
+  const out = [
+    '| measure | scores | baseline | first | previous | latest | change | since baseline | flags |',
+    '|---|---|---|---|---|---|---|---|---|', ...rows,
+  ];
   const tt = section.talking_therapies;
-  if (tt) out.push('', `NHS Talking Therapies (PHQ-9 + GAD-7, ${tt.first_pair_date} to ${tt.last_pair_date}): ${talkingTherapiesWords(tt)}`);
+  if (tt) out.push('', `NHS Talking Therapies (${escape(ttDates(tt))}): ${talkingTherapiesWords(tt)}`);
   return out.join('\n');
 }

@@ -18,8 +18,14 @@ export function measureFlags(measure: ScoredMeasure, style: ChalkInstance): stri
   if (measure.risk_item_answer !== null && measure.risk_item_answer > 0) {
     flags.push(style.red.bold(`⚠ item ${definition.riskItem} (${definition.riskTopic}) answered ${measure.risk_item_answer}`));
   }
+  if ((measure.risk_item_implied ?? 0) > 0) {
+    flags.push(style.red.bold(`⚠ item ${definition.riskItem} (${definition.riskTopic}) at least ${measure.risk_item_implied}, implied by the total ${measure.total}`));
+  } else if (measure.risk_item_implied === 0) {
+    flags.push(style.red.bold(`⚠ item ${definition.riskItem} (${definition.riskTopic}) unknown (${measure.items === null ? 'total only' : 'not answered'}): ask about it`));
+  }
   if (measure.at_caseness) flags.push(`at caseness (≥ ${definition.caseness})`);
   if (measure.items === null) flags.push(style.dim('total only, items unknown'));
+  if (measure.missing_items.length > 0) flags.push(`pro-rated: item ${measure.missing_items.join(', ')} not answered`);
   return flags;
 }
 
@@ -64,7 +70,7 @@ export function renderMeasureDetail(measure: MeasureDetail, style: ChalkInstance
       const made = version.amended_at === null ? 'as recorded' : `amended ${when(version.amended_at)} by ${version.amended_by}: ${version.amend_reason}`;
       const definition = measureDefinition(measure.measure);
       const scored = { total: version.total, max: definition.max, band: bandOf(definition, version.total), at_caseness: isCase(definition, version.total) };
-      const answers = version.items === null ? 'items unknown' : `items ${version.items.join(',')}`;
+      const answers = version.items === null ? 'items unknown' : `items ${version.items.map((answer) => answer ?? 'x').join(',')}`;
       out.push(
         style.bold(`── version ${version.version}, ${made}`),
         `   ${when(version.timestamp)}${version.session_id ? `  session ${version.session_id}` : ''}  ${scoreLabel(scored, style)}  ${answers}`,
@@ -92,8 +98,8 @@ export function renderMeasure(measure: ScoredMeasure, style: ChalkInstance): str
       const reversed = definition.reversed.includes(index + 1);
       return [
         index + 1,
-        `${answer} ${definition.responses[answer]}`,
-        reversed ? `${measure.item_scores![index]} (reversed)` : measure.item_scores![index],
+        answer === null ? 'not answered (total pro-rated)' : `${answer} ${definition.responses[answer]}`,
+        reversed && answer !== null ? `${measure.item_scores![index]} (reversed)` : measure.item_scores![index] ?? '–',
         definition.wording[index],
       ];
     });

@@ -4,6 +4,7 @@ import { renderTrendChart } from './chart.js';
 import { renderMeasuresMarkdown, renderMeasuresSection } from './measures-section.js';
 import { crisisLabel, day, moodLabel, percent, progressBar, truncate, when } from './format.js';
 import { openRiskLines } from './risks.js';
+import type { RiskHistoryEntry } from '../core/risks.js';
 import { noTrendReason } from '../core/stats.js';
 import { meanLabel, periodRange, signed, trendLine } from './trend-text.js';
 
@@ -71,6 +72,11 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
     out.push(style.dim('No crisis flags in this timeframe.'));
   }
   out.push('');
+  if (report.risk_history.length > 0) {
+    out.push(heading('Risks in this timeframe'));
+    for (const entry of report.risk_history) out.push(`  ${wrap(riskEventWords(entry), width - 4, '    ')}`);
+    out.push('');
+  }
 
   out.push(heading('Sessions'), `  ${capitalized(sessionsPhrase(report.sessions_count, report.total_minutes, report.sessions_without_duration))}`);
   for (const listed of report.session_summaries) {
@@ -155,6 +161,7 @@ export function renderReportMarkdown(view: ReportView): string {
     ...report.concerns.map((concern) => `- **⚠ ${escapeMarkdown(concern)}**`),
     '',
     ...openRisksMarkdown(report),
+    ...riskHistoryMarkdown(report),
     '## Crisis events',
     '',
   ];
@@ -230,6 +237,32 @@ export function renderReportMarkdown(view: ReportView): string {
     escapeMarkdown(report.summary),
   );
   return out.join('\n');
+}
+
+/** "2026-10-02 10:00  self_harm resolved by dr.k: safety plan reviewed", as every format words an event. */
+export function riskEventWords(entry: RiskHistoryEntry): string {
+  const what = entry.event === 'resolved'
+    ? `resolved by ${entry.actor}: ${entry.note}`
+    : `${entry.event} by ${entry.source_type ?? 'a record'} ${entry.source_id ?? ''} ("${entry.flag ?? ''}"), recorded by ${entry.actor}`;
+  return `${when(entry.at)}  ${entry.kind} ${what}`;
+}
+
+/** The risk register's events of the timeframe: what was opened, flagged again, reopened or resolved. */
+function riskHistoryMarkdown(report: ReportView['report']): string[] {
+  if (report.risk_history.length === 0) return [];
+  return [
+    '## Risks in this timeframe',
+    '',
+    ...markdownTable(['When', 'Risk', 'Event', 'By', 'Source', 'Flag or note'], report.risk_history.map((entry) => [
+      when(entry.at),
+      entry.kind,
+      entry.event,
+      escapeMarkdown(entry.actor),
+      entry.source_id === null ? '' : escapeMarkdown(`${entry.source_type} ${entry.source_id}`),
+      escapeMarkdown(entry.event === 'resolved' ? entry.note : entry.flag ?? ''),
+    ])),
+    '',
+  ];
 }
 
 /** Open risks lead the document: shown whatever the timeframe, until a person resolves them. */

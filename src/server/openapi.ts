@@ -388,6 +388,7 @@ export const OPENAPI = {
           at_caseness: { type: 'boolean' },
           item_scores: { type: ['array', 'null'], items: { type: 'integer' } },
           risk_item_answer: { type: ['integer', 'null'] },
+          risk_item_implied: { type: ['integer', 'null'], description: 'items unknown: the least risk-item answer the total proves (0: unknown, ask)' },
           created_at: { type: 'string', format: 'date-time' },
         },
       },
@@ -453,6 +454,8 @@ export const OPENAPI = {
           recommendations: { type: 'array', items: { type: 'string' } },
           summary: { type: 'string' },
           open_risks: { type: 'array', items: { type: 'object' } },
+          measures: { type: 'object', description: 'the outcome measures, each with its baseline, first, previous and latest score' },
+          risk_history: { type: 'array', items: { type: 'object' }, description: 'the risk register\'s events in the timeframe' },
         },
       },
       Export: {
@@ -460,7 +463,7 @@ export const OPENAPI = {
         required: ['format', 'version', 'exported_at', 'clients'],
         properties: {
           format: { const: 'tpt-export' },
-          version: { const: 1 },
+          version: { enum: [1, 2, 3] },
           exported_at: { type: 'string', format: 'date-time' },
           clients: { type: 'array', items: { type: 'object' } },
         },

@@ -69,7 +69,7 @@ describe('export → import → export', () => {
 
   it('holds every client in id order, sessions oldest first, goals with their whole history', () => {
     expect(doc.format).toBe('tpt-export');
-    expect(doc.version).toBe(2);
+    expect(doc.version).toBe(3);
     expect(doc.clients.map((client) => client.client_id)).toEqual(['c1', 'c2']);
     const c1 = doc.clients[0]!;
     expect(c1.sessions.map((session) => session.session_id)).toEqual(['s1', 's2']);
@@ -253,8 +253,8 @@ describe('tpt import refuses a bad file whole (exit 2, one line, nothing written
   });
 
   it('a version this tpt does not read', async () => {
-    const bad = { ...copy(), version: 3 };
-    expect(await refused(bad)).toMatch(/is export version 3; this tpt reads version 2/);
+    const bad = { ...copy(), version: 4 };
+    expect(await refused(bad)).toMatch(/is export version 4; this tpt reads version 3/);
   });
 
   it('an unknown field, which would otherwise be lost', async () => {
@@ -267,6 +267,23 @@ describe('tpt import refuses a bad file whole (exit 2, one line, nothing written
     const bad = copy();
     bad.clients[1]!.sessions[0]!.therapeutic_goals = ['g404'];
     expect(await refused(bad)).toMatch(/^tpt: session "s3" of client "c2": goal "g404" is neither in the file nor in the database/);
+  });
+
+  it('a risk of the register whose state does not match its history', async () => {
+    const event = { event: 'opened', at: '2026-01-05T09:00:00.000Z', source_type: 'session', source_id: 's1', flag: 'self_harm', note: '', actor: 'anna', recorded_at: '2026-01-05T09:00:00.000Z' };
+    const risk = {
+      client_id: 'c1', kind: 'self_harm', status: 'resolved', opened_at: event.at, last_flagged_at: event.at,
+      resolved_at: null, resolved_by: null, resolution_note: null, history: [event],
+    };
+    const bad = copy();
+    (bad.clients[0] as Record<string, unknown>).risks = [risk];
+    expect(await refused(bad)).toMatch(/^tpt: risk "self_harm" of client "c1": a resolved risk needs resolved_at, resolved_by and resolution_note/);
+    const unknownKind = copy();
+    (unknownKind.clients[0] as Record<string, unknown>).risks = [{ ...risk, kind: 'sadness', status: 'open' }];
+    expect(await refused(unknownKind)).toMatch(/^tpt: risk "sadness" of client "c1": kind must be one of suicidal_ideation, /);
+    const noOpening = copy();
+    (noOpening.clients[0] as Record<string, unknown>).risks = [{ ...risk, status: 'open', history: [{ ...event, event: 'flagged' }] }];
+    expect(await refused(noOpening)).toMatch(/its history starts with its opening/);
   });
 
   it('the same session id twice', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  farEnoughApart, impliedRiskItemMinimum, missingItems,
   bandOf, CORE10_S_DIFF, core10Rci, isCase, itemScores, MEASURES, reliableChange, riskItemAnswer, talkingTherapiesOutcome,
   totalOf,
 } from '../../src/core/measure-scoring.js';
@@ -141,4 +142,35 @@ describe('NHS Talking Therapies outcome of a PHQ-9 + GAD-7 course', () => {
       ]).toEqual(expected);
     });
   }
+});
+
+describe('issue 21: what a total proves, re-test spacing and pro-rating', () => {
+  it('proves the risk item from a total above the other items\' maximum', () => {
+    // PHQ-9: the other 8 items score at most 8 · 3 = 24, so 25 → item 9 ≥ 1, 26 → ≥ 2, 27 → 3.
+    expect([24, 25, 26, 27].map((total) => impliedRiskItemMinimum(MEASURES.phq9, total))).toEqual([0, 1, 2, 3]);
+    // CORE-10: the other 9 items score at most 9 · 4 = 36 (reverse-scored ones too): 37 → item 6 ≥ 1.
+    expect([36, 37, 40].map((total) => impliedRiskItemMinimum(MEASURES.core10, total))).toEqual([0, 1, 4]);
+    expect(impliedRiskItemMinimum(MEASURES.gad7, 21)).toBeNull();
+  });
+
+  it('claims a change only between scores a recall period apart, in elapsed days rounded', () => {
+    const at = (day: number, hour: number) => new Date(Date.UTC(2026, 2, day, hour)).toISOString();
+    // 13 days 12 hours rounds to 14: far enough for the PHQ-9; 13 days 11 hours rounds to 13: not.
+    expect(farEnoughApart(MEASURES.phq9, at(1, 0), at(14, 12))).toBe(true);
+    expect(farEnoughApart(MEASURES.phq9, at(1, 0), at(14, 11))).toBe(false);
+    expect(farEnoughApart(MEASURES.gad7, at(1, 10), at(1, 11))).toBe(false);
+    expect(farEnoughApart(MEASURES.core10, at(1, 10), at(8, 9))).toBe(true);
+  });
+
+  it('pro-rates a CORE-10 with one item unanswered: the sum × 10 / 9, a half up', () => {
+    // Answers 1,3,2,0,1,0,2,1,–,0 score 1+1+2+0+1+0+2+1+0 = 8: 80 / 9 = 8.89 → 9.
+    expect(totalOf(MEASURES.core10, [1, 3, 2, 0, 1, 0, 2, 1, null, 0])).toBe(9);
+    // Nine scores adding to 27 (items 2 and 3 answered 1: scores 3): 270 / 9 = 30 exactly.
+    expect(totalOf(MEASURES.core10, [3, 1, 1, 3, 3, 3, 3, 3, null, 3])).toBe(30);
+    // Scores 3,3,3,3,3,3,3,3,–,4 add to 28: 280 / 9 = 31.11 → 31. (Nine answers never give exactly a half.)
+    expect(totalOf(MEASURES.core10, [3, 1, 1, 3, 3, 3, 3, 3, null, 4])).toBe(31);
+    // Item 1 unanswered, items 2 and 3 answered 4 (scores 0): 9 → 10.
+    expect(totalOf(MEASURES.core10, [null, 4, 4, 1, 1, 1, 1, 1, 1, 3])).toBe(10);
+    expect(missingItems([1, null, 2])).toEqual([2]);
+  });
 });

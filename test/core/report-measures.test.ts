@@ -53,7 +53,7 @@ describe('measures in the trajectory rule', () => {
     ]);
     expect(result.headline).toMatch(/^declining — PHQ-9 reliably deteriorated \(9 → 15\); PHQ-9 at caseness/);
     expect(result.recommendations).toContain(
-      'PHQ-9 reliably deteriorated in this timeframe (9 → 15, moderately severe): review the treatment plan and the risk assessment with the client.',
+      'PHQ-9 reliably deteriorated (9 on 2026-10-05 → 15, moderately severe): review the treatment plan and the risk assessment with the client.',
     );
     expect(result.summary).toContain('Overall trajectory: declining — PHQ-9 reliably deteriorated');
   });
@@ -65,8 +65,8 @@ describe('measures in the trajectory rule', () => {
     expect(result).toMatchObject({ overall_trajectory: 'improving', trajectory_rule: 6 });
     expect(result.concerns).toEqual(['PHQ-9 at caseness (latest 14, moderate, on 2026-11-23; caseness ≥ 10)']);
     expect(result.recommendations).toContain(
-      'PHQ-9 is at caseness (latest 14, moderate, on 2026-11-23) and not reliably improved in this timeframe: ' +
-      'review whether the treatment plan is working.',
+      'PHQ-9 is at caseness (latest 14, moderate, on 2026-11-23) and not reliably improved since its baseline ' +
+      '(9 on 2026-10-05): review whether the treatment plan is working.',
     );
   });
 
@@ -99,8 +99,12 @@ describe('measures in the trajectory rule', () => {
     expect(improved.overall_emotional_trend.trend_direction).toBe('stable');
     expect(improved.measures.measures[0]!.reliable_change).toBe('reliable_improvement');
     expect(improved).toMatchObject({ overall_trajectory: 'improving', trajectory_rule: 6 });
-    // 13 is still at caseness (≥ 11): no recommendation (it improved), but a concern.
-    expect(improved.concerns).toEqual(['CORE-10 at caseness (latest 13, mild, on 2026-11-23; caseness ≥ 11)']);
+    // 13 is still at caseness (≥ 11): no recommendation (it improved), but a concern; a total
+    // without its items leaves item 6 unknown (13 < 37 proves nothing): ask about it.
+    expect(improved.concerns).toEqual([
+      "CORE-10 item 6 (plans to end one's life) unknown: total only on 2026-11-23; ask about it",
+      'CORE-10 at caseness (latest 13, mild, on 2026-11-23; caseness ≥ 11)',
+    ]);
     expect(improved.recommendations.some((sentence) => sentence.startsWith('CORE-10'))).toBe(false);
 
     const notReliably = report({ sessions: steady, measures: [measure('core10', on(10, 5), 20), measure('core10', on(11, 23), 14)] });

@@ -67,7 +67,7 @@ describe('the progress report', () => {
 
   it('combines mood and goals by the trajectory rule', () => {
     const facts = (mood: TrajectoryFacts['mood'], goals: TrajectoryFacts['goals']): TrajectoryFacts =>
-      ({ sessions: 5, mood, goals, measures: 'none', crisisInTimeframe: false, riskItemInTimeframe: false, persistentlyLowMood: false });
+      ({ sessions: 5, mood, goals, measures: 'none', crisisInTimeframe: false, openRisk: false, riskItemInTimeframe: false, persistentlyLowMood: false });
     const trajectory = (mood: TrajectoryFacts['mood'], goals: TrajectoryFacts['goals']) => overallTrajectory(facts(mood, goals)).trajectory;
     expect(trajectory('improving', 'slipping')).toBe('mixed');
     expect(trajectory('declining', 'advancing')).toBe('mixed');
@@ -144,7 +144,7 @@ describe('the progress report', () => {
       'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones', 'crisis_events',
       'overall_trajectory', 'recommendations', 'summary', 'open_risks', 'concerns', 'headline', 'trajectory_rule',
-      'sessions_without_duration', 'session_summaries', 'sessions_not_listed', 'measures',
+      'sessions_without_duration', 'session_summaries', 'sessions_not_listed', 'measures', 'risk_history',
     ]);
     expect(report.overall_trajectory).toBe('insufficient_data');
   });
@@ -152,7 +152,7 @@ describe('the progress report', () => {
 
 describe('the trajectory rule table (docs/reports.md)', () => {
   const base: TrajectoryFacts = {
-    sessions: 8, mood: 'stable', goals: 'steady', measures: 'none', crisisInTimeframe: false, riskItemInTimeframe: false, persistentlyLowMood: false,
+    sessions: 8, mood: 'stable', goals: 'steady', measures: 'none', crisisInTimeframe: false, openRisk: false, riskItemInTimeframe: false, persistentlyLowMood: false,
   };
   // One case per row, in the order of docs/reports.md: the row that decides it, and the trajectory.
   const cases: [number, Partial<TrajectoryFacts>, string][] = [
@@ -167,6 +167,8 @@ describe('the trajectory rule table (docs/reports.md)', () => {
     [4, { mood: 'declining', goals: 'none', measures: 'improved' }, 'mixed'],
     [5, { mood: 'improving', goals: 'advancing', crisisInTimeframe: true }, 'mixed'],
     [5, { mood: 'stable', goals: 'advancing', persistentlyLowMood: true }, 'mixed'],
+    // An open risk from before the timeframe (issue 21, finding 3).
+    [5, { mood: 'improving', goals: 'steady', openRisk: true }, 'mixed'],
     [5, { mood: 'stable', goals: 'steady', measures: 'improved', riskItemInTimeframe: true }, 'mixed'],
     [6, { mood: 'improving', goals: 'steady' }, 'improving'],
     [6, { mood: 'insufficient_data', goals: 'advancing' }, 'improving'],

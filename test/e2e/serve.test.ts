@@ -136,7 +136,7 @@ describe('tpt serve', () => {
       'client_id', 'report_date', 'timeframe_start', 'timeframe_end', 'sessions_count', 'total_minutes',
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones',
       'crisis_events', 'overall_trajectory', 'recommendations', 'summary', 'open_risks', 'concerns', 'headline',
-      'trajectory_rule', 'sessions_without_duration', 'session_summaries', 'sessions_not_listed', 'measures',
+      'trajectory_rule', 'sessions_without_duration', 'session_summaries', 'sessions_not_listed', 'measures', 'risk_history',
     ]);
     expect(report.body.sessions_count).toBe(1);
     const trends = await call('GET', '/api/v1/trends/c1?since=2026-03-01&until=2026-03-31&by=week');
@@ -171,7 +171,7 @@ describe('tpt serve', () => {
   it('exports a client as the versioned JSON document', async () => {
     const exported = await call('GET', '/api/v1/export/c1');
     expect(exported.status).toBe(200);
-    expect(exported.body).toMatchObject({ format: 'tpt-export', version: 2 });
+    expect(exported.body).toMatchObject({ format: 'tpt-export', version: 3 });
     expect(exported.body.clients).toHaveLength(1);
     expect(exported.body.clients[0].client_id).toBe('c1');
     expect(exported.body.clients[0].sessions[0].conversation_summary).toBe('via the API');

@@ -1,0 +1,92 @@
+import type pg from 'pg';
+import type { PgPool } from './connect.js';
+import { KEY_ID_BYTES, type FieldCipher } from './field-cipher.js';
+import { fieldPlace } from './field-place.js';
+import { inTransaction } from './transaction.js';
+
+/** A table with sealed values: its sealed (bytea) columns and its primary key, in key order. */
+export interface SealedTable {
+  table: string;
+  sealed: string[];
+  primaryKey: string[];
+}
+
+/**
+ * Every table with sealed columns, read from the database's own catalogue (so a column added by a
+ * later migration is rekeyed without a list to keep): each bytea column of a table of the current
+ * schema, partitions left out (their parent covers them).
+ */
+export async function sealedTables(db: PgPool): Promise<SealedTable[]> {
+  const { rows } = await inTransaction(db, (client) => client.query<{ table: string; sealed: string[]; primary_key: string[] }>(`
+    SELECT c.relname AS table,
+           array(SELECT a.attname::text FROM pg_attribute a
+                  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid = 'bytea'::regtype
+                  ORDER BY a.attnum) AS sealed,
+           array(SELECT a.attname::text FROM pg_constraint k
+                   CROSS JOIN LATERAL unnest(k.conkey) WITH ORDINALITY AS key(attnum, n)
+                   JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = key.attnum
+                  WHERE k.conrelid = c.oid AND k.contype = 'p' ORDER BY key.n) AS primary_key
+      FROM pg_class c
+     WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+     ORDER BY c.relname`));
+  return rows
+    .filter((row) => row.sealed.length > 0)
+    .map((row) => ({ table: row.table, sealed: row.sealed, primaryKey: row.primary_key }));
+}
+
+export interface RekeyOptions {
+  /** Rows sealed again per transaction. */
+  batchSize?: number;
+  /** Called after each committed batch (progress; a test stops a run here). */
+  onBatch?: (table: string, rows: number) => void | Promise<void>;
+}
+
+/**
+ * Seals every value that is not under the cipher's current key again under it, in batches of
+ * rows, each batch one transaction that locks its rows. A run that is killed leaves each value
+ * under the old key or the new one, never under none, and a reader holding both keys (a
+ * FieldCipher of [new, old]) reads them all; running it again takes up where it stopped. A value
+ * that fails its seal stops the run with a DamagedError: the rekey never writes over it.
+ * Returns the rows sealed again, by table.
+ */
+export async function rekeyValues(db: PgPool, cipher: FieldCipher, options: RekeyOptions = {}): Promise<Record<string, number>> {
+  const batchSize = options.batchSize ?? 500;
+  const current = Buffer.from(cipher.currentKeyId, 'hex');
+  const done: Record<string, number> = {};
+  for (const table of await sealedTables(db)) {
+    let total = 0;
+    for (;;) {
+      const rows = await inTransaction(db, (client) => resealBatch(client, table, cipher, current, batchSize));
+      done[table.table] = total += rows;
+      if (rows === 0) break;
+      await options.onBatch?.(table.table, rows);
+    }
+  }
+  return done;
+}
+
+async function resealBatch(
+  client: pg.PoolClient, { table, sealed, primaryKey }: SealedTable, cipher: FieldCipher, current: Buffer, batchSize: number,
+): Promise<number> {
+  // Names from the catalogue, quoted; the key id is a parameter.
+  const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  const stale = sealed.map((column) => `substring(${quote(column)} FROM 2 FOR ${KEY_ID_BYTES}) <> $1`).join(' OR ');
+  const { rows } = await client.query<Record<string, unknown>>(
+    `SELECT ${[...primaryKey, ...sealed].map(quote).join(', ')} FROM ${quote(table)}
+      WHERE ${stale} ORDER BY ${primaryKey.map(quote).join(', ')} LIMIT ${batchSize} FOR UPDATE`,
+    [current]);
+  for (const row of rows) {
+    const key = primaryKey.map((column) => row[column] as string | number);
+    const values = sealed.map((column) => {
+      const value = row[column] as Buffer | null;
+      if (value === null || !cipher.isStale(value)) return value;
+      const place = fieldPlace(table, column, key);
+      return cipher.seal(cipher.open(value, place), place);
+    });
+    await client.query(
+      `UPDATE ${quote(table)} SET ${sealed.map((column, i) => `${quote(column)} = $${i + 1}`).join(', ')}
+        WHERE ${primaryKey.map((column, i) => `${quote(column)} = $${sealed.length + i + 1}`).join(' AND ')}`,
+      [...values, ...key]);
+  }
+  return rows.length;
+}

