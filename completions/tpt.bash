@@ -11,7 +11,7 @@ _tpt_subcommands() {
     'goal') echo 'create update edit list show' ;;
     'milestone') echo 'add list show edit void restore' ;;
     'measure') echo 'add show amend void restore' ;;
-    'risk') echo 'list resolve' ;;
+    'risk') echo 'list resolve amend reopen' ;;
     'token') echo 'create list revoke' ;;
     'audit') echo 'verify' ;;
     'retention') echo 'set show apply' ;;
@@ -34,9 +34,9 @@ _tpt_options() {
     'session sign') echo '' ;;
     'clients') echo '' ;;
     'goal') echo '' ;;
-    'goal create') echo '--client --description --target --progress --notes --id' ;;
+    'goal create') echo '--client --description --target --progress --notes --id --at' ;;
     'goal update') echo '--progress --status --note --at' ;;
-    'goal edit') echo '--reason --description --target --notes' ;;
+    'goal edit') echo '--reason --description --target --notes --set-at' ;;
     'goal list') echo '--status' ;;
     'goal show') echo '' ;;
     'milestone') echo '' ;;
@@ -57,7 +57,9 @@ _tpt_options() {
     'report') echo '--last --days --since --until --format' ;;
     'risk') echo '' ;;
     'risk list') echo '--open' ;;
-    'risk resolve') echo '--note' ;;
+    'risk resolve') echo '--note --yes -y' ;;
+    'risk amend') echo '--note --reason' ;;
+    'risk reopen') echo '--reason' ;;
     'export') echo '--all --format --table --out --force --encrypt --recipient' ;;
     'import') echo '--on-conflict --dry-run --identity' ;;
     'ingest') echo '--all-or-nothing' ;;
@@ -85,7 +87,7 @@ _tpt_options() {
 
 _tpt_takes_value() {
   case "$1|$2" in
-    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal update|--at'|'goal edit|--reason'|'goal edit|--description'|'goal edit|--target'|'goal edit|--notes'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'milestone edit|--reason'|'milestone edit|--description'|'milestone edit|--date'|'milestone edit|--significance'|'milestone void|--reason'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measure amend|--reason'|'measure amend|--items'|'measure amend|--total'|'measure amend|--at'|'measure amend|--session'|'measure void|--reason'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'risk resolve|--note'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'serve|--metrics-port'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
+    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal create|--at'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal update|--at'|'goal edit|--reason'|'goal edit|--description'|'goal edit|--target'|'goal edit|--notes'|'goal edit|--set-at'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'milestone edit|--reason'|'milestone edit|--description'|'milestone edit|--date'|'milestone edit|--significance'|'milestone void|--reason'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measure amend|--reason'|'measure amend|--items'|'measure amend|--total'|'measure amend|--at'|'measure amend|--session'|'measure void|--reason'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'risk resolve|--note'|'risk amend|--note'|'risk amend|--reason'|'risk reopen|--reason'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'serve|--metrics-port'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
   esac
   return 1
 }
@@ -95,8 +97,10 @@ _tpt_option_values() {
     'log-session|--client') _tpt_ids clients ;;
     'log-session|--mood') _tpt_words 'very_negative negative neutral positive very_positive' ;;
     'log-session|--goal') _tpt_ids goals ;;
+    'log-session|--crisis-flag') _tpt_words 'suicidal_ideation suicide_plan suicide_attempt self_harm harm_to_others safeguarding substance_crisis medical_emergency' ;;
     'session amend|--mood') _tpt_words 'very_negative negative neutral positive very_positive' ;;
     'session amend|--goal') _tpt_ids goals ;;
+    'session amend|--crisis-flag') _tpt_words 'suicidal_ideation suicide_plan suicide_attempt self_harm harm_to_others safeguarding substance_crisis medical_emergency' ;;
     'goal create|--client') _tpt_ids clients ;;
     'goal update|--status') _tpt_words 'active achieved paused discontinued' ;;
     'goal list|--status') _tpt_words 'active achieved paused discontinued' ;;
@@ -150,6 +154,11 @@ _tpt_argument_values() {
     'report|0') _tpt_ids clients ;;
     'risk list|0') _tpt_ids clients ;;
     'risk resolve|0') _tpt_ids clients ;;
+    'risk resolve|1') _tpt_words 'suicidal_ideation suicide_plan suicide_attempt self_harm harm_to_others safeguarding substance_crisis medical_emergency other' ;;
+    'risk amend|0') _tpt_ids clients ;;
+    'risk amend|1') _tpt_words 'suicidal_ideation suicide_plan suicide_attempt self_harm harm_to_others safeguarding substance_crisis medical_emergency other' ;;
+    'risk reopen|0') _tpt_ids clients ;;
+    'risk reopen|1') _tpt_words 'suicidal_ideation suicide_plan suicide_attempt self_harm harm_to_others safeguarding substance_crisis medical_emergency other' ;;
     'export|0') _tpt_ids clients ;;
     'import|0') _tpt_files ;;
     'ingest|0') _tpt_files ;;

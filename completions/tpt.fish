@@ -4,17 +4,17 @@
 function __tpt_subcommands
   switch $argv[1]
     case ''
-      printf '%s\t%s\n' 'init' 'Create the encrypted database and its key (or lock it with a passphrase)' 'demo' 'Create a demo database of synthetic clients over 12 months and print one report (never your own database)' 'log-session' 'Record one therapy session' 'sessions' 'List a client\'s sessions, newest first (all of them unless a timeframe is given)' 'session' 'One session: show it, correct it by amendment, void, restore or sign it' 'clients' 'Every client: sessions, last session, active goals, average goal progress' 'goal' 'Therapeutic goals: create, update, list, show' 'milestone' 'Milestones reached on the way to a goal' 'measure' 'Standardized outcome measures: PHQ-9, GAD-7, CORE-10; corrected by amendment' 'measures' 'List a client\'s outcome measures, newest first (all of them unless a timeframe is given)' 'trends' 'A client\'s emotional trend by calendar period, with a chart (default: the last 90 days)' 'report' 'A client\'s progress report: crisis events, goals, milestones, emotional trend, recommendations (default: the last 30 days)' 'risk' 'Risks opened by crisis flags: list them, resolve one' 'export' 'Export client history: one versioned JSON document, or one table as CSV' 'import' 'Import a JSON export: all of it in one transaction, or nothing' 'ingest' 'Take sessions, measures, goal updates and milestones from another program, as NDJSON' 'completion' 'Print a shell completion script (bash, zsh or fish)' 'serve' 'Serve the HTTP API (loopback only, unless given a TLS certificate)' 'token' 'Bearer tokens for the HTTP service: create, list, revoke' 'audit' 'The audit log: every read and write of client data; `tpt audit verify` proves it intact' 'retention' 'The retention policy: how many years records are kept after a client\'s last contact' 'client' 'One client\'s records: rename, merge, secure deletion' 'rekey' 'Key rotation: a new random key in a new key file, or (--passphrase) a new passphrase; old key files are kept' 'backup' 'A consistent copy of the database, encrypted with the same key, mode 0600 (never overwrites a file)' 'check' 'Check the database: SQLite\'s integrity and foreign-key checks and the audit chain (exit 1 on a problem)'
+      printf '%s\t%s\n' 'init' 'Create the encrypted database and its key (or lock it with a passphrase)' 'demo' 'Create a demo database of synthetic clients over 12 months and print one report (never your own database)' 'log-session' 'Record one therapy session' 'sessions' 'List a client\'s sessions, newest first (all of them unless a timeframe is given)' 'session' 'One session: show it, correct it by amendment, void, restore or sign it' 'clients' 'Every client: sessions, last session, active goals, average goal progress' 'goal' 'Therapeutic goals: create, update, list, show' 'milestone' 'Milestones reached on the way to a goal' 'measure' 'Standardized outcome measures: PHQ-9, GAD-7, CORE-10; corrected by amendment' 'measures' 'List a client\'s outcome measures, newest first (all of them unless a timeframe is given)' 'trends' 'A client\'s emotional trend by calendar period, with a chart (default: the last 90 days)' 'report' 'A client\'s progress report: crisis events, goals, milestones, emotional trend, recommendations (default: the last 30 days)' 'risk' 'Risks opened by crisis flags: list them, resolve one, correct or take back a resolution' 'export' 'Export client history: one versioned JSON document, or one table as CSV' 'import' 'Import a JSON export: all of it in one transaction, or nothing' 'ingest' 'Take sessions, measures, goal updates and milestones from another program, as NDJSON' 'completion' 'Print a shell completion script (bash, zsh or fish)' 'serve' 'Serve the HTTP API (loopback only, unless given a TLS certificate)' 'token' 'Bearer tokens for the HTTP service: create, list, revoke' 'audit' 'The audit log: every read and write of client data; `tpt audit verify` proves it intact' 'retention' 'The retention policy: how many years records are kept after a client\'s last contact' 'client' 'One client\'s records: rename, merge, secure deletion' 'rekey' 'Key rotation: a new random key in a new key file, or (--passphrase) a new passphrase; old key files are kept' 'backup' 'A consistent copy of the database, encrypted with the same key, mode 0600 (never overwrites a file)' 'check' 'Check the database: SQLite\'s integrity and foreign-key checks and the audit chain (exit 1 on a problem)'
     case 'session'
       printf '%s\t%s\n' 'show' 'Show one session in full (voided ones too), its version and how many amendments it has' 'amend' 'Correct a session: a new version with the changed fields; every earlier version is kept' 'void' 'Take a session out of analytics and listings (entered in error); it stays in the record' 'restore' 'Undo the void of a session' 'sign' 'Sign a session: from then on it takes only amendments, each an addendum, and cannot be voided'
     case 'goal'
-      printf '%s\t%s\n' 'create' 'Create a goal for a client' 'update' 'Record progress on a goal; asks on a terminal when no value is given' 'edit' 'Correct a goal\'s description, target date or notes; the values before are kept with who, when and why' 'list' 'A client\'s goals' 'show' 'A goal with its whole history and milestones'
+      printf '%s\t%s\n' 'create' 'Create a goal for a client' 'update' 'Record progress on a goal; asks on a terminal when no value is given' 'edit' 'Correct a goal\'s description, target date, notes or when it was set; the values before are kept with who, when and why' 'list' 'A client\'s goals' 'show' 'A goal with its whole history and milestones'
     case 'milestone'
       printf '%s\t%s\n' 'add' 'Record a milestone of a goal' 'list' 'A client\'s milestones, newest first' 'show' 'One milestone, voided or not, with its corrections (who, when, why, the values before)' 'edit' 'Correct a milestone; the values before are kept with who, when and why' 'void' 'Take a milestone out of lists and reports (recorded in error); it stays in the record' 'restore' 'Undo the void of a milestone'
     case 'measure'
-      printf '%s\t%s\n' 'add' 'Record one measure; on a terminal without --items, asks item by item' 'show' 'Show one measure (voided ones too): each item, the total, its band and flags, its version' 'amend' 'Correct a measure: a new version with what changed; every earlier version is kept' 'void' 'Take a measure out of listings, trends and reports (entered in error); it stays in the record' 'restore' 'Undo the void of a measure'
+      printf '%s\t%s\n' 'add' 'Record one measure; on a terminal without --items, asks item by item, then its session or date' 'show' 'Show one measure (voided ones too): each item, the total, its band and flags, its version' 'amend' 'Correct a measure: a new version with what changed; every earlier version is kept' 'void' 'Take a measure out of listings, trends and reports (entered in error); it stays in the record' 'restore' 'Undo the void of a measure'
     case 'risk'
-      printf '%s\t%s\n' 'list' 'The risk register: every client\'s risks (or one client\'s), open ones first, with their history in --json' 'resolve' 'Resolve an open risk, with the reason; a later flag of the same kind reopens it'
+      printf '%s\t%s\n' 'list' 'The risk register: every client\'s risks (or one client\'s), open ones first, with their history in --json' 'resolve' 'Resolve an open risk, with the reason; on a terminal, asks first. A later flag of the same kind reopens it' 'amend' 'Correct a resolution\'s note, with the reason; the note before stays in the risk\'s history' 'reopen' 'Take a resolution back, with the reason: the risk is open again as it was; the resolution stays in its history'
     case 'token'
       printf '%s\t%s\n' 'create' 'Create a token; it is shown once, and only its hash is kept' 'list' 'Every token: id, name, created, revoked (never the secret)' 'revoke' 'Revoke a token at once'
     case 'audit'
@@ -28,7 +28,7 @@ end
 
 function __tpt_takes_value
   switch "$argv[1]|$argv[2]"
-    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'log-session|--template' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'session amend|--reason' 'session amend|--summary' 'session amend|--mood' 'session amend|--at' 'session amend|--goal' 'session amend|--notes' 'session amend|--observations' 'session amend|--next-focus' 'session amend|--duration' 'session amend|--technique' 'session amend|--homework' 'session amend|--crisis-flag' 'session amend|--meta' 'session amend|--clear' 'session void|--reason' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal update|--at' 'goal edit|--reason' 'goal edit|--description' 'goal edit|--target' 'goal edit|--notes' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'milestone edit|--reason' 'milestone edit|--description' 'milestone edit|--date' 'milestone edit|--significance' 'milestone void|--reason' 'measure add|--measure' 'measure add|--items' 'measure add|--total' 'measure add|--at' 'measure add|--session' 'measure add|--id' 'measure amend|--reason' 'measure amend|--items' 'measure amend|--total' 'measure amend|--at' 'measure amend|--session' 'measure void|--reason' 'measures|--last' 'measures|--days' 'measures|--since' 'measures|--until' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'risk resolve|--note' 'export|--format' 'export|--table' 'export|--out' 'export|--recipient' 'import|--on-conflict' 'import|--identity' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'serve|--metrics-port' 'token create|--name' 'token create|--scope' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'client merge|--into' 'check|--head'
+    case '*|--db' '*|--actor' '*|--key-file' 'log-session|--client' 'log-session|--summary' 'log-session|--mood' 'log-session|--id' 'log-session|--at' 'log-session|--goal' 'log-session|--notes' 'log-session|--observations' 'log-session|--next-focus' 'log-session|--duration' 'log-session|--technique' 'log-session|--homework' 'log-session|--crisis-flag' 'log-session|--meta' 'log-session|--template' 'sessions|--last' 'sessions|--days' 'sessions|--since' 'sessions|--until' 'sessions|--limit' 'session amend|--reason' 'session amend|--summary' 'session amend|--mood' 'session amend|--at' 'session amend|--goal' 'session amend|--notes' 'session amend|--observations' 'session amend|--next-focus' 'session amend|--duration' 'session amend|--technique' 'session amend|--homework' 'session amend|--crisis-flag' 'session amend|--meta' 'session amend|--clear' 'session void|--reason' 'goal create|--client' 'goal create|--description' 'goal create|--target' 'goal create|--progress' 'goal create|--notes' 'goal create|--id' 'goal create|--at' 'goal update|--progress' 'goal update|--status' 'goal update|--note' 'goal update|--at' 'goal edit|--reason' 'goal edit|--description' 'goal edit|--target' 'goal edit|--notes' 'goal edit|--set-at' 'goal list|--status' 'milestone add|--goal' 'milestone add|--description' 'milestone add|--date' 'milestone add|--significance' 'milestone add|--id' 'milestone edit|--reason' 'milestone edit|--description' 'milestone edit|--date' 'milestone edit|--significance' 'milestone void|--reason' 'measure add|--measure' 'measure add|--items' 'measure add|--total' 'measure add|--at' 'measure add|--session' 'measure add|--id' 'measure amend|--reason' 'measure amend|--items' 'measure amend|--total' 'measure amend|--at' 'measure amend|--session' 'measure void|--reason' 'measures|--last' 'measures|--days' 'measures|--since' 'measures|--until' 'trends|--last' 'trends|--days' 'trends|--since' 'trends|--until' 'trends|--by' 'report|--last' 'report|--days' 'report|--since' 'report|--until' 'report|--format' 'risk resolve|--note' 'risk amend|--note' 'risk amend|--reason' 'risk reopen|--reason' 'export|--format' 'export|--table' 'export|--out' 'export|--recipient' 'import|--on-conflict' 'import|--identity' 'serve|--host' 'serve|--port' 'serve|--tls-cert' 'serve|--tls-key' 'serve|--metrics-port' 'token create|--name' 'token create|--scope' 'audit|--last' 'audit|--days' 'audit|--since' 'audit|--until' 'audit|--client' 'audit verify|--head' 'retention set|--years' 'client merge|--into' 'check|--head'
       return 0
   end
   return 1
@@ -79,7 +79,8 @@ function __tpt_ids
         set -a args $words[$i]
     end
   end
-  $words[1] __complete $argv[1] $args -- (commandline -ct) 2>/dev/null
+  # "id<TAB>client, date": fish shows what follows the tab beside the id.
+  $words[1] __complete $argv[1] --describe $args -- (commandline -ct) 2>/dev/null
 end
 
 function __tpt_arguments
@@ -138,6 +139,16 @@ function __tpt_arguments
       __tpt_ids clients
     case 'risk resolve|0'
       __tpt_ids clients
+    case 'risk resolve|1'
+      printf '%s\n' 'suicidal_ideation' 'suicide_plan' 'suicide_attempt' 'self_harm' 'harm_to_others' 'safeguarding' 'substance_crisis' 'medical_emergency' 'other'
+    case 'risk amend|0'
+      __tpt_ids clients
+    case 'risk amend|1'
+      printf '%s\n' 'suicidal_ideation' 'suicide_plan' 'suicide_attempt' 'self_harm' 'harm_to_others' 'safeguarding' 'substance_crisis' 'medical_emergency' 'other'
+    case 'risk reopen|0'
+      __tpt_ids clients
+    case 'risk reopen|1'
+      printf '%s\n' 'suicidal_ideation' 'suicide_plan' 'suicide_attempt' 'self_harm' 'harm_to_others' 'safeguarding' 'substance_crisis' 'medical_emergency' 'other'
     case 'export|0'
       __tpt_ids clients
     case 'import|0'
@@ -185,9 +196,9 @@ complete -c tpt -n '__tpt_at \'log-session\'' -l next-focus -x -d 'focus of the 
 complete -c tpt -n '__tpt_at \'log-session\'' -l duration -x -d 'length in minutes, 1-1440'
 complete -c tpt -n '__tpt_at \'log-session\'' -l technique -x -d 'a technique used (repeatable)'
 complete -c tpt -n '__tpt_at \'log-session\'' -l homework -x -d 'homework assigned'
-complete -c tpt -n '__tpt_at \'log-session\'' -l crisis-flag -x -d 'a crisis flag, e.g. suicidal_ideation (repeatable)'
+complete -c tpt -n '__tpt_at \'log-session\'' -l crisis-flag -x -a '(printf \'%s\\n\' \'suicidal_ideation\' \'suicide_plan\' \'suicide_attempt\' \'self_harm\' \'harm_to_others\' \'safeguarding\' \'substance_crisis\' \'medical_emergency\')' -d 'a crisis flag, e.g. suicidal_ideation (repeatable)'
 complete -c tpt -n '__tpt_at \'log-session\'' -l meta -x -d 'extra metadata (repeatable)'
-complete -c tpt -n '__tpt_at \'log-session\'' -l interactive -s i -d 'ask for every field, offering the client\'s goals and techniques'
+complete -c tpt -n '__tpt_at \'log-session\'' -l interactive -s i -d 'ask for every field, offering the client\'s goals and techniques; shows the session before saving'
 complete -c tpt -n '__tpt_at \'log-session\'' -l sign -d 'sign the session as it is logged: afterwards only amendments (addenda)'
 complete -c tpt -n '__tpt_at \'log-session\'' -l template -x -d 'write the note in $VISUAL/$EDITOR from a template: soap | dap | birp, or your own'
 complete -c tpt -n '__tpt_at \'sessions\'' -l last -x -d 'the last N days, weeks, months, quarters or years: 30d, 12w, 6m, 4q, 5y'
@@ -208,7 +219,7 @@ complete -c tpt -n '__tpt_at \'session amend\'' -l next-focus -x -d 'focus of th
 complete -c tpt -n '__tpt_at \'session amend\'' -l duration -x -d 'length in minutes, 1-1440'
 complete -c tpt -n '__tpt_at \'session amend\'' -l technique -x -d 'a technique used (repeatable; replaces the list)'
 complete -c tpt -n '__tpt_at \'session amend\'' -l homework -x -d 'homework assigned'
-complete -c tpt -n '__tpt_at \'session amend\'' -l crisis-flag -x -d 'a crisis flag (repeatable; replaces the list)'
+complete -c tpt -n '__tpt_at \'session amend\'' -l crisis-flag -x -a '(printf \'%s\\n\' \'suicidal_ideation\' \'suicide_plan\' \'suicide_attempt\' \'self_harm\' \'harm_to_others\' \'safeguarding\' \'substance_crisis\' \'medical_emergency\')' -d 'a crisis flag (repeatable; replaces the list)'
 complete -c tpt -n '__tpt_at \'session amend\'' -l meta -x -d 'extra metadata (repeatable; replaces it)'
 complete -c tpt -n '__tpt_at \'session amend\'' -l clear -x -d 'empty a field: goals | techniques | crisis-flags | meta | notes | observations | next-focus | homework | duration (repeatable)'
 complete -c tpt -n '__tpt_at \'session void\'' -l reason -x -d 'why (required; kept with the record)'
@@ -218,14 +229,16 @@ complete -c tpt -n '__tpt_at \'goal create\'' -l target -x -d 'target date, YYYY
 complete -c tpt -n '__tpt_at \'goal create\'' -l progress -x -d 'completion so far, 0-100 (default 0)'
 complete -c tpt -n '__tpt_at \'goal create\'' -l notes -x -d 'standing notes on the goal'
 complete -c tpt -n '__tpt_at \'goal create\'' -l id -x -d 'the goal id (default: a new one)'
+complete -c tpt -n '__tpt_at \'goal create\'' -l at -x -d 'when the goal was set, for a therapy entered late (default: now)'
 complete -c tpt -n '__tpt_at \'goal update\'' -l progress -x -d 'completion, 0-100'
 complete -c tpt -n '__tpt_at \'goal update\'' -l status -x -a '(printf \'%s\\n\' \'active\' \'achieved\' \'paused\' \'discontinued\')' -d 'active | achieved | paused | discontinued'
 complete -c tpt -n '__tpt_at \'goal update\'' -l note -x -d 'why it changed (alone: a note on where the goal stands)'
-complete -c tpt -n '__tpt_at \'goal update\'' -l at -x -d 'when it changed, for a progress entry made late (not before the goal was set)'
+complete -c tpt -n '__tpt_at \'goal update\'' -l at -x -d 'when it changed, for a progress entry made late (from the day the goal was set)'
 complete -c tpt -n '__tpt_at \'goal edit\'' -l reason -x -d 'why it is corrected (required)'
 complete -c tpt -n '__tpt_at \'goal edit\'' -l description -x -d 'what the client works towards'
 complete -c tpt -n '__tpt_at \'goal edit\'' -l target -x -d 'target date, YYYY-MM-DD (empty "" for none)'
 complete -c tpt -n '__tpt_at \'goal edit\'' -l notes -x -d 'standing notes on the goal'
+complete -c tpt -n '__tpt_at \'goal edit\'' -l set-at -x -d 'when the goal was set (not after its first progress entry or milestone)'
 complete -c tpt -n '__tpt_at \'goal list\'' -l status -x -a '(printf \'%s\\n\' \'active\' \'achieved\' \'paused\' \'discontinued\')' -d 'only goals with this status'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l goal -x -a '(__tpt_ids goals)' -d 'the goal it belongs to'
 complete -c tpt -n '__tpt_at \'milestone add\'' -l description -x -d 'what was achieved'
@@ -268,6 +281,10 @@ complete -c tpt -n '__tpt_at \'report\'' -l until -x -d 'up to this date or time
 complete -c tpt -n '__tpt_at \'report\'' -l format -x -a '(printf \'%s\\n\' \'table\' \'json\' \'markdown\')' -d 'table | json | markdown (default: table; --json means json)'
 complete -c tpt -n '__tpt_at \'risk list\'' -l open -d 'only the risks still open'
 complete -c tpt -n '__tpt_at \'risk resolve\'' -l note -x -d 'why the risk no longer stands (required)'
+complete -c tpt -n '__tpt_at \'risk resolve\'' -l yes -s y -d 'resolve without asking on a terminal'
+complete -c tpt -n '__tpt_at \'risk amend\'' -l note -x -d 'the note as it should read'
+complete -c tpt -n '__tpt_at \'risk amend\'' -l reason -x -d 'why it is corrected (required)'
+complete -c tpt -n '__tpt_at \'risk reopen\'' -l reason -x -d 'why the resolution is taken back (required)'
 complete -c tpt -n '__tpt_at \'export\'' -l all -d 'every client'
 complete -c tpt -n '__tpt_at \'export\'' -l format -x -a '(printf \'%s\\n\' \'json\' \'csv\' \'fhir\')' -d 'json (the whole history), csv (one table) or fhir (a FHIR R4 Bundle)'
 complete -c tpt -n '__tpt_at \'export\'' -l table -x -a '(printf \'%s\\n\' \'sessions\' \'goals\' \'milestones\' \'goal-history\' \'measures\')' -d 'with --format csv: sessions (default) | goals | milestones | goal-history | measures'

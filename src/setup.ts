@@ -6,6 +6,7 @@ import { openDatabase, type DatabaseKey } from './db/connection.js';
 import { keyFileExists, readKeyFile, writeNewKeyFile } from './db/key-file.js';
 import { Store } from './db/store.js';
 import { defaultDbPath, defaultKeyPath } from './paths.js';
+import { writesNotByDemo, type ForeignWrites } from './core/demo.js';
 
 export interface InitResult {
   database: string;
@@ -59,17 +60,29 @@ export function requireDirectoryOf(path: string, defaultPath: string): void {
 /** The demo's key sits beside its database, so the demo never touches the user's own key. */
 export const demoKeyPath = (dbPath: string) => `${dbPath}.key`;
 
+/** What the demo found that it did not write, and how to keep it, in one line. */
+function keepForeignWrites(path: string, keyPath: string, foreign: ForeignWrites): string {
+  const client = foreign.clients[0] ?? '<client>';
+  return `${path} holds records the demo did not write (${foreign.summary}), and the demo never erases them: ` +
+    `to keep them, export each client (\`tpt --db ${path} --key-file ${keyPath} export ${client} --out ${client}.json\`) ` +
+    `and import it into your own database (\`tpt import ${client}.json\`); then delete ${path} and ${keyPath} yourself, ` +
+    `or run the demo elsewhere (\`tpt --db /tmp/tpt-demo.db demo\`)`;
+}
+
 /**
  * Opens a new, empty demo database, replacing an earlier demo. A file that is not a demo (no
- * demo key beside it, or not marked as a demo inside) is never replaced.
+ * demo key beside it, or not marked as a demo inside) is never replaced, nor a demo holding
+ * records someone else wrote there.
  */
 export function openFreshDemo(path: string): Store {
   const keyPath = demoKeyPath(path);
   if (existsSync(path)) {
     let isDemo = false;
+    let foreign: ForeignWrites | undefined;
     try {
       const old = new Store(openDatabase(path, readKeyFile(keyPath)));
       isDemo = old.setting('demo') === 'true';
+      foreign = isDemo ? writesNotByDemo(old) : undefined;
       old.close();
     } catch {
       isDemo = false;
@@ -77,6 +90,7 @@ export function openFreshDemo(path: string): Store {
     if (!isDemo) {
       throw new TptError(`${path} is not a tpt demo database: the demo never replaces other files; give another --db`);
     }
+    if (foreign) throw new TptError(keepForeignWrites(path, keyPath, foreign));
   } else if (existsSync(keyPath)) {
     throw new TptError(`${keyPath} exists but no demo database beside it: the demo never replaces a key; give another --db`);
   }

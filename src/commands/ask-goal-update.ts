@@ -1,10 +1,9 @@
 import type { Context } from '../context.js';
-import { listGoals, showGoal } from '../core/goals.js';
+import { listGoals, progressTime, showGoal } from '../core/goals.js';
+import type { GoalDetail } from '../core/model.js';
 import { GOAL_STATUSES, type GoalUpdateInput } from '../core/schemas.js';
 import { ID_PATTERN } from '../core/ids.js';
 import type { Store } from '../db/store.js';
-import { refuseFarFuture } from '../core/date-rules.js';
-import { localDateTimeString, parseDateTime } from '../core/time.js';
 
 /** Picks the goal (when not given), shows where it stands, asks for the new percentage and a note. */
 export async function askGoalUpdate(
@@ -52,17 +51,15 @@ export async function askGoalUpdate(
   const note = given.note || await ask.input({ message: 'Note (why it changed)' });
   const at = givenAt ?? (await ask.input({
     message: 'When did it change (YYYY-MM-DD or YYYY-MM-DD HH:MM, empty for now)',
-    validate: (value) => value.trim() === '' || checkProgressTime(value, goal.created_at, ctx.now()),
+    validate: (value) => value.trim() === '' || checkProgressTime(value, goal, ctx.now()),
   })).trim();
   return { goalId: id, change: { completion_percentage: percentage, status, note }, at: at || undefined };
 }
 
-/** The time of a progress entry, checked at its prompt: the rule it breaks, so the prompt asks again. */
-function checkProgressTime(text: string, goalCreatedAt: string, now: Date): true | string {
+/** The time of a progress entry, checked at its prompt by the core's rule, so the prompt asks again. */
+function checkProgressTime(text: string, goal: GoalDetail, now: Date): true | string {
   try {
-    const at = parseDateTime(text, 'time');
-    if (at.toISOString() < goalCreatedAt) return `the goal was set ${localDateTimeString(new Date(goalCreatedAt))}: give a later time`;
-    refuseFarFuture(at, now, 'that time', text.trim());
+    progressTime(goal, text, now);
     return true;
   } catch (error) {
     return (error as Error).message;

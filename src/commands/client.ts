@@ -18,7 +18,8 @@ export function clientCommand(ctx: Context): Command {
       const store = await ctx.openStore();
       const { renameClient } = await import('../core/client-ids.js');
       const result = renameClient(store, from, to, ctx.who());
-      await ctx.out(result, () => `Renamed client ${from} to ${to}: ${movedText(result.moved)}`);
+      const { movedRows } = await import('../render/counted.js');
+      await ctx.out(result, () => `Renamed client ${from} to ${to}: ${movedRows(result.moved)}`);
     });
 
   client
@@ -31,7 +32,8 @@ export function clientCommand(ctx: Context): Command {
       const store = await ctx.openStore();
       const { mergeClients } = await import('../core/client-ids.js');
       const result = mergeClients(store, from, opts.into, ctx.who());
-      await ctx.out(result, () => `Merged client ${from} into ${opts.into}: ${movedText(result.moved)}`);
+      const { movedRows } = await import('../render/counted.js');
+      await ctx.out(result, () => `Merged client ${from} into ${opts.into}: ${movedRows(result.moved)}`);
     });
 
   client
@@ -59,9 +61,4 @@ export function clientCommand(ctx: Context): Command {
     });
 
   return client;
-}
-
-function movedText(moved: Record<string, number>): string {
-  const parts = Object.entries(moved).filter(([, rows]) => rows > 0).map(([table, rows]) => `${rows} ${table.replaceAll('_', ' ')}`);
-  return parts.length > 0 ? `moved ${parts.join(', ')}` : 'no records to move';
 }

@@ -52,6 +52,9 @@ export function demoCommand(ctx: Context): Command {
         `  ${tpt} trends demo-casey --last 12m --by month   # mixed: goals advance, mood sinks`,
         `  ${tpt} report ${SHOWN_CLIENT} --last 12m --format markdown > ${SHOWN_CLIENT}.md`,
         `  ${tpt} sessions ${SHOWN_CLIENT} --since ${localDateString(addMonths(now, -6))} --limit 10`,
+        '',
+        'While they are set, tpt works on the demo, which takes no clients but its own (demo-…) and is',
+        `replaced by the next \`${tpt} demo\`. For your own records: \`unset TPT_DB TPT_KEY_FILE\`, then \`${tpt} init\`.`,
       ].join('\n'));
     });
 }

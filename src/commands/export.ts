@@ -67,11 +67,12 @@ export function exportCommand(ctx: Context): Command {
               ? { out: target.path, format: plan.format, clients, resources: count, encrypted }
               : { out: target.path, format: plan.format, table: plan.table, clients, rows: count, encrypted };
           const sealed = encrypter ? ', encrypted (age),' : '';
+          const { counted } = await import('../render/counted.js');
           await ctx.out(summary, () => plan.format === 'json'
-            ? `Exported ${clients} client(s), ${count} session(s), as JSON${sealed} to ${target.path}`
+            ? `Exported ${counted(clients, 'client')}, ${counted(count, 'session')}, as JSON${sealed} to ${target.path}`
             : plan.format === 'fhir'
-              ? `Exported ${clients} client(s), ${count} resource(s), as a FHIR R4 Bundle${sealed} to ${target.path}`
-              : `Exported ${clients} client(s), ${count} row(s) of ${plan.table}, as CSV${sealed} to ${target.path}`);
+              ? `Exported ${counted(clients, 'client')}, ${counted(count, 'resource')}, as a FHIR R4 Bundle${sealed} to ${target.path}`
+              : `Exported ${counted(clients, 'client')}, ${counted(count, 'row')} of ${plan.table}, as CSV${sealed} to ${target.path}`);
         }
       } catch (error) {
         target?.abandon();

@@ -29,14 +29,23 @@ export function goalCommand(ctx: Context): Command {
     .option('--progress <percent>', 'completion so far, 0-100 (default 0)')
     .option('--notes <text>', 'standing notes on the goal')
     .option('--id <goal-id>', 'the goal id (default: a new one)')
-    .addHelpText('after', examples('tpt goal create --client c42 --description "Sleep 7 hours a night" --target 2026-06-30'))
-    .action(async (opts: { client: string; description: string; target?: string; progress?: string; notes?: string; id?: string }) => {
+    .option('--at <datetime>', 'when the goal was set, for a therapy entered late (default: now)')
+    .addHelpText('after', examples(
+      'tpt goal create --client c42 --description "Sleep 7 hours a night" --target 2026-06-30',
+      'tpt goal create --client c42 --description "Return to work" --at 2026-09-01 --progress 20',
+    ))
+    .action(async (opts: { client: string; description: string; target?: string; progress?: string; notes?: string; id?: string; at?: string }) => {
       const store = await ctx.openStore();
-      const { createGoal } = await import('../core/goals.js');
+      const { checkClientId } = await import('./check-client.js');
+      const client = await checkClientId(ctx, store, opts.client);
+      const { createGoal, pastTargetWarning } = await import('../core/goals.js');
       const created = createGoal(store, {
-        goal_id: opts.id, client_id: opts.client, description: opts.description,
+        goal_id: opts.id, client_id: client.id, description: opts.description,
         target_date: opts.target, completion_percentage: opts.progress, notes: opts.notes,
-      }, ctx.who());
+      }, ctx.who(), opts.at);
+      if (client.note) ctx.note(client.note);
+      const warning = pastTargetWarning(created, ctx.now());
+      if (warning) ctx.note(warning);
       await ctx.out({ goal_id: created.goal_id }, () => `Created goal ${created.goal_id} for ${created.client_id}`);
     });
 
@@ -47,7 +56,7 @@ export function goalCommand(ctx: Context): Command {
     .option('--progress <percent>', 'completion, 0-100')
     .option('--status <status>', 'active | achieved | paused | discontinued')
     .option('--note <text>', 'why it changed (alone: a note on where the goal stands)')
-    .option('--at <datetime>', 'when it changed, for a progress entry made late (not before the goal was set)')
+    .option('--at <datetime>', 'when it changed, for a progress entry made late (from the day the goal was set)')
     .addHelpText('after', examples(
       'tpt goal update goal_7k2m9q --progress 60 --note "sleeps 7h most nights"', 'tpt goal update goal_7k2m9q --status paused',
       'tpt goal update goal_7k2m9q --progress 40 --at 2026-03-01', 'tpt goal update goal_7k2m9q --note "setback after the move"',
@@ -77,18 +86,26 @@ export function goalCommand(ctx: Context): Command {
 
   goal
     .command('edit')
-    .description("Correct a goal's description, target date or notes; the values before are kept with who, when and why")
+    .description("Correct a goal's description, target date, notes or when it was set; the values before are kept with who, when and why")
     .argument('<goal-id>', 'the goal id')
     .requiredOption('--reason <text>', 'why it is corrected (required)')
     .option('--description <text>', 'what the client works towards')
     .option('--target <date>', 'target date, YYYY-MM-DD (empty "" for none)')
     .option('--notes <text>', 'standing notes on the goal')
-    .addHelpText('after', examples('tpt goal edit goal_7k2m9q --target 2026-09-30 --reason "new target after the review"'))
-    .action(async (goalId: string, opts: { reason: string; description?: string; target?: string; notes?: string }) => {
+    .option('--set-at <datetime>', 'when the goal was set (not after its first progress entry or milestone)')
+    .addHelpText('after', examples(
+      'tpt goal edit goal_7k2m9q --target 2026-09-30 --reason "new target after the review"',
+      'tpt goal edit goal_7k2m9q --set-at 2026-09-01 --reason "set at intake, entered late"',
+    ))
+    .action(async (goalId: string, opts: { reason: string; description?: string; target?: string; notes?: string; setAt?: string }) => {
       const store = await ctx.openStore();
-      const { editGoal } = await import('../core/goals.js');
+      const { editGoal, pastTargetWarning } = await import('../core/goals.js');
       const { renderGoal } = await import('../render/tables.js');
-      const edited = editGoal(store, goalId, { description: opts.description, target_date: opts.target, notes: opts.notes }, opts.reason, ctx.who());
+      const edited = editGoal(store, goalId, {
+        description: opts.description, target_date: opts.target, notes: opts.notes, set_at: opts.setAt,
+      }, opts.reason, ctx.who());
+      const warning = opts.target === undefined ? undefined : pastTargetWarning(edited, ctx.now());
+      if (warning) ctx.note(warning);
       if (ctx.json) await ctx.out({ goal_id: edited.goal_id, edits: edited.edits.length }, () => '');
       else await ctx.out(edited, renderGoal);
     });

@@ -14,6 +14,8 @@ export function initCommand(ctx: Context): Command {
       if (opts.passphrase === true && ctx.keyFilePath !== undefined) {
         throw new InputError('give either --passphrase or a key file (--key-file, TPT_KEY_FILE), not both');
       }
+      const { refuseDemoAsOwn } = await import('./demo-guard.js');
+      refuseDemoAsOwn(ctx);
       refuseExistingDatabase(ctx.dbPath);
       // TPT_PASSPHRASE alone also makes a passphrase database (SPEC §4), unless a key file is named.
       const wantsPassphrase = opts.passphrase === true || (ctx.keyFilePath === undefined && (ctx.env.TPT_PASSPHRASE ?? '') !== '');

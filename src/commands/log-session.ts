@@ -28,7 +28,7 @@ export function logSessionCommand(ctx: Context): Command {
     .description('Record one therapy session')
     .option('--client <id>', 'the client (required; asked for on a terminal)');
   return withSessionFields(command, 'log')
-    .option('-i, --interactive', 'ask for every field, offering the client\'s goals and techniques')
+    .option('-i, --interactive', 'ask for every field, offering the client\'s goals and techniques; shows the session before saving')
     .option('--sign', 'sign the session as it is logged: afterwards only amendments (addenda)')
     .option('--template <name>', 'write the note in $VISUAL/$EDITOR from a template: soap | dap | birp, or your own')
     .addHelpText('after', examples(
@@ -65,6 +65,10 @@ observations, homework, next-focus). An empty note or an editor that fails abort
       const { checkClientId } = await import('./check-client.js');
       const client = await checkClientId(ctx, store, input.client_id!);
       input.client_id = client.id;
+      if (flags.interactive) {
+        const { reviewSession } = await import('./review-session.js');
+        await reviewSession(ctx, store, input as SessionInput, flags.sign === true);
+      }
       const { logSession, validateSession } = await import('../core/sessions.js');
       if (template) {
         // Everything else is checked before the editor opens, so that no note typed is lost to it.

@@ -25,7 +25,7 @@ export function measureCommand(ctx: Context): Command {
 
   measure
     .command('add')
-    .description('Record one measure; on a terminal without --items, asks item by item')
+    .description('Record one measure; on a terminal without --items, asks item by item, then its session or date')
     .argument('<client>', 'the client id')
     .option('--measure <name>', 'phq9 | gad7 | core10 (asked for on a terminal)')
     .option('--items <answers>', 'the answers as ticked, item 1 first: PHQ-9 nine 0-3, GAD-7 seven 0-3, CORE-10 ten 0-4')
@@ -57,10 +57,14 @@ item: tpt reverse-scores items 2 and 3 itself. PHQ-9 item 9 or CORE-10 item 6 ab
             : 'missing --items: give the answers, item 1 first (or --total N when only the total is known; no terminal to ask on)');
         }
         const { askMeasure } = await import('./ask-measure.js');
-        input = await askMeasure(ctx, input);
+        input = await askMeasure(ctx, store, input);
       }
+      const { checkClientId } = await import('./check-client.js');
+      const client = await checkClientId(ctx, store, input.client_id);
+      input = { ...input, client_id: client.id };
       const { addMeasure } = await import('../core/measures.js');
       const added = addMeasure(store, input, ctx.who());
+      if (client.note) ctx.note(client.note);
       const { measureAddedLine } = await import('../render/measures.js');
       await ctx.out({ measure_id: added.measure_id }, (_data, style) => measureAddedLine(added, style));
     });

@@ -36,7 +36,11 @@ export function withSessionFields(command: Command, use: 'log' | 'amend'): Comma
 
 /** A commander parser for a positive whole number. */
 export function positiveInt(value: string): number {
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
+    // A limit of 0 is a way of asking for no limit: say how that is asked for.
+    throw new InvalidArgumentError('give a whole number from 1 up (leave the option out for no limit).');
+  }
+  if (!Number.isSafeInteger(Number(value))) {
     throw new InvalidArgumentError(`use a positive whole number up to ${Number.MAX_SAFE_INTEGER}.`);
   }
   return Number(value);

@@ -252,8 +252,10 @@ _tpt_ids() {
     esac
   done
   local -a found
-  found=(\${(f)"$(\${words[1]} __complete "$1" "\${args[@]}" -- "\${PREFIX}" 2>/dev/null)"})
-  compadd -- "\${found[@]}"
+  found=(\${(f)"$(\${words[1]} __complete "$1" --describe "\${args[@]}" -- "\${PREFIX}" 2>/dev/null)"})
+  # "id<TAB>client, date" → "id:client, date", which _describe shows beside the id.
+  found=("\${found[@]//$'\\t'/:}")
+  _describe -t "$1" "$1" found
 }
 
 _tpt() {
@@ -416,7 +418,8 @@ function __tpt_ids
         set -a args $words[$i]
     end
   end
-  $words[1] __complete $argv[1] $args -- (commandline -ct) 2>/dev/null
+  # "id<TAB>client, date": fish shows what follows the tab beside the id.
+  $words[1] __complete $argv[1] --describe $args -- (commandline -ct) 2>/dev/null
 end
 
 function __tpt_arguments

@@ -4,6 +4,7 @@ import type { DatabaseKey } from '../db/connection.js';
 import { idsStartingWith } from '../db/completion-queries.js';
 import { defaultDbPath, defaultKeyPath } from '../paths.js';
 import { ID_KINDS, type IdKind } from './id-kinds.js';
+import { localDateTimeString } from '../core/time.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -11,7 +12,7 @@ type Env = Record<string, string | undefined>;
 const MOST = 500;
 
 /**
- * `tpt __complete <kind> [--db P] [--key-file K] [-- prefix]`: the ids the completion scripts
+ * `tpt __complete <kind> [--describe] [--db P] [--key-file K] [-- prefix]`: the ids the completion scripts
  * offer, one a line, from the database in use. It never prompts, writes nothing and keeps no audit
  * entry (an id is all it shows, to the person holding the key); any problem (no database, no key at
  * hand, a wrong key) prints nothing and exits 0, so a TAB never prints an error into the command line.
@@ -25,21 +26,43 @@ export function completeIds(args: string[], env: Env): string {
     const key = keyAtHand(request.keyFile ?? env.TPT_KEY_FILE, env);
     if (!key) return '';
     const found = idsStartingWith(dbPath, key, request.kind, request.prefix, MOST);
-    return found.map((id) => `${id}\n`).join('');
+    return found.map(({ id, client, at }) => (request.describe ? `${id}${hint(client, at)}\n` : `${id}\n`)).join('');
   } catch {
     return '';
   }
 }
 
-function parse(args: string[]): { kind: IdKind; db?: string; keyFile?: string; prefix: string } | undefined {
+/**
+ * With --describe (zsh and fish show it beside the id): whose record it is and its local date, so
+ * that `ses_7k2m9qxa` reads as "c42, 2026-12-01 10:00". No text of a note: completion keeps no
+ * audit entry, so it shows no more than the ids and dates a listing's first columns would.
+ */
+function hint(client: string | null, at: string | null): string {
+  const parts = [client, at === null ? null : /^\d{4}-\d{2}-\d{2}$/.test(at) ? at : localDateTimeString(new Date(at))].filter(Boolean);
+  return parts.length === 0 ? '' : `\t${parts.join(', ')}`;
+}
+
+interface Request {
+  kind: IdKind;
+  db?: string;
+  keyFile?: string;
+  prefix: string;
+  describe: boolean;
+}
+
+function parse(args: string[]): Request | undefined {
   const [kind, ...rest] = args;
   if (!ID_KINDS.includes(kind as IdKind)) return undefined;
-  const request: { kind: IdKind; db?: string; keyFile?: string; prefix: string } = { kind: kind as IdKind, prefix: '' };
+  const request: Request = { kind: kind as IdKind, prefix: '', describe: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (arg === '--') {
       request.prefix = rest[i + 1] ?? '';
       break;
+    }
+    if (arg === '--describe') {
+      request.describe = true;
+      continue;
     }
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = inline ?? rest[++i];

@@ -1,4 +1,5 @@
 import type { Argument, Command, Option } from 'commander';
+import { RISK_KINDS } from '../core/crisis-flags.js';
 import { EMOTIONAL_STATES } from '../core/scale.js';
 import { GOAL_STATUSES, SIGNIFICANCES } from '../core/schemas.js';
 import type { IdKind } from './id-kinds.js';
@@ -66,6 +67,7 @@ const OPTION_VALUES: Record<string, Values> = {
   '--into': ids('clients'),
   '--goal': ids('goals'),
   '--session': ids('sessions'),
+  '--crisis-flag': choices(...RISK_KINDS.filter((kind) => kind !== 'other')),
 };
 
 /** Argument names that name a record, a file or a shell. */
@@ -82,6 +84,7 @@ const ARGUMENT_VALUES: Record<string, Values> = {
   file: FILES,
   path: FILES,
   shell: choices('bash', 'zsh', 'fish'),
+  kind: choices(...RISK_KINDS),
 };
 
 /** A bare `<id>` argument names a record of the command group it sits in (`session amend <id>`). */

@@ -1,4 +1,5 @@
 import type { Store } from '../db/store.js';
+import { writesByOthers } from '../db/audit-queries.js';
 import { createGoal, updateGoal } from './goals.js';
 import { addMilestone } from './milestones.js';
 import { openRisksOf, resolveRisk } from './risks.js';
@@ -113,7 +114,7 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
   store.transaction(() => {
     for (const story of DEMO_STORIES) {
       result.clients.push(story.client_id);
-      const at = (date: Date) => ({ actor: 'demo', now: date });
+      const at = (date: Date) => ({ actor: DEMO_ACTOR, now: date });
       const goalIds = story.goals.map((goal, index) => {
         const created = addDays(start, index * 14);
         const id = `${story.client_id}-goal-${index + 1}`;
@@ -190,4 +191,40 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
     }
   });
   return result;
+}
+
+/** The actor the demo writes as: every other actor's writes in a demo database are someone's own. */
+export const DEMO_ACTOR = 'demo';
+
+/** Audit actions that write a record (reads, exports and tokens are not records to keep). */
+const RECORD_WRITES = [
+  'session.create', 'session.amend', 'session.sign', 'session.void', 'session.restore',
+  'goal.create', 'goal.update', 'goal.edit', 'milestone.create', 'milestone.edit', 'milestone.void', 'milestone.restore',
+  'measure.create', 'measure.amend', 'measure.void', 'measure.restore', 'risk.open', 'risk.resolve', 'risk.reopen', 'risk.amend',
+  'client.rename', 'client.merge', 'import', 'retention.set',
+] as const;
+
+export interface ForeignWrites {
+  /** Clients with records written by someone other than the demo, in id order. */
+  clients: string[];
+  /** e.g. "c42: 1 session.create, 1 goal.create". */
+  summary: string;
+}
+
+/**
+ * What a person wrote into a demo database (the audit log says who wrote what), or undefined when
+ * everything in it is the demo's own: the demo replaces only what it wrote itself.
+ */
+export function writesNotByDemo(store: Store): ForeignWrites | undefined {
+  const rows = writesByOthers(store, DEMO_ACTOR, RECORD_WRITES);
+  if (rows.length === 0) return undefined;
+  const byClient = new Map<string, string[]>();
+  for (const row of rows) {
+    const client = row.client_id ?? '(no client)';
+    byClient.set(client, [...(byClient.get(client) ?? []), `${row.count} ${row.action}`]);
+  }
+  return {
+    clients: [...byClient.keys()].filter((client) => client !== '(no client)'),
+    summary: [...byClient].map(([client, writes]) => `${client}: ${writes.join(', ')}`).join('; '),
+  };
 }

@@ -444,9 +444,12 @@ function riskConditionOf(
     time: event.at,
     text: event.event === 'resolved'
       ? `Resolved by ${event.actor}: ${event.note}`
-      : `${event.event === 'opened' ? 'Opened' : 'Reopened'} by a ${event.source_type ?? 'record'} (recorded by ${event.actor})`,
+      : event.source_type === null
+        ? `Resolution taken back by ${event.actor}: ${event.note}`
+        : `${event.event === 'opened' ? 'Opened' : 'Reopened'} by a ${event.source_type} (recorded by ${event.actor})`,
   }));
-  const reopened = history.some((event) => event.event === 'reopened');
+  // A recurrence is a flag after a resolution; a resolution a person took back was never one.
+  const reopened = history.some((event) => event.event === 'reopened' && event.source_type !== null);
   const clinical = risk.status === 'resolved' ? 'resolved' : reopened ? 'recurrence' : 'active';
   return {
     resourceType: 'Condition',

@@ -10,12 +10,21 @@ import {
 } from './schemas.js';
 import { localDateString, localDateTimeString, parseDateOnly, parseDateTime } from './time.js';
 import { refuseFarFuture } from './date-rules.js';
-import { appendEdit, editsOf, updateGoalText } from '../db/record-edits.js';
+import { ensureClientRecord } from './new-client.js';
+import { appendEdit, editsOf, moveGoalSetTime, updateGoalText } from '../db/record-edits.js';
 
-export function createGoal(store: Store, input: GoalCreateInput, who: Actor): Goal {
+/**
+ * Creates a goal. `setAt` is when the goal was set, for a therapy whose history is entered late
+ * (a date or date and time, not more than 24 hours ahead); it defaults to now. Progress entries
+ * and milestones may then be dated from that day on.
+ */
+export function createGoal(store: Store, input: GoalCreateInput, who: Actor, setAt?: string): Goal {
   const fields = parseInput(goalCreateInput, input);
+  const set = setAt === undefined ? who.now : parseDateTime(setAt, 'time the goal was set');
+  if (setAt !== undefined) refuseFarFuture(set, who.now, 'time the goal was set', setAt);
   const target = fields.target_date ? localDateString(parseDateOnly(fields.target_date, 'target date')) : null;
-  const now = who.now.toISOString();
+  if (target !== null) refuseTargetBeforeSet(target, set);
+  const now = set.toISOString();
   const goal: Goal = {
     goal_id: fields.goal_id ?? newId('goal'),
     client_id: fields.client_id,
@@ -26,13 +35,13 @@ export function createGoal(store: Store, input: GoalCreateInput, who: Actor): Go
     milestones: [],
     notes: fields.notes,
     created_at: now,
-    updated_at: now,
+    updated_at: who.now.toISOString(),
   };
   store.transaction(() => {
     if (store.goalExists(goal.goal_id)) {
       throw new ConflictError(`a goal with id "${goal.goal_id}" already exists: choose another --id`);
     }
-    store.ensureClient(goal.client_id, now);
+    ensureClientRecord(store, goal.client_id, now);
     store.insertGoal(goal);
     store.appendGoalHistory(goal.goal_id, {
       at: now, completion_percentage: goal.completion_percentage, status: goal.status,
@@ -101,16 +110,39 @@ function goalDetail(store: Store, goalId: string): GoalDetail {
   };
 }
 
-/** A backdated progress entry's time: not before the goal was set, nor more than 24 hours ahead. */
-function progressTime(goal: Goal, text: string, now: Date): Date {
+/**
+ * A backdated progress entry's time: not before the day the goal was set (the rule of milestones),
+ * nor more than 24 hours ahead. An entry on that day but before the moment it was set (a date
+ * alone means midnight) counts from that moment, so that it follows the goal's first entry.
+ */
+export function progressTime(goal: Pick<Goal, 'goal_id' | 'created_at'>, text: string, now: Date): Date {
   const at = parseDateTime(text, 'progress time');
-  if (at.toISOString() < goal.created_at) {
+  const setDay = localDateString(new Date(goal.created_at));
+  if (localDateString(at) < setDay) {
     throw new InputError(
-      `progress time "${text}" is before the goal was set (${localDateTimeString(new Date(goal.created_at))}): give a later --at`,
+      `progress time "${text}" is before the goal was set (${localDateTimeString(new Date(goal.created_at))}): ` +
+      `give a later --at, or correct when the goal was set with \`tpt goal edit ${goal.goal_id} --set-at <date> --reason "…"\``,
     );
   }
   refuseFarFuture(at, now, 'progress time', text);
-  return at;
+  return at.toISOString() < goal.created_at ? new Date(goal.created_at) : at;
+}
+
+/** A goal cannot be due before it was set: that is a typo in one of the two dates. */
+function refuseTargetBeforeSet(target: string, set: Date): void {
+  const setDay = localDateString(set);
+  if (target < setDay) {
+    throw new InputError(`target date ${target} is before the goal was set (${setDay}): give a later --target (check the year)`);
+  }
+}
+
+/**
+ * A warning for a target date already past when it is entered (it may be meant: a goal entered
+ * late whose target has gone by), or undefined.
+ */
+export function pastTargetWarning(goal: Pick<Goal, 'goal_id' | 'target_date'>, now: Date): string | undefined {
+  if (goal.target_date === null || goal.target_date >= localDateString(now)) return undefined;
+  return `warning: the target date ${goal.target_date} of goal ${goal.goal_id} is in the past: if that is a typo, \`tpt goal edit ${goal.goal_id} --target <date> --reason "…"\``;
 }
 
 /** The entry in force at `at` (the latest at or before it), or undefined. */
@@ -124,35 +156,59 @@ export interface GoalEdit {
   description?: string;
   target_date?: string | null;
   notes?: string;
+  /** When the goal was set (its created_at), for a goal entered before its history was. */
+  set_at?: string;
 }
 
 /**
- * Corrects a goal's description, target date or notes. The values before are kept in the goal's
- * edit log with who, when and why; progress and status are changed by `goal update`, never here.
+ * Corrects a goal's description, target date, notes or the time it was set. The values before are
+ * kept in the goal's edit log with who, when and why; progress and status are changed by
+ * `goal update`, never here.
  */
 export function editGoal(store: Store, goalId: string, edit: GoalEdit, reason: string | undefined, who: Actor): GoalDetail {
   const why = requireReason(reason, 'an edit', 'the goal');
   const goal = requireGoal(store, goalId);
+  if (edit.description === undefined && edit.target_date === undefined && edit.notes === undefined && edit.set_at === undefined) {
+    throw new InputError('nothing to edit: give --description, --target, --notes and/or --set-at');
+  }
   const next = {
     description: edit.description === undefined ? goal.description : parseInput(goalCreateInput.shape.description, edit.description),
     target_date: edit.target_date === undefined ? goal.target_date
       : edit.target_date === null || edit.target_date.trim() === '' ? null
         : localDateString(parseDateOnly(edit.target_date, 'target date')),
     notes: edit.notes ?? goal.notes,
+    created_at: edit.set_at === undefined ? goal.created_at : newSetTime(store, goal, edit.set_at, who.now).toISOString(),
   };
-  if (edit.description === undefined && edit.target_date === undefined && edit.notes === undefined) {
-    throw new InputError('nothing to edit: give --description, --target and/or --notes');
+  if (next.target_date !== null && (edit.target_date !== undefined || edit.set_at !== undefined)) {
+    refuseTargetBeforeSet(next.target_date, new Date(next.created_at));
   }
   const changes: RecordEdit['changes'] = {};
-  for (const field of ['description', 'target_date', 'notes'] as const) {
+  for (const field of ['description', 'target_date', 'notes', 'created_at'] as const) {
     if (next[field] !== goal[field]) changes[field] = [goal[field], next[field]];
   }
   if (Object.keys(changes).length === 0) throw new InputError('the edit changes nothing: every value given is already the goal\'s');
   const now = who.now.toISOString();
   store.transaction(() => {
     updateGoalText(store, goal.goal_id, next, now);
+    if (next.created_at !== goal.created_at) moveGoalSetTime(store, goal.goal_id, next.created_at);
     appendEdit(store, 'goal_edits', goal.goal_id, goal.client_id, { at: now, actor: who.actor, reason: why, changes });
     recordAudit(store, { action: 'goal.edit', client_id: goal.client_id, object_id: goal.goal_id }, who);
   });
   return goalDetail(store, goal.goal_id);
+}
+
+/**
+ * A corrected time the goal was set: not more than 24 hours ahead, and not after anything already
+ * recorded of the goal (a progress entry or milestone before the goal existed would be a mistake).
+ */
+function newSetTime(store: Store, goal: Goal, text: string, now: Date): Date {
+  const set = parseDateTime(text, 'time the goal was set');
+  refuseFarFuture(set, now, 'time the goal was set', text);
+  const later = store.goalHistory(goal.goal_id).slice(1).map((entry) => localDateString(new Date(entry.at)));
+  const milestones = store.milestonesOfGoal(goal.goal_id).map((milestone) => milestone.achieved_date);
+  const first = [...later, ...milestones].sort()[0];
+  if (first !== undefined && localDateString(set) > first) {
+    throw new InputError(`the goal cannot be set after its first progress entry or milestone (${first}): give --set-at ${first} or earlier`);
+  }
+  return set;
 }

@@ -1,5 +1,6 @@
 // zod's v3 API, as src/core/schemas.ts uses.
 import { z } from 'zod/v3';
+import { ensureClientRecord } from './new-client.js';
 import { insertMeasure, measureById, measuresWithStateInRange } from '../db/measure-queries.js';
 import type { Store } from '../db/store.js';
 import { logRead, recordAudit } from './audit.js';
@@ -156,7 +157,7 @@ export function addMeasure(store: Store, input: MeasureInput, who: Actor): Score
     if (measureById(store, measure.measure_id)) {
       throw new ConflictError(`a measure with id "${measure.measure_id}" already exists: choose another --id`);
     }
-    store.ensureClient(measure.client_id, who.now.toISOString());
+    ensureClientRecord(store, measure.client_id, who.now.toISOString());
     insertMeasure(store, measure);
     recordAudit(store, { action: 'measure.create', client_id: measure.client_id, object_id: measure.measure_id }, who);
     recordRiskFlags(store, measure.client_id, measureRiskFlags(measure), who);

@@ -51,7 +51,10 @@ function checkMilestoneDate(goal: Goal, text: string, now: Date): Date {
   const day = parseDateOnly(text, 'milestone date');
   const goalDay = localDateString(new Date(goal.created_at));
   if (localDateString(day) < goalDay) {
-    throw new InputError(`milestone date ${text} is before its goal ${goal.goal_id} was set (${goalDay}): give a later --date`);
+    throw new InputError(
+      `milestone date ${text} is before its goal ${goal.goal_id} was set (${goalDay}): give a later --date, ` +
+      `or correct when the goal was set with \`tpt goal edit ${goal.goal_id} --set-at <date> --reason "…"\``,
+    );
   }
   refuseFarFuture(day, now, 'milestone date', text);
   return day;

@@ -61,6 +61,18 @@ export interface ListedSession extends Session {
 export interface SessionDetail extends Session, SessionState {
   amendments: number;
   history?: SessionVersion[];
+  /** A signed session with addenda: the note as it was signed, which the addenda follow. */
+  as_signed?: SessionVersion;
+  addenda?: SessionAddendum[];
+}
+
+/** An amendment made after signing: who, when, why, and the fields it gave new values to. */
+export interface SessionAddendum {
+  version: number;
+  amended_at: string;
+  amended_by: string;
+  amend_reason: string;
+  changes: Partial<Omit<Session, 'session_id' | 'client_id'>>;
 }
 
 export interface GoalHistoryEntry {

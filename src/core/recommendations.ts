@@ -19,7 +19,6 @@ export const HIGH_VOLATILITY = 1.0;
 export interface RecommendationFacts {
   /** The end of the timeframe, or now if that is earlier: the rules never judge the future. */
   asOf: Date;
-  clientId: string;
   crisisEvents: readonly CrisisEvent[];
   openRisks: readonly OpenRisk[];
   goals: readonly ReportGoal[];
@@ -58,8 +57,8 @@ export function recommendations(facts: RecommendationFacts): string[] {
     const risks = facts.openRisks.map((risk) => `${risk.kind}, open since ${day(risk.opened_at)}, last flagged ${day(risk.last_flagged_at)}`);
     out.push(
       `${facts.openRisks.length === 1 ? 'A risk is' : `${facts.openRisks.length} risks are`} open (${risks.join('; ')}): ` +
-      'review each at the next session, and when it no longer stands resolve it with a note ' +
-      `(tpt risk resolve ${facts.clientId} <kind> --note "<why>").`,
+      // No command line here: the report is shared as markdown; the terminal's open-risk block gives it.
+      'review each at the next session, and when it no longer stands resolve it with a note.',
     );
   }
 

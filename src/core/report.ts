@@ -286,7 +286,7 @@ export function buildReport(input: ReportInput): ReportView {
     crisis_events: crisisEvents,
     overall_trajectory: trajectory,
     recommendations: recommendations({
-      asOf: new Date(Math.min(range.end.getTime(), input.now.getTime())), clientId: input.clientId, crisisEvents,
+      asOf: new Date(Math.min(range.end.getTime(), input.now.getTime())), crisisEvents,
       openRisks: input.openRisks, goals, lastSession: input.lastSession, trend, movement, meanGoalChange: meanChange,
       persistentlyLowMood, lowSessions, measures,
     }),

@@ -5,9 +5,11 @@ import {
 import { recordAudit } from './audit.js';
 import { requireClient } from './clients.js';
 import { parseRiskKind, riskKindOf, type RiskKind } from './crisis-flags.js';
-import { InputError, NotFoundError } from './errors.js';
+import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId } from './ids.js';
 import type { Actor, RiskEvent, RiskRow } from './model.js';
+import { requireReason } from './reasons.js';
+import { localDateTimeString } from './time.js';
 
 /**
  * The risk register (README, "Crisis flags and risks"). A crisis flag opens a risk of its kind
@@ -151,7 +153,8 @@ export function resolveRisk(store: Store, clientId: string, kindText: string, no
     }
     if (risk.status === 'resolved') {
       throw new InputError(
-        `the ${kind} risk of "${clientId}" was already resolved at ${risk.resolved_at} by ${risk.resolved_by}: nothing to do`,
+        `the ${kind} risk of "${clientId}" was already resolved at ${localDateTimeString(new Date(risk.resolved_at!))} by ${risk.resolved_by}: ` +
+        `nothing to do (to correct its note: \`tpt risk amend ${clientId} ${kind} --note "…" --reason "…"\`)`,
       );
     }
     const at = who.now.toISOString();
@@ -162,6 +165,92 @@ export function resolveRisk(store: Store, clientId: string, kindText: string, no
     recordAudit(store, { action: 'risk.resolve', client_id: clientId, object_id: kind }, who);
     return withHistory(store, riskRow(store, clientId, kind)!);
   });
+}
+
+/** The risk a person means to resolve, as it stands (for a confirmation on the terminal); not audited. */
+export function riskToResolve(store: Store, clientId: string, kindText: string): Risk {
+  requireClient(store, checkId(clientId, 'client'));
+  const kind = parseRiskKind(kindText);
+  const risk = riskRow(store, clientId, kind);
+  if (!risk) throw new NotFoundError(`client "${clientId}" has no ${kind} risk: see \`tpt risk list ${clientId}\``);
+  return withHistory(store, risk);
+}
+
+/**
+ * `tpt risk reopen <client> <kind> --reason T`: a resolution taken back (made in error, or too
+ * early): the risk is open again as it was before, with what flagged it. Recorded as a `reopened`
+ * event by a person (no source) whose note is the reason; the resolution stays in the history.
+ */
+export function reopenRisk(store: Store, clientId: string, kindText: string, reason: string | undefined, who: Actor): Risk {
+  const why = requireReason(reason, 'reopening a risk', 'the risk');
+  return store.transaction(() => {
+    const { risk, kind } = resolvedRisk(store, clientId, kindText, 'reopen');
+    updateRisk(store, { ...risk, status: 'open', resolved_at: null, resolved_by: null, resolution_note: null });
+    appendRiskEvent(store, clientId, kind, personEvent('reopened', why, who));
+    recordAudit(store, { action: 'risk.reopen', client_id: clientId, object_id: kind }, who);
+    return withHistory(store, riskRow(store, clientId, kind)!);
+  });
+}
+
+/**
+ * `tpt risk amend <client> <kind> --note T --reason R`: a resolution's note corrected. The note
+ * before stays in the history: the resolution is taken back with the reason and made again with
+ * the corrected note, both by this person now, in one transaction.
+ */
+export function amendRiskResolution(
+  store: Store, clientId: string, kindText: string, note: string | undefined, reason: string | undefined, who: Actor,
+): Risk {
+  const why = requireReason(reason, 'a correction', 'the risk');
+  const corrected = note?.trim() ?? '';
+  if (!corrected) throw new InputError('a correction needs --note: the resolution\'s note as it should read');
+  return store.transaction(() => {
+    const { risk, kind } = resolvedRisk(store, clientId, kindText, 'amend');
+    if (corrected === risk.resolution_note) throw new InputError('the note is already the resolution\'s: give the corrected one');
+    const at = who.now.toISOString();
+    updateRisk(store, { ...risk, resolved_at: at, resolved_by: who.actor, resolution_note: corrected });
+    appendRiskEvent(store, clientId, kind, personEvent('reopened', `correction: ${why}`, who));
+    appendRiskEvent(store, clientId, kind, personEvent('resolved', corrected, who));
+    recordAudit(store, { action: 'risk.amend', client_id: clientId, object_id: kind }, who);
+    return withHistory(store, riskRow(store, clientId, kind)!);
+  });
+}
+
+/** A resolved risk of the client, or the error that says why there is none to change. */
+function resolvedRisk(store: Store, clientId: string, kindText: string, verb: string): { risk: RiskRow; kind: RiskKind } {
+  requireClient(store, checkId(clientId, 'client'));
+  const kind = parseRiskKind(kindText);
+  const risk = riskRow(store, clientId, kind);
+  if (!risk) throw new NotFoundError(`client "${clientId}" has no ${kind} risk: see \`tpt risk list ${clientId}\``);
+  if (risk.status !== 'resolved') {
+    throw new ConflictError(`the ${kind} risk of "${clientId}" is open: there is no resolution to ${verb} (\`tpt risk resolve ${clientId} ${kind} --note "…"\` resolves it)`);
+  }
+  return { risk, kind };
+}
+
+/** An event of a person's judgement (no session or measure behind it): a resolution, or taking one back. */
+function personEvent(event: 'resolved' | 'reopened', note: string, who: Actor): RiskEvent {
+  const at = who.now.toISOString();
+  return { event, at, source_type: null, source_id: null, flag: null, note, actor: who.actor, recorded_at: at };
+}
+
+/** A `reopened` event without a session or measure: a person took a resolution back. */
+export const isTakenBack = (event: RiskEvent) => event.event === 'reopened' && event.source_type === null;
+
+/**
+ * The history without the resolutions a person took back (and those takings-back): what the risk's
+ * episodes are made of. A resolution taken back closed nothing.
+ */
+function standingEvents(history: readonly RiskEvent[]): RiskEvent[] {
+  const out: RiskEvent[] = [];
+  for (const event of history) {
+    if (isTakenBack(event)) {
+      const last = out.map((earlier) => earlier.event).lastIndexOf('resolved');
+      if (last >= 0) out.splice(last, 1);
+      continue;
+    }
+    out.push(event);
+  }
+  return out;
 }
 
 /**
@@ -213,8 +302,9 @@ function splitAtLastResolution(history: RiskEvent[]): { past: RiskEvent[]; episo
  */
 function withHistory(store: Store, row: RiskRow): Risk {
   const history = riskEvents(store, row.client_id, row.kind);
-  const closed = history.at(-1)?.event === 'resolved' ? history.slice(0, -1) : history;
-  const flagged = splitAtLastResolution(closed).episode
+  const standing = standingEvents(history);
+  const closed = standing.at(-1)?.event === 'resolved' ? standing.slice(0, -1) : standing;
+  const flagged = splitAtLastResolution(closed).episode.filter((event) => event.flag !== null)
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const idsOf = (type: string) => [...new Set(flagged.filter((e) => e.source_type === type).map((e) => e.source_id!))];
   return {

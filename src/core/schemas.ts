@@ -170,6 +170,7 @@ export const goalEditInput = strictObject(() => ({
   description: text('description').optional(),
   target_date: z.string({ invalid_type_error: 'target date must be YYYY-MM-DD' }).nullable().optional(),
   notes: text('notes').optional(),
+  set_at: text('set_at').optional(),
   reason: text('reason').optional(),
 }));
 

@@ -5,11 +5,12 @@ import type { Store } from '../db/store.js';
 import { logRead, recordAudit } from './audit.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId } from './ids.js';
-import type { Actor, Session, SessionDetail, SessionState } from './model.js';
+import type { Actor, Session, SessionAddendum, SessionDetail, SessionState, SessionVersion } from './model.js';
 import { requireReason } from './reasons.js';
 import { recordRiskFlags, sessionRiskFlags } from './risks.js';
 import type { SessionInput } from './schemas.js';
 import { validateSession } from './sessions.js';
+import { localDateTimeString } from './time.js';
 
 /**
  * Corrections by amendment (45 CFR 164.526; every EHR's addenda): nothing is overwritten. An
@@ -102,7 +103,7 @@ export function signSession(store: Store, sessionId: string, who: Actor): Sessio
     throw new ConflictError(`session ${session.session_id} is voided: restore it before signing (\`tpt session restore ${session.session_id}\`)`);
   }
   if (state.signed_at !== null) {
-    throw new ConflictError(`session ${session.session_id} was signed already, by ${state.signed_by} at ${state.signed_at}`);
+    throw new ConflictError(`session ${session.session_id} was signed already, by ${state.signed_by} at ${localDateTimeString(new Date(state.signed_at))}`);
   }
   store.transaction(() => {
     setSigned(store, session.session_id, who.now.toISOString(), who.actor);
@@ -122,17 +123,43 @@ function detail(store: Store, sessionId: string, withHistory: boolean): SessionD
   const { session, state } = sessionWithState(store, sessionId)!;
   const { version, ...rest } = state;
   const result: SessionDetail = { ...session, version, amendments: version - 1, ...rest };
-  if (withHistory) {
-    const { session_id: _id, ...current } = session;
-    result.history = [
-      ...earlierVersions(store, sessionId),
-      {
-        ...current, version: state.version, amended_at: state.amended_at, amended_by: state.amended_by,
-        amend_reason: state.amend_reason, addendum: state.addendum,
-      },
-    ];
-  }
+  const needsVersions = withHistory || (state.signed_at !== null && state.addendum);
+  if (!needsVersions) return result;
+  const { session_id: _id, ...current } = session;
+  const versions = [
+    ...earlierVersions(store, sessionId),
+    {
+      ...current, version: state.version, amended_at: state.amended_at, amended_by: state.amended_by,
+      amend_reason: state.amend_reason, addendum: state.addendum,
+    },
+  ];
+  if (withHistory) result.history = versions;
+  Object.assign(result, signedWithAddenda(versions));
   return result;
+}
+
+/**
+ * A signed note stays the note: its addenda follow it, each with what it changed, as on paper
+ * (an addendum is written under the signed note, never over it).
+ */
+function signedWithAddenda(versions: SessionVersion[]): Pick<SessionDetail, 'as_signed' | 'addenda'> {
+  const first = versions.findIndex((version) => version.addendum);
+  if (first < 1) return {};
+  const addenda: SessionAddendum[] = [];
+  for (let index = first; index < versions.length; index++) {
+    const before = versions[index - 1]!;
+    const after = versions[index]!;
+    const changes: Record<string, unknown> = {};
+    for (const field of CONTENT_FIELDS) {
+      if (JSON.stringify(after[field]) !== JSON.stringify(before[field])) changes[field] = after[field];
+    }
+    if ('emotional_state' in changes) changes.emotional_score = after.emotional_score;
+    addenda.push({
+      version: after.version, amended_at: after.amended_at!, amended_by: after.amended_by!, amend_reason: after.amend_reason!,
+      changes: changes as SessionAddendum['changes'],
+    });
+  }
+  return { as_signed: versions[first - 1], addenda };
 }
 
 function contentOf(session: Session): SessionInput {

@@ -1,3 +1,4 @@
+import { ensureClientRecord } from './new-client.js';
 import { setSigned } from '../db/session-versions.js';
 import type { Store } from '../db/store.js';
 import { logRead, recordAudit } from './audit.js';
@@ -80,7 +81,7 @@ export function logSession(store: Store, input: SessionInput, who: Actor, sign =
     if (store.sessionExists(session.session_id)) {
       throw new ConflictError(`a session with id "${session.session_id}" already exists: choose another --id`);
     }
-    store.ensureClient(session.client_id, who.now.toISOString());
+    ensureClientRecord(store, session.client_id, who.now.toISOString());
     store.insertSession(session);
     recordAudit(store, { action: 'session.create', client_id: session.client_id, object_id: session.session_id }, who);
     recordRiskFlags(store, session.client_id, sessionRiskFlags(session), who);
@@ -103,7 +104,7 @@ export function listSessions(
 ): ListedSession[] {
   requireClient(store, checkId(clientId, 'client'));
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
-    throw new InputError(`invalid limit "${limit}": use a positive whole number up to ${Number.MAX_SAFE_INTEGER}`);
+    throw new InputError(`invalid limit "${limit}": give a whole number from 1 up (leave the limit out for no limit)`);
   }
   return logRead(store, { action: 'session.list', client_id: clientId }, who, () => store.sessionsInRange(
     clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString(), limit, includeVoid,

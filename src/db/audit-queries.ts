@@ -34,3 +34,12 @@ const CLIENT_NAMES = `names (id, before_seq) AS (
       SELECT m.object_id, m.seq FROM audit_log m JOIN names n ON m.client_id = n.id
        WHERE m.action IN ('client.rename', 'client.merge') AND m.outcome = 'ok' AND m.seq < n.before_seq
     )`;
+
+/** Writes recorded by anyone but `actor`, per action and client: what else has changed a database. */
+export function writesByOthers(store: Store, actor: string, writeActions: readonly string[]): { action: string; client_id: string | null; count: number; last: string }[] {
+  return store.statement(`
+    SELECT action, client_id, count(*) AS count, max(at) AS last FROM audit_log
+     WHERE actor <> ? AND outcome = 'ok' AND action IN (SELECT value FROM json_each(?))
+     GROUP BY action, client_id ORDER BY client_id, action`)
+    .all(actor, JSON.stringify(writeActions)) as { action: string; client_id: string | null; count: number; last: string }[];
+}

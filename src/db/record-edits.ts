@@ -36,6 +36,12 @@ export function updateGoalText(
     .run(fields.description, fields.target_date, fields.notes, updatedAt, goalId);
 }
 
+/** Moves the time a goal was set: its created_at and the history entry that opened it. */
+export function moveGoalSetTime(store: Store, goalId: string, setAt: string): void {
+  store.statement('UPDATE goals SET created_at = ? WHERE goal_id = ?').run(setAt, goalId);
+  store.statement('UPDATE goal_history SET at = ? WHERE goal_id = ? AND seq = 1').run(setAt, goalId);
+}
+
 export interface MilestoneState {
   voided_at: string | null;
   voided_by: string | null;

@@ -4,6 +4,7 @@ import type { AuditVerification } from '../core/audit.js';
 import type { CheckResult } from '../core/check.js';
 import type { AuditEntry } from '../core/model.js';
 import { when } from './format.js';
+import { counted } from './counted.js';
 
 export function renderAuditList(entries: AuditEntry[], style: ChalkInstance): string {
   if (entries.length === 0) return 'No audit entries in this timeframe.';
@@ -38,6 +39,6 @@ export function renderVerification(verification: AuditVerification, style: Chalk
 export function renderCheck(result: CheckResult, style: ChalkInstance): string {
   const integrity = result.integrity_problems.length === 0
     ? style.green('database integrity: ok')
-    : style.red(`database integrity: ${result.integrity_problems.length} problem(s)\n  ${result.integrity_problems.join('\n  ')}`);
+    : style.red(`database integrity: ${counted(result.integrity_problems.length, 'problem')}\n  ${result.integrity_problems.join('\n  ')}`);
   return `${integrity}\n${renderVerification(result.audit, style).split('\n')[0]}`;
 }

@@ -15,6 +15,11 @@ export interface Fit {
   width: number;
   /** The free-text column: it gets what the others leave, cut with an ellipsis. */
   flex?: number;
+  /**
+   * Below this width (default 16) the free text moves to lines of its own under each row: a
+   * session's summary cut to 25 characters says less than one on a line of its own.
+   */
+  narrowest?: number;
 }
 
 const GAP = 2;
@@ -47,7 +52,7 @@ export function renderColumns(head: string[], rows: Cell[][], style: ChalkInstan
   if (flex !== undefined) {
     const others = natural.reduce((sum, width, column) => (column === flex ? sum : sum + width + GAP), 0);
     const room = fit.width - others;
-    if (room >= NARROWEST_FLEX) {
+    if (room >= (fit.narrowest ?? NARROWEST_FLEX)) {
       const widths = natural.map((width, column) => (column === flex ? room : width));
       return layOut(head, table, widths, style);
     }

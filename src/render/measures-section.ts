@@ -2,6 +2,7 @@ import { plot } from 'asciichart';
 import type { ChalkInstance } from 'chalk';
 import type { MeasuresSection, MeasureTrend, MeasurePoint } from '../core/measure-summary.js';
 import { day } from './format.js';
+import { fitParts } from './fit-parts.js';
 
 const signed = (n: number) => (n > 0 ? `+${n}` : n === 0 ? '±0' : String(n));
 const ttDates = (tt: NonNullable<MeasuresSection['talking_therapies']>) =>
@@ -41,19 +42,29 @@ export function renderMeasureChart(trend: MeasureTrend, style: ChalkInstance, wi
   ].join('\n');
 }
 
-function trendLines(trend: MeasureTrend, style: ChalkInstance): string[] {
+/** With two scores the previous one is the first: said once, not twice. */
+const isOwnPrevious = (trend: MeasureTrend) => trend.previous !== null && trend.previous.measure_id !== trend.first.measure_id;
+
+function trendLines(trend: MeasureTrend, style: ChalkInstance, width: number): string[] {
   const change = (trend.previous === null ? style.dim('one score') : `change ${signed(trend.change)} since the first`) +
     (trend.baseline.measure_id === trend.first.measure_id ? '' : `, ${signed(trend.change_from_baseline)} since the baseline`);
+  // Each score and each flag whole: a line too long for the terminal breaks between them.
   const lines = [
-    `  ${style.bold(trend.name)}  ${trend.count} score${trend.count === 1 ? '' : 's'}; ${change}`,
-    (trend.baseline.measure_id === trend.first.measure_id ? '    baseline = ' : `    baseline ${pointText(trend.baseline)}  `) +
-      `first ${pointText(trend.first)}` + (trend.previous ? `  previous ${pointText(trend.previous)}` : '') +
-      `  latest ${pointText(trend.latest)}`,
+    ...fitParts([`  ${style.bold(trend.name)}`, `${trend.count} score${trend.count === 1 ? '' : 's'};`,
+      ...change.split(' ').map((word) => ({ text: word, gap: ' ' }))], width, '    '),
+    ...fitParts([
+      trend.baseline.measure_id === trend.first.measure_id ? `    baseline = first ${pointText(trend.first)}`
+        : `    baseline ${pointText(trend.baseline)}  first ${pointText(trend.first)}`,
+      isOwnPrevious(trend) ? `previous ${pointText(trend.previous!)}` : '', `latest ${pointText(trend.latest)}`,
+    ], width, '    '),
   ];
   // The risk item's answers on a line of their own, in red: never lost at the end of a long line.
   const plain = trend.flags.filter((flag) => !flag.startsWith('item '));
-  lines.push(`    ${plain.join('; ')}`);
-  for (const flag of trend.flags.filter((flag) => flag.startsWith('item '))) lines.push(`    ${style.red.bold(`⚠ ${flag}`)}`);
+  lines.push(...fitParts(plain.map((flag, index) => `${index === 0 ? '    ' : ''}${flag}${index < plain.length - 1 ? ';' : ''}`), width, '    ', ' '));
+  for (const flag of trend.flags.filter((flag) => flag.startsWith('item '))) {
+    lines.push(...fitParts(`⚠ ${flag}`.split(' ').map((word, index) => (index === 0 ? `    ${word}` : word)), width, '      ', ' ')
+      .map((line) => style.red.bold(line)));
+  }
   return lines;
 }
 
@@ -61,12 +72,13 @@ export function renderMeasuresSection(section: MeasuresSection, style: ChalkInst
   if (section.measures.length === 0) return style.dim('  No outcome measures in this timeframe.');
   const out: string[] = [];
   for (const trend of section.measures) {
-    out.push(...trendLines(trend, style));
+    out.push(...trendLines(trend, style, width));
     if (trend.count > 1) out.push(renderMeasureChart(trend, style, width));
   }
   const tt = section.talking_therapies;
   if (tt) {
-    out.push(`  NHS Talking Therapies (${ttDates(tt)}): ` + talkingTherapiesWords(tt));
+    const words = `NHS Talking Therapies (${ttDates(tt)}): ${talkingTherapiesWords(tt)}`.split(' ');
+    out.push(...fitParts(words.map((word, index) => (index === 0 ? `  ${word}` : word)), width, '    ', ' '));
   }
   return out.join('\n');
 }
@@ -88,7 +100,7 @@ export function renderMeasuresMarkdown(section: MeasuresSection, escape: (text: 
   if (section.measures.length === 0) return '_No outcome measures in this timeframe._';
   const cell = (point: MeasurePoint | null) => (point === null ? '–' : escape(pointText(point)));
   const rows = section.measures.map((trend) =>
-    `| ${trend.name} | ${trend.count} | ${cell(trend.baseline)} | ${cell(trend.first)} | ${cell(trend.previous)} | ${cell(trend.latest)} | ${signed(trend.change)} | ${signed(trend.change_from_baseline)} | ${escape(trend.flags.join('; '))} |`);
+    `| ${trend.name} | ${trend.count} | ${cell(trend.baseline)} | ${cell(trend.first)} | ${trend.previous !== null && !isOwnPrevious(trend) ? '= first' : cell(trend.previous)} | ${cell(trend.latest)} | ${signed(trend.change)} | ${signed(trend.change_from_baseline)} | ${escape(trend.flags.join('; '))} |`);
   const out = [
     '| measure | scores | baseline | first | previous | latest | change | since baseline | flags |',
     '|---|---|---|---|---|---|---|---|---|', ...rows,

@@ -4,6 +4,8 @@ import { renderTrendChart } from './chart.js';
 import { renderMeasuresMarkdown, renderMeasuresSection } from './measures-section.js';
 import { crisisLabel, day, moodLabel, percent, progressBar, truncate, when } from './format.js';
 import { openRiskLines } from './risks.js';
+import { fitParts, type Part } from './fit-parts.js';
+import { textWidth } from './text-width.js';
 import type { RiskHistoryEntry } from '../core/risks.js';
 import { noTrendReason } from '../core/stats.js';
 import { meanLabel, periodRange, signed, trendLine } from './trend-text.js';
@@ -25,9 +27,14 @@ function goalNote(goal: ReportGoal): string {
   return '';
 }
 
-function goalMark(goal: ReportGoal, style: ChalkInstance): string {
-  const note = goalNote(goal);
-  return note ? style.dim(`  (${note})`) : '';
+/** A sentence as parts of a line, one space apart, so that it breaks between its words. */
+const words = (text: string): Part[] => text.split(' ').map((word, index) => (index === 0 ? word : { text: word, gap: ' ' }));
+
+/** A note after a line's parts: whole when it fits a line, else word by word. */
+function noteParts(note: string, width: number, style: ChalkInstance): Part[] {
+  if (note === '') return [];
+  if (textWidth(`    ${note}`) <= width) return [style.dim(note)];
+  return note.split(' ').map((word, index) => ({ text: style.dim(word), gap: index === 0 ? '  ' : ' ' }));
 }
 
 /** Wraps text to `width` columns, each line after the first indented by `indent`. */
@@ -54,8 +61,10 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
   const out: string[] = [
     ...openRiskLines(report.client_id, report.open_risks, style, width),
     ...(report.open_risks.length > 0 ? [''] : []),
-    `${style.bold(`Progress report: ${report.client_id}`)}   ${day(report.timeframe_start)} – ${day(report.timeframe_end)}` +
-      style.dim(`   (made ${when(report.report_date)})`),
+    ...fitParts([
+      style.bold(`Progress report: ${report.client_id}`), `${day(report.timeframe_start)} – ${day(report.timeframe_end)}`,
+      style.dim(`(made ${when(report.report_date)})`),
+    ], width, '  ', '   '),
     `Overall trajectory: ${trajectoryLabel(report.overall_trajectory, style)}`,
     // The concerns of the headline (README, "The trajectory rule"), never left out.
     ...report.concerns.map((concern) => style.red.bold(`  ⚠ ${wrap(concern, width - 4, '    ')}`)),
@@ -65,7 +74,10 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
   if (report.crisis_events.length > 0) {
     out.push(style.red.bold(`⚠ CRISIS EVENTS (${report.crisis_events.length})`));
     for (const event of report.crisis_events) {
-      out.push(`  ${when(event.timestamp)}  ${event.session_id}${event.signed ? ' (signed)' : ''}  ${moodLabel(event, style)}  ${crisisLabel(event.crisis_flags, style)}`);
+      out.push(...fitParts([
+        `  ${when(event.timestamp)}`, `${event.session_id}${event.signed ? ' (signed)' : ''}`, moodLabel(event, style),
+        crisisLabel(event.crisis_flags, style),
+      ], width, '    '));
       if (event.conversation_summary) out.push(`    ${truncate(event.conversation_summary, width - 4)}`);
     }
   } else {
@@ -81,7 +93,10 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
   out.push(heading('Sessions'), `  ${capitalized(sessionsPhrase(report.sessions_count, report.total_minutes, report.sessions_without_duration))}`);
   for (const listed of report.session_summaries) {
     const minutes = listed.session_duration_minutes === null ? 'duration not recorded' : `${listed.session_duration_minutes} min`;
-    out.push(`  ${when(listed.timestamp)}  ${listed.session_id}${listed.signed ? ' (signed)' : ''}  ${moodLabel(listed, style)}  ${minutes}  ${crisisLabel(listed.crisis_flags, style)}`.trimEnd());
+    out.push(...fitParts([
+      `  ${when(listed.timestamp)}`, `${listed.session_id}${listed.signed ? ' (signed)' : ''}`, moodLabel(listed, style), minutes,
+      crisisLabel(listed.crisis_flags, style),
+    ], width, '    '));
     out.push(`    ${truncate(listed.conversation_summary, width - 4)}`);
   }
   if (report.sessions_not_listed > 0) {
@@ -96,8 +111,11 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
       ? style.green(signed(goal.progress_change)) : style.yellow(signed(goal.progress_change));
     const target = goal.target_date ? `  target ${goal.target_date}` : '';
     out.push(
-      `  ${progressBar(goal.completion_percentage, 20)} ${percent(goal.completion_percentage).padStart(4)} (${change})  ${goal.status}${target}` +
-        goalMark(goal, style),
+      ...fitParts([
+        `  ${progressBar(goal.completion_percentage, 20)} ${percent(goal.completion_percentage).padStart(4)} (${change})`,
+        goal.status, target.trim(),
+        ...noteParts(goalNote(goal) && `(${goalNote(goal)})`, width, style),
+      ], width, '    '),
       `    ${goal.goal_id}: ${truncate(goal.description, width - goal.goal_id.length - 6)}`,
     );
   }
@@ -113,7 +131,7 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
 
   out.push(heading(`Emotional trend (by ${view.chart.by})`));
   out.push(renderTrendChart(view.chart.periods, view.chart.by, style, width));
-  out.push(`  ${trendLine(report.overall_emotional_trend, style)}`, '');
+  out.push(...fitParts(words(`  ${trendLine(report.overall_emotional_trend, style)}`), width, '    '), '');
 
   out.push(heading('Outcome measures'), renderMeasuresSection(report.measures, style, width), '');
 
@@ -121,8 +139,18 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
   for (const sentence of report.recommendations) out.push(`  • ${wrap(sentence, width - 4, '    ')}`);
   out.push('');
 
-  out.push(heading('Summary'), `  ${wrap(report.summary, width - 2, '  ')}`);
+  out.push(heading('Summary'), `  ${wrap(summaryBelowHeadline(report), width - 2, '  ')}`);
   return out.join('\n');
+}
+
+/**
+ * The summary under a headline that gave the trajectory's reasons already: its last sentence names
+ * the trajectory alone (`--json` keeps the paragraph whole, for those who read it on its own).
+ */
+function summaryBelowHeadline(report: ReportView['report']): string {
+  const whole = `Overall trajectory: ${report.headline}.`;
+  if (report.concerns.length === 0 || !report.summary.endsWith(whole)) return report.summary;
+  return `${report.summary.slice(0, -whole.length)}Overall trajectory: ${report.overall_trajectory.replace('_', ' ')}, for the reasons at the top.`;
 }
 
 // ── markdown ─────────────────────────────────────────────────────────────────
@@ -234,7 +262,7 @@ export function renderReportMarkdown(view: ReportView): string {
     '', '## Recommendations', '',
     ...report.recommendations.map((sentence) => `- ${escapeMarkdown(sentence)}`),
     '', '## Summary', '',
-    escapeMarkdown(report.summary),
+    escapeMarkdown(summaryBelowHeadline(report)),
   );
   return out.join('\n');
 }
@@ -243,7 +271,9 @@ export function renderReportMarkdown(view: ReportView): string {
 export function riskEventWords(entry: RiskHistoryEntry): string {
   const what = entry.event === 'resolved'
     ? `resolved by ${entry.actor}: ${entry.note}`
-    : `${entry.event} by ${entry.source_type ?? 'a record'} ${entry.source_id ?? ''} ("${entry.flag ?? ''}"), recorded by ${entry.actor}`;
+    : entry.source_type === null
+      ? `resolution taken back by ${entry.actor}: ${entry.note}`
+      : `${entry.event} by ${entry.source_type} ${entry.source_id ?? ''} ("${entry.flag ?? ''}"), recorded by ${entry.actor}`;
   return `${when(entry.at)}  ${entry.kind} ${what}`;
 }
 
@@ -259,7 +289,7 @@ function riskHistoryMarkdown(report: ReportView['report']): string[] {
       entry.event,
       escapeMarkdown(entry.actor),
       entry.source_id === null ? '' : escapeMarkdown(`${entry.source_type} ${entry.source_id}`),
-      escapeMarkdown(entry.event === 'resolved' ? entry.note : entry.flag ?? ''),
+      escapeMarkdown(entry.event === 'resolved' || entry.source_type === null ? entry.note : entry.flag ?? ''),
     ])),
     '',
   ];

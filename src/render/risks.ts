@@ -54,7 +54,7 @@ export function openRiskBlock(clientId: string, risks: readonly OpenRisk[], styl
   return lines.length === 0 ? '' : `${lines.join('\n')}\n\n`;
 }
 
-export function renderRiskList(risks: Risk[], style: ChalkInstance): string {
+export function renderRiskList(risks: Risk[], style: ChalkInstance, _columns = 0, tableWidth = Infinity): string {
   if (risks.length === 0) return 'No risks on record.';
   const head = ['Client', 'Risk', 'Status', 'Open since', 'Last flagged', 'Flagged by', 'Resolved'];
   const rows: Cell[][] = risks.map((risk) => {
@@ -71,10 +71,29 @@ export function renderRiskList(risks: Risk[], style: ChalkInstance): string {
     return cells;
   });
   const open = risks.filter((risk) => risk.status === 'open').length;
-  return `${renderColumns(head, rows, style)}\n${style.dim(`${plural(risks.length, 'risk')}, ${open} open`)}`;
+  // The resolution's note is the free text: it gets what the other columns leave, or a line of its own.
+  const table = renderColumns(head, rows, style, { width: tableWidth, flex: 6, narrowest: 40 });
+  return `${table}\n${style.dim(`${plural(risks.length, 'risk')}, ${open} open`)}`;
 }
 
 export function renderResolvedRisk(risk: Risk): string {
   return `Resolved the ${risk.kind} risk of ${risk.client_id} (open since ${day(risk.opened_at)}, last flagged ` +
     `${day(risk.last_flagged_at)}). A later ${risk.kind} flag reopens it.`;
+}
+
+/** What `risk resolve` asks about on a terminal: the risk by its full name, as it stands. */
+export function riskToResolveLines(risk: Risk): string[] {
+  const other = risk.flags.filter((flag) => flag !== risk.kind);
+  return [
+    `The ${risk.kind} risk of ${risk.client_id}: open since ${day(risk.opened_at)}, last flagged ${day(risk.last_flagged_at)}` +
+      ` (${flaggedBy(risk) || 'no flag on record'})${other.length > 0 ? `: ${other.join('; ')}` : ''}`,
+  ];
+}
+
+export function renderReopenedRisk(risk: Risk): string {
+  return `Reopened the ${risk.kind} risk of ${risk.client_id}: open since ${day(risk.opened_at)}, the resolution taken back (kept in its history).`;
+}
+
+export function renderAmendedRisk(risk: Risk): string {
+  return `Corrected the resolution of the ${risk.kind} risk of ${risk.client_id}; the note before is kept in its history.`;
 }

@@ -1,11 +1,14 @@
 import type { ChalkInstance } from 'chalk';
 import type {
-  ClientSummary, Goal, GoalDetail, ListedSession, Milestone, MilestoneWithState, RecordEdit, Session, SessionDetail,
+  ClientSummary, Goal, GoalDetail, ListedSession, Milestone, MilestoneWithState, RecordEdit, Session, SessionAddendum, SessionDetail,
 } from '../core/model.js';
 import type { OpenRisk } from '../core/risks.js';
 import { renderColumns, type Cell } from './columns.js';
 import { crisisLabel, crisisLines, moodLabel, oneLine, percent, printable, progressBar, when } from './format.js';
 import { openRiskBlock } from './risks.js';
+
+/** A summary or description narrower than this moves to a line of its own under its row. */
+const READABLE_TEXT = 40;
 
 export function renderSessionList(
   sessions: (Session & Partial<Pick<ListedSession, 'version' | 'signed_at' | 'voided_at'>>)[], style: ChalkInstance, _columns: number, tableWidth = Infinity,
@@ -28,7 +31,7 @@ export function renderSessionList(
   }
   const voided = sessions.filter((session) => session.voided_at != null).length;
   const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}${voided > 0 ? `, ${voided} of them voided` : ''}`;
-  return `${risks}${renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 })}\n${style.dim(count)}`;
+  return `${risks}${renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4, narrowest: READABLE_TEXT })}\n${style.dim(count)}`;
 }
 
 /** `[voided]`, `[signed]`, `[v2]`: how a listed session stands in the record. */
@@ -42,7 +45,8 @@ function recordMarks(session: Partial<Pick<ListedSession, 'version' | 'signed_at
 }
 
 export function renderSession(session: SessionDetail, style: ChalkInstance, risks: readonly OpenRisk[] = [], width = Infinity): string {
-  const out = renderSessionContent(session, style);
+  // A signed note with addenda shows as signed, the addenda after it (the current values are theirs).
+  const out = renderSessionContent(session.as_signed ? { ...session.as_signed, session_id: session.session_id } : session, style);
   const state: [string, string][] = [
     ['Version', session.version === 1 ? '1 (as logged)'
       : `${session.version} (${session.amendments} amendment${session.amendments === 1 ? '' : 's'}${session.history ? '' : '; see --history'})`],
@@ -51,6 +55,7 @@ export function renderSession(session: SessionDetail, style: ChalkInstance, risk
   ];
   out.push('', ...state.filter(([, value]) => value !== '').map(([name, value]) =>
     `${style.bold(name.padEnd(13))}${name === 'Voided' ? style.yellow(value) : value}`));
+  if (session.addenda) out.push(...renderAddenda(session.addenda, style));
   if (session.history) {
     out.push('', style.bold('History (oldest first)'));
     for (const version of session.history) {
@@ -63,30 +68,50 @@ export function renderSession(session: SessionDetail, style: ChalkInstance, risk
   return openRiskBlock(session.client_id, risks, style, width) + out.join('\n');
 }
 
-/** The content of a session or of one of its versions, as lines. */
-function renderSessionContent(session: Omit<Session, 'session_id'> & { session_id?: string }, style: ChalkInstance): string[] {
-  const lines: [string, string][] = [
-    ['Session', session.session_id ?? ''],
-    ['Client', session.client_id],
-    ['When', when(session.timestamp)],
-    ['Mood', moodLabel(session, style)],
-    ['Duration', session.session_duration_minutes === null ? '' : `${session.session_duration_minutes} min`],
-    ['Goals', session.therapeutic_goals.join(', ')],
-    ['Techniques', printable(session.techniques_used.join(', '))],
-    ['Crisis flags', crisisLabel(session.crisis_flags, style)],
-  ];
-  const blocks: [string, string][] = [
-    ['Summary', session.conversation_summary],
-    ['Progress notes', session.progress_notes],
-    ['Observations', session.therapist_observations],
-    ['Homework', session.homework_assigned],
-    ['Next focus', session.next_session_focus],
-  ];
-  const out = lines.filter(([, value]) => value !== '').map(([name, value]) => `${style.bold(name.padEnd(13))}${value}`);
-  for (const [name, text] of blocks) {
-    if (text) out.push('', style.bold(name), printable(text));
+/** Each addendum under the signed note: who, when and why, then the fields it gave new values. */
+function renderAddenda(addenda: readonly SessionAddendum[], style: ChalkInstance): string[] {
+  const out: string[] = [];
+  for (const [index, addendum] of addenda.entries()) {
+    out.push('', style.bold(`── Addendum ${index + 1}, ${when(addendum.amended_at)} by ${addendum.amended_by}: ${printable(addendum.amend_reason)}`));
+    const changed = Object.keys(addendum.changes);
+    const body = renderSessionContent(addendum.changes as SessionContent, style, new Set(changed));
+    out.push(...(body[0] === '' ? body.slice(1) : body));
   }
-  const meta = Object.entries(session.metadata);
+  return out;
+}
+
+type SessionContent = Omit<Session, 'session_id'> & { session_id?: string };
+
+/** The content of a session or of one of its versions, as lines; with `only`, just those fields. */
+function renderSessionContent(session: SessionContent, style: ChalkInstance, only?: ReadonlySet<string>): string[] {
+  const shown = (field: string) => only === undefined || only.has(field);
+  const lines: [string, string, () => string][] = [
+    ['session_id', 'Session', () => session.session_id ?? ''],
+    ['client_id', 'Client', () => session.client_id],
+    ['timestamp', 'When', () => when(session.timestamp)],
+    ['emotional_state', 'Mood', () => moodLabel(session, style)],
+    ['session_duration_minutes', 'Duration', () => (session.session_duration_minutes == null ? '' : `${session.session_duration_minutes} min`)],
+    ['therapeutic_goals', 'Goals', () => session.therapeutic_goals.join(', ')],
+    ['techniques_used', 'Techniques', () => printable(session.techniques_used.join(', '))],
+    ['crisis_flags', 'Crisis flags', () => crisisLabel(session.crisis_flags, style)],
+  ];
+  const blocks: [string, string, () => string][] = [
+    ['conversation_summary', 'Summary', () => session.conversation_summary],
+    ['progress_notes', 'Progress notes', () => session.progress_notes],
+    ['therapist_observations', 'Observations', () => session.therapist_observations],
+    ['homework_assigned', 'Homework', () => session.homework_assigned],
+    ['next_session_focus', 'Next focus', () => session.next_session_focus],
+  ];
+  // A field an addendum emptied is shown as such; elsewhere an empty field is left out.
+  const emptied = only === undefined ? '' : style.dim('(none)');
+  const out = lines.filter(([field]) => shown(field)).map(([, name, value]) => [name, value() || emptied] as const)
+    .filter(([, value]) => value !== '').map(([name, value]) => `${style.bold(name.padEnd(13))}${value}`);
+  for (const [field, name, text] of blocks) {
+    if (!shown(field)) continue;
+    const value = text() ? printable(text()) : emptied;
+    if (value) out.push('', style.bold(name), value);
+  }
+  const meta = shown('metadata') ? Object.entries(session.metadata ?? {}) : [];
   if (meta.length > 0) {
     out.push('', style.bold('Metadata'), ...meta.map(([key, value]) => `${key}=${printable(value)}`));
   }
@@ -124,7 +149,7 @@ export function renderGoalList(goals: Goal[], style: ChalkInstance, _columns = 0
       oneLine(goal.description),
     ]);
   }
-  return renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4 });
+  return renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4, narrowest: READABLE_TEXT });
 }
 
 export function renderGoal(goal: GoalDetail, style: ChalkInstance): string {

@@ -6,6 +6,7 @@ const TERMS: [RegExp, string][] = [
   [/give --progress <0-100>, --status <status> and\/or --note <text>/g, 'give "completion_percentage" (0-100), "status" and/or "note"'],
   [/choose another --id/g, 'choose another id'],
   [/give a later --at\b/g, 'give a later "at"'],
+  [/`tpt goal edit (\S+) --set-at <date> --reason "\u2026"`/g, 'POST /api/v1/goals/$1/edit with "set_at" and "reason"'],
   [/--date\b/g, '"achieved_date"'],
   [/add --reason "why"/g, 'add "reason": "why"'],
   [/--significance\b/g, '"significance"'],

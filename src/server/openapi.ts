@@ -63,6 +63,7 @@ function change(operationId: string, summary: string, parameters: object[], sche
 }
 
 const SESSION = pathParameter('session_id', 'the session id');
+const RISK_KIND = { name: 'kind', in: 'path', required: true, description: 'the risk kind, e.g. suicidal_ideation', schema: { type: 'string' } };
 const SESSION_STATE = json({ type: 'object' }, 'the session with its state (as session show --json)');
 const MILESTONE = pathParameter('milestone_id', 'the milestone id');
 const MILESTONE_STATE = json(ref('MilestoneWithState'), 'the milestone with its state and corrections');
@@ -93,6 +94,10 @@ export const OPENAPI = {
         summary: 'This document',
         responses: { 200: json({ type: 'object' }, 'the OpenAPI description of the service'), 401: ERRORS[401] },
       },
+    },
+    '/api/v1/clients': {
+      get: reading('listClients', 'Every client, with sessions, last session, last crisis, goals and open risks (as `tpt clients --json`)',
+        [], json({ type: 'array', items: ref('ClientSummary') }, 'the clients, in id order')),
     },
     '/api/v1/sessions': {
       post: creation('logSession', 'Record one session',
@@ -183,6 +188,15 @@ export const OPENAPI = {
       post: change('resolveRisk', 'Resolve an open risk: a person\'s judgement, with the reason (a write token; audited with its name)',
         [CLIENT, { name: 'kind', in: 'path', required: true, description: 'the risk kind, e.g. suicidal_ideation', schema: { type: 'string' } }],
         { type: 'object', properties: { note: { type: 'string', minLength: 1 } }, required: ['note'], additionalProperties: false }, json(ref('Risk'), 'the risk, resolved')),
+    },
+    '/api/v1/risks/{client_id}/{kind}/amend': {
+      post: change('amendRiskResolution', 'Correct the note of a resolution, with the reason; the note before stays in the history',
+        [CLIENT, RISK_KIND], { type: 'object', properties: { note: { type: 'string', minLength: 1 }, reason: { type: 'string', minLength: 1 } }, required: ['note', 'reason'], additionalProperties: false },
+        json(ref('Risk'), 'the risk, its resolution corrected'), 'the risk is open: there is no resolution to correct'),
+    },
+    '/api/v1/risks/{client_id}/{kind}/reopen': {
+      post: change('reopenRisk', 'Take a resolution back, with the reason: the risk is open again; the resolution stays in the history',
+        [CLIENT, RISK_KIND], REASON_ONLY, json(ref('Risk'), 'the risk, open again'), 'the risk is open: there is no resolution to take back'),
     },
     '/api/v1/trends/{client_id}': {
       get: reading('emotionalTrends', "A client's emotional trend by calendar period (default: the last 90 days)",
@@ -275,12 +289,13 @@ export const OPENAPI = {
           target_date: { type: ['string', 'null'], format: 'date' },
           completion_percentage: { type: 'number', minimum: 0, maximum: 100 },
           notes: { type: 'string' },
+          at: { type: 'string', description: 'when the goal was set, for a therapy entered late: YYYY-MM-DD or ISO 8601 (default: now)' },
         },
       },
       GoalUpdate: {
         type: 'object',
         additionalProperties: false,
-        description: 'give completion_percentage, status and/or note; "at" backdates the entry (not before the goal was set, nor more than 24 hours ahead)',
+        description: 'give completion_percentage, status and/or note; "at" backdates the entry (from the day the goal was set, not more than 24 hours ahead)',
         properties: {
           completion_percentage: { type: 'number', minimum: 0, maximum: 100 },
           status: ref('GoalStatus'),
@@ -297,6 +312,7 @@ export const OPENAPI = {
           description: { type: 'string', minLength: 1 },
           target_date: { type: ['string', 'null'], description: 'YYYY-MM-DD; null or "" for none' },
           notes: { type: 'string' },
+          set_at: { type: 'string', description: 'when the goal was set (not after its first progress entry or milestone)' },
           reason: { type: 'string', minLength: 1 },
         },
       },
@@ -415,6 +431,20 @@ export const OPENAPI = {
           overall: ref('TrendSummary'),
           periods: { type: 'array', items: ref('TrendSummary') },
           crisis_events: { type: 'array', items: { type: 'object' } },
+        },
+      },
+      ClientSummary: {
+        type: 'object',
+        required: ['client_id', 'created_at', 'sessions', 'last_session', 'last_crisis', 'active_goals', 'average_goal_progress', 'open_risks'],
+        properties: {
+          client_id: ref('Id'),
+          created_at: { type: 'string', description: 'UTC ISO 8601' },
+          sessions: { type: 'integer', minimum: 0 },
+          last_session: { type: ['string', 'null'], description: 'UTC ISO 8601' },
+          last_crisis: { type: ['string', 'null'], description: 'the latest session with crisis flags, UTC ISO 8601' },
+          active_goals: { type: 'integer', minimum: 0 },
+          average_goal_progress: { type: ['number', 'null'], description: 'mean completion of the goals, discontinued ones left out' },
+          open_risks: { type: 'array', items: { type: 'string' }, description: 'the kinds of the open risks' },
         },
       },
       Risk: {

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { listClients } from '../core/clients.js';
 import { createGoal, editGoal, listGoals, updateGoal } from '../core/goals.js';
 import { InputError, NotFoundError } from '../core/errors.js';
 import { DOCUMENT_NAMES, isDocumentName, publishedSchema } from '../schema-files.js';
@@ -12,7 +13,7 @@ import {
 import { exportJson, planExport } from '../core/export.js';
 import { parseGranularity } from '../core/periods.js';
 import { progressReport } from '../core/report.js';
-import { listRisks, resolveRisk } from '../core/risks.js';
+import { amendRiskResolution, listRisks, reopenRisk, resolveRisk } from '../core/risks.js';
 import { listSessions, logSession } from '../core/sessions.js';
 import {
   amendSession, restoreSession, signSession, voidSession, type SessionChange,
@@ -142,6 +143,14 @@ function amend({ store, params, body, who }: RequestContext): Reply {
 
 export const ROUTES: Route[] = [
   {
+    // Where an integration starts: the ids the other routes take, with what `tpt clients` shows.
+    method: 'GET',
+    ...at('/api/v1/clients'),
+    query: [],
+    scope: 'read',
+    handle: ({ store, who }) => ({ status: 200, body: listClients(store, who) }),
+  },
+  {
     method: 'POST',
     ...at('/api/v1/sessions'),
     query: [],
@@ -195,7 +204,12 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/goals'),
     query: [],
     scope: 'write',
-    handle: ({ store, body, who }) => ({ status: 201, body: createGoal(store, object(body) as GoalCreateInput, who) }),
+    handle: ({ store, body, who }) => {
+      // "at": when the goal was set, as `goal create --at`.
+      const { at, ...fields } = object(body);
+      if (at !== undefined && typeof at !== 'string') throw new InputError('at must be a date or time (YYYY-MM-DD or ISO 8601)');
+      return { status: 201, body: createGoal(store, fields as GoalCreateInput, who, at) };
+    },
   },
   {
     method: 'PUT',
@@ -344,6 +358,28 @@ export const ROUTES: Route[] = [
       if (note !== undefined && typeof note !== 'string') throw new InputError('note must be text');
       return { status: 200, body: resolveRisk(store, params[0]!, params[1]!, note, who) };
     },
+  },
+  {
+    // A resolution's note corrected, as `tpt risk amend`: {note, reason}.
+    method: 'POST',
+    ...at('/api/v1/risks/{client_id}/{kind}/amend'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, body, who }) => {
+      const { note, reason, ...rest } = object(body);
+      if (Object.keys(rest).length > 0) throw new InputError(`unknown field "${Object.keys(rest)[0]}": give note and reason`);
+      if (note !== undefined && typeof note !== 'string') throw new InputError('note must be text');
+      if (reason !== undefined && typeof reason !== 'string') throw new InputError('reason must be text');
+      return { status: 200, body: amendRiskResolution(store, params[0]!, params[1]!, note, reason, who) };
+    },
+  },
+  {
+    // A resolution taken back, as `tpt risk reopen`: {reason}.
+    method: 'POST',
+    ...at('/api/v1/risks/{client_id}/{kind}/reopen'),
+    query: [],
+    scope: 'write',
+    handle: ({ store, params, body, who }) => ({ status: 200, body: reopenRisk(store, params[0]!, params[1]!, reasonOf(body), who) }),
   },
   {
     method: 'GET',

@@ -42,7 +42,7 @@ describe('bad input is refused with exit 2 and nothing written', () => {
     ['a milestone of a missing goal', ['milestone', 'add', '--goal', 'g-none', '--description', 'd'], /no goal "g-none"/],
     ['a bad significance', ['milestone', 'add', '--goal', 'g-ana', '--description', 'd', '--significance', 'huge'], /use one of low, medium, high/],
     ['sessions of an unknown client', ['sessions', 'nobody'], /no client "nobody"/],
-    ['a bad --limit', ['sessions', 'ana', '--limit', '0'], /positive whole number/],
+    ['a bad --limit', ['sessions', 'ana', '--limit', '0'], /whole number from 1 up/],
     ['a bad --last', ['sessions', 'ana', '--last', '3x'], /unit d, w, m, q or y/],
     ['a missing required option', ['goal', 'create', '--client', 'ana'], /required option '--description/],
   ];

@@ -85,7 +85,8 @@ describe('tpt goal update --at and a note alone', () => {
     const before = await snapshot();
     const early = await run(['goal', 'update', 'g1', '--progress', '20', '--at', '2026-02-27']);
     expect(early.code).toBe(2);
-    expect(early.stderr).toBe('tpt: progress time "2026-02-27" is before the goal was set (2026-03-01 10:00): give a later --at\n');
+    expect(early.stderr).toBe('tpt: progress time "2026-02-27" is before the goal was set (2026-03-01 10:00): give a later --at, ' +
+      'or correct when the goal was set with `tpt goal edit g1 --set-at <date> --reason "…"`\n');
     const late = await run(['goal', 'update', 'g1', '--progress', '20', '--at', '2026-03-22']);
     expect(late.code).toBe(2);
     expect(late.stderr).toContain('is more than 24 hours in the future');
@@ -98,7 +99,8 @@ describe('milestones: dates, edit and void', () => {
     const before = await snapshot();
     const early = await run(['milestone', 'add', '--goal', 'g1', '--description', 'd', '--date', '2026-02-28']);
     expect(early.code).toBe(2);
-    expect(early.stderr).toBe('tpt: milestone date 2026-02-28 is before its goal g1 was set (2026-03-01): give a later --date\n');
+    expect(early.stderr).toBe('tpt: milestone date 2026-02-28 is before its goal g1 was set (2026-03-01): give a later --date, ' +
+      'or correct when the goal was set with `tpt goal edit g1 --set-at <date> --reason "…"`\n');
     const future = await run(['milestone', 'add', '--goal', 'g1', '--description', 'd', '--date', '2026-04-01']);
     expect(future.code).toBe(2);
     expect(future.stderr).toContain('milestone date "2026-04-01" is more than 24 hours in the future');
@@ -165,7 +167,7 @@ describe('the HTTP service corrects goals and milestones the same way', () => {
         .toContainEqual(['2026-03-10T10:00:00.000Z', 30]);
       const early = await send('PUT', '/api/v1/goals/g1', { completion_percentage: 40, at: '2026-02-01' });
       expect(early.status).toBe(400);
-      expect(early.body.error.message).toMatch(/is before the goal was set .*: give a later "at"$/);
+      expect(early.body.error.message).toMatch(/is before the goal was set .*: give a later "at", or correct when the goal was set with POST \/api\/v1\/goals\/g1\/edit with "set_at" and "reason"$/);
 
       const milestone = await send('POST', '/api/v1/milestones/m1/edit', { achieved_date: '2026-03-09', reason: 'a day later' });
       expect(milestone.body).toMatchObject({ achieved_date: '2026-03-09', edits: [{ actor: 'api:ehr-bridge', reason: 'a day later' }] });

@@ -44,7 +44,7 @@ describe('tpt export --out', () => {
     const out = join(box.home, 'c1.json');
     const first = box.spawn(['export', 'c1', '--out', out]);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toBe(`Exported 1 client(s), 2 session(s), as JSON to ${out}\n`);
+    expect(first.stdout).toBe(`Exported 1 client, 2 sessions, as JSON to ${out}\n`);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const written = readFileSync(out, 'utf8');
     expect(JSON.parse(written).clients[0].client_id).toBe('c1');
@@ -146,7 +146,7 @@ describe('tpt import, as a user runs it', () => {
       const imported = other.spawn(['import', out]);
       expect(imported.code, imported.stderr).toBe(0);
       expect(imported.stdout).toBe([
-        `Imported ${out}: 2 client(s)`,
+        `Imported ${out}: 2 clients`,
         '  sessions   added 3, skipped 0, replaced 0',
         '  goals      added 2, skipped 0, replaced 0',
         '  milestones added 2, skipped 0, replaced 0',

@@ -87,7 +87,8 @@ describe('with a database', () => {
   });
 
   it('creates, updates, lists and shows goals and milestones, and sums them up per client', () => {
-    const created = box.spawn(['--json', 'goal', 'create', '--client', 'c9', '--description', 'Sleep 7h', '--target', '2026-06-30']);
+    // The real clock: a target is never before the day the goal is set, so it lies well ahead.
+    const created = box.spawn(['--json', 'goal', 'create', '--client', 'c9', '--description', 'Sleep 7h', '--target', '2036-06-30']);
     expect(created.code, created.stderr).toBe(0);
     const { goal_id: goalId } = JSON.parse(created.stdout) as { goal_id: string };
     expect(goalId).toMatch(/^goal_[a-z2-9]{8}$/);
@@ -97,7 +98,7 @@ describe('with a database', () => {
     const { milestone_id: milestoneId } = JSON.parse(milestone.stdout) as { milestone_id: string };
 
     const shown = JSON.parse(box.spawn(['--json', 'goal', 'show', goalId]).stdout);
-    expect(shown).toMatchObject({ goal_id: goalId, client_id: 'c9', completion_percentage: 55, status: 'active', target_date: '2026-06-30', milestones: [milestoneId] });
+    expect(shown).toMatchObject({ goal_id: goalId, client_id: 'c9', completion_percentage: 55, status: 'active', target_date: '2036-06-30', milestones: [milestoneId] });
     expect(shown.history.map((entry: { completion_percentage: number; note: string; actor: string }) => [entry.completion_percentage, entry.note, entry.actor]))
       .toEqual([[0, 'created', 'tester'], [55, 'better nights', 'tester']]);
     expect(box.spawn(['goal', 'list', 'c9']).stdout).toMatch(new RegExp(`${goalId} .*55%`));

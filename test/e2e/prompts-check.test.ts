@@ -32,6 +32,7 @@ describe('log-session -i checks each answer at its own prompt', () => {
       { when: /Focus of the next session/, type: 'work' },
       { when: /Crisis flags/, type: 'other' },
       { when: /needs its words/, type: 'other: lost housing' },
+      { when: /Save this session\?/, type: 'y' },
     ]);
     expect(code, screen).toBe(0);
     expect(await json(['session', 'show', 's1'])).toMatchObject({
