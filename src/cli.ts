@@ -148,9 +148,9 @@ async function warnUnloggedReads(ctx: Context): Promise<void> {
   if (!store) return;
   const { takeUnloggedReads } = await import('./core/audit.js');
   for (const entry of takeUnloggedReads(store)) {
-    ctx.io.stderr.write(
+    ctx.note(
       `tpt: warning: the database cannot take writes (disk full, or a read-only file), so this read is not in the audit log: ` +
-      `${entry.action}${entry.client_id ? ` of ${entry.client_id}` : ''} by ${entry.actor} at ${entry.at}; note it by hand\n`,
+      `${entry.action}${entry.client_id ? ` of ${entry.client_id}` : ''} by ${entry.actor} at ${entry.at}; note it by hand`,
     );
   }
 }
@@ -207,7 +207,9 @@ export function allWritten(): boolean {
 /** The one place where an error becomes a line on stderr and an exit code (SPEC §2). */
 async function reportError(error: unknown, ctx: Context): Promise<number> {
   const { InputError, TptError } = await import('./core/errors.js');
-  const say = (message: string) => ctx.io.stderr.write(`tpt: ${message}\n`);
+  // Messages quote ids and values from the command line and import files: never raw to the terminal.
+  const { visible } = await import('./terminal-text.js');
+  const say = (message: string) => ctx.io.stderr.write(`tpt: ${visible(message)}\n`);
   if (error instanceof CommanderError) {
     if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
     if (error.code === 'commander.help') {
@@ -234,6 +236,10 @@ async function reportError(error: unknown, ctx: Context): Promise<number> {
     say(`the database at ${ctx.dbPath} is read-only (its file mode has no write permission), so nothing was written: make it writable (chmod 600) to change records`);
   } else if (error instanceof Error && (error as { code?: string }).code === 'SQLITE_FULL') {
     say(`the disk of ${ctx.dbPath} is full, so nothing was written: free some space; reads, \`tpt export --out\` and \`tpt backup\` to another disk still work`);
+  } else if (error instanceof Error && (error as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+    const { existsSync } = await import('node:fs');
+    const holder = existsSync(`${ctx.dbPath}-journal`) ? 'an import that is still writing' : 'another tpt command or `tpt serve`';
+    say(`the database at ${ctx.dbPath} is busy: ${holder} held its write lock for more than 5 seconds, so nothing was written: run this again when it is done`);
   } else if (error instanceof Error && (error as { code?: string }).code?.startsWith('SQLITE_')) {
     say(`database error: ${error.message} (${(error as { code?: string }).code}); nothing was written`);
   } else {

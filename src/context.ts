@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { ChalkInstance } from 'chalk';
 import { plainStyle } from './plain-style.js';
+import { jsonText, visible, visibleDeep, visibleRendered } from './terminal-text.js';
 import type { DatabaseKey } from './db/connection.js';
 import type { Database } from './db/driver.js';
 import type { Store } from './db/store.js';
@@ -147,29 +148,39 @@ export class Context {
   /** Prints data: one JSON document with --json, else the renderer's text. */
   async out<T>(data: T, render: (data: T, style: ChalkInstance, columns: number, tableWidth: number) => string): Promise<void> {
     if (this.json) {
-      this.io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+      this.io.stdout.write(`${jsonText(data)}\n`);
       return;
     }
-    const text = render(data, await this.style(), this.columns, this.tableWidth);
+    const text = visibleRendered(render(visibleDeep(data), await this.style(), this.columns, this.tableWidth));
     if (text) this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  /** A message for the person (progress, hints, warnings): stderr, never mixed with data. */
-  note(message: string): void {
-    this.io.stderr.write(`${message}\n`);
+  /**
+   * A message for the person (progress, hints, warnings): stderr, never mixed with data. Its
+   * control characters are made visible; `rendered` text was made from data passed through
+   * visibleDeep first, and keeps tpt's colours.
+   */
+  note(message: string, rendered = false): void {
+    this.io.stderr.write(`${rendered ? visibleRendered(message) : visible(message)}\n`);
   }
 
   /** The prompt functions, bound to stdin and stderr (prompts never pollute stdout). */
   async prompts() {
     const inquirer = await import('@inquirer/prompts');
     const streams = { input: this.io.stdin, output: this.io.stderr as NodeJS.WritableStream, clearPromptOnDone: false };
+    // Questions and choices can quote records (a goal's description): shown with visible().
+    const shown = <C extends { message: string; default?: unknown }>(config: C): C => ({
+      ...config,
+      message: visible(config.message),
+      ...(typeof config.default === 'string' ? { default: visible(config.default) } : {}),
+    });
     return {
-      input: (config: Parameters<typeof inquirer.input>[0]) => inquirer.input(config, streams),
-      number: (config: Parameters<typeof inquirer.number>[0]) => inquirer.number(config, streams),
-      select: <V>(config: Parameters<typeof inquirer.select<V>>[0]) => inquirer.select<V>(config, streams),
-      checkbox: <V>(config: Parameters<typeof inquirer.checkbox<V>>[0]) => inquirer.checkbox<V>(config, streams),
-      confirm: (config: Parameters<typeof inquirer.confirm>[0]) => inquirer.confirm(config, streams),
-      password: (config: Parameters<typeof inquirer.password>[0]) => inquirer.password(config, streams),
+      input: (config: Parameters<typeof inquirer.input>[0]) => inquirer.input(shown(config), streams),
+      number: (config: Parameters<typeof inquirer.number>[0]) => inquirer.number(shown(config), streams),
+      select: <V>(config: Parameters<typeof inquirer.select<V>>[0]) => inquirer.select<V>(shownChoices(config), streams),
+      checkbox: <V>(config: Parameters<typeof inquirer.checkbox<V>>[0]) => inquirer.checkbox<V>(shownChoices(config), streams),
+      confirm: (config: Parameters<typeof inquirer.confirm>[0]) => inquirer.confirm(shown(config), streams),
+      password: (config: Parameters<typeof inquirer.password>[0]) => inquirer.password(shown(config), streams),
     };
   }
 
@@ -274,6 +285,15 @@ export class Context {
     this.store = undefined;
     this.unlockedWith = undefined;
   }
+}
+
+/** A choice's text made visible, its value (what the command gets back) left as it is. */
+function shownChoices<C extends { message: string; choices: readonly unknown[] }>(config: C): C {
+  const text = (value: unknown) => (typeof value === 'string' ? visible(value) : value);
+  const choices = config.choices.map((choice) => (choice !== null && typeof choice === 'object' && 'value' in choice
+    ? { ...choice, name: text((choice as { name?: unknown }).name), description: text((choice as { description?: unknown }).description) }
+    : choice));
+  return { ...config, message: visible(config.message), choices };
 }
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

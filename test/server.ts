@@ -62,7 +62,7 @@ export function call(
   const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   const headers: Record<string, string> = { Host: options.host ?? `127.0.0.1:${port}`, ...options.headers };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
-  if (payload !== undefined) headers['Content-Type'] = 'application/json';
+  if (payload !== undefined && !('Content-Type' in headers)) headers['Content-Type'] = 'application/json';
   return new Promise((resolve, reject) => {
     const outgoing = request({ host: '127.0.0.1', port, method, path, headers }, (response) => {
       let text = '';

@@ -13,7 +13,11 @@ export function checkCommand(ctx: Context): Command {
       const { checkDatabase } = await import('../core/check.js');
       const { renderCheck, verificationLine } = await import('../render/audit.js');
       const { renderKeyInUse } = await import('../render/protection.js');
-      const result = { ...checkDatabase(store, opts.head), key_file: ctx.openedKey!.keyFile ?? null };
+      // What killed runs left (a rekey's copy, a partial backup or export, a purge's compaction), removed or finished by the open.
+      const { leftoversCleaned } = await import('../db/connection.js');
+      const leftovers = leftoversCleaned(store.db);
+      for (const file of leftovers) ctx.note(`tpt: removed what a killed run left: ${file}`);
+      const result = { ...checkDatabase(store, opts.head), key_file: ctx.openedKey!.keyFile ?? null, leftovers_removed: leftovers };
       // A damaged page stops writes until a check passes again (src/db/damage-mark.ts).
       const { clearDamaged, markDamaged } = await import('../db/damage-mark.js');
       if (result.integrity_problems.length > 0) markDamaged(ctx.dbPath, result.integrity_problems[0]!, ctx.now());

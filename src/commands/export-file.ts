@@ -1,6 +1,7 @@
 import { createWriteStream, existsSync, linkSync, lstatSync, readdirSync, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, TptError } from '../core/errors.js';
+import { registerWork } from '../db/work-files.js';
 
 export interface ExportFile {
   path: string;
@@ -16,7 +17,7 @@ export interface ExportFile {
  * records) and moved into place only when complete, so a failed export leaves no half file and
  * never destroys the old one. Without `force` an existing file is never replaced.
  */
-export async function openExportFile(path: string, force: boolean): Promise<ExportFile> {
+export async function openExportFile(path: string, force: boolean, dbPath: string): Promise<ExportFile> {
   const target = resolve(path);
   if (!existsSync(dirname(target))) {
     throw new InputError(`cannot write ${path}: its directory does not exist; create it first`);
@@ -30,6 +31,8 @@ export async function openExportFile(path: string, force: boolean): Promise<Expo
   }
   removeAbandonedPartials(target);
   const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
+  // Killed outright, this process cannot remove it: the next tpt command on the database does.
+  const work = registerWork(dbPath, [temporary]);
   const stream = createWriteStream(temporary, { flags: 'wx', mode: 0o600 });
   await new Promise<void>((ready, fail) => {
     stream.once('open', () => ready());
@@ -39,6 +42,7 @@ export async function openExportFile(path: string, force: boolean): Promise<Expo
   const onSignal = (signal: NodeJS.Signals) => {
     stream.destroy();
     rmSync(temporary, { force: true });
+    work.done();
     process.stderr.write(`tpt: export interrupted; ${path} was not written\n`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
@@ -71,12 +75,15 @@ export async function openExportFile(path: string, force: boolean): Promise<Expo
         throw new TptError(code === 'EEXIST'
           ? `${path} already exists: choose another --out file, or add --force to replace it`
           : `cannot write ${path}: ${(error as Error).message}`);
+      } finally {
+        work.done();
       }
     },
     abandon() {
       forgetSignals();
       stream.destroy();
       rmSync(temporary, { force: true });
+      work.done();
     },
   };
 }

@@ -53,7 +53,7 @@ export function exportCommand(ctx: Context): Command {
       const { planExport } = await import('../core/export.js');
       const target = flags.out === undefined
         ? undefined
-        : await import('./export-file.js').then((file) => file.openExportFile(flags.out!, flags.force === true));
+        : await import('./export-file.js').then((file) => file.openExportFile(flags.out!, flags.force === true, ctx.dbPath));
       try {
         const plan = planExport(store, { clientId, all: flags.all, format: flags.format, table: flags.table }, ctx.who());
         const count = await streamExport(ctx, store, plan, target?.stream ?? ctx.io.stdout, encrypter);
@@ -114,7 +114,7 @@ async function streamExport(ctx: Context, store: Store, plan: ExportPlan, stream
       const { encryptChunks } = await import('./export-encrypt.js');
       await writeChunks(stream, await encryptChunks(chunks, encrypter));
     } else {
-      await writeChunks(stream, chunks);
+      await writeChunks(stream, stream === ctx.io.stdout ? await inertOnStdout(ctx, plan, chunks) : chunks);
     }
     progress?.update(count, true);
     return count;
@@ -122,6 +122,22 @@ async function streamExport(ctx: Context, store: Store, plan: ExportPlan, stream
     progress?.interrupt();
     endSnapshot();
   }
+}
+
+/**
+ * Stdout may be a terminal: JSON (and FHIR) get DEL and the C1 controls as JSON escapes, which
+ * JSON.stringify leaves raw (the same value to every reader); CSV on a terminal gets every
+ * control character made visible, as tables do. A pipe gets CSV as it is.
+ */
+async function inertOnStdout(ctx: Context, plan: ExportPlan, chunks: Iterable<string>): Promise<Iterable<string>> {
+  const { visible } = await import('../terminal-text.js');
+  const json = plan.format !== 'csv';
+  if (!json && ctx.io.stdout.isTTY !== true) return chunks;
+  return (function* () {
+    for (const chunk of chunks) {
+      yield json ? chunk.replace(/[\u007f-\u009f]/g, (char) => `\\u00${char.charCodeAt(0).toString(16)}`) : visible(chunk);
+    }
+  })();
 }
 
 /** Writes every chunk, waiting whenever the stream asks for a pause (backpressure). */

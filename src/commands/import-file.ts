@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { isAscii } from 'node:buffer';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { InputError } from '../core/errors.js';
 
 /** Bytes read from the file at a time, into one buffer reused to the end. */
@@ -30,23 +30,44 @@ function pieceOf(bytes: Buffer, start: number, end: number, last: boolean): { te
   return { text: isAscii(part) ? part.toString('latin1') : part.toString('utf8'), end: stop };
 }
 
+const notARegularFile = (path: string) =>
+  new InputError(`${path} is not a regular file: give the path of a file written by \`tpt export\``);
+
+/**
+ * Checked before anything opens the file: opening a FIFO waits for a writer, for ever (finding
+ * 11), and a device or a directory is no export either. A missing file is left to the reader's message.
+ */
+export function requireRegularFile(path: string): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    return;
+  }
+  if (!isFile) throw notARegularFile(path);
+}
+
 /**
  * The import file as text, read in 1 MB reads into one buffer and handed out in pieces of 64 KB
  * (a UTF-8 character cut by a piece's end waits for the next). Reads are synchronous: the import
  * runs inside one transaction.
  */
 export function fileSource(path: string, progress?: (done: number, total: number) => void) {
+  const notAFile = notARegularFile(path);
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    requireRegularFile(path);
+    // Opened without waiting, in case it was swapped for a FIFO since the check.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? `no file ${path}: give the path of a file written by \`tpt export\`` : `cannot read ${path}: ${(error as Error).message}`);
   }
   const stat = fstatSync(fd);
   if (!stat.isFile()) {
     closeSync(fd);
-    throw new InputError(`${path} is not a file: give the path of a file written by \`tpt export\``);
+    throw notAFile;
   }
   const buffer = Buffer.allocUnsafe(READ_BYTES);
   let position = 0;
@@ -68,6 +89,7 @@ export function fileSource(path: string, progress?: (done: number, total: number
       }
       if (start === end) return null;
       const piece = pieceOf(buffer, start, end, ended);
+      if (piece.text.includes('\ufffd')) refuseInvalidUtf8(path, buffer.subarray(start, piece.end), position - (end - start));
       start = piece.end;
       return piece.text;
     },
@@ -77,6 +99,23 @@ export function fileSource(path: string, progress?: (done: number, total: number
   };
 }
 
+/**
+ * Bytes that are not UTF-8 would become U+FFFD without a word, and the record would be stored
+ * changed (finding 12): refused, at the byte where it goes wrong. A U+FFFD written as such is text.
+ */
+function refuseInvalidUtf8(path: string, bytes: Buffer, offset: number): void {
+  if (isUtf8(bytes)) return;
+  const text = bytes.toString('utf8');
+  let at = 0;
+  for (let index = text.indexOf('\ufffd'); index !== -1; index = text.indexOf('\ufffd', index + 1)) {
+    at = Buffer.byteLength(text.slice(0, index));
+    if (!bytes.subarray(at, at + 3).equals(REPLACEMENT)) break;
+  }
+  throw new InputError(`${path} is not valid UTF-8 at byte ${offset + at}: save it as UTF-8 (as \`tpt export\` writes it); nothing was imported`);
+}
+
+const REPLACEMENT = Buffer.from('\ufffd');
+
 /** The same reader over text already in memory (a decrypted export), in pieces of the same size. */
 export function bufferSource(bytes: Buffer, progress?: (done: number, total: number) => void): ReturnType<typeof fileSource> {
   let position = 0;
@@ -84,6 +123,7 @@ export function bufferSource(bytes: Buffer, progress?: (done: number, total: num
     read(): string | null {
       if (position >= bytes.length) return null;
       const piece = pieceOf(bytes, position, bytes.length, true);
+      if (piece.text.includes('\ufffd')) refuseInvalidUtf8('the decrypted file', bytes.subarray(position, piece.end), position);
       position = piece.end;
       progress?.(position, bytes.length);
       return piece.text;

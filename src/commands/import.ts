@@ -23,7 +23,8 @@ export function importCommand(ctx: Context): Command {
       'tpt import everything.json.age --identity ~/.config/age/key.txt',
     ))
     .action(async (file: string, flags: ImportFlags) => {
-      const { bufferSource, fileSource } = await import('./import-file.js');
+      const { bufferSource, fileSource, requireRegularFile } = await import('./import-file.js');
+      requireRegularFile(file);
       const age = await import('./import-age.js');
       // An encrypted export is opened first: a wrong identity or passphrase touches no database.
       const decrypted = age.isAgeFile(file) ? await age.decryptExport(ctx, file, flags.identity) : undefined;

@@ -83,11 +83,12 @@ observations, homework, next-focus). An empty note or an editor that fails abort
       if (client.note) ctx.note(client.note);
       const { isOutsideVocabulary } = await import('../core/crisis-flags.js');
       for (const flag of session.crisis_flags.filter(isOutsideVocabulary)) {
-        ctx.io.stderr.write(`tpt: crisis flag "${flag}" is not in the vocabulary: it opened a risk of kind "other" (see \`tpt risk list ${session.client_id}\`)\n`);
+        ctx.note(`tpt: crisis flag "${flag}" is not in the vocabulary: it opened a risk of kind "other" (see \`tpt risk list ${session.client_id}\`)`);
       }
+      const { visible } = await import('../terminal-text.js');
       await ctx.out({ session_id: session.session_id }, () =>
         `Logged session ${session.session_id} for ${session.client_id}` +
-        (session.crisis_flags.length > 0 ? ` (crisis flags: ${session.crisis_flags.join(', ')})` : ''));
+        (session.crisis_flags.length > 0 ? ` (crisis flags: ${visible(session.crisis_flags.join(', '))})` : ''));
     });
 }
 

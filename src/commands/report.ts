@@ -33,7 +33,7 @@ export function reportCommand(ctx: Context): Command {
       const store = await ctx.openStore();
       const view = progressReport(store, clientId, timeframe, ctx.who());
       if (!render) {
-        ctx.io.stdout.write(`${JSON.stringify(view.report, null, 2)}\n`);
+        ctx.io.stdout.write(`${(await import('../terminal-text.js')).jsonText(view.report)}\n`);
         return;
       }
       const { renderReport, renderReportMarkdown } = await render;

@@ -52,7 +52,7 @@ export function retentionCommand(ctx: Context): Command {
         await ctx.out({ dry_run: opts.dryRun === true, ...plan, purged: [] as string[] }, renderRetentionPlan);
         return;
       }
-      if (!ctx.json) ctx.note(renderRetentionPlan(plan, await ctx.style()));
+      if (!ctx.json) ctx.note(renderRetentionPlan((await import('../terminal-text.js')).visibleDeep(plan), await ctx.style()), true);
       const count = plan.clients.length;
       await confirmDestruction(ctx, `Purge every record of ${count} client${count === 1 ? '' : 's'} past the ${plan.retention_years}-year policy`, opts.yes);
       const result = applyRetention(store, plan, ctx.who());

@@ -47,7 +47,7 @@ export function sessionCommand(ctx: Context): Command {
       const { renderSession } = await import('../render/tables.js');
       const shown = showSessionDetail(store, sessionId, opts.history === true, ctx.who());
       // --json prints the session of SPEC §1 and its state; a person also sees the client's open risks first.
-      const risks = openRisksOf(store, shown.client_id);
+      const risks = (await import('../terminal-text.js')).visibleDeep(openRisksOf(store, shown.client_id));
       await ctx.out(shown, (data, style, _columns, width) => renderSession(data, style, risks, width));
     });
 

@@ -19,7 +19,7 @@ export function sessionsCommand(ctx: Context): Command {
       const timeframe = resolveTimeframe(opts, null, ctx.now());
       const sessions = listSessions(store, clientId, timeframe, ctx.who(), opts.limit, opts.includeVoid === true);
       // --json prints the list of SPEC §2; a person also sees the client's open risks first.
-      const risks = openRisksOf(store, clientId);
+      const risks = (await import('../terminal-text.js')).visibleDeep(openRisksOf(store, clientId));
       await ctx.out(sessions, (list, style, columns, width) =>
         renderSessionList(list, style, columns, width, { clientId, risks }));
     });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DatabaseKey } from '../db/connection.js';
 import { backupInto, countsWithKey, tableCounts } from '../db/maintenance.js';
@@ -28,25 +28,21 @@ export function backupDatabase(store: Store, file: string, key: DatabaseKey, key
   if (!existsSync(dirname(target))) {
     throw new InputError(`no directory ${dirname(target)} for the backup: create it first, or give another path`);
   }
-  const bytes = backupInto(store.db, target);
-  try {
-    const source = tableCounts(store.db);
-    let copied: Record<string, number>;
+  const source = tableCounts(store.db);
+  let copied: Record<string, number> = {};
+  const bytes = backupInto(store.db, target, (copy) => {
     try {
-      copied = countsWithKey(target, key);
+      copied = countsWithKey(copy, key);
     } catch (error) {
       throw new TptError(`the backup does not open with the database's key (${(error as Error).message}); it was removed`);
     }
     if (JSON.stringify(copied) !== JSON.stringify(source)) {
       throw new TptError('the backup holds other row counts than the database (was it written to meanwhile?); it was removed: run `tpt backup` again');
     }
-    if (readFileSync(target).subarray(0, 16).toString('latin1') === PLAIN_SQLITE_HEADER) {
+    if (readFileSync(copy).subarray(0, 16).toString('latin1') === PLAIN_SQLITE_HEADER) {
       throw new TptError('the backup came out unencrypted; it was removed (this is a bug)');
     }
-    logRead(store, { action: 'database.backup' }, who, () => undefined);
-    return { backup: target, bytes, tables: copied, key_file: keyFile ?? null };
-  } catch (error) {
-    rmSync(target, { force: true });
-    throw error;
-  }
+  });
+  logRead(store, { action: 'database.backup' }, who, () => undefined);
+  return { backup: target, bytes, tables: copied, key_file: keyFile ?? null };
 }

@@ -28,6 +28,13 @@ const COMMA = 0x2c;
  */
 const LONG_LINE = 64 * 1024;
 
+/**
+ * The longest string an import takes, in characters of the file's JSON text (escapes counted as
+ * written): 32 Mi, far beyond any note. A longer one is refused as soon as the reader reaches
+ * this length, so the import is rolled back within a fraction of a second instead of parsing on.
+ */
+export const MAX_STRING_CHARS = 32 * 1024 * 1024;
+
 function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
@@ -57,7 +64,21 @@ export class JsonStreamReader {
       this.first = false;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
-    this.buf = this.pos >= this.buf.length ? chunk : this.buf.slice(this.pos) + chunk;
+    const rest = this.pos >= this.buf.length ? '' : this.buf.slice(this.pos);
+    // A value longer than a piece (a long string) is searched again from where the last search
+    // stopped, but every search of a text built by `+` copies it whole: so the text read ahead
+    // at least doubles each time, and a value of n characters costs O(n), not O(n²) (finding 6).
+    const parts = [chunk];
+    for (let size = chunk.length; size < rest.length;) {
+      const more = this.next();
+      if (more === null) {
+        this.ended = true;
+        break;
+      }
+      parts.push(more);
+      size += more.length;
+    }
+    this.buf = rest + (parts.length === 1 ? chunk : parts.join(''));
     this.dropped += this.pos;
     this.pos = 0;
     return true;
@@ -72,11 +93,15 @@ export class JsonStreamReader {
     }
   }
 
+  /** The keys read so far in each object the walk is in (for `key`'s check of duplicates). */
+  private readonly keysOf: Set<string>[] = [];
+
   /** Reads `char` (after white space), or fails naming what was expected. */
   expect(char: string, what: string): void {
     const found = this.peek();
     if (found !== char) throw this.unexpected(found, what);
     this.pos++;
+    if (char === '{') this.keysOf.push(new Set());
   }
 
   /** After an element: true when another follows (a comma), false at the closing `close`. */
@@ -88,6 +113,7 @@ export class JsonStreamReader {
     }
     if (found === close) {
       this.pos++;
+      if (close === '}') this.keysOf.pop();
       return false;
     }
     throw this.unexpected(found, `"," or "${close}" ${what}`);
@@ -97,15 +123,19 @@ export class JsonStreamReader {
   closes(close: '}' | ']'): boolean {
     if (this.peek() !== close) return false;
     this.pos++;
+    if (close === '}') this.keysOf.pop();
     return true;
   }
 
-  /** An object key and its colon. */
+  /** An object key and its colon. A key the object has already is refused: JSON.parse would keep the last one without a word. */
   key(what: string): string {
     if (this.peek() !== '"') throw this.unexpected(this.peek(), `a key ${what}`);
-    const key = this.value();
-    this.expect(':', `":" after the key "${String(key)}"`);
-    return key as string;
+    const key = this.value() as string;
+    this.expect(':', `":" after the key "${key}"`);
+    const keys = this.keysOf[this.keysOf.length - 1];
+    if (keys?.has(key)) throw new JsonStreamError(`the key "${key}" appears twice ${what}`, false);
+    keys?.add(key);
+    return key;
   }
 
   /** True when only white space is left. */
@@ -126,11 +156,16 @@ export class JsonStreamReader {
       : this.scalarLength();
     const text = this.buf.slice(this.pos, this.pos + length);
     this.pos += length;
+    let value: unknown;
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch (error) {
       throw new JsonStreamError(`invalid JSON: ${(error as Error).message}`, false);
     }
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new JsonStreamError(`the number ${text.slice(0, 40)} is beyond what a number can hold`, false);
+    }
+    return value;
   }
 
   /**
@@ -171,6 +206,9 @@ export class JsonStreamReader {
     let from = this.pos + at + 1;
     for (;;) {
       const close = this.buf.indexOf('"', from);
+      if (close - (this.pos + at) > MAX_STRING_CHARS || (close === -1 && this.buf.length - (this.pos + at) > MAX_STRING_CHARS)) {
+        throw new JsonStreamError(`a string is longer than ${MAX_STRING_CHARS / 1024 / 1024} Mi characters, more than tpt takes in one field: split or shorten it`, false);
+      }
       if (close === -1) {
         const offset = from - this.pos;
         if (!this.refill()) throw new JsonStreamError('the text ends inside a string', true);

@@ -1,6 +1,8 @@
-import { compact, secureDeleteIsOn } from '../db/maintenance.js';
+import { secureDeleteIsOn } from '../db/maintenance.js';
+import { compactAfterPurge, markPurgePending } from '../db/purge-pending.js';
 import { deleteClientRows, type DeletedRows } from '../db/purge-queries.js';
 import type { Store } from '../db/store.js';
+import { sweepWork } from '../db/work-files.js';
 import { recordAudit } from './audit.js';
 import { InputError, TptError } from './errors.js';
 import { checkId } from './ids.js';
@@ -33,26 +35,33 @@ export function requirePurgeable(store: Store, clientId: string): void {
  * Secure deletion: every row of the clients goes in one transaction (secure_delete is on for
  * every connection, so freed pages are zeroed), with one audit entry per client that names the
  * client id only. Then the WAL, which still holds the old pages, is checkpointed and truncated,
- * and VACUUM rebuilds the file so no free page is left.
+ * and VACUUM rebuilds the file so no free page is left. A mark written before the transaction
+ * makes the next open finish a compaction this process could not (killed, or a full disk), and
+ * the work files of killed tpt processes (a rekey's copy, a backup or export being written) are
+ * removed: no copy tpt made outlives the purge. Backups and exports a person keeps are theirs.
  */
 export function purgeClients(store: Store, clientIds: string[], reason: PurgeReason, who: Actor): PurgeResult {
   for (const clientId of clientIds) requirePurgeable(store, clientId);
   if (!secureDeleteIsOn(store.db)) {
     throw new TptError('secure_delete is off on this connection, so deleted text could stay in the file: nothing was deleted (this is a bug)');
   }
+  if (clientIds.length === 0) return { purged: [], wal_emptied: true };
+  const dbPath = store.db.name;
+  markPurgePending(dbPath, 'deleting');
   const purged = store.transaction(() =>
     [...new Set(clientIds)].map((clientId) => {
       const deleted = deleteClientRows(store, clientId);
       recordAudit(store, { action: reason, client_id: clientId }, who);
       return { client_id: clientId, deleted };
     }));
-  if (purged.length === 0) return { purged, wal_emptied: true };
+  sweepWork(dbPath);
   try {
-    return { purged, wal_emptied: compact(store.db) };
+    return { purged, wal_emptied: compactAfterPurge(store.db, dbPath) };
   } catch (error) {
     const ids = purged.map((client) => client.client_id).join(', ');
     throw new TptError(
-      `purged ${ids} (their rows are gone and the freed space zeroed), but compacting the file failed: ${(error as Error).message}; stop other tpt processes and run \`tpt check\``,
+      `purged ${ids} (their rows are gone and the freed space zeroed), but compacting the file failed: ${(error as Error).message}; ` +
+      'free some space or stop other tpt processes, then run `tpt check`: every tpt command finishes the compaction when it opens the database',
     );
   }
 }

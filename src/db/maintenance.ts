@@ -1,12 +1,13 @@
 import {
-  chmodSync, closeSync, fstatSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync,
+  chmodSync, closeSync, existsSync, fstatSync, fsyncSync, linkSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync,
 } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { TptError } from '../core/errors.js';
 import { applyCipher, rekeyDatabase, type DatabaseKey } from './connection.js';
 import { Database } from './driver.js';
 import { syncDirectory } from './key-file.js';
 import { Store } from './store.js';
+import { registerWork } from './work-files.js';
 
 /**
  * SQLite mechanics of the protection commands: compaction after a purge, rekeying, the encrypted
@@ -55,7 +56,7 @@ export function compact(db: Database): boolean {
  *  4. spoil the first page of the old file, now unlinked, so that a process that opened it while
  *     it was locked fails instead of writing to a file nobody will read again; close it.
  * A failure before the rename leaves the original untouched (back in WAL mode) and removes the
- * copy; a copy left by a killed run is removed by the next rekey. `db` is closed on success.
+ * copy; a copy left by a killed run is removed by the next command (work-files.ts). `db` is closed on success.
  */
 export function rekeyByCopy(
   db: Database, path: string, oldKey: DatabaseKey, newKey: DatabaseKey, beforeSwap: (copy: Store) => void,
@@ -65,6 +66,8 @@ export function rekeyByCopy(
   const file = realpathSync(path);
   const copy = `${file}.rekeying`;
   let swapped = false;
+  // A kill leaves the copy (on either key): the next command on the database removes it.
+  const work = registerWork(path, [copy]);
   try {
     removeDatabaseFiles(copy);
     closeSync(openSync(copy, 'wx', 0o600));
@@ -99,6 +102,7 @@ export function rekeyByCopy(
     throw error;
   } finally {
     if (swapped) db.close();
+    work.done();
   }
 }
 
@@ -193,28 +197,37 @@ export function countsWithKey(path: string, key: DatabaseKey): Record<string, nu
  * The driver's online backup (`db.backup()`) opens its target without a key, and
  * SQLite3MultipleCiphers refuses to copy encrypted pages into it ("incompatible source and
  * target"); `VACUUM INTO` reads one snapshot of the database while others keep working and
- * writes it through the source's cipher, compacted (no free pages). The target is created
- * empty first, mode 0600 and never over an existing file; a failed copy is removed.
+ * writes it through the source's cipher, compacted (no free pages). The copy is written under a
+ * temporary name beside the target (registered as a work file, mode 0600), `prove`d, and linked
+ * to the target's name only then, never over an existing file: a failed or killed backup leaves
+ * nothing at that name, and the next tpt command removes what a killed one left.
  */
-export function backupInto(db: Database, target: string): number {
-  let fd: number;
+export function backupInto(db: Database, target: string, prove: (copy: string) => void): number {
+  const refuseExisting = () => new TptError(`${target} already exists: tpt never overwrites a file; give a new backup file name`);
+  if (existsSync(target)) throw refuseExisting();
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
+  const work = registerWork(db.name, [temporary]);
   try {
-    fd = openSync(target, 'wx', 0o600);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') {
-      throw new TptError(`${target} already exists: tpt never overwrites a file; give a new backup file name`);
+    try {
+      closeSync(openSync(temporary, 'wx', 0o600));
+    } catch (error) {
+      throw new TptError(`cannot create ${target}: ${(error as Error).message}`);
     }
-    throw new TptError(`cannot create ${target}: ${(error as Error).message}`);
-  }
-  closeSync(fd);
-  try {
-    db.prepare('VACUUM INTO ?').run(target);
-    chmodSync(target, 0o600);
+    db.prepare('VACUUM INTO ?').run(temporary);
+    chmodSync(temporary, 0o600);
+    prove(temporary);
+    syncFile(temporary);
+    try {
+      linkSync(temporary, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw refuseExisting();
+      throw new TptError(`cannot create ${target}: ${(error as Error).message}`);
+    }
+    syncDirectory(dirname(target));
     return statSync(target).size;
-  } catch (error) {
-    rmSync(target, { force: true });
-    throw error;
+  } finally {
+    removeDatabaseFiles(temporary);
+    work.done();
   }
 }
 

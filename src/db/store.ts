@@ -1,5 +1,6 @@
 import type { Database, Statement } from './driver.js';
 import { TptError } from '../core/errors.js';
+import { WRITE_WAIT_MS } from './connection.js';
 import type {
   AuditEntry, ClientSummary, Goal, GoalHistoryEntry, ListedSession, Milestone, Session,
 } from '../core/model.js';
@@ -17,10 +18,20 @@ export class Store {
 
   private writesRefused: string | undefined;
 
-  /** Runs `fn` in one transaction (BEGIN IMMEDIATE, so writers queue instead of failing). */
+  /**
+   * Runs `fn` in one transaction (BEGIN IMMEDIATE, so writers queue instead of failing). A write
+   * waits WRITE_WAIT_MS for another writer (a connection's reads wait longer: connection.ts).
+   */
   transaction<T>(fn: () => T): T {
     if (this.writesRefused) throw Object.assign(new TptError(this.writesRefused), { code: 'TPT_WRITES_REFUSED' });
-    return this.db.transaction(fn).immediate();
+    if (this.db.inTransaction) return this.db.transaction(fn).immediate();
+    const readWait = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma(`busy_timeout = ${Math.min(readWait, WRITE_WAIT_MS)}`);
+    try {
+      return this.db.transaction(fn).immediate();
+    } finally {
+      this.db.pragma(`busy_timeout = ${readWait}`);
+    }
   }
 
   /** From now on every write transaction fails with `why` (a database marked damaged). */

@@ -5,7 +5,7 @@ import { recordAudit, takeUnloggedReads } from '../core/audit.js';
 import { authenticate, scopeAllows } from '../core/tokens.js';
 import type { Store } from '../db/store.js';
 import { inApiTerms } from './api-terms.js';
-import { RefusalLimiter } from './rate-limit.js';
+import { RefusalAudit, RefusalLimiter, type RefusalVerdict } from './rate-limit.js';
 import { acceptedQuery, ROUTES, type Reply, type RequestContext } from './routes.js';
 import type { RequestObserver } from './observer.js';
 
@@ -67,6 +67,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
   /** The name of each request's token, once it is known, for the audit entry of a refusal. */
   const callers = new WeakMap<IncomingMessage, string>();
   const limiter = new RefusalLimiter();
+  const refusals = new RefusalAudit();
   /** The route template each request matched, and the error it failed with, for the observer. */
   const routeOf = new WeakMap<IncomingMessage, string>();
   const failureOf = new WeakMap<IncomingMessage, unknown>();
@@ -88,46 +89,67 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
 
   /**
    * Refusals of callers without a valid token are limited per address (RefusalLimiter): past
-   * the limit the answer is 429, and only the first of them is logged, as `api rate-limit`.
+   * the limit the answer is 429 (logged as any refusal of theirs is: RefusalAudit).
    */
   function limitRefusal(request: IncomingMessage, response: ServerResponse, error: unknown): unknown {
     if (error instanceof HttpError && error.code === 'forbidden_host') return error;
     const address = request.socket.remoteAddress ?? 'unknown';
     const verdict = limiter.take(address, Date.now());
     if (verdict === 'allowed') return error;
-    if (verdict === 'started') {
-      try {
-        store.transaction(() => recordAudit(store, { action: 'api rate-limit', object_id: address, outcome: 'refused' },
-          { actor: 'api:unauthenticated', now: options.now() }));
-      } catch {
-        // As for any refusal: the answer matters more than the entry.
-      }
-    }
     const wait = limiter.retryAfter(address);
     response.setHeader('Retry-After', String(wait));
     return new HttpError(429, 'too_many_requests',
       `too many refused requests from ${address}: wait ${wait} s, and give a valid token as "Authorization: Bearer <token>"`);
   }
 
-  /** A refused or failed API call is part of the record too, as on the command line. */
+  /**
+   * A refused or failed API call is part of the record too, as on the command line: one entry
+   * each for a valid token's holder; for callers without one, as RefusalAudit allows (at most
+   * 62 entries a minute, whatever the number of senders).
+   */
   function auditRefusal(request: IncomingMessage, error: unknown): void {
     const status = statusOf(error);
-    // Not addressed to this service at all, or past the limit of refusals (logged once, above).
-    if (error instanceof HttpError && (error.code === 'forbidden_host' || error.code === 'too_many_requests')) return;
+    // Not addressed to this service at all.
+    if (error instanceof HttpError && error.code === 'forbidden_host') return;
+    const caller = callers.get(request);
+    const who = { actor: caller ? `api:${caller}` : 'api:unauthenticated', now: options.now() };
+    const action = `api ${request.method ?? ''} ${new URL(request.url ?? '/', 'http://localhost').pathname}`.slice(0, 200);
+    const outcome = status >= 500 ? 'failed' : 'refused';
     try {
-      const caller = callers.get(request);
-      store.transaction(() => recordAudit(store, {
-        action: `api ${request.method ?? ''} ${new URL(request.url ?? '/', 'http://localhost').pathname}`.slice(0, 200),
-        outcome: status >= 500 ? 'failed' : 'refused',
-      }, { actor: caller ? `api:${caller}` : 'api:unauthenticated', now: options.now() }));
+      if (caller) {
+        store.transaction(() => recordAudit(store, { action, outcome }, who));
+        return;
+      }
+      const address = request.socket.remoteAddress ?? 'unknown';
+      const verdict = refusals.take(address, Date.now());
+      store.transaction(() => {
+        if (verdict.previous) recordAudit(store, unloggedEntry(verdict.previous), who);
+        if (verdict.write === 'entry') recordAudit(store, { action, object_id: address, outcome }, who);
+        if (verdict.write === 'cap') {
+          recordAudit(store, { action: 'api refusals capped', object_id: `${refusals.cap} addresses logged this minute; the rest are counted`, outcome: 'refused' }, who);
+        }
+      });
     } catch {
       // The answer to the client matters more than this entry.
     }
   }
 
+  /** The entry that counts a window's refusals not logged one by one. */
+  function unloggedEntry(previous: NonNullable<RefusalVerdict['previous']>) {
+    return {
+      action: 'api refusals counted',
+      object_id: `${previous.refusals} more refused (${previous.addresses} address(es) refused in all) in the minute from ${previous.window_start.toISOString()}`,
+      outcome: 'refused' as const,
+    };
+  }
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // A page in a browser can reach a loopback port through a DNS name it controls (DNS
     // rebinding); its requests then carry that name as Host, so only loopback names are served.
+    // Two Host headers name two hosts; node:http keeps the first without a word (RFC 9112 §3.2: 400).
+    if (request.rawHeaders.filter((_value, index) => index % 2 === 0 && /^host$/i.test(_value)).length > 1) {
+      throw new HttpError(400, 'invalid_host', 'the request has more than one Host header: send one');
+    }
     const { url, host } = target(request);
     if (loopback && !isLoopback(host)) {
       throw new HttpError(403, 'forbidden_host', 'this service answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1])');
@@ -182,14 +204,24 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
     return turn;
   }
 
-  const server = options.tls
-    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
-    : createHttpServer(handler);
   // A client that sends its request slowly (or never finishes it) holds a connection: its
-  // headers get 10 s and the whole request 30 s, then the connection is closed.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.on('close', () => reader?.close());
+  // headers get 10 s and the whole request 30 s, then the connection is closed. Node checks these
+  // every connectionsCheckingInterval (30 s by default: the cut came after 16 s and ~60 s).
+  const limits = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 500 };
+  const server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, ...limits }, handler)
+    : createHttpServer(limits, handler);
+  server.on('close', () => {
+    const pending = refusals.pending();
+    if (pending) {
+      try {
+        store.transaction(() => recordAudit(store, unloggedEntry(pending), { actor: 'api:unauthenticated', now: options.now() }));
+      } catch {
+        // stopping: the entry is lost with the service, not the records
+      }
+    }
+    reader?.close();
+  });
   return server;
 }
 
@@ -211,6 +243,11 @@ function findRoute(method: string, path: string) {
 async function readJson(request: IncomingMessage): Promise<unknown> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'payload_too_large', `the body is over ${MAX_BODY_BYTES} bytes`);
+  // Only JSON is read as JSON: a form or a text body sent by a page is refused, not parsed (RFC 9110 §15.5.16).
+  const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new HttpError(415, 'unsupported_media_type', 'send the body as JSON, with "Content-Type: application/json"');
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
