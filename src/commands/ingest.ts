@@ -39,7 +39,8 @@ Exit 0 when every line is taken, 1 when some are refused (the others are written
       // that is as safe).
       const summary = await withRollbackJournalAsync(store, () => ingestStream(store, input, { allOrNothing: flags.allOrNothing === true, who: () => ctx.who() }, async (results) => {
         let text = '';
-        for (const result of results) text += `${JSON.stringify(result)}\n`;
+        // One line each; DEL and the C1 controls escaped as jsonText does for --json (src/terminal-text.ts).
+        for (const result of results) text += `${JSON.stringify(result).replace(/[\u007f-\u009f]/g, (char) => `\\u00${char.charCodeAt(0).toString(16)}`)}\n`;
         await writeWaiting(out, text);
       }));
       const { InputError, TptError } = await import('../core/errors.js');
