@@ -16,12 +16,13 @@ export default defineConfig({
     globalSetup: ['test/build/fresh-bundle.setup.ts'],
     projects: [
       {
-        test: { ...shared, name: 'tpt', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/pg/**'] },
+        test: { ...shared, name: 'tpt', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/pg/**', 'test/store/**'] },
       },
       {
-        // The PostgreSQL engine's tests: their global setup starts a real server (test/support/
-        // postgres-global.ts), and vitest runs it only when one of these files is selected.
-        test: { ...shared, name: 'pg', include: ['test/pg/**/*.test.ts'], globalSetup: ['test/support/postgres-global.ts'] },
+        // The PostgreSQL engine's tests, and the store port's contract suite over both engines:
+        // their global setup starts a real server (test/support/postgres-global.ts), and vitest
+        // runs it only when one of these files is selected.
+        test: { ...shared, name: 'pg', include: ['test/pg/**/*.test.ts', 'test/store/**/*.test.ts'], globalSetup: ['test/support/postgres-global.ts'] },
       },
     ],
   },

@@ -61,20 +61,23 @@ export function updateGoal(store: Store, goalId: string, input: GoalUpdateInput,
   if (change.completion_percentage === undefined && change.status === undefined && change.note.trim() === '') {
     throw new InputError('nothing to update: give --progress <0-100>, --status <status> and/or --note <text>');
   }
-  const goal = requireGoal(store, goalId);
-  const when = at === undefined ? who.now : progressTime(goal, at, who.now);
-  // A backdated entry counts from its own time: the goal stands where its latest entry says.
-  const history = store.goalHistory(goal.goal_id);
-  const before = standingAt(history, when.toISOString()) ?? goal;
-  const percentage = change.completion_percentage ?? before.completion_percentage;
-  let status: GoalStatus = change.status ?? before.status;
-  if (change.status === undefined && percentage === 100 && before.status === 'active') status = 'achieved';
-  const entry = { at: when.toISOString(), completion_percentage: percentage, status, note: change.note, actor: who.actor };
-  const latest = [...history, entry].reduce((last, next) => (next.at >= last.at ? next : last));
-  store.transaction(() => {
+  // The goal's standing is read in the update's own transaction: two updates at once would
+  // otherwise each compute "latest" from a history without the other's entry.
+  const goal = store.transaction(() => {
+    const goal = requireGoal(store, goalId);
+    const when = at === undefined ? who.now : progressTime(goal, at, who.now);
+    // A backdated entry counts from its own time: the goal stands where its latest entry says.
+    const history = store.goalHistory(goal.goal_id);
+    const before = standingAt(history, when.toISOString()) ?? goal;
+    const percentage = change.completion_percentage ?? before.completion_percentage;
+    let status: GoalStatus = change.status ?? before.status;
+    if (change.status === undefined && percentage === 100 && before.status === 'active') status = 'achieved';
+    const entry = { at: when.toISOString(), completion_percentage: percentage, status, note: change.note, actor: who.actor };
+    const latest = [...history, entry].reduce((last, next) => (next.at >= last.at ? next : last));
     store.updateGoalProgress(goal.goal_id, latest.completion_percentage, latest.status, who.now.toISOString());
     store.appendGoalHistory(goal.goal_id, entry);
     recordAudit(store, { action: 'goal.update', client_id: goal.client_id, object_id: goal.goal_id }, who);
+    return goal;
   });
   return goalDetail(store, goal.goal_id);
 }

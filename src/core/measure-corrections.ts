@@ -82,22 +82,25 @@ export function amendMeasure(store: Store, measureId: string, change: MeasureCha
 /** Takes a measure out of listings and analytics; it stays in the record, the exports and the audit log. */
 export function voidMeasure(store: Store, measureId: string, reason: string | undefined, who: Actor): MeasureDetail {
   const why = requireReason(reason, 'voiding a measure');
-  const { measure, state } = requireMeasure(store, measureId);
-  if (state.voided_at !== null) throw new ConflictError(`measure ${measure.measure_id} is voided already`);
-  store.transaction(() => {
+  // Checked in the void's own transaction: a state read before it could be another writer's past.
+  const measure = store.transaction(() => {
+    const { measure, state } = requireMeasure(store, measureId);
+    if (state.voided_at !== null) throw new ConflictError(`measure ${measure.measure_id} is voided already`);
     setMeasureVoided(store, measure.measure_id, { at: who.now.toISOString(), by: who.actor, reason: why });
     recordAudit(store, { action: 'measure.void', client_id: measure.client_id, object_id: measure.measure_id }, who);
+    return measure;
   });
   return measureDetail(store, measure.measure_id, false);
 }
 
 /** Undoes a void: the audit log keeps both. */
 export function restoreMeasure(store: Store, measureId: string, who: Actor): MeasureDetail {
-  const { measure, state } = requireMeasure(store, measureId);
-  if (state.voided_at === null) throw new ConflictError(`measure ${measure.measure_id} is not voided: there is nothing to restore`);
-  store.transaction(() => {
+  const measure = store.transaction(() => {
+    const { measure, state } = requireMeasure(store, measureId);
+    if (state.voided_at === null) throw new ConflictError(`measure ${measure.measure_id} is not voided: there is nothing to restore`);
     setMeasureVoided(store, measure.measure_id, null);
     recordAudit(store, { action: 'measure.restore', client_id: measure.client_id, object_id: measure.measure_id }, who);
+    return measure;
   });
   return measureDetail(store, measure.measure_id, false);
 }

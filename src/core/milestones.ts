@@ -105,21 +105,24 @@ export function editMilestone(store: Store, milestoneId: string, edit: Milestone
 /** Takes a milestone out of lists and reports; it stays in the record, the export and the audit log. */
 export function voidMilestone(store: Store, milestoneId: string, reason: string | undefined, who: Actor) {
   const why = requireReason(reason, 'voiding a milestone', 'the milestone');
-  const milestone = requireMilestone(store, milestoneId);
-  if (milestone.voided_at !== null) throw new ConflictError(`milestone ${milestone.milestone_id} is voided already`);
-  store.transaction(() => {
+  // Checked in the void's own transaction: a state read before it could be another writer's past.
+  const milestone = store.transaction(() => {
+    const milestone = requireMilestone(store, milestoneId);
+    if (milestone.voided_at !== null) throw new ConflictError(`milestone ${milestone.milestone_id} is voided already`);
     setMilestoneVoided(store, milestone.milestone_id, { voided_at: who.now.toISOString(), voided_by: who.actor, void_reason: why });
     recordAudit(store, { action: 'milestone.void', client_id: milestone.client_id, object_id: milestone.milestone_id }, who);
+    return milestone;
   });
   return showMilestoneRecord(store, milestone.milestone_id);
 }
 
 export function restoreMilestone(store: Store, milestoneId: string, who: Actor) {
-  const milestone = requireMilestone(store, milestoneId);
-  if (milestone.voided_at === null) throw new ConflictError(`milestone ${milestone.milestone_id} is not voided: there is nothing to restore`);
-  store.transaction(() => {
+  const milestone = store.transaction(() => {
+    const milestone = requireMilestone(store, milestoneId);
+    if (milestone.voided_at === null) throw new ConflictError(`milestone ${milestone.milestone_id} is not voided: there is nothing to restore`);
     setMilestoneVoided(store, milestone.milestone_id, { voided_at: null, voided_by: null, void_reason: null });
     recordAudit(store, { action: 'milestone.restore', client_id: milestone.client_id, object_id: milestone.milestone_id }, who);
+    return milestone;
   });
   return showMilestoneRecord(store, milestone.milestone_id);
 }

@@ -37,21 +37,23 @@ export function requireSession(store: Store, sessionId: string): { session: Sess
 /** Makes a new version of the session from the changed fields; the current one is kept whole. */
 export function amendSession(store: Store, sessionId: string, change: SessionChange, reason: string | undefined, who: Actor): SessionDetail {
   const why = requireReason(reason, 'an amendment');
-  const { session, state } = requireSession(store, sessionId);
-  if (state.voided_at !== null) {
-    throw new ConflictError(`session ${session.session_id} is voided: restore it first (\`tpt session restore ${session.session_id}\`)`);
-  }
   const given = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
-  if (Object.keys(given).length === 0) {
-    throw new InputError('nothing to amend: give the fields that change, as in log-session (--mood, --summary, --at, …)');
-  }
-  const next = validateSession(store, {
-    ...contentOf(session), ...given, session_id: session.session_id, client_id: session.client_id,
-  }, who);
-  if (CONTENT_FIELDS.every((field) => JSON.stringify(next[field]) === JSON.stringify(session[field]))) {
-    throw new InputError('the amendment changes nothing: every value given is already the session\'s');
-  }
-  store.transaction(() => {
+  // The state read, the checks and the write share one transaction: a void or a signature by
+  // another writer between them would otherwise be overwritten unseen.
+  const session = store.transaction(() => {
+    const { session, state } = requireSession(store, sessionId);
+    if (state.voided_at !== null) {
+      throw new ConflictError(`session ${session.session_id} is voided: restore it first (\`tpt session restore ${session.session_id}\`)`);
+    }
+    if (Object.keys(given).length === 0) {
+      throw new InputError('nothing to amend: give the fields that change, as in log-session (--mood, --summary, --at, …)');
+    }
+    const next = validateSession(store, {
+      ...contentOf(session), ...given, session_id: session.session_id, client_id: session.client_id,
+    }, who);
+    if (CONTENT_FIELDS.every((field) => JSON.stringify(next[field]) === JSON.stringify(session[field]))) {
+      throw new InputError('the amendment changes nothing: every value given is already the session\'s');
+    }
     replaceWithAmendment(store, next, {
       version: state.version + 1,
       amended_at: who.now.toISOString(),
@@ -64,6 +66,7 @@ export function amendSession(store: Store, sessionId: string, change: SessionCha
     // leaves the risk as it is: only a person's resolution closes a risk.
     const added = next.crisis_flags.filter((flag) => !session.crisis_flags.includes(flag));
     recordRiskFlags(store, session.client_id, sessionRiskFlags({ ...next, crisis_flags: added }), who);
+    return session;
   });
   return detail(store, session.session_id, false);
 }
@@ -71,45 +74,53 @@ export function amendSession(store: Store, sessionId: string, change: SessionCha
 /** Takes a session out of analytics and listings; it stays in the record, the export and the audit log. */
 export function voidSession(store: Store, sessionId: string, reason: string | undefined, who: Actor): SessionDetail {
   const why = requireReason(reason, 'voiding a session');
-  const { session, state } = requireSession(store, sessionId);
-  if (state.signed_at !== null) {
-    throw new ConflictError(
-      `session ${session.session_id} is signed and cannot be voided: correct it with \`tpt session amend ${session.session_id} … --reason\` (an addendum)`,
-    );
-  }
-  if (state.voided_at !== null) throw new ConflictError(`session ${session.session_id} is voided already`);
-  store.transaction(() => {
-    setVoided(store, session.session_id, { at: who.now.toISOString(), by: who.actor, reason: why });
+  const session = store.transaction(() => {
+    const { session, state } = requireSession(store, sessionId);
+    if (state.signed_at !== null) {
+      throw new ConflictError(
+        `session ${session.session_id} is signed and cannot be voided: correct it with \`tpt session amend ${session.session_id} … --reason\` (an addendum)`,
+      );
+    }
+    if (state.voided_at !== null) throw new ConflictError(`session ${session.session_id} is voided already`);
+    if (!setVoided(store, session.session_id, { at: who.now.toISOString(), by: who.actor, reason: why })) throw changedMeanwhile(session.session_id);
     recordAudit(store, { action: 'session.void', client_id: session.client_id, object_id: session.session_id }, who);
+    return session;
   });
   return detail(store, session.session_id, false);
 }
 
 /** Undoes a void: the audit log keeps both. */
 export function restoreSession(store: Store, sessionId: string, who: Actor): SessionDetail {
-  const { session, state } = requireSession(store, sessionId);
-  if (state.voided_at === null) throw new ConflictError(`session ${session.session_id} is not voided: there is nothing to restore`);
-  store.transaction(() => {
-    setVoided(store, session.session_id, null);
+  const session = store.transaction(() => {
+    const { session, state } = requireSession(store, sessionId);
+    if (state.voided_at === null) throw new ConflictError(`session ${session.session_id} is not voided: there is nothing to restore`);
+    if (!setVoided(store, session.session_id, null)) throw changedMeanwhile(session.session_id);
     recordAudit(store, { action: 'session.restore', client_id: session.client_id, object_id: session.session_id }, who);
+    return session;
   });
   return detail(store, session.session_id, false);
 }
 
 /** Locks a session: from now on only amendments, each an addendum. */
 export function signSession(store: Store, sessionId: string, who: Actor): SessionDetail {
-  const { session, state } = requireSession(store, sessionId);
-  if (state.voided_at !== null) {
-    throw new ConflictError(`session ${session.session_id} is voided: restore it before signing (\`tpt session restore ${session.session_id}\`)`);
-  }
-  if (state.signed_at !== null) {
-    throw new ConflictError(`session ${session.session_id} was signed already, by ${state.signed_by} at ${localDateTimeString(new Date(state.signed_at))}`);
-  }
-  store.transaction(() => {
-    setSigned(store, session.session_id, who.now.toISOString(), who.actor);
+  const session = store.transaction(() => {
+    const { session, state } = requireSession(store, sessionId);
+    if (state.voided_at !== null) {
+      throw new ConflictError(`session ${session.session_id} is voided: restore it before signing (\`tpt session restore ${session.session_id}\`)`);
+    }
+    if (state.signed_at !== null) {
+      throw new ConflictError(`session ${session.session_id} was signed already, by ${state.signed_by} at ${localDateTimeString(new Date(state.signed_at))}`);
+    }
+    if (!setSigned(store, session.session_id, who.now.toISOString(), who.actor)) throw changedMeanwhile(session.session_id);
     recordAudit(store, { action: 'session.sign', client_id: session.client_id, object_id: session.session_id }, who);
+    return session;
   });
   return detail(store, session.session_id, false);
+}
+
+/** The guarded update found another state than the checks did: only a second writer does that. */
+function changedMeanwhile(sessionId: string): ConflictError {
+  return new ConflictError(`session ${sessionId} was changed by another writer meanwhile: see \`tpt session show ${sessionId}\` and run the command again`);
 }
 
 /** A session in full with its state (voided ones too), and with `history` every version. */

@@ -92,16 +92,23 @@ export function replaceWithAmendment(
   });
 }
 
-/** Sets (or, with nulls, clears) the void of a session. */
+/**
+ * Sets (or, with nulls, clears) the void of a session. The guard makes the update itself refuse a
+ * state it must not change (a signed or voided session voided, a live one restored): false when
+ * no row was in that state.
+ */
 export function setVoided(
   store: Store, sessionId: string, voided: { at: string; by: string; reason: string } | null,
-): void {
-  store.statement('UPDATE sessions SET voided_at = ?, voided_by = ?, void_reason = ? WHERE session_id = ?')
-    .run(voided?.at ?? null, voided?.by ?? null, voided?.reason ?? null, sessionId);
+): boolean {
+  const guard = voided ? 'signed_at IS NULL AND voided_at IS NULL' : 'voided_at IS NOT NULL';
+  return store.statement(`UPDATE sessions SET voided_at = ?, voided_by = ?, void_reason = ? WHERE session_id = ? AND ${guard}`)
+    .run(voided?.at ?? null, voided?.by ?? null, voided?.reason ?? null, sessionId).changes === 1;
 }
 
-export function setSigned(store: Store, sessionId: string, at: string, by: string): void {
-  store.statement('UPDATE sessions SET signed_at = ?, signed_by = ? WHERE session_id = ?').run(at, by, sessionId);
+/** Signs a session that is neither signed nor voided; false when it was one of them. */
+export function setSigned(store: Store, sessionId: string, at: string, by: string): boolean {
+  return store.statement('UPDATE sessions SET signed_at = ?, signed_by = ? WHERE session_id = ? AND signed_at IS NULL AND voided_at IS NULL')
+    .run(at, by, sessionId).changes === 1;
 }
 
 /** Writes the state of a session as an import carries it (the content is written already). */

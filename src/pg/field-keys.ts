@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PgPool } from './connect.js';
-import { FieldCipher, fieldKeyFrom, type KeyMaterial } from './field-cipher.js';
+import { FieldCipher, fieldKeyFrom, type FieldKey, type KeyMaterial } from './field-cipher.js';
 import { inTransaction } from './transaction.js';
 
 /** The settings row that holds the salt of a passphrase's field key, as hex. */
@@ -15,9 +15,14 @@ const SALT_BYTES = 16;
  * what was kept.
  */
 export async function fieldCipherFor(db: PgPool, materials: readonly [KeyMaterial, ...KeyMaterial[]]): Promise<FieldCipher> {
+  return new FieldCipher(await fieldKeysFor(db, materials));
+}
+
+/** The field keys themselves, the current one first (the audit chain derives its keys from them). */
+export async function fieldKeysFor(db: PgPool, materials: readonly [KeyMaterial, ...KeyMaterial[]]): Promise<[FieldKey, ...FieldKey[]]> {
   const salt = materials.some((material) => material.kind === 'passphrase') ? await databaseSalt(db) : undefined;
   const [first, ...rest] = materials.map((material) => fieldKeyFrom(material, salt));
-  return new FieldCipher([first!, ...rest]);
+  return [first!, ...rest];
 }
 
 async function databaseSalt(db: PgPool): Promise<Buffer> {

@@ -14,8 +14,12 @@ function importsOf(file: string): string[] {
 const sources = (dir: string) => readdirSync(join(ROOT, dir)).filter((name) => name.endsWith('.ts')).map((name) => `${dir}/${name}`);
 
 describe('the PostgreSQL engine\'s boundaries', () => {
-  it('src/store imports nothing: core and both engines can stand on it', () => {
-    for (const file of sources('src/store')) expect(importsOf(file), file).toEqual([]);
+  it('src/domain imports nothing, and src/store only src/domain: core and both engines can stand on them', () => {
+    for (const file of sources('src/domain')) expect(importsOf(file), file).toEqual([]);
+    expect(importsOf('src/store/port.ts')).toEqual(['../domain/records.js']);
+    for (const file of sources('src/store')) {
+      for (const target of importsOf(file)) expect(target, `${file} imports ${target}`).toMatch(/^(\.\/|\.\.\/domain\/)/);
+    }
   });
 
   it('src/pg imports only the store floor, its own modules, node and its drivers: no core, no SQLite engine, no face', () => {
@@ -23,7 +27,7 @@ describe('the PostgreSQL engine\'s boundaries', () => {
     expect(importsOf('src/pg/connect.ts')).toEqual(['node:os', 'pg', 'pg-connection-string', 'pgpass', '../store/errors.js', './error-map.js']);
     for (const file of sources('src/pg')) {
       for (const target of importsOf(file)) {
-        expect(target, `${file} imports ${target}`).toMatch(/^(\.\/|\.\.\/store\/|node:|pg$|pg-connection-string$|pgpass$)/);
+        expect(target, `${file} imports ${target}`).toMatch(/^(\.\/|\.\.\/store\/|\.\.\/domain\/|node:|pg$|pg-connection-string$|pgpass$)/);
       }
     }
   });

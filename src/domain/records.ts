@@ -1,0 +1,103 @@
+/**
+ * The records the store port carries, on a floor below core and both engines (issue 22): the
+ * port and the engines import these, never core. core/model.ts still declares its own copies,
+ * because core is being edited elsewhere this session; test/store/domain-types.test.ts fails
+ * when the two drift, and the next step is core re-exporting these. Key order is the JSON order.
+ */
+
+/** The 5-point emotional scale, most negative first: a mood's score is its index minus 2. */
+export const EMOTIONAL_STATES = ['very_negative', 'negative', 'neutral', 'positive', 'very_positive'] as const;
+export type EmotionalState = (typeof EMOTIONAL_STATES)[number];
+
+export function moodOfScore(score: number): EmotionalState {
+  const state = EMOTIONAL_STATES[score + 2];
+  if (state === undefined) throw new RangeError(`emotional score ${score} is outside -2..2`);
+  return state;
+}
+
+export const GOAL_STATUSES = ['active', 'achieved', 'paused', 'discontinued'] as const;
+export type GoalStatus = (typeof GOAL_STATUSES)[number];
+
+export interface Session {
+  session_id: string;
+  client_id: string;
+  /** UTC ISO 8601 with milliseconds. */
+  timestamp: string;
+  conversation_summary: string;
+  emotional_state: EmotionalState;
+  emotional_score: number;
+  therapeutic_goals: string[];
+  progress_notes: string;
+  therapist_observations: string;
+  next_session_focus: string;
+  session_duration_minutes: number | null;
+  techniques_used: string[];
+  homework_assigned: string;
+  crisis_flags: string[];
+  metadata: Record<string, string>;
+}
+
+/** How a session stands: its version, its latest amendment, and whether it is signed or voided. */
+export interface SessionState {
+  version: number;
+  amended_at: string | null;
+  amended_by: string | null;
+  amend_reason: string | null;
+  /** The current version was made after the session was signed. */
+  addendum: boolean;
+  signed_at: string | null;
+  signed_by: string | null;
+  voided_at: string | null;
+  voided_by: string | null;
+  void_reason: string | null;
+}
+
+/** A session as listings show it. */
+export interface ListedSession extends Session {
+  version: number;
+  signed_at: string | null;
+  voided_at: string | null;
+}
+
+export interface GoalHistoryEntry {
+  at: string;
+  completion_percentage: number;
+  status: GoalStatus;
+  note: string;
+  actor: string;
+}
+
+export interface Goal {
+  goal_id: string;
+  client_id: string;
+  description: string;
+  /** A calendar date, YYYY-MM-DD. */
+  target_date: string | null;
+  completion_percentage: number;
+  status: GoalStatus;
+  /** The ids of its live milestones, oldest first. */
+  milestones: string[];
+  notes: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type AuditOutcome = 'ok' | 'refused' | 'failed';
+
+/** One thing done, for the audit log: who, when, what, about which client and record. */
+export interface AuditEvent {
+  at: string;
+  actor: string;
+  action: string;
+  client_id: string | null;
+  object_id: string | null;
+  outcome: AuditOutcome;
+}
+
+/**
+ * An entry as read back. `seq` counts within its chain: SQLite keeps one chain for the whole
+ * file, PostgreSQL one per client (so writers of different clients never wait on one head).
+ */
+export interface AuditRecord extends AuditEvent {
+  seq: number;
+}

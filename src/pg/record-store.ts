@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { StoreError } from '../store/errors.js';
+import type { ReadTx, RecordStore, WriteTx } from '../store/port.js';
+import { auditKeyFrom, type AuditKey } from './audit-chain.js';
+import { PgAudit } from './audit-rows.js';
+import { openPool, type PgPool, type PgPoolOptions } from './connect.js';
+import { FieldCipher, type FieldKey, type KeyMaterial } from './field-cipher.js';
+import { fieldKeysFor } from './field-keys.js';
+import { PgGoals } from './goal-rows.js';
+import { requireSchema } from './migrate.js';
+import { PgSessions } from './session-rows.js';
+import { inTransaction, type Isolation } from './transaction.js';
+
+/**
+ * The PostgreSQL engine behind the store port. Each `write` or `read` is one transaction on one
+ * pooled connection (READ COMMITTED): races are decided by the engine, not by looks first (an id
+ * taken is a unique violation; a state change locks its row FOR UPDATE before it is checked; an
+ * audit chain's head is locked by its appender). Free text is sealed before it leaves the process.
+ */
+export class PgRecordStore implements RecordStore {
+  readonly engine = 'postgres';
+  private readonly cipher: FieldCipher;
+  private readonly auditKeys: [AuditKey, ...AuditKey[]];
+
+  /** `keys`: the field key that seals first, then any that older values may be under. */
+  constructor(private readonly db: PgPool, keys: readonly [FieldKey, ...FieldKey[]]) {
+    this.cipher = new FieldCipher(keys);
+    const [first, ...rest] = keys.map(auditKeyFrom);
+    this.auditKeys = [first!, ...rest];
+  }
+
+  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    return this.run(work, 'read committed');
+  }
+
+  read<T>(work: (tx: ReadTx) => Promise<T>): Promise<T> {
+    // One snapshot for the whole read, as SQLite's read transaction gives.
+    return this.run(work, 'repeatable read');
+  }
+
+  /**
+   * The work's own errors (a rule of the caller's that refused) roll the transaction back and
+   * come back as they were thrown; only what the driver raised becomes a store error.
+   */
+  private async run<T>(work: (tx: WriteTx) => Promise<T>, isolation: Isolation): Promise<T> {
+    const fromDriver = new WeakSet<object>();
+    let own: { error: unknown } | undefined;
+    try {
+      return await inTransaction(this.db, async (client) => {
+        try {
+          return await work(this.transaction(trackingErrors(client, fromDriver)));
+        } catch (error) {
+          if (!(error instanceof StoreError) && !(typeof error === 'object' && error !== null && fromDriver.has(error))) own = { error };
+          throw error;
+        }
+      }, isolation);
+    } catch (error) {
+      if (own) throw own.error;
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.pool.end();
+  }
+
+  private transaction(client: pg.PoolClient): WriteTx {
+    const sessions = new PgSessions(client, this.cipher);
+    const goals = new PgGoals(client, this.cipher);
+    const audit = new PgAudit(client, this.auditKeys);
+    return {
+      clients: {
+        exists: async (clientId) => (await client.query('SELECT 1 FROM clients WHERE client_id = $1', [clientId])).rowCount === 1,
+        ids: async () => (await client.query<{ client_id: string }>(
+          'SELECT client_id FROM clients WHERE client_id IS NOT NULL ORDER BY client_id COLLATE "C"')).rows.map((row) => row.client_id),
+        // A second writer of the same new client waits for the first's row, then makes none.
+        ensure: async (clientId, createdAt) => (await client.query(
+          'INSERT INTO clients (client_key, client_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (client_id) DO NOTHING',
+          [randomUUID(), clientId, createdAt])).rowCount === 1,
+      },
+      sessions: {
+        get: (sessionId) => sessions.get(sessionId),
+        lock: (sessionId) => sessions.get(sessionId, true),
+        ofClient: (clientId, options = {}) => sessions.ofClient(clientId, options.includeVoid ?? false),
+        insert: (session) => sessions.insert(session),
+        setVoided: (sessionId, mark) => sessions.setVoided(sessionId, mark),
+        setSigned: (sessionId, at, by) => sessions.setSigned(sessionId, at, by),
+      },
+      goals: {
+        get: (goalId) => goals.get(goalId),
+        lock: (goalId) => goals.get(goalId, true),
+        ofClient: (clientId) => goals.ofClient(clientId),
+        history: (goalId) => goals.history(goalId),
+        insert: (goal) => goals.insert(goal),
+        appendHistory: (goalId, entry) => goals.appendHistory(goalId, entry),
+        setProgress: (goalId, percentage, status, updatedAt) => goals.setProgress(goalId, percentage, status, updatedAt),
+      },
+      audit: {
+        append: (event) => audit.append(event),
+        entries: (clientId) => audit.entries(clientId),
+        verify: () => audit.verify(),
+      },
+    };
+  }
+}
+
+/** The connection, with every error its queries raise noted as the driver's. */
+function trackingErrors(client: pg.PoolClient, fromDriver: WeakSet<object>): pg.PoolClient {
+  const query = (...args: unknown[]): Promise<unknown> =>
+    (client.query as (...given: unknown[]) => Promise<unknown>)(...args).catch((error: unknown) => {
+      if (typeof error === 'object' && error !== null) fromDriver.add(error);
+      throw error;
+    });
+  return new Proxy(client, { get: (target, name) => (name === 'query' ? query : Reflect.get(target, name, target)) });
+}
+
+/** Opens a PostgreSQL database with tpt's schema as a store of the port, under the keys given. */
+export async function openPgStore(
+  url: string, materials: readonly [KeyMaterial, ...KeyMaterial[]], options: PgPoolOptions = {},
+): Promise<PgRecordStore> {
+  const db = await openPool(url, options);
+  try {
+    await requireSchema(db);
+    return new PgRecordStore(db, await fieldKeysFor(db, materials));
+  } catch (error) {
+    await db.pool.end().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,119 @@
+import type {
+  AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Session, SessionState,
+} from '../domain/records.js';
+
+/**
+ * The store port (issue 22): the one way to the records, whatever engine holds them. Work runs
+ * in a transaction, `write(async tx => …)` or `read(async tx => …)`: it commits when the work
+ * resolves and rolls back when it throws. Every check that decides a write is made inside that
+ * write, on rows the write has locked (`lock`), or left to a rule the engine enforces (an id
+ * taken is a ConflictError from src/store/errors.ts, decided by a unique key, never by a look
+ * first). Engines raise only the errors of src/store/errors.ts.
+ *
+ * This is the first slice: clients, sessions and their void and signature, goals and their
+ * history, and the audit log, which is what both engines implement and the contract suite
+ * (test/store/contract.test.ts) runs over both. The rest of core's operations join it when core
+ * moves onto it (docs/postgres-engine.md, "What remains").
+ */
+export type EngineName = 'sqlite' | 'postgres';
+
+export interface RecordStore {
+  readonly engine: EngineName;
+  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T>;
+  read<T>(work: (tx: ReadTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface ReadTx {
+  readonly clients: ClientReads;
+  readonly sessions: SessionReads;
+  readonly goals: GoalReads;
+  readonly audit: AuditReads;
+}
+
+export interface WriteTx {
+  readonly clients: ClientReads & ClientWrites;
+  readonly sessions: SessionReads & SessionWrites;
+  readonly goals: GoalReads & GoalWrites;
+  readonly audit: AuditReads & AuditWrites;
+}
+
+export interface ClientReads {
+  exists(clientId: string): Promise<boolean>;
+  /** Every client's id, in order. */
+  ids(): Promise<string[]>;
+}
+
+export interface ClientWrites {
+  /** Makes the client unless it exists; true when it was made. */
+  ensure(clientId: string, createdAt: string): Promise<boolean>;
+}
+
+export interface SessionWithState {
+  session: Session;
+  state: SessionState;
+}
+
+export interface SessionReads {
+  /** A session, voided or not, with its state. */
+  get(sessionId: string): Promise<SessionWithState | undefined>;
+  /** A client's sessions, newest first; voided ones only when asked. */
+  ofClient(clientId: string, options?: { includeVoid?: boolean }): Promise<ListedSession[]>;
+}
+
+export interface VoidMark {
+  at: string;
+  by: string;
+  reason: string;
+}
+
+export interface SessionWrites {
+  /** A new session of an existing client; an id any session has is a ConflictError. */
+  insert(session: Session): Promise<void>;
+  /** As `get`, with the session's row locked until the transaction ends: check its state on this. */
+  lock(sessionId: string): Promise<SessionWithState | undefined>;
+  /**
+   * Voids a session that is neither signed nor voided (or, with null, restores a voided one);
+   * false when the session was not in that state. The guard is in the update itself.
+   */
+  setVoided(sessionId: string, mark: VoidMark | null): Promise<boolean>;
+  /** Signs a session that is neither signed nor voided; false when it was one of them. */
+  setSigned(sessionId: string, at: string, by: string): Promise<boolean>;
+}
+
+export interface GoalReads {
+  get(goalId: string): Promise<Goal | undefined>;
+  /** A client's goals, oldest first. */
+  ofClient(clientId: string): Promise<Goal[]>;
+  /** A goal's progress entries, oldest first. */
+  history(goalId: string): Promise<GoalHistoryEntry[]>;
+}
+
+export interface GoalWrites {
+  /** A new goal of an existing client (milestones ignored); an id any goal has is a ConflictError. */
+  insert(goal: Goal): Promise<void>;
+  /** As `get`, with the goal's row locked until the transaction ends. */
+  lock(goalId: string): Promise<Goal | undefined>;
+  /** Appends a progress entry: its place is decided in the write, so two at once both land. */
+  appendHistory(goalId: string, entry: GoalHistoryEntry): Promise<void>;
+  setProgress(goalId: string, percentage: number, status: GoalStatus, updatedAt: string): Promise<void>;
+}
+
+export interface AuditCheck {
+  intact: boolean;
+  entries: number;
+  /** The first problem found, in one line with what to do; null when intact. */
+  problem: string | null;
+}
+
+export interface AuditReads {
+  /** The entries about one client (null: every entry), oldest first. */
+  entries(clientId: string | null): Promise<AuditRecord[]>;
+  /** Recomputes every chain: an edited, missing, reordered or cut entry is a problem. */
+  verify(): Promise<AuditCheck>;
+}
+
+export interface AuditWrites {
+  /** Appends an entry to its chain, in this transaction: it commits with the write it records. */
+  append(event: AuditEvent): Promise<void>;
+}

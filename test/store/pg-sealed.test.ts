@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openPool, type PgPool } from '../../src/pg/connect.js';
+import { fieldKeyFrom } from '../../src/pg/field-cipher.js';
+import { migrate } from '../../src/pg/migrate.js';
+import { PgRecordStore } from '../../src/pg/record-store.js';
+import { DamagedError } from '../../src/store/errors.js';
+import { useTestDatabase } from '../support/postgres.js';
+
+/**
+ * What the PostgreSQL engine writes through the port, as the database's administrator sees it:
+ * no word of the notes in any table, and a ciphertext moved to another row fails on read.
+ */
+const database = useTestDatabase();
+let db: PgPool;
+let store: PgRecordStore;
+
+const WORDS = {
+  conversation_summary: 'Nightmares about the flood returned',
+  progress_notes: 'Grounding worked twice this week',
+  therapist_observations: 'Flinched whenever thunder rumbled',
+  next_session_focus: 'Imaginal rescripting',
+  homework_assigned: 'Sleep diary nightly',
+};
+
+beforeAll(async () => {
+  db = await openPool(database.url());
+  await migrate(db);
+  store = new PgRecordStore(db, [fieldKeyFrom({ kind: 'raw', hex: '3c'.repeat(32) })]);
+  await store.write(async (tx) => {
+    await tx.clients.ensure('mara', '2026-03-01T09:00:00.000Z');
+    for (const sessionId of ['S1', 'S2']) {
+      await tx.sessions.insert({
+        session_id: sessionId, client_id: 'mara', timestamp: '2026-03-01T09:30:00.000Z', ...WORDS,
+        emotional_state: 'negative', emotional_score: -1, therapeutic_goals: ['quieter nights'],
+        session_duration_minutes: 50, techniques_used: ['rescripting'], crisis_flags: ['hopelessness'], metadata: { room: 'harbour' },
+      });
+      await tx.audit.append({
+        at: '2026-03-01T09:31:00.000Z', actor: 'dr', action: 'session.create', client_id: 'mara', object_id: sessionId, outcome: 'ok',
+      });
+    }
+    await tx.goals.insert({
+      goal_id: 'G1', client_id: 'mara', description: 'Sleeping through stormy nights', target_date: null, completion_percentage: 0,
+      status: 'active', milestones: [], notes: 'begin with earplugs', created_at: '2026-03-01T09:00:00.000Z', updated_at: '2026-03-01T09:00:00.000Z',
+    });
+    await tx.goals.appendHistory('G1', { at: '2026-03-01T09:00:00.000Z', completion_percentage: 0, status: 'active', note: 'thunderstorm plan agreed', actor: 'dr' });
+    await tx.sessions.setVoided('S2', { at: '2026-03-02T09:00:00.000Z', by: 'dr', reason: 'duplicate, mistyped flood notes' });
+  });
+});
+afterAll(async () => store?.close());
+
+it('leaves no word of the notes in any table, in clear or as hex', async () => {
+  const tables = ['sessions', 'goals', 'goal_history', 'audit_log', 'clients', 'record_ids'];
+  const dump = (await Promise.all(tables.map(async (table) =>
+    (await db.pool.query(`SELECT t::text AS line FROM ${table} t`)).rows.map((row) => row.line as string).join('\n')))).join('\n').toLowerCase();
+  expect(dump).toContain('mara'); // ids stay in clear
+  const words = [...Object.values(WORDS), 'quieter nights', 'rescripting', 'hopelessness', 'harbour', 'Sleeping through stormy nights',
+    'begin with earplugs', 'thunderstorm plan agreed', 'duplicate, mistyped flood notes'].flatMap((text) => text.match(/[a-z]{5,}/gi) ?? []);
+  expect(words.length).toBeGreaterThan(25);
+  for (const word of words) {
+    expect(dump, word).not.toContain(word.toLowerCase());
+    expect(dump, word).not.toContain(Buffer.from(word.toLowerCase()).toString('hex'));
+  }
+});
+
+it('reads back as written, and refuses a summary moved from another session', async () => {
+  expect((await store.read((tx) => tx.sessions.get('S2')))!.state.void_reason).toBe('duplicate, mistyped flood notes');
+  await db.pool.query(`UPDATE sessions s SET conversation_summary = o.conversation_summary
+                         FROM sessions o WHERE s.session_id = 'S1' AND o.session_id = 'S2'`);
+  await expect(store.read((tx) => tx.sessions.get('S1'))).rejects.toThrow(DamagedError);
+});
