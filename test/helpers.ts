@@ -73,7 +73,10 @@ export class Sandbox {
   async run(args: string[], options: { env?: Record<string, string>; now?: Date } = {}): Promise<RunResult> {
     const stdout = capture();
     const stderr = capture();
+    // Ended, as a process's stdin is when nothing is piped in: a command that reads it (`ingest -`)
+    // sees the end of its input instead of waiting for ever.
     const stdin = new PassThrough();
+    stdin.end();
     const code = await main(['node', 'tpt', ...args], {
       stdin,
       stdout: stdout.stream,
