@@ -143,6 +143,14 @@ describe('row-level security for the practice (PostgreSQL)', () => {
     expect(await asApp('ana', async (db) => (await db.query(`SELECT 1 FROM sessions WHERE session_id = 's-c2-1'`)).rowCount)).toBe(0);
   });
 
+  it('evaluates the caseload once per query: an InitPlan, not a call per row', async () => {
+    await setPractice(PRACTICE);
+    const plan = await asApp('ana', async (db) => (await db.query<{ 'QUERY PLAN': string }>(
+      'EXPLAIN (COSTS OFF) SELECT count(*) FROM sessions')).rows.map((row) => row['QUERY PLAN']).join('\n'));
+    expect(plan).toMatch(/InitPlan/);
+    expect(plan).toMatch(/client_key = ANY \(\(InitPlan/);
+  });
+
   it('a pooled connection never carries the caller to its next checkout', async () => {
     await setPractice(PRACTICE);
     expect(await asApp('all', (db) => visibleClients(db))).toEqual(CLIENTS);
