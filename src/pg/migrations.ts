@@ -317,4 +317,110 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     value text NOT NULL
   );
   `,
+  // Step 2 (issue 23): the practice. Accounts, caseloads and supervisions; row-level security
+  // forced on every client table, for an application role (tpt_app) that owns nothing and cannot
+  // bypass it; the caller named per transaction by set_config('tpt.account', id, true). The rule
+  // is src/access/model.ts's readableClients (reads) and own caseload (writes), written again here.
+  () => `
+  CREATE TABLE accounts (
+    account_id    text PRIMARY KEY,
+    role          text NOT NULL CHECK (role IN
+      ('clinician', 'clinician_all_clients', 'supervisor', 'practice_manager', 'auditor', 'administrator')),
+    password_hash text,
+    created_at    timestamptz NOT NULL,
+    disabled_at   timestamptz
+  );
+  -- A client may be on more than one caseload (co-therapy); the key, never the id a person sees.
+  CREATE TABLE caseload (
+    account_id  text NOT NULL REFERENCES accounts (account_id),
+    client_key  uuid NOT NULL REFERENCES clients (client_key),
+    assigned_at timestamptz NOT NULL,
+    PRIMARY KEY (account_id, client_key)
+  );
+  CREATE INDEX caseload_by_client ON caseload (client_key);
+  CREATE TABLE supervisions (
+    supervisor_id text NOT NULL REFERENCES accounts (account_id),
+    clinician_id  text NOT NULL REFERENCES accounts (account_id),
+    since         timestamptz NOT NULL,
+    PRIMARY KEY (supervisor_id, clinician_id),
+    CHECK (supervisor_id <> clinician_id)
+  );
+  -- Login sessions, stored only as SHA-256 hashes of their tokens (src/access/sessions.ts).
+  CREATE TABLE account_sessions (
+    hash       text PRIMARY KEY,
+    account_id text NOT NULL REFERENCES accounts (account_id),
+    created_at timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL,
+    revoked_at timestamptz
+  );
+  -- The login throttle's state per login name as typed (src/access/throttle.ts).
+  CREATE TABLE login_throttle (
+    login      text PRIMARY KEY,
+    failures   integer NOT NULL CHECK (failures >= 0),
+    not_before timestamptz NOT NULL,
+    locked     boolean NOT NULL
+  );
+
+  -- The caller of this transaction, if set and active (an empty setting is no caller).
+  CREATE FUNCTION tpt_caller() RETURNS accounts LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, public AS $f$
+    SELECT * FROM accounts
+    WHERE account_id = nullif(current_setting('tpt.account', true), '') AND disabled_at IS NULL
+  $f$;
+  -- Keys of the clients on these active clinicians' caseloads, with the keys merged into them.
+  CREATE FUNCTION tpt_caseload_keys(clinicians text[]) RETURNS uuid[] LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, public AS $f$
+    WITH RECURSIVE assigned(k) AS (
+      SELECT c.client_key FROM caseload c JOIN accounts a USING (account_id)
+      WHERE c.account_id = ANY (clinicians) AND a.disabled_at IS NULL
+        AND a.role IN ('clinician', 'clinician_all_clients', 'supervisor')
+      UNION
+      SELECT m.client_key FROM clients m JOIN assigned ON m.merged_into = assigned.k
+    )
+    SELECT coalesce(array_agg(k), '{}') FROM assigned
+  $f$;
+  -- The clients whose records the caller may read: their caseload, their supervisees', or all.
+  CREATE FUNCTION my_clients() RETURNS uuid[] LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, public AS $f$
+    SELECT coalesce((SELECT CASE
+      WHEN me.role = 'clinician_all_clients' THEN (SELECT coalesce(array_agg(client_key), '{}') FROM clients)
+      WHEN me.role = 'supervisor' THEN tpt_caseload_keys(array_append(
+        ARRAY(SELECT clinician_id FROM supervisions WHERE supervisor_id = me.account_id), me.account_id))
+      ELSE tpt_caseload_keys(ARRAY[me.account_id])
+    END FROM tpt_caller() me WHERE me.account_id IS NOT NULL), '{}')
+  $f$;
+  -- The clients whose records the caller may write: their own caseload only.
+  CREATE FUNCTION my_writable_clients() RETURNS uuid[] LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, public AS $f$
+    SELECT coalesce((SELECT tpt_caseload_keys(ARRAY[me.account_id]) FROM tpt_caller() me WHERE me.account_id IS NOT NULL), '{}')
+  $f$;
+
+  -- The application's role: owns nothing, is no superuser, cannot bypass row-level security.
+  -- Roles belong to the whole server: made once, whichever database migrates first.
+  DO $d$ BEGIN
+    CREATE ROLE tpt_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+  END $d$;
+  GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO tpt_app;
+  REVOKE INSERT, UPDATE, DELETE ON tpt_schema_migrations FROM tpt_app;
+  ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO tpt_app;
+  -- A view runs with its owner's rights (and the owner may bypass the policies) unless told not to.
+  ALTER VIEW live_sessions SET (security_invoker = true);
+
+  -- A locked note takes no change but a rekey's new seal; the database refuses it to everyone.
+  ALTER TABLE sessions ADD COLUMN locked_at timestamptz;
+  CREATE TRIGGER sessions_locked BEFORE UPDATE ON sessions FOR EACH ROW WHEN (OLD.locked_at IS NOT NULL)
+    EXECUTE FUNCTION tpt_reseal_only('conversation_summary', 'therapeutic_goals', 'progress_notes',
+      'therapist_observations', 'next_session_focus', 'techniques_used', 'homework_assigned', 'crisis_flags',
+      'metadata', 'amend_reason', 'void_reason');
+
+  ${['sessions', 'session_versions', 'goals', 'goal_history', 'goal_edits', 'milestones', 'milestone_edits',
+    'measures', 'measure_versions', 'risks', 'risk_events'].map((table) => `
+  ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
+  ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;
+  CREATE POLICY ${table}_read ON ${table} FOR SELECT USING (client_key = ANY ((SELECT my_clients())::uuid[]));
+  CREATE POLICY ${table}_insert ON ${table} FOR INSERT WITH CHECK (client_key = ANY ((SELECT my_writable_clients())::uuid[]));
+  CREATE POLICY ${table}_update ON ${table} FOR UPDATE USING (client_key = ANY ((SELECT my_writable_clients())::uuid[]));
+  CREATE POLICY ${table}_delete ON ${table} FOR DELETE USING (client_key = ANY ((SELECT my_writable_clients())::uuid[]));`).join('')}
+  `,
 ];

@@ -14,7 +14,10 @@ const CLIENT_TABLES = [
   'audit_heads', 'audit_log', 'goal_edits', 'goal_history', 'goals', 'measure_versions', 'measures',
   'milestone_edits', 'milestones', 'risk_events', 'risks', 'session_versions', 'sessions',
 ];
-const REFERENCE_TABLES = ['api_tokens', 'clients', 'record_ids', 'settings', MIGRATIONS_TABLE];
+const REFERENCE_TABLES = [
+  'account_sessions', 'accounts', 'api_tokens', 'caseload', 'clients', 'login_throttle', 'record_ids', 'settings',
+  'supervisions', MIGRATIONS_TABLE,
+];
 
 /**
  * Every column that holds text in clear, by table: ids, statuses, kinds, who did what, token
@@ -22,6 +25,8 @@ const REFERENCE_TABLES = ['api_tokens', 'clients', 'record_ids', 'settings', MIG
  * either sealed (bytea) or added here on purpose.
  */
 const CLEAR_TEXT: Record<string, string[]> = {
+  account_sessions: ['account_id', 'hash'],
+  accounts: ['account_id', 'password_hash', 'role'],
   api_tokens: ['hash', 'name', 'scope', 'token_id'],
   audit_heads: ['hash'],
   audit_log: ['action', 'actor', 'client_id', 'hash', 'key_id', 'object_id', 'outcome', 'prev_hash'],
@@ -38,7 +43,10 @@ const CLEAR_TEXT: Record<string, string[]> = {
   risks: ['kind', 'resolved_by', 'status'],
   session_versions: ['amended_by', 'session_id'],
   sessions: ['amended_by', 'session_id', 'signed_by', 'voided_by'],
+  caseload: ['account_id'],
+  login_throttle: ['login'],
   settings: ['key', 'value'],
+  supervisions: ['clinician_id', 'supervisor_id'],
 };
 
 /** The free text of the records, sealed: hand-listed from the SQLite schema's text columns. */
@@ -168,7 +176,7 @@ describe('PostgreSQL migrations', () => {
     }
 
     // Run again, asking for another layout: the schema keeps the one it was made with.
-    expect(await migrate(partitioned, { partitions: 8 })).toEqual({ from: 1, to: 1, layout: { partitions: 4 } });
+    expect(await migrate(partitioned, { partitions: 8 })).toEqual({ from: PG_MIGRATIONS.length, to: PG_MIGRATIONS.length, layout: { partitions: 4 } });
     await expect(requireSchema(partitioned)).resolves.toBeUndefined();
   });
 
@@ -176,7 +184,7 @@ describe('PostgreSQL migrations', () => {
     const [one, two] = [await openPool(racedDb.url()), await openPool(racedDb.url())];
     try {
       const results = await Promise.all([migrate(one), migrate(two)]);
-      expect(results.map((result) => result.from).sort()).toEqual([0, 1]);
+      expect(results.map((result) => result.from).sort()).toEqual([0, PG_MIGRATIONS.length]);
     } finally {
       await Promise.all([one.pool.end(), two.pool.end()]);
     }
@@ -190,9 +198,9 @@ describe('PostgreSQL migrations', () => {
       // A tpt that knows no steps stands for an older tpt meeting this schema.
       await migrate(empty);
       await expect(migrate(empty, { partitions: 0 }, [])).rejects.toThrow(
-        `database "${emptyDb.name}" has tpt schema version 1, newer than this tpt knows (0): upgrade tpt`);
+        `database "${emptyDb.name}" has tpt schema version ${PG_MIGRATIONS.length}, newer than this tpt knows (0): upgrade tpt`);
       await expect(requireSchema(empty, [...PG_MIGRATIONS, () => 'SELECT 1'])).rejects.toThrow(
-        `database "${emptyDb.name}" has tpt schema version 1, older than this tpt's 2: run tpt init --database URL to bring it up to date`);
+        `database "${emptyDb.name}" has tpt schema version ${PG_MIGRATIONS.length}, older than this tpt's ${PG_MIGRATIONS.length + 1}: run tpt init --database URL to bring it up to date`);
     } finally {
       await empty.pool.end();
     }
