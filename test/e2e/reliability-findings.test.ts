@@ -61,10 +61,13 @@ describe('finding 5: during an import every other command fails at once', () => 
   it('a read waits for the import and succeeds; a write waits its 5 seconds', async () => {
     ok(box, ['init']);
     ok(box, ['log-session', '--client', 'c1', '--summary', 'before', '--mood', 'neutral']);
-    const file = exportFile(join(box.home, 'big.json'), 'big', 40_000, (i) => `session ${i}`);
+    const file = exportFile(join(box.home, 'big.json'), 'big', 100_000, (i) => `session ${i}`);
     const importing = background(box, ['import', file]);
-    await sleep(400);
-    expect(importing.running(), 'the import runs long enough to be met').toBe(true);
+    // Met once it holds the write lock (its rollback journal exists), not after a fixed sleep: on a
+    // quiet machine a fixed 400 ms missed it, on a loaded one the import had not begun.
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(`${box.dbPath}-journal`) && importing.running() && Date.now() < deadline) await sleep(5);
+    expect(importing.running(), `the import runs long enough to be met: ${importing.stderr()}`).toBe(true);
     const read = box.spawn(['--json', 'sessions', 'c1']);
     expect(read.code, read.stderr).toBe(0);
     const started = Date.now();
