@@ -1,13 +1,13 @@
 import { auditHash, GENESIS_HASH, verifyAuditChain } from '../core/audit.js';
 import type { AuditEntry } from '../core/model.js';
-import type { AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Session } from '../domain/records.js';
+import type { Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Session } from '../domain/records.js';
 import type {
   AuditCheck, ReadTx, RecordStore, SessionWithState, VoidMark, WriteTx,
 } from '../store/port.js';
 import { auditEntriesMatching } from './audit-queries.js';
 import { openDatabase, type DatabaseKey } from './connection.js';
 import { fromSqliteError } from './engine-errors.js';
-import { sessionWithState, setSigned, setVoided } from './session-versions.js';
+import { earlierVersions, replaceWithAmendment, sessionWithState, setSigned, setVoided } from './session-versions.js';
 import { Store } from './store.js';
 import { TransactionQueue } from './writer-queue.js';
 
@@ -123,6 +123,8 @@ function sqliteTransaction(store: Store): WriteTx {
       insert: async (session: Session) => store.insertSession(session),
       setVoided: async (sessionId: string, mark: VoidMark | null) => setVoided(store, sessionId, mark),
       setSigned: async (sessionId: string, at: string, by: string) => setSigned(store, sessionId, at, by),
+      versions: async (sessionId: string) => earlierVersions(store, sessionId),
+      amend: async (next: Session, amendment: Amendment) => amend(store, next, amendment),
     },
     goals: {
       get: getGoal,
@@ -157,6 +159,18 @@ function sqliteTransaction(store: Store): WriteTx {
       },
     },
   };
+}
+
+/**
+ * The guarded amendment: the state is read under the write lock this transaction has held since
+ * its BEGIN IMMEDIATE, so no other writer can change it before the copy and the update.
+ */
+function amend(store: Store, next: Session, amendment: Amendment): boolean {
+  const current = store.statement('SELECT version, voided_at FROM sessions WHERE session_id = ?').get(next.session_id) as
+    { version: number; voided_at: string | null } | undefined;
+  if (!current || current.voided_at !== null || current.version !== amendment.version - 1) return false;
+  replaceWithAmendment(store, next, amendment);
+  return true;
 }
 
 function toRecord(entry: AuditEntry): AuditRecord {

@@ -52,6 +52,26 @@ export interface SessionState {
   void_reason: string | null;
 }
 
+/** An earlier version of a session, kept whole when an amendment replaced it. */
+export interface SessionVersion extends Omit<Session, 'session_id'> {
+  version: number;
+  amended_at: string | null;
+  amended_by: string | null;
+  amend_reason: string | null;
+  addendum: boolean;
+}
+
+/** The mark an amendment leaves on the version it makes. */
+export interface Amendment {
+  /** The new version's number: the current one's plus one. */
+  version: number;
+  amended_at: string;
+  amended_by: string;
+  amend_reason: string;
+  /** Made after the session was signed. */
+  addendum: boolean;
+}
+
 /** A session as listings show it. */
 export interface ListedSession extends Session {
   version: number;

@@ -86,6 +86,8 @@ export class PgRecordStore implements RecordStore {
         insert: (session) => sessions.insert(session),
         setVoided: (sessionId, mark) => sessions.setVoided(sessionId, mark),
         setSigned: (sessionId, at, by) => sessions.setSigned(sessionId, at, by),
+        versions: (sessionId) => sessions.versions(sessionId),
+        amend: (next, amendment) => sessions.amend(next, amendment),
       },
       goals: {
         get: (goalId) => goals.get(goalId),

@@ -1,5 +1,5 @@
 import type {
-  AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Session, SessionState,
+  Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Session, SessionState, SessionVersion,
 } from '../domain/records.js';
 
 /**
@@ -59,6 +59,8 @@ export interface SessionReads {
   get(sessionId: string): Promise<SessionWithState | undefined>;
   /** A client's sessions, newest first; voided ones only when asked. */
   ofClient(clientId: string, options?: { includeVoid?: boolean }): Promise<ListedSession[]>;
+  /** A session's earlier versions, oldest first (the current one is `get`'s). */
+  versions(sessionId: string): Promise<SessionVersion[]>;
 }
 
 export interface VoidMark {
@@ -79,6 +81,12 @@ export interface SessionWrites {
   setVoided(sessionId: string, mark: VoidMark | null): Promise<boolean>;
   /** Signs a session that is neither signed nor voided; false when it was one of them. */
   setSigned(sessionId: string, at: string, by: string): Promise<boolean>;
+  /**
+   * Makes `next` the current version of its session, keeping the current one whole among the
+   * earlier versions: an amendment never overwrites. Guarded like the state changes: false, and
+   * nothing written, unless the session is live and at version `amendment.version - 1`.
+   */
+  amend(next: Session, amendment: Amendment): Promise<boolean>;
 }
 
 export interface GoalReads {

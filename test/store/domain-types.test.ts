@@ -13,6 +13,7 @@ describe('the domain floor and core agree', () => {
   it('on the records the port carries', () => {
     expectTypeOf<Domain.Session>().toEqualTypeOf<Core.Session>();
     expectTypeOf<Domain.SessionState>().toEqualTypeOf<Core.SessionState>();
+    expectTypeOf<Domain.SessionVersion>().toEqualTypeOf<Core.SessionVersion>();
     expectTypeOf<Domain.ListedSession>().toEqualTypeOf<Core.ListedSession>();
     expectTypeOf<Domain.Goal>().toEqualTypeOf<Core.Goal>();
     expectTypeOf<Domain.GoalHistoryEntry>().toEqualTypeOf<Core.GoalHistoryEntry>();
