@@ -5,6 +5,7 @@ import type {
   AuditCheck, ReadTx, RecordStore, SessionWithState, VoidMark, WriteTx,
 } from '../store/port.js';
 import { auditEntriesMatching } from './audit-queries.js';
+import { sqliteMilestones } from './milestone-rows.js';
 import { openDatabase, type DatabaseKey } from './connection.js';
 import { fromSqliteError } from './engine-errors.js';
 import { earlierVersions, replaceWithAmendment, sessionWithState, setSigned, setVoided } from './session-versions.js';
@@ -136,6 +137,7 @@ function sqliteTransaction(store: Store): WriteTx {
       setProgress: async (goalId: string, percentage: number, status: GoalStatus, updatedAt: string) =>
         store.updateGoalProgress(goalId, percentage, status, updatedAt),
     },
+    milestones: sqliteMilestones(store),
     audit: {
       append: async (event: AuditEvent) => {
         // One chain for the file; the write lock of this transaction keeps its head still.

@@ -79,6 +79,26 @@ export interface ListedSession extends Session {
   voided_at: string | null;
 }
 
+export const SIGNIFICANCES = ['low', 'medium', 'high'] as const;
+export type Significance = (typeof SIGNIFICANCES)[number];
+
+export interface Milestone {
+  milestone_id: string;
+  goal_id: string;
+  client_id: string;
+  description: string;
+  /** A calendar date, YYYY-MM-DD. */
+  achieved_date: string;
+  significance: Significance;
+}
+
+/** A milestone with its state, as `milestone list --include-void` lists it. */
+export interface MilestoneWithState extends Milestone {
+  voided_at: string | null;
+  voided_by: string | null;
+  void_reason: string | null;
+}
+
 export interface GoalHistoryEntry {
   at: string;
   completion_percentage: number;

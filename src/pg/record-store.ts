@@ -9,6 +9,7 @@ import { FieldCipher, type FieldKey, type KeyMaterial } from './field-cipher.js'
 import { fieldKeysFor } from './field-keys.js';
 import { PgGoals } from './goal-rows.js';
 import { requireSchema } from './migrate.js';
+import { PgMilestones } from './milestone-rows.js';
 import { PgSessions } from './session-rows.js';
 import { inTransaction, type Isolation } from './transaction.js';
 
@@ -68,6 +69,7 @@ export class PgRecordStore implements RecordStore {
   private transaction(client: pg.PoolClient): WriteTx {
     const sessions = new PgSessions(client, this.cipher);
     const goals = new PgGoals(client, this.cipher);
+    const milestones = new PgMilestones(client, this.cipher);
     const audit = new PgAudit(client, this.auditKeys);
     return {
       clients: {
@@ -97,6 +99,13 @@ export class PgRecordStore implements RecordStore {
         insert: (goal) => goals.insert(goal),
         appendHistory: (goalId, entry) => goals.appendHistory(goalId, entry),
         setProgress: (goalId, percentage, status, updatedAt) => goals.setProgress(goalId, percentage, status, updatedAt),
+      },
+      milestones: {
+        get: (milestoneId) => milestones.get(milestoneId),
+        lock: (milestoneId) => milestones.get(milestoneId, true),
+        ofClient: (clientId, options = {}) => milestones.ofClient(clientId, options),
+        insert: (milestone, createdAt) => milestones.insert(milestone, createdAt),
+        setVoided: (milestoneId, mark) => milestones.setVoided(milestoneId, mark),
       },
       audit: {
         append: (event) => audit.append(event),

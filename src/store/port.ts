@@ -1,5 +1,5 @@
 import type {
-  Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Session, SessionState, SessionVersion,
+  Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, MilestoneWithState, Milestone, Session, SessionState, SessionVersion,
 } from '../domain/records.js';
 
 /**
@@ -28,6 +28,7 @@ export interface ReadTx {
   readonly clients: ClientReads;
   readonly sessions: SessionReads;
   readonly goals: GoalReads;
+  readonly milestones: MilestoneReads;
   readonly audit: AuditReads;
 }
 
@@ -35,6 +36,7 @@ export interface WriteTx {
   readonly clients: ClientReads & ClientWrites;
   readonly sessions: SessionReads & SessionWrites;
   readonly goals: GoalReads & GoalWrites;
+  readonly milestones: MilestoneReads & MilestoneWrites;
   readonly audit: AuditReads & AuditWrites;
 }
 
@@ -105,6 +107,28 @@ export interface GoalWrites {
   /** Appends a progress entry: its place is decided in the write, so two at once both land. */
   appendHistory(goalId: string, entry: GoalHistoryEntry): Promise<void>;
   setProgress(goalId: string, percentage: number, status: GoalStatus, updatedAt: string): Promise<void>;
+}
+
+export interface MilestoneReads {
+  /** A milestone, voided or not, with its state. */
+  get(milestoneId: string): Promise<MilestoneWithState | undefined>;
+  /**
+   * A client's milestones (one goal's, with `goalId`) in the order of a goal's milestone list:
+   * achieved, then recorded, then id; voided ones only when asked.
+   */
+  ofClient(clientId: string, options?: { goalId?: string; includeVoid?: boolean }): Promise<MilestoneWithState[]>;
+}
+
+export interface MilestoneWrites {
+  /**
+   * A new milestone of an existing goal of its client; an id any milestone has is a
+   * ConflictError, a goal that is not there a NotFoundError.
+   */
+  insert(milestone: Milestone, createdAt: string): Promise<void>;
+  /** As `get`, with the milestone's row locked until the transaction ends. */
+  lock(milestoneId: string): Promise<MilestoneWithState | undefined>;
+  /** Voids a live milestone (or, with null, restores a voided one); false when it was not so. */
+  setVoided(milestoneId: string, mark: VoidMark | null): Promise<boolean>;
 }
 
 export interface AuditCheck {

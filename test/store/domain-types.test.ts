@@ -1,7 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type * as Core from '../../src/core/model.js';
 import { stateOf } from '../../src/core/scale.js';
-import { GOAL_STATUSES as CORE_GOAL_STATUSES } from '../../src/core/schemas.js';
+import { GOAL_STATUSES as CORE_GOAL_STATUSES, SIGNIFICANCES as CORE_SIGNIFICANCES } from '../../src/core/schemas.js';
 import * as Domain from '../../src/domain/records.js';
 
 /**
@@ -14,6 +14,8 @@ describe('the domain floor and core agree', () => {
     expectTypeOf<Domain.Session>().toEqualTypeOf<Core.Session>();
     expectTypeOf<Domain.SessionState>().toEqualTypeOf<Core.SessionState>();
     expectTypeOf<Domain.SessionVersion>().toEqualTypeOf<Core.SessionVersion>();
+    expectTypeOf<Domain.Milestone>().toEqualTypeOf<Core.Milestone>();
+    expectTypeOf<Domain.MilestoneWithState>().toEqualTypeOf<Core.MilestoneWithState>();
     expectTypeOf<Domain.ListedSession>().toEqualTypeOf<Core.ListedSession>();
     expectTypeOf<Domain.Goal>().toEqualTypeOf<Core.Goal>();
     expectTypeOf<Domain.GoalHistoryEntry>().toEqualTypeOf<Core.GoalHistoryEntry>();
@@ -21,6 +23,7 @@ describe('the domain floor and core agree', () => {
 
   it('on the moods and goal statuses', () => {
     expect(Domain.GOAL_STATUSES).toEqual(CORE_GOAL_STATUSES);
+    expect(Domain.SIGNIFICANCES).toEqual(CORE_SIGNIFICANCES);
     for (const score of [-2, -1, 0, 1, 2]) expect(Domain.moodOfScore(score)).toBe(stateOf(score));
     expect(() => Domain.moodOfScore(3)).toThrow(RangeError);
   });

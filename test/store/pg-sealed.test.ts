@@ -47,19 +47,23 @@ beforeAll(async () => {
     await tx.sessions.amend({ ...first, conversation_summary: 'Lighthouse memories surfaced instead' }, {
       version: 2, amended_at: '2026-03-01T10:00:00.000Z', amended_by: 'dr', amend_reason: 'confused the harbour visit', addendum: false,
     });
+    await tx.milestones.insert({
+      milestone_id: 'M1', goal_id: 'G1', client_id: 'mara', description: 'Slept through a gale', achieved_date: '2026-03-01', significance: 'high',
+    }, '2026-03-01T09:00:00.000Z');
+    await tx.milestones.setVoided('M1', { at: '2026-03-02T09:00:00.000Z', by: 'dr', reason: 'recorded against the wrong fortnight' });
     await tx.sessions.setVoided('S2', { at: '2026-03-02T09:00:00.000Z', by: 'dr', reason: 'duplicate, mistyped flood notes' });
   });
 });
 afterAll(async () => store?.close());
 
 it('leaves no word of the notes in any table, in clear or as hex', async () => {
-  const tables = ['sessions', 'session_versions', 'goals', 'goal_history', 'audit_log', 'clients', 'record_ids'];
+  const tables = ['sessions', 'session_versions', 'goals', 'milestones', 'goal_history', 'audit_log', 'clients', 'record_ids'];
   const dump = (await Promise.all(tables.map(async (table) =>
     (await db.pool.query(`SELECT t::text AS line FROM ${table} t`)).rows.map((row) => row.line as string).join('\n')))).join('\n').toLowerCase();
   expect(dump).toContain('mara'); // ids stay in clear
   const words = [...Object.values(WORDS), 'quieter nights', 'rescripting', 'hopelessness', 'harbour', 'Sleeping through stormy nights',
     'begin with earplugs', 'thunderstorm plan agreed', 'duplicate, mistyped flood notes',
-    'Lighthouse memories surfaced instead', 'confused the harbour visit'].flatMap((text) => text.match(/[a-z]{5,}/gi) ?? []);
+    'Lighthouse memories surfaced instead', 'confused the harbour visit', 'Slept through a gale', 'recorded against the wrong fortnight'].flatMap((text) => text.match(/[a-z]{5,}/gi) ?? []);
   expect(words.length).toBeGreaterThan(25);
   for (const word of words) {
     expect(dump, word).not.toContain(word.toLowerCase());
@@ -69,6 +73,9 @@ it('leaves no word of the notes in any table, in clear or as hex', async () => {
 
 it('reads back as written, and refuses a summary moved from another session', async () => {
   expect((await store.read((tx) => tx.sessions.get('S2')))!.state.void_reason).toBe('duplicate, mistyped flood notes');
+  expect((await store.read((tx) => tx.milestones.get('M1')))).toMatchObject({
+    description: 'Slept through a gale', void_reason: 'recorded against the wrong fortnight',
+  });
   expect((await store.read((tx) => tx.sessions.versions('S1')))[0]!.conversation_summary).toBe(WORDS.conversation_summary);
   await db.pool.query(`UPDATE sessions s SET conversation_summary = o.conversation_summary
                          FROM sessions o WHERE s.session_id = 'S1' AND o.session_id = 'S2'`);
