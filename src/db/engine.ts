@@ -5,6 +5,7 @@ import type {
   AuditCheck, ReadTx, RecordStore, SessionWithState, VoidMark, WriteTx,
 } from '../store/port.js';
 import { auditEntriesMatching } from './audit-queries.js';
+import { sqliteMeasures } from './measure-rows.js';
 import { sqliteMilestones } from './milestone-rows.js';
 import { openDatabase, type DatabaseKey } from './connection.js';
 import { fromSqliteError } from './engine-errors.js';
@@ -138,6 +139,7 @@ function sqliteTransaction(store: Store): WriteTx {
         store.updateGoalProgress(goalId, percentage, status, updatedAt),
     },
     milestones: sqliteMilestones(store),
+    measures: sqliteMeasures(store),
     audit: {
       append: async (event: AuditEvent) => {
         // One chain for the file; the write lock of this transaction keeps its head still.

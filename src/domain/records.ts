@@ -99,6 +99,49 @@ export interface MilestoneWithState extends Milestone {
   void_reason: string | null;
 }
 
+export const MEASURE_KINDS = ['phq9', 'gad7', 'core10'] as const;
+export type MeasureKind = (typeof MEASURE_KINDS)[number];
+
+/** One standardized outcome measure taken by a client (PHQ-9, GAD-7, CORE-10). */
+export interface Measure {
+  measure_id: string;
+  client_id: string;
+  measure: MeasureKind;
+  /** When it was taken, UTC ISO 8601. */
+  timestamp: string;
+  /** The session it belongs to, if any. */
+  session_id: string | null;
+  /** The answers as given on the form, item 1 first; null when only the total is known. */
+  items: (number | null)[] | null;
+  /** Computed from the items (reverse-scored ones turned), or given alone when they are unknown. */
+  total: number;
+  /** When it was recorded. */
+  created_at: string;
+}
+
+/** How a measure stands after corrections: its version (1 until amended) and its void, if any. */
+export interface MeasureState {
+  version: number;
+  amended_at: string | null;
+  amended_by: string | null;
+  amend_reason: string | null;
+  voided_at: string | null;
+  voided_by: string | null;
+  void_reason: string | null;
+}
+
+/** One version of a measure: what an amendment may change, and who made that version, when and why. */
+export interface MeasureVersion {
+  version: number;
+  timestamp: string;
+  session_id: string | null;
+  items: (number | null)[] | null;
+  total: number;
+  amended_at: string | null;
+  amended_by: string | null;
+  amend_reason: string | null;
+}
+
 export interface GoalHistoryEntry {
   at: string;
   completion_percentage: number;

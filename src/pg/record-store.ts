@@ -9,6 +9,7 @@ import { FieldCipher, type FieldKey, type KeyMaterial } from './field-cipher.js'
 import { fieldKeysFor } from './field-keys.js';
 import { PgGoals } from './goal-rows.js';
 import { requireSchema } from './migrate.js';
+import { PgMeasures } from './measure-rows.js';
 import { PgMilestones } from './milestone-rows.js';
 import { PgSessions } from './session-rows.js';
 import { inTransaction, type Isolation } from './transaction.js';
@@ -70,6 +71,7 @@ export class PgRecordStore implements RecordStore {
     const sessions = new PgSessions(client, this.cipher);
     const goals = new PgGoals(client, this.cipher);
     const milestones = new PgMilestones(client, this.cipher);
+    const measures = new PgMeasures(client, this.cipher);
     const audit = new PgAudit(client, this.auditKeys);
     return {
       clients: {
@@ -106,6 +108,15 @@ export class PgRecordStore implements RecordStore {
         ofClient: (clientId, options = {}) => milestones.ofClient(clientId, options),
         insert: (milestone, createdAt) => milestones.insert(milestone, createdAt),
         setVoided: (milestoneId, mark) => milestones.setVoided(milestoneId, mark),
+      },
+      measures: {
+        get: (measureId) => measures.get(measureId),
+        lock: (measureId) => measures.get(measureId, true),
+        ofClient: (clientId, options = {}) => measures.ofClient(clientId, options.includeVoid ?? false),
+        versions: (measureId) => measures.versions(measureId),
+        insert: (measure) => measures.insert(measure),
+        setVoided: (measureId, mark) => measures.setVoided(measureId, mark),
+        amend: (next, amendment) => measures.amend(next, amendment),
       },
       audit: {
         append: (event) => audit.append(event),

@@ -1,5 +1,5 @@
 import type {
-  Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, MilestoneWithState, Milestone, Session, SessionState, SessionVersion,
+  Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Measure, MeasureState, MeasureVersion, MilestoneWithState, Milestone, Session, SessionState, SessionVersion,
 } from '../domain/records.js';
 
 /**
@@ -29,6 +29,7 @@ export interface ReadTx {
   readonly sessions: SessionReads;
   readonly goals: GoalReads;
   readonly milestones: MilestoneReads;
+  readonly measures: MeasureReads;
   readonly audit: AuditReads;
 }
 
@@ -37,6 +38,7 @@ export interface WriteTx {
   readonly sessions: SessionReads & SessionWrites;
   readonly goals: GoalReads & GoalWrites;
   readonly milestones: MilestoneReads & MilestoneWrites;
+  readonly measures: MeasureReads & MeasureWrites;
   readonly audit: AuditReads & AuditWrites;
 }
 
@@ -129,6 +131,46 @@ export interface MilestoneWrites {
   lock(milestoneId: string): Promise<MilestoneWithState | undefined>;
   /** Voids a live milestone (or, with null, restores a voided one); false when it was not so. */
   setVoided(milestoneId: string, mark: VoidMark | null): Promise<boolean>;
+}
+
+export interface MeasureWithState {
+  measure: Measure;
+  state: MeasureState;
+}
+
+/** The mark an amendment of a measure leaves on the version it makes. */
+export interface MeasureAmendment {
+  /** The new version's number: the current one's plus one. */
+  version: number;
+  amended_at: string;
+  amended_by: string;
+  amend_reason: string;
+}
+
+export interface MeasureReads {
+  /** A measure, voided or not, with its state. */
+  get(measureId: string): Promise<MeasureWithState | undefined>;
+  /** A client's measures, oldest first (taken, recorded, id); voided ones only when asked. */
+  ofClient(clientId: string, options?: { includeVoid?: boolean }): Promise<MeasureWithState[]>;
+  /** A measure's earlier versions, oldest first (the current one is `get`'s). */
+  versions(measureId: string): Promise<MeasureVersion[]>;
+}
+
+export interface MeasureWrites {
+  /**
+   * A new measure of an existing client, of one of its sessions or none; an id any measure has
+   * is a ConflictError, a session that is not the client's a NotFoundError.
+   */
+  insert(measure: Measure): Promise<void>;
+  /** As `get`, with the measure's row locked until the transaction ends. */
+  lock(measureId: string): Promise<MeasureWithState | undefined>;
+  /** Voids a live measure (or, with null, restores a voided one); false when it was not so. */
+  setVoided(measureId: string, mark: VoidMark | null): Promise<boolean>;
+  /**
+   * Makes `next` (its time, session, items and total) the measure's current version, keeping the
+   * current one whole; false, and nothing written, unless it is live and at `version - 1`.
+   */
+  amend(next: Measure, amendment: MeasureAmendment): Promise<boolean>;
 }
 
 export interface AuditCheck {

@@ -51,19 +51,33 @@ beforeAll(async () => {
       milestone_id: 'M1', goal_id: 'G1', client_id: 'mara', description: 'Slept through a gale', achieved_date: '2026-03-01', significance: 'high',
     }, '2026-03-01T09:00:00.000Z');
     await tx.milestones.setVoided('M1', { at: '2026-03-02T09:00:00.000Z', by: 'dr', reason: 'recorded against the wrong fortnight' });
+    await tx.measures.insert({
+      measure_id: 'Q1', client_id: 'mara', measure: 'phq9', timestamp: '2026-03-01T09:30:00.000Z', session_id: 'S1',
+      items: [1, 1, 2, 1, 0, 1, 1, 0, 0], total: 7, created_at: '2026-03-01T09:30:00.000Z',
+    });
+    await tx.measures.amend({
+      measure_id: 'Q1', client_id: 'mara', measure: 'phq9', timestamp: '2026-03-01T09:30:00.000Z', session_id: 'S1',
+      items: [1, 1, 2, 1, 0, 1, 1, 0, 1], total: 8, created_at: '2026-03-01T09:30:00.000Z',
+    }, { version: 2, amended_at: '2026-03-01T11:00:00.000Z', amended_by: 'dr', amend_reason: 'ninth answer transcribed wrongly' });
+    await tx.measures.amend({
+      measure_id: 'Q1', client_id: 'mara', measure: 'phq9', timestamp: '2026-03-01T09:30:00.000Z', session_id: 'S1',
+      items: [1, 1, 2, 1, 0, 1, 1, 0, 2], total: 9, created_at: '2026-03-01T09:30:00.000Z',
+    }, { version: 3, amended_at: '2026-03-01T12:00:00.000Z', amended_by: 'dr', amend_reason: 'checked against paper again' });
+    await tx.measures.setVoided('Q1', { at: '2026-03-02T09:00:00.000Z', by: 'dr', reason: 'questionnaire belonged elsewhere' });
     await tx.sessions.setVoided('S2', { at: '2026-03-02T09:00:00.000Z', by: 'dr', reason: 'duplicate, mistyped flood notes' });
   });
 });
 afterAll(async () => store?.close());
 
 it('leaves no word of the notes in any table, in clear or as hex', async () => {
-  const tables = ['sessions', 'session_versions', 'goals', 'milestones', 'goal_history', 'audit_log', 'clients', 'record_ids'];
+  const tables = ['sessions', 'session_versions', 'goals', 'milestones', 'measures', 'measure_versions', 'goal_history', 'audit_log', 'clients', 'record_ids'];
   const dump = (await Promise.all(tables.map(async (table) =>
     (await db.pool.query(`SELECT t::text AS line FROM ${table} t`)).rows.map((row) => row.line as string).join('\n')))).join('\n').toLowerCase();
   expect(dump).toContain('mara'); // ids stay in clear
   const words = [...Object.values(WORDS), 'quieter nights', 'rescripting', 'hopelessness', 'harbour', 'Sleeping through stormy nights',
     'begin with earplugs', 'thunderstorm plan agreed', 'duplicate, mistyped flood notes',
-    'Lighthouse memories surfaced instead', 'confused the harbour visit', 'Slept through a gale', 'recorded against the wrong fortnight'].flatMap((text) => text.match(/[a-z]{5,}/gi) ?? []);
+    'Lighthouse memories surfaced instead', 'confused the harbour visit', 'Slept through a gale', 'recorded against the wrong fortnight',
+    'ninth answer transcribed wrongly', 'checked against paper again', 'questionnaire belonged elsewhere'].flatMap((text) => text.match(/[a-z]{5,}/gi) ?? []);
   expect(words.length).toBeGreaterThan(25);
   for (const word of words) {
     expect(dump, word).not.toContain(word.toLowerCase());
@@ -76,6 +90,11 @@ it('reads back as written, and refuses a summary moved from another session', as
   expect((await store.read((tx) => tx.milestones.get('M1')))).toMatchObject({
     description: 'Slept through a gale', void_reason: 'recorded against the wrong fortnight',
   });
+  expect((await store.read((tx) => tx.measures.get('Q1')))!.state).toMatchObject({
+    amend_reason: 'checked against paper again', void_reason: 'questionnaire belonged elsewhere',
+  });
+  expect((await store.read((tx) => tx.measures.versions('Q1'))).map((version) => version.amend_reason))
+    .toEqual([null, 'ninth answer transcribed wrongly']);
   expect((await store.read((tx) => tx.sessions.versions('S1')))[0]!.conversation_summary).toBe(WORDS.conversation_summary);
   await db.pool.query(`UPDATE sessions s SET conversation_summary = o.conversation_summary
                          FROM sessions o WHERE s.session_id = 'S1' AND o.session_id = 'S2'`);
