@@ -7,6 +7,7 @@ import type {
 import { auditEntriesMatching } from './audit-queries.js';
 import { sqliteMeasures } from './measure-rows.js';
 import { sqliteMilestones } from './milestone-rows.js';
+import { appendRiskEvent, insertRisk, riskEvents, riskRow, risksOfClient, updateRisk } from './risk-queries.js';
 import { openDatabase, type DatabaseKey } from './connection.js';
 import { fromSqliteError } from './engine-errors.js';
 import { earlierVersions, replaceWithAmendment, sessionWithState, setSigned, setVoided } from './session-versions.js';
@@ -140,6 +141,16 @@ function sqliteTransaction(store: Store): WriteTx {
     },
     milestones: sqliteMilestones(store),
     measures: sqliteMeasures(store),
+    risks: {
+      get: async (clientId, kind) => riskRow(store, clientId, kind),
+      // The transaction holds SQLite's write lock from its BEGIN IMMEDIATE: every row is locked.
+      lock: async (clientId, kind) => riskRow(store, clientId, kind),
+      ofClient: async (clientId, options = {}) => risksOfClient(store, clientId, options.openOnly ?? false),
+      events: async (clientId, kind) => riskEvents(store, clientId, kind),
+      insert: async (risk) => insertRisk(store, risk),
+      update: async (risk) => updateRisk(store, risk),
+      appendEvent: async (clientId, kind, event) => appendRiskEvent(store, clientId, kind, event),
+    },
     audit: {
       append: async (event: AuditEvent) => {
         // One chain for the file; the write lock of this transaction keeps its head still.

@@ -142,6 +142,33 @@ export interface MeasureVersion {
   amend_reason: string | null;
 }
 
+/** A risk of a client, one per kind: open until a person resolves it. */
+export interface RiskRow {
+  client_id: string;
+  kind: string;
+  status: 'open' | 'resolved';
+  opened_at: string;
+  last_flagged_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
+}
+
+/** One entry of a risk's history: a flag that opened, reopened or renewed it, or its resolution. */
+export interface RiskEvent {
+  event: 'opened' | 'flagged' | 'reopened' | 'resolved';
+  /** A flag: the time of its session or measure. A resolution: when it was resolved. */
+  at: string;
+  /** What carried the flag (`session`, `measure`), and its id; null for a resolution. */
+  source_type: string | null;
+  source_id: string | null;
+  /** The flag's words as recorded. */
+  flag: string | null;
+  note: string;
+  actor: string;
+  recorded_at: string;
+}
+
 export interface GoalHistoryEntry {
   at: string;
   completion_percentage: number;

@@ -11,6 +11,7 @@ import { PgGoals } from './goal-rows.js';
 import { requireSchema } from './migrate.js';
 import { PgMeasures } from './measure-rows.js';
 import { PgMilestones } from './milestone-rows.js';
+import { PgRisks } from './risk-rows.js';
 import { PgSessions } from './session-rows.js';
 import { inTransaction, type Isolation } from './transaction.js';
 
@@ -72,6 +73,7 @@ export class PgRecordStore implements RecordStore {
     const goals = new PgGoals(client, this.cipher);
     const milestones = new PgMilestones(client, this.cipher);
     const measures = new PgMeasures(client, this.cipher);
+    const risks = new PgRisks(client, this.cipher);
     const audit = new PgAudit(client, this.auditKeys);
     return {
       clients: {
@@ -117,6 +119,15 @@ export class PgRecordStore implements RecordStore {
         insert: (measure) => measures.insert(measure),
         setVoided: (measureId, mark) => measures.setVoided(measureId, mark),
         amend: (next, amendment) => measures.amend(next, amendment),
+      },
+      risks: {
+        get: (clientId, kind) => risks.get(clientId, kind),
+        lock: (clientId, kind) => risks.get(clientId, kind, true),
+        ofClient: (clientId, options = {}) => risks.ofClient(clientId, options.openOnly ?? false),
+        events: (clientId, kind) => risks.events(clientId, kind),
+        insert: (risk) => risks.insert(risk),
+        update: (risk) => risks.update(risk),
+        appendEvent: (clientId, kind, event) => risks.appendEvent(clientId, kind, event),
       },
       audit: {
         append: (event) => audit.append(event),

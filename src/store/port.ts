@@ -1,5 +1,5 @@
 import type {
-  Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Measure, MeasureState, MeasureVersion, MilestoneWithState, Milestone, Session, SessionState, SessionVersion,
+  Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Measure, MeasureState, MeasureVersion, MilestoneWithState, Milestone, RiskEvent, RiskRow, Session, SessionState, SessionVersion,
 } from '../domain/records.js';
 
 /**
@@ -30,6 +30,7 @@ export interface ReadTx {
   readonly goals: GoalReads;
   readonly milestones: MilestoneReads;
   readonly measures: MeasureReads;
+  readonly risks: RiskReads;
   readonly audit: AuditReads;
 }
 
@@ -39,6 +40,7 @@ export interface WriteTx {
   readonly goals: GoalReads & GoalWrites;
   readonly milestones: MilestoneReads & MilestoneWrites;
   readonly measures: MeasureReads & MeasureWrites;
+  readonly risks: RiskReads & RiskWrites;
   readonly audit: AuditReads & AuditWrites;
 }
 
@@ -171,6 +173,26 @@ export interface MeasureWrites {
    * current one whole; false, and nothing written, unless it is live and at `version - 1`.
    */
   amend(next: Measure, amendment: MeasureAmendment): Promise<boolean>;
+}
+
+export interface RiskReads {
+  /** A client's risk of one kind. */
+  get(clientId: string, kind: string): Promise<RiskRow | undefined>;
+  /** A client's risks (or its open ones): open first, then by latest flag, newest first, then kind. */
+  ofClient(clientId: string, options?: { openOnly?: boolean }): Promise<RiskRow[]>;
+  /** A risk's whole history, in the order it was recorded. */
+  events(clientId: string, kind: string): Promise<RiskEvent[]>;
+}
+
+export interface RiskWrites {
+  /** As `get`, with the risk's row locked until the transaction ends: decide its state on this. */
+  lock(clientId: string, kind: string): Promise<RiskRow | undefined>;
+  /** A client's first risk of a kind; a second of the same client and kind is a ConflictError. */
+  insert(risk: RiskRow): Promise<void>;
+  /** Writes the state of a risk read with `lock` (status, times, resolution). */
+  update(risk: RiskRow): Promise<void>;
+  /** Appends to a risk's history: its place is decided under the risk's lock, so two at once both land. */
+  appendEvent(clientId: string, kind: string, event: RiskEvent): Promise<void>;
 }
 
 export interface AuditCheck {

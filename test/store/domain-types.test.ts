@@ -20,6 +20,8 @@ describe('the domain floor and core agree', () => {
     expectTypeOf<Domain.Measure>().toEqualTypeOf<Core.Measure>();
     expectTypeOf<Domain.MeasureState>().toEqualTypeOf<Core.MeasureState>();
     expectTypeOf<Domain.MeasureVersion>().toEqualTypeOf<Core.MeasureVersion>();
+    expectTypeOf<Domain.RiskRow>().toEqualTypeOf<Core.RiskRow>();
+    expectTypeOf<Domain.RiskEvent>().toEqualTypeOf<Core.RiskEvent>();
     expectTypeOf<Domain.ListedSession>().toEqualTypeOf<Core.ListedSession>();
     expectTypeOf<Domain.Goal>().toEqualTypeOf<Core.Goal>();
     expectTypeOf<Domain.GoalHistoryEntry>().toEqualTypeOf<Core.GoalHistoryEntry>();

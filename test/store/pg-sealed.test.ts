@@ -64,20 +64,33 @@ beforeAll(async () => {
       items: [1, 1, 2, 1, 0, 1, 1, 0, 2], total: 9, created_at: '2026-03-01T09:30:00.000Z',
     }, { version: 3, amended_at: '2026-03-01T12:00:00.000Z', amended_by: 'dr', amend_reason: 'checked against paper again' });
     await tx.measures.setVoided('Q1', { at: '2026-03-02T09:00:00.000Z', by: 'dr', reason: 'questionnaire belonged elsewhere' });
+    await tx.risks.insert({
+      client_id: 'mara', kind: 'self_harm', status: 'resolved', opened_at: '2026-03-01T09:30:00.000Z', last_flagged_at: '2026-03-01T09:30:00.000Z',
+      resolved_at: '2026-03-02T09:30:00.000Z', resolved_by: 'dr', resolution_note: 'safety plan rehearsed with sister',
+    });
+    await tx.risks.appendEvent('mara', 'self_harm', {
+      event: 'opened', at: '2026-03-01T09:30:00.000Z', source_type: 'session', source_id: 'S1', flag: 'burning forearms',
+      note: '', actor: 'dr', recorded_at: '2026-03-01T09:30:00.000Z',
+    });
+    await tx.risks.appendEvent('mara', 'self_harm', {
+      event: 'resolved', at: '2026-03-02T09:30:00.000Z', source_type: null, source_id: null, flag: null,
+      note: 'safety plan rehearsed with sister', actor: 'dr', recorded_at: '2026-03-02T09:30:00.000Z',
+    });
     await tx.sessions.setVoided('S2', { at: '2026-03-02T09:00:00.000Z', by: 'dr', reason: 'duplicate, mistyped flood notes' });
   });
 });
 afterAll(async () => store?.close());
 
 it('leaves no word of the notes in any table, in clear or as hex', async () => {
-  const tables = ['sessions', 'session_versions', 'goals', 'milestones', 'measures', 'measure_versions', 'goal_history', 'audit_log', 'clients', 'record_ids'];
+  const tables = ['sessions', 'session_versions', 'goals', 'milestones', 'measures', 'measure_versions', 'risks', 'risk_events', 'goal_history', 'audit_log', 'clients', 'record_ids'];
   const dump = (await Promise.all(tables.map(async (table) =>
     (await db.pool.query(`SELECT t::text AS line FROM ${table} t`)).rows.map((row) => row.line as string).join('\n')))).join('\n').toLowerCase();
   expect(dump).toContain('mara'); // ids stay in clear
   const words = [...Object.values(WORDS), 'quieter nights', 'rescripting', 'hopelessness', 'harbour', 'Sleeping through stormy nights',
     'begin with earplugs', 'thunderstorm plan agreed', 'duplicate, mistyped flood notes',
     'Lighthouse memories surfaced instead', 'confused the harbour visit', 'Slept through a gale', 'recorded against the wrong fortnight',
-    'ninth answer transcribed wrongly', 'checked against paper again', 'questionnaire belonged elsewhere'].flatMap((text) => text.match(/[a-z]{5,}/gi) ?? []);
+    'ninth answer transcribed wrongly', 'checked against paper again', 'questionnaire belonged elsewhere',
+    'safety plan rehearsed with sister', 'burning forearms'].flatMap((text) => text.match(/[a-z]{5,}/gi) ?? []);
   expect(words.length).toBeGreaterThan(25);
   for (const word of words) {
     expect(dump, word).not.toContain(word.toLowerCase());
@@ -90,6 +103,9 @@ it('reads back as written, and refuses a summary moved from another session', as
   expect((await store.read((tx) => tx.milestones.get('M1')))).toMatchObject({
     description: 'Slept through a gale', void_reason: 'recorded against the wrong fortnight',
   });
+  expect((await store.read((tx) => tx.risks.get('mara', 'self_harm')))!.resolution_note).toBe('safety plan rehearsed with sister');
+  expect((await store.read((tx) => tx.risks.events('mara', 'self_harm'))).map((event) => event.flag ?? event.note))
+    .toEqual(['burning forearms', 'safety plan rehearsed with sister']);
   expect((await store.read((tx) => tx.measures.get('Q1')))!.state).toMatchObject({
     amend_reason: 'checked against paper again', void_reason: 'questionnaire belonged elsewhere',
   });
