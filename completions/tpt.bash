@@ -6,7 +6,7 @@
 
 _tpt_subcommands() {
   case $1 in
-    '') echo 'init demo log-session sessions session clients goal milestone measure measures trends report risk export import completion serve token audit retention client rekey backup check' ;;
+    '') echo 'init demo log-session sessions session clients goal milestone measure measures trends report risk export import ingest completion serve token audit retention client rekey backup check' ;;
     'session') echo 'show amend void restore sign' ;;
     'goal') echo 'create update edit list show' ;;
     'milestone') echo 'add list show edit void restore' ;;
@@ -62,8 +62,9 @@ _tpt_options() {
     'risk reopen') echo '--reason' ;;
     'export') echo '--all --format --table --out --force --encrypt --recipient' ;;
     'import') echo '--on-conflict --dry-run --identity' ;;
+    'ingest') echo '--all-or-nothing' ;;
     'completion') echo '' ;;
-    'serve') echo '--host --port --tls-cert --tls-key' ;;
+    'serve') echo '--host --port --tls-cert --tls-key --metrics-port' ;;
     'token') echo '' ;;
     'token create') echo '--name --scope' ;;
     'token list') echo '' ;;
@@ -86,7 +87,7 @@ _tpt_options() {
 
 _tpt_takes_value() {
   case "$1|$2" in
-    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal create|--at'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal update|--at'|'goal edit|--reason'|'goal edit|--description'|'goal edit|--target'|'goal edit|--notes'|'goal edit|--set-at'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'milestone edit|--reason'|'milestone edit|--description'|'milestone edit|--date'|'milestone edit|--significance'|'milestone void|--reason'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measure amend|--reason'|'measure amend|--items'|'measure amend|--total'|'measure amend|--at'|'measure amend|--session'|'measure void|--reason'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'risk resolve|--note'|'risk amend|--note'|'risk amend|--reason'|'risk reopen|--reason'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
+    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal create|--at'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal update|--at'|'goal edit|--reason'|'goal edit|--description'|'goal edit|--target'|'goal edit|--notes'|'goal edit|--set-at'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'milestone edit|--reason'|'milestone edit|--description'|'milestone edit|--date'|'milestone edit|--significance'|'milestone void|--reason'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measure amend|--reason'|'measure amend|--items'|'measure amend|--total'|'measure amend|--at'|'measure amend|--session'|'measure void|--reason'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'risk resolve|--note'|'risk amend|--note'|'risk amend|--reason'|'risk reopen|--reason'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'serve|--metrics-port'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
   esac
   return 1
 }
@@ -160,6 +161,7 @@ _tpt_argument_values() {
     'risk reopen|1') _tpt_words 'suicidal_ideation suicide_plan suicide_attempt self_harm harm_to_others safeguarding substance_crisis medical_emergency other' ;;
     'export|0') _tpt_ids clients ;;
     'import|0') _tpt_files ;;
+    'ingest|0') _tpt_files ;;
     'completion|0') _tpt_words 'bash zsh fish' ;;
     'token revoke|0') _tpt_ids tokens ;;
     'audit|0') _tpt_ids clients ;;

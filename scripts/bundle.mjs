@@ -41,6 +41,8 @@ const VENDORED = {
   '@zxcvbn-ts/language-common': 'zxcvbn-language-common',
   '@zxcvbn-ts/language-en': 'zxcvbn-language-en',
   'age-encryption': 'age',
+  // Metrics (`tpt serve --metrics-port`), 100 KB that no other run needs.
+  'prom-client': 'prom-client',
 };
 
 /**
@@ -50,14 +52,16 @@ const VENDORED = {
 const dynamicImportAsRequire = {
   name: 'dynamic-import-as-require',
   setup(build) {
-    build.onResolve({ filter: /^(node:|@inquirer\/|@zxcvbn-ts\/|age-encryption$)/ }, (args) => {
+    build.onResolve({ filter: /^(node:|@inquirer\/|@zxcvbn-ts\/|age-encryption$|prom-client$)/ }, (args) => {
       if (args.kind !== 'dynamic-import') return undefined;
       if (args.path.startsWith('node:')) return { path: args.path, namespace: 'required' };
       const file = VENDORED[args.path];
       if (!file) throw new Error(`${args.path} is imported lazily but not vendored: add it to VENDORED in scripts/bundle.mjs`);
       return { path: `./${file}.cjs`, namespace: 'required' };
     });
-    build.onResolve({ filter: /^\.\/[\w-]+\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    // The vendored files this plugin names; a library's own `./name.cjs` (prom-client's) is bundled.
+    build.onResolve({ filter: /^\.\/[\w-]+\.cjs$/ }, (args) =>
+      args.namespace === 'required' ? { path: args.path, external: true } : undefined);
     build.onLoad({ filter: /.*/, namespace: 'required' }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
       loader: 'js',

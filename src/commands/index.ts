@@ -10,6 +10,7 @@ import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
 import { goalCommand } from './goal.js';
 import { importCommand } from './import.js';
+import { ingestCommand } from './ingest.js';
 import { initCommand } from './init.js';
 import { logSessionCommand } from './log-session.js';
 import { measureCommand, measuresCommand } from './measure.js';
@@ -44,6 +45,7 @@ export const COMMANDS: Record<string, (ctx: Context) => Command> = {
   risk: riskCommand,
   export: exportCommand,
   import: importCommand,
+  ingest: ingestCommand,
   completion: completionCommand,
   serve: serveCommand,
   token: tokenCommand,

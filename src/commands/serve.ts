@@ -10,6 +10,7 @@ interface ServeFlags {
   port: string;
   tlsCert?: string;
   tlsKey?: string;
+  metricsPort?: string;
 }
 
 export function serveCommand(ctx: Context): Command {
@@ -19,10 +20,12 @@ export function serveCommand(ctx: Context): Command {
     .option('--port <port>', 'the port (0 picks a free one)', '8001')
     .option('--tls-cert <file>', 'PEM certificate: required to bind anything but loopback')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--metrics-port <port>', 'also serve GET /metrics (Prometheus) on this port, on 127.0.0.1 only')
     .addHelpText('after', examples(
       'tpt token create --name dashboard && tpt serve',
       'curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8001/api/v1/sessions/c42',
       'tpt serve --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem',
+      'tpt serve --metrics-port 9464',
     ))
     .action(async (flags: ServeFlags) => {
       const { InputError, TptError } = await import('../core/errors.js');
@@ -39,15 +42,25 @@ export function serveCommand(ctx: Context): Command {
           `binding ${flags.host} would send client records over the network in clear text: give --tls-cert and --tls-key, or bind 127.0.0.1`,
         );
       }
+      const metricsPort = flags.metricsPort === undefined ? undefined : Number(flags.metricsPort);
+      if (flags.metricsPort !== undefined && (!/^\d{1,5}$/.test(flags.metricsPort) || metricsPort! > 65535)) {
+        throw new InputError(`invalid --metrics-port "${flags.metricsPort}": use a port number from 0 to 65535 (0 picks a free one)`);
+      }
       const tls = flags.tlsCert && flags.tlsKey ? await readTls(flags.tlsCert, flags.tlsKey) : undefined;
       const store = await ctx.openStore();
+      // Traces always (inert without an SDK the host installs); metrics when asked for.
+      const metrics = metricsPort === undefined ? undefined : await (await import('../server/metrics.js')).createMetrics(store, () => ctx.now());
+      const { observers } = await import('../server/observer.js');
+      const { tracingObserver } = await import('../server/tracing.js');
       const { openDatabase } = await import('../db/connection.js');
       const { Store } = await import('../db/store.js');
       const key = ctx.openedKey!.key;
       const server = createApiServer(store, {
         host: flags.host, port, now: () => ctx.now(), ...(tls ? { tls } : {}),
         openReader: () => new Store(openDatabase(ctx.dbPath, key, { readonly: true })),
+        observer: observers(tracingObserver(), metrics?.observer),
       });
+      if (metrics) await listenForMetrics(metrics, metricsPort!);
       await new Promise<void>((resolve, reject) => {
         server.once('error', (error: NodeJS.ErrnoException) => {
           reject(error.code === 'EADDRINUSE'
@@ -71,6 +84,26 @@ export function serveCommand(ctx: Context): Command {
         });
       });
     });
+
+  /** GET /metrics on 127.0.0.1 only: the numbers need no token there, and reach no one else. */
+  async function listenForMetrics(metrics: import('../server/metrics.js').Metrics, port: number): Promise<void> {
+    const { createMetricsServer } = await import('../server/metrics.js');
+    const { TptError } = await import('../core/errors.js');
+    const server = createMetricsServer(metrics);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        reject(error.code === 'EADDRINUSE' ? new TptError(`port ${port} on 127.0.0.1 is in use: pick another --metrics-port`) : error);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        const address = server.address();
+        ctx.note(`tpt serve: metrics on http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}/metrics`);
+        resolve();
+      });
+    });
+    server.unref();
+    process.once('SIGINT', () => server.close());
+    process.once('SIGTERM', () => server.close());
+  }
 
   async function readTls(certPath: string, keyPath: string) {
     const { readFileSync } = await import('node:fs');

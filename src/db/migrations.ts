@@ -333,6 +333,21 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX live_sessions_with_crisis ON sessions (client_id, timestamp)
     WHERE crisis_flags <> '[]' AND voided_at IS NULL;
   `,
+
+  // 9: what `tpt ingest` took, by the id the sending program gave each line: a resend of the same
+  // line is then a no-op, the same id with other content is refused. The digest is of the line's
+  // content (SHA-256 of its canonical JSON); client_id lets a purge remove a client's rows.
+  `
+  CREATE TABLE ingested (
+    line_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX ingested_by_client ON ingested (client_id);
+  `,
 ];
 
 export function migrate(db: Database): void {

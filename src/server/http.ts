@@ -7,6 +7,7 @@ import type { Store } from '../db/store.js';
 import { inApiTerms } from './api-terms.js';
 import { RefusalAudit, RefusalLimiter, type RefusalVerdict } from './rate-limit.js';
 import { acceptedQuery, ROUTES, type Reply, type RequestContext } from './routes.js';
+import type { RequestObserver } from './observer.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -17,6 +18,8 @@ export interface ServeOptions {
   now: () => Date;
   /** A second, read-only connection, for answers streamed over many turns of the event loop. */
   openReader: () => Store;
+  /** Told of each request and its answer (src/server/metrics.ts): metrics and traces. */
+  observer?: RequestObserver;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
@@ -65,8 +68,16 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
   const callers = new WeakMap<IncomingMessage, string>();
   const limiter = new RefusalLimiter();
   const refusals = new RefusalAudit();
+  /** The route template each request matched, and the error it failed with, for the observer. */
+  const routeOf = new WeakMap<IncomingMessage, string>();
+  const failureOf = new WeakMap<IncomingMessage, unknown>();
   const handler = (request: IncomingMessage, response: ServerResponse) => {
+    const end = options.observer?.begin(request.method ?? 'GET');
+    if (end) {
+      response.once('close', () => end({ route: routeOf.get(request) ?? 'unmatched', status: response.statusCode, error: failureOf.get(request) }));
+    }
     handle(request, response).catch((failure: unknown) => {
+      failureOf.set(request, failure);
       const error = callers.has(request) ? failure : limitRefusal(request, response, failure);
       auditRefusal(request, error);
       // A body left unread (refused before it was read, or too large) cannot be skipped
@@ -144,6 +155,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
       throw new HttpError(403, 'forbidden_host', 'this service answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1])');
     }
     if (url.pathname === '/health') {
+      routeOf.set(request, '/health');
       if (request.method !== 'GET') throw new HttpError(404, 'not_found', 'use GET /health');
       return send(response, { status: 200, body: { status: 'ok' } });
     }
@@ -153,6 +165,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
     if (caller) callers.set(request, caller.name);
     const match = findRoute(request.method ?? 'GET', url.pathname);
     if (!match) throw new HttpError(404, 'not_found', `no route ${request.method} ${url.pathname}: see GET /api/v1/openapi.json`);
+    routeOf.set(request, match.route.template);
     if (!caller) {
       response.setHeader('WWW-Authenticate', 'Bearer');
       throw new HttpError(401, 'unauthorized', 'give a valid token as "Authorization: Bearer <token>" (see `tpt token create`)');
@@ -161,13 +174,15 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
       throw new HttpError(403, 'forbidden_scope',
         `this token's scope is ${caller.scope}; ${request.method} ${url.pathname} needs ${match.route.scope}: use a token made with \`tpt token create --scope ${match.route.scope}\``);
     }
-    const body = request.method === 'POST' || request.method === 'PUT' ? await readJson(request) : undefined;
+    const streamed = match.route.streamsBody === true;
+    const body = !streamed && (request.method === 'POST' || request.method === 'PUT') ? await readJson(request) : undefined;
     const context: RequestContext = {
       store,
       withReader,
       params: match.params,
       query: acceptedQuery(match.route, url.searchParams),
       body,
+      input: streamed ? request : undefined,
       who: { actor: `api:${caller.name}`, now: options.now() },
     };
     const reply = await match.route.handle(context);
@@ -249,7 +264,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 
 async function send(response: ServerResponse, reply: Reply): Promise<void> {
   if (reply.stream) {
-    response.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    response.writeHead(reply.status, { 'Content-Type': reply.contentType ?? 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
     await reply.stream(response);
     return;
   }

@@ -202,6 +202,22 @@ export const OPENAPI = {
       get: reading('emotionalTrends', "A client's emotional trend by calendar period (default: the last 90 days)",
         [CLIENT, ...TIMEFRAME, queryParameter('by', 'the period', { enum: ['day', 'week', 'month', 'quarter', 'year'] })], json(ref('Trends'), 'the trend, as `tpt trends --json`')),
     },
+    '/api/v1/schemas/{name}': {
+      get: reading('documentSchema', 'The JSON Schema (draft 2020-12) of the report, trends or export document (docs/monitoring.md says which fields are stable)',
+        [{ name: 'name', in: 'path', required: true, description: 'report, trends or export', schema: { enum: ['report', 'trends', 'export'] } }],
+        json({ type: 'object' }, 'the JSON Schema')),
+    },
+    '/api/v1/ingest': {
+      post: {
+        operationId: 'ingest',
+        summary: 'Sessions, measures, goal updates and milestones as NDJSON (`tpt ingest` over HTTP): one result line per input line',
+        requestBody: { required: true, content: { 'application/x-ndjson': { schema: { type: 'string', description: 'one JSON object a line: {"type": "session" | "measure" | "goal_update" | "milestone", "id": …, and the fields of the entry}' } } } },
+        responses: {
+          200: { description: 'one line per input line: {"line", "id", "outcome": created | unchanged | refused, "record_id" | "error"}', content: { 'application/x-ndjson': { schema: { type: 'string' } } } },
+          400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403],
+        },
+      },
+    },
     '/api/v1/export/{client_id}': {
       get: reading('exportClient', "A client's whole history, as `tpt export <client>` writes it",
         [CLIENT], json(ref('Export'), 'the export document (tpt-export, version 1)')),

@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream';
 import { listClients } from '../core/clients.js';
 import { createGoal, editGoal, listGoals, updateGoal } from '../core/goals.js';
-import { InputError } from '../core/errors.js';
+import { InputError, NotFoundError } from '../core/errors.js';
+import { DOCUMENT_NAMES, isDocumentName, publishedSchema } from '../schema-files.js';
 import { amendMeasure, measureDetail, restoreMeasure, voidMeasure, type MeasureChange } from '../core/measure-corrections.js';
 import { addMeasure, listMeasures, type MeasureInput } from '../core/measures.js';
 import { addMilestone, editMilestone, restoreMilestone, voidMilestone } from '../core/milestones.js';
@@ -21,6 +22,7 @@ import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
 import { beginSnapshot } from '../db/export-queries.js';
 import type { Store } from '../db/store.js';
+import { INGEST_ROUTE } from './ingest-route.js';
 import { OPENAPI } from './openapi.js';
 import type { TokenScope } from '../core/tokens.js';
 
@@ -32,6 +34,8 @@ export interface RequestContext {
   params: string[];
   query: URLSearchParams;
   body: unknown;
+  /** The request body as it arrives, for a route that streams it (streamsBody); else undefined. */
+  input?: AsyncIterable<Buffer>;
   who: Actor;
 }
 
@@ -40,6 +44,8 @@ export interface Reply {
   body?: unknown;
   /** For large answers: writes the body itself, and ends it. */
   stream?: (out: Writable) => Promise<void>;
+  /** The answer's media type, when it is not JSON (NDJSON). */
+  contentType?: string;
 }
 
 export interface Route {
@@ -52,6 +58,8 @@ export interface Route {
   /** The least token scope that may call it. */
   scope: TokenScope;
   handle: (context: RequestContext) => Reply | Promise<Reply>;
+  /** Reads the body itself, as a stream (ingest), instead of as one JSON value of at most 1 MB. */
+  streamsBody?: boolean;
 }
 
 const SEGMENT = '([^/]+)';
@@ -407,6 +415,18 @@ export const ROUTES: Route[] = [
       };
     },
   },
+  INGEST_ROUTE,
+  {
+    method: 'GET',
+    ...at('/api/v1/schemas/{name}'),
+    query: [],
+    scope: 'read',
+    handle: ({ params }) => {
+      const name = params[0]!.replace(/\.schema\.json$|\.json$/, '');
+      if (!isDocumentName(name)) throw new NotFoundError(`no schema "${params[0]}": use one of ${DOCUMENT_NAMES.join(', ')}`);
+      return { status: 200, body: publishedSchema(name) };
+    },
+  },
   {
     method: 'GET',
     ...at('/api/v1/openapi.json'),
@@ -421,7 +441,7 @@ export const ROUTES: Route[] = [
  * loop (a drain that comes at once runs as a microtask, which would never let other requests in).
  * A client that goes away ends the answer (an error).
  */
-async function writeInTurn(out: Writable, chunk: string): Promise<void> {
+export async function writeInTurn(out: Writable, chunk: string): Promise<void> {
   if (out.destroyed) throw new Error('the client went away during the answer');
   if (!out.write(chunk)) {
     await new Promise<void>((resolve, reject) => {
