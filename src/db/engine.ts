@@ -7,6 +7,7 @@ import type {
 import { auditEntriesMatching } from './audit-queries.js';
 import { sqliteMeasures } from './measure-rows.js';
 import { sqliteMilestones } from './milestone-rows.js';
+import { activeTokenHashes, allTokens, insertToken, revokeToken } from './token-queries.js';
 import { appendRiskEvent, insertRisk, riskEvents, riskRow, risksOfClient, updateRisk } from './risk-queries.js';
 import { openDatabase, type DatabaseKey } from './connection.js';
 import { fromSqliteError } from './engine-errors.js';
@@ -150,6 +151,12 @@ function sqliteTransaction(store: Store): WriteTx {
       insert: async (risk) => insertRisk(store, risk),
       update: async (risk) => updateRisk(store, risk),
       appendEvent: async (clientId, kind, event) => appendRiskEvent(store, clientId, kind, event),
+    },
+    tokens: {
+      all: async () => allTokens(store),
+      active: async () => activeTokenHashes(store),
+      insert: async (token) => insertToken(store, token),
+      revoke: async (tokenId, at) => revokeToken(store, tokenId, at),
     },
     audit: {
       append: async (event: AuditEvent) => {

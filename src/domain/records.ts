@@ -169,6 +169,16 @@ export interface RiskEvent {
   recorded_at: string;
 }
 
+/** An API token of `tpt serve`: only its hash is kept; revoked ones stay, marked. */
+export interface TokenRow {
+  token_id: string;
+  name: string;
+  hash: string;
+  created_at: string;
+  revoked_at: string | null;
+  scope: string;
+}
+
 export interface GoalHistoryEntry {
   at: string;
   completion_percentage: number;

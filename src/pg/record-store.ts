@@ -12,6 +12,7 @@ import { requireSchema } from './migrate.js';
 import { PgMeasures } from './measure-rows.js';
 import { PgMilestones } from './milestone-rows.js';
 import { PgRisks } from './risk-rows.js';
+import { pgTokens } from './token-rows.js';
 import { PgSessions } from './session-rows.js';
 import { inTransaction, type Isolation } from './transaction.js';
 
@@ -129,6 +130,7 @@ export class PgRecordStore implements RecordStore {
         update: (risk) => risks.update(risk),
         appendEvent: (clientId, kind, event) => risks.appendEvent(clientId, kind, event),
       },
+      tokens: pgTokens(client),
       audit: {
         append: (event) => audit.append(event),
         entries: (clientId) => audit.entries(clientId),

@@ -1,5 +1,5 @@
 import type {
-  Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Measure, MeasureState, MeasureVersion, MilestoneWithState, Milestone, RiskEvent, RiskRow, Session, SessionState, SessionVersion,
+  Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Measure, MeasureState, MeasureVersion, MilestoneWithState, Milestone, RiskEvent, RiskRow, TokenRow, Session, SessionState, SessionVersion,
 } from '../domain/records.js';
 
 /**
@@ -31,6 +31,7 @@ export interface ReadTx {
   readonly milestones: MilestoneReads;
   readonly measures: MeasureReads;
   readonly risks: RiskReads;
+  readonly tokens: TokenReads;
   readonly audit: AuditReads;
 }
 
@@ -41,6 +42,7 @@ export interface WriteTx {
   readonly milestones: MilestoneReads & MilestoneWrites;
   readonly measures: MeasureReads & MeasureWrites;
   readonly risks: RiskReads & RiskWrites;
+  readonly tokens: TokenReads & TokenWrites;
   readonly audit: AuditReads & AuditWrites;
 }
 
@@ -193,6 +195,20 @@ export interface RiskWrites {
   update(risk: RiskRow): Promise<void>;
   /** Appends to a risk's history: its place is decided under the risk's lock, so two at once both land. */
   appendEvent(clientId: string, kind: string, event: RiskEvent): Promise<void>;
+}
+
+export interface TokenReads {
+  /** Every token, revoked ones too, oldest first. */
+  all(): Promise<TokenRow[]>;
+  /** The tokens not revoked: what a request's token is checked against. */
+  active(): Promise<Pick<TokenRow, 'token_id' | 'name' | 'hash' | 'scope'>[]>;
+}
+
+export interface TokenWrites {
+  /** A new token; an id or a hash any token has is a ConflictError. */
+  insert(token: TokenRow): Promise<void>;
+  /** Revokes an active token; false when there is no such active token (the guard is in the update). */
+  revoke(tokenId: string, at: string): Promise<boolean>;
 }
 
 export interface AuditCheck {

@@ -3,6 +3,7 @@ import type * as Core from '../../src/core/model.js';
 import { MEASURE_KINDS as CORE_MEASURE_KINDS } from '../../src/core/measure-scoring.js';
 import { stateOf } from '../../src/core/scale.js';
 import { GOAL_STATUSES as CORE_GOAL_STATUSES, SIGNIFICANCES as CORE_SIGNIFICANCES } from '../../src/core/schemas.js';
+import type { TokenRow } from '../../src/db/token-queries.js';
 import * as Domain from '../../src/domain/records.js';
 
 /**
@@ -22,6 +23,7 @@ describe('the domain floor and core agree', () => {
     expectTypeOf<Domain.MeasureVersion>().toEqualTypeOf<Core.MeasureVersion>();
     expectTypeOf<Domain.RiskRow>().toEqualTypeOf<Core.RiskRow>();
     expectTypeOf<Domain.RiskEvent>().toEqualTypeOf<Core.RiskEvent>();
+    expectTypeOf<Domain.TokenRow>().toEqualTypeOf<TokenRow>();
     expectTypeOf<Domain.ListedSession>().toEqualTypeOf<Core.ListedSession>();
     expectTypeOf<Domain.Goal>().toEqualTypeOf<Core.Goal>();
     expectTypeOf<Domain.GoalHistoryEntry>().toEqualTypeOf<Core.GoalHistoryEntry>();
