@@ -1,13 +1,17 @@
 import { auditHash, GENESIS_HASH, verifyAuditChain } from '../core/audit.js';
 import type { AuditEntry } from '../core/model.js';
-import type { AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Session } from '../domain/records.js';
+import type { Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Session } from '../domain/records.js';
 import type {
   AuditCheck, ReadTx, RecordStore, SessionWithState, VoidMark, WriteTx,
 } from '../store/port.js';
 import { auditEntriesMatching } from './audit-queries.js';
+import { sqliteMeasures } from './measure-rows.js';
+import { sqliteMilestones } from './milestone-rows.js';
+import { activeTokenHashes, allTokens, insertToken, revokeToken } from './token-queries.js';
+import { appendRiskEvent, insertRisk, riskEvents, riskRow, risksOfClient, updateRisk } from './risk-queries.js';
 import { openDatabase, type DatabaseKey } from './connection.js';
 import { fromSqliteError } from './engine-errors.js';
-import { sessionWithState, setSigned, setVoided } from './session-versions.js';
+import { earlierVersions, replaceWithAmendment, sessionWithState, setSigned, setVoided } from './session-versions.js';
 import { Store } from './store.js';
 import { TransactionQueue } from './writer-queue.js';
 
@@ -123,6 +127,8 @@ function sqliteTransaction(store: Store): WriteTx {
       insert: async (session: Session) => store.insertSession(session),
       setVoided: async (sessionId: string, mark: VoidMark | null) => setVoided(store, sessionId, mark),
       setSigned: async (sessionId: string, at: string, by: string) => setSigned(store, sessionId, at, by),
+      versions: async (sessionId: string) => earlierVersions(store, sessionId),
+      amend: async (next: Session, amendment: Amendment) => amend(store, next, amendment),
     },
     goals: {
       get: getGoal,
@@ -133,6 +139,24 @@ function sqliteTransaction(store: Store): WriteTx {
       appendHistory: async (goalId: string, entry: GoalHistoryEntry) => store.appendGoalHistory(goalId, entry),
       setProgress: async (goalId: string, percentage: number, status: GoalStatus, updatedAt: string) =>
         store.updateGoalProgress(goalId, percentage, status, updatedAt),
+    },
+    milestones: sqliteMilestones(store),
+    measures: sqliteMeasures(store),
+    risks: {
+      get: async (clientId, kind) => riskRow(store, clientId, kind),
+      // The transaction holds SQLite's write lock from its BEGIN IMMEDIATE: every row is locked.
+      lock: async (clientId, kind) => riskRow(store, clientId, kind),
+      ofClient: async (clientId, options = {}) => risksOfClient(store, clientId, options.openOnly ?? false),
+      events: async (clientId, kind) => riskEvents(store, clientId, kind),
+      insert: async (risk) => insertRisk(store, risk),
+      update: async (risk) => updateRisk(store, risk),
+      appendEvent: async (clientId, kind, event) => appendRiskEvent(store, clientId, kind, event),
+    },
+    tokens: {
+      all: async () => allTokens(store),
+      active: async () => activeTokenHashes(store),
+      insert: async (token) => insertToken(store, token),
+      revoke: async (tokenId, at) => revokeToken(store, tokenId, at),
     },
     audit: {
       append: async (event: AuditEvent) => {
@@ -157,6 +181,18 @@ function sqliteTransaction(store: Store): WriteTx {
       },
     },
   };
+}
+
+/**
+ * The guarded amendment: the state is read under the write lock this transaction has held since
+ * its BEGIN IMMEDIATE, so no other writer can change it before the copy and the update.
+ */
+function amend(store: Store, next: Session, amendment: Amendment): boolean {
+  const current = store.statement('SELECT version, voided_at FROM sessions WHERE session_id = ?').get(next.session_id) as
+    { version: number; voided_at: string | null } | undefined;
+  if (!current || current.voided_at !== null || current.version !== amendment.version - 1) return false;
+  replaceWithAmendment(store, next, amendment);
+  return true;
 }
 
 function toRecord(entry: AuditEntry): AuditRecord {

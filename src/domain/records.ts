@@ -52,11 +52,131 @@ export interface SessionState {
   void_reason: string | null;
 }
 
+/** An earlier version of a session, kept whole when an amendment replaced it. */
+export interface SessionVersion extends Omit<Session, 'session_id'> {
+  version: number;
+  amended_at: string | null;
+  amended_by: string | null;
+  amend_reason: string | null;
+  addendum: boolean;
+}
+
+/** The mark an amendment leaves on the version it makes. */
+export interface Amendment {
+  /** The new version's number: the current one's plus one. */
+  version: number;
+  amended_at: string;
+  amended_by: string;
+  amend_reason: string;
+  /** Made after the session was signed. */
+  addendum: boolean;
+}
+
 /** A session as listings show it. */
 export interface ListedSession extends Session {
   version: number;
   signed_at: string | null;
   voided_at: string | null;
+}
+
+export const SIGNIFICANCES = ['low', 'medium', 'high'] as const;
+export type Significance = (typeof SIGNIFICANCES)[number];
+
+export interface Milestone {
+  milestone_id: string;
+  goal_id: string;
+  client_id: string;
+  description: string;
+  /** A calendar date, YYYY-MM-DD. */
+  achieved_date: string;
+  significance: Significance;
+}
+
+/** A milestone with its state, as `milestone list --include-void` lists it. */
+export interface MilestoneWithState extends Milestone {
+  voided_at: string | null;
+  voided_by: string | null;
+  void_reason: string | null;
+}
+
+export const MEASURE_KINDS = ['phq9', 'gad7', 'core10'] as const;
+export type MeasureKind = (typeof MEASURE_KINDS)[number];
+
+/** One standardized outcome measure taken by a client (PHQ-9, GAD-7, CORE-10). */
+export interface Measure {
+  measure_id: string;
+  client_id: string;
+  measure: MeasureKind;
+  /** When it was taken, UTC ISO 8601. */
+  timestamp: string;
+  /** The session it belongs to, if any. */
+  session_id: string | null;
+  /** The answers as given on the form, item 1 first; null when only the total is known. */
+  items: (number | null)[] | null;
+  /** Computed from the items (reverse-scored ones turned), or given alone when they are unknown. */
+  total: number;
+  /** When it was recorded. */
+  created_at: string;
+}
+
+/** How a measure stands after corrections: its version (1 until amended) and its void, if any. */
+export interface MeasureState {
+  version: number;
+  amended_at: string | null;
+  amended_by: string | null;
+  amend_reason: string | null;
+  voided_at: string | null;
+  voided_by: string | null;
+  void_reason: string | null;
+}
+
+/** One version of a measure: what an amendment may change, and who made that version, when and why. */
+export interface MeasureVersion {
+  version: number;
+  timestamp: string;
+  session_id: string | null;
+  items: (number | null)[] | null;
+  total: number;
+  amended_at: string | null;
+  amended_by: string | null;
+  amend_reason: string | null;
+}
+
+/** A risk of a client, one per kind: open until a person resolves it. */
+export interface RiskRow {
+  client_id: string;
+  kind: string;
+  status: 'open' | 'resolved';
+  opened_at: string;
+  last_flagged_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
+}
+
+/** One entry of a risk's history: a flag that opened, reopened or renewed it, or its resolution. */
+export interface RiskEvent {
+  event: 'opened' | 'flagged' | 'reopened' | 'resolved';
+  /** A flag: the time of its session or measure. A resolution: when it was resolved. */
+  at: string;
+  /** What carried the flag (`session`, `measure`), and its id; null for a resolution. */
+  source_type: string | null;
+  source_id: string | null;
+  /** The flag's words as recorded. */
+  flag: string | null;
+  note: string;
+  actor: string;
+  recorded_at: string;
+}
+
+/** An API token of `tpt serve`: only its hash is kept; revoked ones stay, marked. */
+export interface TokenRow {
+  token_id: string;
+  name: string;
+  hash: string;
+  created_at: string;
+  revoked_at: string | null;
+  scope: string;
 }
 
 export interface GoalHistoryEntry {

@@ -9,6 +9,10 @@ import { FieldCipher, type FieldKey, type KeyMaterial } from './field-cipher.js'
 import { fieldKeysFor } from './field-keys.js';
 import { PgGoals } from './goal-rows.js';
 import { requireSchema } from './migrate.js';
+import { PgMeasures } from './measure-rows.js';
+import { PgMilestones } from './milestone-rows.js';
+import { PgRisks } from './risk-rows.js';
+import { pgTokens } from './token-rows.js';
 import { PgSessions } from './session-rows.js';
 import { inTransaction, type Isolation } from './transaction.js';
 
@@ -68,6 +72,9 @@ export class PgRecordStore implements RecordStore {
   private transaction(client: pg.PoolClient): WriteTx {
     const sessions = new PgSessions(client, this.cipher);
     const goals = new PgGoals(client, this.cipher);
+    const milestones = new PgMilestones(client, this.cipher);
+    const measures = new PgMeasures(client, this.cipher);
+    const risks = new PgRisks(client, this.cipher);
     const audit = new PgAudit(client, this.auditKeys);
     return {
       clients: {
@@ -86,6 +93,8 @@ export class PgRecordStore implements RecordStore {
         insert: (session) => sessions.insert(session),
         setVoided: (sessionId, mark) => sessions.setVoided(sessionId, mark),
         setSigned: (sessionId, at, by) => sessions.setSigned(sessionId, at, by),
+        versions: (sessionId) => sessions.versions(sessionId),
+        amend: (next, amendment) => sessions.amend(next, amendment),
       },
       goals: {
         get: (goalId) => goals.get(goalId),
@@ -96,6 +105,32 @@ export class PgRecordStore implements RecordStore {
         appendHistory: (goalId, entry) => goals.appendHistory(goalId, entry),
         setProgress: (goalId, percentage, status, updatedAt) => goals.setProgress(goalId, percentage, status, updatedAt),
       },
+      milestones: {
+        get: (milestoneId) => milestones.get(milestoneId),
+        lock: (milestoneId) => milestones.get(milestoneId, true),
+        ofClient: (clientId, options = {}) => milestones.ofClient(clientId, options),
+        insert: (milestone, createdAt) => milestones.insert(milestone, createdAt),
+        setVoided: (milestoneId, mark) => milestones.setVoided(milestoneId, mark),
+      },
+      measures: {
+        get: (measureId) => measures.get(measureId),
+        lock: (measureId) => measures.get(measureId, true),
+        ofClient: (clientId, options = {}) => measures.ofClient(clientId, options.includeVoid ?? false),
+        versions: (measureId) => measures.versions(measureId),
+        insert: (measure) => measures.insert(measure),
+        setVoided: (measureId, mark) => measures.setVoided(measureId, mark),
+        amend: (next, amendment) => measures.amend(next, amendment),
+      },
+      risks: {
+        get: (clientId, kind) => risks.get(clientId, kind),
+        lock: (clientId, kind) => risks.get(clientId, kind, true),
+        ofClient: (clientId, options = {}) => risks.ofClient(clientId, options.openOnly ?? false),
+        events: (clientId, kind) => risks.events(clientId, kind),
+        insert: (risk) => risks.insert(risk),
+        update: (risk) => risks.update(risk),
+        appendEvent: (clientId, kind, event) => risks.appendEvent(clientId, kind, event),
+      },
+      tokens: pgTokens(client),
       audit: {
         append: (event) => audit.append(event),
         entries: (clientId) => audit.entries(clientId),

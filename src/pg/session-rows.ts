@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { moodOfScore, type ListedSession, type Session, type SessionState } from '../domain/records.js';
+import { moodOfScore, type Amendment, type ListedSession, type Session, type SessionState, type SessionVersion } from '../domain/records.js';
 import type { SessionWithState, VoidMark } from '../store/port.js';
 import { clientKeysOf, currentClientId, recordClientKey, requireClientKey } from './client-keys.js';
 import type { FieldCipher } from './field-cipher.js';
@@ -50,11 +50,7 @@ export class PgSessions {
     const key = await requireClientKey(this.client, session.client_id);
     // The id is claimed first: two writers of one id collide on record_ids' primary key.
     await this.client.query(`INSERT INTO record_ids (kind, record_id, client_key) VALUES ('session', $1, $2)`, [session.session_id, key]);
-    const sealer = this.sealer(key, session.session_id);
-    const sealed = SEALED_COLUMNS.map((column) => {
-      const value = session[column];
-      return sealer.seal(column, SEALED[column] === 'json' ? JSON.stringify(value) : value as string);
-    });
+    const sealed = sealContent(this.sealer(key, session.session_id), session);
     await this.client.query(
       `INSERT INTO sessions (client_key, session_id, "timestamp", emotional_score, session_duration_minutes,
          has_crisis_flags, ${SEALED_COLUMNS.join(', ')})
@@ -101,12 +97,73 @@ export class PgSessions {
     return rowCount === 1;
   }
 
+  async versions(sessionId: string): Promise<SessionVersion[]> {
+    const key = await recordClientKey(this.client, 'session', sessionId);
+    if (key === undefined) return [];
+    const { rows } = await this.client.query<SessionRow>(
+      `SELECT v.*, ${currentClientId('v.client_key')} AS client_id FROM session_versions v
+        WHERE v.client_key = $1 AND v.session_id = $2 ORDER BY v.version`, [key, sessionId]);
+    return rows.map((row) => {
+      const sealer = this.versionSealer(key, sessionId, row.version);
+      const { session_id: _id, ...content } = this.content(row, sealer);
+      return {
+        ...content, version: row.version, amended_at: isoOrNull(row.amended_at), amended_by: row.amended_by,
+        amend_reason: sealer.openOrNull('amend_reason', row.amend_reason), addendum: row.addendum,
+      };
+    });
+  }
+
+  /**
+   * The current version goes to session_versions first, opened and sealed again to its new row
+   * (a ciphertext is bound to its table and row, so it cannot be copied as it is); then the
+   * session's row takes `next`. Both under the row's lock, guarded on the version and the void.
+   */
+  async amend(next: Session, amendment: Amendment): Promise<boolean> {
+    const key = await recordClientKey(this.client, 'session', next.session_id);
+    if (key === undefined) return false;
+    const previous = amendment.version - 1;
+    const { rows } = await this.client.query<SessionRow>(
+      `${SELECT} WHERE s.client_key = $1 AND s.session_id = $2 AND s.version = $3 AND s.voided_at IS NULL FOR UPDATE OF s`,
+      [key, next.session_id, previous]);
+    const row = rows[0];
+    if (!row) return false;
+    const current = this.session(row);
+    const kept = this.versionSealer(key, next.session_id, previous);
+    await this.client.query(
+      `INSERT INTO session_versions (client_key, session_id, version, "timestamp", emotional_score, session_duration_minutes,
+         has_crisis_flags, amended_at, amended_by, amend_reason, addendum, ${SEALED_COLUMNS.join(', ')})
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ${SEALED_COLUMNS.map((_, index) => `$${index + 12}`).join(', ')})`,
+      [key, next.session_id, previous, row.timestamp, row.emotional_score, row.session_duration_minutes,
+        current.crisis_flags.length > 0, row.amended_at, row.amended_by,
+        kept.sealOrNull('amend_reason', this.sealer(key, next.session_id).openOrNull('amend_reason', row.amend_reason)),
+        row.addendum, ...sealContent(kept, current)]);
+    const sealer = this.sealer(key, next.session_id);
+    const { rowCount } = await this.client.query(
+      `UPDATE sessions SET "timestamp" = $4, emotional_score = $5, session_duration_minutes = $6, has_crisis_flags = $7,
+         version = $8, amended_at = $9, amended_by = $10, amend_reason = $11, addendum = $12,
+         ${SEALED_COLUMNS.map((column, index) => `${column} = $${index + 13}`).join(', ')}
+        WHERE client_key = $1 AND session_id = $2 AND version = $3 AND voided_at IS NULL`,
+      [key, next.session_id, previous, next.timestamp, next.emotional_score, next.session_duration_minutes,
+        next.crisis_flags.length > 0, amendment.version, amendment.amended_at, amendment.amended_by,
+        sealer.seal('amend_reason', amendment.amend_reason), amendment.addendum, ...sealContent(sealer, next)]);
+    // The row is locked and was just read in this state: anything else is a broken lock.
+    if (rowCount !== 1) throw new Error(`session ${next.session_id} changed under its lock`);
+    return true;
+  }
+
+  private versionSealer(key: string, sessionId: string, version: number): RowSealer {
+    return new RowSealer(this.cipher, 'session_versions', [key, sessionId, version]);
+  }
+
   private sealer(key: string, sessionId: string): RowSealer {
     return new RowSealer(this.cipher, 'sessions', [key, sessionId]);
   }
 
   private session(row: SessionRow): Session {
-    const sealer = this.sealer(row.client_key, row.session_id);
+    return this.content(row, this.sealer(row.client_key, row.session_id));
+  }
+
+  private content(row: SessionRow, sealer: RowSealer): Session {
     const text = (column: SealedColumn) => sealer.open(column, row[column]);
     const json = <T>(column: SealedColumn) => JSON.parse(text(column)) as T;
     return {
@@ -143,4 +200,12 @@ export class PgSessions {
       void_reason: sealer.openOrNull('void_reason', row.void_reason),
     };
   }
+}
+
+/** The content columns of a session, sealed to the row `sealer` is for, in SEALED_COLUMNS' order. */
+function sealContent(sealer: RowSealer, session: Omit<Session, 'session_id'>): Buffer[] {
+  return SEALED_COLUMNS.map((column) => {
+    const value = session[column];
+    return sealer.seal(column, SEALED[column] === 'json' ? JSON.stringify(value) : value as string);
+  });
 }

@@ -1,5 +1,5 @@
 import type {
-  AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Session, SessionState,
+  Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Measure, MeasureState, MeasureVersion, MilestoneWithState, Milestone, RiskEvent, RiskRow, TokenRow, Session, SessionState, SessionVersion,
 } from '../domain/records.js';
 
 /**
@@ -28,6 +28,10 @@ export interface ReadTx {
   readonly clients: ClientReads;
   readonly sessions: SessionReads;
   readonly goals: GoalReads;
+  readonly milestones: MilestoneReads;
+  readonly measures: MeasureReads;
+  readonly risks: RiskReads;
+  readonly tokens: TokenReads;
   readonly audit: AuditReads;
 }
 
@@ -35,6 +39,10 @@ export interface WriteTx {
   readonly clients: ClientReads & ClientWrites;
   readonly sessions: SessionReads & SessionWrites;
   readonly goals: GoalReads & GoalWrites;
+  readonly milestones: MilestoneReads & MilestoneWrites;
+  readonly measures: MeasureReads & MeasureWrites;
+  readonly risks: RiskReads & RiskWrites;
+  readonly tokens: TokenReads & TokenWrites;
   readonly audit: AuditReads & AuditWrites;
 }
 
@@ -59,6 +67,8 @@ export interface SessionReads {
   get(sessionId: string): Promise<SessionWithState | undefined>;
   /** A client's sessions, newest first; voided ones only when asked. */
   ofClient(clientId: string, options?: { includeVoid?: boolean }): Promise<ListedSession[]>;
+  /** A session's earlier versions, oldest first (the current one is `get`'s). */
+  versions(sessionId: string): Promise<SessionVersion[]>;
 }
 
 export interface VoidMark {
@@ -79,6 +89,12 @@ export interface SessionWrites {
   setVoided(sessionId: string, mark: VoidMark | null): Promise<boolean>;
   /** Signs a session that is neither signed nor voided; false when it was one of them. */
   setSigned(sessionId: string, at: string, by: string): Promise<boolean>;
+  /**
+   * Makes `next` the current version of its session, keeping the current one whole among the
+   * earlier versions: an amendment never overwrites. Guarded like the state changes: false, and
+   * nothing written, unless the session is live and at version `amendment.version - 1`.
+   */
+  amend(next: Session, amendment: Amendment): Promise<boolean>;
 }
 
 export interface GoalReads {
@@ -97,6 +113,102 @@ export interface GoalWrites {
   /** Appends a progress entry: its place is decided in the write, so two at once both land. */
   appendHistory(goalId: string, entry: GoalHistoryEntry): Promise<void>;
   setProgress(goalId: string, percentage: number, status: GoalStatus, updatedAt: string): Promise<void>;
+}
+
+export interface MilestoneReads {
+  /** A milestone, voided or not, with its state. */
+  get(milestoneId: string): Promise<MilestoneWithState | undefined>;
+  /**
+   * A client's milestones (one goal's, with `goalId`) in the order of a goal's milestone list:
+   * achieved, then recorded, then id; voided ones only when asked.
+   */
+  ofClient(clientId: string, options?: { goalId?: string; includeVoid?: boolean }): Promise<MilestoneWithState[]>;
+}
+
+export interface MilestoneWrites {
+  /**
+   * A new milestone of an existing goal of its client; an id any milestone has is a
+   * ConflictError, a goal that is not there a NotFoundError.
+   */
+  insert(milestone: Milestone, createdAt: string): Promise<void>;
+  /** As `get`, with the milestone's row locked until the transaction ends. */
+  lock(milestoneId: string): Promise<MilestoneWithState | undefined>;
+  /** Voids a live milestone (or, with null, restores a voided one); false when it was not so. */
+  setVoided(milestoneId: string, mark: VoidMark | null): Promise<boolean>;
+}
+
+export interface MeasureWithState {
+  measure: Measure;
+  state: MeasureState;
+}
+
+/** The mark an amendment of a measure leaves on the version it makes. */
+export interface MeasureAmendment {
+  /** The new version's number: the current one's plus one. */
+  version: number;
+  amended_at: string;
+  amended_by: string;
+  amend_reason: string;
+}
+
+export interface MeasureReads {
+  /** A measure, voided or not, with its state. */
+  get(measureId: string): Promise<MeasureWithState | undefined>;
+  /** A client's measures, oldest first (taken, recorded, id); voided ones only when asked. */
+  ofClient(clientId: string, options?: { includeVoid?: boolean }): Promise<MeasureWithState[]>;
+  /** A measure's earlier versions, oldest first (the current one is `get`'s). */
+  versions(measureId: string): Promise<MeasureVersion[]>;
+}
+
+export interface MeasureWrites {
+  /**
+   * A new measure of an existing client, of one of its sessions or none; an id any measure has
+   * is a ConflictError, a session that is not the client's a NotFoundError.
+   */
+  insert(measure: Measure): Promise<void>;
+  /** As `get`, with the measure's row locked until the transaction ends. */
+  lock(measureId: string): Promise<MeasureWithState | undefined>;
+  /** Voids a live measure (or, with null, restores a voided one); false when it was not so. */
+  setVoided(measureId: string, mark: VoidMark | null): Promise<boolean>;
+  /**
+   * Makes `next` (its time, session, items and total) the measure's current version, keeping the
+   * current one whole; false, and nothing written, unless it is live and at `version - 1`.
+   */
+  amend(next: Measure, amendment: MeasureAmendment): Promise<boolean>;
+}
+
+export interface RiskReads {
+  /** A client's risk of one kind. */
+  get(clientId: string, kind: string): Promise<RiskRow | undefined>;
+  /** A client's risks (or its open ones): open first, then by latest flag, newest first, then kind. */
+  ofClient(clientId: string, options?: { openOnly?: boolean }): Promise<RiskRow[]>;
+  /** A risk's whole history, in the order it was recorded. */
+  events(clientId: string, kind: string): Promise<RiskEvent[]>;
+}
+
+export interface RiskWrites {
+  /** As `get`, with the risk's row locked until the transaction ends: decide its state on this. */
+  lock(clientId: string, kind: string): Promise<RiskRow | undefined>;
+  /** A client's first risk of a kind; a second of the same client and kind is a ConflictError. */
+  insert(risk: RiskRow): Promise<void>;
+  /** Writes the state of a risk read with `lock` (status, times, resolution). */
+  update(risk: RiskRow): Promise<void>;
+  /** Appends to a risk's history: its place is decided under the risk's lock, so two at once both land. */
+  appendEvent(clientId: string, kind: string, event: RiskEvent): Promise<void>;
+}
+
+export interface TokenReads {
+  /** Every token, revoked ones too, oldest first. */
+  all(): Promise<TokenRow[]>;
+  /** The tokens not revoked: what a request's token is checked against. */
+  active(): Promise<Pick<TokenRow, 'token_id' | 'name' | 'hash' | 'scope'>[]>;
+}
+
+export interface TokenWrites {
+  /** A new token; an id or a hash any token has is a ConflictError. */
+  insert(token: TokenRow): Promise<void>;
+  /** Revokes an active token; false when there is no such active token (the guard is in the update). */
+  revoke(tokenId: string, at: string): Promise<boolean>;
 }
 
 export interface AuditCheck {
