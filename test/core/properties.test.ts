@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { Chalk } from 'chalk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalizeCrisisFlag } from '../../src/core/crisis-flags.js';
 import { exportJson } from '../../src/core/export.js';
 import { importDocument } from '../../src/core/import.js';
 import { META_KEY } from '../../src/core/schemas.js';
@@ -52,6 +53,15 @@ let serial = 0;
 const text = fc.string({ unit: 'binary', maxLength: 60 });
 const label = text.map((value) => value.trim()).filter((value) => value.length >= 1 && value.length <= 200);
 const metaKey = fc.stringMatching(META_KEY);
+function isAcceptedFlag(flag: string): boolean {
+  try {
+    normalizeCrisisFlag(flag);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const validSession = fc.record({
   conversation_summary: label,
   emotional_state: fc.constantFrom(...EMOTIONAL_STATES),
@@ -61,7 +71,9 @@ const validSession = fc.record({
   homework_assigned: text,
   session_duration_minutes: fc.option(fc.integer({ min: 1, max: 1440 }), { nil: null }),
   techniques_used: fc.array(label, { maxLength: 3 }),
-  crisis_flags: fc.uniqueArray(label, { maxLength: 3 }),
+  // Only what a person may write as a flag: words that say "no crisis" (none, n/a, "_") are refused
+  // at input since issue 21, and a valid session never carries them.
+  crisis_flags: fc.uniqueArray(label.filter(isAcceptedFlag), { maxLength: 3 }),
   metadata: fc.dictionary(metaKey, text, { maxKeys: 3 }),
   timestamp: fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2026-05-01T00:00:00Z'), noInvalidDate: true })
     .map((date) => date.toISOString()),
