@@ -112,6 +112,15 @@ export const exportDocument = open({
     goals: z.array(open({ goal_id: id, client_id: id, description: z.string(), completion_percentage: z.number(), status: z.string(), created_at: instant })),
     milestones: z.array(open({ milestone_id: id, goal_id: id, client_id: id, description: z.string(), achieved_date: day })),
     measures: z.array(open({ measure_id: id, client_id: id, measure: z.string(), timestamp: instant, total: z.number().int() })),
+    courses: z.array(open({
+      course_id: id, client_id: id, started_at: instant, started_by: z.string(), ended_at: instant.nullable(),
+      ended_by: z.string().nullable(), end_reason: z.string().nullable().describe('completed, dropped_out, referred_on, declined or other; null while open'),
+      end_note: z.string().nullable(),
+    })).optional().describe('courses of treatment, oldest first (absent from files written before they were exported)'),
+    schedules: z.array(open({
+      client_id: id, measure: z.string(), every: z.string().describe('session, or N days such as 14d'), started_at: instant,
+      started_by: z.string(), stopped_at: instant.nullable(), stopped_by: z.string().nullable(),
+    })).optional().describe('measure schedules, live and stopped, oldest first (absent from files written before they were exported)'),
   })),
 }).describe('tpt export --format json: the records of one client or of all');
 

@@ -5,6 +5,8 @@ import {
 import { earlierMeasureVersions, measuresOfClient } from '../db/measure-queries.js';
 import { editsOf } from '../db/record-edits.js';
 import { riskEvents, risksOfClient } from '../db/risk-queries.js';
+import { coursesOf } from '../db/course-queries.js';
+import { schedulesOf } from '../db/schedule-queries.js';
 import { sessionWithState } from '../db/session-versions.js';
 import type { Store } from '../db/store.js';
 import { bandOf, measureDefinition } from './measure-scoring.js';
@@ -23,8 +25,9 @@ import type { Actor } from './model.js';
 export const EXPORT_FORMAT = 'tpt-export';
 /**
  * 2 adds the state and earlier versions of corrected sessions (issue 12); 3 the risk register with
- * its whole history (issue 21). Files of versions 1 and 2 still import, their risks opened from
- * their flags as before.
+ * its whole history (issue 21), and each client's courses of treatment and measure schedules (issue
+ * 24; version 3 had not shipped when they were added, so a file of version 3 may lack them). Files
+ * of versions 1 and 2 still import, their risks opened from their flags as before.
  */
 export const EXPORT_VERSION = 3;
 export const READABLE_EXPORT_VERSIONS: readonly unknown[] = [1, 2, 3];
@@ -153,6 +156,20 @@ export function* exportJson(
     first = true;
     for (const risk of risksOfClient(store, client.client_id, false)) {
       pending += `${first ? '' : ','}\n${JSON.stringify({ ...risk, history: riskEvents(store, risk.client_id, risk.kind) })}`;
+      first = false;
+    }
+    // Courses of treatment (ended ones with their reason) and measure schedules (stopped ones too):
+    // the report's baselines are the first scores of the current course, so they must travel.
+    pending += `${first ? '' : '\n'}],"courses":[`;
+    first = true;
+    for (const course of coursesOf(store, client.client_id)) {
+      pending += `${first ? '' : ','}\n${JSON.stringify(course)}`;
+      first = false;
+    }
+    pending += `${first ? '' : '\n'}],"schedules":[`;
+    first = true;
+    for (const schedule of schedulesOf(store, client.client_id)) {
+      pending += `${first ? '' : ','}\n${JSON.stringify(schedule)}`;
       first = false;
     }
     pending += `${first ? '' : '\n'}]}`;

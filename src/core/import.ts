@@ -21,6 +21,13 @@ import { recordRiskFlags, sessionRiskFlags, type RiskFlag } from './risks.js';
 import { RISK_KINDS, riskKindOf } from './crisis-flags.js';
 import { appendRiskEvent, deleteRisk, insertRisk, riskEvents, riskRow } from '../db/risk-queries.js';
 import { sessionFromFields } from './sessions.js';
+import { END_REASONS } from './courses.js';
+import { parseEvery } from './schedules.js';
+import { MEASURE_KINDS } from './measure-scoring.js';
+import { courseById, insertCourse, openCourseOf, replaceCourse, type CourseRow } from '../db/course-queries.js';
+import {
+  insertSchedule, liveScheduleOf, replaceSchedule, scheduleStartedAt, type ScheduleRow,
+} from '../db/schedule-queries.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, READABLE_EXPORT_VERSIONS } from './export.js';
 import { JsonStreamError, JsonStreamReader } from './json-stream.js';
 import { checkItems, measureInput, measureRiskFlags, riskItemLevel } from './measures.js';
@@ -48,7 +55,7 @@ import { localDateString, parseDateOnly, parseDateTime } from './time.js';
 export const CONFLICT_MODES = ['skip', 'replace'] as const;
 export type ConflictMode = (typeof CONFLICT_MODES)[number];
 
-export type RecordKind = 'session' | 'goal' | 'milestone' | 'measure' | 'risk';
+export type RecordKind = 'session' | 'goal' | 'milestone' | 'measure' | 'risk' | 'course' | 'schedule';
 
 export interface KindCounts {
   added: number;
@@ -64,6 +71,10 @@ export interface ImportSummary {
   measures: KindCounts;
   /** Risks of the register (export version 3), restored with their history. */
   risks: KindCounts;
+  /** Courses of treatment (export version 3, issue 24), with their end. */
+  courses: KindCounts;
+  /** Measure schedules (export version 3, issue 24), live and stopped. */
+  schedules: KindCounts;
   /** Records whose id was on record with other content (skipped or replaced as asked). */
   conflicts: number;
   dry_run: boolean;
@@ -336,6 +347,60 @@ function toRisk(raw: unknown, name: () => string): { row: RiskRow; history: Risk
   return { row, history };
 }
 
+const courseRecord = z.object({
+  course_id: id('course id'),
+  client_id: id('client id'),
+  started_at: dateTime('course started_at'),
+  started_by: z.string({ required_error: 'started_by is required', invalid_type_error: 'started_by must be text' })
+    .min(1, { message: 'started_by cannot be empty' }),
+  ended_at: dateTime('course ended_at').nullable(),
+  ended_by: nullableText('ended_by'),
+  end_reason: z.enum(END_REASONS, { errorMap: () => ({ message: `end_reason must be one of ${END_REASONS.join(', ')}, or null` }) }).nullable(),
+  end_note: nullableText('end_note'),
+}).strict();
+
+/** A course as a file holds it: an ended course carries when, by whom and why; an open one none of it. */
+function toCourse(raw: unknown, name: () => string): CourseRow {
+  const course = parseRecord(courseRecord, raw, name);
+  const ending = [course.ended_at, course.ended_by, course.end_reason];
+  const ended = course.ended_at !== null;
+  if (ended ? ending.some((value) => value === null) : [...ending, course.end_note].some((value) => value !== null)) {
+    throw new InputError(`${name()}: ${ended ? 'an ended course needs' : 'an open course (ended_at null) has no'} ended_by, end_reason${ended ? '' : ' and end_note'}`);
+  }
+  if (ended && course.ended_at! < course.started_at) {
+    throw new InputError(`${name()}: it ends (${course.ended_at}) before it starts (${course.started_at})`);
+  }
+  return course;
+}
+
+const scheduleRecord = z.object({
+  client_id: id('client id'),
+  measure: z.enum(MEASURE_KINDS, { errorMap: () => ({ message: `measure must be one of ${MEASURE_KINDS.join(', ')}` }) }),
+  every: z.string({ required_error: 'every is required', invalid_type_error: 'every must be text' })
+    .superRefine((text, ctx) => {
+      try {
+        if (text !== text.trim().toLowerCase()) throw new InputError(`invalid every "${text}"`);
+        parseEvery(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `every: ${(error as Error).message.replace('--every ', '')}` });
+      }
+    }),
+  started_at: dateTime('schedule started_at'),
+  started_by: z.string({ required_error: 'started_by is required', invalid_type_error: 'started_by must be text' })
+    .min(1, { message: 'started_by cannot be empty' }),
+  stopped_at: dateTime('schedule stopped_at').nullable(),
+  stopped_by: nullableText('stopped_by'),
+}).strict();
+
+/** A schedule as a file holds it: a stopped one carries when and by whom, a live one neither. */
+function toSchedule(raw: unknown, name: () => string): ScheduleRow {
+  const schedule = parseRecord(scheduleRecord, raw, name);
+  if ((schedule.stopped_at === null) !== (schedule.stopped_by === null)) {
+    throw new InputError(`${name()}: a stopped schedule carries both stopped_at and stopped_by, a live one neither`);
+  }
+  return schedule;
+}
+
 const MEASURE_STATE_KEYS = [
   'version', 'amended_at', 'amended_by', 'amend_reason', 'voided_at', 'voided_by', 'void_reason', 'versions',
 ] as const;
@@ -517,10 +582,16 @@ interface Visitor {
 
 const ARRAYS: Record<string, RecordKind> = {
   sessions: 'session', goals: 'goal', milestones: 'milestone', measures: 'measure', risks: 'risk',
+  courses: 'course', schedules: 'schedule',
 };
 
 /** How a record is named in a message: by its id when it has one, else by its place. */
 function recordName(kind: RecordKind, raw: unknown, index: number, clientId: string): string {
+  if (kind === 'schedule') {
+    const { measure, started_at } = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+    const which = typeof measure === 'string' && typeof started_at === 'string' ? `"${measure}" started ${started_at}` : `#${index + 1}`;
+    return `schedule ${which} of client "${clientId}"`;
+  }
   const idValue = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[kind === 'risk' ? 'kind' : `${kind}_id`] : undefined;
   const which = typeof idValue === 'string' ? `"${idValue}"` : `#${index + 1}`;
   return `${kind} ${which} of client "${clientId}"`;
@@ -656,7 +727,8 @@ function importPass(
 ): PassResult {
   const counts = (): KindCounts => ({ added: 0, skipped: 0, replaced: 0 });
   const summary = {
-    clients: 0, sessions: counts(), goals: counts(), milestones: counts(), measures: counts(), risks: counts(), conflicts: 0,
+    clients: 0, sessions: counts(), goals: counts(), milestones: counts(), measures: counts(), risks: counts(),
+    courses: counts(), schedules: counts(), conflicts: 0,
     dry_run: false,
     client_ids: [] as string[],
   };
@@ -665,7 +737,8 @@ function importPass(
   // Ids already on record that this import has met once: a second meeting is a duplicate in the
   // file, which the rowid cannot show (a skipped or replaced row keeps its rowid).
   const settled: Record<RecordKind, Set<string>> = {
-    session: new Set(), goal: new Set(), milestone: new Set(), measure: new Set(), risk: new Set(),
+    session: new Set(), goal: new Set(), milestone: new Set(), measure: new Set(), risk: new Set(), course: new Set(),
+    schedule: new Set(),
   };
   const now = who.now.toISOString();
   // Times as exported sort as text: only a session past this one needs the far-future check.
@@ -687,7 +760,7 @@ function importPass(
 
   /** A record whose id is on record: skipped, replaced or a conflict. Returns true to replace. */
   const settle = (
-    kind: Exclude<RecordKind, 'risk'>, recordId: string, owner: string, rowOrder: number, fields: string[], name: () => string,
+    kind: Exclude<RecordKind, 'risk' | 'course' | 'schedule'>, recordId: string, owner: string, rowOrder: number, fields: string[], name: () => string,
   ): boolean => {
     const tally = summary[`${kind}s`];
     if (rowOrder > before[kind] || settled[kind].has(recordId)) {
@@ -722,6 +795,79 @@ function importPass(
     if (!namedGoals.has(goalId)) namedGoals.set(goalId, name());
   };
 
+  /**
+   * A course (by its id) or a schedule (by its measure and start) of the file: added, skipped when
+   * the database holds it as it is, else a conflict like any record's. A client has at most one
+   * open course and one live schedule of each measure: a second is refused in one line.
+   */
+  const restoreCourseOrSchedule = (kind: 'course' | 'schedule', raw: unknown, name: () => string) => {
+    const tally = kind === 'course' ? summary.courses : summary.schedules;
+    let key: string;
+    let held: CourseRow | ScheduleRow | undefined;
+    let given: CourseRow | ScheduleRow;
+    let open: boolean;
+    let other: () => CourseRow | ScheduleRow | undefined;
+    let write: (replace: boolean) => void;
+    if (kind === 'course') {
+      const course = toCourse(raw, name);
+      belongs(course.client_id, name);
+      key = course.course_id;
+      held = courseById(store, key);
+      if (held && held.client_id !== clientId) {
+        throw new TptError(
+          `${name()}: the database holds course "${key}" for client "${held.client_id}"; ids are unique across clients: ` +
+          'give the course another id in the file',
+        );
+      }
+      given = course;
+      open = course.ended_at === null;
+      other = () => openCourseOf(store, clientId);
+      write = (replace) => (replace ? replaceCourse : insertCourse)(store, course);
+    } else {
+      const schedule = toSchedule(raw, name);
+      belongs(schedule.client_id, name);
+      key = `${schedule.measure} ${schedule.started_at}`;
+      held = scheduleStartedAt(store, clientId, schedule.measure, schedule.started_at);
+      given = schedule;
+      open = schedule.stopped_at === null;
+      other = () => liveScheduleOf(store, clientId, schedule.measure);
+      write = (replace) => (replace ? replaceSchedule : insertSchedule)(store, schedule);
+    }
+    if (settled[kind].has(`${clientId}\u0000${key}`)) {
+      throw new InputError(`${name()} appears twice in the file: ${kind === 'course' ? 'every course needs its own id' : 'a schedule is known by its measure and start'}`);
+    }
+    settled[kind].add(`${clientId}\u0000${key}`);
+    const fields = held ? Object.keys(given).filter((field) => canonical((held as unknown as Record<string, unknown>)[field]) !== canonical((given as unknown as Record<string, unknown>)[field])) : [];
+    if (held && fields.length === 0) {
+      tally.skipped++;
+      return;
+    }
+    if (held) {
+      summary.conflicts++;
+      if (conflicts.length < LISTED_CONFLICTS) conflicts.push({ kind, id: key, client_id: clientId, fields });
+      if (mode !== 'replace') {
+        tally.skipped++;
+        return;
+      }
+    }
+    if (open) {
+      const already = other();
+      const same = already && (kind === 'course'
+        ? (already as CourseRow).course_id === (given as CourseRow).course_id
+        : already.started_at === given.started_at);
+      if (already && !same) {
+        // Conflicts not yet settled (no --on-conflict) end the import with their list, not with this.
+        if (mode === undefined && summary.conflicts > 0) return;
+        throw new InputError(kind === 'course'
+          ? `${name()}: client "${clientId}" has course "${(already as CourseRow).course_id}" open already: a client has one open course at a time (end one of them in the file)`
+          : `${name()}: client "${clientId}" has a live ${(already as ScheduleRow).measure} schedule already (started ${already.started_at}): a client has one live schedule of each measure (stop one of them in the file)`);
+      }
+    }
+    write(held !== undefined);
+    if (held) tally.replaced++;
+    else tally.added++;
+  };
+
   walkDocument(source, label, {
     client(client) {
       clientId = client.client_id;
@@ -734,6 +880,10 @@ function importPass(
       store.ensureClient(clientId, client.created_at ?? now);
     },
     record(kind, raw, name) {
+      if (kind === 'course' || kind === 'schedule') {
+        restoreCourseOrSchedule(kind, raw, name);
+        return;
+      }
       if (kind === 'risk') {
         const { row, history } = toRisk(raw, name);
         belongs(row.client_id, name);

@@ -68,3 +68,15 @@ export function coursesForOutcomes(store: Store, start: string, end: string): Co
      WHERE (ended_at >= ? AND ended_at <= ?) OR (started_at <= ? AND (ended_at IS NULL OR ended_at > ?))
      ORDER BY started_at, course_id`).all(start, end, end, end) as CourseRow[];
 }
+
+/** A course by its id, whoever's it is (for `tpt import`). */
+export function courseById(store: Store, courseId: string): CourseRow | undefined {
+  return store.statement(`SELECT ${COLUMNS} FROM courses WHERE course_id = ?`).get(courseId) as CourseRow | undefined;
+}
+
+/** Rewrites a course whole, as a file of `tpt export` holds it (`tpt import --on-conflict replace`). */
+export function replaceCourse(store: Store, course: CourseRow): void {
+  store.statement(`UPDATE courses SET client_id = @client_id, started_at = @started_at, started_by = @started_by,
+     ended_at = @ended_at, ended_by = @ended_by, end_reason = @end_reason, end_note = @end_note WHERE course_id = @course_id`)
+    .run(course);
+}

@@ -54,3 +54,29 @@ export function stopAllSchedules(store: Store, clientId: string, at: string, by:
   return store.statement('UPDATE measure_schedules SET stopped_at = ?, stopped_by = ? WHERE client_id = ? AND stopped_at IS NULL')
     .run(at, by, clientId).changes;
 }
+
+/** Every schedule of a client, live and stopped (its history), oldest first: what `tpt export` carries. */
+export function schedulesOf(store: Store, clientId: string): ScheduleRow[] {
+  return store.statement(`SELECT ${COLUMNS} FROM measure_schedules WHERE client_id = ?
+     ORDER BY started_at, measure, schedule_id`).all(clientId) as ScheduleRow[];
+}
+
+/** The client's schedule of a measure that started at `startedAt` (a schedule's identity in a file of `tpt export`). */
+export function scheduleStartedAt(store: Store, clientId: string, measure: MeasureKind, startedAt: string): ScheduleRow | undefined {
+  return store.statement(`SELECT ${COLUMNS} FROM measure_schedules WHERE client_id = ? AND measure = ? AND started_at = ?
+     ORDER BY schedule_id LIMIT 1`).get(clientId, measure, startedAt) as ScheduleRow | undefined;
+}
+
+/** The client's live schedule of a measure, if any (at most one: a unique index holds it). */
+export function liveScheduleOf(store: Store, clientId: string, measure: MeasureKind): ScheduleRow | undefined {
+  return store.statement(`SELECT ${COLUMNS} FROM measure_schedules WHERE client_id = ? AND measure = ? AND stopped_at IS NULL`)
+    .get(clientId, measure) as ScheduleRow | undefined;
+}
+
+/** Rewrites a schedule whole, found by its identity (`tpt import --on-conflict replace`). */
+export function replaceSchedule(store: Store, row: ScheduleRow): void {
+  store.statement(`UPDATE measure_schedules SET every = @every, started_by = @started_by, stopped_at = @stopped_at,
+     stopped_by = @stopped_by
+     WHERE schedule_id = (SELECT schedule_id FROM measure_schedules
+       WHERE client_id = @client_id AND measure = @measure AND started_at = @started_at ORDER BY schedule_id LIMIT 1)`).run(row);
+}

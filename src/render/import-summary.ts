@@ -16,5 +16,7 @@ export function renderImportSummary(summary: ImportSummary & { file: string }): 
     line('milestones', summary.milestones),
     line('measures', summary.measures),
     line('risks', summary.risks),
+    line('courses', summary.courses),
+    line('schedules', summary.schedules),
   ].join('\n');
 }

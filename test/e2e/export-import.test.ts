@@ -152,6 +152,8 @@ describe('tpt import, as a user runs it', () => {
         '  milestones added 2, skipped 0, replaced 0',
         '  measures   added 0, skipped 0, replaced 0',
         '  risks      added 2, skipped 0, replaced 0',
+        '  courses    added 0, skipped 0, replaced 0',
+        '  schedules  added 0, skipped 0, replaced 0',
         '',
       ].join('\n'));
       expect(rowCounts(other)).toEqual(rowCounts(box));
