@@ -223,10 +223,13 @@ async function reportError(error: unknown, ctx: Context): Promise<number> {
     say('cancelled; nothing was written');
     return 130;
   }
-  const code = error instanceof InputError ? 2 : 1;
+  const { StoreError } = await import('./store/errors.js');
+  const code = error instanceof InputError || (error instanceof StoreError && error.kind === 'not-found') ? 2 : 1;
   await auditFailure(ctx, code === 2 ? 'refused' : 'failed');
   if (error instanceof InputError || error instanceof TptError) {
     say(error.message);
+  } else if (error instanceof StoreError) {
+    await sayStoreError(error, ctx, say);
   } else if (error instanceof Error && /^SQLITE_(CORRUPT|NOTADB)/.test((error as { code?: string }).code ?? '')) {
     const { markDamaged } = await import('./db/damage-mark.js');
     markDamaged(ctx.dbPath, error.message, ctx.now());
@@ -247,6 +250,39 @@ async function reportError(error: unknown, ctx: Context): Promise<number> {
   }
   if (ctx.env.TPT_DEBUG === '1' && error instanceof Error && error.stack) ctx.io.stderr.write(`${error.stack}\n`);
   return code;
+}
+
+/**
+ * A store error in the terminal's words: the kind decides, never an engine's code. A damaged
+ * SQLite file is marked so that nothing more is written to it until `tpt check` passes.
+ */
+async function sayStoreError(error: import('./store/errors.js').StoreError, ctx: Context, say: (message: string) => void): Promise<void> {
+  const cause = error.cause instanceof Error ? error.cause.message : error.message;
+  switch (error.kind) {
+    case 'damaged': {
+      const { markDamaged } = await import('./db/damage-mark.js');
+      markDamaged(ctx.dbPath, cause, ctx.now());
+      say(`the database at ${ctx.dbPath} is damaged (${cause}): nothing was written, and tpt writes nothing more to it ` +
+        'until `tpt check` passes; run `tpt check`, and restore it from a backup');
+      return;
+    }
+    case 'read-only':
+      // Without a cause it is tpt's own refusal (a file marked damaged), which says why itself.
+      say(error.cause === undefined ? error.message
+        : `the database at ${ctx.dbPath} is read-only (its file mode has no write permission), so nothing was written: make it writable (chmod 600) to change records`);
+      return;
+    case 'full':
+      say(`the disk of ${ctx.dbPath} is full, so nothing was written: free some space; reads, \`tpt export --out\` and \`tpt backup\` to another disk still work`);
+      return;
+    case 'busy': {
+      const { existsSync } = await import('node:fs');
+      const holder = existsSync(`${ctx.dbPath}-journal`) ? 'an import that is still writing' : 'another tpt command or `tpt serve`';
+      say(`the database at ${ctx.dbPath} is busy: ${holder} held its write lock for more than 5 seconds, so nothing was written: run this again when it is done`);
+      return;
+    }
+    default:
+      say(error.message);
+  }
 }
 
 /** A refused or failed attempt is part of the record too (the key aside: no store, no log). */

@@ -6,6 +6,7 @@ import { jsonText, visible, visibleDeep, visibleRendered } from './terminal-text
 import type { DatabaseKey } from './db/connection.js';
 import type { Database } from './db/driver.js';
 import type { Store } from './db/store.js';
+import type { RecordStore } from './store/port.js';
 import type { Actor } from './core/model.js';
 import { configDir, defaultDbPath, defaultKeyPath, keysDir } from './paths.js';
 
@@ -50,6 +51,7 @@ export interface GlobalOptions {
  */
 export class Context {
   private store: Store | undefined;
+  private recordStore: RecordStore | undefined;
   private chalkInstance: ChalkInstance | undefined;
   private unlockedWith: UnlockedWith | undefined;
   /** The command being run, for the audit entry of a refused attempt. */
@@ -266,6 +268,18 @@ export class Context {
     return this.store;
   }
 
+  /**
+   * The records through the store port (issue 22): what core's functions take. On SQLite it
+   * shares the connection openStore opens; a `postgres://` database joins here (--database).
+   */
+  async records(): Promise<RecordStore> {
+    if (this.recordStore) return this.recordStore;
+    const store = await this.openStore();
+    const { SqliteRecordStore } = await import('./db/engine.js');
+    this.recordStore = new SqliteRecordStore(store);
+    return this.recordStore;
+  }
+
   /** The key that opened the store, and the key file it came from (rekey and backup need both). */
   get openedKey(): UnlockedWith | undefined {
     return this.unlockedWith;
@@ -278,11 +292,13 @@ export class Context {
 
   adoptStore(store: Store): void {
     this.store = store;
+    this.recordStore = undefined;
   }
 
   close(): void {
     this.store?.close();
     this.store = undefined;
+    this.recordStore = undefined;
     this.unlockedWith = undefined;
   }
 }

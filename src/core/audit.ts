@@ -1,5 +1,7 @@
 import { auditEntriesMatching } from '../db/audit-queries.js';
 import type { Store } from '../db/store.js';
+import { FullError, ReadOnlyError } from '../store/errors.js';
+import type { ReadTx, RecordStore, WriteTx } from '../store/port.js';
 import { InputError, TptError } from './errors.js';
 import { checkId } from './ids.js';
 import { sha256Hex } from './sha256.js';
@@ -46,6 +48,55 @@ export function recordAudit(store: Store, event: AuditEvent, who: Actor): AuditE
   const entry = { ...unsigned, hash: auditHash(unsigned) };
   store.insertAuditEntry(entry);
   return entry;
+}
+
+/**
+ * Appends one entry through the store port, in the transaction of the write it records (the
+ * engine places it in its chain). The async counterpart of recordAudit, for core on the port.
+ */
+export async function appendAudit(tx: WriteTx, event: AuditEvent, who: Actor): Promise<void> {
+  await tx.audit.append({
+    at: who.now.toISOString(),
+    actor: who.actor,
+    action: event.action,
+    client_id: event.client_id ?? null,
+    object_id: event.object_id ?? null,
+    outcome: event.outcome ?? 'ok',
+  });
+}
+
+const unloggedOnPort = new WeakMap<RecordStore, AuditEntryUnwritten[]>();
+
+/**
+ * logRead on the store port: the read and its audit entries in one write transaction. When the
+ * store takes no writes (a full disk, a read-only file, a file marked damaged) the read still
+ * goes ahead in a read transaction, so the records can be got out, and the entries it could not
+ * write are kept for the caller to report (`takeUnloggedPortReads`): never a silent read.
+ */
+export async function readLogged<T>(
+  records: RecordStore, events: AuditEvent | AuditEvent[], who: Actor, read: (tx: ReadTx) => Promise<T>,
+): Promise<T> {
+  const list = Array.isArray(events) ? events : [events];
+  try {
+    return await records.write(async (tx) => {
+      for (const event of list) await appendAudit(tx, event, who);
+      return read(tx);
+    });
+  } catch (error) {
+    if (!(error instanceof ReadOnlyError || error instanceof FullError)) throw error;
+  }
+  const value = await records.read(read);
+  const pending = unloggedOnPort.get(records) ?? [];
+  for (const event of list) pending.push({ ...event, actor: who.actor, at: who.now.toISOString() });
+  unloggedOnPort.set(records, pending);
+  return value;
+}
+
+/** The port reads whose audit entries could not be written since the last call (and forgets them). */
+export function takeUnloggedPortReads(records: RecordStore): AuditEntryUnwritten[] {
+  const pending = unloggedOnPort.get(records) ?? [];
+  unloggedOnPort.delete(records);
+  return pending;
 }
 
 /** A write the database cannot take: the disk is full, the file is read-only, or marked damaged. */

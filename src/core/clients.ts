@@ -1,4 +1,5 @@
 import type { Store } from '../db/store.js';
+import type { ReadTx } from '../store/port.js';
 import { logRead } from './audit.js';
 import { NotFoundError } from './errors.js';
 import type { Actor, ClientSummary } from './model.js';
@@ -10,6 +11,13 @@ export function listClients(store: Store, who: Actor): ClientSummary[] {
 /** Refuses a client that has no record yet: a mistyped id must not read as "no sessions". */
 export function requireClient(store: Store, clientId: string): void {
   if (!store.clientExists(clientId)) {
+    throw new NotFoundError(`no client "${clientId}": see \`tpt clients\` for the ids on record`);
+  }
+}
+
+/** requireClient inside a transaction of the store port. */
+export async function requireClientIn(tx: ReadTx, clientId: string): Promise<void> {
+  if (!(await tx.clients.exists(clientId))) {
     throw new NotFoundError(`no client "${clientId}": see \`tpt clients\` for the ids on record`);
   }
 }

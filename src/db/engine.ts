@@ -5,12 +5,16 @@ import type {
   AuditCheck, ReadTx, RecordStore, SessionWithState, VoidMark, WriteTx,
 } from '../store/port.js';
 import { auditEntriesMatching } from './audit-queries.js';
+import { sqliteAdmin } from './engine-admin.js';
+import { sqliteCare } from './engine-care.js';
+import { sqliteExchange } from './engine-exchange.js';
 import { sqliteMeasures } from './measure-rows.js';
 import { sqliteMilestones } from './milestone-rows.js';
 import { activeTokenHashes, allTokens, insertToken, revokeToken } from './token-queries.js';
 import { appendRiskEvent, insertRisk, riskEvents, riskRow, risksOfClient, updateRisk } from './risk-queries.js';
 import { openDatabase, type DatabaseKey } from './connection.js';
 import { fromSqliteError } from './engine-errors.js';
+import { ReadOnlyError } from '../store/errors.js';
 import { earlierVersions, replaceWithAmendment, sessionWithState, setSigned, setVoided } from './session-versions.js';
 import { Store } from './store.js';
 import { TransactionQueue } from './writer-queue.js';
@@ -33,6 +37,9 @@ export class SqliteRecordStore implements RecordStore {
 
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
     return this.queue.run(async () => {
+      // A file marked damaged takes no writes until `tpt check` passes (src/db/damage-mark.ts).
+      const refusal = this.store.writeRefusal;
+      if (refusal !== undefined) throw new ReadOnlyError(refusal);
       await this.beginImmediate();
       return this.finish(work);
     });
@@ -180,6 +187,13 @@ function sqliteTransaction(store: Store): WriteTx {
         };
       },
     },
+    settings: {
+      get: async (key) => store.setting(key),
+      set: async (key, value) => store.setSetting(key, value),
+    },
+    admin: sqliteAdmin(store),
+    care: sqliteCare(store),
+    exchange: sqliteExchange(store),
   };
 }
 

@@ -39,6 +39,11 @@ export class Store {
     this.writesRefused = why;
   }
 
+  /** Why writes are refused (refuseWrites), or undefined when they are taken. */
+  get writeRefusal(): string | undefined {
+    return this.writesRefused;
+  }
+
   /** Runs `fn` in one read transaction (BEGIN DEFERRED: one snapshot, and no write lock taken). */
   readTransaction<T>(fn: () => T): T {
     return this.db.transaction(fn).deferred();

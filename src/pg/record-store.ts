@@ -3,7 +3,10 @@ import type pg from 'pg';
 import { StoreError } from '../store/errors.js';
 import type { ReadTx, RecordStore, WriteTx } from '../store/port.js';
 import { auditKeyFrom, type AuditKey } from './audit-chain.js';
+import { pgAdmin } from './admin-rows.js';
 import { PgAudit } from './audit-rows.js';
+import { pgCare } from './care-rows.js';
+import { pgExchange } from './exchange-rows.js';
 import { openPool, type PgPool, type PgPoolOptions } from './connect.js';
 import { FieldCipher, type FieldKey, type KeyMaterial } from './field-cipher.js';
 import { fieldKeysFor } from './field-keys.js';
@@ -136,6 +139,16 @@ export class PgRecordStore implements RecordStore {
         entries: (clientId) => audit.entries(clientId),
         verify: () => audit.verify(),
       },
+      settings: {
+        get: async (key) => (await client.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key])).rows[0]?.value,
+        set: async (key, value) => {
+          await client.query(
+            'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+        },
+      },
+      admin: pgAdmin(client, this.cipher),
+      care: pgCare(client, this.cipher),
+      exchange: pgExchange(client, this.cipher),
     };
   }
 }

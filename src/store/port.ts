@@ -1,6 +1,9 @@
 import type {
   Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Measure, MeasureState, MeasureVersion, MilestoneWithState, Milestone, RiskEvent, RiskRow, TokenRow, Session, SessionState, SessionVersion,
 } from '../domain/records.js';
+import type { AdminReads, AdminWrites } from './port-admin.js';
+import type { CareReads, CareWrites } from './port-care.js';
+import type { ExchangeReads, ExchangeWrites } from './port-exchange.js';
 
 /**
  * The store port (issue 22): the one way to the records, whatever engine holds them. Work runs
@@ -33,6 +36,13 @@ export interface ReadTx {
   readonly risks: RiskReads;
   readonly tokens: TokenReads;
   readonly audit: AuditReads;
+  readonly settings: SettingsReads;
+  /** Purge, retention and the other upkeep of the whole record (src/store/port-admin.ts). */
+  readonly admin: AdminReads;
+  /** Courses, measure schedules and the caseload's and practice's figures (port-care.ts). */
+  readonly care: CareReads;
+  /** Export, import and ingestion in bulk (port-exchange.ts). */
+  readonly exchange: ExchangeReads;
 }
 
 export interface WriteTx {
@@ -44,6 +54,19 @@ export interface WriteTx {
   readonly risks: RiskReads & RiskWrites;
   readonly tokens: TokenReads & TokenWrites;
   readonly audit: AuditReads & AuditWrites;
+  readonly settings: SettingsReads & SettingsWrites;
+  readonly admin: AdminReads & AdminWrites;
+  readonly care: CareReads & CareWrites;
+  readonly exchange: ExchangeReads & ExchangeWrites;
+}
+
+/** Settings of the whole database (the retention policy, the demo mark), as text. */
+export interface SettingsReads {
+  get(key: string): Promise<string | undefined>;
+}
+
+export interface SettingsWrites {
+  set(key: string, value: string): Promise<void>;
 }
 
 export interface ClientReads {
