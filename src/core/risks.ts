@@ -2,7 +2,8 @@ import type { Store } from '../db/store.js';
 import {
   allRisks, appendRiskEvent, deleteRisk, insertRisk, riskEvents, riskRow, risksOfClient, updateRisk,
 } from '../db/risk-queries.js';
-import { recordAudit } from './audit.js';
+import { appendAudit, recordAudit } from './audit.js';
+import type { ReadTx, WriteTx } from '../store/port.js';
 import { requireClient } from './clients.js';
 import { parseRiskKind, riskKindOf, type RiskKind } from './crisis-flags.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
@@ -93,6 +94,69 @@ export function recordRiskFlags(store: Store, clientId: string, flags: readonly 
   }
 }
 
+/**
+ * recordRiskFlags through the store port: opens, renews or reopens the client's risks for these
+ * flags, each risk locked before its state is decided. Call inside the write that carries them.
+ */
+export async function recordRiskFlagsIn(tx: WriteTx, clientId: string, flags: readonly RiskFlag[], who: Actor): Promise<void> {
+  for (const given of flags) {
+    const kind = given.kind ?? riskKindOf(given.flag);
+    const event = {
+      at: given.at, source_type: given.source.type, source_id: given.source.id, flag: given.flag,
+      note: '', actor: who.actor, recorded_at: who.now.toISOString(),
+    };
+    const risk = await tx.risks.lock(clientId, kind);
+    if (!risk) {
+      await tx.risks.insert({
+        client_id: clientId, kind, status: 'open', opened_at: given.at, last_flagged_at: given.at,
+        resolved_at: null, resolved_by: null, resolution_note: null,
+      });
+      await tx.risks.appendEvent(clientId, kind, { ...event, event: 'opened' });
+      await appendAudit(tx, { action: 'risk.open', client_id: clientId, object_id: kind }, who);
+    } else if (risk.status === 'resolved') {
+      await tx.risks.update({
+        ...risk, status: 'open', opened_at: given.at, last_flagged_at: given.at,
+        resolved_at: null, resolved_by: null, resolution_note: null,
+      });
+      await tx.risks.appendEvent(clientId, kind, { ...event, event: 'reopened' });
+      await appendAudit(tx, { action: 'risk.reopen', client_id: clientId, object_id: kind }, who);
+    } else {
+      await tx.risks.update({
+        ...risk,
+        opened_at: given.at < risk.opened_at ? given.at : risk.opened_at,
+        last_flagged_at: given.at > risk.last_flagged_at ? given.at : risk.last_flagged_at,
+      });
+      await tx.risks.appendEvent(clientId, kind, { ...event, event: 'flagged' });
+    }
+  }
+}
+
+/** openRisksOf through the store port: the client's open risks, most recently flagged first. */
+export async function openRisksIn(tx: ReadTx, clientId: string): Promise<OpenRisk[]> {
+  const open: OpenRisk[] = [];
+  for (const row of await tx.risks.ofClient(clientId, { openOnly: true })) {
+    const { kind, opened_at, last_flagged_at, session_ids, measure_ids, flags } = riskWithHistory(row, await tx.risks.events(clientId, row.kind));
+    open.push({ kind, opened_at, last_flagged_at, session_ids, measure_ids, flags });
+  }
+  return open;
+}
+
+/** riskHistoryBetween through the store port. */
+export async function riskHistoryIn(tx: ReadTx, clientId: string, start: string, end: string): Promise<RiskHistoryEntry[]> {
+  const entries: RiskHistoryEntry[] = [];
+  for (const row of await tx.risks.ofClient(clientId)) {
+    for (const event of await tx.risks.events(clientId, row.kind)) {
+      if (event.at >= start && event.at <= end) entries.push({ kind: row.kind, ...event });
+    }
+  }
+  return entries.sort(byTimeThenRecorded);
+}
+
+/** A risk row with its history read through the store port (see riskWithHistory). */
+export async function riskWithHistoryIn(tx: ReadTx, row: RiskRow): Promise<Risk> {
+  return riskWithHistory(row, await tx.risks.events(row.client_id, row.kind));
+}
+
 /** The flags of a session, as risk flags at the session's time. */
 export function sessionRiskFlags(session: { session_id: string; timestamp: string; crisis_flags: readonly string[] }): RiskFlag[] {
   return session.crisis_flags.map((flag) => ({
@@ -125,8 +189,11 @@ export function riskHistoryBetween(store: Store, clientId: string, start: string
       if (event.at >= start && event.at <= end) entries.push({ kind: row.kind, ...event });
     }
   }
-  return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.recorded_at < b.recorded_at ? -1 : a.recorded_at > b.recorded_at ? 1 : 0));
+  return entries.sort(byTimeThenRecorded);
 }
+
+const byTimeThenRecorded = (a: RiskHistoryEntry, b: RiskHistoryEntry) =>
+  (a.at < b.at ? -1 : a.at > b.at ? 1 : a.recorded_at < b.recorded_at ? -1 : a.recorded_at > b.recorded_at ? 1 : 0);
 
 /** `tpt risk list [client] [--open]`: the register, with each risk's history; audited. */
 export function listRisks(store: Store, clientId: string | undefined, openOnly: boolean, who: Actor): Risk[] {
@@ -301,7 +368,11 @@ function splitAtLastResolution(history: RiskEvent[]): { past: RiskEvent[]; episo
  * resolution while it is open, or what that resolution closed once it is resolved.
  */
 function withHistory(store: Store, row: RiskRow): Risk {
-  const history = riskEvents(store, row.client_id, row.kind);
+  return riskWithHistory(row, riskEvents(store, row.client_id, row.kind));
+}
+
+/** A risk row with its history (given), and what flagged it in its latest episode. */
+function riskWithHistory(row: RiskRow, history: RiskEvent[]): Risk {
   const standing = standingEvents(history);
   const closed = standing.at(-1)?.event === 'resolved' ? standing.slice(0, -1) : standing;
   const flagged = splitAtLastResolution(closed).episode.filter((event) => event.flag !== null)
