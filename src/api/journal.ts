@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { takeUnloggedReads, type AuditEntryUnwritten } from '../core/audit.js';
+import { takeUnloggedPortReads, takeUnloggedReads, type AuditEntryUnwritten } from '../core/audit.js';
 import { TptError, InputError } from '../core/errors.js';
 import { exportJson, planExport } from '../core/export.js';
 import { createGoal, updateGoal } from '../core/goals.js';
@@ -15,7 +15,9 @@ import { emotionalTrends, type TrendsReport } from '../core/trends.js';
 import { openDatabase, type DatabaseKey } from '../db/connection.js';
 import { damageMark } from '../db/damage-mark.js';
 import { readKeyFile } from '../db/key-file.js';
+import { SqliteRecordStore } from '../db/engine.js';
 import { Store } from '../db/store.js';
+import type { RecordStore } from '../store/port.js';
 
 /** How a program opens a journal: the file, one way to its key, and who it acts as. */
 export interface OpenJournalOptions {
@@ -89,15 +91,15 @@ export class Journal {
   }
 
   /** The progress report (`tpt report --json`), over the last 30 days unless told otherwise. */
-  report(clientId: string, timeframe: Timeframe = {}): ProgressReport {
-    return this.run((who) => progressReport(this.store, clientId, resolveTimeframe(timeframe, DAYS(30), who.now), who).report);
+  async report(clientId: string, timeframe: Timeframe = {}): Promise<ProgressReport> {
+    return (await this.runOnPort((records, who) => progressReport(records, clientId, resolveTimeframe(timeframe, DAYS(30), who.now), who))).report;
   }
 
   /** The emotional trends (`tpt trends --json`), over the last 90 days unless told otherwise. */
-  trends(clientId: string, timeframe: Timeframe & { by?: string } = {}): TrendsReport {
+  trends(clientId: string, timeframe: Timeframe & { by?: string } = {}): Promise<TrendsReport> {
     const { by, ...span } = timeframe;
-    return this.run((who) => emotionalTrends(
-      this.store, clientId, resolveTimeframe(span, DAYS(90), who.now), by === undefined ? undefined : parseGranularity(by), who,
+    return this.runOnPort((records, who) => emotionalTrends(
+      records, clientId, resolveTimeframe(span, DAYS(90), who.now), by === undefined ? undefined : parseGranularity(by), who,
     ));
   }
 
@@ -137,6 +139,18 @@ export class Journal {
     const value = use({ actor: this.actor, now: this.clock() });
     // A read whose audit entry could not be written (a full disk) is never a silent one.
     const unlogged = takeUnloggedReads(this.store);
+    if (unlogged.length > 0) process.emitWarning(unloggedWarning(unlogged));
+    return value;
+  }
+
+  private port: RecordStore | undefined;
+
+  /** run() for core moved onto the store port (issue 22), over the same connection. */
+  private async runOnPort<T>(use: (records: RecordStore, who: Actor) => Promise<T>): Promise<T> {
+    this.refuseClosed();
+    this.port ??= new SqliteRecordStore(this.store);
+    const value = await use(this.port, { actor: this.actor, now: this.clock() });
+    const unlogged = takeUnloggedPortReads(this.port);
     if (unlogged.length > 0) process.emitWarning(unloggedWarning(unlogged));
     return value;
   }

@@ -148,10 +148,10 @@ An amendment that raises PHQ-9 item 9 or CORE-10 item 6 above what it was opens 
       'tpt measure schedule c42 core10 --stop',
     ))
     .action(async (clientId: string, kind: string, opts: { every?: string; stop?: boolean }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { setSchedule } = await import('../core/schedules.js');
       const { renderScheduleSet } = await import('../render/schedules.js');
-      const status = setSchedule(store, { client_id: clientId, measure: kind, every: opts.every, stop: opts.stop }, ctx.who());
+      const status = await setSchedule(records, { client_id: clientId, measure: kind, every: opts.every, stop: opts.stop }, ctx.who());
       await ctx.out(status, renderScheduleSet);
     });
 
@@ -161,10 +161,10 @@ An amendment that raises PHQ-9 item 9 or CORE-10 item 6 above what it was opens 
     .argument('<client>', 'the client id')
     .addHelpText('after', examples('tpt measure due c42', 'tpt measure due c42 --json'))
     .action(async (clientId: string) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { listSchedules } = await import('../core/schedules.js');
       const { renderSchedules } = await import('../render/schedules.js');
-      await ctx.out(listSchedules(store, clientId, ctx.who()), renderSchedules);
+      await ctx.out(await listSchedules(records, clientId, ctx.who()), renderSchedules);
     });
 
   return measure;

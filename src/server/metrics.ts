@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import { practiceCounts } from '../core/practice.js';
 import type { Store } from '../db/store.js';
+import { recordsOf } from './routes.js';
 
 /**
  * `tpt serve --metrics-port`: the service's numbers in Prometheus' text format, on an address of
@@ -42,10 +43,10 @@ export async function createMetrics(store: Store, now: () => Date): Promise<Metr
   });
   const inFlight = new Gauge({ name: 'tpt_http_requests_in_flight', help: 'HTTP requests being answered now', registers: [registry] });
   // The practice's numbers, read when scraped (counts only; no labels).
-  const practice = (name: string, help: string, pick: (counts: ReturnType<typeof practiceCounts>) => number) => new Gauge<string>({
+  const practice = (name: string, help: string, pick: (counts: Awaited<ReturnType<typeof practiceCounts>>) => number) => new Gauge<string>({
     name, help, registers: [registry],
-    collect() {
-      this.set(pick(practiceCounts(store, now())));
+    async collect() {
+      this.set(pick(await practiceCounts(recordsOf(store), now())));
     },
   });
   practice('tpt_practice_open_risks', 'Risks open across the practice', (counts) => counts.open_risks);

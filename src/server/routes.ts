@@ -22,10 +22,24 @@ import {
 import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
 import { beginSnapshot } from '../db/export-queries.js';
+import { SqliteRecordStore } from '../db/engine.js';
 import type { Store } from '../db/store.js';
+import type { RecordStore } from '../store/port.js';
 import { INGEST_ROUTE } from './ingest-route.js';
 import { OPENAPI } from './openapi.js';
 import type { TokenScope } from '../core/tokens.js';
+
+const ports = new WeakMap<Store, RecordStore>();
+
+/**
+ * The store port over the service's connection: one per connection, so every port transaction
+ * of the service queues behind the others (the routes moved onto the port take it).
+ */
+export function recordsOf(store: Store): RecordStore {
+  let records = ports.get(store);
+  if (!records) ports.set(store, records = new SqliteRecordStore(store));
+  return records;
+}
 
 export interface RequestContext {
   store: Store;
@@ -149,7 +163,7 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/clients'),
     query: [],
     scope: 'read',
-    handle: ({ store, who }) => ({ status: 200, body: listClientsWithAlerts(store, who) }),
+    handle: async ({ store, who }) => ({ status: 200, body: await listClientsWithAlerts(recordsOf(store), who) }),
   },
   {
     method: 'POST',
@@ -333,9 +347,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/progress/{client_id}'),
     query: TIMEFRAME,
     scope: 'read',
-    handle: ({ store, params, query, who }) => ({
+    handle: async ({ store, params, query, who }) => ({
       status: 200,
-      body: progressReport(store, params[0]!, resolveTimeframe(timeframeQuery(query), { amount: 30, unit: 'd' }, who.now), who).report,
+      body: (await progressReport(recordsOf(store), params[0]!, resolveTimeframe(timeframeQuery(query), { amount: 30, unit: 'd' }, who.now), who)).report,
     }),
   },
   {
@@ -343,9 +357,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/caseload'),
     query: ['unsigned_days'],
     scope: 'read',
-    handle: ({ store, query, who }) => ({
+    handle: async ({ store, query, who }) => ({
       status: 200,
-      body: caseload(store, { unsignedDays: parseUnsignedDays(query.get('unsigned_days') ?? undefined, 'unsigned_days') }, who),
+      body: await caseload(recordsOf(store), { unsignedDays: parseUnsignedDays(query.get('unsigned_days') ?? undefined, 'unsigned_days') }, who),
     }),
   },
   {
@@ -397,10 +411,10 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/trends/{client_id}'),
     query: [...TIMEFRAME, 'by'],
     scope: 'read',
-    handle: ({ store, params, query, who }) => {
+    handle: async ({ store, params, query, who }) => {
       const by = query.get('by');
       const timeframe = resolveTimeframe(timeframeQuery(query), { amount: 90, unit: 'd' }, who.now);
-      return { status: 200, body: emotionalTrends(store, params[0]!, timeframe, by === null ? undefined : parseGranularity(by), who) };
+      return { status: 200, body: await emotionalTrends(recordsOf(store), params[0]!, timeframe, by === null ? undefined : parseGranularity(by), who) };
     },
   },
   {
