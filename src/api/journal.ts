@@ -49,7 +49,8 @@ export interface SessionsQuery extends TimeframeOptions {
 /**
  * A tpt journal opened by a program: the same core, rules and audit log as the command line (a
  * session logged here is checked, stored and audited exactly as `tpt log-session` would), over
- * one connection. Every call is synchronous, as SQLite is; close() when done.
+ * one connection. Every call is synchronous, as SQLite is, but report() and trends(), which read
+ * through the store port and return a promise; close() when done.
  */
 export class Journal {
   private closed = false;

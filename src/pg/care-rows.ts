@@ -63,7 +63,7 @@ export function pgCare(client: pg.ClientBase, cipher: FieldCipher): CareReads & 
     const owned = await keys(clientId);
     // Locking the client's row serializes the writers of its courses: a second one waits here,
     // then finds the course the first one opened.
-    if (lock) await client.query('SELECT 1 FROM clients WHERE client_key = ANY ($1::uuid[]) ORDER BY client_key FOR UPDATE', [owned]);
+    if (lock) await client.query('SELECT 1 FROM clients WHERE client_key = ANY ($1::uuid[]) ORDER BY client_key FOR NO KEY UPDATE', [owned]);
     return (await courses(`${COURSE} WHERE c.client_key = ANY ($1::uuid[]) AND c.ended_at IS NULL
       ORDER BY c.started_at, c.course_id COLLATE "C" LIMIT 1${lock ? ' FOR UPDATE OF c' : ''}`, [owned]))[0];
   };
@@ -103,8 +103,10 @@ export function pgCare(client: pg.ClientBase, cipher: FieldCipher): CareReads & 
     },
     measuresBetween: (clientId, start, end) => liveMeasures(clientId, start, end),
     baselines: async (clientId, end, start) => {
-      const seen = new Set<MeasureKind>();
-      return (await liveMeasures(clientId, start, end)).filter((row) => !seen.has(row.measure) && seen.add(row.measure) !== undefined);
+      // Each kind's first score, in the order of the scores (as SQLite's row_number() = 1).
+      const first = new Map<MeasureKind, Measure>();
+      for (const row of await liveMeasures(clientId, start, end)) if (!first.has(row.measure)) first.set(row.measure, row);
+      return [...first.values()];
     },
     goalsPastTarget: async (clientId, today) => (await client.query<{ goal_id: string; target_date: string }>(
       `SELECT goal_id, target_date::text AS target_date FROM goals

@@ -51,6 +51,8 @@ async function writeRecords(records: RecordStore): Promise<void> {
   await records.write(async (tx) => {
     await tx.clients.ensure('c1', '2026-01-01T09:00:00.000Z');
     await tx.clients.ensure('c2', '2026-01-02T09:00:00.000Z');
+    // An upper-case id sorts before the lower-case ones byte by byte (and not in most locales' collations).
+    await tx.clients.ensure('Zoe', '2026-01-03T09:00:00.000Z');
   });
   await startCourse(records, { client_id: 'c1', course_id: 'crs-1', at: '2026-01-05T09:00:00.000Z' }, at('2026-01-05T09:00:00.000Z'));
   await startCourse(records, { client_id: 'c2', course_id: 'crs-2', at: '2026-01-05T09:00:00.000Z' }, at('2026-01-05T09:00:00.000Z'));
@@ -63,6 +65,15 @@ async function writeRecords(records: RecordStore): Promise<void> {
     await tx.goals.appendHistory('g1', { at: '2026-01-06T10:00:00.000Z', completion_percentage: 10, status: 'active', note: 'set', actor: 'dr a' });
     await tx.goals.appendHistory('g1', { at: '2026-03-01T10:00:00.000Z', completion_percentage: 60, status: 'active', note: 'better', actor: 'dr a' });
     await tx.goals.setProgress('g1', 60, 'active', '2026-03-01T10:00:00.000Z');
+    // Two goals of Zoe's at 10% and 0%, and one of 25%: a mean of 35/3, as SQLite's avg() gives it.
+    for (const [index, percentage] of [10, 0, 25].entries()) {
+      const goalId = `z${index + 1}`;
+      await tx.goals.insert({
+        goal_id: goalId, client_id: 'Zoe', description: 'goal', target_date: null, completion_percentage: percentage,
+        status: 'active', milestones: [], notes: '', created_at: '2026-01-06T10:00:00.000Z', updated_at: '2026-01-06T10:00:00.000Z',
+      });
+      await tx.goals.appendHistory(goalId, { at: '2026-01-06T10:00:00.000Z', completion_percentage: percentage, status: 'active', note: '', actor: 'dr a' });
+    }
     await tx.milestones.insert({
       milestone_id: 'm1', goal_id: 'g1', client_id: 'c1', description: 'Five nights of seven', achieved_date: '2026-03-01', significance: 'high',
     }, '2026-03-01T10:00:00.000Z');
@@ -116,10 +127,12 @@ for (const engine of ENGINES) {
         expect(report.measures.talking_therapies).toMatchObject({ recovery: true, reliable_improvement: true });
         expect(trends.periods.map((period) => period.data_points)).toEqual([4, 4, 2, 0]);
         expect(trends.crisis_events).toEqual([{ session_id: 's02', timestamp: sessionAt(1), crisis_flags: ['suicidal_ideation'] }]);
-        // c1 has an open risk, c2 ended its course and so is no concern: c1 first.
-        expect(queue.map((entry) => [entry.client_id, entry.reasons[0]?.reason ?? null])).toEqual([['c1', 'open_risk'], ['c2', null]]);
+        // c1: an open risk, both schedules overdue, 52 days since 10 March, g1's target of 31 March passed, 9 notes
+        // unsigned. Zoe, in no course, has had no session; c2 ended its course and so is no concern.
+        expect(queue.map((entry) => [entry.client_id, entry.reasons.map((reason) => reason.reason)]))
+          .toEqual([['c1', ['open_risk', 'measure_overdue', 'measure_overdue', 'no_recent_session', 'goals_past_target', 'notes_unsigned']], ['Zoe', ['no_recent_session']], ['c2', []]]);
         expect(clients.map((client) => [client.client_id, client.sessions, client.last_crisis, client.average_goal_progress, client.open_risks.length]))
-          .toEqual([['c1', 10, sessionAt(1), 60, 1], ['c2', 0, null, null, 0]]);
+          .toEqual([['Zoe', 0, null, 35 / 3, 0], ['c1', 10, sessionAt(1), 60, 1], ['c2', 0, null, null, 0]]);
         expect(outcomes.courses.map((course) => [course.course_id, course.status, course.sessions, course.left_out]))
           .toEqual([['crs-1', 'ongoing', 10, null], ['crs-2', 'ended', 0, 'fewer_than_two_sessions']]);
         // PHQ-9 every 2 weeks, last taken 3 March: first due 17 March, then 31 March, 14 and 28 April by 1 May (3 missed
@@ -128,7 +141,7 @@ for (const engine of ENGINES) {
           .toEqual([['phq9', '2w', 'overdue', 3, '2026-03-17T09:50:00.000Z'], ['gad7', 'session', 'overdue', 1, sessionAt(9)]]);
         expect(courses.map((list) => list.map((course) => [course.course_id, course.end_reason, course.end_note])))
           .toEqual([[['crs-1', null, null]], [['crs-2', 'other', 'moved abroad']]]);
-        expect(counts).toEqual({ clients: 2, open_risks: 1, sessions_today: 1 });
+        expect(counts).toEqual({ clients: 3, open_risks: 1, sessions_today: 1 });
 
         documents.set(engine.name, { report, trends, queue, clients, outcomes, schedules, courses, counts });
       } finally {
