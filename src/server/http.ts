@@ -1,9 +1,11 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
-import { recordAudit, takeUnloggedReads } from '../core/audit.js';
+import { recordAudit, takeUnloggedPortReads, takeUnloggedReads } from '../core/audit.js';
 import { authenticate, scopeAllows } from '../core/tokens.js';
+import { SqliteRecordStore } from '../db/engine.js';
 import type { Store } from '../db/store.js';
+import type { RecordStore } from '../store/port.js';
 import { inApiTerms } from './api-terms.js';
 import { RefusalAudit, RefusalLimiter, type RefusalVerdict } from './rate-limit.js';
 import { acceptedQuery, ROUTES, type Reply, type RequestContext } from './routes.js';
@@ -62,7 +64,8 @@ class HttpError extends Error {
 }
 
 /** The HTTP face of the core: authentication, routing, JSON in and out, errors as SPEC §5. */
-export function createApiServer(store: Store, options: ServeOptions): Server {
+/** `records`: the store port over the same connection (what core's use cases on the port take). */
+export function createApiServer(store: Store, options: ServeOptions, records: RecordStore = new SqliteRecordStore(store)): Server {
   const loopback = isLoopback(options.host);
   /** The name of each request's token, once it is known, for the audit entry of a refusal. */
   const callers = new WeakMap<IncomingMessage, string>();
@@ -178,6 +181,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
     const body = !streamed && (request.method === 'POST' || request.method === 'PUT') ? await readJson(request) : undefined;
     const context: RequestContext = {
       store,
+      records,
       withReader,
       params: match.params,
       query: acceptedQuery(match.route, url.searchParams),
@@ -186,7 +190,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
       who: { actor: `api:${caller.name}`, now: options.now() },
     };
     const reply = await match.route.handle(context);
-    for (const entry of takeUnloggedReads(store)) {
+    for (const entry of [...takeUnloggedReads(store), ...takeUnloggedPortReads(records)]) {
       process.emitWarning(`tpt serve: the database cannot take writes, so this read is not in the audit log: ${entry.action} ${entry.client_id ?? ''} by ${entry.actor} at ${entry.at}`);
     }
     return send(response, reply);

@@ -22,27 +22,16 @@ import {
 import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
 import { beginSnapshot } from '../db/export-queries.js';
-import { SqliteRecordStore } from '../db/engine.js';
 import type { Store } from '../db/store.js';
 import type { RecordStore } from '../store/port.js';
 import { INGEST_ROUTE } from './ingest-route.js';
 import { OPENAPI } from './openapi.js';
 import type { TokenScope } from '../core/tokens.js';
 
-const ports = new WeakMap<Store, RecordStore>();
-
-/**
- * The store port over the service's connection: one per connection, so every port transaction
- * of the service queues behind the others (the routes moved onto the port take it).
- */
-export function recordsOf(store: Store): RecordStore {
-  let records = ports.get(store);
-  if (!records) ports.set(store, records = new SqliteRecordStore(store));
-  return records;
-}
-
 export interface RequestContext {
   store: Store;
+  /** The store port over the same connection. */
+  records: RecordStore;
   /** Runs `use` with the read-only connection, one caller at a time. */
   withReader: <T>(use: (reader: Store) => Promise<T>) => Promise<T>;
   /** The path's parameters, in the order of the pattern's groups. */
@@ -163,7 +152,7 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/clients'),
     query: [],
     scope: 'read',
-    handle: async ({ store, who }) => ({ status: 200, body: await listClientsWithAlerts(recordsOf(store), who) }),
+    handle: async ({ records, who }) => ({ status: 200, body: await listClientsWithAlerts(records, who) }),
   },
   {
     method: 'POST',
@@ -347,9 +336,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/progress/{client_id}'),
     query: TIMEFRAME,
     scope: 'read',
-    handle: async ({ store, params, query, who }) => ({
+    handle: async ({ records, params, query, who }) => ({
       status: 200,
-      body: (await progressReport(recordsOf(store), params[0]!, resolveTimeframe(timeframeQuery(query), { amount: 30, unit: 'd' }, who.now), who)).report,
+      body: (await progressReport(records, params[0]!, resolveTimeframe(timeframeQuery(query), { amount: 30, unit: 'd' }, who.now), who)).report,
     }),
   },
   {
@@ -357,9 +346,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/caseload'),
     query: ['unsigned_days'],
     scope: 'read',
-    handle: async ({ store, query, who }) => ({
+    handle: async ({ records, query, who }) => ({
       status: 200,
-      body: await caseload(recordsOf(store), { unsignedDays: parseUnsignedDays(query.get('unsigned_days') ?? undefined, 'unsigned_days') }, who),
+      body: await caseload(records, { unsignedDays: parseUnsignedDays(query.get('unsigned_days') ?? undefined, 'unsigned_days') }, who),
     }),
   },
   {
@@ -411,10 +400,10 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/trends/{client_id}'),
     query: [...TIMEFRAME, 'by'],
     scope: 'read',
-    handle: async ({ store, params, query, who }) => {
+    handle: async ({ records, params, query, who }) => {
       const by = query.get('by');
       const timeframe = resolveTimeframe(timeframeQuery(query), { amount: 90, unit: 'd' }, who.now);
-      return { status: 200, body: await emotionalTrends(recordsOf(store), params[0]!, timeframe, by === null ? undefined : parseGranularity(by), who) };
+      return { status: 200, body: await emotionalTrends(records, params[0]!, timeframe, by === null ? undefined : parseGranularity(by), who) };
     },
   },
   {
