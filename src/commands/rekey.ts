@@ -9,13 +9,13 @@ export function rekeyCommand(ctx: Context): Command {
     .option('--passphrase', 'lock with a new passphrase instead: it comes from TPT_NEW_PASSPHRASE, or is asked for twice')
     .addHelpText('after', examples('tpt rekey', 'tpt rekey --passphrase', 'TPT_PASSPHRASE=old TPT_NEW_PASSPHRASE=new tpt rekey --passphrase'))
     .action(async (opts: { passphrase?: boolean }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const current = ctx.openedKey!;
       const { rekeyToNewKeyFile, rekeyToPassphrase } = await import('../core/rekey.js');
       const { renderRekey } = await import('../render/protection.js');
       const result = opts.passphrase === true
-        ? rekeyToPassphrase(store, ctx.dbPath, current, await askNewPassphrase(ctx, 'TPT_NEW_PASSPHRASE', 'tpt rekey --passphrase'), ctx.who())
-        : rekeyToNewKeyFile(store, ctx.dbPath, await newKeyDir(ctx, current.keyFile), current, ctx.who());
+        ? await rekeyToPassphrase(records, ctx.dbPath, current, await askNewPassphrase(ctx, 'TPT_NEW_PASSPHRASE', 'tpt rekey --passphrase'), ctx.who())
+        : await rekeyToNewKeyFile(records, ctx.dbPath, await newKeyDir(ctx, current.keyFile), current, ctx.who());
       await ctx.out(result, (rekeyed) => renderRekey(rekeyed, ctx.keyFilePath !== undefined));
     });
 }
