@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ConflictError } from '../store/errors.js';
 import type { AdminReads, AdminWrites, RowCounts, StoreMaintenance } from '../store/port-admin.js';
 import type { RecordStore } from '../store/port.js';
 import { clientKeyOf, clientKeysOf } from './client-keys.js';
@@ -85,8 +86,13 @@ export function pgAdmin(client: pg.ClientBase, _cipher: FieldCipher): AdminReads
       return rows[0] === undefined ? undefined : { created_at: rows[0].created_at.toISOString() };
     },
     renameClient: async (from, to) => {
-      // The id is unique: another writer's client of that id is a ConflictError (error-map.ts).
-      await client.query('UPDATE clients SET client_id = $2 WHERE client_id = $1', [from, to]);
+      // The id is unique: another writer's client of that id, committed first, is a ConflictError.
+      try {
+        await client.query('UPDATE clients SET client_id = $2 WHERE client_id = $1', [from, to]);
+      } catch (error) {
+        if ((error as { code?: string }).code !== '23505') throw error;
+        throw new ConflictError(`client "${to}" exists already`, (error as { constraint?: string }).constraint, { cause: error });
+      }
       return counts(await clientKeysOf(client, to), SQLITE_CLIENT_TABLES);
     },
     mergeClient: async (from, into) => {
