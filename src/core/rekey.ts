@@ -18,14 +18,23 @@ export interface CurrentKey {
   keyFile: string | undefined;
 }
 
+/** A new key file, written and synced (`writeKeyFileFor` of src/db/key-file.ts), with its key. */
+export interface NewKeyFile {
+  path: string;
+  key: StoreKey;
+}
+
 /**
- * A new random key in a new key file in `dir`. The old key file is never replaced or deleted:
- * other databases may share it, and backups made before now need it. The store proves the new
- * key before it reports (the port's maintenance member, src/store/port-admin.ts): whatever
- * happens, the database opens with one of the two files.
+ * A new random key in a new key file (`newKeyFile`, written before anything else). The old key
+ * file is never replaced or deleted: other databases may share it, and backups made before now
+ * need it. The store proves the new key before it reports (the port's maintenance member,
+ * src/store/port-admin.ts): whatever happens, the database opens with one of the two files.
  */
-export async function rekeyToNewKeyFile(records: RecordStore, database: string, dir: string, current: CurrentKey, who: Actor): Promise<RekeyResult> {
-  const { key_file } = await records.maintenance.rekey(current.key, { to: 'key_file', dir, now: who.now }, rekeyEvent(who));
+export async function rekeyToNewKeyFile(
+  records: RecordStore, database: string, newKeyFile: () => NewKeyFile, current: CurrentKey, who: Actor,
+): Promise<RekeyResult> {
+  const made = newKeyFile();
+  const { key_file } = await records.maintenance.rekey(current.key, { to: 'key_file', ...made }, rekeyEvent(who));
   return { database, key: 'key_file', key_file, previous_key_file: current.keyFile ?? null };
 }
 

@@ -7,7 +7,6 @@ import type {
 import { clientCreatedAt, moveClientRows, setClientCreatedAt } from './client-moves.js';
 import { leftoversCleaned, restrictMode } from './connection.js';
 import { openCourseOf } from './course-queries.js';
-import { writeKeyFileFor } from './key-file.js';
 import { backupInto, countsWithKey, integrityProblems, opensWith, rekeyByCopy, secureDeleteIsOn, tableCounts } from './maintenance.js';
 import { compactAfterPurge, markPurgePending } from './purge-pending.js';
 import { clientActivity, deleteClientRows } from './purge-queries.js';
@@ -99,7 +98,7 @@ export function sqliteMaintenance(store: Store, run: <T>(work: () => Promise<T>)
  */
 function rekey(store: Store, current: StoreKey, change: RekeyChange, event: MaintenanceEvent): { key_file: string | null } {
   const database = store.db.name;
-  const made = change.to === 'key_file' ? writeKeyFileFor(change.dir, database, change.now) : undefined;
+  const made = change.to === 'key_file' ? change : undefined;
   const newKey: StoreKey = made?.key ?? { kind: 'passphrase', passphrase: (change as { passphrase: string }).passphrase };
   try {
     try {

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { writeKeyFileFor } from '../db/key-file.js';
 import type { MaintenanceEvent, RekeyChange } from '../store/port-admin.js';
 import type { PgMaintenanceParts } from './admin-rows.js';
 import type { PgPool } from './connect.js';
@@ -96,8 +95,8 @@ async function resealBatch(
 }
 
 /**
- * `tpt rekey` on PostgreSQL: a new key (a new key file in `dir`, named after the database and
- * the time, or a new passphrase under the database's salt), then every sealed value sealed again
+ * `tpt rekey` on PostgreSQL: a new key (a new key file, written by the caller before, or a
+ * new passphrase under the database's salt), then every sealed value sealed again
  * under it (rekeyValues), then the audit entry, written under the new key. The key files read:
  * the one the store was opened with (and any older ones given, which open older values); kept:
  * all of them, and the new one, which is written first and never removed: a run cut short leaves
@@ -108,16 +107,8 @@ async function resealBatch(
 export async function rekeyDatabase(
   parts: PgMaintenanceParts, change: RekeyChange, event: MaintenanceEvent,
 ): Promise<{ key_file: string | null }> {
-  let keyFile: string | null = null;
-  let material: KeyMaterial;
-  if (change.to === 'key_file') {
-    const { rows } = await parts.db.pool.query<{ name: string }>('SELECT current_database() AS name');
-    const made = writeKeyFileFor(change.dir, rows[0]!.name, change.now);
-    keyFile = made.path;
-    material = made.key;
-  } else {
-    material = { kind: 'passphrase', passphrase: change.passphrase };
-  }
+  const keyFile = change.to === 'key_file' ? change.path : null;
+  const material: KeyMaterial = change.to === 'key_file' ? change.key : { kind: 'passphrase', passphrase: change.passphrase };
   const [fresh] = await fieldKeysFor(parts.db, [material]);
   const keys: [FieldKey, ...FieldKey[]] = [fresh, ...parts.keys];
   await rekeyValues(parts.db, new FieldCipher(keys));

@@ -104,14 +104,15 @@ export interface StoreMaintenance {
   /**
    * A new key for the whole store, proven before it is reported: afterwards the store opens with
    * the new key, and the audit entry `event` is in it. Returns the new key file (null for a
-   * passphrase). A failure leaves the store on the old key (and removes a new key file).
+   * passphrase). On SQLite a failure leaves the file on the old key and removes the new key file;
+   * on PostgreSQL values may be under either key, and the new key file is kept (src/pg/rekey.ts).
    */
   rekey(current: StoreKey, change: RekeyChange, event: MaintenanceEvent): Promise<{ key_file: string | null }>;
 }
 
 /** How a rekey changes the store's key. */
 export type RekeyChange =
-  | { to: 'key_file'; /** where the new key file goes */ dir: string; now: Date }
+  | { to: 'key_file'; /** the new key file, written and synced already, and its key */ path: string; key: StoreKey }
   | { to: 'passphrase'; passphrase: string };
 
 /** The audit entry a whole-store operation leaves (written where the operation's result is). */

@@ -7,7 +7,7 @@ import { checkDatabase } from '../../src/core/check.js';
 import { InputError } from '../../src/core/errors.js';
 import type { Actor } from '../../src/core/model.js';
 import type { Session } from '../../src/domain/records.js';
-import { readKeyFile } from '../../src/db/key-file.js';
+import { readKeyFile, writeKeyFileFor } from '../../src/db/key-file.js';
 import { PG_BACKUP_REFUSAL } from '../../src/pg/admin-rows.js';
 import type { PgPool } from '../../src/pg/connect.js';
 import { fieldKeyFrom } from '../../src/pg/field-cipher.js';
@@ -75,9 +75,10 @@ for (const engine of ENGINES) {
 
     it('rekeys to a new key file: every value sealed again under it, the audit entry written', async () => {
       if (engine.name === 'sqlite') return; // the file's rekey is the e2e suite's (test/e2e/keys.test.ts, rekey-crash.test.ts)
-      const result = await stores[0].maintenance.rekey({ kind: 'raw', hex: '00'.repeat(32) }, { to: 'key_file', dir, now: WHO.now },
+      const made = writeKeyFileFor(dir, 'clinic', WHO.now);
+      const result = await stores[0].maintenance.rekey({ kind: 'raw', hex: '00'.repeat(32) }, { to: 'key_file', ...made },
         { at: WHO.now.toISOString(), actor: 'dr b', action: 'database.rekey' });
-      expect(result.key_file).toMatch(/-20260310T120000Z\.key$/);
+      expect(result.key_file).toBe(join(dir, 'clinic-20260310T120000Z.key'));
       expect(readdirSync(dir)).toHaveLength(1);
       // The store opened before the rekey holds the old key only: the values are now under the new one.
       const { check } = await checkDatabase(stores[1]);
