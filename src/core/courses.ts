@@ -1,6 +1,5 @@
 import type { Store } from '../db/store.js';
 import { coursesOf, insertCourse, openCourseOf } from '../db/course-queries.js';
-import { latestSchedulesOf } from '../db/schedule-queries.js';
 import { ConflictError as StoreConflictError } from '../store/errors.js';
 import type { ReadTx, RecordStore } from '../store/port.js';
 import type { CourseRow } from '../store/port-care.js';
@@ -175,17 +174,3 @@ export async function courseBaselines(tx: ReadTx, clientId: string, end: string)
   return { course, baselines: await tx.care.baselines(clientId, end, row?.started_at ?? '') };
 }
 
-/**
- * Before `tpt client merge`: a client has at most one open course and one live schedule of each
- * measure, so two clients that both have one cannot become one client until a person chooses.
- */
-export function refuseMergeConflicts(store: Store, from: string, into: string): void {
-  if (openCourseOf(store, from) && openCourseOf(store, into)) {
-    throw new InputError(`${from} and ${into} both have an open course: end one first (\`tpt course end ${from} --reason other --note "merged"\`)`);
-  }
-  const live = (clientId: string) => new Set(latestSchedulesOf(store, clientId).filter((row) => row.stopped_at === null).map((row) => row.measure));
-  const shared = [...live(from)].filter((measure) => live(into).has(measure));
-  if (shared.length > 0) {
-    throw new InputError(`${from} and ${into} both have a ${shared.join(', ')} schedule: stop one first (\`tpt measure schedule ${from} ${shared[0]} --stop\`)`);
-  }
-}
