@@ -93,8 +93,9 @@ export function sqliteGoalEdits(store: Store): Pick<GoalReads & GoalWrites, 'edi
 }
 
 /** The milestones' edits of the port on SQLite, as the goals'. */
-export function sqliteMilestoneEdits(store: Store): Pick<MilestoneReads & MilestoneWrites, 'edits' | 'setFields' | 'appendEdit'> {
+export function sqliteMilestoneEdits(store: Store): Pick<MilestoneReads & MilestoneWrites, 'edits' | 'recordedAt' | 'setFields' | 'appendEdit'> {
   return {
+    recordedAt: async (milestoneId) => milestoneWithState(store, milestoneId)?.created_at,
     edits: async (milestoneId) => editsOf(store, 'milestone_edits', milestoneId),
     setFields: async (milestoneId, fields) => updateMilestoneFields(store, milestoneId, fields),
     appendEdit: async (milestoneId, edit) => {

@@ -79,6 +79,14 @@ export class PgMilestones {
       [key, milestoneId, this.sealer(key, milestoneId).seal('description', fields.description), fields.achieved_date, fields.significance]);
   }
 
+  async recordedAt(milestoneId: string): Promise<string | undefined> {
+    const key = await recordClientKey(this.client, 'milestone', milestoneId);
+    if (key === undefined) return undefined;
+    const { rows } = await this.client.query<{ created_at: Date }>(
+      'SELECT created_at FROM milestones WHERE client_key = $1 AND milestone_id = $2', [key, milestoneId]);
+    return rows[0]?.created_at.toISOString();
+  }
+
   async edits(milestoneId: string): Promise<RecordEdit[]> {
     const key = await recordClientKey(this.client, 'milestone', milestoneId);
     if (key === undefined) return [];

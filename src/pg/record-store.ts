@@ -119,6 +119,7 @@ export class PgRecordStore implements RecordStore {
         insert: (milestone, createdAt) => milestones.insert(milestone, createdAt),
         setVoided: (milestoneId, mark) => milestones.setVoided(milestoneId, mark),
         edits: (milestoneId) => milestones.edits(milestoneId),
+        recordedAt: (milestoneId) => milestones.recordedAt(milestoneId),
         setFields: (milestoneId, fields) => milestones.setFields(milestoneId, fields),
         appendEdit: (milestoneId, edit) => milestones.appendEdit(milestoneId, edit),
       },

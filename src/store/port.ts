@@ -171,6 +171,8 @@ export interface MilestoneReads {
   ofClient(clientId: string, options?: { goalId?: string; includeVoid?: boolean }): Promise<MilestoneWithState[]>;
   /** A milestone's edit log, oldest first. */
   edits(milestoneId: string): Promise<RecordEdit[]>;
+  /** When a milestone was recorded (not its day: when it was written), or undefined. */
+  recordedAt(milestoneId: string): Promise<string | undefined>;
 }
 
 /** What an edit of a milestone corrects. */
