@@ -20,7 +20,8 @@ import { ensureClientIn } from './new-client.js';
  */
 export async function createGoal(records: RecordStore, input: GoalCreateInput, who: Actor, setAt?: string): Promise<Goal> {
   const goal = planGoal(input, who, setAt);
-  await takenAs(goalTaken(goal.goal_id), () => records.write(async (tx) => {
+  const taken = async () => (await records.read((tx) => tx.goals.get(goal.goal_id))) !== undefined;
+  await takenAs(goalTaken(goal.goal_id), taken, () => records.write(async (tx) => {
     if (await tx.goals.get(goal.goal_id)) throw goalTaken(goal.goal_id);
     await ensureClientIn(tx, goal.client_id, goal.created_at);
     await tx.goals.insert(goal);
@@ -63,13 +64,14 @@ export function goalTaken(goalId: string): ConflictError {
 
 /**
  * Runs a write whose id is decided by a unique key: the engine's conflict (a writer that took
- * the id between the look and the insert) is worded as the look's would have been.
+ * the id between the look and the insert) is worded as the look's would have been, when the id
+ * is indeed taken now; any other conflict passes as it is.
  */
-export async function takenAs<T>(refusal: Error, write: () => Promise<T>): Promise<T> {
+export async function takenAs<T>(refusal: Error, isTaken: () => Promise<boolean>, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (error instanceof StoreConflictError) throw refusal;
+    if (error instanceof StoreConflictError && await isTaken()) throw refusal;
     throw error;
   }
 }
@@ -233,8 +235,11 @@ export async function editGoal(records: RecordStore, goalId: string, edit: GoalE
   return records.write(async (tx) => {
     const goal = await lockGoal(tx, goalId);
     const planned = planGoalEdit(goal, edit);
-    const setAt = edit.set_at === undefined ? undefined : newSetTime(await tx.goals.history(goal.goal_id),
-      (await tx.milestones.ofClient(goal.client_id, { goalId: goal.goal_id })).map((milestone) => milestone.achieved_date), edit.set_at, who.now);
+    let setAt: Date | undefined;
+    if (edit.set_at !== undefined) {
+      const milestones = await tx.milestones.ofClient(goal.client_id, { goalId: goal.goal_id });
+      setAt = newSetTime(await tx.goals.history(goal.goal_id), milestones.map((milestone) => milestone.achieved_date), edit.set_at, who.now);
+    }
     const { next, changes } = goalEditChanges(goal, edit, planned, setAt);
     const now = who.now.toISOString();
     await tx.goals.setText(goal.goal_id, next, now);

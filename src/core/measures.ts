@@ -175,7 +175,8 @@ function splitAnswers(text: string): string[] {
 /** Records one measure (and its client, the first time), with its audit entry, atomically. */
 export async function addMeasure(records: RecordStore, input: MeasureInput, who: Actor): Promise<ScoredMeasure> {
   const planned = planMeasure(input, who);
-  const measure = await takenAs(measureTaken(planned.measure.measure_id), () => records.write(async (tx) => {
+  const taken = async () => (await records.read((tx) => tx.measures.get(planned.measure.measure_id))) !== undefined;
+  const measure = await takenAs(measureTaken(planned.measure.measure_id), taken, () => records.write(async (tx) => {
     const measure = planned.measure.session_id === null ? planned.measure
       : withSession(planned, (await tx.sessions.get(planned.measure.session_id))?.session);
     if (await tx.measures.get(measure.measure_id)) throw measureTaken(measure.measure_id);

@@ -2,7 +2,7 @@ import type { ReadTx, RecordStore, WriteTx } from '../store/port.js';
 import { appendAudit, readLogged } from './audit.js';
 import { requireClientIn } from './clients.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
-import { lockGoal, requireGoal, takenAs } from './goals.js';
+import { lockGoal, takenAs } from './goals.js';
 import { checkId, newId } from './ids.js';
 import type { Actor, Goal, Milestone, MilestoneWithState, RecordEdit } from './model.js';
 import { requireReason } from './reasons.js';
@@ -14,7 +14,8 @@ import { localDateString, parseDateOnly } from './time.js';
 export async function addMilestone(records: RecordStore, input: MilestoneInput, who: Actor): Promise<Milestone> {
   const fields = parseInput(milestoneInput, input);
   const id = fields.milestone_id ?? newId('ms');
-  return takenAs(milestoneTaken(id), () => records.write(async (tx) => {
+  const taken = async () => (await records.read((tx) => tx.milestones.get(id))) !== undefined;
+  return takenAs(milestoneTaken(id), taken, () => records.write(async (tx) => {
     // The goal is locked: an edit of the time it was set cannot pass this milestone's day meanwhile.
     const milestone = planMilestone(await lockGoal(tx, fields.goal_id), fields, id, who);
     if (await tx.milestones.get(milestone.milestone_id)) throw milestoneTaken(milestone.milestone_id);
@@ -112,7 +113,7 @@ export async function editMilestone(
     const next = {
       description: edit.description === undefined ? milestone.description : parseInput(milestoneInput.shape.description, edit.description),
       achieved_date: edit.achieved_date === undefined ? milestone.achieved_date
-        : localDateString(checkMilestoneDate(await requireGoal(tx, milestone.goal_id), edit.achieved_date, who.now)),
+        : localDateString(checkMilestoneDate(await lockGoal(tx, milestone.goal_id), edit.achieved_date, who.now)),
       significance: edit.significance === undefined ? milestone.significance : parseInput(milestoneInput.shape.significance, edit.significance),
     };
     const changes: RecordEdit['changes'] = {};
