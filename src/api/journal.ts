@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import { takeUnloggedPortReads, takeUnloggedReads, type AuditEntryUnwritten } from '../core/audit.js';
 import { TptError, InputError } from '../core/errors.js';
 import { exportJson, planExport } from '../core/export.js';
-import { createGoal, updateGoal } from '../core/goals.js';
-import { addMeasure, type MeasureInput, type ScoredMeasure } from '../core/measures.js';
-import { addMilestone } from '../core/milestones.js';
+import type { MeasureInput, ScoredMeasure } from '../core/measures.js';
+import { addMeasureSync, addMilestoneSync, createGoalSync, updateGoalSync } from '../core/records-sync.js';
 import type { Actor, Goal, GoalDetail, ListedSession, Milestone, Session } from '../core/model.js';
 import { parseGranularity } from '../core/periods.js';
 import { progressReport, type ProgressReport } from '../core/report.js';
@@ -65,22 +64,22 @@ export class Journal {
 
   /** Records one outcome measure (`tpt measure add`), scored. */
   recordMeasure(input: MeasureInput): ScoredMeasure {
-    return this.run((who) => addMeasure(this.store, input, who));
+    return this.run((who) => addMeasureSync(this.store, input, who));
   }
 
   /** Sets a goal (`tpt goal add`). */
   createGoal(input: GoalCreateInput): Goal {
-    return this.run((who) => createGoal(this.store, input, who));
+    return this.run((who) => createGoalSync(this.store, input, who));
   }
 
   /** Records progress on a goal (`tpt goal update`); `at` backdates the entry. */
   updateGoal(goalId: string, change: GoalUpdateInput, options: { at?: string } = {}): GoalDetail {
-    return this.run((who) => updateGoal(this.store, goalId, change, who, options.at));
+    return this.run((who) => updateGoalSync(this.store, goalId, change, who, options.at));
   }
 
   /** Records a milestone of a goal (`tpt milestone add`). */
   addMilestone(input: MilestoneInput): Milestone {
-    return this.run((who) => addMilestone(this.store, input, who));
+    return this.run((who) => addMilestoneSync(this.store, input, who));
   }
 
   /** A client's sessions, newest first (`tpt sessions`); every one unless a timeframe is given. */

@@ -54,7 +54,7 @@ export async function askSession(
     });
     if (minutes.trim()) input.session_duration_minutes = minutes.trim();
   }
-  const goals = store.clientExists(input.client_id) ? activeGoals(store, input.client_id, ctx.who()) : [];
+  const goals = store.clientExists(input.client_id) ? await activeGoals(await ctx.records(), input.client_id, ctx.who()) : [];
   if (goals.length > 0 && (given.therapeutic_goals ?? []).length === 0) {
     input.therapeutic_goals = await ask.checkbox({
       message: 'Goals worked on',

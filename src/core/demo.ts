@@ -1,7 +1,6 @@
 import type { Store } from '../db/store.js';
 import { writesByOthers } from '../db/audit-queries.js';
-import { createGoal, updateGoal } from './goals.js';
-import { addMilestone } from './milestones.js';
+import { addMilestoneSync, createGoalSync, updateGoalSync } from './records-sync.js';
 import { openRisksOf, resolveRisk } from './risks.js';
 import { logSession } from './sessions.js';
 import { addDemoCare } from './demo-care.js';
@@ -120,7 +119,7 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
       const goalIds = story.goals.map((goal, index) => {
         const created = addDays(start, index * 14);
         const id = `${story.client_id}-goal-${index + 1}`;
-        createGoal(store, {
+        createGoalSync(store, {
           goal_id: id, client_id: story.client_id, description: goal.description,
           target_date: localDateString(addMonths(start, goal.targetMonths)),
           completion_percentage: Math.round(goal.progress(0)),
@@ -177,11 +176,11 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
           const percentage = Math.round(clamp(goal.progress(progress), 0, 100));
           if (percentage === current.completion_percentage) return;
           const note = percentage > current.completion_percentage ? 'Steady progress this month' : 'Slipped back this month';
-          updateGoal(store, id, { completion_percentage: percentage, note }, at(day));
+          updateGoalSync(store, id, { completion_percentage: percentage, note }, at(day));
           for (const mark of [50, 100]) {
             if (percentage >= mark && !reached.has(`${id}@${mark}`)) {
               reached.add(`${id}@${mark}`);
-              addMilestone(store, {
+              addMilestoneSync(store, {
                 goal_id: id,
                 milestone_id: `${id}-m${mark}`,
                 description: mark === 100 ? `Goal reached: ${goal.description.toLowerCase()}` : `Halfway: ${goal.description.toLowerCase()}`,

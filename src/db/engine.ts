@@ -10,6 +10,7 @@ import { sqliteCare } from './engine-care.js';
 import { sqliteExchange } from './engine-exchange.js';
 import { sqliteMeasures } from './measure-rows.js';
 import { sqliteMilestones } from './milestone-rows.js';
+import { sqliteGoalEdits } from './record-edits.js';
 import { activeTokenHashes, allTokens, insertToken, revokeToken } from './token-queries.js';
 import { appendRiskEvent, insertRisk, riskEvents, riskRow, risksOfClient, updateRisk } from './risk-queries.js';
 import { openDatabase, type DatabaseKey } from './connection.js';
@@ -142,6 +143,7 @@ function sqliteTransaction(store: Store): WriteTx {
       amend: async (next: Session, amendment: Amendment) => amend(store, next, amendment),
     },
     goals: {
+      ...sqliteGoalEdits(store),
       get: getGoal,
       lock: getGoal,
       ofClient: async (clientId) => store.goalsOfClient(clientId),

@@ -113,6 +113,10 @@ export class PgRecordStore implements RecordStore {
         insert: (goal) => goals.insert(goal),
         appendHistory: (goalId, entry) => goals.appendHistory(goalId, entry),
         setProgress: (goalId, percentage, status, updatedAt) => goals.setProgress(goalId, percentage, status, updatedAt),
+        edits: (goalId) => goals.edits(goalId),
+        setText: (goalId, text, updatedAt) => goals.setText(goalId, text, updatedAt),
+        moveSetTime: (goalId, setAt) => goals.moveSetTime(goalId, setAt),
+        appendEdit: (goalId, edit) => goals.appendEdit(goalId, edit),
       },
       milestones: {
         get: (milestoneId) => milestones.get(milestoneId),
@@ -120,6 +124,10 @@ export class PgRecordStore implements RecordStore {
         ofClient: (clientId, options = {}) => milestones.ofClient(clientId, options),
         insert: (milestone, createdAt) => milestones.insert(milestone, createdAt),
         setVoided: (milestoneId, mark) => milestones.setVoided(milestoneId, mark),
+        edits: (milestoneId) => milestones.edits(milestoneId),
+        recordedAt: (milestoneId) => milestones.recordedAt(milestoneId),
+        setFields: (milestoneId, fields) => milestones.setFields(milestoneId, fields),
+        appendEdit: (milestoneId, edit) => milestones.appendEdit(milestoneId, edit),
       },
       measures: {
         get: (measureId) => measures.get(measureId),

@@ -22,11 +22,24 @@ import {
 import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
 import { beginSnapshot } from '../db/export-queries.js';
+import { SqliteRecordStore } from '../db/engine.js';
 import type { Store } from '../db/store.js';
 import type { RecordStore } from '../store/port.js';
 import { INGEST_ROUTE } from './ingest-route.js';
 import { OPENAPI } from './openapi.js';
 import type { TokenScope } from '../core/tokens.js';
+
+const ports = new WeakMap<Store, RecordStore>();
+
+/**
+ * The store port over the service's connection: one per connection, so every port transaction
+ * of the service queues behind the others (the routes moved onto the port take it).
+ */
+export function recordsOf(store: Store): RecordStore {
+  let records = ports.get(store);
+  if (!records) ports.set(store, records = new SqliteRecordStore(store));
+  return records;
+}
 
 export interface RequestContext {
   store: Store;
@@ -208,11 +221,11 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/goals'),
     query: [],
     scope: 'write',
-    handle: ({ store, body, who }) => {
+    handle: async ({ store, body, who }) => {
       // "at": when the goal was set, as `goal create --at`.
       const { at, ...fields } = object(body);
       if (at !== undefined && typeof at !== 'string') throw new InputError('at must be a date or time (YYYY-MM-DD or ISO 8601)');
-      return { status: 201, body: createGoal(store, fields as GoalCreateInput, who, at) };
+      return { status: 201, body: await createGoal(recordsOf(store), fields as GoalCreateInput, who, at) };
     },
   },
   {
@@ -220,11 +233,11 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/goals/{goal_id}'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => {
+    handle: async ({ store, params, body, who }) => {
       // "at": a backdated progress entry, as `goal update --at`.
       const { at, ...change } = object(body);
       if (at !== undefined && typeof at !== 'string') throw new InputError('at must be a date or time (YYYY-MM-DD or ISO 8601)');
-      return { status: 200, body: updateGoal(store, params[0]!, change as GoalUpdateInput, who, at) };
+      return { status: 200, body: await updateGoal(recordsOf(store), params[0]!, change as GoalUpdateInput, who, at) };
     },
   },
   {
@@ -232,9 +245,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/goals/{goal_id}/edit'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => {
+    handle: async ({ store, params, body, who }) => {
       const { reason, ...edit } = parseInput(goalEditInput, object(body));
-      return { status: 200, body: editGoal(store, params[0]!, edit, reason, who) };
+      return { status: 200, body: await editGoal(recordsOf(store), params[0]!, edit, reason, who) };
     },
   },
   {
@@ -242,9 +255,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/goals/{client_id}'),
     query: ['status'],
     scope: 'read',
-    handle: ({ store, params, query, who }) => ({
+    handle: async ({ store, params, query, who }) => ({
       status: 200,
-      body: listGoals(store, params[0]!, who, query.get('status') ?? undefined),
+      body: await listGoals(recordsOf(store), params[0]!, who, query.get('status') ?? undefined),
     }),
   },
   {
@@ -252,16 +265,16 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/milestones'),
     query: [],
     scope: 'write',
-    handle: ({ store, body, who }) => ({ status: 201, body: addMilestone(store, object(body) as MilestoneInput, who) }),
+    handle: async ({ store, body, who }) => ({ status: 201, body: await addMilestone(recordsOf(store), object(body) as MilestoneInput, who) }),
   },
   {
     method: 'POST',
     ...at('/api/v1/milestones/{milestone_id}/edit'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => {
+    handle: async ({ store, params, body, who }) => {
       const { reason, ...edit } = parseInput(milestoneEditInput, object(body));
-      return { status: 200, body: editMilestone(store, params[0]!, edit, reason, who) };
+      return { status: 200, body: await editMilestone(recordsOf(store), params[0]!, edit, reason, who) };
     },
   },
   {
@@ -269,14 +282,14 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/milestones/{milestone_id}/void'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => ({ status: 200, body: voidMilestone(store, params[0]!, reasonOf(body), who) }),
+    handle: async ({ store, params, body, who }) => ({ status: 200, body: await voidMilestone(recordsOf(store), params[0]!, reasonOf(body), who) }),
   },
   {
     method: 'POST',
     ...at('/api/v1/milestones/{milestone_id}/restore'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, who }) => ({ status: 200, body: restoreMilestone(store, params[0]!, who) }),
+    handle: async ({ store, params, who }) => ({ status: 200, body: await restoreMilestone(recordsOf(store), params[0]!, who) }),
   },
   {
     method: 'POST',
@@ -284,9 +297,9 @@ export const ROUTES: Route[] = [
     query: [],
     scope: 'write',
     // The measure as `tpt measure show --json` prints it (its state included).
-    handle: ({ store, body, who }) => {
-      const added = addMeasure(store, object(body) as MeasureInput, who);
-      return { status: 201, body: measureDetail(store, added.measure_id, false) };
+    handle: async ({ store, body, who }) => {
+      const added = await addMeasure(recordsOf(store), object(body) as MeasureInput, who);
+      return { status: 201, body: await measureDetail(recordsOf(store), added.measure_id, false) };
     },
   },
   {
@@ -294,9 +307,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/measures/{client_id}'),
     query: [...TIMEFRAME, 'include_void'],
     scope: 'read',
-    handle: ({ store, params, query, who }) => ({
+    handle: async ({ store, params, query, who }) => ({
       status: 200,
-      body: listMeasures(store, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), flagQuery(query, 'include_void'), who),
+      body: await listMeasures(recordsOf(store), params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), flagQuery(query, 'include_void'), who),
     }),
   },
   // Measures are corrected as sessions are (the body of an amendment: items, total, timestamp, session_id, and "reason").
@@ -305,7 +318,7 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/measures/{measure_id}/amend'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => {
+    handle: async ({ store, params, body, who }) => {
       const { reason, items, total, timestamp, session_id, ...rest } = object(body);
       if (reason !== undefined && typeof reason !== 'string') throw new InputError('reason must be text');
       const other = Object.keys(rest)[0];
@@ -314,7 +327,7 @@ export const ROUTES: Route[] = [
       }
       if (session_id !== undefined && typeof session_id !== 'string') throw new InputError('session_id must be text');
       const change = { items, total, timestamp, session_id } as MeasureChange;
-      return { status: 200, body: amendMeasure(store, params[0]!, change, reason, who) };
+      return { status: 200, body: await amendMeasure(recordsOf(store), params[0]!, change, reason, who) };
     },
   },
   {
@@ -322,14 +335,14 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/measures/{measure_id}/void'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => ({ status: 200, body: voidMeasure(store, params[0]!, reasonOf(body), who) }),
+    handle: async ({ store, params, body, who }) => ({ status: 200, body: await voidMeasure(recordsOf(store), params[0]!, reasonOf(body), who) }),
   },
   {
     method: 'POST',
     ...at('/api/v1/measures/{measure_id}/restore'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, who }) => ({ status: 200, body: restoreMeasure(store, params[0]!, who) }),
+    handle: async ({ store, params, who }) => ({ status: 200, body: await restoreMeasure(recordsOf(store), params[0]!, who) }),
   },
   {
     method: 'GET',

@@ -128,6 +128,23 @@ export interface GoalReads {
   ofClient(clientId: string): Promise<Goal[]>;
   /** A goal's progress entries, oldest first. */
   history(goalId: string): Promise<GoalHistoryEntry[]>;
+  /** A goal's edit log (corrections of its description, target, notes, set time), oldest first. */
+  edits(goalId: string): Promise<RecordEdit[]>;
+}
+
+/** One edit of a goal or a milestone: who, when, why, and each changed field's [before, after]. */
+export interface RecordEdit {
+  at: string;
+  actor: string;
+  reason: string;
+  changes: Record<string, [string | null, string | null]>;
+}
+
+/** The words and target of a goal, as an edit corrects them. */
+export interface GoalText {
+  description: string;
+  target_date: string | null;
+  notes: string;
 }
 
 export interface GoalWrites {
@@ -138,6 +155,12 @@ export interface GoalWrites {
   /** Appends a progress entry: its place is decided in the write, so two at once both land. */
   appendHistory(goalId: string, entry: GoalHistoryEntry): Promise<void>;
   setProgress(goalId: string, percentage: number, status: GoalStatus, updatedAt: string): Promise<void>;
+  /** Writes a goal's description, target date and notes (read with `lock`), and when it was updated. */
+  setText(goalId: string, text: GoalText, updatedAt: string): Promise<void>;
+  /** Moves the time a goal was set: its created_at and the progress entry that opened it. */
+  moveSetTime(goalId: string, setAt: string): Promise<void>;
+  /** Appends to a goal's edit log: its place is decided under the goal's lock, so two at once both land. */
+  appendEdit(goalId: string, edit: RecordEdit): Promise<void>;
 }
 
 export interface MilestoneReads {
@@ -148,6 +171,17 @@ export interface MilestoneReads {
    * achieved, then recorded, then id; voided ones only when asked.
    */
   ofClient(clientId: string, options?: { goalId?: string; includeVoid?: boolean }): Promise<MilestoneWithState[]>;
+  /** A milestone's edit log, oldest first. */
+  edits(milestoneId: string): Promise<RecordEdit[]>;
+  /** When a milestone was recorded (not its day: when it was written), or undefined. */
+  recordedAt(milestoneId: string): Promise<string | undefined>;
+}
+
+/** What an edit of a milestone corrects. */
+export interface MilestoneFields {
+  description: string;
+  achieved_date: string;
+  significance: Milestone['significance'];
 }
 
 export interface MilestoneWrites {
@@ -160,6 +194,10 @@ export interface MilestoneWrites {
   lock(milestoneId: string): Promise<MilestoneWithState | undefined>;
   /** Voids a live milestone (or, with null, restores a voided one); false when it was not so. */
   setVoided(milestoneId: string, mark: VoidMark | null): Promise<boolean>;
+  /** Writes a milestone's description, day and significance (read with `lock`). */
+  setFields(milestoneId: string, fields: MilestoneFields): Promise<void>;
+  /** Appends to a milestone's edit log: its place is decided under the milestone's lock. */
+  appendEdit(milestoneId: string, edit: RecordEdit): Promise<void>;
 }
 
 export interface MeasureWithState {

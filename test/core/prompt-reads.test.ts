@@ -3,6 +3,7 @@ import { activeGoals, createGoal } from '../../src/core/goals.js';
 import { logSession, techniquesOfClient } from '../../src/core/sessions.js';
 import { openDatabase } from '../../src/db/connection.js';
 import { readKeyFile } from '../../src/db/key-file.js';
+import { SqliteRecordStore } from '../../src/db/engine.js';
 import { Store } from '../../src/db/store.js';
 import { Sandbox } from '../helpers.js';
 
@@ -15,7 +16,7 @@ beforeEach(async () => {
   box = new Sandbox();
   expect((await box.run(['init'])).code).toBe(0);
   store = new Store(openDatabase(box.dbPath, readKeyFile(box.keyPath)));
-  createGoal(store, { client_id: 'c1', goal_id: 'g1', description: 'Sleep' }, who);
+  await createGoal(new SqliteRecordStore(store), { client_id: 'c1', goal_id: 'g1', description: 'Sleep' }, who);
   logSession(store, { client_id: 'c1', conversation_summary: 'x', emotional_state: 'neutral', techniques_used: ['CBT'] }, who);
 });
 
@@ -27,8 +28,8 @@ afterEach(() => {
 const lastEntry = () => store.lastAuditEntry()!;
 
 describe('the choices of an interactive prompt are reads, and logged', () => {
-  it("a client's active goals: goal.list", () => {
-    expect(activeGoals(store, 'c1', who).map((goal) => goal.goal_id)).toEqual(['g1']);
+  it("a client's active goals: goal.list", async () => {
+    expect((await activeGoals(new SqliteRecordStore(store), 'c1', who)).map((goal) => goal.goal_id)).toEqual(['g1']);
     expect(lastEntry()).toMatchObject({ action: 'goal.list', client_id: 'c1', actor: 'clinician', outcome: 'ok' });
   });
 
