@@ -6,7 +6,7 @@ import { jsonText, visible, visibleDeep, visibleRendered } from './terminal-text
 import type { DatabaseKey } from './db/connection.js';
 import type { Database } from './db/driver.js';
 import type { Store } from './db/store.js';
-import type { RecordStore } from './store/port.js';
+import type { EngineName, RecordStore } from './store/port.js';
 import type { Actor } from './core/model.js';
 import { configDir, defaultDbPath, defaultKeyPath, keysDir } from './paths.js';
 
@@ -37,6 +37,8 @@ export interface Io {
 /** The global options of SPEC §2, after commander has parsed them. */
 export interface GlobalOptions {
   db?: string;
+  /** A PostgreSQL database's URL (issue 22), instead of the SQLite file. */
+  database?: string;
   json?: boolean;
   input: boolean;
   actor?: string;
@@ -104,6 +106,51 @@ export class Context {
 
   get dbPath(): string {
     return this.globals.db ?? this.env.TPT_DB ?? defaultDbPath(this.env);
+  }
+
+  /**
+   * The PostgreSQL database this run uses, from --database or TPT_DATABASE_URL; undefined for
+   * the SQLite file (dbPath). Checked by checkDatabaseChoice before any command runs.
+   */
+  get databaseUrl(): string | undefined {
+    const given = this.globals.database ?? this.env.TPT_DATABASE_URL;
+    return given === undefined || given.trim() === '' ? undefined : given.trim();
+  }
+
+  /** The engine this run's records are in. */
+  get engine(): EngineName {
+    return this.databaseUrl === undefined ? 'sqlite' : 'postgres';
+  }
+
+  /** Where the records are, as messages name it: the file, or the URL without its password. */
+  get databaseShown(): string {
+    const url = this.databaseUrl;
+    if (url === undefined) return this.dbPath;
+    try {
+      const parsed = new URL(url);
+      if (parsed.password !== '') parsed.password = '***';
+      return parsed.toString();
+    } catch {
+      return url.replace(/:[^:@/]*@/, ':***@');
+    }
+  }
+
+  /**
+   * A run names one database: --database (or TPT_DATABASE_URL) takes a postgres:// URL, and an
+   * SQLite file given with --db as well is a usage error, not a guess which one was meant.
+   */
+  async checkDatabaseChoice(): Promise<void> {
+    const url = this.databaseUrl;
+    if (url === undefined) return;
+    const { InputError } = await import('./core/errors.js');
+    const from = this.globals.database !== undefined ? '--database' : 'TPT_DATABASE_URL';
+    if (!/^postgres(ql)?:\/\//i.test(url)) {
+      throw new InputError(
+        `${from} takes a PostgreSQL URL such as postgres://USER@HOST:5432/DATABASE; for an SQLite file give --db (or TPT_DB) instead`);
+    }
+    if (this.globals.db !== undefined) {
+      throw new InputError(`give either --db (an SQLite file) or ${from} (a PostgreSQL database), not both`);
+    }
   }
 
   get keyFilePath(): string | undefined {
@@ -248,6 +295,16 @@ export class Context {
   /** Opens the database once per run (it must exist: only `init` and `demo` create one). */
   async openStore(): Promise<Store> {
     if (this.store) return this.store;
+    if (this.databaseUrl !== undefined) {
+      // A command still on the SQLite Store (issue 22 moves each onto the port): one line, no
+      // crash; after the database itself is checked, so that a wrong URL or key says so first.
+      await this.records();
+      const { TptError } = await import('./core/errors.js');
+      const command = this.commandName === 'tpt' ? 'this command' : `\`tpt ${this.commandName}\``;
+      throw new TptError(
+        `${command} is not available on PostgreSQL yet (${this.databaseShown}): ` +
+        'run it on an SQLite database (--db), or without --database and TPT_DATABASE_URL');
+    }
     const { existsSync } = await import('node:fs');
     if (!existsSync(this.dbPath)) {
       const { TptError } = await import('./core/errors.js');
@@ -274,10 +331,82 @@ export class Context {
    */
   async records(): Promise<RecordStore> {
     if (this.recordStore) return this.recordStore;
+    if (this.databaseUrl !== undefined) {
+      this.recordStore = await this.openPostgres({ create: false });
+      return this.recordStore;
+    }
     const store = await this.openStore();
     const { SqliteRecordStore } = await import('./db/engine.js');
     this.recordStore = new SqliteRecordStore(store);
     return this.recordStore;
+  }
+
+  /**
+   * Opens the PostgreSQL database of --database / TPT_DATABASE_URL with the key found as for
+   * SQLite (SPEC §4): the key file given, TPT_PASSPHRASE, else each of tpt's key files until one
+   * is the database's key; a passphrase is asked for when none is and a person is there. With
+   * `create` (tpt init), the schema is made first and the key given is the one it takes.
+   */
+  async openPostgres(options: { create: boolean; key?: UnlockedWith }): Promise<RecordStore> {
+    const { openRecordStore } = await import('./store/open.js');
+    const { WrongKeyError } = await import('./store/errors.js');
+    const url = this.databaseUrl!;
+    const open = async (unlockedWith: UnlockedWith): Promise<RecordStore | undefined> => {
+      try {
+        const store = await openRecordStore(url, unlockedWith.key, { create: options.create, env: this.env });
+        this.unlockedWith = unlockedWith;
+        return store;
+      } catch (error) {
+        if (error instanceof WrongKeyError && !options.create) return undefined;
+        throw error;
+      }
+    };
+    if (options.key) return (await open(options.key))!;
+    const { readKeyFile, tptKeyFiles } = await import('./db/key-file.js');
+    const { TptError } = await import('./core/errors.js');
+    const refused = (why: string) => new TptError(
+      `cannot unlock the database ${this.databaseShown}: wrong key or passphrase (${why}); ` +
+      'give the right --key-file, TPT_KEY_FILE or TPT_PASSPHRASE; nothing was changed');
+    const passphrase = this.env.TPT_PASSPHRASE;
+    let tried: string;
+    let noKeyFile = false;
+    if (this.keyFilePath) {
+      const opened = await open({ key: readKeyFile(this.keyFilePath), keyFile: this.keyFilePath });
+      if (opened) return opened;
+      tried = `the key file ${this.keyFilePath} is not its key`;
+    } else if (passphrase) {
+      const opened = await open({ key: { kind: 'passphrase', passphrase }, keyFile: undefined });
+      if (opened) return opened;
+      throw refused('TPT_PASSPHRASE is not its key');
+    } else {
+      const files = tptKeyFiles(keysDir(this.env), defaultKeyPath(this.env));
+      for (const file of files) {
+        const opened = await open({ key: readKeyFile(file), keyFile: file });
+        if (opened) return opened;
+      }
+      noKeyFile = files.length === 0;
+      tried = noKeyFile
+        ? `there is no key file at ${defaultKeyPath(this.env)}`
+        : `none of tpt's key files (${files.length} in ${configDir(this.env)}) is its key`;
+    }
+    if (this.canPrompt) {
+      const { password } = await this.prompts();
+      const typed = await password({ message: `${capitalize(tried)}. Passphrase for ${this.databaseShown}`, mask: true });
+      if (typed) {
+        const opened = await open({ key: { kind: 'passphrase', passphrase: typed }, keyFile: undefined });
+        if (opened) return opened;
+        throw refused('the passphrase typed is not its key');
+      }
+    }
+    if (noKeyFile) {
+      throw new TptError(`no key for ${this.databaseShown}: ${tried}; give --key-file, TPT_KEY_FILE or TPT_PASSPHRASE`);
+    }
+    throw refused(tried);
+  }
+
+  /** Takes a store of the port that this run made (tpt init on PostgreSQL); close() closes it. */
+  adoptRecords(records: RecordStore): void {
+    this.recordStore = records;
   }
 
   /** The key that opened the store, and the key file it came from (rekey and backup need both). */
@@ -295,11 +424,18 @@ export class Context {
     this.recordStore = undefined;
   }
 
-  close(): void {
-    this.store?.close();
+  /**
+   * Ends the run's use of the database: the SQLite connection, or the PostgreSQL pool (whose
+   * connections would otherwise keep the process alive). Errors on the way out are not the run's.
+   */
+  async close(): Promise<void> {
+    const records = this.recordStore;
+    const store = this.store;
     this.store = undefined;
     this.recordStore = undefined;
     this.unlockedWith = undefined;
+    if (records && records.engine === 'postgres') await records.close().catch(() => undefined);
+    store?.close();
   }
 }
 
