@@ -180,6 +180,26 @@ const oneCommand = (name) => ({
   },
 });
 
+/**
+ * The bundle of `tpt --help`'s list runs no command, so it opens no database: what src/context.ts
+ * and src/cli.ts load lazily to open one (src/db, src/store's opener, the audit log) is left out
+ * of it, a module that says so if it were ever run. A run that needs more loads tpt.cjs
+ * (bin/tpt.js asks canRun first).
+ */
+const noDatabaseForHelp = {
+  name: 'no-database-for-help',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(db\/|store\/open|core\/audit)/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || !/src\/(context|cli)\.ts$/.test(args.importer)) return undefined;
+      return { path: args.path, namespace: 'not-in-help' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'not-in-help' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`tpt.help.cjs opens no database (${args.path}): this is a bug of scripts/bundle.mjs`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const bundled = {
   ...common,
   outdir: 'bundle',
@@ -205,7 +225,7 @@ const builds = [
     ...bundled,
     entryPoints: { [`tpt.${name}`]: 'src/cli.ts' },
     sourcemap: false,
-    plugins: [oneCommand(name), dynamicImportAsRequire, lazyChildProcessForCommander],
+    plugins: [...(name === 'help' ? [noDatabaseForHelp] : []), oneCommand(name), dynamicImportAsRequire, lazyChildProcessForCommander],
   })),
 ];
 const metafiles = (await Promise.all(builds)).map((result) => result.metafile);

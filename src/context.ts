@@ -54,6 +54,7 @@ export interface GlobalOptions {
 export class Context {
   private store: Store | undefined;
   private recordStore: RecordStore | undefined;
+  private otherStores: RecordStore[] = [];
   private chalkInstance: ChalkInstance | undefined;
   private unlockedWith: UnlockedWith | undefined;
   /** The command being run, for the audit entry of a refused attempt. */
@@ -404,6 +405,20 @@ export class Context {
     throw refused(tried);
   }
 
+  /**
+   * Another database than the run's own, as a store of the port (`tpt migrate --to` opens its
+   * target here): a file path (SQLite) or a postgres:// URL, under the key given, else the key
+   * that opened the run's own database. Closed by close() with the rest, unless closed before.
+   */
+  async openOtherStore(location: string, options: { create?: boolean; key?: UnlockedWith['key'] } = {}): Promise<RecordStore> {
+    const key = options.key ?? this.unlockedWith?.key;
+    if (key === undefined) throw new Error('openOtherStore needs a key: open the run\'s own database first, or give one');
+    const { openRecordStore } = await import('./store/open.js');
+    const store = await openRecordStore(location, key, { create: options.create ?? false, env: this.env });
+    this.otherStores.push(store);
+    return store;
+  }
+
   /** Takes a store of the port that this run made (tpt init on PostgreSQL); close() closes it. */
   adoptRecords(records: RecordStore): void {
     this.recordStore = records;
@@ -431,9 +446,13 @@ export class Context {
   async close(): Promise<void> {
     const records = this.recordStore;
     const store = this.store;
+    const others = this.otherStores;
     this.store = undefined;
     this.recordStore = undefined;
+    this.otherStores = [];
     this.unlockedWith = undefined;
+    // A store closed already says so or does nothing; either way this run is done with it.
+    for (const other of others) await other.close().catch(() => undefined);
     if (records && records.engine === 'postgres') await records.close().catch(() => undefined);
     store?.close();
   }
