@@ -238,40 +238,34 @@ export class Context {
    * Opens the database with its key, in the order of SPEC §4: the key file given
    * (--key-file/TPT_KEY_FILE); TPT_PASSPHRASE; else each of tpt's own key files until one fits
    * (see tptKeyFiles). When the key file given or found does not fit and a person is at a
-   * terminal, the passphrase is asked for instead of failing.
+   * terminal, the passphrase is asked for instead of failing. The same on both engines: `open`
+   * says undefined for a key that is not the database's.
    */
-  private async unlock(): Promise<{ db: Database; unlockedWith: UnlockedWith }> {
-    const { openDatabase, WrongKeyError } = await import('./db/connection.js');
+  private async withKey<T>(
+    where: string, open: (unlockedWith: UnlockedWith) => Promise<T | undefined>, beforeNoKey?: () => Promise<void>,
+  ): Promise<T> {
     const { readKeyFile, tptKeyFiles } = await import('./db/key-file.js');
     const { TptError } = await import('./core/errors.js');
-    const open = (unlockedWith: UnlockedWith) => {
-      try {
-        return { db: openDatabase(this.dbPath, unlockedWith.key), unlockedWith };
-      } catch (error) {
-        if (error instanceof WrongKeyError) return undefined;
-        throw error;
-      }
-    };
     const refused = (why: string) => new TptError(
-      `cannot unlock the database at ${this.dbPath}: wrong key or passphrase (${why}), or not a tpt database; ` +
+      `cannot unlock the database at ${where}: wrong key or passphrase (${why}), or not a tpt database; ` +
       'give the right --key-file, TPT_KEY_FILE or TPT_PASSPHRASE; nothing was changed',
     );
     let tried: string;
     let noKeyFile = false;
     const passphrase = this.env.TPT_PASSPHRASE;
     if (this.keyFilePath) {
-      const opened = open({ key: readKeyFile(this.keyFilePath), keyFile: this.keyFilePath });
-      if (opened) return opened;
+      const opened = await open({ key: readKeyFile(this.keyFilePath), keyFile: this.keyFilePath });
+      if (opened !== undefined) return opened;
       tried = `the key file ${this.keyFilePath} does not open it`;
     } else if (passphrase) {
-      const opened = open({ key: { kind: 'passphrase', passphrase }, keyFile: undefined });
-      if (opened) return opened;
+      const opened = await open({ key: { kind: 'passphrase', passphrase }, keyFile: undefined });
+      if (opened !== undefined) return opened;
       throw refused('TPT_PASSPHRASE does not open it');
     } else {
       const files = tptKeyFiles(keysDir(this.env), defaultKeyPath(this.env));
       for (const file of files) {
-        const opened = open({ key: readKeyFile(file), keyFile: file });
-        if (opened) return opened;
+        const opened = await open({ key: readKeyFile(file), keyFile: file });
+        if (opened !== undefined) return opened;
       }
       noKeyFile = files.length === 0;
       tried = noKeyFile
@@ -280,17 +274,30 @@ export class Context {
     }
     if (this.canPrompt) {
       const { password } = await this.prompts();
-      const typed = await password({ message: `${capitalize(tried)}. Passphrase for ${this.dbPath}`, mask: true });
+      const typed = await password({ message: `${capitalize(tried)}. Passphrase for ${where}`, mask: true });
       if (typed) {
-        const opened = open({ key: { kind: 'passphrase', passphrase: typed }, keyFile: undefined });
-        if (opened) return opened;
+        const opened = await open({ key: { kind: 'passphrase', passphrase: typed }, keyFile: undefined });
+        if (opened !== undefined) return opened;
         throw refused('the passphrase typed does not open it');
       }
     }
     if (noKeyFile) {
-      throw new TptError(`no key for ${this.dbPath}: ${tried}; give --key-file, TPT_KEY_FILE or TPT_PASSPHRASE`);
+      await beforeNoKey?.();
+      throw new TptError(`no key for ${where}: ${tried}; give --key-file, TPT_KEY_FILE or TPT_PASSPHRASE`);
     }
     throw refused(tried);
+  }
+
+  private async unlock(): Promise<{ db: Database; unlockedWith: UnlockedWith }> {
+    const { openDatabase, WrongKeyError } = await import('./db/connection.js');
+    return this.withKey(this.dbPath, async (unlockedWith) => {
+      try {
+        return { db: openDatabase(this.dbPath, unlockedWith.key), unlockedWith };
+      } catch (error) {
+        if (error instanceof WrongKeyError) return undefined;
+        throw error;
+      }
+    });
   }
 
   /** Opens the database once per run (it must exist: only `init` and `demo` create one). */
@@ -349,7 +356,7 @@ export class Context {
    * `create` (tpt init), the schema is made first and the key given is the one it takes.
    */
   async openPostgres(options: { create: boolean; key?: UnlockedWith }): Promise<RecordStore> {
-    const { openRecordStore } = await import('./store/open.js');
+    const { openRecordStore, checkReachable } = await import('./store/open.js');
     const { WrongKeyError } = await import('./store/errors.js');
     const url = this.databaseUrl!;
     const open = async (unlockedWith: UnlockedWith): Promise<RecordStore | undefined> => {
@@ -363,46 +370,8 @@ export class Context {
       }
     };
     if (options.key) return (await open(options.key))!;
-    const { readKeyFile, tptKeyFiles } = await import('./db/key-file.js');
-    const { TptError } = await import('./core/errors.js');
-    const refused = (why: string) => new TptError(
-      `cannot unlock the database ${this.databaseShown}: wrong key or passphrase (${why}); ` +
-      'give the right --key-file, TPT_KEY_FILE or TPT_PASSPHRASE; nothing was changed');
-    const passphrase = this.env.TPT_PASSPHRASE;
-    let tried: string;
-    let noKeyFile = false;
-    if (this.keyFilePath) {
-      const opened = await open({ key: readKeyFile(this.keyFilePath), keyFile: this.keyFilePath });
-      if (opened) return opened;
-      tried = `the key file ${this.keyFilePath} is not its key`;
-    } else if (passphrase) {
-      const opened = await open({ key: { kind: 'passphrase', passphrase }, keyFile: undefined });
-      if (opened) return opened;
-      throw refused('TPT_PASSPHRASE is not its key');
-    } else {
-      const files = tptKeyFiles(keysDir(this.env), defaultKeyPath(this.env));
-      for (const file of files) {
-        const opened = await open({ key: readKeyFile(file), keyFile: file });
-        if (opened) return opened;
-      }
-      noKeyFile = files.length === 0;
-      tried = noKeyFile
-        ? `there is no key file at ${defaultKeyPath(this.env)}`
-        : `none of tpt's key files (${files.length} in ${configDir(this.env)}) is its key`;
-    }
-    if (this.canPrompt) {
-      const { password } = await this.prompts();
-      const typed = await password({ message: `${capitalize(tried)}. Passphrase for ${this.databaseShown}`, mask: true });
-      if (typed) {
-        const opened = await open({ key: { kind: 'passphrase', passphrase: typed }, keyFile: undefined });
-        if (opened) return opened;
-        throw refused('the passphrase typed is not its key');
-      }
-    }
-    if (noKeyFile) {
-      throw new TptError(`no key for ${this.databaseShown}: ${tried}; give --key-file, TPT_KEY_FILE or TPT_PASSPHRASE`);
-    }
-    throw refused(tried);
+    // With no key at all, a wrong URL or a database without tpt's schema is the thing to fix first.
+    return this.withKey(this.databaseShown, open, () => checkReachable(url, { env: this.env }));
   }
 
   /**

@@ -34,6 +34,16 @@ export async function openPostgres(
   }
 }
 
+/** Connects, checks the schema, and lets go: see checkReachable (./open.ts). */
+export async function reachPostgres(url: string, options: { env?: NodeJS.ProcessEnv }): Promise<void> {
+  const db = await openPool(url, options.env ? { env: options.env, max: 1 } : { max: 1 });
+  try {
+    await requireSchema(db);
+  } finally {
+    await db.pool.end().catch(() => undefined);
+  }
+}
+
 /** The first opener names the key; later ones must give it (or a key from before a rekey). */
 async function requireKey(db: PgPool, keys: readonly FieldKey[], kind: StoreKey['kind']): Promise<void> {
   const named = await inTransaction(db, async (client) => {

@@ -43,6 +43,16 @@ export async function openRecordStore(location: string, key: StoreKey, options: 
   return openSqliteStore(location, key, { create: options.create ?? false });
 }
 
+/**
+ * Reaches the PostgreSQL database a URL names and checks that it holds tpt's schema, without a
+ * key: so that a run with no key at all hears first of a wrong URL or a missing schema.
+ */
+export async function checkReachable(url: string, options: { env?: NodeJS.ProcessEnv } = {}): Promise<void> {
+  (globalThis as Record<symbol, unknown>)[Symbol.for('tpt.store-errors')] ??= await import('./errors.js');
+  const { reachPostgres } = await import('./open-pg.js');
+  await reachPostgres(url, options);
+}
+
 /** A database URL as messages may show it: without its password. */
 export function shownLocation(location: string): string {
   if (!isDatabaseUrl(location)) return location;
