@@ -398,6 +398,16 @@ export class Context {
     return this.unlockedWith;
   }
 
+  /**
+   * The records through the port if this run opened its database, on either engine, else
+   * undefined (no database opened: a usage error, a wrong key): for the audit entry of a failure
+   * and the warning of unlogged reads, which must open nothing themselves.
+   */
+  async openedRecords(): Promise<RecordStore | undefined> {
+    if (this.recordStore) return this.recordStore;
+    return this.store ? this.records() : undefined;
+  }
+
   /** The store if this run opened one (for the audit entry of a failure). */
   get openedStore(): Store | undefined {
     return this.store;

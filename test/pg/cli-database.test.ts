@@ -136,6 +136,17 @@ describe('tpt --database postgres://…', () => {
     expect(await connectionsTo(box.postgres!.name)).toBe(0);
   });
 
+  it('completes no ids from PostgreSQL (a TAB opens no connection), nor from the file beside it', () => {
+    const box = sandbox();
+    expect(box.spawn(['init'], { TPT_DATABASE_URL: '' }).code).toBe(0);
+    expect(box.spawn(['log-session', '--client', 'c42', '--mood', 'positive', '--summary', 'x', '--duration', '50'], { TPT_DATABASE_URL: '' }).code).toBe(0);
+    expect(box.spawn(['__complete', 'clients'], { TPT_DATABASE_URL: '' }).stdout).toBe('c42\n');
+    const named = box.spawn(['__complete', 'clients']);
+    expect(named).toEqual({ code: 0, stdout: '', stderr: '' });
+    const typed = box.spawn(['__complete', 'clients', '--database', box.postgres!.url, '--', 'c'], { TPT_DATABASE_URL: '' });
+    expect(typed).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
   it('closes its connections at the end of a run in this process', async () => {
     const box = sandbox();
     expect(box.spawn(['init']).code).toBe(0);
