@@ -44,7 +44,10 @@ export async function reachPostgres(url: string, options: { env?: NodeJS.Process
   }
 }
 
-/** The first opener names the key; later ones must give it (or a key from before a rekey). */
+/**
+ * The first opener names the key; later ones must give it, or a key that a rekey moved the
+ * database to (given with the old one or alone).
+ */
 async function requireKey(db: PgPool, keys: readonly FieldKey[], kind: StoreKey['kind']): Promise<void> {
   const named = await inTransaction(db, async (client) => {
     await client.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [FIELD_KEY_SETTING, keys[0]!.id]);
@@ -52,6 +55,14 @@ async function requireKey(db: PgPool, keys: readonly FieldKey[], kind: StoreKey[
     return rows[0]!.value;
   });
   if (keys.some((key) => key.id === named)) return;
+  // A rekey (src/pg/rekey.ts) ends with an audit entry under its new key: the key of the newest
+  // entry is the database's key now, and is named from here on (the key before it is not).
+  const newest = await db.pool.query<{ key_id: string }>('SELECT key_id FROM audit_log ORDER BY at DESC LIMIT 1');
+  const latest = newest.rows[0]?.key_id;
+  if (latest !== undefined && latest !== named && keys.some((key) => key.id === latest)) {
+    await db.pool.query('UPDATE settings SET value = $2 WHERE key = $1', [FIELD_KEY_SETTING, keys[0]!.id]);
+    return;
+  }
   const given = kind === 'passphrase' ? 'the passphrase given' : 'the key file given';
   throw new WrongKeyError(
     `${given} is not the key of database "${db.target.database}" (its values are under key ${named}): ` +
