@@ -108,6 +108,19 @@ describe('tpt --database postgres://…', () => {
     expect(oneLine(both.stderr)).toBe('tpt: give either --db (an SQLite file) or TPT_DATABASE_URL (a PostgreSQL database), not both');
   });
 
+  it('after tpt rekey opens with the new key, and no longer with the old one alone', () => {
+    const box = sandbox();
+    expect(box.spawn(['init']).code).toBe(0);
+    const rekeyed = box.spawn(['--json', 'rekey']);
+    expect(rekeyed.code, rekeyed.stderr).toBe(0);
+    const checked = box.spawn(['--json', 'check']);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(JSON.parse(checked.stdout).key_file).toMatch(/\/keys\/[^/]+\.key$/);
+    const old = box.spawn(['check'], { TPT_KEY_FILE: box.keyPath });
+    expect(old.code).toBe(1);
+    expect(oneLine(old.stderr)).toContain(`wrong key or passphrase (the key file ${box.keyPath} does not open it)`);
+  });
+
   it('takes the password from PGPASSWORD or ~/.pgpass when the URL has none', () => {
     const box = sandbox();
     const bare = `postgres://${server.user}@${server.host}:${server.port}/${box.postgres!.name}`;
