@@ -52,15 +52,3 @@ export async function checkReachable(url: string, options: { env?: NodeJS.Proces
   const { reachPostgres } = await import('./open-pg.js');
   await reachPostgres(url, options);
 }
-
-/** A database URL as messages may show it: without its password. */
-export function shownLocation(location: string): string {
-  if (!isDatabaseUrl(location)) return location;
-  try {
-    const url = new URL(location);
-    if (url.password !== '') url.password = '***';
-    return url.toString();
-  } catch {
-    return location.replace(/:[^:@/]*@/, ':***@');
-  }
-}
