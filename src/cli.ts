@@ -147,11 +147,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 /** Reads that went ahead on a database that could not take their audit entries (README: Audit log). */
 async function warnUnloggedReads(ctx: Context): Promise<void> {
   const store = ctx.openedStore;
-  if (!store) return;
+  const records = await ctx.openedRecords();
+  if (!store && !records) return;
   const { takeUnloggedPortReads, takeUnloggedReads } = await import('./core/audit.js');
-  // Reads through the store port (over the same connection) keep theirs with the port.
-  const records = ctx.openedRecords;
-  for (const entry of [...takeUnloggedReads(store), ...(records ? takeUnloggedPortReads(records) : [])]) {
+  // Reads through the store port keep theirs with the port; the rest with the SQLite store.
+  const unlogged = [...(store ? takeUnloggedReads(store) : []), ...(records ? takeUnloggedPortReads(records) : [])];
+  for (const entry of unlogged) {
     ctx.note(
       `tpt: warning: the database cannot take writes (disk full, or a read-only file), so this read is not in the audit log: ` +
       `${entry.action}${entry.client_id ? ` of ${entry.client_id}` : ''} by ${entry.actor} at ${entry.at}; note it by hand`,

@@ -413,11 +413,6 @@ export class Context {
     return this.store;
   }
 
-  /** The store port if this run opened one (its reads' unwritten audit entries are reported). */
-  get openedRecords(): RecordStore | undefined {
-    return this.recordStore;
-  }
-
   adoptStore(store: Store): void {
     this.store = store;
     this.recordStore = undefined;
