@@ -1,6 +1,7 @@
 import type {
   Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Measure, MeasureState, MeasureVersion, MilestoneWithState, Milestone, RiskEvent, RiskRow, TokenRow, Session, SessionState, SessionVersion,
 } from '../domain/records.js';
+import type { ClientSummary } from '../core/model.js';
 import type { AdminReads, AdminWrites } from './port-admin.js';
 import type { CareReads, CareWrites } from './port-care.js';
 import type { ExchangeReads, ExchangeWrites } from './port-exchange.js';
@@ -73,6 +74,12 @@ export interface ClientReads {
   exists(clientId: string): Promise<boolean>;
   /** Every client's id, in order. */
   ids(): Promise<string[]>;
+  /**
+   * Every client with its figures, by id (`tpt clients`): live sessions, the latest one and the
+   * latest with crisis flags, active goals, mean progress of the goals not discontinued, and the
+   * kinds of its open risks in order.
+   */
+  summaries(): Promise<ClientSummary[]>;
 }
 
 export interface ClientWrites {
@@ -88,10 +95,22 @@ export interface SessionWithState {
 export interface SessionReads {
   /** A session, voided or not, with its state. */
   get(sessionId: string): Promise<SessionWithState | undefined>;
-  /** A client's sessions, newest first; voided ones only when asked. */
-  ofClient(clientId: string, options?: { includeVoid?: boolean }): Promise<ListedSession[]>;
+  /**
+   * A client's sessions, newest first (time, then id); voided ones only when asked. With `start`
+   * and `end` (UTC ISO 8601, both included) only those inside; with `limit` at most that many.
+   */
+  ofClient(clientId: string, options?: SessionRange): Promise<ListedSession[]>;
+  /** The techniques a client's live sessions used, most used first, then by name (byte order). */
+  techniques(clientId: string): Promise<string[]>;
   /** A session's earlier versions, oldest first (the current one is `get`'s). */
   versions(sessionId: string): Promise<SessionVersion[]>;
+}
+
+export interface SessionRange {
+  includeVoid?: boolean;
+  start?: string | null;
+  end?: string;
+  limit?: number;
 }
 
 export interface VoidMark {
