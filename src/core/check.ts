@@ -1,6 +1,6 @@
 import { integrityProblems } from '../db/maintenance.js';
 import type { Store } from '../db/store.js';
-import { AuditUnreadableError, verifyAudit, type AuditVerification } from './audit.js';
+import { AuditUnreadableError, verifyAuditSync, type AuditVerification } from './audit.js';
 
 export interface CheckResult {
   ok: boolean;
@@ -14,7 +14,7 @@ export function checkDatabase(store: Store, givenHead?: string): CheckResult {
   const integrity = integrityProblems(store.db);
   let audit: AuditVerification;
   try {
-    audit = verifyAudit(store, givenHead);
+    audit = verifyAuditSync(store, givenHead);
   } catch (error) {
     if (!(error instanceof AuditUnreadableError)) throw error;
     audit = { intact: false, entries: 0, head: '', head_seq: 0, broken_seq: null, problem: error.message };

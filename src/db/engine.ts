@@ -2,7 +2,7 @@ import { auditHash, GENESIS_HASH, verifyAuditChain } from '../core/audit.js';
 import type { AuditEntry } from '../core/model.js';
 import type { Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Session } from '../domain/records.js';
 import type {
-  AuditCheck, ReadTx, RecordStore, SessionWithState, VoidMark, WriteTx,
+  AuditCheck, AuditListed, ReadTx, RecordStore, SessionWithState, VoidMark, WriteTx,
 } from '../store/port.js';
 import { auditEntriesMatching } from './audit-queries.js';
 import { sqliteAdmin } from './engine-admin.js';
@@ -180,6 +180,8 @@ function sqliteTransaction(store: Store): WriteTx {
           : auditEntriesMatching(store, { clientId, start: null, end: END_OF_TIME });
         return entries.map(toRecord);
       },
+      listed: async (range) => auditEntriesMatching(store, range) as AuditListed[],
+      unrecorded: async () => store.recordWithoutAuditEntry(),
       verify: async (): Promise<AuditCheck> => {
         const result = verifyAuditChain(store.auditEntries());
         return {

@@ -139,6 +139,8 @@ export class PgRecordStore implements RecordStore {
       audit: {
         append: (event) => audit.append(event),
         entries: (clientId) => audit.entries(clientId),
+        listed: (range) => audit.listed(range),
+        unrecorded: () => audit.unrecorded(),
         verify: () => audit.verify(),
       },
       settings: {

@@ -260,9 +260,31 @@ export interface AuditCheck {
   problem: string | null;
 }
 
+/** An entry as `tpt audit` lists it: with the hashes that chain it. */
+export interface AuditListed extends AuditRecord {
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditRange {
+  /** The entries about this client, under its present id and the ids it had; null: every entry. */
+  clientId: string | null;
+  /** UTC ISO 8601, both ends included; a null start is the first entry. */
+  start: string | null;
+  end: string;
+}
+
 export interface AuditReads {
   /** The entries about one client (null: every entry), oldest first. */
   entries(clientId: string | null): Promise<AuditRecord[]>;
+  /** The entries of a range, in the log's order (SQLite: seq; PostgreSQL: time, chain, seq), with their hashes. */
+  listed(range: AuditRange): Promise<AuditListed[]>;
+  /**
+   * A client or token on record that no entry names (each was written with one), as "client
+   * \"c1\"" or "token tok_1"; undefined when there is none. Entries deleted from the start of a
+   * log leave a valid chain: the records they named give it away.
+   */
+  unrecorded(): Promise<string | undefined>;
   /** Recomputes every chain: an edited, missing, reordered or cut entry is a problem. */
   verify(): Promise<AuditCheck>;
 }
