@@ -146,8 +146,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 async function warnUnloggedReads(ctx: Context): Promise<void> {
   const store = ctx.openedStore;
   if (!store) return;
-  const { takeUnloggedReads } = await import('./core/audit.js');
-  for (const entry of takeUnloggedReads(store)) {
+  const { takeUnloggedPortReads, takeUnloggedReads } = await import('./core/audit.js');
+  for (const entry of [...takeUnloggedReads(store), ...takeUnloggedPortReads(await ctx.records())]) {
     ctx.note(
       `tpt: warning: the database cannot take writes (disk full, or a read-only file), so this read is not in the audit log: ` +
       `${entry.action}${entry.client_id ? ` of ${entry.client_id}` : ''} by ${entry.actor} at ${entry.at}; note it by hand`,
