@@ -25,14 +25,14 @@ export async function validateSession(records: RecordStore, input: SessionInput,
 export async function validateSessionIn(tx: ReadTx, input: SessionInput, who: Actor): Promise<Session> {
   const fields = checkedFields(input, who);
   for (const goalId of fields.therapeutic_goals) checkGoal(goalId, fields.client_id, await tx.goals.get(goalId));
-  return sessionOfChecked(fields, who);
+  return sessionOfChecked(fields);
 }
 
 // until src/core/ingest.ts moves onto the port
 export function validateSessionSync(store: Store, input: SessionInput, who: Actor): Session {
   const fields = checkedFields(input, who);
   for (const goalId of fields.therapeutic_goals) checkGoal(goalId, fields.client_id, store.goalById(goalId));
-  return sessionOfChecked(fields, who);
+  return sessionOfChecked(fields);
 }
 
 function checkGoal(goalId: string, clientId: string, goal: { client_id: string } | undefined): void {
@@ -59,7 +59,7 @@ function checkedFields(input: SessionInput, who: Actor): CheckedFields {
   return { ...fields, at };
 }
 
-function sessionOfChecked({ at, ...fields }: CheckedFields, _who: Actor): Session {
+function sessionOfChecked({ at, ...fields }: CheckedFields): Session {
   // Crisis flags in the vocabulary's words (README, "Crisis flags and risks"); given twice, one flag.
   return sessionFromFields(
     { ...fields, crisis_flags: [...new Set(fields.crisis_flags.map(normalizeCrisisFlag))] },
