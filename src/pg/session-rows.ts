@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { moodOfScore, type Amendment, type ListedSession, type Session, type SessionState, type SessionVersion } from '../domain/records.js';
-import type { ClientSummary } from '../core/model.js';
-import type { SessionRange, SessionWithState, VoidMark } from '../store/port.js';
+import type { ClientFigures, SessionRange, SessionWithState, VoidMark } from '../store/port.js';
 import { clientKeysOf, currentClientId, recordClientKey, requireClientKey } from './client-keys.js';
 import type { FieldCipher } from './field-cipher.js';
 import { isoOrNull, RowSealer } from './sealer.js';
@@ -239,7 +238,7 @@ function sealContent(sealer: RowSealer, session: Omit<Session, 'session_id'>): B
  * Every client with the figures of `tpt clients`, by id in byte order: the records of the clients
  * merged into one count as its own (as its reads follow the merge). Only plain columns are read.
  */
-export async function clientSummaries(client: pg.ClientBase): Promise<ClientSummary[]> {
+export async function clientSummaries(client: pg.ClientBase): Promise<ClientFigures[]> {
   const { rows } = await client.query<{
     client_id: string; created_at: Date; sessions: number; last_session: Date | null; last_crisis: Date | null;
     active_goals: number; average_goal_progress: number | null; open_risks: string[];

@@ -1,7 +1,6 @@
 import type {
   Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Measure, MeasureState, MeasureVersion, MilestoneWithState, Milestone, RiskEvent, RiskRow, TokenRow, Session, SessionState, SessionVersion,
 } from '../domain/records.js';
-import type { ClientSummary } from '../core/model.js';
 import type { AdminReads, AdminWrites } from './port-admin.js';
 import type { CareReads, CareWrites } from './port-care.js';
 import type { ExchangeReads, ExchangeWrites } from './port-exchange.js';
@@ -79,7 +78,23 @@ export interface ClientReads {
    * latest with crisis flags, active goals, mean progress of the goals not discontinued, and the
    * kinds of its open risks in order.
    */
-  summaries(): Promise<ClientSummary[]>;
+  summaries(): Promise<ClientFigures[]>;
+}
+
+/** A client's figures as `tpt clients` lists them (core's ClientSummary). */
+export interface ClientFigures {
+  client_id: string;
+  created_at: string;
+  /** Live sessions. */
+  sessions: number;
+  last_session: string | null;
+  /** The latest live session with crisis flags. */
+  last_crisis: string | null;
+  active_goals: number;
+  /** Mean completion of the goals not discontinued; null when there is none. */
+  average_goal_progress: number | null;
+  /** The kinds of the open risks, in byte order. */
+  open_risks: string[];
 }
 
 export interface ClientWrites {
