@@ -308,11 +308,13 @@ async function sayStoreError(error: import('./store/errors.js').StoreError, ctx:
 
 /** A refused or failed attempt is part of the record too (the key aside: no store, no log). */
 async function auditFailure(ctx: Context, outcome: 'refused' | 'failed'): Promise<void> {
-  const store = ctx.openedStore;
-  if (!store || (ctx.writesNothing && outcome === 'failed')) return;
+  if (!ctx.openedStore || (ctx.writesNothing && outcome === 'failed')) return;
   try {
-    const { recordAudit } = await import('./core/audit.js');
-    store.transaction(() => recordAudit(store, { action: ctx.commandName, outcome }, ctx.who()));
+    const { appendAudit } = await import('./core/audit.js');
+    // The port over the connection the command opened (records() opens none of its own here).
+    const records = await ctx.records();
+    const who = ctx.who();
+    await records.write((tx) => appendAudit(tx, { action: ctx.commandName, outcome }, who));
   } catch {
     // The original error is what the user needs to see.
   }

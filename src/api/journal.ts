@@ -8,7 +8,7 @@ import type { Actor, Goal, GoalDetail, ListedSession, Milestone, Session } from 
 import { parseGranularity } from '../core/periods.js';
 import { progressReport, type ProgressReport } from '../core/report.js';
 import type { GoalCreateInput, GoalUpdateInput, MilestoneInput, SessionInput } from '../core/schemas.js';
-import { listSessions, logSession } from '../core/sessions.js';
+import { listSessionsSync, logSessionSync } from '../core/sessions.js';
 import { resolveTimeframe, type Span, type TimeframeOptions } from '../core/timeframe.js';
 import { emotionalTrends, type TrendsReport } from '../core/trends.js';
 import { openDatabase, type DatabaseKey } from '../db/connection.js';
@@ -59,7 +59,7 @@ export class Journal {
 
   /** Records one session (`tpt log-session`); `sign` signs it at once. */
   logSession(input: SessionInput, options: { sign?: boolean } = {}): Session {
-    return this.run((who) => logSession(this.store, input, who, options.sign === true));
+    return this.run((who) => logSessionSync(this.store, input, who, options.sign === true));
   }
 
   /** Records one outcome measure (`tpt measure add`), scored. */
@@ -85,7 +85,7 @@ export class Journal {
   /** A client's sessions, newest first (`tpt sessions`); every one unless a timeframe is given. */
   sessions(clientId: string, query: SessionsQuery = {}): ListedSession[] {
     const { limit, includeVoid, ...timeframe } = query;
-    return this.run((who) => listSessions(
+    return this.run((who) => listSessionsSync(
       this.store, clientId, resolveTimeframe(timeframe, null, who.now), who, limit, includeVoid === true,
     ));
   }

@@ -1,11 +1,11 @@
 import type { Store } from '../db/store.js';
 import { writesByOthers } from '../db/audit-queries.js';
 import { addMilestoneSync, createGoalSync, updateGoalSync } from './records-sync.js';
-import { openRisksOf, resolveRisk } from './risks.js';
-import { logSession } from './sessions.js';
+import { openRisksOf, resolveRiskSync } from './risks.js';
+import { logSessionSync } from './sessions.js';
 import { addDemoCare } from './demo-care.js';
 import { addDemoMeasures } from './demo-measures.js';
-import { signSession } from './session-corrections.js';
+import { signSessionSync } from './session-corrections.js';
 import { localDateString } from './time.js';
 import { addDays, addMonths } from './timeframe.js';
 
@@ -139,7 +139,7 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
         const score = clamp(Math.round(story.mood(progress) + (random() - 0.5) * 1.2), -2, 2);
         const crisis = story.crisisWeeks.get(week);
         const activeGoals = goalIds.filter((id) => store.goalById(id)?.status === 'active');
-        logSession(store, {
+        logSessionSync(store, {
           session_id: `${story.client_id}-s${String(week + 1).padStart(3, '0')}`,
           client_id: story.client_id,
           timestamp: day.toISOString(),
@@ -157,12 +157,12 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
         }, at(day));
         result.sessions++;
         // The clinician signs each note the next day (the last day's are still open).
-        if (day.getTime() + 86_400_000 <= now.getTime()) signSession(store, `${story.client_id}-s${String(week + 1).padStart(3, '0')}`, at(addDays(day, 1)));
+        if (day.getTime() + 86_400_000 <= now.getTime()) signSessionSync(store, `${story.client_id}-s${String(week + 1).padStart(3, '0')}`, at(addDays(day, 1)));
         // At the first session from that week on, the clinician resolves the risks with a note
         // (those of crisis flags and those of measures' risk items alike).
         if (story.riskResolved && week >= story.riskResolved.week && !risksResolved) {
           for (const risk of openRisksOf(store, story.client_id)) {
-            resolveRisk(store, story.client_id, risk.kind, story.riskResolved.note, at(day));
+            resolveRiskSync(store, story.client_id, risk.kind, story.riskResolved.note, at(day));
           }
           risksResolved = true;
         }

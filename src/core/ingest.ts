@@ -6,7 +6,7 @@ import { measureRiskFlags, type MeasureInput } from './measures.js';
 import { addMilestoneSync, updateGoalSync, validateMeasureSync } from './records-sync.js';
 import type { Actor } from './model.js';
 import type { GoalUpdateInput, MilestoneInput, SessionInput } from './schemas.js';
-import { validateSession } from './sessions.js';
+import { validateSessionSync } from './sessions.js';
 import { fastSession } from './ingest-fast.js';
 import { recordRiskFlags, sessionRiskFlags } from './risks.js';
 import { recordAudit } from './audit.js';
@@ -151,7 +151,7 @@ export function canonicalJson(value: unknown): string {
 function apply(store: Store, line: IngestLine, who: Actor): { record_id: string; client_id: string } {
   switch (line.kind) {
     case 'session': {
-      const session = fastSession(line.fields, line.id, who) ?? validateSession(store, { ...line.fields, session_id: line.id } as SessionInput, who);
+      const session = fastSession(line.fields, line.id, who) ?? validateSessionSync(store, { ...line.fields, session_id: line.id } as SessionInput, who);
       if (store.sessionExists(session.session_id)) throw new ConflictError(`a session with id "${session.session_id}" exists already (not from an ingest): give this entry another id`);
       const flags = sessionRiskFlags(session);
       atomically(store, flags.length > 0, () => {

@@ -149,13 +149,13 @@ function reasonOf(body: unknown): string | undefined {
   return reason;
 }
 
-function amend({ store, params, body, who }: RequestContext): Reply {
+async function amend({ records, params, body, who }: RequestContext): Promise<Reply> {
   const { reason, ...change } = object(body);
   if (reason !== undefined && typeof reason !== 'string') throw new InputError('reason must be text');
   for (const key of ['session_id', 'client_id']) {
     if (key in change) throw new InputError(`${key} is not amended: void the session and log it for the right client`);
   }
-  return { status: 200, body: amendSession(store, params[0]!, change as SessionChange, reason, who) };
+  return { status: 200, body: await amendSession(records, params[0]!, change as SessionChange, reason, who) };
 }
 
 export const ROUTES: Route[] = [
@@ -172,17 +172,17 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/sessions'),
     query: [],
     scope: 'write',
-    handle: ({ store, body, who }) => ({ status: 201, body: logSession(store, object(body) as SessionInput, who) }),
+    handle: async ({ records, body, who }) => ({ status: 201, body: await logSession(records, object(body) as SessionInput, who) }),
   },
   {
     method: 'GET',
     ...at('/api/v1/sessions/{client_id}'),
     query: [...TIMEFRAME, 'limit', 'include_void'],
     scope: 'read',
-    handle: ({ store, params, query, who }) => ({
+    handle: async ({ records, params, query, who }) => ({
       status: 200,
-      body: listSessions(
-        store, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), who, limitQuery(query),
+      body: await listSessions(
+        records, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), who, limitQuery(query),
         flagQuery(query, 'include_void'),
       ),
     }),
@@ -200,21 +200,21 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/sessions/{session_id}/void'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => ({ status: 200, body: voidSession(store, params[0]!, reasonOf(body), who) }),
+    handle: async ({ records, params, body, who }) => ({ status: 200, body: await voidSession(records, params[0]!, reasonOf(body), who) }),
   },
   {
     method: 'POST',
     ...at('/api/v1/sessions/{session_id}/restore'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, who }) => ({ status: 200, body: restoreSession(store, params[0]!, who) }),
+    handle: async ({ records, params, who }) => ({ status: 200, body: await restoreSession(records, params[0]!, who) }),
   },
   {
     method: 'POST',
     ...at('/api/v1/sessions/{session_id}/sign'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, who }) => ({ status: 200, body: signSession(store, params[0]!, who) }),
+    handle: async ({ records, params, who }) => ({ status: 200, body: await signSession(records, params[0]!, who) }),
   },
   {
     method: 'POST',
@@ -369,9 +369,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/risks/{client_id}'),
     query: ['open'],
     scope: 'read',
-    handle: ({ store, params, query, who }) => ({
+    handle: async ({ records, params, query, who }) => ({
       status: 200,
-      body: listRisks(store, params[0]!, query.get('open') === 'true' || query.get('open') === '1', who),
+      body: await listRisks(records, params[0]!, query.get('open') === 'true' || query.get('open') === '1', who),
     }),
   },
   {
@@ -380,10 +380,10 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/risks/{client_id}/{kind}/resolve'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => {
+    handle: async ({ records, params, body, who }) => {
       const note = object(body).note;
       if (note !== undefined && typeof note !== 'string') throw new InputError('note must be text');
-      return { status: 200, body: resolveRisk(store, params[0]!, params[1]!, note, who) };
+      return { status: 200, body: await resolveRisk(records, params[0]!, params[1]!, note, who) };
     },
   },
   {
@@ -392,12 +392,12 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/risks/{client_id}/{kind}/amend'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => {
+    handle: async ({ records, params, body, who }) => {
       const { note, reason, ...rest } = object(body);
       if (Object.keys(rest).length > 0) throw new InputError(`unknown field "${Object.keys(rest)[0]}": give note and reason`);
       if (note !== undefined && typeof note !== 'string') throw new InputError('note must be text');
       if (reason !== undefined && typeof reason !== 'string') throw new InputError('reason must be text');
-      return { status: 200, body: amendRiskResolution(store, params[0]!, params[1]!, note, reason, who) };
+      return { status: 200, body: await amendRiskResolution(records, params[0]!, params[1]!, note, reason, who) };
     },
   },
   {
@@ -406,7 +406,7 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/risks/{client_id}/{kind}/reopen'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => ({ status: 200, body: reopenRisk(store, params[0]!, params[1]!, reasonOf(body), who) }),
+    handle: async ({ records, params, body, who }) => ({ status: 200, body: await reopenRisk(records, params[0]!, params[1]!, reasonOf(body), who) }),
   },
   {
     method: 'GET',

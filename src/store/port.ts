@@ -75,6 +75,28 @@ export interface ClientReads {
   exists(clientId: string): Promise<boolean>;
   /** Every client's id, in order. */
   ids(): Promise<string[]>;
+  /**
+   * Every client with its figures, by id (`tpt clients`): live sessions, the latest one and the
+   * latest with crisis flags, active goals, mean progress of the goals not discontinued, and the
+   * kinds of its open risks in order.
+   */
+  summaries(): Promise<ClientFigures[]>;
+}
+
+/** A client's figures as `tpt clients` lists them (core's ClientSummary). */
+export interface ClientFigures {
+  client_id: string;
+  created_at: string;
+  /** Live sessions. */
+  sessions: number;
+  last_session: string | null;
+  /** The latest live session with crisis flags. */
+  last_crisis: string | null;
+  active_goals: number;
+  /** Mean completion of the goals not discontinued; null when there is none. */
+  average_goal_progress: number | null;
+  /** The kinds of the open risks, in byte order. */
+  open_risks: string[];
 }
 
 export interface ClientWrites {
@@ -90,10 +112,22 @@ export interface SessionWithState {
 export interface SessionReads {
   /** A session, voided or not, with its state. */
   get(sessionId: string): Promise<SessionWithState | undefined>;
-  /** A client's sessions, newest first; voided ones only when asked. */
-  ofClient(clientId: string, options?: { includeVoid?: boolean }): Promise<ListedSession[]>;
+  /**
+   * A client's sessions, newest first (time, then id); voided ones only when asked. With `start`
+   * and `end` (UTC ISO 8601, both included) only those inside; with `limit` at most that many.
+   */
+  ofClient(clientId: string, options?: SessionRange): Promise<ListedSession[]>;
+  /** The techniques a client's live sessions used, most used first, then by name (byte order). */
+  techniques(clientId: string): Promise<string[]>;
   /** A session's earlier versions, oldest first (the current one is `get`'s). */
   versions(sessionId: string): Promise<SessionVersion[]>;
+}
+
+export interface SessionRange {
+  includeVoid?: boolean;
+  start?: string | null;
+  end?: string;
+  limit?: number;
 }
 
 export interface VoidMark {
@@ -281,9 +315,31 @@ export interface AuditCheck {
   problem: string | null;
 }
 
+/** An entry as `tpt audit` lists it: with the hashes that chain it. */
+export interface AuditListed extends AuditRecord {
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditRange {
+  /** The entries about this client, under its present id and the ids it had; null: every entry. */
+  clientId: string | null;
+  /** UTC ISO 8601, both ends included; a null start is the first entry. */
+  start: string | null;
+  end: string;
+}
+
 export interface AuditReads {
   /** The entries about one client (null: every entry), oldest first. */
   entries(clientId: string | null): Promise<AuditRecord[]>;
+  /** The entries of a range, in the log's order (SQLite: seq; PostgreSQL: time, chain, seq), with their hashes. */
+  listed(range: AuditRange): Promise<AuditListed[]>;
+  /**
+   * A client or token on record that no entry names (each was written with one), as "client
+   * \"c1\"" or "token tok_1"; undefined when there is none. Entries deleted from the start of a
+   * log leave a valid chain: the records they named give it away.
+   */
+  unrecorded(): Promise<string | undefined>;
   /** Recomputes every chain: an edited, missing, reordered or cut entry is a problem. */
   verify(): Promise<AuditCheck>;
 }
