@@ -91,6 +91,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** How the file is named in messages. */
   label: string;
+  /** More work for the import's own transaction, once every record is in (a migration's mark). */
+  alsoInTransaction?: (tx: WriteTx) => Promise<void>;
 }
 
 /** The document's text, chunk by chunk: each call returns the next piece, or null at the end. */
@@ -117,6 +119,7 @@ export async function importDocument(records: RecordStore, source: TextSource, o
         throw new ImportConflictError(result.conflicts, result.summary.conflicts);
       }
       if (options.dryRun) throw new DryRunDone({ ...result.summary, dry_run: true });
+      await options.alsoInTransaction?.(tx);
       return result.summary;
     });
   } catch (error) {
