@@ -79,6 +79,8 @@ export function exportCommand(ctx: Context): Command {
       } catch (error) {
         target?.abandon();
         throw error;
+      } finally {
+        await warnUnloggedPortReads(ctx, records);
       }
     });
 }
@@ -127,6 +129,20 @@ async function streamExport(
       progress?.interrupt();
     }
   });
+}
+
+/**
+ * An export that went ahead on a database that could not take its audit entries says so, as
+ * every such read does (src/cli.ts, warnUnloggedReads), after its output.
+ */
+async function warnUnloggedPortReads(ctx: Context, records: RecordStore): Promise<void> {
+  const { takeUnloggedPortReads } = await import('../core/audit.js');
+  for (const entry of takeUnloggedPortReads(records)) {
+    ctx.note(
+      `tpt: warning: the database cannot take writes (disk full, or a read-only file), so this read is not in the audit log: ` +
+      `${entry.action}${entry.client_id ? ` of ${entry.client_id}` : ''} by ${entry.actor} at ${entry.at}; note it by hand`,
+    );
+  }
 }
 
 /**
