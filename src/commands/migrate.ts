@@ -26,7 +26,7 @@ export function migrateCommand(ctx: Context): Command {
       // The engine is loaded only here: the rest of tpt never loads the PostgreSQL driver.
       let into: RecordStore;
       if (postgres) {
-        const { openPgStore } = await import('../pg/record-store.js');
+        const { openPgStore } = await loadPgEngine();
         into = await openPgStore(target, [key]);
       } else {
         const { existsSync } = await import('node:fs');
@@ -57,6 +57,30 @@ export function migrateCommand(ctx: Context): Command {
         await into.close();
       }
     });
+}
+
+type PgEngine = typeof import('../pg/record-store.js');
+
+/**
+ * The PostgreSQL engine, kept out of every bundle of the command line (test/pg/boundaries.test.ts:
+ * the start-up stays as it is): loaded by a path the bundler does not follow, beside this module
+ * in the sources, else from tsc's dist/ beside the bundle. (src/store/open.ts, when it lands,
+ * takes this over for every command.)
+ */
+async function loadPgEngine(): Promise<PgEngine> {
+  const candidates = ['../pg/record-store.js', '../dist/pg/record-store.js'];
+  for (const candidate of candidates) {
+    try {
+      return (await import(/* @vite-ignore */ [candidate][0]!)) as PgEngine;
+    } catch (error) {
+      // The bundled program (bin/tpt.js runs it in a vm script) has no dynamic import at all.
+      const code = (error as { code?: string }).code;
+      if (code === 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING') break;
+      if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
+    }
+  }
+  const { TptError } = await import('../core/errors.js');
+  throw new TptError('this build of tpt cannot load its PostgreSQL engine yet: migrate into a new FILE.db, or run tpt from its sources');
 }
 
 /** A URL as it may be shown: without the password it may carry. */
