@@ -146,6 +146,7 @@ describe('migrateRecords', () => {
     let writes = 0;
     const failing: RecordStore = {
       engine: target.engine,
+      maintenance: target.maintenance,
       read: (work) => target.read(work),
       close: () => target.close(),
       write: <T>(work: (tx: WriteTx) => Promise<T>) => target.write(async (tx) => {
