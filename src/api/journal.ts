@@ -108,17 +108,64 @@ export class Journal {
    * --format json`), in pieces of text to write out as they come: a large journal is never held
    * in memory whole. The export is audited when this is called, as on the command line.
    */
-  exportJson(target: { clientId: string } | { all: true }): Iterable<string> {
-    const { plan, who } = this.run((who) => ({
-      plan: planExport(this.store, 'all' in target ? { all: true } : { clientId: target.clientId }, who),
-      who,
-    }));
-    return exportJson(this.store, plan.clients, who.now);
+  async *exportJson(target: { clientId: string } | { all: true }): AsyncGenerator<string> {
+    this.refuseClosed();
+    const records = new SqliteRecordStore(this.store);
+    const who = { actor: this.actor, now: this.clock() };
+    const plan = await planExport(records, 'all' in target ? { all: true } : { clientId: target.clientId }, who);
+    const unlogged = takeUnloggedPortReads(records);
+    if (unlogged.length > 0) process.emitWarning(unloggedWarning(unlogged));
+    // Pieces are read into memory a transaction at a time only as the caller asks for them: the
+    // read transaction stays open between them, as the export's snapshot.
+    const pieces: string[] = [];
+    let wake: (() => void) | undefined;
+    let asked: (() => void) | undefined;
+    let finished = false;
+    let stopped = false;
+    let failure: { error: unknown } | undefined;
+    const reading = records.read(async (tx) => {
+      for await (const piece of exportJson(tx, plan.clients, who.now)) {
+        pieces.push(piece);
+        wake?.();
+        await new Promise<void>((resolve) => {
+          asked = resolve;
+        });
+        if (stopped) return;
+      }
+    }).catch((error: unknown) => {
+      failure = { error };
+    }).finally(() => {
+      finished = true;
+      wake?.();
+    });
+    try {
+      for (;;) {
+        if (pieces.length > 0) {
+          yield pieces.shift()!;
+          asked?.();
+          asked = undefined;
+          continue;
+        }
+        if (finished) break;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    } finally {
+      // A caller that stops early ends the read transaction with it.
+      stopped = true;
+      asked?.();
+      await reading;
+    }
+    if (failure) throw failure.error;
   }
 
   /** The export document as one value (for small journals; see exportJson for large ones). */
-  exportDocument(target: { clientId: string } | { all: true }): unknown {
-    return JSON.parse([...this.exportJson(target)].join(''));
+  async exportDocument(target: { clientId: string } | { all: true }): Promise<unknown> {
+    let text = '';
+    for await (const piece of this.exportJson(target)) text += piece;
+    return JSON.parse(text);
   }
 
   /** Closes the connection; the journal cannot be used afterwards. */

@@ -21,7 +21,7 @@ import {
 } from '../core/session-corrections.js';
 import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
-import { beginSnapshot } from '../db/export-queries.js';
+import { enlargeCacheForExport } from '../db/export-queries.js';
 import { SqliteRecordStore } from '../db/engine.js';
 import type { Store } from '../db/store.js';
 import type { RecordStore } from '../store/port.js';
@@ -424,19 +424,17 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/export/{client_id}'),
     query: [],
     scope: 'admin',
-    handle: ({ store, withReader, params, who }) => {
-      const plan = planExport(store, { clientId: params[0]! }, who);
+    handle: async ({ records, withReader, params, who }) => {
+      const plan = await planExport(records, { clientId: params[0]! }, who);
       return {
         status: 200,
         // From the reader's snapshot, a piece at a time as the client takes it: a client of
         // 200,000 sessions is never held in memory whole, nor keeps other requests waiting.
         stream: (out) => withReader(async (reader) => {
-          const endSnapshot = beginSnapshot(reader);
-          try {
-            for (const chunk of exportJson(reader, plan.clients, who.now)) await writeInTurn(out, chunk);
-          } finally {
-            endSnapshot();
-          }
+          enlargeCacheForExport(reader);
+          await new SqliteRecordStore(reader).read(async (tx) => {
+            for await (const chunk of exportJson(tx, plan.clients, who.now)) await writeInTurn(out, chunk);
+          });
           out.end();
         }),
       };

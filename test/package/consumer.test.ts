@@ -73,7 +73,7 @@ describe('the packed package', () => {
       const sessions = journal.sessions('c42');
       const report = await journal.report('c42', { since: '2026-01-01' });
       const trends = await journal.trends('c42', { since: '2026-01-01', by: 'week' });
-      const exported = journal.exportDocument({ clientId: 'c42' });
+      const exported = await journal.exportDocument({ clientId: 'c42' });
       journal.close();
       console.log(JSON.stringify({ sessions: sessions.length, progress: updated.completion_percentage, refused,
         reportSessions: report.sessions_count,
