@@ -6,7 +6,8 @@ import { openDatabase, type DatabaseKey } from './db/connection.js';
 import { keyFileExists, readKeyFile, writeNewKeyFile } from './db/key-file.js';
 import { Store } from './db/store.js';
 import { defaultDbPath, defaultKeyPath } from './paths.js';
-import { writesNotByDemo, type ForeignWrites } from './core/demo.js';
+import { DEMO_ACTOR } from './core/demo.js';
+import { writesByOthers } from './db/audit-queries.js';
 
 export interface InitResult {
   database: string;
@@ -102,4 +103,37 @@ export function openFreshDemo(path: string): Store {
   const store = new Store(openDatabase(path, writeNewKeyFile(keyPath), { create: true }));
   store.setSetting('demo', 'true');
   return store;
+}
+
+/** Audit actions that write a record (reads, exports and tokens are not records to keep). */
+const RECORD_WRITES = [
+  'session.create', 'session.amend', 'session.sign', 'session.void', 'session.restore',
+  'goal.create', 'goal.update', 'goal.edit', 'milestone.create', 'milestone.edit', 'milestone.void', 'milestone.restore',
+  'measure.create', 'measure.amend', 'measure.void', 'measure.restore', 'risk.open', 'risk.resolve', 'risk.reopen', 'risk.amend',
+  'client.rename', 'client.merge', 'import', 'retention.set',
+] as const;
+
+interface ForeignWrites {
+  /** Clients with records written by someone other than the demo, in id order. */
+  clients: string[];
+  /** e.g. "c42: 1 session.create, 1 goal.create". */
+  summary: string;
+}
+
+/**
+ * What a person wrote into a demo database (the audit log says who wrote what), or undefined when
+ * everything in it is the demo's own: the demo replaces only what it wrote itself.
+ */
+function writesNotByDemo(store: Store): ForeignWrites | undefined {
+  const rows = writesByOthers(store, DEMO_ACTOR, RECORD_WRITES);
+  if (rows.length === 0) return undefined;
+  const byClient = new Map<string, string[]>();
+  for (const row of rows) {
+    const client = row.client_id ?? '(no client)';
+    byClient.set(client, [...(byClient.get(client) ?? []), `${row.count} ${row.action}`]);
+  }
+  return {
+    clients: [...byClient.keys()].filter((client) => client !== '(no client)'),
+    summary: [...byClient].map(([client, writes]) => `${client}: ${writes.join(', ')}`).join('; '),
+  };
 }

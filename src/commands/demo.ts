@@ -18,12 +18,19 @@ export function demoCommand(ctx: Context): Command {
       const { addMonths } = await import('../core/timeframe.js');
       const { localDateString } = await import('../core/time.js');
       const { progressReport } = await import('../core/report.js');
+      if (ctx.databaseUrl !== undefined) {
+        // The demo replaces its earlier self whole, which a PostgreSQL database shared with real
+        // records (or another demo) cannot be: it stays an SQLite file of its own.
+        const { InputError } = await import('../core/errors.js');
+        const fix = ctx.globals.database !== undefined ? 'drop --database' : 'run it as `TPT_DATABASE_URL= tpt demo`';
+        throw new InputError(`the demo is made in an SQLite file of its own, never in a PostgreSQL database: ${fix}`);
+      }
       const path = ctx.globals.db ?? demoDbPath(ctx.env);
       requireDirectoryOf(path, demoDbPath(ctx.env));
       const store = openFreshDemo(path);
       ctx.adoptStore(store);
       const now = ctx.now();
-      const created = generateDemo(store, now);
+      const created = await generateDemo(await ctx.records(), now);
       const view = await progressReport(await ctx.records(), SHOWN_CLIENT, { start: addMonths(now, -12), end: now }, ctx.who());
       if (ctx.json) {
         await ctx.out({ database: path, key_file: demoKeyPath(path), ...created, report: view.report }, () => '');

@@ -1,6 +1,6 @@
-import type { Store } from '../db/store.js';
+import type { RecordStore } from '../store/port.js';
 import { measureDefinition, type MeasureKind } from './measure-scoring.js';
-import { addMeasureSync } from './records-sync.js';
+import { addMeasure } from './measures.js';
 import type { Actor } from './model.js';
 
 /**
@@ -27,11 +27,11 @@ const PLANS: Record<string, { kind: MeasureKind; total: (p: number) => number; r
   ],
 };
 
-export function addDemoMeasures(store: Store, clientId: string, sessionId: string, progress: number, who: Actor): number {
+export async function addDemoMeasures(records: RecordStore, clientId: string, sessionId: string, progress: number, who: Actor): Promise<number> {
   const plans = PLANS[clientId] ?? [];
   for (const plan of plans) {
     const items = answersFor(plan.kind, Math.round(plan.total(progress)), plan.risk(progress));
-    addMeasureSync(store, { client_id: clientId, measure: plan.kind, session_id: sessionId, items, measure_id: `${sessionId}-${plan.kind}` }, who);
+    await addMeasure(records, { client_id: clientId, measure: plan.kind, session_id: sessionId, items, measure_id: `${sessionId}-${plan.kind}` }, who);
   }
   return plans.length;
 }

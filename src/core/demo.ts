@@ -1,11 +1,11 @@
-import type { Store } from '../db/store.js';
-import { writesByOthers } from '../db/audit-queries.js';
-import { addMilestoneSync, createGoalSync, updateGoalSync } from './records-sync.js';
-import { openRisksOf, resolveRiskSync } from './risks.js';
-import { logSessionSync } from './sessions.js';
+import type { RecordStore, WriteTx } from '../store/port.js';
 import { addDemoCare } from './demo-care.js';
 import { addDemoMeasures } from './demo-measures.js';
-import { signSessionSync } from './session-corrections.js';
+import { createGoal, updateGoal } from './goals.js';
+import { addMilestone } from './milestones.js';
+import { openRisksIn, resolveRisk } from './risks.js';
+import { signSession } from './session-corrections.js';
+import { logSession } from './sessions.js';
 import { localDateString } from './time.js';
 import { addDays, addMonths } from './timeframe.js';
 
@@ -103,31 +103,48 @@ export interface DemoResult {
 }
 
 /**
+ * The store as seen from inside one write transaction: every write and read of a use case run on
+ * it joins that transaction, so that the demo, written through the same use cases as real use,
+ * commits whole or not at all (a killed demo leaves no half demo).
+ */
+function withinOne(tx: WriteTx, records: RecordStore): RecordStore {
+  return {
+    engine: records.engine,
+    write: (work) => work(tx),
+    read: (work) => work(tx),
+    maintenance: records.maintenance,
+    close: async () => {},
+  };
+}
+
+/**
  * Fills an empty store with a year of synthetic, clearly fictional clients ending at `now`: an
  * improving, a declining, a mixed and a crisis story. Written through the same core functions
  * as real use, in one transaction.
  */
-export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResult {
+export async function generateDemo(records: RecordStore, now: Date, seed = 20261128): Promise<DemoResult> {
   const random = seededRandom(seed);
   const start = addMonths(now, -12);
   const totalDays = (now.getTime() - start.getTime()) / 86_400_000;
   const result: DemoResult = { clients: [], sessions: 0, goals: 0, milestones: 0 };
-  store.transaction(() => {
+  await records.write(async (tx) => {
+    const store = withinOne(tx, records);
     for (const story of DEMO_STORIES) {
       result.clients.push(story.client_id);
       const at = (date: Date) => ({ actor: DEMO_ACTOR, now: date });
-      const goalIds = story.goals.map((goal, index) => {
+      const goalIds: string[] = [];
+      for (const [index, goal] of story.goals.entries()) {
         const created = addDays(start, index * 14);
         const id = `${story.client_id}-goal-${index + 1}`;
-        createGoalSync(store, {
+        await createGoal(store, {
           goal_id: id, client_id: story.client_id, description: goal.description,
           target_date: localDateString(addMonths(start, goal.targetMonths)),
           completion_percentage: Math.round(goal.progress(0)),
         }, at(created));
         result.goals++;
-        return id;
-      });
-      addDemoCare(store, story.client_id, start, now);
+        goalIds.push(id);
+      }
+      await addDemoCare(store, story.client_id, start, now);
       const reached = new Set<string>();
       let risksResolved = false;
       for (let week = 0; ; week++) {
@@ -138,8 +155,9 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
         const progress = (day.getTime() - start.getTime()) / 86_400_000 / totalDays;
         const score = clamp(Math.round(story.mood(progress) + (random() - 0.5) * 1.2), -2, 2);
         const crisis = story.crisisWeeks.get(week);
-        const activeGoals = goalIds.filter((id) => store.goalById(id)?.status === 'active');
-        logSessionSync(store, {
+        const activeGoals: string[] = [];
+        for (const id of goalIds) if ((await tx.goals.get(id))?.status === 'active') activeGoals.push(id);
+        await logSession(store, {
           session_id: `${story.client_id}-s${String(week + 1).padStart(3, '0')}`,
           client_id: story.client_id,
           timestamp: day.toISOString(),
@@ -157,30 +175,30 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
         }, at(day));
         result.sessions++;
         // The clinician signs each note the next day (the last day's are still open).
-        if (day.getTime() + 86_400_000 <= now.getTime()) signSessionSync(store, `${story.client_id}-s${String(week + 1).padStart(3, '0')}`, at(addDays(day, 1)));
+        if (day.getTime() + 86_400_000 <= now.getTime()) await signSession(store, `${story.client_id}-s${String(week + 1).padStart(3, '0')}`, at(addDays(day, 1)));
         // At the first session from that week on, the clinician resolves the risks with a note
         // (those of crisis flags and those of measures' risk items alike).
         if (story.riskResolved && week >= story.riskResolved.week && !risksResolved) {
-          for (const risk of openRisksOf(store, story.client_id)) {
-            resolveRiskSync(store, story.client_id, risk.kind, story.riskResolved.note, at(day));
+          for (const risk of await openRisksIn(tx, story.client_id)) {
+            await resolveRisk(store, story.client_id, risk.kind, story.riskResolved.note, at(day));
           }
           risksResolved = true;
         }
 
         if (week % 4 !== 3) continue; // goals are reviewed, and measures taken, monthly
-        addDemoMeasures(store, story.client_id, `${story.client_id}-s${String(week + 1).padStart(3, '0')}`, progress, at(day));
-        story.goals.forEach((goal, index) => {
+        await addDemoMeasures(store, story.client_id, `${story.client_id}-s${String(week + 1).padStart(3, '0')}`, progress, at(day));
+        for (const [index, goal] of story.goals.entries()) {
           const id = goalIds[index]!;
-          const current = store.goalById(id)!;
-          if (current.status !== 'active') return;
+          const current = (await tx.goals.get(id))!;
+          if (current.status !== 'active') continue;
           const percentage = Math.round(clamp(goal.progress(progress), 0, 100));
-          if (percentage === current.completion_percentage) return;
+          if (percentage === current.completion_percentage) continue;
           const note = percentage > current.completion_percentage ? 'Steady progress this month' : 'Slipped back this month';
-          updateGoalSync(store, id, { completion_percentage: percentage, note }, at(day));
+          await updateGoal(store, id, { completion_percentage: percentage, note }, at(day));
           for (const mark of [50, 100]) {
             if (percentage >= mark && !reached.has(`${id}@${mark}`)) {
               reached.add(`${id}@${mark}`);
-              addMilestoneSync(store, {
+              await addMilestone(store, {
                 goal_id: id,
                 milestone_id: `${id}-m${mark}`,
                 description: mark === 100 ? `Goal reached: ${goal.description.toLowerCase()}` : `Halfway: ${goal.description.toLowerCase()}`,
@@ -190,7 +208,7 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
               result.milestones++;
             }
           }
-        });
+        }
       }
     }
   });
@@ -199,36 +217,3 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
 
 /** The actor the demo writes as: every other actor's writes in a demo database are someone's own. */
 export const DEMO_ACTOR = 'demo';
-
-/** Audit actions that write a record (reads, exports and tokens are not records to keep). */
-const RECORD_WRITES = [
-  'session.create', 'session.amend', 'session.sign', 'session.void', 'session.restore',
-  'goal.create', 'goal.update', 'goal.edit', 'milestone.create', 'milestone.edit', 'milestone.void', 'milestone.restore',
-  'measure.create', 'measure.amend', 'measure.void', 'measure.restore', 'risk.open', 'risk.resolve', 'risk.reopen', 'risk.amend',
-  'client.rename', 'client.merge', 'import', 'retention.set',
-] as const;
-
-export interface ForeignWrites {
-  /** Clients with records written by someone other than the demo, in id order. */
-  clients: string[];
-  /** e.g. "c42: 1 session.create, 1 goal.create". */
-  summary: string;
-}
-
-/**
- * What a person wrote into a demo database (the audit log says who wrote what), or undefined when
- * everything in it is the demo's own: the demo replaces only what it wrote itself.
- */
-export function writesNotByDemo(store: Store): ForeignWrites | undefined {
-  const rows = writesByOthers(store, DEMO_ACTOR, RECORD_WRITES);
-  if (rows.length === 0) return undefined;
-  const byClient = new Map<string, string[]>();
-  for (const row of rows) {
-    const client = row.client_id ?? '(no client)';
-    byClient.set(client, [...(byClient.get(client) ?? []), `${row.count} ${row.action}`]);
-  }
-  return {
-    clients: [...byClient.keys()].filter((client) => client !== '(no client)'),
-    summary: [...byClient].map(([client, writes]) => `${client}: ${writes.join(', ')}`).join('; '),
-  };
-}
