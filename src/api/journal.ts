@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
-import { takeUnloggedPortReads, takeUnloggedReads, type AuditEntryUnwritten } from '../core/audit.js';
+import { takeUnloggedPortReads, type AuditEntryUnwritten } from '../core/audit.js';
 import { TptError, InputError } from '../core/errors.js';
 import { exportJson, planExport } from '../core/export.js';
-import type { MeasureInput, ScoredMeasure } from '../core/measures.js';
-import { addMeasureSync, addMilestoneSync, createGoalSync, updateGoalSync } from '../core/records-sync.js';
+import { createGoal, updateGoal } from '../core/goals.js';
+import { addMeasure, type MeasureInput, type ScoredMeasure } from '../core/measures.js';
+import { addMilestone } from '../core/milestones.js';
 import type { Actor, Goal, GoalDetail, ListedSession, Milestone, Session } from '../core/model.js';
 import { parseGranularity } from '../core/periods.js';
 import { progressReport, type ProgressReport } from '../core/report.js';
 import type { GoalCreateInput, GoalUpdateInput, MilestoneInput, SessionInput } from '../core/schemas.js';
-import { listSessionsSync, logSessionSync } from '../core/sessions.js';
+import { listSessions, logSession } from '../core/sessions.js';
 import { resolveTimeframe, type Span, type TimeframeOptions } from '../core/timeframe.js';
 import { emotionalTrends, type TrendsReport } from '../core/trends.js';
 import { openDatabase, type DatabaseKey } from '../db/connection.js';
@@ -16,12 +17,18 @@ import { damageMark } from '../db/damage-mark.js';
 import { readKeyFile } from '../db/key-file.js';
 import { SqliteRecordStore } from '../db/engine.js';
 import { Store } from '../db/store.js';
+import { isDatabaseUrl, openRecordStore } from '../store/open.js';
 import type { RecordStore } from '../store/port.js';
 
-/** How a program opens a journal: the file, one way to its key, and who it acts as. */
+/** How a program opens a journal: the database, one way to its key, and who it acts as. */
 export interface OpenJournalOptions {
-  /** The database file (`tpt init` made it). */
-  path: string;
+  /** The SQLite database file (`tpt init` made it). Give this or `database`. */
+  path?: string;
+  /**
+   * The database as `--database` takes it: a PostgreSQL URL (`postgres://USER@HOST/DB`, whose
+   * schema `tpt init --database` made), or an SQLite file's path. Give this or `path`.
+   */
+  database?: string;
   /** A key file as `tpt init` writes it (mode 0600). */
   keyFile?: string;
   /** The passphrase, when the database has one instead of a key file. */
@@ -33,6 +40,8 @@ export interface OpenJournalOptions {
   actor: string;
   /** The clock (tests fix it); the system's by default. */
   now?: () => Date;
+  /** Where PGPASSWORD, PGPASSFILE and the like are read for a PostgreSQL URL; process.env by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A timeframe as the command line's options give it: `{ last: '3m' }`, `{ since: '2026-01-01' }`. */
@@ -48,57 +57,56 @@ export interface SessionsQuery extends TimeframeOptions {
 /**
  * A tpt journal opened by a program: the same core, rules and audit log as the command line (a
  * session logged here is checked, stored and audited exactly as `tpt log-session` would), over
- * one connection. Every call is synchronous, as SQLite is, but report() and trends(), which read
- * through the store port and return a promise; close() when done.
+ * the store port, on SQLite or PostgreSQL alike. Every call returns a promise; close() when done.
  */
 export class Journal {
   private closed = false;
 
   /** @internal use openJournal() */
-  constructor(private readonly store: Store, private readonly actor: string, private readonly clock: () => Date) {}
+  constructor(private readonly records: RecordStore, private readonly actor: string, private readonly clock: () => Date) {}
 
   /** Records one session (`tpt log-session`); `sign` signs it at once. */
-  logSession(input: SessionInput, options: { sign?: boolean } = {}): Session {
-    return this.run((who) => logSessionSync(this.store, input, who, options.sign === true));
+  logSession(input: SessionInput, options: { sign?: boolean } = {}): Promise<Session> {
+    return this.run((records, who) => logSession(records, input, who, options.sign === true));
   }
 
   /** Records one outcome measure (`tpt measure add`), scored. */
-  recordMeasure(input: MeasureInput): ScoredMeasure {
-    return this.run((who) => addMeasureSync(this.store, input, who));
+  recordMeasure(input: MeasureInput): Promise<ScoredMeasure> {
+    return this.run((records, who) => addMeasure(records, input, who));
   }
 
   /** Sets a goal (`tpt goal add`). */
-  createGoal(input: GoalCreateInput): Goal {
-    return this.run((who) => createGoalSync(this.store, input, who));
+  createGoal(input: GoalCreateInput): Promise<Goal> {
+    return this.run((records, who) => createGoal(records, input, who));
   }
 
   /** Records progress on a goal (`tpt goal update`); `at` backdates the entry. */
-  updateGoal(goalId: string, change: GoalUpdateInput, options: { at?: string } = {}): GoalDetail {
-    return this.run((who) => updateGoalSync(this.store, goalId, change, who, options.at));
+  updateGoal(goalId: string, change: GoalUpdateInput, options: { at?: string } = {}): Promise<GoalDetail> {
+    return this.run((records, who) => updateGoal(records, goalId, change, who, options.at));
   }
 
   /** Records a milestone of a goal (`tpt milestone add`). */
-  addMilestone(input: MilestoneInput): Milestone {
-    return this.run((who) => addMilestoneSync(this.store, input, who));
+  addMilestone(input: MilestoneInput): Promise<Milestone> {
+    return this.run((records, who) => addMilestone(records, input, who));
   }
 
   /** A client's sessions, newest first (`tpt sessions`); every one unless a timeframe is given. */
-  sessions(clientId: string, query: SessionsQuery = {}): ListedSession[] {
+  sessions(clientId: string, query: SessionsQuery = {}): Promise<ListedSession[]> {
     const { limit, includeVoid, ...timeframe } = query;
-    return this.run((who) => listSessionsSync(
-      this.store, clientId, resolveTimeframe(timeframe, null, who.now), who, limit, includeVoid === true,
+    return this.run((records, who) => listSessions(
+      records, clientId, resolveTimeframe(timeframe, null, who.now), who, limit, includeVoid === true,
     ));
   }
 
   /** The progress report (`tpt report --json`), over the last 30 days unless told otherwise. */
   async report(clientId: string, timeframe: Timeframe = {}): Promise<ProgressReport> {
-    return (await this.runOnPort((records, who) => progressReport(records, clientId, resolveTimeframe(timeframe, DAYS(30), who.now), who))).report;
+    return (await this.run((records, who) => progressReport(records, clientId, resolveTimeframe(timeframe, DAYS(30), who.now), who))).report;
   }
 
   /** The emotional trends (`tpt trends --json`), over the last 90 days unless told otherwise. */
   trends(clientId: string, timeframe: Timeframe & { by?: string } = {}): Promise<TrendsReport> {
     const { by, ...span } = timeframe;
-    return this.runOnPort((records, who) => emotionalTrends(
+    return this.run((records, who) => emotionalTrends(
       records, clientId, resolveTimeframe(span, DAYS(90), who.now), by === undefined ? undefined : parseGranularity(by), who,
     ));
   }
@@ -110,7 +118,7 @@ export class Journal {
    */
   async *exportJson(target: { clientId: string } | { all: true }): AsyncGenerator<string> {
     this.refuseClosed();
-    const records = new SqliteRecordStore(this.store);
+    const records = this.records;
     const who = { actor: this.actor, now: this.clock() };
     const plan = await planExport(records, 'all' in target ? { all: true } : { clientId: target.clientId }, who);
     const unlogged = takeUnloggedPortReads(records);
@@ -168,36 +176,19 @@ export class Journal {
     return JSON.parse(text);
   }
 
-  /** Closes the connection; the journal cannot be used afterwards. */
-  close(): void {
+  /** Closes the connection (or a PostgreSQL database's pool); the journal cannot be used afterwards. */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.store.close();
+    await this.records.close();
   }
 
-  /** @internal the store, for the other faces of this package (ingest). */
-  get storeForFaces(): Store {
+  /** A use case of core over this journal's store, as this journal's actor, now. */
+  private async run<T>(use: (records: RecordStore, who: Actor) => Promise<T>): Promise<T> {
     this.refuseClosed();
-    return this.store;
-  }
-
-  private run<T>(use: (who: Actor) => T): T {
-    this.refuseClosed();
-    const value = use({ actor: this.actor, now: this.clock() });
+    const value = await use(this.records, { actor: this.actor, now: this.clock() });
     // A read whose audit entry could not be written (a full disk) is never a silent one.
-    const unlogged = takeUnloggedReads(this.store);
-    if (unlogged.length > 0) process.emitWarning(unloggedWarning(unlogged));
-    return value;
-  }
-
-  private port: RecordStore | undefined;
-
-  /** run() for core moved onto the store port (issue 22), over the same connection. */
-  private async runOnPort<T>(use: (records: RecordStore, who: Actor) => Promise<T>): Promise<T> {
-    this.refuseClosed();
-    this.port ??= new SqliteRecordStore(this.store);
-    const value = await use(this.port, { actor: this.actor, now: this.clock() });
-    const unlogged = takeUnloggedPortReads(this.port);
+    const unlogged = takeUnloggedPortReads(this.records);
     if (unlogged.length > 0) process.emitWarning(unloggedWarning(unlogged));
     return value;
   }
@@ -215,31 +206,42 @@ function unloggedWarning(entries: AuditEntryUnwritten[]): string {
 }
 
 /**
- * Opens a journal that `tpt init` made, with a key file or a passphrase. Refuses what the command
- * line refuses: a wrong key, a missing file, a database marked damaged (reads still work then).
+ * Opens a journal that `tpt init` made, with a key file or a passphrase: an SQLite file (`path`,
+ * or `database` naming a file) or a PostgreSQL database (`database: 'postgres://…'`). Refuses
+ * what the command line refuses: a wrong key, a missing file or schema, a database marked
+ * damaged (reads still work then).
  */
-export function openJournal(options: OpenJournalOptions): Journal {
-  if (typeof options !== 'object' || options === null || typeof options.path !== 'string' || options.path === '') {
-    throw new InputError('openJournal needs { path, keyFile or passphrase, actor }: give the database file as path');
+export async function openJournal(options: OpenJournalOptions): Promise<Journal> {
+  if (typeof options !== 'object' || options === null) {
+    throw new InputError('openJournal needs { path or database, keyFile or passphrase, actor }');
   }
+  const given = [options.path, options.database].filter((value) => value !== undefined);
+  if (given.length !== 1 || typeof given[0] !== 'string' || given[0] === '') {
+    throw new InputError('openJournal needs one of path (an SQLite file) or database (a postgres:// URL or a file): give where the journal is');
+  }
+  const location = given[0];
   const actor = typeof options.actor === 'string' ? options.actor.trim() : '';
   if (actor === '') throw new InputError('openJournal needs an actor (who the audit log names): give { actor: "name" }');
   if ((options.keyFile === undefined) === (options.passphrase === undefined)) {
     throw new InputError('openJournal needs one of keyFile or passphrase: give the key the database was made with');
   }
-  if (!existsSync(options.path)) {
-    throw new TptError(`no database at ${options.path}: run \`tpt init\` first, or give the right path`);
-  }
   const key: DatabaseKey = options.keyFile !== undefined
     ? readKeyFile(options.keyFile)
     : { kind: 'passphrase', passphrase: options.passphrase! };
-  const store = new Store(openDatabase(options.path, key));
-  const mark = damageMark(options.path);
+  const clock = options.now ?? (() => new Date());
+  if (isDatabaseUrl(location)) {
+    return new Journal(await openRecordStore(location, key, { env: options.env ?? process.env }), actor, clock);
+  }
+  if (!existsSync(location)) {
+    throw new TptError(`no database at ${location}: run \`tpt init\` first, or give the right path`);
+  }
+  const store = new Store(openDatabase(location, key));
+  const mark = damageMark(location);
   if (mark) {
     store.refuseWrites(
-      `the database at ${options.path} was found damaged (${mark}), so tpt writes nothing more to it: ` +
+      `the database at ${location} was found damaged (${mark}), so tpt writes nothing more to it: ` +
       'run `tpt check`, and restore it from a backup (`tpt check` passing lifts this)',
     );
   }
-  return new Journal(store, actor, options.now ?? (() => new Date()));
+  return new Journal(new SqliteRecordStore(store), actor, clock);
 }

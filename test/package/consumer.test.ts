@@ -61,35 +61,74 @@ describe('the packed package', () => {
   it('works from ESM as the docs show: log, measure, goal, read, report, trends, export', () => {
     const out = node('use.mjs', `
       import { openJournal, InputError } from 'tpt';
-      const journal = openJournal({ path: process.env.DB, keyFile: process.env.KEY, actor: 'scribe-bot' });
-      const goal = journal.createGoal({ client_id: 'c42', description: 'Sleep 7 hours' });
-      journal.logSession({ client_id: 'c42', conversation_summary: 'Sleep diary reviewed', emotional_state: 'positive',
+      const journal = await openJournal({ path: process.env.DB, keyFile: process.env.KEY, actor: 'scribe-bot' });
+      const goal = await journal.createGoal({ client_id: 'c42', description: 'Sleep 7 hours' });
+      await journal.logSession({ client_id: 'c42', conversation_summary: 'Sleep diary reviewed', emotional_state: 'positive',
         timestamp: '2026-03-08T10:00:00Z', therapeutic_goals: [goal.goal_id] });
-      journal.recordMeasure({ client_id: 'c42', measure: 'phq9', items: [1,1,1,1,1,1,1,1,0], timestamp: '2026-03-08T10:00:00Z' });
-      const updated = journal.updateGoal(goal.goal_id, { completion_percentage: 40, note: 'five nights of seven' });
+      await journal.recordMeasure({ client_id: 'c42', measure: 'phq9', items: [1,1,1,1,1,1,1,1,0], timestamp: '2026-03-08T10:00:00Z' });
+      const updated = await journal.updateGoal(goal.goal_id, { completion_percentage: 40, note: 'five nights of seven' });
+      const milestone = await journal.addMilestone({ goal_id: goal.goal_id, description: 'First full week', achieved_date: '2026-03-08' });
       let refused;
-      try { journal.logSession({ client_id: 'c42', conversation_summary: 'x', emotional_state: 'happy' }); }
+      try { await journal.logSession({ client_id: 'c42', conversation_summary: 'x', emotional_state: 'happy' }); }
       catch (error) { refused = error instanceof InputError && error.message; }
-      const sessions = journal.sessions('c42');
+      const sessions = await journal.sessions('c42');
       const report = await journal.report('c42', { since: '2026-01-01' });
       const trends = await journal.trends('c42', { since: '2026-01-01', by: 'week' });
       const exported = await journal.exportDocument({ clientId: 'c42' });
-      journal.close();
+      await journal.close();
       console.log(JSON.stringify({ sessions: sessions.length, progress: updated.completion_percentage, refused,
-        reportSessions: report.sessions_count,
+        milestone: milestone.goal_id === goal.goal_id, reportSessions: report.sessions_count,
         trendsBy: trends.by, exportedSessions: exported.clients[0].sessions.length, format: exported.format }));
     `);
-    expect(out).toMatchObject({ sessions: 2, progress: 40, reportSessions: 2, trendsBy: 'week', exportedSessions: 2, format: 'tpt-export' });
+    expect(out).toMatchObject({ sessions: 2, progress: 40, milestone: true, reportSessions: 2, trendsBy: 'week', exportedSessions: 2, format: 'tpt-export' });
     expect(out.refused).toMatch(/unknown mood "happy"/);
+  });
+
+  it('returns a promise from every call, a refusal included, and refuses a journal closed', () => {
+    const out = node('promises.mjs', `
+      import { openJournal, InputError, NotFoundError } from 'tpt';
+      const opening = openJournal({ database: process.env.DB, keyFile: process.env.KEY, actor: 'scribe-bot' });
+      const journal = await opening;
+      const calls = {
+        logSession: journal.logSession({ client_id: 'c42', conversation_summary: 'x', emotional_state: 'happy' }),
+        recordMeasure: journal.recordMeasure({ client_id: 'c42', measure: 'phq9', items: [9] }),
+        createGoal: journal.createGoal({ client_id: 'c42', description: '' }),
+        updateGoal: journal.updateGoal('no-such-goal', { completion_percentage: 10 }),
+        addMilestone: journal.addMilestone({ goal_id: 'no-such-goal', description: 'm' }),
+        sessions: journal.sessions('nobody'),
+        report: journal.report('nobody'),
+        trends: journal.trends('nobody'),
+      };
+      const kinds = {};
+      for (const [name, call] of Object.entries(calls)) {
+        kinds[name] = call instanceof Promise ? await call.then(() => 'resolved',
+          (error) => error instanceof NotFoundError ? 'NotFoundError' : error instanceof InputError ? 'InputError' : String(error)) : 'not a promise';
+      }
+      const closing = journal.close();
+      await closing;
+      let afterClose;
+      try { await journal.sessions('c42'); } catch (error) { afterClose = error.message; }
+      console.log(JSON.stringify({ opening: opening instanceof Promise, closing: closing instanceof Promise, kinds, afterClose }));
+    `);
+    expect(out).toEqual({
+      opening: true, closing: true,
+      kinds: {
+        logSession: 'InputError', recordMeasure: 'InputError', createGoal: 'InputError', updateGoal: 'NotFoundError',
+        addMilestone: 'NotFoundError', sessions: 'NotFoundError', report: 'NotFoundError', trends: 'NotFoundError',
+      },
+      afterClose: 'this journal is closed: open it again with openJournal()',
+    });
   });
 
   it('works from CommonJS, and its writes are in the same audit log as the command line\'s', () => {
     const out = node('use.cjs', `
       const { openJournal } = require('tpt');
-      const journal = openJournal({ path: process.env.DB, keyFile: process.env.KEY, actor: 'cjs-bot' });
-      const session = journal.logSession({ client_id: 'c42', conversation_summary: 'From CommonJS', emotional_state: -1 });
-      journal.close();
-      console.log(JSON.stringify({ id: session.session_id, score: session.emotional_score }));
+      (async () => {
+        const journal = await openJournal({ path: process.env.DB, keyFile: process.env.KEY, actor: 'cjs-bot' });
+        const session = await journal.logSession({ client_id: 'c42', conversation_summary: 'From CommonJS', emotional_state: -1 });
+        await journal.close();
+        console.log(JSON.stringify({ id: session.session_id, score: session.emotional_score }));
+      })();
     `);
     expect(out.score).toBe(-1);
     const audit = sandbox.spawnOk(['audit', 'c42', '--json']);
@@ -128,10 +167,13 @@ describe('the packed package', () => {
       files: ['typed.ts'],
     }));
     writeFileSync(join(project, 'typed.ts'), `
-      import { openJournal, type ProgressReport, type Session } from 'tpt';
-      const journal = openJournal({ path: 'x.db', keyFile: 'key', actor: 'bot' });
-      const session: Session = journal.logSession({ client_id: 'c1', conversation_summary: 's', emotional_state: 'neutral' });
+      import { openJournal, type ListedSession, type ProgressReport, type Session } from 'tpt';
+      const journal = await openJournal({ path: 'x.db', keyFile: 'key', actor: 'bot' });
+      const session: Session = await journal.logSession({ client_id: 'c1', conversation_summary: 's', emotional_state: 'neutral' });
       const report: Promise<ProgressReport> = journal.report(session.client_id, { last: '3m' });
+      const sessions: Promise<ListedSession[]> = journal.sessions(session.client_id);
+      const closed: Promise<void> = journal.close();
+      export { sessions, closed };
       const trajectory: Promise<'improving' | 'stable' | 'declining' | 'mixed' | 'insufficient_data'> = report.then((r) => r.overall_trajectory);
       export { trajectory };
     `);
@@ -139,7 +181,9 @@ describe('the packed package', () => {
     expect(ok.stdout + ok.stderr).toBe('');
     writeFileSync(join(project, 'typed.ts'), `
       import { openJournal } from 'tpt';
-      openJournal({ path: 'x.db', keyFile: 'key', actor: 'bot' }).logSession({ client: 'c1' });
+      const journal = await openJournal({ path: 'x.db', keyFile: 'key', actor: 'bot' });
+      await journal.logSession({ client: 'c1' });
+      export {};
     `);
     const wrong = spawnSync(process.execPath, [TSC, '-p', '.'], { cwd: project, encoding: 'utf8' });
     expect(wrong.stdout).toMatch(/client/);
