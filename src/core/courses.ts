@@ -1,10 +1,8 @@
-import type { Store } from '../db/store.js';
-import { coursesOf, insertCourse, openCourseOf } from '../db/course-queries.js';
 import { ConflictError as StoreConflictError } from '../store/errors.js';
 import type { ReadTx, RecordStore } from '../store/port.js';
 import type { CourseRow } from '../store/port-care.js';
-import { appendAudit, readLogged, recordAudit } from './audit.js';
-import { requireClient, requireClientIn } from './clients.js';
+import { appendAudit, readLogged } from './audit.js';
+import { requireClientIn } from './clients.js';
 import { refuseFarFuture } from './date-rules.js';
 import { ConflictError, InputError } from './errors.js';
 import { checkId, newId } from './ids.js';
@@ -80,31 +78,6 @@ function startsBeforeError(last: Course): InputError {
   return new InputError(
     `a course cannot start before the previous one ended (${localDateTimeString(new Date(last.ended_at!))}): give a later --at`,
   );
-}
-
-/** startCourse in the caller's transaction: for the demo, which writes everything in one. */
-// until src/core/demo.ts moves onto the port
-export function startCourseSync(store: Store, input: CourseStart, who: Actor): Course {
-  const courseId = input.course_id === undefined ? newId('crs') : checkId(input.course_id, 'course');
-  const startedAt = input.at === undefined ? who.now : parseDateTime(input.at, '--at');
-  refuseFarFuture(startedAt, who.now, 'the course start', input.at);
-  return store.transaction(() => {
-    requireClient(store, input.client_id);
-    const open = openCourseOf(store, input.client_id);
-    if (open) throw courseOpenError(input.client_id, open);
-    const last = coursesOf(store, input.client_id).at(-1);
-    if (last?.ended_at && startedAt.toISOString() < last.ended_at) throw startsBeforeError(last);
-    if (store.statement('SELECT 1 FROM courses WHERE course_id = ?').get(courseId) !== undefined) {
-      throw new ConflictError(`a course "${courseId}" exists already: choose another --id`);
-    }
-    const course: Course = {
-      course_id: courseId, client_id: input.client_id, started_at: startedAt.toISOString(), started_by: who.actor,
-      ended_at: null, ended_by: null, end_reason: null, end_note: null,
-    };
-    insertCourse(store, course);
-    recordAudit(store, { action: 'course.start', client_id: input.client_id, object_id: courseId }, who);
-    return course;
-  });
 }
 
 export function parseEndReason(text: string | undefined): EndReason {

@@ -1,26 +1,8 @@
-import type { Store } from '../db/store.js';
 import type { ReadTx, WriteTx } from '../store/port.js';
 import { InputError } from './errors.js';
 
 /** Ids of the demo's synthetic clients; no other client belongs in a demo database. */
 export const DEMO_CLIENT_PREFIX = 'demo-';
-
-/** True for a database `tpt demo` made (and may replace). */
-export function isDemoDatabase(store: Store): boolean {
-  return store.setting('demo') === 'true';
-}
-
-/**
- * Makes sure a client has a record before one of its records is written. A demo database refuses
- * a client that is not one of the demo's: `tpt demo` replaces that database, so a real client
- * written there (a shell still pointed at the demo by TPT_DB) would be lost with it.
- */
-export function ensureClientRecord(store: Store, clientId: string, createdAt: string): void {
-  if (!store.clientExists(clientId) && isDemoDatabase(store) && !clientId.startsWith(DEMO_CLIENT_PREFIX)) {
-    throw notInDemo(clientId);
-  }
-  store.ensureClient(clientId, createdAt);
-}
 
 /** True for a database `tpt demo` made, read in a transaction of the store port. */
 export async function isDemoRecord(tx: ReadTx): Promise<boolean> {

@@ -1,10 +1,10 @@
 import type { Store } from '../db/store.js';
 import {
-  appendRiskEvent, insertRisk, riskEvents, riskRow, risksOfClient, updateRisk,
+  appendRiskEvent, insertRisk, riskRow, updateRisk,
 } from '../db/risk-queries.js';
 import { appendAudit, recordAudit } from './audit.js';
 import type { ReadTx, RecordStore, WriteTx } from '../store/port.js';
-import { requireClient, requireClientIn } from './clients.js';
+import { requireClientIn } from './clients.js';
 import { parseRiskKind, riskKindOf, type RiskKind } from './crisis-flags.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId } from './ids.js';
@@ -164,32 +164,9 @@ export function sessionRiskFlags(session: { session_id: string; timestamp: strin
   }));
 }
 
-/** The client's open risks, most recently flagged first. For displays inside an audited read. */
-export function openRisksOf(store: Store, clientId: string): OpenRisk[] {
-  return risksOfClient(store, clientId, true).map((row) => {
-    const { kind, opened_at, last_flagged_at, session_ids, measure_ids, flags } = withHistory(store, row);
-    return { kind, opened_at, last_flagged_at, session_ids, measure_ids, flags };
-  });
-}
-
 /** One event of a client's risk register, as a report lists the timeframe's (README, "The report's parts"). */
 export interface RiskHistoryEntry extends RiskEvent {
   kind: string;
-}
-
-/**
- * What happened to the client's risks in [start, end]: each opening, renewal by a flag, reopening
- * and resolution (with who, when and the note), oldest first. A flag counts at the time of its
- * session or measure, a resolution when it was made. For displays inside an audited read.
- */
-export function riskHistoryBetween(store: Store, clientId: string, start: string, end: string): RiskHistoryEntry[] {
-  const entries: RiskHistoryEntry[] = [];
-  for (const row of risksOfClient(store, clientId, false)) {
-    for (const event of riskEvents(store, clientId, row.kind)) {
-      if (event.at >= start && event.at <= end) entries.push({ kind: row.kind, ...event });
-    }
-  }
-  return entries.sort(byTimeThenRecorded);
 }
 
 const byTimeThenRecorded = (a: RiskHistoryEntry, b: RiskHistoryEntry) =>
@@ -246,24 +223,6 @@ function resolvedAlready(clientId: string, kind: string, risk: RiskRow): InputEr
     `the ${kind} risk of "${clientId}" was already resolved at ${localDateTimeString(new Date(risk.resolved_at!))} by ${risk.resolved_by}: ` +
     `nothing to do (to correct its note: \`tpt risk amend ${clientId} ${kind} --note "…" --reason "…"\`)`,
   );
-}
-
-// until src/core/demo.ts moves onto the port
-export function resolveRiskSync(store: Store, clientId: string, kindText: string, note: string | undefined, who: Actor): void {
-  requireClient(store, checkId(clientId, 'client'));
-  const kind = parseRiskKind(kindText);
-  const reason = resolutionNote(note);
-  store.transaction(() => {
-    const risk = riskRow(store, clientId, kind);
-    if (!risk) throw noRisk(clientId, kind);
-    if (risk.status === 'resolved') throw resolvedAlready(clientId, kind, risk);
-    const at = who.now.toISOString();
-    updateRisk(store, { ...risk, status: 'resolved', resolved_at: at, resolved_by: who.actor, resolution_note: reason });
-    appendRiskEvent(store, clientId, kind, {
-      event: 'resolved', at, source_type: null, source_id: null, flag: null, note: reason, actor: who.actor, recorded_at: at,
-    });
-    recordAudit(store, { action: 'risk.resolve', client_id: clientId, object_id: kind }, who);
-  });
 }
 
 /** The risk a person means to resolve, as it stands (for a confirmation on the terminal); not audited. */
@@ -362,14 +321,9 @@ function splitAtLastResolution(history: RiskEvent[]): { past: RiskEvent[]; episo
 }
 
 /**
- * A risk row with its history and what flagged it in its latest episode: since its latest
- * resolution while it is open, or what that resolution closed once it is resolved.
+ * A risk row with its history (given) and what flagged it in its latest episode: since its
+ * latest resolution while it is open, or what that resolution closed once it is resolved.
  */
-function withHistory(store: Store, row: RiskRow): Risk {
-  return riskWithHistory(row, riskEvents(store, row.client_id, row.kind));
-}
-
-/** A risk row with its history (given), and what flagged it in its latest episode. */
 function riskWithHistory(row: RiskRow, history: RiskEvent[]): Risk {
   const standing = standingEvents(history);
   const closed = standing.at(-1)?.event === 'resolved' ? standing.slice(0, -1) : standing;

@@ -1,9 +1,7 @@
-import type { Store } from '../db/store.js';
-import { insertSchedule, stopSchedule as stopScheduleRow } from '../db/schedule-queries.js';
 import type { ReadTx, RecordStore } from '../store/port.js';
 import type { ScheduleRow } from '../store/port-care.js';
-import { appendAudit, readLogged, recordAudit } from './audit.js';
-import { requireClient, requireClientIn } from './clients.js';
+import { appendAudit, readLogged } from './audit.js';
+import { requireClientIn } from './clients.js';
 import { InputError } from './errors.js';
 import { MEASURE_KINDS, measureDefinition, type MeasureKind } from './measure-scoring.js';
 import type { Actor } from './model.js';
@@ -158,26 +156,6 @@ export async function setSchedule(records: RecordStore, change: ScheduleChange, 
       await appendAudit(tx, { action: 'schedule.set', client_id: change.client_id, object_id: measure }, who);
     }
     return (await statusesIn(tx, change.client_id, who.now)).find((status) => status.measure === measure)!;
-  });
-}
-
-/** setSchedule in the caller's transaction: for the demo, which writes everything in one. */
-// until src/core/demo.ts moves onto the port
-export function setScheduleSync(store: Store, change: ScheduleChange, who: Actor): void {
-  const { measure, every } = checkChange(change);
-  const now = who.now.toISOString();
-  store.transaction(() => {
-    requireClient(store, change.client_id);
-    const stopped = stopScheduleRow(store, change.client_id, measure, now, who.actor);
-    if (every === undefined) {
-      if (!stopped) throw nothingToStop(change.client_id, measure);
-      recordAudit(store, { action: 'schedule.stop', client_id: change.client_id, object_id: measure }, who);
-    } else {
-      insertSchedule(store, {
-        client_id: change.client_id, measure, every, started_at: now, started_by: who.actor, stopped_at: null, stopped_by: null,
-      });
-      recordAudit(store, { action: 'schedule.set', client_id: change.client_id, object_id: measure }, who);
-    }
   });
 }
 

@@ -1,7 +1,5 @@
-import { sessionWithState, setSigned } from '../db/session-versions.js';
-import type { Store } from '../db/store.js';
 import type { ReadTx, RecordStore, SessionWithState, WriteTx } from '../store/port.js';
-import { appendAudit, readLogged, recordAudit } from './audit.js';
+import { appendAudit, readLogged } from './audit.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId } from './ids.js';
 import type { Actor, Session, SessionAddendum, SessionDetail, SessionState, SessionVersion } from './model.js';
@@ -121,17 +119,6 @@ function checkSignable(sessionId: string, state: SessionState): void {
   if (state.signed_at !== null) {
     throw new ConflictError(`session ${sessionId} was signed already, by ${state.signed_by} at ${localDateTimeString(new Date(state.signed_at))}`);
   }
-}
-
-// until src/core/demo.ts moves onto the port
-export function signSessionSync(store: Store, sessionId: string, who: Actor): void {
-  store.transaction(() => {
-    const found = sessionWithState(store, checkId(sessionId, 'session'));
-    if (!found) throw new NotFoundError(`no session "${sessionId}": see \`tpt sessions <client> --include-void\` for the ids`);
-    checkSignable(found.session.session_id, found.state);
-    if (!setSigned(store, sessionId, who.now.toISOString(), who.actor)) throw changedMeanwhile(sessionId);
-    recordAudit(store, { action: 'session.sign', client_id: found.session.client_id, object_id: sessionId }, who);
-  });
 }
 
 /** The guarded update found another state than the checks did: only a second writer does that. */

@@ -1,16 +1,15 @@
-import { ensureClientIn, ensureClientRecord } from './new-client.js';
-import { setSigned } from '../db/session-versions.js';
+import { ensureClientIn } from './new-client.js';
 import type { Store } from '../db/store.js';
 import { ConflictError as StoreConflictError } from '../store/errors.js';
 import type { ReadTx, RecordStore } from '../store/port.js';
-import { appendAudit, logRead, readLogged, recordAudit } from './audit.js';
+import { appendAudit, readLogged } from './audit.js';
 import { refuseFarFuture } from './date-rules.js';
-import { requireClient, requireClientIn } from './clients.js';
+import { requireClientIn } from './clients.js';
 import { ConflictError, InputError } from './errors.js';
 import { normalizeCrisisFlag } from './crisis-flags.js';
 import { checkId, newId } from './ids.js';
 import type { Actor, ListedSession, Session } from './model.js';
-import { recordRiskFlags, recordRiskFlagsIn, sessionRiskFlags } from './risks.js';
+import { recordRiskFlagsIn, sessionRiskFlags } from './risks.js';
 import { scoreOf } from './scale.js';
 import { parseInput, sessionInput, type SessionFields, type SessionInput } from './schemas.js';
 import { parseDateTime } from './time.js';
@@ -128,23 +127,6 @@ export async function logSession(records: RecordStore, input: SessionInput, who:
 const sessionIdTaken = (sessionId: string) =>
   new ConflictError(`a session with id "${sessionId}" already exists: choose another --id`);
 
-// until src/api/journal.ts and src/core/demo.ts move onto the port
-export function logSessionSync(store: Store, input: SessionInput, who: Actor, sign = false): Session {
-  const session = validateSessionSync(store, input, who);
-  store.transaction(() => {
-    if (store.sessionExists(session.session_id)) throw sessionIdTaken(session.session_id);
-    ensureClientRecord(store, session.client_id, who.now.toISOString());
-    store.insertSession(session);
-    recordAudit(store, { action: 'session.create', client_id: session.client_id, object_id: session.session_id }, who);
-    recordRiskFlags(store, session.client_id, sessionRiskFlags(session), who);
-    if (sign) {
-      setSigned(store, session.session_id, who.now.toISOString(), who.actor);
-      recordAudit(store, { action: 'session.sign', client_id: session.client_id, object_id: session.session_id }, who);
-    }
-  });
-  return session;
-}
-
 /** A client's sessions inside the timeframe, newest first; voided ones only when asked for. */
 export async function listSessions(
   records: RecordStore,
@@ -168,22 +150,6 @@ function checkLimit(limit: number | undefined): void {
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
     throw new InputError(`invalid limit "${limit}": give a whole number from 1 up (leave the limit out for no limit)`);
   }
-}
-
-// until src/api/journal.ts moves onto the port
-export function listSessionsSync(
-  store: Store,
-  clientId: string,
-  timeframe: Timeframe,
-  who: Actor,
-  limit?: number,
-  includeVoid = false,
-): ListedSession[] {
-  requireClient(store, checkId(clientId, 'client'));
-  checkLimit(limit);
-  return logRead(store, { action: 'session.list', client_id: clientId }, who, () => store.sessionsInRange(
-    clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString(), limit, includeVoid,
-  ));
 }
 
 /** The techniques a client's sessions used, most used first, for a prompt's choices; logged. */
