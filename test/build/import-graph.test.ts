@@ -31,7 +31,6 @@ const ALLOWED: Record<Rule, string[]> = {
     'src/core/demo-care.ts',
     'src/core/demo-measures.ts',
     'src/core/demo.ts',
-    'src/core/ingest.ts',
     'src/core/new-client.ts',
     'src/core/records-sync.ts',
     'src/core/risks.ts',
