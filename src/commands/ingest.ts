@@ -26,23 +26,29 @@ Exit 0 when every line is taken, 1 when some are refused (the others are written
 `)
     .action(async (file: string | undefined, flags: IngestFlags) => {
       const input = await inputOf(ctx, file);
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { ingestStream } = await import('../core/ingest.js');
-      const { enlargeCacheForImport } = await import('../db/import-writes.js');
-      const { withRollbackJournalAsync } = await import('../db/ingest-queries.js');
-      // The same large page cache as an import: a bulk load into an encrypted database is bound by
-      // decrypting and re-encrypting the index pages it grows.
-      enlargeCacheForImport(store);
       const out = ctx.io.stdout;
-      // And its rollback journal: each batch's pages are written once, not into the log and again
-      // by its checkpoint. Each batch is still one transaction (src/db/import-writes.ts says why
-      // that is as safe).
-      const summary = await withRollbackJournalAsync(store, () => ingestStream(store, input, { allOrNothing: flags.allOrNothing === true, who: () => ctx.who() }, async (results) => {
+      const run = () => ingestStream(records, input, { allOrNothing: flags.allOrNothing === true, who: () => ctx.who() }, async (results) => {
         let text = '';
         // One line each; DEL and the C1 controls escaped as jsonText does for --json (src/terminal-text.ts).
         for (const result of results) text += `${JSON.stringify(result).replace(/[\u007f-\u009f]/g, (char) => `\\u00${char.charCodeAt(0).toString(16)}`)}\n`;
         await writeWaiting(out, text);
-      }));
+      });
+      let summary: Awaited<ReturnType<typeof run>>;
+      if (records.engine === 'sqlite') {
+        const store = await ctx.openStore();
+        const { enlargeCacheForImport } = await import('../db/import-writes.js');
+        const { withRollbackJournalAsync } = await import('../db/ingest-queries.js');
+        // The same large page cache as an import: a bulk load into an encrypted database is bound by
+        // decrypting and re-encrypting the index pages it grows. And its rollback journal: each
+        // batch's pages are written once, not into the log and again by its checkpoint. Each batch
+        // is still one transaction (src/db/import-writes.ts says why that is as safe).
+        enlargeCacheForImport(store);
+        summary = await withRollbackJournalAsync(store, run);
+      } else {
+        summary = await run();
+      }
       const { InputError, TptError } = await import('../core/errors.js');
       if (!summary.committed) {
         throw new InputError(`${summary.refused} of ${summary.lines} lines refused (see their result lines), so nothing was written (--all-or-nothing): fix them and send the stream again`);

@@ -1,25 +1,26 @@
-import { ingestedLine, recordIngested } from '../db/ingest-queries.js';
-import type { Store } from '../db/store.js';
-import { ConflictError, InputError } from './errors.js';
+import { ConflictError as StoreConflictError } from '../store/errors.js';
+import type { RecordStore, WriteTx } from '../store/port.js';
+import type { IngestedLine, IngestedRow } from '../store/port-ingest.js';
+import { appendAudit } from './audit.js';
+import { ConflictError, InputError, NotFoundError } from './errors.js';
+import { checkGoalUpdate, lockGoal, progressEntry } from './goals.js';
 import { ID_PATTERN } from './ids.js';
-import { measureRiskFlags, type MeasureInput } from './measures.js';
-import { addMilestoneSync, updateGoalSync, validateMeasureSync } from './records-sync.js';
-import type { Actor } from './model.js';
-import type { GoalUpdateInput, MilestoneInput, SessionInput } from './schemas.js';
-import { validateSessionSync } from './sessions.js';
 import { fastSession } from './ingest-fast.js';
-import { recordRiskFlags, sessionRiskFlags } from './risks.js';
-import { recordAudit } from './audit.js';
-import { insertMeasure, measureById } from '../db/measure-queries.js';
+import { measureRiskFlags, planMeasure, validateMeasure, type MeasureInput } from './measures.js';
+import { milestoneTaken, parseMilestone, planMilestone } from './milestones.js';
+import type { Actor, Measure, Session } from './model.js';
+import { recordRiskFlagsIn, sessionRiskFlags } from './risks.js';
+import type { GoalUpdateInput, MilestoneInput, SessionInput } from './schemas.js';
+import { validateSessionIn } from './sessions.js';
 import { sha256Hex } from './sha256.js';
 
 /**
  * `tpt ingest` and POST /api/v1/ingest: newline-delimited JSON from another program, one entry a
  * line, each through the same core call as its command (log-session, measure add, goal update,
- * milestone add), so the same rules and audit entries apply. Each line carries the sender's `id`:
- * a line sent again is a no-op, the same id with other content is refused. Lines are taken in
- * batches (the lines of one read of the input, at most BATCH_LINES), one transaction each, and a
- * line that fails rolls back only its own savepoint.
+ * milestone add), so the same rules and audit entries apply, on either engine of the store port.
+ * Each line carries the sender's `id`: a line sent again is a no-op, the same id with other
+ * content is refused. Lines are taken in batches (the lines of one read of the input, at most
+ * BATCH_LINES), one write each; a line is checked whole before anything of it is written.
  */
 export const INGEST_KINDS = ['session', 'measure', 'goal_update', 'milestone'] as const;
 export type IngestKind = (typeof INGEST_KINDS)[number];
@@ -140,96 +141,163 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A line checked and ready: its entry, and what it will make, and whose. */
+interface Ready {
+  result: IngestResult;
+  row: IngestedRow;
+}
+
 /**
- * Writes one line's entry; returns what it made, and whose. Sessions and measures (nearly every
- * line) are checked by the core's own validation and written as their commands write them, but
- * without an audit entry each: a batch records one `ingest` entry per client instead, as an
- * import records one per client (the entries themselves are named in table ingested); an entry
- * per line cost as much as everything else an ingest does. Goal updates and milestones go through
- * their commands' core calls whole, each in a savepoint.
+ * Takes one batch of lines inside the write `tx` (its own, or with --all-or-nothing the stream's),
+ * and returns their results in order. `first` is the number of the batch's first line. The ids
+ * of the batch are looked up at once; sessions and measures (nearly every line) are checked by
+ * their commands' own rules and gathered, then written a few statements a batch, without an audit
+ * entry each: a batch records one `ingest` entry per client instead, as an import records one per
+ * client (the entries themselves are named in `ingested`). A line is checked whole before anything
+ * of it is written, so a refused line leaves nothing behind. Goal updates and milestones, and the
+ * few entries that open risks or name a session, go through their commands' steps one by one,
+ * after the entries gathered before them are written.
  */
-function apply(store: Store, line: IngestLine, who: Actor): { record_id: string; client_id: string } {
-  switch (line.kind) {
-    case 'session': {
-      const session = fastSession(line.fields, line.id, who) ?? validateSessionSync(store, { ...line.fields, session_id: line.id } as SessionInput, who);
-      if (store.sessionExists(session.session_id)) throw new ConflictError(`a session with id "${session.session_id}" exists already (not from an ingest): give this entry another id`);
-      const flags = sessionRiskFlags(session);
-      atomically(store, flags.length > 0, () => {
-        store.ensureClient(session.client_id, who.now.toISOString());
-        store.insertSession(session);
-        recordRiskFlags(store, session.client_id, flags, who);
-      });
-      return { record_id: session.session_id, client_id: session.client_id };
+export async function ingestBatchIn(tx: WriteTx, lines: readonly RawLine[], first: number, who: Actor, tentative: boolean): Promise<IngestResult[]> {
+  const now = who.now.toISOString();
+  const parsed = lines.map((raw, index): IngestLine | IngestResult => {
+    try {
+      return parseLine(raw);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      return { line: first + index, id: null, outcome: 'refused', error: error.message };
     }
-    case 'measure': {
-      const measure = validateMeasureSync(store, { ...line.fields, measure_id: line.id } as MeasureInput, who);
-      if (measureById(store, measure.measure_id)) throw new ConflictError(`a measure with id "${measure.measure_id}" exists already (not from an ingest): give this entry another id`);
-      const flags = measureRiskFlags(measure);
-      atomically(store, flags.length > 0, () => {
-        store.ensureClient(measure.client_id, who.now.toISOString());
-        insertMeasure(store, measure);
-        recordRiskFlags(store, measure.client_id, flags, who);
-      });
-      return { record_id: measure.measure_id, client_id: measure.client_id };
+  });
+  const ids = parsed.flatMap((line) => ('kind' in line ? [line.id] : []));
+  const before = await tx.ingest.taken(ids);
+  const fresh = (kind: IngestKind) => parsed.flatMap((line) => ('kind' in line && line.kind === kind && !before.has(line.id) ? [line.id] : []));
+  const takenRecords = { session: await tx.ingest.existing('session', fresh('session')), measure: await tx.ingest.existing('measure', fresh('measure')) };
+
+  const results: IngestResult[] = [];
+  const rows: IngestedRow[] = [];
+  const clients = new Map<string, number>();
+  const madeNow = new Map<string, IngestedLine>();
+  let sessions: Session[] = [];
+  let measures: Measure[] = [];
+  const ensured = new Set<string>();
+  const ensure = async (clientId: string) => {
+    if (ensured.has(clientId)) return;
+    ensured.add(clientId);
+    await tx.clients.ensure(clientId, now);
+  };
+  /** Writes the sessions and measures gathered so far. */
+  const flush = async () => {
+    for (const entry of [...sessions, ...measures]) await ensure(entry.client_id);
+    await tx.ingest.insertSessions(sessions);
+    await tx.ingest.insertMeasures(measures);
+    sessions = [];
+    measures = [];
+  };
+  const made = (line: IngestLine, recordId: string, clientId: string): IngestResult => {
+    const entry = { kind: line.kind, digest: line.digest, record_id: recordId };
+    madeNow.set(line.id, entry);
+    rows.push({ line_id: line.id, ...entry, client_id: clientId, ingested_at: now });
+    clients.set(clientId, (clients.get(clientId) ?? 0) + 1);
+    return { line: 0, id: line.id, outcome: tentative ? 'valid' : 'created', record_id: recordId };
+  };
+
+  for (const [index, line] of parsed.entries()) {
+    const number = first + index;
+    if (!('kind' in line)) {
+      results.push(line);
+      continue;
     }
-    case 'milestone': {
-      const milestone = store.db.transaction(() => addMilestoneSync(store, { ...line.fields, milestone_id: line.id } as MilestoneInput, who))();
-      return { record_id: milestone.milestone_id, client_id: milestone.client_id };
+    try {
+      const earlier = before.get(line.id) ?? madeNow.get(line.id);
+      if (earlier) {
+        if (earlier.digest === line.digest && earlier.kind === line.kind) {
+          results.push({ line: number, id: line.id, outcome: 'unchanged', record_id: earlier.record_id });
+          continue;
+        }
+        throw new ConflictError(`id "${line.id}" was taken before with other content: a resend must be the same line; give a new entry a new id`);
+      }
+      const result = await take(line);
+      results.push({ ...result, line: number });
+    } catch (error) {
+      if (!(error instanceof InputError || error instanceof ConflictError || error instanceof NotFoundError)) throw error;
+      results.push({ line: number, id: line.id, outcome: 'refused', error: error.message });
     }
-    case 'goal_update': {
-      const { goal_id: goalId, at, ...change } = line.fields;
-      if (typeof goalId !== 'string') throw new InputError('a goal_update needs "goal_id": the goal it updates');
-      if (at !== undefined && typeof at !== 'string') throw new InputError('at must be a date or time (YYYY-MM-DD or ISO 8601)');
-      const goal = store.db.transaction(() => updateGoalSync(store, goalId, change as GoalUpdateInput, who, at))();
-      return { record_id: goal.goal_id, client_id: goal.client_id };
+  }
+  await flush();
+  await tx.ingest.record(rows);
+  for (const [clientId, count] of clients) {
+    await appendAudit(tx, { action: 'ingest', client_id: clientId, object_id: `${count} entr${count === 1 ? 'y' : 'ies'}` }, who);
+  }
+  return results;
+
+  async function take(line: IngestLine): Promise<IngestResult> {
+    switch (line.kind) {
+      case 'session': {
+        const session = fastSession(line.fields, line.id, who) ?? await validateSessionIn(tx, { ...line.fields, session_id: line.id } as SessionInput, who);
+        if (takenRecords.session.has(session.session_id)) throw new ConflictError(`a session with id "${session.session_id}" exists already (not from an ingest): give this entry another id`);
+        const flags = sessionRiskFlags(session);
+        if (flags.length === 0) {
+          sessions.push(session);
+        } else {
+          await flush();
+          await ensure(session.client_id);
+          await tx.ingest.insertSessions([session]);
+          await recordRiskFlagsIn(tx, session.client_id, flags, who);
+        }
+        return made(line, session.session_id, session.client_id);
+      }
+      case 'measure': {
+        const input = { ...line.fields, measure_id: line.id } as MeasureInput;
+        const planned = planMeasure(input, who);
+        if (takenRecords.measure.has(planned.measure.measure_id)) throw new ConflictError(`a measure with id "${planned.measure.measure_id}" exists already (not from an ingest): give this entry another id`);
+        if (planned.measure.session_id === null && measureRiskFlags(planned.measure).length === 0) {
+          measures.push(planned.measure);
+          return made(line, planned.measure.measure_id, planned.measure.client_id);
+        }
+        // Its session may be one of this batch's: written first.
+        await flush();
+        const measure = await validateMeasure(tx, input, who);
+        await ensure(measure.client_id);
+        await tx.measures.insert(measure);
+        await recordRiskFlagsIn(tx, measure.client_id, measureRiskFlags(measure), who);
+        return made(line, measure.measure_id, measure.client_id);
+      }
+      case 'milestone': {
+        const fields = parseMilestone({ ...line.fields, milestone_id: line.id } as MilestoneInput);
+        const milestone = planMilestone(await lockGoal(tx, fields.goal_id), fields, line.id, who);
+        if (await tx.milestones.get(milestone.milestone_id)) throw milestoneTaken(milestone.milestone_id);
+        await tx.milestones.insert(milestone, now);
+        await appendAudit(tx, { action: 'milestone.create', client_id: milestone.client_id, object_id: milestone.milestone_id }, who);
+        return made(line, milestone.milestone_id, milestone.client_id);
+      }
+      case 'goal_update': {
+        const { goal_id: goalId, at, ...change } = line.fields;
+        if (typeof goalId !== 'string') throw new InputError('a goal_update needs "goal_id": the goal it updates');
+        if (at !== undefined && typeof at !== 'string') throw new InputError('at must be a date or time (YYYY-MM-DD or ISO 8601)');
+        const checked = checkGoalUpdate(change as GoalUpdateInput);
+        const goal = await lockGoal(tx, goalId);
+        const { entry, latest } = progressEntry(goal, await tx.goals.history(goal.goal_id), checked, who, at);
+        await tx.goals.setProgress(goal.goal_id, latest.completion_percentage, latest.status, now);
+        await tx.goals.appendHistory(goal.goal_id, entry);
+        await appendAudit(tx, { action: 'goal.update', client_id: goal.client_id, object_id: goal.goal_id }, who);
+        return made(line, goal.goal_id, goal.client_id);
+      }
     }
   }
 }
 
 /**
- * Runs writes that may be refused part-way (opening a risk checks its flag) in a savepoint of
- * their own; the plain inserts of a checked record cannot be, and a savepoint per line cost more
- * than the line.
+ * One batch in a write of its own, committed before its results go out. Two senders of one id at
+ * once (PostgreSQL: the later one's insert meets the earlier one's key) roll the batch back; it is
+ * taken again, and then finds the other's lines.
  */
-function atomically(store: Store, mayRefuse: boolean, write: () => void): void {
-  if (mayRefuse) store.db.transaction(write)();
-  else write();
-}
-
-/**
- * Takes one batch of lines in one transaction (the caller's, with --all-or-nothing, else one of
- * its own), and returns their results in order. `first` is the number of the batch's first line.
- * A line is checked whole before it writes anything, so a refused line leaves nothing behind.
- */
-export function ingestBatch(store: Store, lines: readonly RawLine[], first: number, who: Actor, tentative: boolean): IngestResult[] {
-  const take = () => {
-    const clients = new Map<string, number>();
-    const results = lines.map((raw, index) => ingestOne(store, raw, first + index, who, tentative, clients));
-    for (const [clientId, count] of clients) {
-      recordAudit(store, { action: 'ingest', client_id: clientId, object_id: `${count} entr${count === 1 ? 'y' : 'ies'}` }, who);
+export async function ingestBatch(records: RecordStore, lines: readonly RawLine[], first: number, who: Actor): Promise<IngestResult[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await records.write((tx) => ingestBatchIn(tx, lines, first, who, false));
+    } catch (error) {
+      if (!(error instanceof StoreConflictError) || attempt >= 3) throw error;
     }
-    return results;
-  };
-  return store.db.inTransaction ? take() : store.transaction(take);
-}
-
-function ingestOne(store: Store, raw: RawLine, number: number, who: Actor, tentative: boolean, clients: Map<string, number>): IngestResult {
-  let id: string | null = null;
-  try {
-    const line = parseLine(raw);
-    id = line.id;
-    const before = ingestedLine(store, line.id);
-    if (before) {
-      if (before.digest === line.digest && before.kind === line.kind) return { line: number, id, outcome: 'unchanged', record_id: before.record_id };
-      throw new ConflictError(`id "${line.id}" was taken before with other content: a resend must be the same line; give a new entry a new id`);
-    }
-    const made = apply(store, line, who);
-    recordIngested(store, { line_id: line.id, kind: line.kind, digest: line.digest, ...made, ingested_at: who.now.toISOString() });
-    clients.set(made.client_id, (clients.get(made.client_id) ?? 0) + 1);
-    return { line: number, id, outcome: tentative ? 'valid' : 'created', record_id: made.record_id };
-  } catch (error) {
-    if (!(error instanceof InputError || error instanceof ConflictError)) throw error;
-    return { line: number, id, outcome: 'refused', error: error.message };
   }
 }
 
@@ -248,49 +316,55 @@ export interface IngestOptions {
  * answered, as not_processed); such a transaction must own the connection (the command line).
  */
 export async function ingestStream(
-  store: Store, input: AsyncIterable<Buffer | string>, options: IngestOptions, emit: (results: IngestResult[]) => Promise<void> | void,
+  records: RecordStore, input: AsyncIterable<Buffer | string>, options: IngestOptions, emit: (results: IngestResult[]) => Promise<void> | void,
 ): Promise<IngestSummary> {
   const summary: IngestSummary = { lines: 0, created: 0, unchanged: 0, refused: 0, committed: true };
-  const whole = options.allOrNothing === true;
-  if (whole) {
-    store.transaction(() => undefined); // refuses at once when the database takes no writes
-    store.db.exec('BEGIN IMMEDIATE');
-  }
-  try {
+  const count = (results: IngestResult[]) => {
+    for (const result of results) {
+      if (result.outcome === 'refused') summary.refused += 1;
+      else if (result.outcome === 'unchanged') summary.unchanged += 1;
+      else if (result.outcome === 'created' || result.outcome === 'valid') summary.created += 1;
+    }
+  };
+  if (options.allOrNothing !== true) {
     for await (const batch of lineBatches(input)) {
       const first = summary.lines + 1;
       summary.lines += batch.length;
-      const results = whole && summary.refused > 0
-        ? batch.map((_, index): IngestResult => ({ line: first + index, id: null, outcome: 'not_processed' }))
-        : ingestBatch(store, batch, first, options.who(), whole);
-      for (const result of results) {
-        if (result.outcome === 'refused') summary.refused += 1;
-        else if (result.outcome === 'unchanged') summary.unchanged += 1;
-        else if (result.outcome === 'created' || result.outcome === 'valid') summary.created += 1;
-      }
-      if (whole && summary.refused > 0) {
-        // Later lines of this batch were taken before the refusal was seen: they are not written either.
-        let seen = false;
-        for (const result of results) {
-          if (seen && result.outcome !== 'refused') Object.assign(result, { outcome: 'not_processed', record_id: undefined });
-          if (result.outcome === 'refused') seen = true;
-        }
-      }
+      const results = await ingestBatch(records, batch, first, options.who());
+      count(results);
       await emit(results);
     }
-    if (whole) {
-      if (summary.refused > 0) {
-        store.db.exec('ROLLBACK');
-        summary.committed = false;
-        summary.created = 0;
-        summary.unchanged = 0;
-      } else {
-        store.db.exec('COMMIT');
+    return summary;
+  }
+  // The whole stream in one write, rolled back (by the refusal thrown out of it) at the end when
+  // a line was refused.
+  const refusedStream = new Error('a line was refused');
+  try {
+    await records.write(async (tx) => {
+      for await (const batch of lineBatches(input)) {
+        const first = summary.lines + 1;
+        summary.lines += batch.length;
+        const results = summary.refused > 0
+          ? batch.map((_, index): IngestResult => ({ line: first + index, id: null, outcome: 'not_processed' }))
+          : await ingestBatchIn(tx, batch, first, options.who(), true);
+        count(results);
+        if (summary.refused > 0) {
+          // Later lines of this batch were taken before the refusal was seen: they are not written either.
+          let seen = false;
+          for (const result of results) {
+            if (seen && result.outcome !== 'refused') Object.assign(result, { outcome: 'not_processed', record_id: undefined });
+            if (result.outcome === 'refused') seen = true;
+          }
+        }
+        await emit(results);
       }
-    }
+      if (summary.refused > 0) throw refusedStream;
+    });
   } catch (error) {
-    if (whole && store.db.inTransaction) store.db.exec('ROLLBACK');
-    throw error;
+    if (error !== refusedStream) throw error;
+    summary.committed = false;
+    summary.created = 0;
+    summary.unchanged = 0;
   }
   return summary;
 }

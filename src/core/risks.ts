@@ -1,8 +1,4 @@
-import type { Store } from '../db/store.js';
-import {
-  appendRiskEvent, insertRisk, riskRow, updateRisk,
-} from '../db/risk-queries.js';
-import { appendAudit, recordAudit } from './audit.js';
+import { appendAudit } from './audit.js';
 import type { ReadTx, RecordStore, WriteTx } from '../store/port.js';
 import { requireClientIn } from './clients.js';
 import { parseRiskKind, riskKindOf, type RiskKind } from './crisis-flags.js';
@@ -20,11 +16,11 @@ import { localDateTimeString } from './time.js';
  *
  * The API for other modules (sessions, measures):
  *
- *   recordRiskFlags(store, clientId, [{ flag, at, source: { type: 'measure', id } }], who)
- *     Call it inside the transaction of the write that carries the flags. `flag` is the words
- *     as recorded (its kind follows from the vocabulary of crisis-flags.ts, or pass `kind`);
- *     `at` is when it happened (UTC ISO 8601). Opening and reopening are audited.
- *   openRisksOf(store, clientId)   the client's open risks, for a display (no audit entry of its own).
+ *   recordRiskFlagsIn(tx, clientId, [{ flag, at, source: { type: 'measure', id } }], who)
+ *     Call it inside the write that carries the flags. `flag` is the words as recorded (its
+ *     kind follows from the vocabulary of crisis-flags.ts, or pass `kind`); `at` is when it
+ *     happened (UTC ISO 8601). Opening and reopening are audited.
+ *   openRisksIn(tx, clientId)   the client's open risks, for a display (no audit entry of its own).
  */
 
 export interface RiskFlag {
@@ -58,40 +54,6 @@ export interface Risk extends OpenRisk {
   resolved_by: string | null;
   resolution_note: string | null;
   history: RiskEvent[];
-}
-
-/** Opens, renews or reopens the client's risks for these flags. Call inside the write's transaction. */
-export function recordRiskFlags(store: Store, clientId: string, flags: readonly RiskFlag[], who: Actor): void {
-  for (const given of flags) {
-    const kind = given.kind ?? riskKindOf(given.flag);
-    const event = {
-      at: given.at, source_type: given.source.type, source_id: given.source.id, flag: given.flag,
-      note: '', actor: who.actor, recorded_at: who.now.toISOString(),
-    };
-    const risk = riskRow(store, clientId, kind);
-    if (!risk) {
-      insertRisk(store, {
-        client_id: clientId, kind, status: 'open', opened_at: given.at, last_flagged_at: given.at,
-        resolved_at: null, resolved_by: null, resolution_note: null,
-      });
-      appendRiskEvent(store, clientId, kind, { ...event, event: 'opened' });
-      recordAudit(store, { action: 'risk.open', client_id: clientId, object_id: kind }, who);
-    } else if (risk.status === 'resolved') {
-      updateRisk(store, {
-        ...risk, status: 'open', opened_at: given.at, last_flagged_at: given.at,
-        resolved_at: null, resolved_by: null, resolution_note: null,
-      });
-      appendRiskEvent(store, clientId, kind, { ...event, event: 'reopened' });
-      recordAudit(store, { action: 'risk.reopen', client_id: clientId, object_id: kind }, who);
-    } else {
-      updateRisk(store, {
-        ...risk,
-        opened_at: given.at < risk.opened_at ? given.at : risk.opened_at,
-        last_flagged_at: given.at > risk.last_flagged_at ? given.at : risk.last_flagged_at,
-      });
-      appendRiskEvent(store, clientId, kind, { ...event, event: 'flagged' });
-    }
-  }
 }
 
 /**

@@ -1,5 +1,4 @@
 import { ensureClientIn } from './new-client.js';
-import type { Store } from '../db/store.js';
 import { ConflictError as StoreConflictError } from '../store/errors.js';
 import type { ReadTx, RecordStore } from '../store/port.js';
 import { appendAudit, readLogged } from './audit.js';
@@ -24,13 +23,6 @@ export async function validateSession(records: RecordStore, input: SessionInput,
 export async function validateSessionIn(tx: ReadTx, input: SessionInput, who: Actor): Promise<Session> {
   const fields = checkedFields(input, who);
   for (const goalId of fields.therapeutic_goals) checkGoal(goalId, fields.client_id, await tx.goals.get(goalId));
-  return sessionOfChecked(fields);
-}
-
-// until src/core/ingest.ts moves onto the port
-export function validateSessionSync(store: Store, input: SessionInput, who: Actor): Session {
-  const fields = checkedFields(input, who);
-  for (const goalId of fields.therapeutic_goals) checkGoal(goalId, fields.client_id, store.goalById(goalId));
   return sessionOfChecked(fields);
 }
 

@@ -13,8 +13,7 @@ import { rekeyDatabase, sealedTables } from './rekey.js';
 /**
  * The tables a client's rows are counted in for the report of a rename, merge or purge: those of
  * the SQLite schema (src/db/purge-queries.ts's clientTables), in the same order, so that both
- * engines report the same records alike. A table this schema does not have yet (the ingestion
- * log) holds none of the client's rows here: it counts 0.
+ * engines report the same records alike.
  */
 export const SQLITE_CLIENT_TABLES = [
   'courses', 'goal_edits', 'goals', 'ingested', 'measure_schedules', 'measure_versions', 'measures',
@@ -23,14 +22,14 @@ export const SQLITE_CLIENT_TABLES = [
 
 /** Of those, the tables of this schema, keyed by client_key. */
 const PG_CLIENT_TABLES = new Set<string>([
-  'courses', 'measure_schedules', 'goal_edits', 'goals', 'measure_versions', 'measures', 'milestone_edits', 'milestones', 'risk_events', 'risks',
+  'courses', 'measure_schedules', 'goal_edits', 'goals', 'ingested', 'measure_versions', 'measures', 'milestone_edits', 'milestones', 'risk_events', 'risks',
   'session_versions', 'sessions',
 ]);
 
 /** Children before parents: the order a purge deletes in (the foreign keys are not deferred). */
 const DELETE_ORDER = [
   'goal_history', 'goal_edits', 'milestone_edits', 'milestones', 'measure_versions', 'measures', 'session_versions',
-  'sessions', 'goals', 'risk_events', 'risks', 'courses', 'measure_schedules', 'record_ids', 'caseload',
+  'sessions', 'goals', 'risk_events', 'risks', 'courses', 'measure_schedules', 'ingested', 'ingested_ids', 'record_ids', 'caseload',
 ] as const;
 
 /**

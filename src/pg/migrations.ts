@@ -19,6 +19,7 @@
  */
 
 import { careMigration } from './migration-care.js';
+import { ingestMigration } from './migration-ingest.js';
 
 /** How client tables are laid out: plain (0), or PARTITION BY HASH (client_key) into n parts. */
 export interface PgLayout {
@@ -427,4 +428,6 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   `,
   // Courses of treatment and measure schedules (src/pg/migration-care.ts).
   (layout) => careMigration(layout, clientTable),
+  // What `tpt ingest` took (src/pg/migration-ingest.ts).
+  (layout) => ingestMigration(layout, clientTable),
 ];

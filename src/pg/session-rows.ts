@@ -20,7 +20,7 @@ const SEALED = {
   metadata: 'json',
 } as const;
 type SealedColumn = keyof typeof SEALED;
-const SEALED_COLUMNS = Object.keys(SEALED) as SealedColumn[];
+export const SEALED_COLUMNS = Object.keys(SEALED) as SealedColumn[];
 
 interface SessionRow extends Record<SealedColumn, Buffer> {
   client_key: string;
@@ -227,7 +227,7 @@ export class PgSessions {
 }
 
 /** The content columns of a session, sealed to the row `sealer` is for, in SEALED_COLUMNS' order. */
-function sealContent(sealer: RowSealer, session: Omit<Session, 'session_id'>): Buffer[] {
+export function sealContent(sealer: RowSealer, session: Omit<Session, 'session_id'>): Buffer[] {
   return SEALED_COLUMNS.map((column) => {
     const value = session[column];
     return sealer.seal(column, SEALED[column] === 'json' ? JSON.stringify(value) : value as string);

@@ -10,4 +10,5 @@
  */
 export const E2E_ON_POSTGRES: string[] = [
   'test/e2e/open-database.test.ts',
+  'test/e2e/ingest.test.ts',
 ];

@@ -11,11 +11,11 @@ const emptyDb = useTestDatabase();
 const racedDb = useTestDatabase();
 
 const CLIENT_TABLES = [
-  'audit_heads', 'audit_log', 'courses', 'goal_edits', 'goal_history', 'goals', 'measure_schedules', 'measure_versions', 'measures',
+  'audit_heads', 'audit_log', 'courses', 'goal_edits', 'goal_history', 'goals', 'ingested', 'measure_schedules', 'measure_versions', 'measures',
   'milestone_edits', 'milestones', 'risk_events', 'risks', 'session_versions', 'sessions',
 ];
 const REFERENCE_TABLES = [
-  'account_sessions', 'accounts', 'api_tokens', 'caseload', 'clients', 'login_throttle', 'record_ids', 'settings',
+  'account_sessions', 'accounts', 'api_tokens', 'caseload', 'clients', 'ingested_ids', 'login_throttle', 'record_ids', 'settings',
   'supervisions', MIGRATIONS_TABLE,
 ];
 
@@ -35,6 +35,8 @@ const CLEAR_TEXT: Record<string, string[]> = {
   goal_edits: ['actor', 'goal_id'],
   goal_history: ['actor', 'goal_id', 'status'],
   goals: ['goal_id', 'status'],
+  ingested: ['digest', 'kind', 'line_id', 'record_id'],
+  ingested_ids: ['line_id'],
   measure_schedules: ['every', 'measure', 'started_by', 'stopped_by'],
   measure_versions: ['amended_by', 'measure_id', 'session_id'],
   measures: ['amended_by', 'measure', 'measure_id', 'session_id', 'voided_by'],
@@ -124,8 +126,8 @@ describe('PostgreSQL migrations', () => {
          FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
         WHERE t.relnamespace = 'public'::regnamespace AND c.contype IN ('p', 'u', 'f') AND NOT t.relispartition`)).rows;
     const ofClientTables = keys.filter((key) => CLIENT_TABLES.includes(key.table));
-    // 15 primary keys, and the foreign keys between client tables or to clients.
-    expect(ofClientTables.filter((key) => key.type === 'p')).toHaveLength(15);
+    // 16 primary keys, and the foreign keys between client tables or to clients.
+    expect(ofClientTables.filter((key) => key.type === 'p')).toHaveLength(16);
     for (const key of ofClientTables) {
       const keyColumn = key.table.startsWith('audit_') ? 'chain_key' : 'client_key';
       expect(key.columns, `${key.table}.${key.name}`).toContain(keyColumn);
