@@ -8,6 +8,8 @@
 // - bundle/complete.cjs: `tpt __complete`, the fast path of shell completion (no commander, no
 //   commands);
 // - bundle/prompts.cjs, zxcvbn-*.cjs: libraries only some runs need (VENDORED below).
+// - bundle/migrations.cjs: the schema's migrations, read by a run that makes or upgrades a file;
+// - bundle/pg-engine.cjs: the PostgreSQL engine, read by a run with a postgres:// database.
 // bundle/meta.json is esbuild's metafile of tpt.cjs, complete.cjs and each tpt.NAME.cjs (the module
 // graph is the whole program's): test/e2e/startup.test.ts reads it to keep the start-up path
 // honest. Type checking stays with tsc.
@@ -200,6 +202,102 @@ const noDatabaseForHelp = {
   },
 };
 
+/**
+ * The facets of the SQLite engine's transaction (src/db/engine.ts) that only some commands call,
+ * each with the property through which core reaches it (`tx.care.courses`, `records.maintenance`):
+ * 25 to 50 KB that `tpt log-session` never runs. A command's bundle whose code (but the engines')
+ * never names a facet's property gets, for engine.ts's import of it, a module of the same
+ * exports whose objects throw when used (a bug of this file, which the e2e tests would meet).
+ * A module that another facet kept also imports stays bundled for that one.
+ */
+const FACETS = {
+  './engine-admin.js': /\.(admin|maintenance)\b/,
+  './engine-care.js': /\.care\b/,
+  './engine-exchange.js': /\.exchange\b/,
+  './measure-rows.js': /\.measures\b/,
+  './milestone-rows.js': /\.milestones\b/,
+  './token-queries.js': /\.tokens\b/,
+};
+const facetExports = Object.fromEntries(Object.keys(FACETS).map((module) => {
+  const source = readFileSync(resolve('src/db', module.replace(/\.js$/, '.ts')), 'utf8');
+  if (/^export\s*\{/m.test(source)) throw new Error(`src/db/${module}: name each export in its declaration (scripts/bundle.mjs stubs it)`);
+  return [module, [...source.matchAll(/^export (?:async )?(?:function\*?|const|let|class) (\w+)/gm)].map((match) => match[1])];
+}));
+
+/**
+ * The facets a bundle's code calls, from a first build of it (not minified, tree-shaken: a module
+ * of which the command runs one function counts for that one), outside the engines' own code.
+ */
+const facetsUsed = (text) => {
+  const sections = text.split(/^\/\/ (\S+)$/m);
+  const code = sections.filter((_, index) => index % 2 === 0 && !/^src\/(db|pg)\//.test(sections[index - 1] ?? '')).join('\n');
+  return new Set(Object.keys(FACETS).filter((module) => FACETS[module].test(code)));
+};
+
+const withoutFacets = (unused) => ({
+  name: 'without-facets',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/[\w-]+\.js$/ }, (args) =>
+      (unused.has(args.path) && args.importer.endsWith('src/db/engine.ts') ? { path: args.path, namespace: 'no-facet' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'no-facet' }, (args) => ({
+      contents: [
+        `const missing = new Proxy(() => missing, { apply() { fail(); }, get(_, key) { if (typeof key === 'string' && key !== 'then') fail(); } });`,
+        `function fail() { throw new Error(${JSON.stringify(`this bundle carries no facet ${args.path} of src/db/engine.ts: a bug of scripts/bundle.mjs (FACETS)`)}); }`,
+        ...facetExports[args.path].map((name) => `export const ${name} = () => missing;`),
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+});
+
+/**
+ * The schema's migrations (src/db/migrations.ts), 16 KB of SQL that a run reads only when it makes
+ * a file or opens an older one: bundle/migrations.cjs. Every bundle's migrate() compares the
+ * file's version with the latest first, and loads that file only when they differ (it throws the
+ * command line's own TptError, handed over as the store's errors are to pg-engine.cjs).
+ */
+const { MIGRATIONS } = await import('../dist/db/migrations.js');
+const sharedCoreErrors = {
+  name: 'shared-core-errors',
+  setup(build) {
+    build.onResolve({ filter: /errors\.js$/ }, (args) =>
+      (resolve(args.resolveDir, args.path).endsWith('/src/core/errors.js') ? { path: 'core-errors', namespace: 'shared' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'shared' }, () => ({
+      contents: "module.exports = globalThis[Symbol.for('tpt.core-errors')];",
+      loader: 'js',
+    }));
+  },
+};
+await build({
+  ...common,
+  entryPoints: { migrations: 'src/db/migrations.ts' },
+  outdir: 'bundle',
+  outExtension: { '.js': '.cjs' },
+  sourcemap: false,
+  plugins: [sharedCoreErrors],
+});
+const migrationsApart = {
+  name: 'migrations-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/migrations\.js$/ }, (args) =>
+      (args.importer.endsWith('src/db/connection.ts') ? { path: 'migrations', namespace: 'migrations-apart' } : undefined));
+    build.onResolve({ filter: /^\.\/migrations\.cjs$/ }, (args) =>
+      (args.namespace === 'migrations-apart' ? { path: args.path, external: true } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'migrations-apart' }, () => ({
+      contents: [
+        "import * as errors from '../core/errors.js';",
+        'export function migrate(db) {',
+        `  if (db.pragma('user_version', { simple: true }) === ${MIGRATIONS.length}) return;`,
+        "  globalThis[Symbol.for('tpt.core-errors')] = errors;",
+        "  require('./migrations.cjs').migrate(db);",
+        '}',
+      ].join('\n'),
+      resolveDir: resolve('src/db'),
+      loader: 'js',
+    }));
+  },
+};
+
 const bundled = {
   ...common,
   outdir: 'bundle',
@@ -220,13 +318,15 @@ const bundled = {
  * program has source maps: TPT_DEBUG=1 runs it.
  */
 const builds = [
-  build({ ...bundled, entryPoints: { tpt: 'src/cli.ts', complete: 'src/complete.ts' }, plugins: [dynamicImportAsRequire, lazyChildProcessForCommander] }),
-  ...[...listing.map((command) => command.name), 'help'].map((name) => build({
-    ...bundled,
-    entryPoints: { [`tpt.${name}`]: 'src/cli.ts' },
-    sourcemap: false,
-    plugins: [...(name === 'help' ? [noDatabaseForHelp] : []), oneCommand(name), dynamicImportAsRequire, lazyChildProcessForCommander],
-  })),
+  build({ ...bundled, entryPoints: { tpt: 'src/cli.ts', complete: 'src/complete.ts' }, plugins: [migrationsApart, dynamicImportAsRequire, lazyChildProcessForCommander] }),
+  ...[...listing.map((command) => command.name), 'help'].map(async (name) => {
+    const plugins = [...(name === 'help' ? [noDatabaseForHelp] : []), oneCommand(name), migrationsApart, dynamicImportAsRequire, lazyChildProcessForCommander];
+    const options = { ...bundled, entryPoints: { [`tpt.${name}`]: 'src/cli.ts' }, sourcemap: false };
+    const first = await build({ ...options, plugins, write: false, minify: false, metafile: false });
+    const used = facetsUsed(first.outputFiles.find((file) => file.path.endsWith('.cjs')).text);
+    const unused = new Set(Object.keys(FACETS).filter((module) => !used.has(module)));
+    return build({ ...options, plugins: [withoutFacets(unused), ...plugins] });
+  }),
 ];
 const metafiles = (await Promise.all(builds)).map((result) => result.metafile);
 const metafile = {
