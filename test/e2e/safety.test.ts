@@ -358,5 +358,5 @@ describe('issue 21: clinical safety, second pass', () => {
     } finally {
       other.cleanup();
     }
-  });
+  }, 90_000); // many spawned commands: slower on a loaded machine, PostgreSQL or not
 });

@@ -115,8 +115,8 @@ describe.runIf(inject('postgres'))('races on PostgreSQL', () => {
       const id = `new${round}`;
       const log = (summary: string) => ['log-session', '--client', 'c1', '--id', id, '--summary', summary, '--mood', 'neutral'];
       expect(oneWon(await race(log('first'), log('second'))).stderr).toMatch(new RegExp(`a session with id "${id}" already exists`));
-      const show = JSON.parse(box.spawnOk(['--json', 'session', 'show', id])) as { summary: string };
-      expect(['first', 'second']).toContain(show.summary);
+      const show = JSON.parse(box.spawnOk(['--json', 'session', 'show', id])) as { conversation_summary: string };
+      expect(['first', 'second']).toContain(show.conversation_summary);
       const logged = (JSON.parse(box.spawnOk(['--json', 'audit', 'c1'])) as { action: string; object_id: string | null }[])
         .filter((entry) => entry.object_id === id);
       expect(logged).toHaveLength(1);
