@@ -118,7 +118,7 @@ describe.runIf(inject('postgres'))('races on PostgreSQL', () => {
       const show = JSON.parse(box.spawnOk(['--json', 'session', 'show', id])) as { conversation_summary: string };
       expect(['first', 'second']).toContain(show.conversation_summary);
       const logged = (JSON.parse(box.spawnOk(['--json', 'audit', 'c1'])) as { action: string; object_id: string | null }[])
-        .filter((entry) => entry.object_id === id);
+        .filter((entry) => entry.object_id === id && entry.action === 'session.create');
       expect(logged).toHaveLength(1);
     }
   }, 120_000);
