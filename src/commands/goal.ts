@@ -35,7 +35,6 @@ export function goalCommand(ctx: Context): Command {
       'tpt goal create --client c42 --description "Return to work" --at 2026-09-01 --progress 20',
     ))
     .action(async (opts: { client: string; description: string; target?: string; progress?: string; notes?: string; id?: string; at?: string }) => {
-      const store = await ctx.openStore();
       const { checkClientId } = await import('./check-client.js');
       const client = await checkClientId(ctx, await ctx.records(), opts.client);
       const { createGoal, pastTargetWarning } = await import('../core/goals.js');
@@ -64,7 +63,8 @@ export function goalCommand(ctx: Context): Command {
     ))
     .action(async (goalId: string | undefined, flags: GoalUpdateFlags) => {
       const { InputError } = await import('../core/errors.js');
-      const store = await ctx.openStore();
+      // The SQLite Store only for the prompts (not on the port yet); the database is checked first.
+      await ctx.records();
       let change: GoalUpdateInput = { completion_percentage: flags.progress, status: flags.status, note: flags.note ?? '' };
       let id = goalId;
       let at = flags.at;
@@ -75,7 +75,7 @@ export function goalCommand(ctx: Context): Command {
             : 'nothing to update: give --progress <0-100>, --status <status> and/or --note <text>');
         }
         const { askGoalUpdate } = await import('./ask-goal-update.js');
-        ({ goalId: id, change, at } = await askGoalUpdate(ctx, store, await ctx.records(), id, change, at));
+        ({ goalId: id, change, at } = await askGoalUpdate(ctx, await ctx.openStore(), await ctx.records(), id, change, at));
       }
       const { updateGoal } = await import('../core/goals.js');
       const { renderGoal } = await import('../render/tables.js');

@@ -32,8 +32,9 @@ export function importCommand(ctx: Context): Command {
         const { InputError } = await import('../core/errors.js');
         throw new InputError(`${file} is not encrypted (not an age file): drop --identity`);
       }
-      const store = await ctx.openStore();
       const records = await ctx.records();
+      // The SQLite Store only for its cache and journal mode; PostgreSQL needs neither.
+      const store = ctx.databaseUrl === undefined ? await ctx.openStore() : undefined;
       const progress = await progressReporter(ctx);
       const source = decrypted ? bufferSource(decrypted, progress?.update) : fileSource(file, progress?.update);
       const { importDocument, ImportConflictError } = await import('../core/import.js');
@@ -41,9 +42,10 @@ export function importCommand(ctx: Context): Command {
       try {
         const { enlargeCacheForImport } = await import('../db/import-writes.js');
         const { withRollbackJournalAsync } = await import('../db/ingest-queries.js');
-        enlargeCacheForImport(store);
-        summary = await withRollbackJournalAsync(store, () =>
-          importDocument(records, source.read, { onConflict: flags.onConflict, dryRun: flags.dryRun, label: file }, ctx.who()));
+        const work = () =>
+          importDocument(records, source.read, { onConflict: flags.onConflict, dryRun: flags.dryRun, label: file }, ctx.who());
+        if (store) enlargeCacheForImport(store);
+        summary = store ? await withRollbackJournalAsync(store, work) : await work();
       } catch (error) {
         if (error instanceof ImportConflictError) {
           for (const conflict of error.conflicts) {

@@ -44,7 +44,8 @@ observations, homework, next-focus). An empty note or an editor that fails abort
 `)
     .action(async (flags: LogSessionFlags) => {
       const { InputError } = await import('../core/errors.js');
-      const store = await ctx.openStore();
+      // The SQLite Store only for the prompts (they are not on the port yet): on PostgreSQL the
+      // options alone log a session; records() opens (and checks) the database first on either.
       const records = await ctx.records();
       const { META_KEY, META_KEY_RULE } = await import('../core/schemas.js');
       let input = sessionInputFromFlags(flags, InputError, { pattern: META_KEY, rule: META_KEY_RULE });
@@ -61,7 +62,7 @@ observations, homework, next-focus). An empty note or an editor that fails abort
           throw new InputError(`missing ${missing.join(', ')}: give ${missing.length > 1 ? 'them' : 'it'} as options (${ctx.noPromptReason})`);
         }
         const { askSession } = await import('./ask-session.js');
-        input = await askSession(ctx, store, records, input, flags.interactive === true, template === undefined);
+        input = await askSession(ctx, await ctx.openStore(), records, input, flags.interactive === true, template === undefined);
       }
       const { checkClientId } = await import('./check-client.js');
       const client = await checkClientId(ctx, await ctx.records(), input.client_id!);

@@ -45,7 +45,8 @@ item: tpt reverse-scores items 2 and 3 itself. PHQ-9 item 9 or CORE-10 item 6 ab
 `)
     .action(async (clientId: string, flags: MeasureAddFlags) => {
       const { InputError } = await import('../core/errors.js');
-      const store = await ctx.openStore();
+      // The SQLite Store only for the prompts (not on the port yet); the database is checked first.
+      await ctx.records();
       let input: MeasureInput = {
         measure_id: flags.id, client_id: clientId, measure: flags.measure as string, timestamp: flags.at,
         session_id: flags.session, items: flags.items, total: flags.total,
@@ -57,7 +58,7 @@ item: tpt reverse-scores items 2 and 3 itself. PHQ-9 item 9 or CORE-10 item 6 ab
             : 'missing --items: give the answers, item 1 first (or --total N when only the total is known; no terminal to ask on)');
         }
         const { askMeasure } = await import('./ask-measure.js');
-        input = await askMeasure(ctx, store, input);
+        input = await askMeasure(ctx, await ctx.openStore(), input);
       }
       const { checkClientId } = await import('./check-client.js');
       const client = await checkClientId(ctx, await ctx.records(), input.client_id);

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ConflictError } from '../store/errors.js';
 import { moodOfScore, type Amendment, type ListedSession, type Session, type SessionState, type SessionVersion } from '../domain/records.js';
 import type { ClientFigures, SessionRange, SessionWithState, VoidMark } from '../store/port.js';
 import { clientKeysOf, currentClientId, recordClientKey, requireClientKey } from './client-keys.js';
@@ -49,7 +50,13 @@ export class PgSessions {
   async insert(session: Session): Promise<void> {
     const key = await requireClientKey(this.client, session.client_id);
     // The id is claimed first: two writers of one id collide on record_ids' primary key.
-    await this.client.query(`INSERT INTO record_ids (kind, record_id, client_key) VALUES ('session', $1, $2)`, [session.session_id, key]);
+    try {
+      await this.client.query(`INSERT INTO record_ids (kind, record_id, client_key) VALUES ('session', $1, $2)`, [session.session_id, key]);
+    } catch (error) {
+      // A conflict the port's callers can tell (core says which id to change), not a driver error.
+      if ((error as { code?: unknown }).code !== '23505') throw error;
+      throw new ConflictError(`a session "${session.session_id}" exists already`, (error as { constraint?: string }).constraint, { cause: error });
+    }
     const sealed = sealContent(this.sealer(key, session.session_id), session);
     await this.client.query(
       `INSERT INTO sessions (client_key, session_id, "timestamp", emotional_score, session_duration_minutes,

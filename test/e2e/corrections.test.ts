@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runsAt, Sandbox } from '../helpers.js';
@@ -12,6 +12,14 @@ beforeEach(() => {
   expect(box.spawn(['init']).code).toBe(0);
 });
 afterEach(() => box.cleanup());
+
+/** A second, empty database on the run's engine (a second SQLite file or PostgreSQL database). */
+function otherDatabase(): Sandbox {
+  const other = new Sandbox();
+  onTestFinished(() => other.cleanup());
+  expect(other.spawn(['init']).code).toBe(0);
+  return other;
+}
 
 const { run, ok, json } = runsAt(() => box, NOW);
 
@@ -242,19 +250,18 @@ describe('export and import of corrected sessions', () => {
     const second = join(box.home, 'second.json');
     await ok(['export', 'c1', '--out', first]);
 
-    const other = join(box.home, 'other.db');
-    expect(box.spawn(['--db', other, 'init']).code).toBe(0);
-    const imported = box.spawn(['--db', other, 'import', first]);
+    const other = otherDatabase();
+    const imported = other.spawn(['import', first]);
     expect(imported.code, imported.stderr).toBe(0);
-    expect(box.spawn(['--db', other, 'export', 'c1', '--out', second]).code).toBe(0);
+    expect(other.spawn(['export', 'c1', '--out', second]).code).toBe(0);
     const body = (path: string) => readFileSync(path, 'utf8').replace(/"exported_at":"[^"]+"/, '');
     expect(body(second)).toBe(body(first));
 
     // The imported database holds the same state, and importing again changes nothing.
-    const shown = JSON.parse(box.spawn(['--db', other, '--json', 'session', 'show', 's3', '--history']).stdout);
+    const shown = JSON.parse(other.spawn(['--json', 'session', 'show', 's3', '--history']).stdout);
     expect(shown).toMatchObject({ signed_by: 'tester', version: 2, addendum: true });
     expect(shown.history).toHaveLength(2);
-    const again = JSON.parse(box.spawn(['--db', other, '--json', 'import', first]).stdout);
+    const again = JSON.parse(other.spawn(['--json', 'import', first]).stdout);
     expect(again.sessions).toEqual({ added: 0, skipped: 4, replaced: 0 });
   });
 
@@ -266,9 +273,8 @@ describe('export and import of corrected sessions', () => {
     const file = join(box.home, 'bad.json');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(file, JSON.stringify(doc));
-    const other = join(box.home, 'other.db');
-    expect(box.spawn(['--db', other, 'init']).code).toBe(0);
-    const refused = box.spawn(['--db', other, 'import', file]);
+    const other = otherDatabase();
+    const refused = other.spawn(['import', file]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('version 2 needs the 1 earlier version(s)');
   });

@@ -268,7 +268,8 @@ describe('tpt export --format fhir', () => {
 });
 
 describe('a FHIR export of the demo', () => {
-  const demo = new Sandbox();
+  // `tpt demo` makes an SQLite file of its own whatever the engine: its sandbox is SQLite's.
+  const demo = new Sandbox({ engine: 'sqlite' });
   let bundle: { entry: { fullUrl: string; resource: Record<string, unknown> & { resourceType: string } }[] } & Record<string, unknown>;
   beforeAll(() => {
     expect(demo.spawn(['demo']).code).toBe(0);

@@ -226,7 +226,7 @@ describe('issue 21: clinical safety, second pass', () => {
     } finally {
       older.cleanup();
     }
-  });
+  }, 90_000); // some thirty spawned commands: slower on a loaded machine, PostgreSQL or not
 
   it('8. a session voided as logged for the wrong client carries none of its text into the FHIR Bundle', async () => {
     await session('f8', '2026-09-01T10:00', 0);
@@ -358,5 +358,5 @@ describe('issue 21: clinical safety, second pass', () => {
     } finally {
       other.cleanup();
     }
-  });
+  }, 90_000); // many spawned commands: slower on a loaded machine, PostgreSQL or not
 });
