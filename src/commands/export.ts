@@ -46,8 +46,9 @@ export function exportCommand(ctx: Context): Command {
         if (ctx.json) throw new InputError('an encrypted export to stdout leaves no room for --json: add --out FILE, or drop --json');
         if (ctx.io.stdout.isTTY) throw new InputError('an encrypted export is binary: add --out FILE, or send stdout to a file (> FILE.age)');
       }
-      const store = await ctx.openStore();
       const records = await ctx.records();
+      // The SQLite Store only for its page cache; PostgreSQL has none to enlarge.
+      const store = ctx.databaseUrl === undefined ? await ctx.openStore() : undefined;
       const encrypter = encrypt
         ? await import('./export-encrypt.js').then((age) => age.exportEncrypter(ctx, flags.recipient ?? []))
         : undefined;
@@ -90,11 +91,11 @@ export function exportCommand(ctx: Context): Command {
  * terminal. Returns how many sessions (JSON) or rows (CSV) it wrote.
  */
 async function streamExport(
-  ctx: Context, store: Store, records: RecordStore, plan: ExportPlan, stream: OutputStream, encrypter?: Encrypter,
+  ctx: Context, store: Store | undefined, records: RecordStore, plan: ExportPlan, stream: OutputStream, encrypter?: Encrypter,
 ): Promise<number> {
   const { exportJson, exportCsvRows, CSV_COLUMNS } = await import('../core/export.js');
   const { enlargeCacheForExport } = await import('../db/export-queries.js');
-  enlargeCacheForExport(store);
+  if (store) enlargeCacheForExport(store);
   let progress: Progress | undefined;
   // One read transaction: the export reads one snapshot of the database, whatever is written meanwhile.
   return records.read(async (tx) => {
