@@ -7,7 +7,7 @@ import { migrate } from '../../src/pg/migrate.js';
 import type { RecordStore } from '../../src/store/port.js';
 import { ROUTES } from '../../src/server/routes.js';
 import { Sandbox } from '../helpers.js';
-import { call } from '../server.js';
+import { call, startServer } from '../server.js';
 import { useTestDatabase } from '../support/postgres.js';
 
 // Issue 22's proof, "one record, two engines": the demo practice, migrated into PostgreSQL under
@@ -207,5 +207,23 @@ describe('the demo practice on SQLite and, migrated, on PostgreSQL', () => {
       // Every GET route of the service is in this comparison: a new one must join it.
       expect([...asked].sort()).toEqual([...gets].sort());
     }, 300_000);
+
+    it('is served by `tpt serve --database postgres://…` from the bundle, which stops on SIGTERM', async () => {
+      const server = await startServer(box, [], { TPT_DATABASE_URL: database.url() });
+      try {
+        const answer = await call(server.port, 'GET', '/api/v1/clients', { token: tokens.get(postgresPort)! });
+        expect(answer.status).toBe(200);
+        expect((answer.body as { client_id: string }[]).map((client) => client.client_id)).toEqual(ids.clients);
+        // The SQLite token is not a token of this database.
+        expect((await call(server.port, 'GET', '/api/v1/clients', { token })).status).toBe(401);
+        // Ingestion is not on the port yet: refused in a line, not a 500.
+        const ingest = await call(server.port, 'POST', '/api/v1/ingest', { token: tokens.get(postgresPort)!, raw: '{}\n', headers: { 'Content-Type': 'application/x-ndjson' } });
+        expect(ingest.status).toBe(501);
+      } finally {
+        // Drained and the pool ended: the process exits by itself, 0.
+        expect(await server.stop()).toBe(0);
+      }
+      expect(server.stderr()).not.toMatch(/not available/);
+    }, 60_000);
   });
 });
