@@ -29,7 +29,7 @@ export function serveCommand(ctx: Context): Command {
     ))
     .action(async (flags: ServeFlags) => {
       const { InputError, TptError } = await import('../core/errors.js');
-      const { createApiServer, isLoopback } = await import('../server/http.js');
+      const { afterClose, createApiServer, isLoopback } = await import('../server/http.js');
       const port = Number(flags.port);
       if (!/^\d{1,5}$/.test(flags.port) || port > 65535) {
         throw new InputError(`invalid --port "${flags.port}": use a port number from 0 to 65535 (0 picks a free one)`);
@@ -47,20 +47,18 @@ export function serveCommand(ctx: Context): Command {
         throw new InputError(`invalid --metrics-port "${flags.metricsPort}": use a port number from 0 to 65535 (0 picks a free one)`);
       }
       const tls = flags.tlsCert && flags.tlsKey ? await readTls(flags.tlsCert, flags.tlsKey) : undefined;
-      const store = await ctx.openStore();
+      // The records through the store port, on either engine (--database postgres://… or --db).
       const records = await ctx.records();
+      const sqlite = records.engine === 'sqlite' ? await sqliteExtras() : undefined;
       // Traces always (inert without an SDK the host installs); metrics when asked for.
       const metrics = metricsPort === undefined ? undefined : await (await import('../server/metrics.js')).createMetrics(records, () => ctx.now());
       const { observers } = await import('../server/observer.js');
       const { tracingObserver } = await import('../server/tracing.js');
-      const { openDatabase } = await import('../db/connection.js');
-      const { Store } = await import('../db/store.js');
-      const key = ctx.openedKey!.key;
-      const server = createApiServer(store, {
+      const server = createApiServer(records, {
         host: flags.host, port, now: () => ctx.now(), ...(tls ? { tls } : {}),
-        openReader: () => new Store(openDatabase(ctx.dbPath, key, { readonly: true })),
+        ...(sqlite ?? {}),
         observer: observers(tracingObserver(), metrics?.observer),
-      }, records);
+      });
       if (metrics) await listenForMetrics(metrics, metricsPort!);
       await new Promise<void>((resolve, reject) => {
         server.once('error', (error: NodeJS.ErrnoException) => {
@@ -75,8 +73,10 @@ export function serveCommand(ctx: Context): Command {
           ctx.note(`tpt serve: listening on ${tls ? 'https' : 'http'}://${host}:${bound} (Ctrl-C to stop)`);
           // Requests under way get a moment to finish; a client that holds a half-sent request
           // open must not keep the service from stopping.
+          // The run closes the records after this (the PostgreSQL pool ends): once the service's
+          // last writes are done.
           const stop = () => {
-            server.close(() => resolve());
+            server.close(() => afterClose(server).then(resolve, resolve));
             server.closeIdleConnections();
             setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS).unref();
           };
@@ -85,6 +85,27 @@ export function serveCommand(ctx: Context): Command {
         });
       });
     });
+
+  /**
+   * On SQLite, a second, read-only connection for streamed exports (the main one keeps serving
+   * while an export is written), and the connection the ingestion route still takes.
+   */
+  async function sqliteExtras() {
+    const store = await ctx.openStore();
+    const key = ctx.openedKey!.key;
+    const { openDatabase } = await import('../db/connection.js');
+    const { Store } = await import('../db/store.js');
+    const { SqliteRecordStore } = await import('../db/engine.js');
+    const { enlargeCacheForExport } = await import('../db/export-queries.js');
+    return {
+      ingestStore: store,
+      openReader: () => {
+        const reader = new Store(openDatabase(ctx.dbPath, key, { readonly: true }));
+        enlargeCacheForExport(reader);
+        return new SqliteRecordStore(reader);
+      },
+    };
+  }
 
   /** GET /metrics on 127.0.0.1 only: the numbers need no token there, and reach no one else. */
   async function listenForMetrics(metrics: import('../server/metrics.js').Metrics, port: number): Promise<void> {

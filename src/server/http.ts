@@ -1,14 +1,13 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
-import { appendAudit, recordAudit, takeUnloggedPortReads, takeUnloggedReads } from '../core/audit.js';
+import { appendAudit, takeUnloggedPortReads, takeUnloggedReads } from '../core/audit.js';
 import { authenticate, scopeAllows } from '../core/tokens.js';
-import { SqliteRecordStore } from '../db/engine.js';
-import type { Store } from '../db/store.js';
 import type { RecordStore } from '../store/port.js';
+import { INGEST_ROUTE } from './ingest-route.js';
 import { inApiTerms } from './api-terms.js';
 import { RefusalAudit, RefusalLimiter, type RefusalVerdict } from './rate-limit.js';
-import { acceptedQuery, ROUTES, type Reply, type RequestContext } from './routes.js';
+import { acceptedQuery, ROUTES, type IngestStore, type Reply, type RequestContext } from './routes.js';
 import type { RequestObserver } from './observer.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -18,8 +17,15 @@ export interface ServeOptions {
   port: number;
   tls?: { cert: Buffer; key: Buffer };
   now: () => Date;
-  /** A second, read-only connection, for answers streamed over many turns of the event loop. */
-  openReader: () => Store;
+  /**
+   * The store that answers streamed over many turns of the event loop read from, in one read
+   * transaction each (an export): on SQLite a second, read-only connection, so that the main one
+   * keeps serving meanwhile; on PostgreSQL the records themselves (each transaction takes a
+   * connection of the pool). Opened at the first such answer, closed with the service.
+   */
+  openReader?: () => RecordStore;
+  /** The SQLite connection, for the ingestion route until it moves onto the port (none: 501). */
+  ingestStore?: IngestStore;
   /** Told of each request and its answer (src/server/metrics.ts): metrics and traces. */
   observer?: RequestObserver;
 }
@@ -63,9 +69,11 @@ class HttpError extends Error {
   }
 }
 
-/** The HTTP face of the core: authentication, routing, JSON in and out, errors as SPEC §5. */
-/** `records`: the store port over the same connection (what core's use cases on the port take). */
-export function createApiServer(store: Store, options: ServeOptions, records: RecordStore = new SqliteRecordStore(store)): Server {
+/**
+ * The HTTP face of the core: authentication, routing, JSON in and out, errors as SPEC §5. Every
+ * route reads and writes through `records`, the store port, whichever engine holds them.
+ */
+export function createApiServer(records: RecordStore, options: ServeOptions): Server {
   const loopback = isLoopback(options.host);
   /** The name of each request's token, once it is known, for the audit entry of a refusal. */
   const callers = new WeakMap<IncomingMessage, string>();
@@ -178,10 +186,14 @@ export function createApiServer(store: Store, options: ServeOptions, records: Re
       throw new HttpError(403, 'forbidden_scope',
         `this token's scope is ${caller.scope}; ${request.method} ${url.pathname} needs ${match.route.scope}: use a token made with \`tpt token create --scope ${match.route.scope}\``);
     }
+    if (match.route === INGEST_ROUTE && options.ingestStore === undefined) {
+      throw new HttpError(501, 'not_implemented',
+        `${request.method} ${url.pathname} is not available on ${records.engine} yet: ingest into an SQLite database (\`tpt ingest\`), then \`tpt migrate --to\``);
+    }
     const streamed = match.route.streamsBody === true;
     const body = !streamed && (request.method === 'POST' || request.method === 'PUT') ? await readJson(request) : undefined;
     const context: RequestContext = {
-      store,
+      store: options.ingestStore as IngestStore,
       records,
       withReader,
       params: match.params,
@@ -191,7 +203,8 @@ export function createApiServer(store: Store, options: ServeOptions, records: Re
       who: { actor: `api:${caller.name}`, now: options.now() },
     };
     const reply = await match.route.handle(context);
-    for (const entry of [...takeUnloggedReads(store), ...takeUnloggedPortReads(records)]) {
+    const unlogged = options.ingestStore === undefined ? [] : takeUnloggedReads(options.ingestStore);
+    for (const entry of [...unlogged, ...takeUnloggedPortReads(records)]) {
       process.emitWarning(`tpt serve: the database cannot take writes, so this read is not in the audit log: ${entry.action} ${entry.client_id ?? ''} by ${entry.actor} at ${entry.at}`);
     }
     return send(response, reply);
@@ -201,10 +214,10 @@ export function createApiServer(store: Store, options: ServeOptions, records: Re
    * Large answers (an export) stream from the reader, one at a time: its snapshot stays open
    * while the answer is written, and the main connection keeps serving other requests meanwhile.
    */
-  let reader: Store | undefined;
+  let reader: RecordStore | undefined;
   let readerQueue: Promise<unknown> = Promise.resolve();
-  function withReader<T>(use: (reader: Store) => Promise<T>): Promise<T> {
-    const turn = readerQueue.then(() => use(reader ??= options.openReader()));
+  function withReader<T>(use: (reader: RecordStore) => Promise<T>): Promise<T> {
+    const turn = readerQueue.then(() => use(reader ??= options.openReader?.() ?? records));
     readerQueue = turn.catch(() => undefined);
     return turn;
   }
@@ -216,18 +229,32 @@ export function createApiServer(store: Store, options: ServeOptions, records: Re
   const server = options.tls
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, ...limits }, handler)
     : createHttpServer(limits, handler);
+  // What `tpt serve` waits for before it closes the records: the last refusals' entry is
+  // written, and the reader closed (a reader that is the records themselves is left to the caller).
+  let closing: Promise<void> = Promise.resolve();
   server.on('close', () => {
     const pending = refusals.pending();
-    if (pending) {
-      try {
-        store.transaction(() => recordAudit(store, unloggedEntry(pending), { actor: 'api:unauthenticated', now: options.now() }));
-      } catch {
-        // stopping: the entry is lost with the service, not the records
+    closing = (async () => {
+      if (pending) {
+        try {
+          await records.write((tx) => appendAudit(tx, unloggedEntry(pending), { actor: 'api:unauthenticated', now: options.now() }));
+        } catch {
+          // stopping: the entry is lost with the service, not the records
+        }
       }
-    }
-    reader?.close();
+      await readerQueue;
+      if (reader && reader !== records) await reader.close().catch(() => undefined);
+    })();
   });
+  closedWork.set(server, () => closing);
   return server;
+}
+
+const closedWork = new WeakMap<Server, () => Promise<void>>();
+
+/** Resolves when a service that was closed has finished its last writes (call after 'close'). */
+export function afterClose(server: Server): Promise<void> {
+  return closedWork.get(server)?.() ?? Promise.resolve();
 }
 
 function findRoute(method: string, path: string) {

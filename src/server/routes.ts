@@ -21,32 +21,32 @@ import {
 } from '../core/session-corrections.js';
 import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
-import { enlargeCacheForExport } from '../db/export-queries.js';
-import { SqliteRecordStore } from '../db/engine.js';
-import type { Store } from '../db/store.js';
+import type { ingestStream } from '../core/ingest.js';
 import type { RecordStore } from '../store/port.js';
 import { INGEST_ROUTE } from './ingest-route.js';
 import { OPENAPI } from './openapi.js';
 import type { TokenScope } from '../core/tokens.js';
 
-const ports = new WeakMap<Store, RecordStore>();
-
 /**
- * The store port over the service's connection: one per connection, so every port transaction
- * of the service queues behind the others (the routes moved onto the port take it).
+ * The SQLite connection the ingestion route still takes (core's ingestStream is not on the port
+ * yet); the service has it only on SQLite. Typed by what ingestStream takes, so that src/server
+ * names no engine.
  */
-export function recordsOf(store: Store): RecordStore {
-  let records = ports.get(store);
-  if (!records) ports.set(store, records = new SqliteRecordStore(store));
-  return records;
-}
+export type IngestStore = Parameters<typeof ingestStream>[0];
 
 export interface RequestContext {
-  store: Store;
-  /** The store port over the same connection. */
+  /**
+   * Until ingestion moves onto the port: the SQLite connection, for the ingestion route only. A
+   * service without one (PostgreSQL) answers that route 501 before it runs (http.ts).
+   */
+  store: IngestStore;
+  /** The records: every route reads and writes through the store port. */
   records: RecordStore;
-  /** Runs `use` with the read-only connection, one caller at a time. */
-  withReader: <T>(use: (reader: Store) => Promise<T>) => Promise<T>;
+  /**
+   * Runs `use` with the store that streamed answers read from, one caller at a time: on SQLite a
+   * second, read-only connection (so the main one keeps serving), on PostgreSQL the same pool.
+   */
+  withReader: <T>(use: (reader: RecordStore) => Promise<T>) => Promise<T>;
   /** The path's parameters, in the order of the pattern's groups. */
   params: string[];
   query: URLSearchParams;
@@ -221,11 +221,11 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/goals'),
     query: [],
     scope: 'write',
-    handle: async ({ store, body, who }) => {
+    handle: async ({ records, body, who }) => {
       // "at": when the goal was set, as `goal create --at`.
       const { at, ...fields } = object(body);
       if (at !== undefined && typeof at !== 'string') throw new InputError('at must be a date or time (YYYY-MM-DD or ISO 8601)');
-      return { status: 201, body: await createGoal(recordsOf(store), fields as GoalCreateInput, who, at) };
+      return { status: 201, body: await createGoal(records, fields as GoalCreateInput, who, at) };
     },
   },
   {
@@ -233,11 +233,11 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/goals/{goal_id}'),
     query: [],
     scope: 'write',
-    handle: async ({ store, params, body, who }) => {
+    handle: async ({ records, params, body, who }) => {
       // "at": a backdated progress entry, as `goal update --at`.
       const { at, ...change } = object(body);
       if (at !== undefined && typeof at !== 'string') throw new InputError('at must be a date or time (YYYY-MM-DD or ISO 8601)');
-      return { status: 200, body: await updateGoal(recordsOf(store), params[0]!, change as GoalUpdateInput, who, at) };
+      return { status: 200, body: await updateGoal(records, params[0]!, change as GoalUpdateInput, who, at) };
     },
   },
   {
@@ -245,9 +245,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/goals/{goal_id}/edit'),
     query: [],
     scope: 'write',
-    handle: async ({ store, params, body, who }) => {
+    handle: async ({ records, params, body, who }) => {
       const { reason, ...edit } = parseInput(goalEditInput, object(body));
-      return { status: 200, body: await editGoal(recordsOf(store), params[0]!, edit, reason, who) };
+      return { status: 200, body: await editGoal(records, params[0]!, edit, reason, who) };
     },
   },
   {
@@ -255,9 +255,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/goals/{client_id}'),
     query: ['status'],
     scope: 'read',
-    handle: async ({ store, params, query, who }) => ({
+    handle: async ({ records, params, query, who }) => ({
       status: 200,
-      body: await listGoals(recordsOf(store), params[0]!, who, query.get('status') ?? undefined),
+      body: await listGoals(records, params[0]!, who, query.get('status') ?? undefined),
     }),
   },
   {
@@ -265,16 +265,16 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/milestones'),
     query: [],
     scope: 'write',
-    handle: async ({ store, body, who }) => ({ status: 201, body: await addMilestone(recordsOf(store), object(body) as MilestoneInput, who) }),
+    handle: async ({ records, body, who }) => ({ status: 201, body: await addMilestone(records, object(body) as MilestoneInput, who) }),
   },
   {
     method: 'POST',
     ...at('/api/v1/milestones/{milestone_id}/edit'),
     query: [],
     scope: 'write',
-    handle: async ({ store, params, body, who }) => {
+    handle: async ({ records, params, body, who }) => {
       const { reason, ...edit } = parseInput(milestoneEditInput, object(body));
-      return { status: 200, body: await editMilestone(recordsOf(store), params[0]!, edit, reason, who) };
+      return { status: 200, body: await editMilestone(records, params[0]!, edit, reason, who) };
     },
   },
   {
@@ -282,14 +282,14 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/milestones/{milestone_id}/void'),
     query: [],
     scope: 'write',
-    handle: async ({ store, params, body, who }) => ({ status: 200, body: await voidMilestone(recordsOf(store), params[0]!, reasonOf(body), who) }),
+    handle: async ({ records, params, body, who }) => ({ status: 200, body: await voidMilestone(records, params[0]!, reasonOf(body), who) }),
   },
   {
     method: 'POST',
     ...at('/api/v1/milestones/{milestone_id}/restore'),
     query: [],
     scope: 'write',
-    handle: async ({ store, params, who }) => ({ status: 200, body: await restoreMilestone(recordsOf(store), params[0]!, who) }),
+    handle: async ({ records, params, who }) => ({ status: 200, body: await restoreMilestone(records, params[0]!, who) }),
   },
   {
     method: 'POST',
@@ -297,9 +297,9 @@ export const ROUTES: Route[] = [
     query: [],
     scope: 'write',
     // The measure as `tpt measure show --json` prints it (its state included).
-    handle: async ({ store, body, who }) => {
-      const added = await addMeasure(recordsOf(store), object(body) as MeasureInput, who);
-      return { status: 201, body: await measureDetail(recordsOf(store), added.measure_id, false) };
+    handle: async ({ records, body, who }) => {
+      const added = await addMeasure(records, object(body) as MeasureInput, who);
+      return { status: 201, body: await measureDetail(records, added.measure_id, false) };
     },
   },
   {
@@ -307,9 +307,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/measures/{client_id}'),
     query: [...TIMEFRAME, 'include_void'],
     scope: 'read',
-    handle: async ({ store, params, query, who }) => ({
+    handle: async ({ records, params, query, who }) => ({
       status: 200,
-      body: await listMeasures(recordsOf(store), params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), flagQuery(query, 'include_void'), who),
+      body: await listMeasures(records, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), flagQuery(query, 'include_void'), who),
     }),
   },
   // Measures are corrected as sessions are (the body of an amendment: items, total, timestamp, session_id, and "reason").
@@ -318,7 +318,7 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/measures/{measure_id}/amend'),
     query: [],
     scope: 'write',
-    handle: async ({ store, params, body, who }) => {
+    handle: async ({ records, params, body, who }) => {
       const { reason, items, total, timestamp, session_id, ...rest } = object(body);
       if (reason !== undefined && typeof reason !== 'string') throw new InputError('reason must be text');
       const other = Object.keys(rest)[0];
@@ -327,7 +327,7 @@ export const ROUTES: Route[] = [
       }
       if (session_id !== undefined && typeof session_id !== 'string') throw new InputError('session_id must be text');
       const change = { items, total, timestamp, session_id } as MeasureChange;
-      return { status: 200, body: await amendMeasure(recordsOf(store), params[0]!, change, reason, who) };
+      return { status: 200, body: await amendMeasure(records, params[0]!, change, reason, who) };
     },
   },
   {
@@ -335,14 +335,14 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/measures/{measure_id}/void'),
     query: [],
     scope: 'write',
-    handle: async ({ store, params, body, who }) => ({ status: 200, body: await voidMeasure(recordsOf(store), params[0]!, reasonOf(body), who) }),
+    handle: async ({ records, params, body, who }) => ({ status: 200, body: await voidMeasure(records, params[0]!, reasonOf(body), who) }),
   },
   {
     method: 'POST',
     ...at('/api/v1/measures/{measure_id}/restore'),
     query: [],
     scope: 'write',
-    handle: async ({ store, params, who }) => ({ status: 200, body: await restoreMeasure(recordsOf(store), params[0]!, who) }),
+    handle: async ({ records, params, who }) => ({ status: 200, body: await restoreMeasure(records, params[0]!, who) }),
   },
   {
     method: 'GET',
@@ -431,8 +431,7 @@ export const ROUTES: Route[] = [
         // From the reader's snapshot, a piece at a time as the client takes it: a client of
         // 200,000 sessions is never held in memory whole, nor keeps other requests waiting.
         stream: (out) => withReader(async (reader) => {
-          enlargeCacheForExport(reader);
-          await new SqliteRecordStore(reader).read(async (tx) => {
+          await reader.read(async (tx) => {
             for await (const chunk of exportJson(tx, plan.clients, who.now)) await writeInTurn(out, chunk);
           });
           out.end();

@@ -63,8 +63,6 @@ const ALLOWED: Record<Rule, string[]> = {
     'src/commands/rekey.ts',
     'src/commands/serve.ts',
     'src/completion/ids.ts',
-    'src/server/http.ts',
-    'src/server/routes.ts',
     'src/setup.ts',
   ],
 };
