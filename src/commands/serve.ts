@@ -88,17 +88,16 @@ export function serveCommand(ctx: Context): Command {
 
   /**
    * On SQLite, a second, read-only connection for streamed exports (the main one keeps serving
-   * while an export is written), and the connection the ingestion route still takes.
+   * while an export is written).
    */
   async function sqliteExtras() {
-    const store = await ctx.openStore();
+    await ctx.openStore();
     const key = ctx.openedKey!.key;
     const { openDatabase } = await import('../db/connection.js');
     const { Store } = await import('../db/store.js');
     const { SqliteRecordStore } = await import('../db/engine.js');
     const { enlargeCacheForExport } = await import('../db/export-queries.js');
     return {
-      ingestStore: store,
       openReader: () => {
         const reader = new Store(openDatabase(ctx.dbPath, key, { readonly: true }));
         enlargeCacheForExport(reader);

@@ -1,13 +1,12 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
-import { appendAudit, takeUnloggedPortReads, takeUnloggedReads } from '../core/audit.js';
+import { appendAudit, takeUnloggedPortReads } from '../core/audit.js';
 import { authenticate, scopeAllows } from '../core/tokens.js';
 import type { RecordStore } from '../store/port.js';
-import { INGEST_ROUTE } from './ingest-route.js';
 import { inApiTerms } from './api-terms.js';
 import { RefusalAudit, RefusalLimiter, type RefusalVerdict } from './rate-limit.js';
-import { acceptedQuery, ROUTES, type IngestStore, type Reply, type RequestContext } from './routes.js';
+import { acceptedQuery, ROUTES, type Reply, type RequestContext } from './routes.js';
 import type { RequestObserver } from './observer.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -24,8 +23,6 @@ export interface ServeOptions {
    * connection of the pool). Opened at the first such answer, closed with the service.
    */
   openReader?: () => RecordStore;
-  /** The SQLite connection, for the ingestion route until it moves onto the port (none: 501). */
-  ingestStore?: IngestStore;
   /** Told of each request and its answer (src/server/metrics.ts): metrics and traces. */
   observer?: RequestObserver;
 }
@@ -186,14 +183,9 @@ export function createApiServer(records: RecordStore, options: ServeOptions): Se
       throw new HttpError(403, 'forbidden_scope',
         `this token's scope is ${caller.scope}; ${request.method} ${url.pathname} needs ${match.route.scope}: use a token made with \`tpt token create --scope ${match.route.scope}\``);
     }
-    if (match.route === INGEST_ROUTE && options.ingestStore === undefined) {
-      throw new HttpError(501, 'not_implemented',
-        `${request.method} ${url.pathname} is not available on ${records.engine} yet: ingest into an SQLite database (\`tpt ingest\`), then \`tpt migrate --to\``);
-    }
     const streamed = match.route.streamsBody === true;
     const body = !streamed && (request.method === 'POST' || request.method === 'PUT') ? await readJson(request) : undefined;
     const context: RequestContext = {
-      store: options.ingestStore as IngestStore,
       records,
       withReader,
       params: match.params,
@@ -203,8 +195,7 @@ export function createApiServer(records: RecordStore, options: ServeOptions): Se
       who: { actor: `api:${caller.name}`, now: options.now() },
     };
     const reply = await match.route.handle(context);
-    const unlogged = options.ingestStore === undefined ? [] : takeUnloggedReads(options.ingestStore);
-    for (const entry of [...unlogged, ...takeUnloggedPortReads(records)]) {
+    for (const entry of takeUnloggedPortReads(records)) {
       process.emitWarning(`tpt serve: the database cannot take writes, so this read is not in the audit log: ${entry.action} ${entry.client_id ?? ''} by ${entry.actor} at ${entry.at}`);
     }
     return send(response, reply);

@@ -21,25 +21,12 @@ import {
 } from '../core/session-corrections.js';
 import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
-import type { ingestStream } from '../core/ingest.js';
 import type { RecordStore } from '../store/port.js';
 import { INGEST_ROUTE } from './ingest-route.js';
 import { OPENAPI } from './openapi.js';
 import type { TokenScope } from '../core/tokens.js';
 
-/**
- * The SQLite connection the ingestion route still takes (core's ingestStream is not on the port
- * yet); the service has it only on SQLite. Typed by what ingestStream takes, so that src/server
- * names no engine.
- */
-export type IngestStore = Parameters<typeof ingestStream>[0];
-
 export interface RequestContext {
-  /**
-   * Until ingestion moves onto the port: the SQLite connection, for the ingestion route only. A
-   * service without one (PostgreSQL) answers that route 501 before it runs (http.ts).
-   */
-  store: IngestStore;
   /** The records: every route reads and writes through the store port. */
   records: RecordStore;
   /**

@@ -216,9 +216,9 @@ describe('the demo practice on SQLite and, migrated, on PostgreSQL', () => {
         expect((answer.body as { client_id: string }[]).map((client) => client.client_id)).toEqual(ids.clients);
         // The SQLite token is not a token of this database.
         expect((await call(server.port, 'GET', '/api/v1/clients', { token })).status).toBe(401);
-        // Ingestion is not on the port yet: refused in a line, not a 500.
+        // Ingestion runs on PostgreSQL too: an empty object is answered with its own refusal line.
         const ingest = await call(server.port, 'POST', '/api/v1/ingest', { token: tokens.get(postgresPort)!, raw: '{}\n', headers: { 'Content-Type': 'application/x-ndjson' } });
-        expect(ingest.status).toBe(501);
+        expect(ingest.status).toBe(200);
       } finally {
         // Drained and the pool ended: the process exits by itself, 0.
         expect(await server.stop()).toBe(0);
