@@ -42,21 +42,6 @@ const ALLOWED: Record<Rule, string[]> = {
   'the store imports core': [
   ],
   'an engine imports core': [
-    'src/db/audit-queries.ts',
-    'src/db/connection.ts',
-    'src/db/driver.ts',
-    'src/db/engine-admin.ts',
-    'src/db/engine.ts',
-    'src/db/export-queries.ts',
-    'src/db/import-writes.ts',
-    'src/db/key-file.ts',
-    'src/db/maintenance.ts',
-    'src/db/measure-queries.ts',
-    'src/db/migrations.ts',
-    'src/db/record-edits.ts',
-    'src/db/risk-queries.ts',
-    'src/db/session-versions.ts',
-    'src/db/store.ts',
   ],
   'a face imports around core': [
     'src/api/journal.ts',
