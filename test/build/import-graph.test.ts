@@ -56,7 +56,6 @@ const ALLOWED: Record<Rule, string[]> = {
     'src/commands/import.ts',
     'src/commands/ingest.ts',
     'src/commands/init.ts',
-    'src/commands/migrate.ts',
     'src/commands/rekey.ts',
     'src/commands/serve.ts',
     'src/completion/ids.ts',
