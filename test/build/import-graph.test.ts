@@ -50,8 +50,6 @@ const ALLOWED: Record<Rule, string[]> = {
     'src/commands/ask-measure.ts',
     'src/commands/ask-session.ts',
     'src/commands/check.ts',
-    'src/commands/edit-note.ts',
-    'src/commands/export-file.ts',
     'src/commands/export.ts',
     'src/commands/import.ts',
     'src/commands/ingest.ts',
