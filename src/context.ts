@@ -388,6 +388,15 @@ export class Context {
     return store;
   }
 
+  /**
+   * Registers files this run writes beside the database, before they are made (src/db/work-files.ts):
+   * a run killed outright leaves them to the next command on the database, which removes them.
+   */
+  async registerWork(paths: string[]): Promise<{ done(): void }> {
+    const { registerWork } = await import('./db/work-files.js');
+    return registerWork(this.dbPath, paths);
+  }
+
   /** Takes a store of the port that this run made (tpt init on PostgreSQL); close() closes it. */
   adoptRecords(records: RecordStore): void {
     this.recordStore = records;

@@ -6,7 +6,6 @@ import { InputError, TptError } from '../core/errors.js';
 import {
   BUILT_IN_TEMPLATES, noteFileText, parseNote, parseTemplate, type NoteFields, type NoteSection,
 } from '../core/note-templates.js';
-import { registerWork } from '../db/work-files.js';
 import { configDir } from '../paths.js';
 
 const TEMPLATE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -42,7 +41,7 @@ export async function writeNoteInEditor(
   const base = runtime && isAbsolute(runtime) && existsSync(runtime) ? runtime : tmpdir();
   const dir = mkdtempSync(join(base, 'tpt-note-'));
   // Killed outright (SIGKILL), this process cannot remove the note: the next tpt command does.
-  const work = registerWork(ctx.dbPath, [dir]);
+  const work = await ctx.registerWork([dir]);
   const ignore = () => {};
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, ignore);

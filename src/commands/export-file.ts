@@ -1,7 +1,7 @@
 import { createWriteStream, existsSync, linkSync, lstatSync, readdirSync, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, TptError } from '../core/errors.js';
-import { registerWork } from '../db/work-files.js';
+import type { Context } from '../context.js';
 
 export interface ExportFile {
   path: string;
@@ -17,7 +17,7 @@ export interface ExportFile {
  * records) and moved into place only when complete, so a failed export leaves no half file and
  * never destroys the old one. Without `force` an existing file is never replaced.
  */
-export async function openExportFile(path: string, force: boolean, dbPath: string): Promise<ExportFile> {
+export async function openExportFile(path: string, force: boolean, ctx: Pick<Context, 'registerWork'>): Promise<ExportFile> {
   const target = resolve(path);
   if (!existsSync(dirname(target))) {
     throw new InputError(`cannot write ${path}: its directory does not exist; create it first`);
@@ -32,7 +32,7 @@ export async function openExportFile(path: string, force: boolean, dbPath: strin
   removeAbandonedPartials(target);
   const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
   // Killed outright, this process cannot remove it: the next tpt command on the database does.
-  const work = registerWork(dbPath, [temporary]);
+  const work = await ctx.registerWork([temporary]);
   const stream = createWriteStream(temporary, { flags: 'wx', mode: 0o600 });
   await new Promise<void>((ready, fail) => {
     stream.once('open', () => ready());

@@ -56,7 +56,7 @@ export function exportCommand(ctx: Context): Command {
       const { planExport } = await import('../core/export.js');
       const target = flags.out === undefined
         ? undefined
-        : await import('./export-file.js').then((file) => file.openExportFile(flags.out!, flags.force === true, ctx.dbPath));
+        : await import('./export-file.js').then((file) => file.openExportFile(flags.out!, flags.force === true, ctx));
       try {
         const plan = await planExport(records, { clientId, all: flags.all, format: flags.format, table: flags.table }, ctx.who());
         const count = await streamExport(ctx, store, records, plan, target?.stream ?? ctx.io.stdout, encrypter);

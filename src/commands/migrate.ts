@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import type { Context } from '../context.js';
-import type { RecordStore } from '../store/port.js';
 import { examples } from './options.js';
 
 /**
@@ -23,21 +22,16 @@ export function migrateCommand(ctx: Context): Command {
       const target = flags.to.trim();
       const postgres = /^postgres(ql)?:\/\//i.test(target);
       const shown = postgres ? withoutPassword(target) : target;
-      // The engine is loaded only here: the rest of tpt never loads the PostgreSQL driver.
-      let into: RecordStore;
-      if (postgres) {
-        const { openPgStore } = await loadPgEngine();
-        into = await openPgStore(target, [key]);
-      } else {
-        const { existsSync } = await import('node:fs');
+      // The target opens through the context, which loads its engine only now (src/store/open.ts).
+      if (!postgres) {
         const { resolve } = await import('node:path');
         if (resolve(target) === resolve(ctx.dbPath)) {
           const { InputError } = await import('../core/errors.js');
           throw new InputError('--to names the database in use: give a new file, or a postgres:// URL');
         }
-        const { openSqliteStore } = await import('../db/engine.js');
-        into = openSqliteStore(target, key, { create: !existsSync(target) });
       }
+      const { existsSync } = await import('node:fs');
+      const into = await ctx.openOtherStore(target, { key, create: !postgres && !existsSync(target) });
       try {
         const { migrateRecords } = await import('../core/migrate.js');
         const summary = await migrateRecords(records, into, {
@@ -57,30 +51,6 @@ export function migrateCommand(ctx: Context): Command {
         await into.close();
       }
     });
-}
-
-type PgEngine = typeof import('../pg/record-store.js');
-
-/**
- * The PostgreSQL engine, kept out of every bundle of the command line (test/pg/boundaries.test.ts:
- * the start-up stays as it is): loaded by a path the bundler does not follow, beside this module
- * in the sources, else from tsc's dist/ beside the bundle. (src/store/open.ts, when it lands,
- * takes this over for every command.)
- */
-async function loadPgEngine(): Promise<PgEngine> {
-  const candidates = ['../pg/record-store.js', '../dist/pg/record-store.js'];
-  for (const candidate of candidates) {
-    try {
-      return (await import(/* @vite-ignore */ [candidate][0]!)) as PgEngine;
-    } catch (error) {
-      // The bundled program (bin/tpt.js runs it in a vm script) has no dynamic import at all.
-      const code = (error as { code?: string }).code;
-      if (code === 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING') break;
-      if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
-    }
-  }
-  const { TptError } = await import('../core/errors.js');
-  throw new TptError('this build of tpt cannot load its PostgreSQL engine yet: migrate into a new FILE.db, or run tpt from its sources');
 }
 
 /** A URL as it may be shown: without the password it may carry. */

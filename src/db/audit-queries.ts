@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../core/model.js';
+import type { AuditEntry } from '../domain/records.js';
 import type { Store } from './store.js';
 
 export interface AuditFilter {

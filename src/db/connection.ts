@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, existsSync, linkSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Database } from './driver.js';
-import { TptError } from '../core/errors.js';
+import { TptError } from '../domain/errors.js';
 import { migrate } from './migrations.js';
 import { markDamaged } from './damage-mark.js';
 import { syncDirectory } from './key-file.js';

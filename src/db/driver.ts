@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import BundledDriver12 from 'better-sqlite3-multiple-ciphers';
-import { TptError } from '../core/errors.js';
+import { TptError } from '../domain/errors.js';
 
 /**
  * The SQLite driver (better-sqlite3-multiple-ciphers), in the major that works on this Node:

@@ -1,5 +1,6 @@
-import { AuditUnreadableError, auditHash, GENESIS_HASH, verifyAuditSync } from '../core/audit.js';
-import { TptError } from '../core/errors.js';
+import { AuditUnreadableError, auditHash, GENESIS_HASH } from '../domain/audit-chain.js';
+import { verifyAuditSync } from './audit-verify.js';
+import { TptError } from '../domain/errors.js';
 import { ConflictError } from '../store/errors.js';
 import type {
   AdminReads, AdminWrites, MaintenanceEvent, RekeyChange, RowCounts, StoreKey, StoreMaintenance,

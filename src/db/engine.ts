@@ -1,6 +1,5 @@
-import { auditHash, GENESIS_HASH, verifyAuditChain } from '../core/audit.js';
-import type { AuditEntry } from '../core/model.js';
-import type { Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Session } from '../domain/records.js';
+import { auditHash, GENESIS_HASH, verifyAuditChain } from '../domain/audit-chain.js';
+import type { Amendment, AuditEntry, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Session } from '../domain/records.js';
 import type {
   AuditCheck, AuditListed, ReadTx, RecordStore, SessionWithState, VoidMark, WriteTx,
 } from '../store/port.js';

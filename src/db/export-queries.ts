@@ -1,4 +1,4 @@
-import type { GoalHistoryEntry, Milestone, Session, SessionState, SessionVersion } from '../core/model.js';
+import type { GoalHistoryEntry, Milestone, Session, SessionState, SessionVersion } from '../domain/records.js';
 import { earlierVersions, sessionWithState } from './session-versions.js';
 import { plainSessionJson } from '../store/port-exchange.js';
 import { rowToSession, type SessionRow, type Store } from './store.js';

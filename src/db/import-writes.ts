@@ -1,4 +1,4 @@
-import type { Goal, GoalHistoryEntry, Session } from '../core/model.js';
+import type { Goal, GoalHistoryEntry, Session } from '../domain/records.js';
 import type { MilestoneRecord } from './export-queries.js';
 import { sessionToRow, type SessionRow, type Store } from './store.js';
 

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { TptError } from '../core/errors.js';
+import { TptError } from '../domain/errors.js';
 import { nodeCrypto } from '../node-crypto.js';
 import type { DatabaseKey } from './connection.js';
 

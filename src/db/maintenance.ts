@@ -2,7 +2,7 @@ import {
   chmodSync, closeSync, existsSync, fstatSync, fsyncSync, linkSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { TptError } from '../core/errors.js';
+import { TptError } from '../domain/errors.js';
 import { applyCipher, rekeyDatabase, type DatabaseKey } from './connection.js';
 import { Database } from './driver.js';
 import { syncDirectory } from './key-file.js';

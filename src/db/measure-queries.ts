@@ -1,5 +1,4 @@
-import type { Measure, MeasureState, MeasureVersion } from '../core/model.js';
-import type { MeasureKind } from '../core/measure-scoring.js';
+import type { Measure, MeasureKind, MeasureState, MeasureVersion } from '../domain/records.js';
 import type { Store } from './store.js';
 
 /**

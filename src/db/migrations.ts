@@ -1,5 +1,5 @@
 import type { Database } from './driver.js';
-import { TptError } from '../core/errors.js';
+import { TptError } from '../domain/errors.js';
 
 /**
  * Schema steps, applied in order and tracked by `PRAGMA user_version`. A step that has shipped is

@@ -1,4 +1,4 @@
-import type { MilestoneWithState, RecordEdit } from '../core/model.js';
+import type { MilestoneWithState, RecordEdit } from '../domain/records.js';
 import type { GoalReads, GoalWrites, MilestoneReads, MilestoneWrites } from '../store/port.js';
 import type { Store } from './store.js';
 

@@ -1,5 +1,5 @@
 import type { Store } from './store.js';
-import type { RiskEvent, RiskRow } from '../core/model.js';
+import type { RiskEvent, RiskRow } from '../domain/records.js';
 
 /**
  * The risk register: one row per client and kind in `risks` (its state), and its append-only

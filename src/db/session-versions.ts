@@ -1,4 +1,4 @@
-import type { Session, SessionState, SessionVersion } from '../core/model.js';
+import type { Session, SessionState, SessionVersion } from '../domain/records.js';
 import { rowToSession, sessionToRow, type SessionRow, type Store } from './store.js';
 
 /**

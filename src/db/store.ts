@@ -1,11 +1,10 @@
 import type { Database, Statement } from './driver.js';
-import { TptError } from '../core/errors.js';
+import { TptError } from '../domain/errors.js';
 import { WRITE_WAIT_MS } from './connection.js';
 import type {
-  AuditEntry, ClientSummary, Goal, GoalHistoryEntry, ListedSession, Milestone, Session,
-} from '../core/model.js';
-import { stateOf } from '../core/scale.js';
-import type { GoalStatus } from '../core/schemas.js';
+  AuditEntry, ClientSummary, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Milestone, Session,
+} from '../domain/records.js';
+import { moodOfScore } from '../domain/records.js';
 
 /**
  * Every query tpt runs, as named methods over prepared statements (prepared once, on first
@@ -287,7 +286,7 @@ export function rowToSession(row: SessionRow): Session {
     client_id: row.client_id,
     timestamp: row.timestamp,
     conversation_summary: row.conversation_summary,
-    emotional_state: stateOf(row.emotional_score),
+    emotional_state: moodOfScore(row.emotional_score),
     emotional_score: row.emotional_score,
     therapeutic_goals: JSON.parse(row.therapeutic_goals) as string[],
     progress_notes: row.progress_notes,

@@ -1,8 +1,7 @@
 /**
  * The records the store port carries, on a floor below core and both engines (issue 22): the
- * port and the engines import these, never core. core/model.ts still declares its own copies,
- * because core is being edited elsewhere this session; test/store/domain-types.test.ts fails
- * when the two drift, and the next step is core re-exporting these. Key order is the JSON order.
+ * port and the engines import these, never core; core/model.ts re-exports them. Key order is the
+ * JSON order.
  */
 
 /** The 5-point emotional scale, most negative first: a mood's score is its index minus 2. */
@@ -220,4 +219,40 @@ export interface AuditEvent {
  */
 export interface AuditRecord extends AuditEvent {
   seq: number;
+}
+
+/** One edit of a goal or a milestone: who, when, why, and each changed field's [before, after]. */
+export interface RecordEdit {
+  at: string;
+  actor: string;
+  reason: string;
+  changes: Record<string, [string | null, string | null]>;
+}
+
+/** An audit entry as the chain holds it: its event, its place, and the hashes that link it. */
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  client_id: string | null;
+  object_id: string | null;
+  outcome: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** A client as `client list` shows them: counts, the latest session and crisis, open risks. */
+export interface ClientSummary {
+  client_id: string;
+  created_at: string;
+  sessions: number;
+  last_session: string | null;
+  /** The latest session with crisis flags, so no listing hides a crisis. */
+  last_crisis: string | null;
+  active_goals: number;
+  /** Mean completion of the client's goals, discontinued ones left out; null when there is none. */
+  average_goal_progress: number | null;
+  /** The kinds of the client's open risks (src/core/risks.ts), whatever their age. */
+  open_risks: string[];
 }

@@ -7,12 +7,13 @@ import type { TokenRow } from '../../src/db/token-queries.js';
 import * as Domain from '../../src/domain/records.js';
 
 /**
- * src/domain/records.ts holds the records of the store port below core; core/model.ts keeps its
- * own declarations until core moves onto the port (then it re-exports these). Until then the two
- * must not drift: the type checks fail `tsc --noEmit` and the values fail here.
+ * src/domain/records.ts holds the records of the store port below core; core/model.ts re-exports
+ * them, so the type checks below hold by construction and guard the re-export. The constants
+ * (goal statuses, significances, measure kinds, the mood scale) are still declared twice, in
+ * core's schemas and on the floor: the values must not drift.
  */
 describe('the domain floor and core agree', () => {
-  it('on the records the port carries', () => {
+  it('on the records the port carries (core re-exports them)', () => {
     expectTypeOf<Domain.Session>().toEqualTypeOf<Core.Session>();
     expectTypeOf<Domain.SessionState>().toEqualTypeOf<Core.SessionState>();
     expectTypeOf<Domain.SessionVersion>().toEqualTypeOf<Core.SessionVersion>();
