@@ -8,6 +8,7 @@ import { auditEntriesMatching } from './audit-queries.js';
 import { sqliteAdmin } from './engine-admin.js';
 import { sqliteCare } from './engine-care.js';
 import { sqliteExchange } from './engine-exchange.js';
+import { sqliteSearch } from './engine-search.js';
 import { sqliteMeasures } from './measure-rows.js';
 import { sqliteMilestones } from './milestone-rows.js';
 import { activeTokenHashes, allTokens, insertToken, revokeToken } from './token-queries.js';
@@ -194,6 +195,7 @@ function sqliteTransaction(store: Store): WriteTx {
     admin: sqliteAdmin(store),
     care: sqliteCare(store),
     exchange: sqliteExchange(store),
+    search: sqliteSearch(store),
   };
 }
 

@@ -7,6 +7,7 @@ import { pgAdmin } from './admin-rows.js';
 import { PgAudit } from './audit-rows.js';
 import { pgCare } from './care-rows.js';
 import { pgExchange } from './exchange-rows.js';
+import { pgSearch } from './search-rows.js';
 import { openPool, type PgPool, type PgPoolOptions } from './connect.js';
 import { FieldCipher, type FieldKey, type KeyMaterial } from './field-cipher.js';
 import { fieldKeysFor } from './field-keys.js';
@@ -149,6 +150,7 @@ export class PgRecordStore implements RecordStore {
       admin: pgAdmin(client, this.cipher),
       care: pgCare(client, this.cipher),
       exchange: pgExchange(client, this.cipher),
+      search: pgSearch(client, this.cipher),
     };
   }
 }

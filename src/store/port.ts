@@ -4,6 +4,7 @@ import type {
 import type { AdminReads, AdminWrites } from './port-admin.js';
 import type { CareReads, CareWrites } from './port-care.js';
 import type { ExchangeReads, ExchangeWrites } from './port-exchange.js';
+import type { SearchReads } from './port-search.js';
 
 /**
  * The store port (issue 22): the one way to the records, whatever engine holds them. Work runs
@@ -43,6 +44,8 @@ export interface ReadTx {
   readonly care: CareReads;
   /** Export, import and ingestion in bulk (port-exchange.ts). */
   readonly exchange: ExchangeReads;
+  /** The records `tpt search` may match, with their text (port-search.ts). */
+  readonly search: SearchReads;
 }
 
 export interface WriteTx {
@@ -58,6 +61,7 @@ export interface WriteTx {
   readonly admin: AdminReads & AdminWrites;
   readonly care: CareReads & CareWrites;
   readonly exchange: ExchangeReads & ExchangeWrites;
+  readonly search: SearchReads;
 }
 
 /** Settings of the whole database (the retention policy, the demo mark), as text. */
