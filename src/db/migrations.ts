@@ -384,13 +384,15 @@ export const MIGRATIONS: readonly string[] = [
   `,
 
   // 11: the index of `tpt search` (issue 24), inside the encrypted file. An FTS5 table without
-  // content of its own (the words live only in its index, which is read through search_docs'
-  // ids), kept by triggers, so no write path of core changes: a session's current version, a
-  // goal's description and notes, a milestone's description. An amendment replaces the session's
-  // words, so earlier versions are not found. secure-delete removes a deleted record's words from
-  // the index itself (not only a mark that they are gone): with secure_delete=ON and the VACUUM of
-  // a purge, no word of a purged client stays in the file. search_docs has no client_id column:
-  // a purge deletes the records, and their triggers delete the index rows.
+  // content of its own (the words live only in its index, reached through search_docs' ids), kept
+  // by triggers, so no write path of core changes: a session's current version, a goal's
+  // description and notes, a milestone's description. An amendment replaces the session's words,
+  // so earlier versions are not found. A change or a deletion takes the old words out with FTS5's
+  // 'delete' command, given the values that were indexed, and secure-delete removes them from the
+  // index's pages themselves (a contentless_delete table would only mark the row gone, its words
+  // left in the file until a merge): with secure_delete=ON and the VACUUM of a purge, no word of a
+  // purged client stays in the file. search_docs has no client_id column, so a purge does not
+  // delete from it by hand: the records' triggers do.
   `
   CREATE TABLE search_docs (
     doc       INTEGER PRIMARY KEY,
@@ -398,9 +400,7 @@ export const MIGRATIONS: readonly string[] = [
     record_id TEXT NOT NULL,
     UNIQUE (kind, record_id)
   ) STRICT;
-  CREATE VIRTUAL TABLE search_text USING fts5(
-    a, b, c, d, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
-  );
+  CREATE VIRTUAL TABLE search_text USING fts5(a, b, c, d, content = '', tokenize = 'unicode61 remove_diacritics 2');
   INSERT INTO search_text (search_text, rank) VALUES ('secure-delete', 1);
 
   CREATE TRIGGER search_session_insert AFTER INSERT ON sessions BEGIN
@@ -410,13 +410,18 @@ export const MIGRATIONS: readonly string[] = [
   END;
   CREATE TRIGGER search_session_update AFTER UPDATE OF session_id, conversation_summary, progress_notes,
       therapist_observations, next_session_focus ON sessions BEGIN
+    INSERT INTO search_text (search_text, rowid, a, b, c, d)
+      SELECT 'delete', doc, old.conversation_summary, old.progress_notes, old.therapist_observations, old.next_session_focus
+        FROM search_docs WHERE kind = 'session' AND record_id = old.session_id;
     UPDATE search_docs SET record_id = new.session_id WHERE kind = 'session' AND record_id = old.session_id;
-    UPDATE search_text SET a = new.conversation_summary, b = new.progress_notes, c = new.therapist_observations,
-      d = new.next_session_focus
-     WHERE rowid = (SELECT doc FROM search_docs WHERE kind = 'session' AND record_id = new.session_id);
+    INSERT INTO search_text (rowid, a, b, c, d)
+      SELECT doc, new.conversation_summary, new.progress_notes, new.therapist_observations, new.next_session_focus
+        FROM search_docs WHERE kind = 'session' AND record_id = new.session_id;
   END;
   CREATE TRIGGER search_session_delete AFTER DELETE ON sessions BEGIN
-    DELETE FROM search_text WHERE rowid = (SELECT doc FROM search_docs WHERE kind = 'session' AND record_id = old.session_id);
+    INSERT INTO search_text (search_text, rowid, a, b, c, d)
+      SELECT 'delete', doc, old.conversation_summary, old.progress_notes, old.therapist_observations, old.next_session_focus
+        FROM search_docs WHERE kind = 'session' AND record_id = old.session_id;
     DELETE FROM search_docs WHERE kind = 'session' AND record_id = old.session_id;
   END;
 
@@ -425,12 +430,15 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO search_text (rowid, a, b, c, d) VALUES (last_insert_rowid(), new.description, new.notes, '', '');
   END;
   CREATE TRIGGER search_goal_update AFTER UPDATE OF goal_id, description, notes ON goals BEGIN
+    INSERT INTO search_text (search_text, rowid, a, b, c, d)
+      SELECT 'delete', doc, old.description, old.notes, '', '' FROM search_docs WHERE kind = 'goal' AND record_id = old.goal_id;
     UPDATE search_docs SET record_id = new.goal_id WHERE kind = 'goal' AND record_id = old.goal_id;
-    UPDATE search_text SET a = new.description, b = new.notes, c = '', d = ''
-     WHERE rowid = (SELECT doc FROM search_docs WHERE kind = 'goal' AND record_id = new.goal_id);
+    INSERT INTO search_text (rowid, a, b, c, d)
+      SELECT doc, new.description, new.notes, '', '' FROM search_docs WHERE kind = 'goal' AND record_id = new.goal_id;
   END;
   CREATE TRIGGER search_goal_delete AFTER DELETE ON goals BEGIN
-    DELETE FROM search_text WHERE rowid = (SELECT doc FROM search_docs WHERE kind = 'goal' AND record_id = old.goal_id);
+    INSERT INTO search_text (search_text, rowid, a, b, c, d)
+      SELECT 'delete', doc, old.description, old.notes, '', '' FROM search_docs WHERE kind = 'goal' AND record_id = old.goal_id;
     DELETE FROM search_docs WHERE kind = 'goal' AND record_id = old.goal_id;
   END;
 
@@ -439,12 +447,15 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO search_text (rowid, a, b, c, d) VALUES (last_insert_rowid(), new.description, '', '', '');
   END;
   CREATE TRIGGER search_milestone_update AFTER UPDATE OF milestone_id, description ON milestones BEGIN
+    INSERT INTO search_text (search_text, rowid, a, b, c, d)
+      SELECT 'delete', doc, old.description, '', '', '' FROM search_docs WHERE kind = 'milestone' AND record_id = old.milestone_id;
     UPDATE search_docs SET record_id = new.milestone_id WHERE kind = 'milestone' AND record_id = old.milestone_id;
-    UPDATE search_text SET a = new.description, b = '', c = '', d = ''
-     WHERE rowid = (SELECT doc FROM search_docs WHERE kind = 'milestone' AND record_id = new.milestone_id);
+    INSERT INTO search_text (rowid, a, b, c, d)
+      SELECT doc, new.description, '', '', '' FROM search_docs WHERE kind = 'milestone' AND record_id = new.milestone_id;
   END;
   CREATE TRIGGER search_milestone_delete AFTER DELETE ON milestones BEGIN
-    DELETE FROM search_text WHERE rowid = (SELECT doc FROM search_docs WHERE kind = 'milestone' AND record_id = old.milestone_id);
+    INSERT INTO search_text (search_text, rowid, a, b, c, d)
+      SELECT 'delete', doc, old.description, '', '', '' FROM search_docs WHERE kind = 'milestone' AND record_id = old.milestone_id;
     DELETE FROM search_docs WHERE kind = 'milestone' AND record_id = old.milestone_id;
   END;
 
