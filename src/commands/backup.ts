@@ -8,10 +8,10 @@ export function backupCommand(ctx: Context): Command {
     .argument('<file>', 'the backup file to create')
     .addHelpText('after', examples('tpt backup /media/usb/tpt-2026-03-01.db', 'tpt backup ~/backups/tpt.db --json'))
     .action(async (file: string) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { backupDatabase } = await import('../core/backup.js');
       const { renderBackup } = await import('../render/protection.js');
       const { key, keyFile } = ctx.openedKey!;
-      await ctx.out(backupDatabase(store, file, key, keyFile, ctx.who()), renderBackup);
+      await ctx.out(await backupDatabase(records, file, key, keyFile, ctx.who()), renderBackup);
     });
 }

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { lookAlikeClients } from '../core/client-ids.js';
 import { ID_PATTERN } from '../core/ids.js';
-import type { Store } from '../db/store.js';
+import type { RecordStore } from '../store/port.js';
 
 /**
  * A client id about to be used for the first time. On a terminal, when an existing id differs
@@ -9,10 +9,11 @@ import type { Store } from '../db/store.js';
  * id to use and, for a new client, the note to print once the record is written (so that
  * `--client F1` beside an existing `f1` does not pass unseen).
  */
-export async function checkClientId(ctx: Context, store: Store, clientId: string): Promise<{ id: string; note?: string }> {
+export async function checkClientId(ctx: Context, records: RecordStore, clientId: string): Promise<{ id: string; note?: string }> {
   const id = clientId.trim();
-  if (!ID_PATTERN.test(id) || store.clientExists(id)) return { id: clientId };
-  const alike = lookAlikeClients(store, id);
+  if (!ID_PATTERN.test(id)) return { id: clientId };
+  const alike = await records.read(async (tx) => ((await tx.clients.exists(id)) ? undefined : lookAlikeClients(tx, id)));
+  if (alike === undefined) return { id: clientId };
   if (alike.length > 0 && ctx.canPrompt) {
     const ask = await ctx.prompts();
     const chosen = await ask.select({

@@ -9,19 +9,20 @@ export function checkCommand(ctx: Context): Command {
     .addHelpText('after', examples('tpt check', 'tpt check --json'))
     .action(async (opts: { head?: string }) => {
       ctx.writesNothing = true;
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { checkDatabase } = await import('../core/check.js');
       const { renderCheck, verificationLine } = await import('../render/audit.js');
       const { renderKeyInUse } = await import('../render/protection.js');
       // What killed runs left (a rekey's copy, a partial backup or export, a purge's compaction), removed or finished by the open.
-      const { leftoversCleaned } = await import('../db/connection.js');
-      const leftovers = leftoversCleaned(store.db);
+      const { check, leftovers } = await checkDatabase(records, opts.head);
       for (const file of leftovers) ctx.note(`tpt: removed what a killed run left: ${file}`);
-      const result = { ...checkDatabase(store, opts.head), key_file: ctx.openedKey!.keyFile ?? null, leftovers_removed: leftovers };
-      // A damaged page stops writes until a check passes again (src/db/damage-mark.ts).
-      const { clearDamaged, markDamaged } = await import('../db/damage-mark.js');
-      if (result.integrity_problems.length > 0) markDamaged(ctx.dbPath, result.integrity_problems[0]!, ctx.now());
-      else clearDamaged(ctx.dbPath);
+      const result = { ...check, key_file: ctx.openedKey!.keyFile ?? null, leftovers_removed: leftovers };
+      if (records.engine === 'sqlite') {
+        // A damaged page stops writes until a check passes again (src/db/damage-mark.ts).
+        const { clearDamaged, markDamaged } = await import('../db/damage-mark.js');
+        if (result.integrity_problems.length > 0) markDamaged(ctx.dbPath, result.integrity_problems[0]!, ctx.now());
+        else clearDamaged(ctx.dbPath);
+      }
       if (result.ok || ctx.json) {
         await ctx.out(result, (checked, style) => `${renderCheck(checked, style)}\n${renderKeyInUse(checked.key_file)}`);
       }

@@ -15,9 +15,9 @@ export function clientCommand(ctx: Context): Command {
     .argument('<new>', 'the id it should have (not in use)')
     .addHelpText('after', examples('tpt client rename F1 f1'))
     .action(async (from: string, to: string) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { renameClient } = await import('../core/client-ids.js');
-      const result = renameClient(store, from, to, ctx.who());
+      const result = await renameClient(records, from, to, ctx.who());
       const { movedRows } = await import('../render/counted.js');
       await ctx.out(result, () => `Renamed client ${from} to ${to}: ${movedRows(result.moved)}`);
     });
@@ -29,9 +29,9 @@ export function clientCommand(ctx: Context): Command {
     .requiredOption('--into <client>', 'the client that keeps the records of both')
     .addHelpText('after', examples('tpt client merge f-1 --into f1'))
     .action(async (from: string, opts: { into: string }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { mergeClients } = await import('../core/client-ids.js');
-      const result = mergeClients(store, from, opts.into, ctx.who());
+      const result = await mergeClients(records, from, opts.into, ctx.who());
       const { movedRows } = await import('../render/counted.js');
       await ctx.out(result, () => `Merged client ${from} into ${opts.into}: ${movedRows(result.moved)}`);
     });
@@ -46,14 +46,14 @@ export function clientCommand(ctx: Context): Command {
     .action(async (clientId: string, opts: { purge?: boolean; yes?: boolean }) => {
       const { InputError } = await import('../core/errors.js');
       // Opened first, so that a refused attempt is logged too.
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       if (opts.purge !== true) {
         throw new InputError(`tpt deletes a client only by purging every record: add --purge (\`tpt client delete ${clientId} --purge\`)`);
       }
       const { purgeClients, requirePurgeable } = await import('../core/purge.js');
-      requirePurgeable(store, clientId);
+      await requirePurgeable(records, clientId);
       await confirmDestruction(ctx, `Purge every record of client ${clientId}`, opts.yes);
-      const result = purgeClients(store, [clientId], 'client.purge', ctx.who());
+      const result = await purgeClients(records, [clientId], 'client.purge', ctx.who());
       if (!result.wal_emptied) ctx.note('warning: another process keeps the database open; the write-ahead log keeps encrypted old pages until it closes');
       const { renderPurge } = await import('../render/protection.js');
       const [purged] = result.purged;

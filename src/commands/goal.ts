@@ -37,7 +37,7 @@ export function goalCommand(ctx: Context): Command {
     .action(async (opts: { client: string; description: string; target?: string; progress?: string; notes?: string; id?: string; at?: string }) => {
       const store = await ctx.openStore();
       const { checkClientId } = await import('./check-client.js');
-      const client = await checkClientId(ctx, store, opts.client);
+      const client = await checkClientId(ctx, await ctx.records(), opts.client);
       const { createGoal, pastTargetWarning } = await import('../core/goals.js');
       const created = createGoal(store, {
         goal_id: opts.id, client_id: client.id, description: opts.description,

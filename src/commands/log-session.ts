@@ -63,7 +63,7 @@ observations, homework, next-focus). An empty note or an editor that fails abort
         input = await askSession(ctx, store, input, flags.interactive === true, template === undefined);
       }
       const { checkClientId } = await import('./check-client.js');
-      const client = await checkClientId(ctx, store, input.client_id!);
+      const client = await checkClientId(ctx, await ctx.records(), input.client_id!);
       input.client_id = client.id;
       if (flags.interactive) {
         const { reviewSession } = await import('./review-session.js');

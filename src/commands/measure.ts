@@ -60,7 +60,7 @@ item: tpt reverse-scores items 2 and 3 itself. PHQ-9 item 9 or CORE-10 item 6 ab
         input = await askMeasure(ctx, store, input);
       }
       const { checkClientId } = await import('./check-client.js');
-      const client = await checkClientId(ctx, store, input.client_id);
+      const client = await checkClientId(ctx, await ctx.records(), input.client_id);
       input = { ...input, client_id: client.id };
       const { addMeasure } = await import('../core/measures.js');
       const added = addMeasure(store, input, ctx.who());

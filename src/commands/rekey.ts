@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import type { Context } from '../context.js';
+import type { CurrentKey, RekeyResult } from '../core/rekey.js';
+import type { RecordStore } from '../store/port.js';
 import { askNewPassphrase } from './ask-passphrase.js';
 import { examples } from './options.js';
 
@@ -9,13 +11,13 @@ export function rekeyCommand(ctx: Context): Command {
     .option('--passphrase', 'lock with a new passphrase instead: it comes from TPT_NEW_PASSPHRASE, or is asked for twice')
     .addHelpText('after', examples('tpt rekey', 'tpt rekey --passphrase', 'TPT_PASSPHRASE=old TPT_NEW_PASSPHRASE=new tpt rekey --passphrase'))
     .action(async (opts: { passphrase?: boolean }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const current = ctx.openedKey!;
-      const { rekeyToNewKeyFile, rekeyToPassphrase } = await import('../core/rekey.js');
+      const { rekeyToPassphrase } = await import('../core/rekey.js');
       const { renderRekey } = await import('../render/protection.js');
       const result = opts.passphrase === true
-        ? rekeyToPassphrase(store, ctx.dbPath, current, await askNewPassphrase(ctx, 'TPT_NEW_PASSPHRASE', 'tpt rekey --passphrase'), ctx.who())
-        : rekeyToNewKeyFile(store, ctx.dbPath, await newKeyDir(ctx, current.keyFile), current, ctx.who());
+        ? await rekeyToPassphrase(records, ctx.dbPath, current, await askNewPassphrase(ctx, 'TPT_NEW_PASSPHRASE', 'tpt rekey --passphrase'), ctx.who())
+        : await rekeyByKeyFile(ctx, records, current);
       await ctx.out(result, (rekeyed) => renderRekey(rekeyed, ctx.keyFilePath !== undefined));
     });
 }
@@ -30,4 +32,13 @@ async function newKeyDir(ctx: Context, keyFile: string | undefined): Promise<str
   if (keyFile === undefined) return keysDir(ctx.env);
   const dir = dirname(keyFile);
   return dir === configDir(ctx.env) ? keysDir(ctx.env) : dir;
+}
+
+/** A new key file, named after the database and the time (src/db/key-file.ts), and the rekey to it. */
+async function rekeyByKeyFile(ctx: Context, records: RecordStore, current: CurrentKey): Promise<RekeyResult> {
+  const dir = await newKeyDir(ctx, current.keyFile);
+  const { writeKeyFileFor } = await import('../db/key-file.js');
+  const { rekeyToNewKeyFile } = await import('../core/rekey.js');
+  const who = ctx.who();
+  return rekeyToNewKeyFile(records, ctx.dbPath, () => writeKeyFileFor(dir, ctx.dbPath, who.now), current, who);
 }

@@ -16,10 +16,10 @@ export function retentionCommand(ctx: Context): Command {
     .requiredOption('--years <n>', 'keep records N years after the last contact (1-100)')
     .addHelpText('after', examples('tpt retention set --years 7'))
     .action(async (opts: { years: string }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { HIPAA_MINIMUM_YEARS, setRetention } = await import('../core/retention.js');
       const { renderRetention } = await import('../render/protection.js');
-      const policy = setRetention(store, opts.years, ctx.who());
+      const policy = await setRetention(records, opts.years, ctx.who());
       if (policy.retention_years! < HIPAA_MINIMUM_YEARS) {
         ctx.note(`warning: ${policy.retention_years} years is less than the ${HIPAA_MINIMUM_YEARS} years HIPAA asks for documentation; many states ask 7 or more`);
       }
@@ -31,10 +31,10 @@ export function retentionCommand(ctx: Context): Command {
     .description('Show the policy and the date before which a last contact is past it')
     .addHelpText('after', examples('tpt retention show', 'tpt retention show --json'))
     .action(async () => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { showRetention } = await import('../core/retention.js');
       const { renderRetention } = await import('../render/protection.js');
-      await ctx.out(showRetention(store, ctx.now()), renderRetention);
+      await ctx.out(await showRetention(records, ctx.now()), renderRetention);
     });
 
   retention
@@ -44,10 +44,10 @@ export function retentionCommand(ctx: Context): Command {
     .option('--yes', 'do not ask for confirmation (needed when there is no terminal)')
     .addHelpText('after', examples('tpt retention apply --dry-run', 'tpt retention apply', 'tpt retention apply --yes --json'))
     .action(async (opts: { dryRun?: boolean; yes?: boolean }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { applyRetention, retentionPlan } = await import('../core/retention.js');
       const { renderPurge, renderRetentionPlan } = await import('../render/protection.js');
-      const plan = retentionPlan(store, ctx.who());
+      const plan = await retentionPlan(records, ctx.who());
       if (opts.dryRun === true || plan.clients.length === 0) {
         await ctx.out({ dry_run: opts.dryRun === true, ...plan, purged: [] as string[] }, renderRetentionPlan);
         return;
@@ -55,7 +55,7 @@ export function retentionCommand(ctx: Context): Command {
       if (!ctx.json) ctx.note(renderRetentionPlan((await import('../terminal-text.js')).visibleDeep(plan), await ctx.style()), true);
       const count = plan.clients.length;
       await confirmDestruction(ctx, `Purge every record of ${count} client${count === 1 ? '' : 's'} past the ${plan.retention_years}-year policy`, opts.yes);
-      const result = applyRetention(store, plan, ctx.who());
+      const result = await applyRetention(records, plan, ctx.who());
       if (!result.wal_emptied) ctx.note('warning: another process keeps the database open; the write-ahead log keeps encrypted old pages until it closes');
       await ctx.out(
         { dry_run: false, ...plan, purged: result.purged.map((client) => client.client_id) },

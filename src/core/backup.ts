@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { DatabaseKey } from '../db/connection.js';
-import { backupInto, countsWithKey, tableCounts } from '../db/maintenance.js';
-import type { Store } from '../db/store.js';
-import { logRead } from './audit.js';
+import type { StoreKey } from '../store/port-admin.js';
+import type { RecordStore } from '../store/port.js';
+import { readLogged } from './audit.js';
 import { InputError, TptError } from './errors.js';
 import type { Actor } from './model.js';
 
@@ -21,18 +20,23 @@ const PLAIN_SQLITE_HEADER = 'SQLite format 3\0';
 /**
  * A consistent, encrypted copy of the database (same key, same cipher settings), mode 0600,
  * never over an existing file. Proven before it is reported: it opens with the key, holds the
- * same rows per table, and does not start with SQLite's plaintext header.
+ * same rows per table, and does not start with SQLite's plaintext header. An engine that makes
+ * no backup file (PostgreSQL) says why, and what does.
  */
-export function backupDatabase(store: Store, file: string, key: DatabaseKey, keyFile: string | undefined, who: Actor): BackupResult {
+export async function backupDatabase(
+  records: RecordStore, file: string, key: StoreKey, keyFile: string | undefined, who: Actor,
+): Promise<BackupResult> {
+  const refusal = records.maintenance.backupRefusal();
+  if (refusal !== undefined) throw new InputError(refusal);
   const target = resolve(file);
   if (!existsSync(dirname(target))) {
     throw new InputError(`no directory ${dirname(target)} for the backup: create it first, or give another path`);
   }
-  const source = tableCounts(store.db);
+  const source = await records.maintenance.tableCounts();
   let copied: Record<string, number> = {};
-  const bytes = backupInto(store.db, target, (copy) => {
+  const bytes = await records.maintenance.backup(target, key, (copy, counts) => {
     try {
-      copied = countsWithKey(copy, key);
+      copied = counts();
     } catch (error) {
       throw new TptError(`the backup does not open with the database's key (${(error as Error).message}); it was removed`);
     }
@@ -43,6 +47,6 @@ export function backupDatabase(store: Store, file: string, key: DatabaseKey, key
       throw new TptError('the backup came out unencrypted; it was removed (this is a bug)');
     }
   });
-  logRead(store, { action: 'database.backup' }, who, () => undefined);
+  await readLogged(records, { action: 'database.backup' }, who, async () => undefined);
   return { backup: target, bytes, tables: copied, key_file: keyFile ?? null };
 }

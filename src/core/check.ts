@@ -1,23 +1,22 @@
-import { integrityProblems } from '../db/maintenance.js';
-import type { Store } from '../db/store.js';
-import { AuditUnreadableError, verifyAudit, type AuditVerification } from './audit.js';
+import type { RecordStore } from '../store/port.js';
+import type { AuditVerification } from './audit.js';
 
 export interface CheckResult {
   ok: boolean;
-  /** What SQLite's integrity and foreign-key checks found; empty when the file is sound. */
+  /** What the engine's checks of its storage found (SQLite's integrity and foreign-key checks); empty when sound. */
   integrity_problems: string[];
   audit: AuditVerification;
 }
 
-/** `tpt check`: the file's integrity and the audit chain, together. Writes nothing. */
-export function checkDatabase(store: Store, givenHead?: string): CheckResult {
-  const integrity = integrityProblems(store.db);
-  let audit: AuditVerification;
-  try {
-    audit = verifyAudit(store, givenHead);
-  } catch (error) {
-    if (!(error instanceof AuditUnreadableError)) throw error;
-    audit = { intact: false, entries: 0, head: '', head_seq: 0, broken_seq: null, problem: error.message };
-  }
-  return { ok: integrity.length === 0 && audit.intact, integrity_problems: integrity, audit };
+/**
+ * `tpt check`: the store's integrity and the audit chain, together (the port's maintenance
+ * member: src/store/port-admin.ts). Writes nothing; `leftovers` is what killed runs left that the
+ * open removed or finished.
+ */
+export async function checkDatabase(records: RecordStore, givenHead?: string): Promise<{ check: CheckResult; leftovers: string[] }> {
+  const found = await records.maintenance.check(givenHead);
+  return {
+    check: { ok: found.integrity_problems.length === 0 && found.audit.intact, integrity_problems: found.integrity_problems, audit: found.audit },
+    leftovers: found.leftovers_removed,
+  };
 }

@@ -3,7 +3,7 @@ import {
   courseAt, coursesOf, endCourseRow, insertCourse, openCourseOf, type CourseRow,
 } from '../db/course-queries.js';
 import { baselineMeasures } from '../db/measure-queries.js';
-import { latestSchedulesOf, stopAllSchedules } from '../db/schedule-queries.js';
+import { stopAllSchedules } from '../db/schedule-queries.js';
 import { logRead, recordAudit } from './audit.js';
 import { requireClient } from './clients.js';
 import { refuseFarFuture } from './date-rules.js';
@@ -143,17 +143,3 @@ export function courseBaselines(store: Store, clientId: string, end: string): { 
   return { course, baselines: baselineMeasures(store, clientId, end, row?.started_at ?? '') };
 }
 
-/**
- * Before `tpt client merge`: a client has at most one open course and one live schedule of each
- * measure, so two clients that both have one cannot become one client until a person chooses.
- */
-export function refuseMergeConflicts(store: Store, from: string, into: string): void {
-  if (openCourseOf(store, from) && openCourseOf(store, into)) {
-    throw new InputError(`${from} and ${into} both have an open course: end one first (\`tpt course end ${from} --reason other --note "merged"\`)`);
-  }
-  const live = (clientId: string) => new Set(latestSchedulesOf(store, clientId).filter((row) => row.stopped_at === null).map((row) => row.measure));
-  const shared = [...live(from)].filter((measure) => live(into).has(measure));
-  if (shared.length > 0) {
-    throw new InputError(`${from} and ${into} both have a ${shared.join(', ')} schedule: stop one first (\`tpt measure schedule ${from} ${shared[0]} --stop\`)`);
-  }
-}

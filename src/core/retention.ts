@@ -1,6 +1,6 @@
-import { clientActivity, type ClientActivityRow } from '../db/purge-queries.js';
-import type { Store } from '../db/store.js';
-import { logRead, recordAudit } from './audit.js';
+import type { ClientActivity } from '../store/port-admin.js';
+import type { ReadTx, RecordStore } from '../store/port.js';
+import { appendAudit, readLogged } from './audit.js';
 import { InputError } from './errors.js';
 import type { Actor } from './model.js';
 import { purgeClients, type PurgeResult } from './purge.js';
@@ -38,17 +38,21 @@ export function parseYears(text: string | number): number {
   return value;
 }
 
-export function setRetention(store: Store, years: string | number, who: Actor): RetentionPolicy {
+export async function setRetention(records: RecordStore, years: string | number, who: Actor): Promise<RetentionPolicy> {
   const value = parseYears(years);
-  store.transaction(() => {
-    store.setSetting(RETENTION_SETTING, String(value));
-    recordAudit(store, { action: 'retention.set', object_id: `${value}y` }, who);
+  await records.write(async (tx) => {
+    await tx.settings.set(RETENTION_SETTING, String(value));
+    await appendAudit(tx, { action: 'retention.set', object_id: `${value}y` }, who);
   });
   return policyAt(value, who.now);
 }
 
-export function showRetention(store: Store, now: Date): RetentionPolicy {
-  const stored = store.setting(RETENTION_SETTING);
+export async function showRetention(records: RecordStore, now: Date): Promise<RetentionPolicy> {
+  return records.read((tx) => policyIn(tx, now));
+}
+
+async function policyIn(tx: ReadTx, now: Date): Promise<RetentionPolicy> {
+  const stored = await tx.settings.get(RETENTION_SETTING);
   return policyAt(stored === undefined ? null : Number(stored), now);
 }
 
@@ -66,7 +70,7 @@ export function retentionCutoff(now: Date, years: number): Date {
  * milestones achieved (a date counts to its end) and outcome measures taken. A client with none
  * of these counts from the day the client was entered.
  */
-export function lastContact(row: ClientActivityRow): Date {
+export function lastContact(row: ClientActivity): Date {
   const instants = [row.last_session, row.last_goal_change, row.last_measure]
     .filter((value): value is string => value !== null)
     .map((value) => new Date(value).getTime());
@@ -77,10 +81,15 @@ export function lastContact(row: ClientActivityRow): Date {
   return new Date(Math.max(...instants));
 }
 
-/** The clients whose last contact is older than the policy; reading it is logged. */
-export function retentionPlan(store: Store, who: Actor): RetentionPlan {
-  const policy = requirePolicy(store, who.now);
-  return logRead(store, { action: 'retention.review' }, who, () => ({ ...policy, clients: clientsBefore(store, new Date(policy.cutoff)) }));
+/**
+ * The clients whose last contact is older than the policy; reading it is logged (without a
+ * policy the read is refused, and the write of its entry rolled back with it).
+ */
+export async function retentionPlan(records: RecordStore, who: Actor): Promise<RetentionPlan> {
+  return readLogged(records, { action: 'retention.review' }, who, async (tx) => {
+    const policy = await requirePolicy(tx, who.now);
+    return { ...policy, clients: await clientsBefore(tx, new Date(policy.cutoff)) };
+  });
 }
 
 /**
@@ -88,23 +97,27 @@ export function retentionPlan(store: Store, who: Actor): RetentionPlan {
  * --purge`, leaving out any that had contact since the plan was read (so it never deletes a
  * client that is not past the policy at the moment of deletion).
  */
-export function applyRetention(store: Store, plan: RetentionPlan, who: Actor): PurgeResult {
-  const policy = requirePolicy(store, who.now);
-  const due = new Set(clientsBefore(store, new Date(policy.cutoff)).map((client) => client.client_id));
+export async function applyRetention(records: RecordStore, plan: RetentionPlan, who: Actor): Promise<PurgeResult> {
+  const dueIn = async (tx: ReadTx) => {
+    const policy = await requirePolicy(tx, who.now);
+    return new Set((await clientsBefore(tx, new Date(policy.cutoff))).map((client) => client.client_id));
+  };
+  const due = await records.read(dueIn);
   const confirmed = plan.clients.map((client) => client.client_id).filter((clientId) => due.has(clientId));
-  return purgeClients(store, confirmed, 'retention.purge', who);
+  // Decided again inside the purge's write: a contact recorded meanwhile keeps the client.
+  return purgeClients(records, confirmed, 'retention.purge', who, { stillDue: dueIn });
 }
 
-function requirePolicy(store: Store, now: Date): { retention_years: number; cutoff: string } {
-  const policy = showRetention(store, now);
+async function requirePolicy(tx: ReadTx, now: Date): Promise<{ retention_years: number; cutoff: string }> {
+  const policy = await policyIn(tx, now);
   if (policy.retention_years === null || policy.cutoff === null) {
     throw new InputError('no retention policy yet: set one with `tpt retention set --years N` (see `tpt retention --help`)');
   }
   return { retention_years: policy.retention_years, cutoff: policy.cutoff };
 }
 
-function clientsBefore(store: Store, cutoff: Date): ClientPastRetention[] {
-  return clientActivity(store)
+async function clientsBefore(tx: ReadTx, cutoff: Date): Promise<ClientPastRetention[]> {
+  return (await tx.admin.clientActivity())
     .map((row) => ({ client_id: row.client_id, last_contact: lastContact(row) }))
     .filter((client) => client.last_contact.getTime() < cutoff.getTime())
     .map((client) => ({ client_id: client.client_id, last_contact: client.last_contact.toISOString() }));

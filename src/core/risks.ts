@@ -1,6 +1,6 @@
 import type { Store } from '../db/store.js';
 import {
-  allRisks, appendRiskEvent, deleteRisk, insertRisk, riskEvents, riskRow, risksOfClient, updateRisk,
+  allRisks, appendRiskEvent, insertRisk, riskEvents, riskRow, risksOfClient, updateRisk,
 } from '../db/risk-queries.js';
 import { appendAudit, recordAudit } from './audit.js';
 import type { ReadTx, WriteTx } from '../store/port.js';
@@ -318,43 +318,6 @@ function standingEvents(history: readonly RiskEvent[]): RiskEvent[] {
     out.push(event);
   }
   return out;
-}
-
-/**
- * A client merge (`tpt client merge <from> --into <to>`) where both clients have a risk of the same
- * kind: the two become one risk of `into`. It is open if either was open (a resolution weighed
- * only the flags recorded under its own client id), with the earlier opening and the later flag
- * of the open ones; if both were resolved, it is the one resolved later. Both histories are kept
- * whole: first each one's events up to its latest resolution (the earlier resolution first), then
- * each one's open episode. Call inside the merge's transaction, before the rows move. Returns
- * how many risks of `from`, and events of their histories, went into those of `into`.
- */
-export function combineRisksForMerge(store: Store, from: string, into: string): { risks: number; events: number } {
-  const combined = { risks: 0, events: 0 };
-  for (const theirs of risksOfClient(store, from, false)) {
-    const ours = riskRow(store, into, theirs.kind);
-    if (!ours) continue;
-    const sides = [ours, theirs].map((row) => ({ row, ...splitAtLastResolution(riskEvents(store, row.client_id, row.kind)) }))
-      .sort((a, b) => (a.resolvedAt < b.resolvedAt ? -1 : a.resolvedAt > b.resolvedAt ? 1 : 0));
-    const open = sides.filter((side) => side.row.status === 'open').map((side) => side.row);
-    const row: RiskRow = open.length === 0
-      ? { ...sides[1]!.row, client_id: into }
-      : {
-        client_id: into, kind: ours.kind, status: 'open',
-        opened_at: open.map((risk) => risk.opened_at).sort()[0]!,
-        last_flagged_at: open.map((risk) => risk.last_flagged_at).sort().at(-1)!,
-        resolved_at: null, resolved_by: null, resolution_note: null,
-      };
-    const history = [...sides[0]!.past, ...sides[1]!.past, ...sides[0]!.episode, ...sides[1]!.episode];
-    deleteRisk(store, into, ours.kind);
-    deleteRisk(store, from, theirs.kind);
-    insertRisk(store, row);
-    for (const event of history) appendRiskEvent(store, into, row.kind, event);
-    const theirSide = sides.find((side) => side.row === theirs)!;
-    combined.risks++;
-    combined.events += theirSide.past.length + theirSide.episode.length;
-  }
-  return combined;
 }
 
 /** A risk's history split after its latest resolution: what that resolution closed, and what came since. */

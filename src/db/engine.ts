@@ -5,7 +5,7 @@ import type {
   AuditCheck, ReadTx, RecordStore, SessionWithState, VoidMark, WriteTx,
 } from '../store/port.js';
 import { auditEntriesMatching } from './audit-queries.js';
-import { sqliteAdmin } from './engine-admin.js';
+import { sqliteAdmin, sqliteMaintenance } from './engine-admin.js';
 import { sqliteCare } from './engine-care.js';
 import { sqliteExchange } from './engine-exchange.js';
 import { sqliteSearch } from './engine-search.js';
@@ -16,6 +16,7 @@ import { appendRiskEvent, insertRisk, riskEvents, riskRow, risksOfClient, update
 import { openDatabase, type DatabaseKey } from './connection.js';
 import { fromSqliteError } from './engine-errors.js';
 import { ReadOnlyError } from '../store/errors.js';
+import type { StoreMaintenance } from '../store/port-admin.js';
 import { earlierVersions, replaceWithAmendment, sessionWithState, setSigned, setVoided } from './session-versions.js';
 import { Store } from './store.js';
 import { TransactionQueue } from './writer-queue.js';
@@ -30,10 +31,13 @@ export class SqliteRecordStore implements RecordStore {
   readonly engine = 'sqlite';
   private readonly queue = new TransactionQueue();
   private readonly tx: WriteTx;
+  /** Check, backup, rekey and a purge's compaction: queued behind this process's transactions. */
+  readonly maintenance: StoreMaintenance;
 
   /** `busyMs`: how long a write waits for another process's write lock before a BusyError. */
   constructor(private readonly store: Store, private readonly busyMs = 5000) {
     this.tx = sqliteTransaction(store);
+    this.maintenance = sqliteMaintenance(store, (work) => this.queue.run(work));
   }
 
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { StoreError } from '../store/errors.js';
+import type { StoreMaintenance } from '../store/port-admin.js';
 import type { ReadTx, RecordStore, WriteTx } from '../store/port.js';
 import { auditKeyFrom, type AuditKey } from './audit-chain.js';
-import { pgAdmin } from './admin-rows.js';
+import { pgAdmin, pgMaintenance } from './admin-rows.js';
 import { PgAudit } from './audit-rows.js';
 import { pgCare } from './care-rows.js';
 import { pgExchange } from './exchange-rows.js';
@@ -30,12 +31,17 @@ export class PgRecordStore implements RecordStore {
   readonly engine = 'postgres';
   private readonly cipher: FieldCipher;
   private readonly auditKeys: [AuditKey, ...AuditKey[]];
+  /** Check, rekey, and why a backup is the server's tools' (src/pg/admin-rows.ts). */
+  readonly maintenance: StoreMaintenance;
 
   /** `keys`: the field key that seals first, then any that older values may be under. */
   constructor(private readonly db: PgPool, keys: readonly [FieldKey, ...FieldKey[]]) {
     this.cipher = new FieldCipher(keys);
     const [first, ...rest] = keys.map(auditKeyFrom);
     this.auditKeys = [first!, ...rest];
+    this.maintenance = pgMaintenance({
+      db, keys, read: (work) => this.read(work), underKeys: (others) => new PgRecordStore(db, others),
+    });
   }
 
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {

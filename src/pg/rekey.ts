@@ -1,6 +1,9 @@
 import type pg from 'pg';
+import type { MaintenanceEvent, RekeyChange } from '../store/port-admin.js';
+import type { PgMaintenanceParts } from './admin-rows.js';
 import type { PgPool } from './connect.js';
-import { KEY_ID_BYTES, type FieldCipher } from './field-cipher.js';
+import { fieldKeysFor } from './field-keys.js';
+import { FieldCipher, KEY_ID_BYTES, type FieldKey, type KeyMaterial } from './field-cipher.js';
 import { fieldPlace } from './field-place.js';
 import { inTransaction } from './transaction.js';
 
@@ -89,4 +92,26 @@ async function resealBatch(
       [...values, ...key]);
   }
   return rows.length;
+}
+
+/**
+ * `tpt rekey` on PostgreSQL: a new key (a new key file, written by the caller before, or a
+ * new passphrase under the database's salt), then every sealed value sealed again
+ * under it (rekeyValues), then the audit entry, written under the new key. The key files read:
+ * the one the store was opened with (and any older ones given, which open older values); kept:
+ * all of them, and the new one, which is written first and never removed: a run cut short leaves
+ * values under either key, and a reader given both reads them all, so running it again finishes
+ * it. The old key file is still needed afterwards for the audit entries made under it (each
+ * entry names its key) and for any dump made before.
+ */
+export async function rekeyDatabase(
+  parts: PgMaintenanceParts, change: RekeyChange, event: MaintenanceEvent,
+): Promise<{ key_file: string | null }> {
+  const keyFile = change.to === 'key_file' ? change.path : null;
+  const material: KeyMaterial = change.to === 'key_file' ? change.key : { kind: 'passphrase', passphrase: change.passphrase };
+  const [fresh] = await fieldKeysFor(parts.db, [material]);
+  const keys: [FieldKey, ...FieldKey[]] = [fresh, ...parts.keys];
+  await rekeyValues(parts.db, new FieldCipher(keys));
+  await parts.underKeys(keys).write((tx) => tx.audit.append({ ...event, client_id: null, object_id: null, outcome: 'ok' }));
+  return { key_file: keyFile };
 }

@@ -1,7 +1,7 @@
 import type {
   Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Measure, MeasureState, MeasureVersion, MilestoneWithState, Milestone, RiskEvent, RiskRow, TokenRow, Session, SessionState, SessionVersion,
 } from '../domain/records.js';
-import type { AdminReads, AdminWrites } from './port-admin.js';
+import type { AdminReads, AdminWrites, StoreMaintenance } from './port-admin.js';
 import type { CareReads, CareWrites } from './port-care.js';
 import type { ExchangeReads, ExchangeWrites } from './port-exchange.js';
 import type { SearchReads } from './port-search.js';
@@ -25,6 +25,8 @@ export interface RecordStore {
   readonly engine: EngineName;
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T>;
   read<T>(work: (tx: ReadTx) => Promise<T>): Promise<T>;
+  /** The upkeep of the whole store, outside any transaction: check, backup, rekey (port-admin.ts). */
+  readonly maintenance: StoreMaintenance;
   close(): Promise<void>;
 }
 
