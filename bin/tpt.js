@@ -49,7 +49,7 @@ if (process.argv[2] === '__complete') {
 function commandWord(args) {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === '--db' || arg === '--actor' || arg === '--key-file') i++;
+    if (arg === '--db' || arg === '--database' || arg === '--actor' || arg === '--key-file') i++;
     else if (!arg.startsWith('-')) return /^[a-z][a-z-]{0,31}$/.test(arg) ? arg : 'other';
   }
   return 'help';

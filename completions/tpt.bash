@@ -6,7 +6,7 @@
 
 _tpt_subcommands() {
   case $1 in
-    '') echo 'init demo log-session sessions session clients caseload goal milestone measure measures trends report search outcomes risk course export import ingest completion serve token audit retention client rekey backup check' ;;
+    '') echo 'init demo log-session sessions session clients caseload goal milestone measure measures trends report search outcomes risk course export import migrate ingest completion serve token audit retention client rekey backup check' ;;
     'session') echo 'show amend void restore sign' ;;
     'goal') echo 'create update edit list show' ;;
     'milestone') echo 'add list show edit void restore' ;;
@@ -22,7 +22,7 @@ _tpt_subcommands() {
 
 _tpt_options() {
   case $1 in
-    '') echo '--version -V --db --json --no-input --actor --no-color --key-file --wide --help -h' ;;
+    '') echo '--version -V --db --database --json --no-input --actor --no-color --key-file --wide --help -h' ;;
     'init') echo '--passphrase' ;;
     'demo') echo '' ;;
     'log-session') echo '--client --summary --mood --id --at --goal --notes --observations --next-focus --duration --technique --homework --crisis-flag --meta --interactive -i --sign --template' ;;
@@ -72,6 +72,7 @@ _tpt_options() {
     'course list') echo '' ;;
     'export') echo '--all --format --table --out --force --encrypt --recipient' ;;
     'import') echo '--on-conflict --dry-run --identity' ;;
+    'migrate') echo '--to' ;;
     'ingest') echo '--all-or-nothing' ;;
     'completion') echo '' ;;
     'serve') echo '--host --port --tls-cert --tls-key --metrics-port' ;;
@@ -97,7 +98,7 @@ _tpt_options() {
 
 _tpt_takes_value() {
   case "$1|$2" in
-    *'|--db'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'caseload|--unsigned-days'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal create|--at'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal update|--at'|'goal edit|--reason'|'goal edit|--description'|'goal edit|--target'|'goal edit|--notes'|'goal edit|--set-at'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'milestone edit|--reason'|'milestone edit|--description'|'milestone edit|--date'|'milestone edit|--significance'|'milestone void|--reason'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measure amend|--reason'|'measure amend|--items'|'measure amend|--total'|'measure amend|--at'|'measure amend|--session'|'measure void|--reason'|'measure schedule|--every'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'search|--last'|'search|--days'|'search|--since'|'search|--until'|'search|--client'|'search|--limit'|'outcomes|--last'|'outcomes|--days'|'outcomes|--since'|'outcomes|--until'|'outcomes|--by'|'outcomes|--format'|'risk resolve|--note'|'risk amend|--note'|'risk amend|--reason'|'risk reopen|--reason'|'course start|--at'|'course start|--id'|'course end|--reason'|'course end|--note'|'course end|--at'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'serve|--metrics-port'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
+    *'|--db'|*'|--database'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'caseload|--unsigned-days'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal create|--at'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal update|--at'|'goal edit|--reason'|'goal edit|--description'|'goal edit|--target'|'goal edit|--notes'|'goal edit|--set-at'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'milestone edit|--reason'|'milestone edit|--description'|'milestone edit|--date'|'milestone edit|--significance'|'milestone void|--reason'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measure amend|--reason'|'measure amend|--items'|'measure amend|--total'|'measure amend|--at'|'measure amend|--session'|'measure void|--reason'|'measure schedule|--every'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'search|--last'|'search|--days'|'search|--since'|'search|--until'|'search|--client'|'search|--limit'|'outcomes|--last'|'outcomes|--days'|'outcomes|--since'|'outcomes|--until'|'outcomes|--by'|'outcomes|--format'|'risk resolve|--note'|'risk amend|--note'|'risk amend|--reason'|'risk reopen|--reason'|'course start|--at'|'course start|--id'|'course end|--reason'|'course end|--note'|'course end|--at'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'migrate|--to'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'serve|--metrics-port'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
   esac
   return 1
 }
@@ -210,8 +211,8 @@ _tpt_ids() {
   local i args=()
   for ((i = 1; i < cword; i++)); do
     case ${words[i]} in
-      --db|--key-file) args+=("${words[i]}" "${words[i+1]/#\~/$HOME}") ;;
-      --db=*|--key-file=*) args+=("${words[i]/=\~/=$HOME}") ;;
+      --db|--database|--key-file) args+=("${words[i]}" "${words[i+1]/#\~/$HOME}") ;;
+      --db=*|--database=*|--key-file=*) args+=("${words[i]/=\~/=$HOME}") ;;
     esac
   done
   _tpt_words "$("${words[0]}" __complete "$1" "${args[@]}" -- "$cur" 2>/dev/null)"

@@ -12,6 +12,7 @@
 // graph is the whole program's): test/e2e/startup.test.ts reads it to keep the start-up path
 // honest. Type checking stays with tsc.
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { build } from 'esbuild';
 
 rmSync('bundle', { recursive: true, force: true });
@@ -52,6 +53,12 @@ const VENDORED = {
 const dynamicImportAsRequire = {
   name: 'dynamic-import-as-require',
   setup(build) {
+    // The PostgreSQL engine and its driver (src/store/open.ts loads them for a postgres:// URL
+    // only): bundle/pg-engine.cjs, below, never in a command's bundle.
+    build.onResolve({ filter: /^\.\/open-pg\.js$/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || !args.importer.endsWith('src/store/open.ts')) return undefined;
+      return { path: './pg-engine.cjs', namespace: 'required' };
+    });
     build.onResolve({ filter: /^(node:|@inquirer\/|@zxcvbn-ts\/|age-encryption$|prom-client$|pdfkit$)/ }, (args) => {
       if (args.kind !== 'dynamic-import') return undefined;
       if (args.path.startsWith('node:')) return { path: args.path, namespace: 'required' };
@@ -95,6 +102,33 @@ await build({
   outdir: 'bundle',
   outExtension: { '.js': '.cjs' },
   charset: 'utf8',
+});
+
+/**
+ * The PostgreSQL engine, its driver and tpt's opener of it (src/store/open-pg.ts), 200 KB that
+ * only a run with a postgres:// database reads. The store's errors are the command line's own
+ * classes (src/store/open.ts hands them over before it loads this file), so that `instanceof`
+ * in core and src/cli.ts holds for an error the engine raised.
+ */
+const sharedStoreErrors = {
+  name: 'shared-store-errors',
+  setup(build) {
+    build.onResolve({ filter: /errors\.js$/ }, (args) =>
+      (resolve(args.resolveDir, args.path).endsWith('/src/store/errors.js') ? { path: 'store-errors', namespace: 'shared' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'shared' }, () => ({
+      contents: "module.exports = globalThis[Symbol.for('tpt.store-errors')];",
+      loader: 'js',
+    }));
+  },
+};
+await build({
+  ...common,
+  entryPoints: { 'pg-engine': 'src/store/open-pg.ts' },
+  outdir: 'bundle',
+  outExtension: { '.js': '.cjs' },
+  sourcemap: false,
+  external: ['pg-native', 'pg-cloudflare'],
+  plugins: [sharedStoreErrors],
 });
 
 /**
@@ -146,6 +180,26 @@ const oneCommand = (name) => ({
   },
 });
 
+/**
+ * The bundle of `tpt --help`'s list runs no command, so it opens no database: what src/context.ts
+ * and src/cli.ts load lazily to open one (src/db, src/store's opener, the audit log) is left out
+ * of it, a module that says so if it were ever run. A run that needs more loads tpt.cjs
+ * (bin/tpt.js asks canRun first).
+ */
+const noDatabaseForHelp = {
+  name: 'no-database-for-help',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(db\/|store\/open|core\/audit)/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || !/src\/(context|cli)\.ts$/.test(args.importer)) return undefined;
+      return { path: args.path, namespace: 'not-in-help' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'not-in-help' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`tpt.help.cjs opens no database (${args.path}): this is a bug of scripts/bundle.mjs`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const bundled = {
   ...common,
   outdir: 'bundle',
@@ -171,7 +225,7 @@ const builds = [
     ...bundled,
     entryPoints: { [`tpt.${name}`]: 'src/cli.ts' },
     sourcemap: false,
-    plugins: [oneCommand(name), dynamicImportAsRequire, lazyChildProcessForCommander],
+    plugins: [...(name === 'help' ? [noDatabaseForHelp] : []), oneCommand(name), dynamicImportAsRequire, lazyChildProcessForCommander],
   })),
 ];
 const metafiles = (await Promise.all(builds)).map((result) => result.metafile);

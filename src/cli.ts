@@ -34,6 +34,7 @@ export function buildProgram(io: Io, argv?: string[]): { program: Command; ctx: 
     .description('The therapeutic progress tracker: an encrypted journal of sessions, goals and milestones')
     .version(VERSION, '-V, --version')
     .addOption(new Option('--db <path>', 'the database file (env TPT_DB; default $XDG_DATA_HOME/tpt/tpt.db)'))
+    .addOption(new Option('--database <url>', 'a PostgreSQL database instead, postgres://USER@HOST:5432/DB (env TPT_DATABASE_URL)'))
     .option('--json', 'machine-readable JSON on stdout instead of tables')
     .option('--no-input', 'never prompt; a missing required value is a usage error')
     .addOption(new Option('--actor <name>', 'who is acting, for the audit log (env TPT_ACTOR; default your user name)'))
@@ -53,7 +54,8 @@ export function buildProgram(io: Io, argv?: string[]): { program: Command; ctx: 
     })
     .hook('preSubcommand', (_root, sub) => {
       ctx.commandName = commandPath(sub);
-    });
+    })
+    .hook('preAction', () => ctx.checkDatabaseChoice());
   const plan = planFor(argv);
   if (plan === 'listing') {
     addListing(program, LISTING!);
@@ -89,7 +91,7 @@ export function canRun(argv: string[]): boolean {
 }
 
 /** Options of the program itself that take a value (tpt [these] <command>). */
-const GLOBAL_WITH_VALUE = ['--db', '--actor', '--key-file'];
+const GLOBAL_WITH_VALUE = ['--db', '--database', '--actor', '--key-file'];
 const GLOBAL_FLAGS = ['--json', '--no-input', '--no-color', '--wide'];
 
 /**
@@ -138,16 +140,19 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     return code;
   } finally {
     await warnUnloggedReads(ctx);
-    ctx.close();
+    await ctx.close();
   }
 }
 
 /** Reads that went ahead on a database that could not take their audit entries (README: Audit log). */
 async function warnUnloggedReads(ctx: Context): Promise<void> {
   const store = ctx.openedStore;
-  if (!store) return;
-  const { takeUnloggedReads } = await import('./core/audit.js');
-  for (const entry of takeUnloggedReads(store)) {
+  const records = await ctx.openedRecords();
+  if (!store && !records) return;
+  const { takeUnloggedPortReads, takeUnloggedReads } = await import('./core/audit.js');
+  // Reads through the store port keep theirs with the port; the rest with the SQLite store.
+  const unlogged = [...(store ? takeUnloggedReads(store) : []), ...(records ? takeUnloggedPortReads(records) : [])];
+  for (const entry of unlogged) {
     ctx.note(
       `tpt: warning: the database cannot take writes (disk full, or a read-only file), so this read is not in the audit log: ` +
       `${entry.action}${entry.client_id ? ` of ${entry.client_id}` : ''} by ${entry.actor} at ${entry.at}; note it by hand`,
@@ -224,7 +229,7 @@ async function reportError(error: unknown, ctx: Context): Promise<number> {
     return 130;
   }
   const { StoreError } = await import('./store/errors.js');
-  const code = error instanceof InputError || (error instanceof StoreError && error.kind === 'not-found') ? 2 : 1;
+  const code = error instanceof InputError || (error instanceof StoreError && isUsersToFix(error)) ? 2 : 1;
   await auditFailure(ctx, code === 2 ? 'refused' : 'failed');
   if (error instanceof InputError || error instanceof TptError) {
     say(error.message);
@@ -253,11 +258,27 @@ async function reportError(error: unknown, ctx: Context): Promise<number> {
 }
 
 /**
+ * Exit 2 (SPEC §2: bad usage or input) for a store error the command line's input caused: an id
+ * that does not exist, a database URL that is malformed or names an unknown host or database.
+ * The rest (a refused connection, a wrong password or key, a missing schema) is 1, as a missing
+ * or locked SQLite file is.
+ */
+function isUsersToFix(error: import('./store/errors.js').StoreError): boolean {
+  if (error.kind === 'not-found') return true;
+  return error.kind === 'unreachable' && ['url', 'host', 'database'].includes((error as import('./store/errors.js').UnreachableError).reason);
+}
+
+/**
  * A store error in the terminal's words: the kind decides, never an engine's code. A damaged
- * SQLite file is marked so that nothing more is written to it until `tpt check` passes.
+ * SQLite file is marked so that nothing more is written to it until `tpt check` passes. On
+ * PostgreSQL the engine's own line (src/pg/error-map.ts) already names the server and the fix.
  */
 async function sayStoreError(error: import('./store/errors.js').StoreError, ctx: Context, say: (message: string) => void): Promise<void> {
   const cause = error.cause instanceof Error ? error.cause.message : error.message;
+  if (ctx.engine === 'postgres') {
+    say(error.message);
+    return;
+  }
   switch (error.kind) {
     case 'damaged': {
       const { markDamaged } = await import('./db/damage-mark.js');
@@ -287,11 +308,13 @@ async function sayStoreError(error: import('./store/errors.js').StoreError, ctx:
 
 /** A refused or failed attempt is part of the record too (the key aside: no store, no log). */
 async function auditFailure(ctx: Context, outcome: 'refused' | 'failed'): Promise<void> {
-  const store = ctx.openedStore;
-  if (!store || (ctx.writesNothing && outcome === 'failed')) return;
+  if (!ctx.openedStore || (ctx.writesNothing && outcome === 'failed')) return;
   try {
-    const { recordAudit } = await import('./core/audit.js');
-    store.transaction(() => recordAudit(store, { action: ctx.commandName, outcome }, ctx.who()));
+    const { appendAudit } = await import('./core/audit.js');
+    // The port over the connection the command opened (records() opens none of its own here).
+    const records = await ctx.records();
+    const who = ctx.who();
+    await records.write((tx) => appendAudit(tx, { action: ctx.commandName, outcome }, who));
   } catch {
     // The original error is what the user needs to see.
   }

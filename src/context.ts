@@ -6,7 +6,7 @@ import { jsonText, visible, visibleDeep, visibleRendered } from './terminal-text
 import type { DatabaseKey } from './db/connection.js';
 import type { Database } from './db/driver.js';
 import type { Store } from './db/store.js';
-import type { RecordStore } from './store/port.js';
+import type { EngineName, RecordStore } from './store/port.js';
 import type { Actor } from './core/model.js';
 import { configDir, defaultDbPath, defaultKeyPath, keysDir } from './paths.js';
 
@@ -37,6 +37,8 @@ export interface Io {
 /** The global options of SPEC §2, after commander has parsed them. */
 export interface GlobalOptions {
   db?: string;
+  /** A PostgreSQL database's URL (issue 22), instead of the SQLite file. */
+  database?: string;
   json?: boolean;
   input: boolean;
   actor?: string;
@@ -52,6 +54,7 @@ export interface GlobalOptions {
 export class Context {
   private store: Store | undefined;
   private recordStore: RecordStore | undefined;
+  private otherStores: RecordStore[] = [];
   private chalkInstance: ChalkInstance | undefined;
   private unlockedWith: UnlockedWith | undefined;
   /** The command being run, for the audit entry of a refused attempt. */
@@ -104,6 +107,51 @@ export class Context {
 
   get dbPath(): string {
     return this.globals.db ?? this.env.TPT_DB ?? defaultDbPath(this.env);
+  }
+
+  /**
+   * The PostgreSQL database this run uses, from --database or TPT_DATABASE_URL; undefined for
+   * the SQLite file (dbPath). Checked by checkDatabaseChoice before any command runs.
+   */
+  get databaseUrl(): string | undefined {
+    const given = this.globals.database ?? this.env.TPT_DATABASE_URL;
+    return given === undefined || given.trim() === '' ? undefined : given.trim();
+  }
+
+  /** The engine this run's records are in. */
+  get engine(): EngineName {
+    return this.databaseUrl === undefined ? 'sqlite' : 'postgres';
+  }
+
+  /** Where the records are, as messages name it: the file, or the URL without its password. */
+  get databaseShown(): string {
+    const url = this.databaseUrl;
+    if (url === undefined) return this.dbPath;
+    try {
+      const parsed = new URL(url);
+      if (parsed.password !== '') parsed.password = '***';
+      return parsed.toString();
+    } catch {
+      return url.replace(/:[^:@/]*@/, ':***@');
+    }
+  }
+
+  /**
+   * A run names one database: --database (or TPT_DATABASE_URL) takes a postgres:// URL, and an
+   * SQLite file given with --db as well is a usage error, not a guess which one was meant.
+   */
+  async checkDatabaseChoice(): Promise<void> {
+    const url = this.databaseUrl;
+    if (url === undefined) return;
+    const { InputError } = await import('./core/errors.js');
+    const from = this.globals.database !== undefined ? '--database' : 'TPT_DATABASE_URL';
+    if (!/^postgres(ql)?:\/\//i.test(url)) {
+      throw new InputError(
+        `${from} takes a PostgreSQL URL such as postgres://USER@HOST:5432/DATABASE; for an SQLite file give --db (or TPT_DB) instead`);
+    }
+    if (this.globals.db !== undefined) {
+      throw new InputError(`give either --db (an SQLite file) or ${from} (a PostgreSQL database), not both`);
+    }
   }
 
   get keyFilePath(): string | undefined {
@@ -190,40 +238,34 @@ export class Context {
    * Opens the database with its key, in the order of SPEC §4: the key file given
    * (--key-file/TPT_KEY_FILE); TPT_PASSPHRASE; else each of tpt's own key files until one fits
    * (see tptKeyFiles). When the key file given or found does not fit and a person is at a
-   * terminal, the passphrase is asked for instead of failing.
+   * terminal, the passphrase is asked for instead of failing. The same on both engines: `open`
+   * says undefined for a key that is not the database's.
    */
-  private async unlock(): Promise<{ db: Database; unlockedWith: UnlockedWith }> {
-    const { openDatabase, WrongKeyError } = await import('./db/connection.js');
+  private async withKey<T>(
+    where: string, open: (unlockedWith: UnlockedWith) => Promise<T | undefined>, beforeNoKey?: () => Promise<void>,
+  ): Promise<T> {
     const { readKeyFile, tptKeyFiles } = await import('./db/key-file.js');
     const { TptError } = await import('./core/errors.js');
-    const open = (unlockedWith: UnlockedWith) => {
-      try {
-        return { db: openDatabase(this.dbPath, unlockedWith.key), unlockedWith };
-      } catch (error) {
-        if (error instanceof WrongKeyError) return undefined;
-        throw error;
-      }
-    };
     const refused = (why: string) => new TptError(
-      `cannot unlock the database at ${this.dbPath}: wrong key or passphrase (${why}), or not a tpt database; ` +
+      `cannot unlock the database at ${where}: wrong key or passphrase (${why}), or not a tpt database; ` +
       'give the right --key-file, TPT_KEY_FILE or TPT_PASSPHRASE; nothing was changed',
     );
     let tried: string;
     let noKeyFile = false;
     const passphrase = this.env.TPT_PASSPHRASE;
     if (this.keyFilePath) {
-      const opened = open({ key: readKeyFile(this.keyFilePath), keyFile: this.keyFilePath });
-      if (opened) return opened;
+      const opened = await open({ key: readKeyFile(this.keyFilePath), keyFile: this.keyFilePath });
+      if (opened !== undefined) return opened;
       tried = `the key file ${this.keyFilePath} does not open it`;
     } else if (passphrase) {
-      const opened = open({ key: { kind: 'passphrase', passphrase }, keyFile: undefined });
-      if (opened) return opened;
+      const opened = await open({ key: { kind: 'passphrase', passphrase }, keyFile: undefined });
+      if (opened !== undefined) return opened;
       throw refused('TPT_PASSPHRASE does not open it');
     } else {
       const files = tptKeyFiles(keysDir(this.env), defaultKeyPath(this.env));
       for (const file of files) {
-        const opened = open({ key: readKeyFile(file), keyFile: file });
-        if (opened) return opened;
+        const opened = await open({ key: readKeyFile(file), keyFile: file });
+        if (opened !== undefined) return opened;
       }
       noKeyFile = files.length === 0;
       tried = noKeyFile
@@ -232,22 +274,45 @@ export class Context {
     }
     if (this.canPrompt) {
       const { password } = await this.prompts();
-      const typed = await password({ message: `${capitalize(tried)}. Passphrase for ${this.dbPath}`, mask: true });
+      const typed = await password({ message: `${capitalize(tried)}. Passphrase for ${where}`, mask: true });
       if (typed) {
-        const opened = open({ key: { kind: 'passphrase', passphrase: typed }, keyFile: undefined });
-        if (opened) return opened;
+        const opened = await open({ key: { kind: 'passphrase', passphrase: typed }, keyFile: undefined });
+        if (opened !== undefined) return opened;
         throw refused('the passphrase typed does not open it');
       }
     }
     if (noKeyFile) {
-      throw new TptError(`no key for ${this.dbPath}: ${tried}; give --key-file, TPT_KEY_FILE or TPT_PASSPHRASE`);
+      await beforeNoKey?.();
+      throw new TptError(`no key for ${where}: ${tried}; give --key-file, TPT_KEY_FILE or TPT_PASSPHRASE`);
     }
     throw refused(tried);
+  }
+
+  private async unlock(): Promise<{ db: Database; unlockedWith: UnlockedWith }> {
+    const { openDatabase, WrongKeyError } = await import('./db/connection.js');
+    return this.withKey(this.dbPath, async (unlockedWith) => {
+      try {
+        return { db: openDatabase(this.dbPath, unlockedWith.key), unlockedWith };
+      } catch (error) {
+        if (error instanceof WrongKeyError) return undefined;
+        throw error;
+      }
+    });
   }
 
   /** Opens the database once per run (it must exist: only `init` and `demo` create one). */
   async openStore(): Promise<Store> {
     if (this.store) return this.store;
+    if (this.databaseUrl !== undefined) {
+      // A command still on the SQLite Store (issue 22 moves each onto the port): one line, no
+      // crash; after the database itself is checked, so that a wrong URL or key says so first.
+      await this.records();
+      const { TptError } = await import('./core/errors.js');
+      const command = this.commandName === 'tpt' ? 'this command' : `\`tpt ${this.commandName}\``;
+      throw new TptError(
+        `${command} is not available on PostgreSQL yet (${this.databaseShown}): ` +
+        'run it on an SQLite database (--db), or without --database and TPT_DATABASE_URL');
+    }
     const { existsSync } = await import('node:fs');
     if (!existsSync(this.dbPath)) {
       const { TptError } = await import('./core/errors.js');
@@ -274,15 +339,73 @@ export class Context {
    */
   async records(): Promise<RecordStore> {
     if (this.recordStore) return this.recordStore;
+    if (this.databaseUrl !== undefined) {
+      this.recordStore = await this.openPostgres({ create: false });
+      return this.recordStore;
+    }
     const store = await this.openStore();
     const { SqliteRecordStore } = await import('./db/engine.js');
     this.recordStore = new SqliteRecordStore(store);
     return this.recordStore;
   }
 
+  /**
+   * Opens the PostgreSQL database of --database / TPT_DATABASE_URL with the key found as for
+   * SQLite (SPEC §4): the key file given, TPT_PASSPHRASE, else each of tpt's key files until one
+   * is the database's key; a passphrase is asked for when none is and a person is there. With
+   * `create` (tpt init), the schema is made first and the key given is the one it takes.
+   */
+  async openPostgres(options: { create: boolean; key?: UnlockedWith }): Promise<RecordStore> {
+    const { openRecordStore, checkReachable } = await import('./store/open.js');
+    const { WrongKeyError } = await import('./store/errors.js');
+    const url = this.databaseUrl!;
+    const open = async (unlockedWith: UnlockedWith): Promise<RecordStore | undefined> => {
+      try {
+        const store = await openRecordStore(url, unlockedWith.key, { create: options.create, env: this.env });
+        this.unlockedWith = unlockedWith;
+        return store;
+      } catch (error) {
+        if (error instanceof WrongKeyError && !options.create) return undefined;
+        throw error;
+      }
+    };
+    if (options.key) return (await open(options.key))!;
+    // With no key at all, a wrong URL or a database without tpt's schema is the thing to fix first.
+    return this.withKey(this.databaseShown, open, () => checkReachable(url, { env: this.env }));
+  }
+
+  /**
+   * Another database than the run's own, as a store of the port (`tpt migrate --to` opens its
+   * target here): a file path (SQLite) or a postgres:// URL, under the key given, else the key
+   * that opened the run's own database. Closed by close() with the rest, unless closed before.
+   */
+  async openOtherStore(location: string, options: { create?: boolean; key?: UnlockedWith['key'] } = {}): Promise<RecordStore> {
+    const key = options.key ?? this.unlockedWith?.key;
+    if (key === undefined) throw new Error('openOtherStore needs a key: open the run\'s own database first, or give one');
+    const { openRecordStore } = await import('./store/open.js');
+    const store = await openRecordStore(location, key, { create: options.create ?? false, env: this.env });
+    this.otherStores.push(store);
+    return store;
+  }
+
+  /** Takes a store of the port that this run made (tpt init on PostgreSQL); close() closes it. */
+  adoptRecords(records: RecordStore): void {
+    this.recordStore = records;
+  }
+
   /** The key that opened the store, and the key file it came from (rekey and backup need both). */
   get openedKey(): UnlockedWith | undefined {
     return this.unlockedWith;
+  }
+
+  /**
+   * The records through the port if this run opened its database, on either engine, else
+   * undefined (no database opened: a usage error, a wrong key): for the audit entry of a failure
+   * and the warning of unlogged reads, which must open nothing themselves.
+   */
+  async openedRecords(): Promise<RecordStore | undefined> {
+    if (this.recordStore) return this.recordStore;
+    return this.store ? this.records() : undefined;
   }
 
   /** The store if this run opened one (for the audit entry of a failure). */
@@ -295,11 +418,22 @@ export class Context {
     this.recordStore = undefined;
   }
 
-  close(): void {
-    this.store?.close();
+  /**
+   * Ends the run's use of the database: the SQLite connection, or the PostgreSQL pool (whose
+   * connections would otherwise keep the process alive). Errors on the way out are not the run's.
+   */
+  async close(): Promise<void> {
+    const records = this.recordStore;
+    const store = this.store;
+    const others = this.otherStores;
     this.store = undefined;
     this.recordStore = undefined;
+    this.otherStores = [];
     this.unlockedWith = undefined;
+    // A store closed already says so or does nothing; either way this run is done with it.
+    for (const other of others) await other.close().catch(() => undefined);
+    if (records && records.engine === 'postgres') await records.close().catch(() => undefined);
+    store?.close();
   }
 }
 

@@ -20,8 +20,9 @@ export interface InitResult {
  * created when not. An existing key is never replaced, since other databases may depend on it.
  */
 export async function initDatabase(ctx: Context, passphrase: string | undefined): Promise<InitResult> {
-  const database = ctx.dbPath;
-  requireDirectoryOf(database, defaultDbPath(ctx.env));
+  const postgres = ctx.engine === 'postgres';
+  const database = postgres ? ctx.databaseShown : ctx.dbPath;
+  if (!postgres) requireDirectoryOf(database, defaultDbPath(ctx.env));
   const keyPath = passphrase !== undefined ? undefined : ctx.keyFilePath ?? defaultKeyPath(ctx.env);
   let key: DatabaseKey;
   let keyCreated = false;
@@ -37,7 +38,10 @@ export async function initDatabase(ctx: Context, passphrase: string | undefined)
     if (keyPath === defaultKeyPath(ctx.env)) chmodSync(dirname(keyPath), 0o700);
   }
   try {
-    ctx.adoptStore(new Store(openDatabase(database, key, { create: true })));
+    // On PostgreSQL: tpt's schema in the database the URL names (its migrations), and the key it
+    // takes; a schema already there is brought up to date, and must be under this key.
+    if (postgres) ctx.adoptRecords(await ctx.openPostgres({ create: true, key: { key, keyFile: keyPath } }));
+    else ctx.adoptStore(new Store(openDatabase(database, key, { create: true })));
   } catch (error) {
     if (keyCreated) rmSync(keyPath!, { force: true });
     throw error;

@@ -3,9 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { main } from '../src/cli.js';
 import { startServer, type RunningServer } from './server.js';
+import { createDatabaseSync, dropDatabaseSync } from './support/postgres-sync.js';
+import type {} from './support/postgres-global.js';
 
 const BIN = new URL('../bin/tpt.js', import.meta.url).pathname;
 
@@ -30,7 +32,23 @@ export interface TerminalResult {
   errors: string[];
 }
 
-/** A throw-away home: its own XDG dirs, so the default database and key live inside it. */
+/** The engines a sandbox keeps its records in. */
+export type TestEngine = 'sqlite' | 'postgres';
+
+/**
+ * The engine of this run's sandboxes: TPT_TEST_ENGINE, which the vitest project `e2e-pg` sets to
+ * `postgres` for the end-to-end files of E2E_ON_POSTGRES (test/e2e/engines.ts); SQLite otherwise.
+ */
+export function testEngine(): TestEngine {
+  return process.env.TPT_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+/**
+ * A throw-away home: its own XDG dirs, so the default database and key live inside it. On
+ * PostgreSQL (`engine`, else testEngine()) it also gets a new, empty database of the run's test
+ * server, named in TPT_DATABASE_URL for every command it runs (`tpt init` makes the schema), and
+ * dropped by cleanup().
+ */
 export class Sandbox {
   readonly home = mkdtempSync(join(tmpdir(), 'tpt-test-'));
   readonly env: Record<string, string> = {
@@ -42,6 +60,19 @@ export class Sandbox {
     NO_COLOR: '1',
     PATH: process.env.PATH ?? '',
   };
+  readonly engine: TestEngine;
+  /** The PostgreSQL database's name and URL (engine `postgres`). */
+  readonly postgres: { name: string; url: string } | undefined;
+
+  constructor(options: { engine?: TestEngine } = {}) {
+    this.engine = options.engine ?? testEngine();
+    if (this.engine === 'postgres') {
+      const server = inject('postgres');
+      if (!server) throw new Error('a PostgreSQL sandbox needs the test server: run this file in the `pg` or `e2e-pg` project');
+      this.postgres = createDatabaseSync(server);
+      this.env.TPT_DATABASE_URL = this.postgres.url;
+    }
+  }
 
   get dbPath(): string {
     return join(this.home, 'data', 'tpt', 'tpt.db');
@@ -145,6 +176,7 @@ export class Sandbox {
 
   cleanup(): void {
     rmSync(this.home, { recursive: true, force: true });
+    if (this.postgres) dropDatabaseSync(inject('postgres'), this.postgres.name);
   }
 }
 

@@ -1,21 +1,22 @@
 import { existsSync } from 'node:fs';
-import { takeUnloggedReads, type AuditEntryUnwritten } from '../core/audit.js';
+import { takeUnloggedPortReads, takeUnloggedReads, type AuditEntryUnwritten } from '../core/audit.js';
 import { TptError, InputError } from '../core/errors.js';
 import { exportJson, planExport } from '../core/export.js';
-import { createGoal, updateGoal } from '../core/goals.js';
-import { addMeasure, type MeasureInput, type ScoredMeasure } from '../core/measures.js';
-import { addMilestone } from '../core/milestones.js';
+import type { MeasureInput, ScoredMeasure } from '../core/measures.js';
+import { addMeasureSync, addMilestoneSync, createGoalSync, updateGoalSync } from '../core/records-sync.js';
 import type { Actor, Goal, GoalDetail, ListedSession, Milestone, Session } from '../core/model.js';
 import { parseGranularity } from '../core/periods.js';
 import { progressReport, type ProgressReport } from '../core/report.js';
 import type { GoalCreateInput, GoalUpdateInput, MilestoneInput, SessionInput } from '../core/schemas.js';
-import { listSessions, logSession } from '../core/sessions.js';
+import { listSessionsSync, logSessionSync } from '../core/sessions.js';
 import { resolveTimeframe, type Span, type TimeframeOptions } from '../core/timeframe.js';
 import { emotionalTrends, type TrendsReport } from '../core/trends.js';
 import { openDatabase, type DatabaseKey } from '../db/connection.js';
 import { damageMark } from '../db/damage-mark.js';
 import { readKeyFile } from '../db/key-file.js';
+import { SqliteRecordStore } from '../db/engine.js';
 import { Store } from '../db/store.js';
+import type { RecordStore } from '../store/port.js';
 
 /** How a program opens a journal: the file, one way to its key, and who it acts as. */
 export interface OpenJournalOptions {
@@ -47,7 +48,8 @@ export interface SessionsQuery extends TimeframeOptions {
 /**
  * A tpt journal opened by a program: the same core, rules and audit log as the command line (a
  * session logged here is checked, stored and audited exactly as `tpt log-session` would), over
- * one connection. Every call is synchronous, as SQLite is; close() when done.
+ * one connection. Every call is synchronous, as SQLite is, but report() and trends(), which read
+ * through the store port and return a promise; close() when done.
  */
 export class Journal {
   private closed = false;
@@ -57,47 +59,47 @@ export class Journal {
 
   /** Records one session (`tpt log-session`); `sign` signs it at once. */
   logSession(input: SessionInput, options: { sign?: boolean } = {}): Session {
-    return this.run((who) => logSession(this.store, input, who, options.sign === true));
+    return this.run((who) => logSessionSync(this.store, input, who, options.sign === true));
   }
 
   /** Records one outcome measure (`tpt measure add`), scored. */
   recordMeasure(input: MeasureInput): ScoredMeasure {
-    return this.run((who) => addMeasure(this.store, input, who));
+    return this.run((who) => addMeasureSync(this.store, input, who));
   }
 
   /** Sets a goal (`tpt goal add`). */
   createGoal(input: GoalCreateInput): Goal {
-    return this.run((who) => createGoal(this.store, input, who));
+    return this.run((who) => createGoalSync(this.store, input, who));
   }
 
   /** Records progress on a goal (`tpt goal update`); `at` backdates the entry. */
   updateGoal(goalId: string, change: GoalUpdateInput, options: { at?: string } = {}): GoalDetail {
-    return this.run((who) => updateGoal(this.store, goalId, change, who, options.at));
+    return this.run((who) => updateGoalSync(this.store, goalId, change, who, options.at));
   }
 
   /** Records a milestone of a goal (`tpt milestone add`). */
   addMilestone(input: MilestoneInput): Milestone {
-    return this.run((who) => addMilestone(this.store, input, who));
+    return this.run((who) => addMilestoneSync(this.store, input, who));
   }
 
   /** A client's sessions, newest first (`tpt sessions`); every one unless a timeframe is given. */
   sessions(clientId: string, query: SessionsQuery = {}): ListedSession[] {
     const { limit, includeVoid, ...timeframe } = query;
-    return this.run((who) => listSessions(
+    return this.run((who) => listSessionsSync(
       this.store, clientId, resolveTimeframe(timeframe, null, who.now), who, limit, includeVoid === true,
     ));
   }
 
   /** The progress report (`tpt report --json`), over the last 30 days unless told otherwise. */
-  report(clientId: string, timeframe: Timeframe = {}): ProgressReport {
-    return this.run((who) => progressReport(this.store, clientId, resolveTimeframe(timeframe, DAYS(30), who.now), who).report);
+  async report(clientId: string, timeframe: Timeframe = {}): Promise<ProgressReport> {
+    return (await this.runOnPort((records, who) => progressReport(records, clientId, resolveTimeframe(timeframe, DAYS(30), who.now), who))).report;
   }
 
   /** The emotional trends (`tpt trends --json`), over the last 90 days unless told otherwise. */
-  trends(clientId: string, timeframe: Timeframe & { by?: string } = {}): TrendsReport {
+  trends(clientId: string, timeframe: Timeframe & { by?: string } = {}): Promise<TrendsReport> {
     const { by, ...span } = timeframe;
-    return this.run((who) => emotionalTrends(
-      this.store, clientId, resolveTimeframe(span, DAYS(90), who.now), by === undefined ? undefined : parseGranularity(by), who,
+    return this.runOnPort((records, who) => emotionalTrends(
+      records, clientId, resolveTimeframe(span, DAYS(90), who.now), by === undefined ? undefined : parseGranularity(by), who,
     ));
   }
 
@@ -106,17 +108,64 @@ export class Journal {
    * --format json`), in pieces of text to write out as they come: a large journal is never held
    * in memory whole. The export is audited when this is called, as on the command line.
    */
-  exportJson(target: { clientId: string } | { all: true }): Iterable<string> {
-    const { plan, who } = this.run((who) => ({
-      plan: planExport(this.store, 'all' in target ? { all: true } : { clientId: target.clientId }, who),
-      who,
-    }));
-    return exportJson(this.store, plan.clients, who.now);
+  async *exportJson(target: { clientId: string } | { all: true }): AsyncGenerator<string> {
+    this.refuseClosed();
+    const records = new SqliteRecordStore(this.store);
+    const who = { actor: this.actor, now: this.clock() };
+    const plan = await planExport(records, 'all' in target ? { all: true } : { clientId: target.clientId }, who);
+    const unlogged = takeUnloggedPortReads(records);
+    if (unlogged.length > 0) process.emitWarning(unloggedWarning(unlogged));
+    // Pieces are read into memory a transaction at a time only as the caller asks for them: the
+    // read transaction stays open between them, as the export's snapshot.
+    const pieces: string[] = [];
+    let wake: (() => void) | undefined;
+    let asked: (() => void) | undefined;
+    let finished = false;
+    let stopped = false;
+    let failure: { error: unknown } | undefined;
+    const reading = records.read(async (tx) => {
+      for await (const piece of exportJson(tx, plan.clients, who.now)) {
+        pieces.push(piece);
+        wake?.();
+        await new Promise<void>((resolve) => {
+          asked = resolve;
+        });
+        if (stopped) return;
+      }
+    }).catch((error: unknown) => {
+      failure = { error };
+    }).finally(() => {
+      finished = true;
+      wake?.();
+    });
+    try {
+      for (;;) {
+        if (pieces.length > 0) {
+          yield pieces.shift()!;
+          asked?.();
+          asked = undefined;
+          continue;
+        }
+        if (finished) break;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    } finally {
+      // A caller that stops early ends the read transaction with it.
+      stopped = true;
+      asked?.();
+      await reading;
+    }
+    if (failure) throw failure.error;
   }
 
   /** The export document as one value (for small journals; see exportJson for large ones). */
-  exportDocument(target: { clientId: string } | { all: true }): unknown {
-    return JSON.parse([...this.exportJson(target)].join(''));
+  async exportDocument(target: { clientId: string } | { all: true }): Promise<unknown> {
+    let text = '';
+    for await (const piece of this.exportJson(target)) text += piece;
+    return JSON.parse(text);
   }
 
   /** Closes the connection; the journal cannot be used afterwards. */
@@ -137,6 +186,18 @@ export class Journal {
     const value = use({ actor: this.actor, now: this.clock() });
     // A read whose audit entry could not be written (a full disk) is never a silent one.
     const unlogged = takeUnloggedReads(this.store);
+    if (unlogged.length > 0) process.emitWarning(unloggedWarning(unlogged));
+    return value;
+  }
+
+  private port: RecordStore | undefined;
+
+  /** run() for core moved onto the store port (issue 22), over the same connection. */
+  private async runOnPort<T>(use: (records: RecordStore, who: Actor) => Promise<T>): Promise<T> {
+    this.refuseClosed();
+    this.port ??= new SqliteRecordStore(this.store);
+    const value = await use(this.port, { actor: this.actor, now: this.clock() });
+    const unlogged = takeUnloggedPortReads(this.port);
     if (unlogged.length > 0) process.emitWarning(unloggedWarning(unlogged));
     return value;
   }

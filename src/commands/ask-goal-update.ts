@@ -1,14 +1,16 @@
 import type { Context } from '../context.js';
-import { listGoals, progressTime, showGoal } from '../core/goals.js';
+import { progressTime, showGoal } from '../core/goals.js';
 import type { GoalDetail } from '../core/model.js';
 import { GOAL_STATUSES, type GoalUpdateInput } from '../core/schemas.js';
 import { ID_PATTERN } from '../core/ids.js';
 import type { Store } from '../db/store.js';
+import type { RecordStore } from '../store/port.js';
 
 /** Picks the goal (when not given), shows where it stands, asks for the new percentage and a note. */
 export async function askGoalUpdate(
   ctx: Context,
   store: Store,
+  records: RecordStore,
   goalId: string | undefined,
   given: GoalUpdateInput,
   givenAt?: string,
@@ -33,7 +35,7 @@ export async function askGoalUpdate(
       })),
     });
   }
-  const goal = showGoal(store, id, ctx.who());
+  const goal = await showGoal(records, id, ctx.who());
   ctx.note(`${goal.goal_id}: ${goal.description}\nNow ${goal.completion_percentage}% complete, ${goal.status}.`);
   const percentage = given.completion_percentage ?? await ask.number({
     message: 'New completion percentage (0-100)',

@@ -46,7 +46,7 @@ async function askWhen(ctx: Context, store: Store, given: MeasureInput): Promise
   if (given.session_id !== undefined || given.timestamp !== undefined) return {};
   const ask = await ctx.prompts();
   const sessions = store.clientExists(given.client_id)
-    ? listSessions(store, given.client_id, { start: null, end: new Date(ctx.now().getTime() + 86_400_000) }, ctx.who(), RECENT_SESSIONS)
+    ? await listSessions(await ctx.records(), given.client_id, { start: null, end: new Date(ctx.now().getTime() + 86_400_000) }, ctx.who(), RECENT_SESSIONS)
     : [];
   if (sessions.length > 0) {
     const session = await ask.select<string>({

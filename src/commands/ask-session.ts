@@ -8,6 +8,7 @@ import { normalizeCrisisFlag } from '../core/crisis-flags.js';
 import { refuseFarFuture } from '../core/date-rules.js';
 import { parseDateTime } from '../core/time.js';
 import type { Store } from '../db/store.js';
+import type { RecordStore } from '../store/port.js';
 
 const required = (what: string) => (value: string) => value.trim() !== '' || `${what} is required`;
 
@@ -18,6 +19,7 @@ const required = (what: string) => (value: string) => value.trim() !== '' || `${
 export async function askSession(
   ctx: Context,
   store: Store,
+  records: RecordStore,
   given: Partial<SessionInput>,
   everything: boolean,
   askSummary = true,
@@ -54,7 +56,7 @@ export async function askSession(
     });
     if (minutes.trim()) input.session_duration_minutes = minutes.trim();
   }
-  const goals = store.clientExists(input.client_id) ? activeGoals(store, input.client_id, ctx.who()) : [];
+  const goals = store.clientExists(input.client_id) ? await activeGoals(await ctx.records(), input.client_id, ctx.who()) : [];
   if (goals.length > 0 && (given.therapeutic_goals ?? []).length === 0) {
     input.therapeutic_goals = await ask.checkbox({
       message: 'Goals worked on',
@@ -62,7 +64,7 @@ export async function askSession(
     });
   }
   if ((given.techniques_used ?? []).length === 0) {
-    const known = store.clientExists(input.client_id) ? techniquesOfClient(store, input.client_id, ctx.who()) : [];
+    const known = store.clientExists(input.client_id) ? await techniquesOfClient(records, input.client_id, ctx.who()) : [];
     const chosen = known.length > 0
       ? await ask.checkbox({ message: 'Techniques used', choices: known.map((name) => ({ name, value: name })) })
       : [];

@@ -11,7 +11,7 @@ export function auditCommand(ctx: Context): Command {
     .addHelpText('after', examples('tpt audit', 'tpt audit c42 --last 30d', 'tpt audit --since 2026-01-01 --json', 'tpt audit verify'))
     .action(async (client: string | undefined, opts: TimeframeOptions & { client?: string }) => {
       const { InputError } = await import('../core/errors.js');
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       if (client !== undefined && opts.client !== undefined && client !== opts.client) {
         throw new InputError(`two clients given ("${client}" and --client "${opts.client}"): give one`);
       }
@@ -21,7 +21,7 @@ export function auditCommand(ctx: Context): Command {
       // One instant for the range and the entry of this listing, so the listing shows itself.
       const who = ctx.who();
       const timeframe = resolveTimeframe(opts, null, who.now);
-      await ctx.out(listAudit(store, client ?? opts.client ?? null, timeframe, who), renderAuditList);
+      await ctx.out(await listAudit(records, client ?? opts.client ?? null, timeframe, who), renderAuditList);
     });
 
   audit
@@ -31,10 +31,10 @@ export function auditCommand(ctx: Context): Command {
     .addHelpText('after', examples('tpt audit verify', 'tpt audit verify --head 3f9a…(64 hex digits)', 'tpt audit verify --json'))
     .action(async (opts: { head?: string }) => {
       ctx.writesNothing = true;
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { verifyAudit } = await import('../core/audit.js');
       const { renderVerification, verificationLine } = await import('../render/audit.js');
-      const verification = verifyAudit(store, opts.head);
+      const verification = await verifyAudit(records, opts.head);
       if (verification.intact || ctx.json) await ctx.out(verification, renderVerification);
       if (!verification.intact) {
         const { TptError } = await import('../core/errors.js');

@@ -8,9 +8,9 @@ export function caseloadCommand(ctx: Context): Command {
     .option('--unsigned-days <days>', 'list notes unsigned for more than this many days (default 3)')
     .addHelpText('after', examples('tpt caseload', 'tpt caseload --unsigned-days 7', 'tpt caseload --json | jq ".[0]"'))
     .action(async (opts: { unsignedDays?: string }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { caseload, parseUnsignedDays } = await import('../core/caseload.js');
       const { renderCaseload } = await import('../render/caseload.js');
-      await ctx.out(caseload(store, { unsignedDays: parseUnsignedDays(opts.unsignedDays) }, ctx.who()), renderCaseload);
+      await ctx.out(await caseload(records, { unsignedDays: parseUnsignedDays(opts.unsignedDays) }, ctx.who()), renderCaseload);
     });
 }

@@ -7,9 +7,9 @@ export function clientsCommand(ctx: Context): Command {
     .description('Every client: sessions, last session, active goals, average goal progress, open risks, off-track alerts')
     .addHelpText('after', examples('tpt clients', 'tpt clients --json'))
     .action(async () => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { listClientsWithAlerts } = await import('../core/off-track.js');
       const { renderClients } = await import('../render/tables.js');
-      await ctx.out(listClientsWithAlerts(store, ctx.who()), renderClients);
+      await ctx.out(await listClientsWithAlerts(records, ctx.who()), renderClients);
     });
 }

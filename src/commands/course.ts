@@ -18,10 +18,10 @@ export function courseCommand(ctx: Context): Command {
     .option('--id <course-id>', 'the course id (default: a new one)')
     .addHelpText('after', examples('tpt course start c42', 'tpt course start c42 --at 2026-01-12'))
     .action(async (clientId: string, opts: { at?: string; id?: string }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { startCourse } = await import('../core/courses.js');
       const { renderCourseStarted } = await import('../render/courses.js');
-      const started = startCourse(store, { client_id: clientId, at: opts.at, course_id: opts.id }, ctx.who());
+      const started = await startCourse(records, { client_id: clientId, at: opts.at, course_id: opts.id }, ctx.who());
       await ctx.out({ course_id: started.course_id }, () => renderCourseStarted(started));
     });
 
@@ -38,10 +38,10 @@ export function courseCommand(ctx: Context): Command {
       'tpt course end c42 --reason other --note "moved abroad"',
     ))
     .action(async (clientId: string, opts: { reason?: string; note?: string; at?: string }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { endCourse } = await import('../core/courses.js');
       const { renderCourseEnded } = await import('../render/courses.js');
-      const ended = endCourse(store, { client_id: clientId, reason: opts.reason, note: opts.note, at: opts.at }, ctx.who());
+      const ended = await endCourse(records, { client_id: clientId, reason: opts.reason, note: opts.note, at: opts.at }, ctx.who());
       await ctx.out({ course_id: ended.course_id }, () => renderCourseEnded(ended));
     });
 
@@ -51,10 +51,10 @@ export function courseCommand(ctx: Context): Command {
     .argument('<client>', 'the client id')
     .addHelpText('after', examples('tpt course list c42', 'tpt course list c42 --json'))
     .action(async (clientId: string) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { listCourses } = await import('../core/courses.js');
       const { renderCourseList } = await import('../render/courses.js');
-      await ctx.out(listCourses(store, clientId, ctx.who()), renderCourseList);
+      await ctx.out(await listCourses(records, clientId, ctx.who()), renderCourseList);
     });
 
   return course;

@@ -24,7 +24,7 @@ export function demoCommand(ctx: Context): Command {
       ctx.adoptStore(store);
       const now = ctx.now();
       const created = generateDemo(store, now);
-      const view = progressReport(store, SHOWN_CLIENT, { start: addMonths(now, -12), end: now }, ctx.who());
+      const view = await progressReport(await ctx.records(), SHOWN_CLIENT, { start: addMonths(now, -12), end: now }, ctx.who());
       if (ctx.json) {
         await ctx.out({ database: path, key_file: demoKeyPath(path), ...created, report: view.report }, () => '');
         return;

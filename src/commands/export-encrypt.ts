@@ -35,14 +35,14 @@ type Encrypter = Awaited<ReturnType<typeof exportEncrypter>>;
  * only as fast as the ciphertext is written, so memory stays flat. Plaintext goes to age in
  * pieces of about 64 KiB, the size of age's own chunks.
  */
-export async function encryptChunks(chunks: Iterable<string>, encrypter: Encrypter): Promise<AsyncIterable<Uint8Array>> {
-  const iterator = chunks[Symbol.iterator]();
+export async function encryptChunks(chunks: AsyncIterable<string>, encrypter: Encrypter): Promise<AsyncIterable<Uint8Array>> {
+  const iterator = chunks[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   const plaintext = new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       let batch = '';
       while (batch.length < 65_536) {
-        const next = iterator.next();
+        const next = await iterator.next();
         if (next.done) {
           if (batch !== '') controller.enqueue(encoder.encode(batch));
           controller.close();

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { Context, OutputStream } from '../context.js';
 import type { ExportPlan } from '../core/export.js';
 import type { Store } from '../db/store.js';
+import type { RecordStore } from '../store/port.js';
 import { collect, examples } from './options.js';
 
 interface ExportFlags {
@@ -46,6 +47,7 @@ export function exportCommand(ctx: Context): Command {
         if (ctx.io.stdout.isTTY) throw new InputError('an encrypted export is binary: add --out FILE, or send stdout to a file (> FILE.age)');
       }
       const store = await ctx.openStore();
+      const records = await ctx.records();
       const encrypter = encrypt
         ? await import('./export-encrypt.js').then((age) => age.exportEncrypter(ctx, flags.recipient ?? []))
         : undefined;
@@ -55,8 +57,8 @@ export function exportCommand(ctx: Context): Command {
         ? undefined
         : await import('./export-file.js').then((file) => file.openExportFile(flags.out!, flags.force === true, ctx.dbPath));
       try {
-        const plan = planExport(store, { clientId, all: flags.all, format: flags.format, table: flags.table }, ctx.who());
-        const count = await streamExport(ctx, store, plan, target?.stream ?? ctx.io.stdout, encrypter);
+        const plan = await planExport(records, { clientId, all: flags.all, format: flags.format, table: flags.table }, ctx.who());
+        const count = await streamExport(ctx, store, records, plan, target?.stream ?? ctx.io.stdout, encrypter);
         if (target) {
           await target.finish();
           const clients = plan.clients.length;
@@ -77,6 +79,8 @@ export function exportCommand(ctx: Context): Command {
       } catch (error) {
         target?.abandon();
         throw error;
+      } finally {
+        await warnUnloggedPortReads(ctx, records);
       }
     });
 }
@@ -85,42 +89,59 @@ export function exportCommand(ctx: Context): Command {
  * Streams the export to `stream` from one snapshot of the database, with a progress bar on a
  * terminal. Returns how many sessions (JSON) or rows (CSV) it wrote.
  */
-async function streamExport(ctx: Context, store: Store, plan: ExportPlan, stream: OutputStream, encrypter?: Encrypter): Promise<number> {
+async function streamExport(
+  ctx: Context, store: Store, records: RecordStore, plan: ExportPlan, stream: OutputStream, encrypter?: Encrypter,
+): Promise<number> {
   const { exportJson, exportCsvRows, CSV_COLUMNS } = await import('../core/export.js');
-  const { sessionCount, beginSnapshot } = await import('../db/export-queries.js');
-  const endSnapshot = beginSnapshot(store);
+  const { enlargeCacheForExport } = await import('../db/export-queries.js');
+  enlargeCacheForExport(store);
   let progress: Progress | undefined;
-  try {
-    const bySessions = plan.format === 'json' || (plan.format === 'csv' && plan.table === 'sessions');
-    progress = bySessions
-      ? await progressReporter(ctx, () => sessionCount(store, plan.clients.map((client) => client.client_id)))
-      : undefined;
-    let count = 0;
-    const onCount = (done: number) => {
-      count = done;
-      progress?.update(done);
-    };
-    let chunks: Iterable<string>;
-    if (plan.format === 'json') {
-      chunks = exportJson(store, plan.clients, ctx.now(), onCount);
-    } else if (plan.format === 'fhir') {
-      const { exportFhir } = await import('../core/fhir.js');
-      chunks = exportFhir(store, plan.clients, ctx.now(), onCount);
-    } else {
-      const { csvChunks } = await import('../render/csv-export.js');
-      chunks = csvChunks(CSV_COLUMNS[plan.table], exportCsvRows(store, plan.clients, plan.table, onCount));
+  // One read transaction: the export reads one snapshot of the database, whatever is written meanwhile.
+  return records.read(async (tx) => {
+    try {
+      const bySessions = plan.format === 'json' || (plan.format === 'csv' && plan.table === 'sessions');
+      const total = bySessions ? await tx.exchange.sessionCount(plan.clients.map((client) => client.client_id)) : 0;
+      progress = bySessions ? await progressReporter(ctx, () => total) : undefined;
+      let count = 0;
+      const onCount = (done: number) => {
+        count = done;
+        progress?.update(done);
+      };
+      let chunks: AsyncIterable<string>;
+      if (plan.format === 'json') {
+        chunks = exportJson(tx, plan.clients, ctx.now(), onCount);
+      } else if (plan.format === 'fhir') {
+        const { exportFhir } = await import('../core/fhir.js');
+        chunks = exportFhir(tx, plan.clients, ctx.now(), onCount);
+      } else {
+        const { csvChunks } = await import('../render/csv-export.js');
+        chunks = csvChunks(CSV_COLUMNS[plan.table], exportCsvRows(tx, plan.clients, plan.table, onCount));
+      }
+      if (encrypter) {
+        const { encryptChunks } = await import('./export-encrypt.js');
+        await writeChunks(stream, await encryptChunks(chunks, encrypter));
+      } else {
+        await writeChunks(stream, stream === ctx.io.stdout ? await inertOnStdout(ctx, plan, chunks) : chunks);
+      }
+      progress?.update(count, true);
+      return count;
+    } finally {
+      progress?.interrupt();
     }
-    if (encrypter) {
-      const { encryptChunks } = await import('./export-encrypt.js');
-      await writeChunks(stream, await encryptChunks(chunks, encrypter));
-    } else {
-      await writeChunks(stream, stream === ctx.io.stdout ? await inertOnStdout(ctx, plan, chunks) : chunks);
-    }
-    progress?.update(count, true);
-    return count;
-  } finally {
-    progress?.interrupt();
-    endSnapshot();
+  });
+}
+
+/**
+ * An export that went ahead on a database that could not take its audit entries says so, as
+ * every such read does (src/cli.ts, warnUnloggedReads), after its output.
+ */
+async function warnUnloggedPortReads(ctx: Context, records: RecordStore): Promise<void> {
+  const { takeUnloggedPortReads } = await import('../core/audit.js');
+  for (const entry of takeUnloggedPortReads(records)) {
+    ctx.note(
+      `tpt: warning: the database cannot take writes (disk full, or a read-only file), so this read is not in the audit log: ` +
+      `${entry.action}${entry.client_id ? ` of ${entry.client_id}` : ''} by ${entry.actor} at ${entry.at}; note it by hand`,
+    );
   }
 }
 
@@ -129,19 +150,19 @@ async function streamExport(ctx: Context, store: Store, plan: ExportPlan, stream
  * JSON.stringify leaves raw (the same value to every reader); CSV on a terminal gets every
  * control character made visible, as tables do. A pipe gets CSV as it is.
  */
-async function inertOnStdout(ctx: Context, plan: ExportPlan, chunks: Iterable<string>): Promise<Iterable<string>> {
+async function inertOnStdout(ctx: Context, plan: ExportPlan, chunks: AsyncIterable<string>): Promise<AsyncIterable<string>> {
   const { visible } = await import('../terminal-text.js');
   const json = plan.format !== 'csv';
   if (!json && ctx.io.stdout.isTTY !== true) return chunks;
-  return (function* () {
-    for (const chunk of chunks) {
+  return (async function* () {
+    for await (const chunk of chunks) {
       yield json ? chunk.replace(/[\u007f-\u009f]/g, (char) => `\\u00${char.charCodeAt(0).toString(16)}`) : visible(chunk);
     }
   })();
 }
 
 /** Writes every chunk, waiting whenever the stream asks for a pause (backpressure). */
-async function writeChunks(stream: OutputStream, chunks: Iterable<string> | AsyncIterable<Uint8Array>): Promise<void> {
+async function writeChunks(stream: OutputStream, chunks: AsyncIterable<string> | AsyncIterable<Uint8Array>): Promise<void> {
   const events = stream as OutputStream & Partial<NodeJS.EventEmitter>;
   let failure: Error | undefined;
   const onError = (error: Error) => {
@@ -158,16 +179,9 @@ async function writeChunks(stream: OutputStream, chunks: Iterable<string> | Asyn
       events.once!('drain', done);
       events.once!('error', done);
     });
-    if (Symbol.asyncIterator in chunks) {
-      for await (const chunk of chunks) {
-        if (failure) break;
-        if (!stream.write(chunk) && events.once) await drained();
-      }
-    } else {
-      for (const chunk of chunks) {
-        if (failure) break;
-        if (!stream.write(chunk) && events.once) await drained();
-      }
+    for await (const chunk of chunks) {
+      if (failure) break;
+      if (!stream.write(chunk) && events.once) await drained();
     }
   } finally {
     events.off?.('error', onError);

@@ -39,7 +39,7 @@ export function goalCommand(ctx: Context): Command {
       const { checkClientId } = await import('./check-client.js');
       const client = await checkClientId(ctx, await ctx.records(), opts.client);
       const { createGoal, pastTargetWarning } = await import('../core/goals.js');
-      const created = createGoal(store, {
+      const created = await createGoal(await ctx.records(), {
         goal_id: opts.id, client_id: client.id, description: opts.description,
         target_date: opts.target, completion_percentage: opts.progress, notes: opts.notes,
       }, ctx.who(), opts.at);
@@ -75,11 +75,11 @@ export function goalCommand(ctx: Context): Command {
             : 'nothing to update: give --progress <0-100>, --status <status> and/or --note <text>');
         }
         const { askGoalUpdate } = await import('./ask-goal-update.js');
-        ({ goalId: id, change, at } = await askGoalUpdate(ctx, store, id, change, at));
+        ({ goalId: id, change, at } = await askGoalUpdate(ctx, store, await ctx.records(), id, change, at));
       }
       const { updateGoal } = await import('../core/goals.js');
       const { renderGoal } = await import('../render/tables.js');
-      const updated = updateGoal(store, id, change, ctx.who(), at);
+      const updated = await updateGoal(await ctx.records(), id, change, ctx.who(), at);
       if (ctx.json) await ctx.out({ goal_id: updated.goal_id, completion_percentage: updated.completion_percentage, status: updated.status }, () => '');
       else await ctx.out(updated, renderGoal);
     });
@@ -98,10 +98,10 @@ export function goalCommand(ctx: Context): Command {
       'tpt goal edit goal_7k2m9q --set-at 2026-09-01 --reason "set at intake, entered late"',
     ))
     .action(async (goalId: string, opts: { reason: string; description?: string; target?: string; notes?: string; setAt?: string }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { editGoal, pastTargetWarning } = await import('../core/goals.js');
       const { renderGoal } = await import('../render/tables.js');
-      const edited = editGoal(store, goalId, {
+      const edited = await editGoal(records, goalId, {
         description: opts.description, target_date: opts.target, notes: opts.notes, set_at: opts.setAt,
       }, opts.reason, ctx.who());
       const warning = opts.target === undefined ? undefined : pastTargetWarning(edited, ctx.now());
@@ -117,10 +117,10 @@ export function goalCommand(ctx: Context): Command {
     .option('--status <status>', 'only goals with this status')
     .addHelpText('after', examples('tpt goal list c42', 'tpt goal list c42 --status active --json'))
     .action(async (clientId: string, opts: { status?: string }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { listGoals } = await import('../core/goals.js');
       const { renderGoalList } = await import('../render/tables.js');
-      await ctx.out(listGoals(store, clientId, ctx.who(), opts.status), renderGoalList);
+      await ctx.out(await listGoals(records, clientId, ctx.who(), opts.status), renderGoalList);
     });
 
   goal
@@ -129,10 +129,10 @@ export function goalCommand(ctx: Context): Command {
     .argument('<goal-id>', 'the goal id')
     .addHelpText('after', examples('tpt goal show goal_7k2m9q'))
     .action(async (goalId: string) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { showGoal } = await import('../core/goals.js');
       const { renderGoal } = await import('../render/tables.js');
-      await ctx.out(showGoal(store, goalId, ctx.who()), renderGoal);
+      await ctx.out(await showGoal(records, goalId, ctx.who()), renderGoal);
     });
 
   goal.addCommand(notDoneHere('delete',

@@ -33,12 +33,17 @@ export function importCommand(ctx: Context): Command {
         throw new InputError(`${file} is not encrypted (not an age file): drop --identity`);
       }
       const store = await ctx.openStore();
+      const records = await ctx.records();
       const progress = await progressReporter(ctx);
       const source = decrypted ? bufferSource(decrypted, progress?.update) : fileSource(file, progress?.update);
       const { importDocument, ImportConflictError } = await import('../core/import.js');
       let summary: ImportSummary;
       try {
-        summary = importDocument(store, source.read, { onConflict: flags.onConflict, dryRun: flags.dryRun, label: file }, ctx.who());
+        const { enlargeCacheForImport } = await import('../db/import-writes.js');
+        const { withRollbackJournalAsync } = await import('../db/ingest-queries.js');
+        enlargeCacheForImport(store);
+        summary = await withRollbackJournalAsync(store, () =>
+          importDocument(records, source.read, { onConflict: flags.onConflict, dryRun: flags.dryRun, label: file }, ctx.who()));
       } catch (error) {
         if (error instanceof ImportConflictError) {
           for (const conflict of error.conflicts) {

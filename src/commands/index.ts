@@ -12,6 +12,7 @@ import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
 import { goalCommand } from './goal.js';
 import { importCommand } from './import.js';
+import { migrateCommand } from './migrate.js';
 import { ingestCommand } from './ingest.js';
 import { initCommand } from './init.js';
 import { logSessionCommand } from './log-session.js';
@@ -53,6 +54,7 @@ export const COMMANDS: Record<string, (ctx: Context) => Command> = {
   course: courseCommand,
   export: exportCommand,
   import: importCommand,
+  migrate: migrateCommand,
   ingest: ingestCommand,
   completion: completionCommand,
   serve: serveCommand,

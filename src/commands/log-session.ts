@@ -45,6 +45,7 @@ observations, homework, next-focus). An empty note or an editor that fails abort
     .action(async (flags: LogSessionFlags) => {
       const { InputError } = await import('../core/errors.js');
       const store = await ctx.openStore();
+      const records = await ctx.records();
       const { META_KEY, META_KEY_RULE } = await import('../core/schemas.js');
       let input = sessionInputFromFlags(flags, InputError, { pattern: META_KEY, rule: META_KEY_RULE });
       const template = flags.template === undefined ? undefined : await templateOf(ctx, flags, InputError);
@@ -60,26 +61,26 @@ observations, homework, next-focus). An empty note or an editor that fails abort
           throw new InputError(`missing ${missing.join(', ')}: give ${missing.length > 1 ? 'them' : 'it'} as options (${ctx.noPromptReason})`);
         }
         const { askSession } = await import('./ask-session.js');
-        input = await askSession(ctx, store, input, flags.interactive === true, template === undefined);
+        input = await askSession(ctx, store, records, input, flags.interactive === true, template === undefined);
       }
       const { checkClientId } = await import('./check-client.js');
       const client = await checkClientId(ctx, await ctx.records(), input.client_id!);
       input.client_id = client.id;
       if (flags.interactive) {
         const { reviewSession } = await import('./review-session.js');
-        await reviewSession(ctx, store, input as SessionInput, flags.sign === true);
+        await reviewSession(ctx, records, input as SessionInput, flags.sign === true);
       }
       const { logSession, validateSession } = await import('../core/sessions.js');
       if (template) {
         // Everything else is checked before the editor opens, so that no note typed is lost to it.
-        const checked = validateSession(store, { ...input, conversation_summary: 'from the note' } as SessionInput, ctx.who());
+        const checked = await validateSession(records, { ...input, conversation_summary: 'from the note' } as SessionInput, ctx.who());
         const { writeNoteInEditor } = await import('./edit-note.js');
         const { localDateTimeString } = await import('../core/time.js');
         input = { ...input, ...await writeNoteInEditor(ctx, template.sections, [
           `Session note for client ${checked.client_id}, ${localDateTimeString(new Date(checked.timestamp))} (template ${template.name})`,
         ]) };
       }
-      const session = logSession(store, input as SessionInput, ctx.who(), flags.sign === true);
+      const session = await logSession(records, input as SessionInput, ctx.who(), flags.sign === true);
       if (client.note) ctx.note(client.note);
       const { isOutsideVocabulary } = await import('../core/crisis-flags.js');
       for (const flag of session.crisis_flags.filter(isOutsideVocabulary)) {

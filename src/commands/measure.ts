@@ -63,7 +63,7 @@ item: tpt reverse-scores items 2 and 3 itself. PHQ-9 item 9 or CORE-10 item 6 ab
       const client = await checkClientId(ctx, await ctx.records(), input.client_id);
       input = { ...input, client_id: client.id };
       const { addMeasure } = await import('../core/measures.js');
-      const added = addMeasure(store, input, ctx.who());
+      const added = await addMeasure(await ctx.records(), input, ctx.who());
       if (client.note) ctx.note(client.note);
       const { measureAddedLine } = await import('../render/measures.js');
       await ctx.out({ measure_id: added.measure_id }, (_data, style) => measureAddedLine(added, style));
@@ -76,10 +76,10 @@ item: tpt reverse-scores items 2 and 3 itself. PHQ-9 item 9 or CORE-10 item 6 ab
     .option('--history', 'every version, oldest first, with who made it, when and why')
     .addHelpText('after', examples('tpt measure show msr_7k2m9qxa', 'tpt measure show msr_7k2m9qxa --history'))
     .action(async (measureId: string, opts: { history?: boolean }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { showMeasure } = await import('../core/measure-corrections.js');
       const { renderMeasureDetail } = await import('../render/measures.js');
-      await ctx.out(showMeasure(store, measureId, opts.history === true, ctx.who()), renderMeasureDetail);
+      await ctx.out(await showMeasure(records, measureId, opts.history === true, ctx.who()), renderMeasureDetail);
     });
 
   measure
@@ -99,9 +99,9 @@ A measure's kind and client are not amended: void it and record it again.
 An amendment that raises PHQ-9 item 9 or CORE-10 item 6 above what it was opens (or reopens) the risk.
 `)
     .action(async (measureId: string, flags: { reason: string; items?: string; total?: string; at?: string; session?: string }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { amendMeasure } = await import('../core/measure-corrections.js');
-      const amended = amendMeasure(store, measureId, {
+      const amended = await amendMeasure(records, measureId, {
         items: flags.items, total: flags.total, timestamp: flags.at, session_id: flags.session,
       }, flags.reason, ctx.who());
       const { scoreLabel } = await import('../render/measures.js');
@@ -116,9 +116,9 @@ An amendment that raises PHQ-9 item 9 or CORE-10 item 6 above what it was opens 
     .requiredOption('--reason <text>', 'why (required; kept with the record)')
     .addHelpText('after', examples('tpt measure void msr_7k2m9qxa --reason "entered for the wrong client"'))
     .action(async (measureId: string, opts: { reason: string }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { voidMeasure } = await import('../core/measure-corrections.js');
-      const voided = voidMeasure(store, measureId, opts.reason, ctx.who());
+      const voided = await voidMeasure(records, measureId, opts.reason, ctx.who());
       await ctx.out({ measure_id: voided.measure_id, voided_at: voided.voided_at }, () =>
         `Voided measure ${voided.measure_id}; \`tpt measures ${voided.client_id} --include-void\` still lists it, \`tpt measure restore ${voided.measure_id}\` undoes it`);
     });
@@ -129,9 +129,9 @@ An amendment that raises PHQ-9 item 9 or CORE-10 item 6 above what it was opens 
     .argument('<measure-id>', 'the measure id')
     .addHelpText('after', examples('tpt measure restore msr_7k2m9qxa'))
     .action(async (measureId: string) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { restoreMeasure } = await import('../core/measure-corrections.js');
-      const restored = restoreMeasure(store, measureId, ctx.who());
+      const restored = await restoreMeasure(records, measureId, ctx.who());
       await ctx.out({ measure_id: restored.measure_id, voided_at: null }, () => `Restored measure ${restored.measure_id}`);
     });
 
@@ -148,10 +148,10 @@ An amendment that raises PHQ-9 item 9 or CORE-10 item 6 above what it was opens 
       'tpt measure schedule c42 core10 --stop',
     ))
     .action(async (clientId: string, kind: string, opts: { every?: string; stop?: boolean }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { setSchedule } = await import('../core/schedules.js');
       const { renderScheduleSet } = await import('../render/schedules.js');
-      const status = setSchedule(store, { client_id: clientId, measure: kind, every: opts.every, stop: opts.stop }, ctx.who());
+      const status = await setSchedule(records, { client_id: clientId, measure: kind, every: opts.every, stop: opts.stop }, ctx.who());
       await ctx.out(status, renderScheduleSet);
     });
 
@@ -161,10 +161,10 @@ An amendment that raises PHQ-9 item 9 or CORE-10 item 6 above what it was opens 
     .argument('<client>', 'the client id')
     .addHelpText('after', examples('tpt measure due c42', 'tpt measure due c42 --json'))
     .action(async (clientId: string) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { listSchedules } = await import('../core/schedules.js');
       const { renderSchedules } = await import('../render/schedules.js');
-      await ctx.out(listSchedules(store, clientId, ctx.who()), renderSchedules);
+      await ctx.out(await listSchedules(records, clientId, ctx.who()), renderSchedules);
     });
 
   return measure;
@@ -177,11 +177,11 @@ export function measuresCommand(ctx: Context): Command {
     .option('--include-void', 'list voided measures too, marked [voided]')
     .addHelpText('after', examples('tpt measures c42', 'tpt measures c42 --last 6m', 'tpt measures c42 --include-void --json'))
     .action(async (clientId: string, opts: TimeframeOptions & { includeVoid?: boolean }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { resolveTimeframe } = await import('../core/timeframe.js');
       const { listMeasures } = await import('../core/measures.js');
       const { renderMeasureList } = await import('../render/measures.js');
       const timeframe = resolveTimeframe(opts, null, ctx.now());
-      await ctx.out(listMeasures(store, clientId, timeframe, opts.includeVoid === true, ctx.who()), renderMeasureList);
+      await ctx.out(await listMeasures(records, clientId, timeframe, opts.includeVoid === true, ctx.who()), renderMeasureList);
     });
 }

@@ -20,9 +20,9 @@ export function milestoneCommand(ctx: Context): Command {
     .option('--id <milestone-id>', 'the milestone id (default: a new one)')
     .addHelpText('after', examples('tpt milestone add --goal goal_7k2m9q --description "First full week of 7h sleep" --significance high'))
     .action(async (opts: { goal: string; description: string; date?: string; significance?: string; id?: string }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { addMilestone } = await import('../core/milestones.js');
-      const added = addMilestone(store, {
+      const added = await addMilestone(records, {
         milestone_id: opts.id, goal_id: opts.goal, description: opts.description,
         achieved_date: opts.date, significance: opts.significance,
       }, ctx.who());
@@ -36,10 +36,10 @@ export function milestoneCommand(ctx: Context): Command {
     .option('--include-void', 'list voided milestones too, marked [voided]')
     .addHelpText('after', examples('tpt milestone list c42', 'tpt milestone list c42 --include-void'))
     .action(async (clientId: string, opts: { includeVoid?: boolean }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { listMilestones } = await import('../core/milestones.js');
       const { renderMilestoneList } = await import('../render/tables.js');
-      await ctx.out(listMilestones(store, clientId, ctx.who(), opts.includeVoid === true), renderMilestoneList);
+      await ctx.out(await listMilestones(records, clientId, ctx.who(), opts.includeVoid === true), renderMilestoneList);
     });
 
   milestone
@@ -48,10 +48,10 @@ export function milestoneCommand(ctx: Context): Command {
     .argument('<milestone-id>', 'the milestone id')
     .addHelpText('after', examples('tpt milestone show ms_7k2m9qxa'))
     .action(async (milestoneId: string) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { showMilestone } = await import('../core/milestones.js');
       const { renderMilestone } = await import('../render/tables.js');
-      await ctx.out(showMilestone(store, milestoneId, ctx.who()), renderMilestone);
+      await ctx.out(await showMilestone(records, milestoneId, ctx.who()), renderMilestone);
     });
 
   milestone
@@ -64,9 +64,9 @@ export function milestoneCommand(ctx: Context): Command {
     .option('--significance <level>', 'low | medium | high')
     .addHelpText('after', examples('tpt milestone edit ms_7k2m9qxa --date 2026-03-02 --reason "reached a day later"'))
     .action(async (milestoneId: string, opts: { reason: string; description?: string; date?: string; significance?: string }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { editMilestone } = await import('../core/milestones.js');
-      const edited = editMilestone(store, milestoneId, {
+      const edited = await editMilestone(records, milestoneId, {
         description: opts.description, achieved_date: opts.date, significance: opts.significance,
       }, opts.reason, ctx.who());
       await ctx.out(edited, () => `Corrected milestone ${edited.milestone_id} (${edited.edits.length} edit${edited.edits.length === 1 ? '' : 's'} on record)`);
@@ -79,9 +79,9 @@ export function milestoneCommand(ctx: Context): Command {
     .requiredOption('--reason <text>', 'why (required)')
     .addHelpText('after', examples('tpt milestone void ms_7k2m9qxa --reason "recorded for the wrong goal"'))
     .action(async (milestoneId: string, opts: { reason: string }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { voidMilestone } = await import('../core/milestones.js');
-      const voided = voidMilestone(store, milestoneId, opts.reason, ctx.who());
+      const voided = await voidMilestone(records, milestoneId, opts.reason, ctx.who());
       await ctx.out(voided, () => `Voided milestone ${voided.milestone_id}; \`tpt milestone restore ${voided.milestone_id}\` undoes it`);
     });
 
@@ -91,9 +91,9 @@ export function milestoneCommand(ctx: Context): Command {
     .argument('<milestone-id>', 'the milestone id')
     .addHelpText('after', examples('tpt milestone restore ms_7k2m9qxa'))
     .action(async (milestoneId: string) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { restoreMilestone } = await import('../core/milestones.js');
-      const restored = restoreMilestone(store, milestoneId, ctx.who());
+      const restored = await restoreMilestone(records, milestoneId, ctx.who());
       await ctx.out(restored, () => `Restored milestone ${restored.milestone_id}`);
     });
 

@@ -18,8 +18,8 @@ export function outcomesCommand(ctx: Context): Command {
       const { parseOutcomesBy, practiceOutcomes } = await import('../core/outcomes.js');
       const by = parseOutcomesBy(opts.by);
       const timeframe = resolveTimeframe(opts, { amount: 12, unit: 'm' }, ctx.now());
-      const store = await ctx.openStore();
-      const outcomes = practiceOutcomes(store, timeframe, by, ctx.who());
+      const records = await ctx.records();
+      const outcomes = await practiceOutcomes(records, timeframe, by, ctx.who());
       const render = await import('../render/outcomes.js');
       if (format === 'json') ctx.io.stdout.write(`${JSON.stringify(outcomes, null, 2)}\n`);
       else if (format === 'csv') ctx.io.stdout.write(render.outcomesCsv(outcomes));

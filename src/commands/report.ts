@@ -36,8 +36,8 @@ export function reportCommand(ctx: Context): Command {
       const html = format === 'html' ? import('../render/report-html.js') : undefined;
       // PDFKit and its fonts load only for this format (start-up is a feature).
       const pdf = format === 'pdf' ? Promise.all([import('../render/report-pdf.js'), import('pdfkit')]) : undefined;
-      const store = await ctx.openStore();
-      const view = progressReport(store, clientId, timeframe, ctx.who());
+      const records = await ctx.records();
+      const view = await progressReport(records, clientId, timeframe, ctx.who());
       if (pdf) {
         const [{ renderReportPdf }, pdfkit] = await pdf;
         // The bundle hands over PDFKit's CommonJS export itself; tsc's ES view has it as `default`.

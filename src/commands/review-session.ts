@@ -2,16 +2,16 @@ import type { Context } from '../context.js';
 import type { Session } from '../core/model.js';
 import type { SessionInput } from '../core/schemas.js';
 import { localDateTimeString } from '../core/time.js';
-import type { Store } from '../db/store.js';
+import type { RecordStore } from '../store/port.js';
 
 /**
  * `log-session -i`: after a dozen questions, the session as it will be saved (checked by the same
  * rules as the write), and a last chance not to save it. A signed note cannot be taken back, and
  * any note is corrected only by amendment: a slip seen here costs nothing.
  */
-export async function reviewSession(ctx: Context, store: Store, input: SessionInput, sign: boolean): Promise<void> {
+export async function reviewSession(ctx: Context, records: RecordStore, input: SessionInput, sign: boolean): Promise<void> {
   const { validateSession } = await import('../core/sessions.js');
-  ctx.note(['', '── To be saved', ...draftLines(validateSession(store, input, ctx.who())), ''].join('\n'));
+  ctx.note(['', '── To be saved', ...draftLines(await validateSession(records, input, ctx.who())), ''].join('\n'));
   const { confirm } = await ctx.prompts();
   if (!await confirm({ message: sign ? 'Save and sign this session?' : 'Save this session?', default: true })) {
     const { TptError } = await import('../core/errors.js');

@@ -17,10 +17,10 @@ export function riskCommand(ctx: Context): Command {
     .option('--open', 'only the risks still open')
     .addHelpText('after', examples('tpt risk list --open', 'tpt risk list c42', 'tpt risk list c42 --json'))
     .action(async (clientId: string | undefined, opts: { open?: boolean }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { listRisks } = await import('../core/risks.js');
       const { renderRiskList } = await import('../render/risks.js');
-      await ctx.out(listRisks(store, clientId, opts.open === true, ctx.who()), renderRiskList);
+      await ctx.out(await listRisks(records, clientId, opts.open === true, ctx.who()), renderRiskList);
     });
 
   risk
@@ -34,13 +34,13 @@ export function riskCommand(ctx: Context): Command {
       'tpt risk resolve c42 suicidal_ideation --note "safety plan reviewed; no ideation for 6 weeks"',
     ))
     .action(async (clientId: string, kind: string, opts: { note?: string; yes?: boolean }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { resolveRisk, riskToResolve } = await import('../core/risks.js');
       const { renderResolvedRisk, riskToResolveLines } = await import('../render/risks.js');
       if (ctx.canPrompt && opts.yes !== true && (opts.note ?? '').trim() !== '') {
         // A resolution takes the risk off every report: the person sees which risk, by its full
         // name (`SI` is suicidal_ideation), before it goes.
-        const risk = riskToResolve(store, clientId, kind);
+        const risk = await riskToResolve(records, clientId, kind);
         if (risk.status === 'open') {
           ctx.note(riskToResolveLines(risk).join('\n'));
           const { confirm } = await ctx.prompts();
@@ -50,7 +50,7 @@ export function riskCommand(ctx: Context): Command {
           }
         }
       }
-      await ctx.out(resolveRisk(store, clientId, kind, opts.note, ctx.who()), renderResolvedRisk);
+      await ctx.out(await resolveRisk(records, clientId, kind, opts.note, ctx.who()), renderResolvedRisk);
     });
 
   risk
@@ -62,10 +62,10 @@ export function riskCommand(ctx: Context): Command {
     .requiredOption('--reason <text>', 'why it is corrected (required)')
     .addHelpText('after', examples('tpt risk amend c42 suicidal_ideation --note "safety plan reviewed; no ideation for 8 weeks" --reason "typo in the weeks"'))
     .action(async (clientId: string, kind: string, opts: { note: string; reason: string }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { amendRiskResolution } = await import('../core/risks.js');
       const { renderAmendedRisk } = await import('../render/risks.js');
-      await ctx.out(amendRiskResolution(store, clientId, kind, opts.note, opts.reason, ctx.who()), renderAmendedRisk);
+      await ctx.out(await amendRiskResolution(records, clientId, kind, opts.note, opts.reason, ctx.who()), renderAmendedRisk);
     });
 
   risk
@@ -76,10 +76,10 @@ export function riskCommand(ctx: Context): Command {
     .requiredOption('--reason <text>', 'why the resolution is taken back (required)')
     .addHelpText('after', examples('tpt risk reopen c42 suicidal_ideation --reason "resolved for the wrong client"'))
     .action(async (clientId: string, kind: string, opts: { reason: string }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { reopenRisk } = await import('../core/risks.js');
       const { renderReopenedRisk } = await import('../render/risks.js');
-      await ctx.out(reopenRisk(store, clientId, kind, opts.reason, ctx.who()), renderReopenedRisk);
+      await ctx.out(await reopenRisk(records, clientId, kind, opts.reason, ctx.who()), renderReopenedRisk);
     });
 
   return risk;

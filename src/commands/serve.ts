@@ -48,8 +48,9 @@ export function serveCommand(ctx: Context): Command {
       }
       const tls = flags.tlsCert && flags.tlsKey ? await readTls(flags.tlsCert, flags.tlsKey) : undefined;
       const store = await ctx.openStore();
+      const records = await ctx.records();
       // Traces always (inert without an SDK the host installs); metrics when asked for.
-      const metrics = metricsPort === undefined ? undefined : await (await import('../server/metrics.js')).createMetrics(store, () => ctx.now());
+      const metrics = metricsPort === undefined ? undefined : await (await import('../server/metrics.js')).createMetrics(records, () => ctx.now());
       const { observers } = await import('../server/observer.js');
       const { tracingObserver } = await import('../server/tracing.js');
       const { openDatabase } = await import('../db/connection.js');
@@ -59,7 +60,7 @@ export function serveCommand(ctx: Context): Command {
         host: flags.host, port, now: () => ctx.now(), ...(tls ? { tls } : {}),
         openReader: () => new Store(openDatabase(ctx.dbPath, key, { readonly: true })),
         observer: observers(tracingObserver(), metrics?.observer),
-      });
+      }, records);
       if (metrics) await listenForMetrics(metrics, metricsPort!);
       await new Promise<void>((resolve, reject) => {
         server.once('error', (error: NodeJS.ErrnoException) => {

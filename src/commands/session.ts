@@ -41,13 +41,14 @@ export function sessionCommand(ctx: Context): Command {
     .option('--history', 'every version, oldest first, with who made it, when and why')
     .addHelpText('after', examples('tpt session show ses_7k2m9qxa', 'tpt session show ses_7k2m9qxa --history'))
     .action(async (sessionId: string, opts: { history?: boolean }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { showSessionDetail } = await import('../core/session-corrections.js');
-      const { openRisksOf } = await import('../core/risks.js');
+      const { openRisksIn } = await import('../core/risks.js');
       const { renderSession } = await import('../render/tables.js');
-      const shown = showSessionDetail(store, sessionId, opts.history === true, ctx.who());
+      const shown = await showSessionDetail(records, sessionId, opts.history === true, ctx.who());
       // --json prints the session of SPEC §1 and its state; a person also sees the client's open risks first.
-      const risks = (await import('../terminal-text.js')).visibleDeep(openRisksOf(store, shown.client_id));
+      const open = await records.read((tx) => openRisksIn(tx, shown.client_id));
+      const risks = (await import('../terminal-text.js')).visibleDeep(open);
       await ctx.out(shown, (data, style, _columns, width) => renderSession(data, style, risks, width));
     });
 
@@ -68,7 +69,7 @@ export function sessionCommand(ctx: Context): Command {
     .addHelpText('after', '\nA signed session takes amendments too: each is marked as an addendum.\nThe client of a session is not amended: void it and log it for the right client.\n')
     .action(async (sessionId: string, flags: AmendFlags) => {
       const { InputError } = await import('../core/errors.js');
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       if (flags.client !== undefined) {
         throw new InputError(
           `a session's client is not amended: void it (\`tpt session void ${sessionId} --reason …\`) and log it for the right client, ` +
@@ -78,7 +79,7 @@ export function sessionCommand(ctx: Context): Command {
       const { META_KEY, META_KEY_RULE } = await import('../core/schemas.js');
       const change = amendmentFromFlags(flags, InputError, { pattern: META_KEY, rule: META_KEY_RULE });
       const { amendSession } = await import('../core/session-corrections.js');
-      const amended = amendSession(store, sessionId, change, flags.reason, ctx.who());
+      const amended = await amendSession(records, sessionId, change, flags.reason, ctx.who());
       await ctx.out({ session_id: amended.session_id, version: amended.version, addendum: amended.addendum }, () =>
         `Amended session ${amended.session_id}: now version ${amended.version}${amended.addendum ? ' (an addendum: the session is signed)' : ''}`);
     });
@@ -90,9 +91,9 @@ export function sessionCommand(ctx: Context): Command {
     .requiredOption('--reason <text>', 'why (required; kept with the record)')
     .addHelpText('after', examples('tpt session void ses_7k2m9qxa --reason "logged for the wrong client"'))
     .action(async (sessionId: string, opts: { reason: string }) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { voidSession } = await import('../core/session-corrections.js');
-      const voided = voidSession(store, sessionId, opts.reason, ctx.who());
+      const voided = await voidSession(records, sessionId, opts.reason, ctx.who());
       await ctx.out({ session_id: voided.session_id, voided_at: voided.voided_at }, () =>
         `Voided session ${voided.session_id}; \`tpt sessions ${voided.client_id} --include-void\` still lists it, \`tpt session restore ${voided.session_id}\` undoes it`);
     });
@@ -103,9 +104,9 @@ export function sessionCommand(ctx: Context): Command {
     .argument('<session-id>', 'the session id')
     .addHelpText('after', examples('tpt session restore ses_7k2m9qxa'))
     .action(async (sessionId: string) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { restoreSession } = await import('../core/session-corrections.js');
-      const restored = restoreSession(store, sessionId, ctx.who());
+      const restored = await restoreSession(records, sessionId, ctx.who());
       await ctx.out({ session_id: restored.session_id, voided_at: null }, () => `Restored session ${restored.session_id}`);
     });
 
@@ -115,9 +116,9 @@ export function sessionCommand(ctx: Context): Command {
     .argument('<session-id>', 'the session id')
     .addHelpText('after', examples('tpt session sign ses_7k2m9qxa', 'tpt log-session --client c42 --mood 1 --summary "…" --sign'))
     .action(async (sessionId: string) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { signSession } = await import('../core/session-corrections.js');
-      const signed = signSession(store, sessionId, ctx.who());
+      const signed = await signSession(records, sessionId, ctx.who());
       await ctx.out({ session_id: signed.session_id, signed_at: signed.signed_at, signed_by: signed.signed_by }, () =>
         `Signed session ${signed.session_id} as ${signed.signed_by}`);
     });

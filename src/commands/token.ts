@@ -15,8 +15,8 @@ export function tokenCommand(ctx: Context): Command {
     .action(async (opts: { name: string; scope?: string }) => {
       const { createToken, parseScope, DEFAULT_SCOPE } = await import('../core/tokens.js');
       const scope = parseScope(opts.scope ?? DEFAULT_SCOPE);
-      const store = await ctx.openStore();
-      const created = createToken(store, opts.name, ctx.who(), scope);
+      const records = await ctx.records();
+      const created = await createToken(records, opts.name, ctx.who(), scope);
       await ctx.out(created, () =>
         `${created.token}\n` +
         `Token ${created.token_id} (${created.name}, scope ${created.scope}). It is shown only now: keep it in a secret store.`);
@@ -27,10 +27,10 @@ export function tokenCommand(ctx: Context): Command {
     .description('Every token: id, name, created, revoked (never the secret)')
     .addHelpText('after', examples('tpt token list'))
     .action(async () => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { listTokens } = await import('../core/tokens.js');
       const { renderTokens } = await import('../render/tokens.js');
-      await ctx.out(listTokens(store), renderTokens);
+      await ctx.out(await listTokens(records), renderTokens);
     });
 
   token
@@ -39,9 +39,9 @@ export function tokenCommand(ctx: Context): Command {
     .argument('<token-id>', 'the token id (see tpt token list)')
     .addHelpText('after', examples('tpt token revoke tok_7k2m9qxa'))
     .action(async (tokenId: string) => {
-      const store = await ctx.openStore();
+      const records = await ctx.records();
       const { revoke } = await import('../core/tokens.js');
-      revoke(store, tokenId, ctx.who());
+      await revoke(records, tokenId, ctx.who());
       await ctx.out({ token_id: tokenId, revoked: true }, () => `Revoked ${tokenId}`);
     });
 

@@ -21,8 +21,8 @@ export function trendsCommand(ctx: Context): Command {
       const timeframe = resolveTimeframe(opts, { amount: 90, unit: 'd' }, ctx.now());
       const by = opts.by === undefined ? undefined : parseGranularity(opts.by);
       const render = ctx.json ? undefined : import('../render/trends.js');
-      const store = await ctx.openStore();
-      const trends = emotionalTrends(store, clientId, timeframe, by, ctx.who());
+      const records = await ctx.records();
+      const trends = await emotionalTrends(records, clientId, timeframe, by, ctx.who());
       await ctx.out(trends, render ? (await render).renderTrends : () => '');
     });
 }

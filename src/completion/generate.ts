@@ -146,8 +146,8 @@ _tpt_ids() {
   local i args=()
   for ((i = 1; i < cword; i++)); do
     case \${words[i]} in
-      --db|--key-file) args+=("\${words[i]}" "\${words[i+1]/#\\~/$HOME}") ;;
-      --db=*|--key-file=*) args+=("\${words[i]/=\\~/=$HOME}") ;;
+      --db|--database|--key-file) args+=("\${words[i]}" "\${words[i+1]/#\\~/$HOME}") ;;
+      --db=*|--database=*|--key-file=*) args+=("\${words[i]/=\\~/=$HOME}") ;;
     esac
   done
   _tpt_words "$("\${words[0]}" __complete "$1" "\${args[@]}" -- "$cur" 2>/dev/null)"
@@ -247,8 +247,8 @@ _tpt_ids() {
   local -a args
   for ((i = 2; i < CURRENT; i++)); do
     case \${words[i]} in
-      --db|--key-file) args+=("\${words[i]}" "\${~words[i+1]}") ;;
-      --db=*|--key-file=*) args+=("\${words[i]}") ;;
+      --db|--database|--key-file) args+=("\${words[i]}" "\${~words[i+1]}") ;;
+      --db=*|--database=*|--key-file=*) args+=("\${words[i]}") ;;
     esac
   done
   local -a found
@@ -412,9 +412,9 @@ function __tpt_ids
   set -l args
   for i in (seq 2 (count $words))
     switch $words[$i]
-      case --db --key-file
+      case --db --database --key-file
         set -a args $words[$i] $words[(math $i + 1)]
-      case '--db=*' '--key-file=*'
+      case '--db=*' '--database=*' '--key-file=*'
         set -a args $words[$i]
     end
   end

@@ -16,11 +16,14 @@ const MOST = 500;
  * offer, one a line, from the database in use. It never prompts, writes nothing and keeps no audit
  * entry (an id is all it shows, to the person holding the key); any problem (no database, no key at
  * hand, a wrong key) prints nothing and exits 0, so a TAB never prints an error into the command line.
+ * A PostgreSQL database (--database, TPT_DATABASE_URL) offers no ids: a TAB opens no connection.
  */
 export function completeIds(args: string[], env: Env): string {
   try {
     const request = parse(args);
     if (!request) return '';
+    // A PostgreSQL database is not read for a TAB: completion never waits on a network.
+    if ((request.database ?? env.TPT_DATABASE_URL ?? '') !== '') return '';
     const dbPath = request.db ?? env.TPT_DB ?? defaultDbPath(env);
     if (!existsSync(dbPath)) return '';
     const key = keyAtHand(request.keyFile ?? env.TPT_KEY_FILE, env);
@@ -45,6 +48,7 @@ function hint(client: string | null, at: string | null): string {
 interface Request {
   kind: IdKind;
   db?: string;
+  database?: string;
   keyFile?: string;
   prefix: string;
   describe: boolean;
@@ -67,6 +71,7 @@ function parse(args: string[]): Request | undefined {
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = inline ?? rest[++i];
     if (name === '--db') request.db = value;
+    else if (name === '--database') request.database = value;
     else if (name === '--key-file') request.keyFile = value;
   }
   return request;

@@ -1,12 +1,10 @@
-import { courseAt } from '../db/course-queries.js';
-import { goalsPastTarget, unsignedSessionsBefore } from '../db/caseload-queries.js';
-import type { Store } from '../db/store.js';
-import { logRead } from './audit.js';
+import type { ReadTx, RecordStore } from '../store/port.js';
+import { readLogged } from './audit.js';
 import { InputError } from './errors.js';
 import type { Actor } from './model.js';
 import { offTrackAlerts, type OffTrackRule } from './off-track.js';
-import { openRisksOf } from './risks.js';
-import { statusesOf } from './schedules.js';
+import { openRisksIn } from './risks.js';
+import { statusesIn } from './schedules.js';
 import { localDateString } from './time.js';
 
 /**
@@ -92,20 +90,22 @@ export function compareEntries(a: CaseloadEntry, b: CaseloadEntry): number {
 }
 
 /** One client's reasons at `now` (no audit entry). */
-export function reasonsOf(store: Store, clientId: string, lastSession: string | null, now: Date, unsignedDays: number): CaseloadReason[] {
+export async function reasonsOf(
+  tx: ReadTx, clientId: string, lastSession: string | null, now: Date, unsignedDays: number,
+): Promise<CaseloadReason[]> {
   const reasons: CaseloadReason[] = [];
   const nowIso = now.toISOString();
-  const risks = openRisksOf(store, clientId);
+  const risks = await openRisksIn(tx, clientId);
   if (risks.length > 0) {
     reasons.push({
       reason: 'open_risk', weight: risks.length, date: risks.map((risk) => risk.last_flagged_at).sort().at(-1)!,
       text: `open risk: ${risks.map((risk) => `${risk.kind} (since ${day(risk.opened_at)}, last flagged ${day(risk.last_flagged_at)})`).join(', ')}`,
     });
   }
-  for (const alert of offTrackAlerts(store, clientId, now)) {
+  for (const alert of await offTrackAlerts(tx, clientId, now)) {
     reasons.push({ reason: alert.rule, weight: 0, date: alert.date, text: `off track: ${alert.detail}`, source: alert.source });
   }
-  for (const status of statusesOf(store, clientId, now)) {
+  for (const status of await statusesIn(tx, clientId, now)) {
     if (status.status === 'overdue') {
       reasons.push({
         reason: 'measure_overdue', weight: status.missed_in_a_row, date: status.due_since,
@@ -116,7 +116,7 @@ export function reasonsOf(store: Store, clientId: string, lastSession: string | 
     }
   }
   // A client whose last course has ended is out of treatment: a gap in sessions is no concern then.
-  const course = courseAt(store, clientId, nowIso);
+  const course = await tx.care.courseAt(clientId, nowIso);
   const inTreatment = !(course?.ended_at != null && course.ended_at <= nowIso);
   if (inTreatment) {
     const days = lastSession === null ? null : Math.floor((now.getTime() - Date.parse(lastSession)) / DAY_MS);
@@ -127,14 +127,14 @@ export function reasonsOf(store: Store, clientId: string, lastSession: string | 
       });
     }
   }
-  const goals = goalsPastTarget(store, clientId, localDateString(now));
+  const goals = await tx.care.goalsPastTarget(clientId, localDateString(now));
   if (goals.length > 0) {
     reasons.push({
       reason: 'goals_past_target', weight: goals.length, date: null,
       text: `${goals.length === 1 ? 'goal' : `${goals.length} goals`} past target: ${goals.map((goal) => `${goal.goal_id} (${goal.target_date})`).join(', ')}`,
     });
   }
-  const unsigned = unsignedSessionsBefore(store, clientId, new Date(now.getTime() - unsignedDays * DAY_MS).toISOString());
+  const unsigned = await tx.care.unsignedBefore(clientId, new Date(now.getTime() - unsignedDays * DAY_MS).toISOString());
   if (unsigned.count > 0) {
     reasons.push({
       reason: 'notes_unsigned', weight: unsigned.count, date: unsigned.oldest,
@@ -145,12 +145,16 @@ export function reasonsOf(store: Store, clientId: string, lastSession: string | 
 }
 
 /** `tpt caseload`: every client, most pressing first (one audit entry). */
-export function caseload(store: Store, options: CaseloadOptions, who: Actor): CaseloadEntry[] {
+export async function caseload(records: RecordStore, options: CaseloadOptions, who: Actor): Promise<CaseloadEntry[]> {
   const unsignedDays = options.unsignedDays ?? UNSIGNED_DAYS;
-  return logRead(store, { action: 'caseload.read' }, who, () => store.clientSummaries()
-    .map((client) => ({
-      client_id: client.client_id, last_session: client.last_session,
-      reasons: reasonsOf(store, client.client_id, client.last_session, who.now, unsignedDays),
-    }))
-    .sort(compareEntries));
+  return readLogged(records, { action: 'caseload.read' }, who, async (tx) => {
+    const entries: CaseloadEntry[] = [];
+    for (const client of await tx.care.clientFigures()) {
+      entries.push({
+        client_id: client.client_id, last_session: client.last_session,
+        reasons: await reasonsOf(tx, client.client_id, client.last_session, who.now, unsignedDays),
+      });
+    }
+    return entries.sort(compareEntries);
+  });
 }

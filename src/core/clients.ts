@@ -1,11 +1,12 @@
 import type { Store } from '../db/store.js';
-import type { ReadTx } from '../store/port.js';
-import { logRead } from './audit.js';
+import type { ReadTx, RecordStore } from '../store/port.js';
+import { readLogged } from './audit.js';
 import { NotFoundError } from './errors.js';
 import type { Actor, ClientSummary } from './model.js';
 
-export function listClients(store: Store, who: Actor): ClientSummary[] {
-  return logRead(store, { action: 'client.list' }, who, () => store.clientSummaries());
+/** Every client with its figures (`tpt clients`), by id; the reading is logged. */
+export async function listClients(records: RecordStore, who: Actor): Promise<ClientSummary[]> {
+  return readLogged(records, { action: 'client.list' }, who, (tx) => tx.clients.summaries());
 }
 
 /** Refuses a client that has no record yet: a mistyped id must not read as "no sessions". */

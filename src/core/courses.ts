@@ -1,11 +1,10 @@
 import type { Store } from '../db/store.js';
-import {
-  courseAt, coursesOf, endCourseRow, insertCourse, openCourseOf, type CourseRow,
-} from '../db/course-queries.js';
-import { baselineMeasures } from '../db/measure-queries.js';
-import { stopAllSchedules } from '../db/schedule-queries.js';
-import { logRead, recordAudit } from './audit.js';
-import { requireClient } from './clients.js';
+import { coursesOf, insertCourse, openCourseOf } from '../db/course-queries.js';
+import { ConflictError as StoreConflictError } from '../store/errors.js';
+import type { ReadTx, RecordStore } from '../store/port.js';
+import type { CourseRow } from '../store/port-care.js';
+import { appendAudit, readLogged, recordAudit } from './audit.js';
+import { requireClient, requireClientIn } from './clients.js';
 import { refuseFarFuture } from './date-rules.js';
 import { ConflictError, InputError } from './errors.js';
 import { checkId, newId } from './ids.js';
@@ -44,25 +43,57 @@ export interface CourseEnd {
   at?: string;
 }
 
-export function startCourse(store: Store, input: CourseStart, who: Actor): Course {
+export async function startCourse(records: RecordStore, input: CourseStart, who: Actor): Promise<Course> {
+  const courseId = input.course_id === undefined ? newId('crs') : checkId(input.course_id, 'course');
+  const startedAt = input.at === undefined ? who.now : parseDateTime(input.at, '--at');
+  refuseFarFuture(startedAt, who.now, 'the course start', input.at);
+  return records.write(async (tx) => {
+    await requireClientIn(tx, input.client_id);
+    const open = await tx.care.lockOpenCourse(input.client_id);
+    if (open) throw courseOpenError(input.client_id, open);
+    const last = (await tx.care.courses(input.client_id)).at(-1);
+    if (last?.ended_at && startedAt.toISOString() < last.ended_at) throw startsBeforeError(last);
+    const course: Course = {
+      course_id: courseId, client_id: input.client_id, started_at: startedAt.toISOString(), started_by: who.actor,
+      ended_at: null, ended_by: null, end_reason: null, end_note: null,
+    };
+    try {
+      await tx.care.insertCourse(course);
+    } catch (error) {
+      // The id is decided by the unique key (a second open course was refused above, under the lock).
+      if (error instanceof StoreConflictError) throw new ConflictError(`a course "${courseId}" exists already: choose another --id`);
+      throw error;
+    }
+    await appendAudit(tx, { action: 'course.start', client_id: input.client_id, object_id: courseId }, who);
+    return course;
+  });
+}
+
+function courseOpenError(clientId: string, open: Course): InputError {
+  return new InputError(
+    `${clientId} has a course open since ${localDateTimeString(new Date(open.started_at))} (${open.course_id}): ` +
+    `end it first with \`tpt course end ${clientId} --reason completed|dropped_out|referred_on|declined|other\``,
+  );
+}
+
+function startsBeforeError(last: Course): InputError {
+  return new InputError(
+    `a course cannot start before the previous one ended (${localDateTimeString(new Date(last.ended_at!))}): give a later --at`,
+  );
+}
+
+/** startCourse in the caller's transaction: for the demo, which writes everything in one. */
+// until src/core/demo.ts moves onto the port
+export function startCourseSync(store: Store, input: CourseStart, who: Actor): Course {
   const courseId = input.course_id === undefined ? newId('crs') : checkId(input.course_id, 'course');
   const startedAt = input.at === undefined ? who.now : parseDateTime(input.at, '--at');
   refuseFarFuture(startedAt, who.now, 'the course start', input.at);
   return store.transaction(() => {
     requireClient(store, input.client_id);
     const open = openCourseOf(store, input.client_id);
-    if (open) {
-      throw new InputError(
-        `${input.client_id} has a course open since ${localDateTimeString(new Date(open.started_at))} (${open.course_id}): ` +
-        `end it first with \`tpt course end ${input.client_id} --reason completed|dropped_out|referred_on|declined|other\``,
-      );
-    }
+    if (open) throw courseOpenError(input.client_id, open);
     const last = coursesOf(store, input.client_id).at(-1);
-    if (last?.ended_at && startedAt.toISOString() < last.ended_at) {
-      throw new InputError(
-        `a course cannot start before the previous one ended (${localDateTimeString(new Date(last.ended_at))}): give a later --at`,
-      );
-    }
+    if (last?.ended_at && startedAt.toISOString() < last.ended_at) throw startsBeforeError(last);
     if (store.statement('SELECT 1 FROM courses WHERE course_id = ?').get(courseId) !== undefined) {
       throw new ConflictError(`a course "${courseId}" exists already: choose another --id`);
     }
@@ -87,7 +118,7 @@ export function parseEndReason(text: string | undefined): EndReason {
   return reason as EndReason;
 }
 
-export function endCourse(store: Store, input: CourseEnd, who: Actor): Course {
+export async function endCourse(records: RecordStore, input: CourseEnd, who: Actor): Promise<Course> {
   const reason = parseEndReason(input.reason);
   const note = input.note?.trim() ? input.note.trim() : null;
   if (reason === 'other' && note === null) throw new InputError('--reason other needs --note: say why the course ended');
@@ -95,9 +126,9 @@ export function endCourse(store: Store, input: CourseEnd, who: Actor): Course {
   // A date alone ends the course at the end of that day, so the day's session belongs to it.
   const endedAt = typed === undefined ? who.now : isDateOnly(input.at!) ? endOfLocalDay(typed) : typed;
   refuseFarFuture(endedAt, who.now, 'the course end', input.at);
-  return store.transaction(() => {
-    requireClient(store, input.client_id);
-    const open = openCourseOf(store, input.client_id);
+  return records.write(async (tx) => {
+    await requireClientIn(tx, input.client_id);
+    const open = await tx.care.lockOpenCourse(input.client_id);
     if (!open) {
       throw new InputError(`${input.client_id} has no open course: start one with \`tpt course start ${input.client_id}\``);
     }
@@ -107,19 +138,19 @@ export function endCourse(store: Store, input: CourseEnd, who: Actor): Course {
       );
     }
     const end = { ended_at: endedAt.toISOString(), ended_by: who.actor, end_reason: reason, end_note: note };
-    endCourseRow(store, open.course_id, end);
+    await tx.care.endCourse(open.course_id, end);
     // Nothing is due from a client whose treatment has ended: the schedules stop with the course.
-    stopAllSchedules(store, input.client_id, who.now.toISOString(), who.actor);
-    recordAudit(store, { action: 'course.end', client_id: input.client_id, object_id: open.course_id }, who);
+    await tx.care.stopAllSchedules(input.client_id, who.now.toISOString(), who.actor);
+    await appendAudit(tx, { action: 'course.end', client_id: input.client_id, object_id: open.course_id }, who);
     return { ...open, ...end };
   });
 }
 
 /** A client's courses, oldest first. */
-export function listCourses(store: Store, clientId: string, who: Actor): Course[] {
-  return logRead(store, { action: 'course.list', client_id: clientId }, who, () => {
-    requireClient(store, clientId);
-    return coursesOf(store, clientId);
+export async function listCourses(records: RecordStore, clientId: string, who: Actor): Promise<Course[]> {
+  return readLogged(records, { action: 'course.list', client_id: clientId }, who, async (tx) => {
+    await requireClientIn(tx, clientId);
+    return tx.care.courses(clientId);
   });
 }
 
@@ -137,9 +168,9 @@ export interface CourseRef {
  * Scores taken before the course started belong to an earlier course (or to none) and are not
  * its baseline.
  */
-export function courseBaselines(store: Store, clientId: string, end: string): { course: CourseRef | null; baselines: Measure[] } {
-  const row = courseAt(store, clientId, end);
+export async function courseBaselines(tx: ReadTx, clientId: string, end: string): Promise<{ course: CourseRef | null; baselines: Measure[] }> {
+  const row = await tx.care.courseAt(clientId, end);
   const course = row ? { course_id: row.course_id, started_at: row.started_at, ended_at: row.ended_at, end_reason: row.end_reason } : null;
-  return { course, baselines: baselineMeasures(store, clientId, end, row?.started_at ?? '') };
+  return { course, baselines: await tx.care.baselines(clientId, end, row?.started_at ?? '') };
 }
 

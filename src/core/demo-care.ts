@@ -1,7 +1,7 @@
 import type { Store } from '../db/store.js';
-import { startCourse } from './courses.js';
+import { startCourseSync } from './courses.js';
 import type { MeasureKind } from './measure-scoring.js';
-import { setSchedule } from './schedules.js';
+import { setScheduleSync } from './schedules.js';
 import { addDays } from './timeframe.js';
 
 /**
@@ -17,10 +17,11 @@ const SCHEDULES: Record<string, { kind: MeasureKind; every: string; daysBeforeEn
   'demo-drew': [{ kind: 'core10', every: '4w' }, { kind: 'phq9', every: '2w', daysBeforeEnd: 42 }],
 };
 
+// until src/core/demo.ts moves onto the port (it writes the demo in one synchronous transaction)
 export function addDemoCare(store: Store, clientId: string, start: Date, now: Date): void {
-  startCourse(store, { client_id: clientId, course_id: `${clientId}-course-1`, at: start.toISOString() }, { actor: 'demo', now: start });
+  startCourseSync(store, { client_id: clientId, course_id: `${clientId}-course-1`, at: start.toISOString() }, { actor: 'demo', now: start });
   for (const schedule of SCHEDULES[clientId] ?? []) {
     const from = schedule.daysBeforeEnd === undefined ? start : addDays(now, -schedule.daysBeforeEnd);
-    setSchedule(store, { client_id: clientId, measure: schedule.kind, every: schedule.every }, { actor: 'demo', now: from });
+    setScheduleSync(store, { client_id: clientId, measure: schedule.kind, every: schedule.every }, { actor: 'demo', now: from });
   }
 }

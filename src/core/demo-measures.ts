@@ -1,6 +1,6 @@
 import type { Store } from '../db/store.js';
 import { measureDefinition, type MeasureKind } from './measure-scoring.js';
-import { addMeasure } from './measures.js';
+import { addMeasureSync } from './records-sync.js';
 import type { Actor } from './model.js';
 
 /**
@@ -31,7 +31,7 @@ export function addDemoMeasures(store: Store, clientId: string, sessionId: strin
   const plans = PLANS[clientId] ?? [];
   for (const plan of plans) {
     const items = answersFor(plan.kind, Math.round(plan.total(progress)), plan.risk(progress));
-    addMeasure(store, { client_id: clientId, measure: plan.kind, session_id: sessionId, items, measure_id: `${sessionId}-${plan.kind}` }, who);
+    addMeasureSync(store, { client_id: clientId, measure: plan.kind, session_id: sessionId, items, measure_id: `${sessionId}-${plan.kind}` }, who);
   }
   return plans.length;
 }

@@ -1,12 +1,11 @@
 import type { Store } from '../db/store.js';
 import { writesByOthers } from '../db/audit-queries.js';
-import { createGoal, updateGoal } from './goals.js';
-import { addMilestone } from './milestones.js';
-import { openRisksOf, resolveRisk } from './risks.js';
-import { logSession } from './sessions.js';
+import { addMilestoneSync, createGoalSync, updateGoalSync } from './records-sync.js';
+import { openRisksOf, resolveRiskSync } from './risks.js';
+import { logSessionSync } from './sessions.js';
 import { addDemoCare } from './demo-care.js';
 import { addDemoMeasures } from './demo-measures.js';
-import { signSession } from './session-corrections.js';
+import { signSessionSync } from './session-corrections.js';
 import { localDateString } from './time.js';
 import { addDays, addMonths } from './timeframe.js';
 
@@ -120,7 +119,7 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
       const goalIds = story.goals.map((goal, index) => {
         const created = addDays(start, index * 14);
         const id = `${story.client_id}-goal-${index + 1}`;
-        createGoal(store, {
+        createGoalSync(store, {
           goal_id: id, client_id: story.client_id, description: goal.description,
           target_date: localDateString(addMonths(start, goal.targetMonths)),
           completion_percentage: Math.round(goal.progress(0)),
@@ -140,7 +139,7 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
         const score = clamp(Math.round(story.mood(progress) + (random() - 0.5) * 1.2), -2, 2);
         const crisis = story.crisisWeeks.get(week);
         const activeGoals = goalIds.filter((id) => store.goalById(id)?.status === 'active');
-        logSession(store, {
+        logSessionSync(store, {
           session_id: `${story.client_id}-s${String(week + 1).padStart(3, '0')}`,
           client_id: story.client_id,
           timestamp: day.toISOString(),
@@ -158,12 +157,12 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
         }, at(day));
         result.sessions++;
         // The clinician signs each note the next day (the last day's are still open).
-        if (day.getTime() + 86_400_000 <= now.getTime()) signSession(store, `${story.client_id}-s${String(week + 1).padStart(3, '0')}`, at(addDays(day, 1)));
+        if (day.getTime() + 86_400_000 <= now.getTime()) signSessionSync(store, `${story.client_id}-s${String(week + 1).padStart(3, '0')}`, at(addDays(day, 1)));
         // At the first session from that week on, the clinician resolves the risks with a note
         // (those of crisis flags and those of measures' risk items alike).
         if (story.riskResolved && week >= story.riskResolved.week && !risksResolved) {
           for (const risk of openRisksOf(store, story.client_id)) {
-            resolveRisk(store, story.client_id, risk.kind, story.riskResolved.note, at(day));
+            resolveRiskSync(store, story.client_id, risk.kind, story.riskResolved.note, at(day));
           }
           risksResolved = true;
         }
@@ -177,11 +176,11 @@ export function generateDemo(store: Store, now: Date, seed = 20261128): DemoResu
           const percentage = Math.round(clamp(goal.progress(progress), 0, 100));
           if (percentage === current.completion_percentage) return;
           const note = percentage > current.completion_percentage ? 'Steady progress this month' : 'Slipped back this month';
-          updateGoal(store, id, { completion_percentage: percentage, note }, at(day));
+          updateGoalSync(store, id, { completion_percentage: percentage, note }, at(day));
           for (const mark of [50, 100]) {
             if (percentage >= mark && !reached.has(`${id}@${mark}`)) {
               reached.add(`${id}@${mark}`);
-              addMilestone(store, {
+              addMilestoneSync(store, {
                 goal_id: id,
                 milestone_id: `${id}-m${mark}`,
                 description: mark === 100 ? `Goal reached: ${goal.description.toLowerCase()}` : `Halfway: ${goal.description.toLowerCase()}`,

@@ -1,17 +1,9 @@
-import {
-  allClients, clientById, goalHistoryRowsOfClient, milestoneRecordsOfClient, sessionJsonOfClient, sessionValuesOfClient,
-  type ClientRecord,
-} from '../db/export-queries.js';
-import { earlierMeasureVersions, measuresOfClient } from '../db/measure-queries.js';
-import { editsOf } from '../db/record-edits.js';
-import { riskEvents, risksOfClient } from '../db/risk-queries.js';
-import { coursesOf } from '../db/course-queries.js';
-import { schedulesOf } from '../db/schedule-queries.js';
-import { sessionWithState } from '../db/session-versions.js';
-import type { Store } from '../db/store.js';
+import type { ReadTx, RecordStore } from '../store/port.js';
+import type { ClientRecord, SessionValues } from '../store/port-exchange.js';
+import type { Session } from '../domain/records.js';
 import { bandOf, measureDefinition } from './measure-scoring.js';
 import { stateOf } from './scale.js';
-import { logRead } from './audit.js';
+import { readLogged } from './audit.js';
 import { InputError, NotFoundError } from './errors.js';
 import { checkId } from './ids.js';
 import type { Actor } from './model.js';
@@ -52,7 +44,7 @@ export interface ExportPlan {
 }
 
 /** Checks the request, names the clients and records one audit entry for each of them. */
-export function planExport(store: Store, request: ExportRequest, who: Actor): ExportPlan {
+export async function planExport(records: RecordStore, request: ExportRequest, who: Actor): Promise<ExportPlan> {
   const format = (request.format ?? 'json').trim().toLowerCase();
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw new InputError(`unknown export format "${request.format}": use --format json, csv or fhir`);
@@ -69,16 +61,17 @@ export function planExport(store: Store, request: ExportRequest, who: Actor): Ex
   }
   let clients: ClientRecord[];
   if (request.all) {
-    clients = allClients(store);
+    clients = await records.read((tx) => tx.exchange.clients());
   } else if (request.clientId !== undefined) {
-    const client = clientById(store, checkId(request.clientId, 'client'));
+    const clientId = checkId(request.clientId, 'client');
+    const client = await records.read((tx) => tx.exchange.client(clientId));
     if (!client) throw new NotFoundError(`no client "${request.clientId}": see \`tpt clients\` for the ids on record`);
     clients = [client];
   } else {
     throw new InputError('name the client to export, or give --all: tpt export <client> | tpt export --all');
   }
   const objectId = format === 'csv' ? `csv:${table}` : format;
-  logRead(store, clients.map((client) => ({ action: 'export', client_id: client.client_id, object_id: objectId })), who, () => undefined);
+  await readLogged(records, clients.map((client) => ({ action: 'export', client_id: client.client_id, object_id: objectId })), who, async () => undefined);
   return { clients, format: format as ExportFormat, table: table as CsvTable };
 }
 
@@ -89,12 +82,12 @@ const CHUNK_CHARS = 64 * 1024;
  * The JSON export document, in pieces. The layout is fixed (one record per line) so that a diff
  * of two exports reads well; any JSON layout of the same content imports the same.
  */
-export function* exportJson(
-  store: Store,
+export async function* exportJson(
+  tx: ReadTx,
   clients: readonly ClientRecord[],
   exportedAt: Date,
   onSessions: (done: number) => void = () => {},
-): Generator<string> {
+): AsyncGenerator<string> {
   let pending = `{"format":${JSON.stringify(EXPORT_FORMAT)},"version":${EXPORT_VERSION},` +
     `"exported_at":${JSON.stringify(exportedAt.toISOString())},"clients":[`;
   let done = 0;
@@ -103,7 +96,7 @@ export function* exportJson(
     pending += `${c === 0 ? '' : ','}\n{"client_id":${JSON.stringify(client.client_id)},` +
       `"created_at":${JSON.stringify(client.created_at)},"sessions":[`;
     let first = true;
-    for (const json of sessionJsonOfClient(store, client.client_id)) {
+    for await (const json of tx.exchange.sessionJson(client.client_id)) {
       pending += `${first ? '' : ','}\n${json}`;
       first = false;
       done++;
@@ -115,9 +108,9 @@ export function* exportJson(
     }
     pending += `${first ? '' : '\n'}],"goals":[`;
     first = true;
-    for (const goal of store.goalsOfClient(client.client_id)) {
-      const edits = editsOf(store, 'goal_edits', goal.goal_id);
-      const record = { ...goal, history: store.goalHistory(goal.goal_id), ...(edits.length > 0 ? { edits } : {}) };
+    for (const goal of await tx.goals.ofClient(client.client_id)) {
+      const edits = await tx.exchange.edits('goal_edits', goal.goal_id);
+      const record = { ...goal, history: await tx.goals.history(goal.goal_id), ...(edits.length > 0 ? { edits } : {}) };
       pending += `${first ? '' : ','}\n${JSON.stringify(record)}`;
       first = false;
       if (pending.length >= CHUNK_CHARS) {
@@ -127,9 +120,9 @@ export function* exportJson(
     }
     pending += `${first ? '' : '\n'}],"milestones":[`;
     first = true;
-    for (const { voided_at, voided_by, void_reason, ...milestone } of milestoneRecordsOfClient(store, client.client_id)) {
+    for (const { voided_at, voided_by, void_reason, ...milestone } of await tx.exchange.milestoneRecords(client.client_id)) {
       // A corrected or voided milestone carries its edit log and its void; others only their fields.
-      const edits = editsOf(store, 'milestone_edits', milestone.milestone_id);
+      const edits = await tx.exchange.edits('milestone_edits', milestone.milestone_id);
       const record = edits.length > 0 || voided_at !== null ? { ...milestone, voided_at, voided_by, void_reason, edits } : milestone;
       pending += `${first ? '' : ','}\n${JSON.stringify(record)}`;
       first = false;
@@ -140,10 +133,10 @@ export function* exportJson(
     }
     pending += `${first ? '' : '\n'}],"measures":[`;
     first = true;
-    for (const { measure, state } of measuresOfClient(store, client.client_id)) {
+    for (const { measure, state } of await tx.measures.ofClient(client.client_id, { includeVoid: true })) {
       // An amended or voided measure carries its state and earlier versions; others only their fields.
       const corrected = state.version > 1 || state.voided_at !== null;
-      const record = corrected ? { ...measure, ...state, versions: earlierMeasureVersions(store, measure.measure_id) } : measure;
+      const record = corrected ? { ...measure, ...state, versions: await tx.measures.versions(measure.measure_id) } : measure;
       pending += `${first ? '' : ','}\n${JSON.stringify(record)}`;
       first = false;
       if (pending.length >= CHUNK_CHARS) {
@@ -154,21 +147,21 @@ export function* exportJson(
     // The risk register: each risk's state and its whole history, so an import restores it exactly.
     pending += `${first ? '' : '\n'}],"risks":[`;
     first = true;
-    for (const risk of risksOfClient(store, client.client_id, false)) {
-      pending += `${first ? '' : ','}\n${JSON.stringify({ ...risk, history: riskEvents(store, risk.client_id, risk.kind) })}`;
+    for (const risk of await tx.risks.ofClient(client.client_id)) {
+      pending += `${first ? '' : ','}\n${JSON.stringify({ ...risk, history: await tx.risks.events(risk.client_id, risk.kind) })}`;
       first = false;
     }
     // Courses of treatment (ended ones with their reason) and measure schedules (stopped ones too):
     // the report's baselines are the first scores of the current course, so they must travel.
     pending += `${first ? '' : '\n'}],"courses":[`;
     first = true;
-    for (const course of coursesOf(store, client.client_id)) {
+    for (const course of await tx.exchange.courses(client.client_id)) {
       pending += `${first ? '' : ','}\n${JSON.stringify(course)}`;
       first = false;
     }
     pending += `${first ? '' : '\n'}],"schedules":[`;
     first = true;
-    for (const schedule of schedulesOf(store, client.client_id)) {
+    for (const schedule of await tx.exchange.schedules(client.client_id)) {
       pending += `${first ? '' : ','}\n${JSON.stringify(schedule)}`;
       first = false;
     }
@@ -202,16 +195,16 @@ export const CSV_COLUMNS: Record<CsvTable, readonly string[]> = {
 const ROWS_PER_BATCH = 250;
 
 /** The rows of one table (without the header), in batches, streamed from the database. */
-export function* exportCsvRows(
-  store: Store,
+export async function* exportCsvRows(
+  tx: ReadTx,
   clients: readonly ClientRecord[],
   table: CsvTable,
   onRows: (done: number) => void = () => {},
-): Generator<Cell[][]> {
+): AsyncGenerator<Cell[][]> {
   let batch: Cell[][] = [];
   let done = 0;
   for (const client of clients) {
-    for (const row of tableRows(store, client.client_id, table)) {
+    for await (const row of tableRows(tx, client.client_id, table)) {
       batch.push(row);
       if (batch.length >= ROWS_PER_BATCH) {
         yield batch;
@@ -229,12 +222,12 @@ export function* exportCsvRows(
  * sessions and milestones out (a session voided as logged for the wrong client must not be counted
  * under that client). The JSON export carries them, with their state.
  */
-function* tableRows(store: Store, clientId: string, table: CsvTable): Generator<Cell[]> {
+async function* tableRows(tx: ReadTx, clientId: string, table: CsvTable): AsyncGenerator<Cell[]> {
   switch (table) {
     case 'sessions':
-      for (const [id, client, timestamp, summary, score, goals, notes, observations, focus, duration, techniques,
-        homework, flags, metadata, hasState] of sessionValuesOfClient(store, clientId)) {
-        if (hasState === 1 && sessionWithState(store, id)!.state.voided_at !== null) continue;
+      for await (const [id, client, timestamp, summary, score, goals, notes, observations, focus, duration, techniques,
+        homework, flags, metadata, hasState] of tx.exchange.sessionValues(clientId)) {
+        if (hasState === 1 && (await tx.sessions.get(id))!.state.voided_at !== null) continue;
         yield [
           id, client, timestamp, summary, stateOf(score), score, joinList(storedList(goals)), notes, observations, focus,
           duration, joinList(storedList(techniques)), homework, joinList(storedList(flags)),
@@ -243,7 +236,7 @@ function* tableRows(store: Store, clientId: string, table: CsvTable): Generator<
       }
       return;
     case 'goals':
-      for (const g of store.goalsOfClient(clientId)) {
+      for (const g of await tx.goals.ofClient(clientId)) {
         yield [
           g.goal_id, g.client_id, g.description, g.target_date, g.completion_percentage, g.status,
           joinList(g.milestones), g.notes, g.created_at, g.updated_at,
@@ -251,18 +244,18 @@ function* tableRows(store: Store, clientId: string, table: CsvTable): Generator<
       }
       return;
     case 'milestones':
-      for (const m of milestoneRecordsOfClient(store, clientId)) {
+      for (const m of await tx.exchange.milestoneRecords(clientId)) {
         if (m.voided_at !== null) continue;
         yield [m.milestone_id, m.goal_id, m.client_id, m.description, m.achieved_date, m.significance, m.created_at];
       }
       return;
     case 'goal-history':
-      for (const h of goalHistoryRowsOfClient(store, clientId)) {
+      for (const h of await tx.exchange.goalHistoryRows(clientId)) {
         yield [h.goal_id, h.client_id, h.seq, h.at, h.completion_percentage, h.status, h.note, h.actor];
       }
       return;
     case 'measures':
-      for (const { measure: m, state } of measuresOfClient(store, clientId)) {
+      for (const { measure: m, state } of await tx.measures.ofClient(clientId, { includeVoid: true })) {
         if (state.voided_at !== null) continue; // as `measures` lists them; the JSON export keeps them
         yield [
           m.measure_id, m.client_id, m.measure, m.timestamp, m.session_id,
@@ -272,6 +265,19 @@ function* tableRows(store: Store, clientId: string, table: CsvTable): Generator<
       }
       return;
   }
+}
+
+/** A session of `sessionValues`, as the record it is (SPEC §1's keys, in order). */
+export function sessionOfValues(values: SessionValues): Session {
+  const [id, client, timestamp, summary, score, goals, notes, observations, focus, duration, techniques, homework,
+    flags, metadata] = values;
+  return {
+    session_id: id, client_id: client, timestamp, conversation_summary: summary, emotional_state: stateOf(score),
+    emotional_score: score, therapeutic_goals: JSON.parse(goals) as string[], progress_notes: notes,
+    therapist_observations: observations, next_session_focus: focus, session_duration_minutes: duration,
+    techniques_used: JSON.parse(techniques) as string[], homework_assigned: homework, crisis_flags: JSON.parse(flags) as string[],
+    metadata: JSON.parse(metadata) as Record<string, string>,
+  };
 }
 
 /** A list stored as JSON text; most are empty, and need no parse. */

@@ -3,11 +3,9 @@ import type {
   Bundle, BundleEntry, CodeableConcept, Condition, DocumentReference, Encounter, Flag, Goal as FhirGoal, Observation, Patient,
   QuestionnaireResponse, QuestionnaireResponseItem, Reference, Resource,
 } from '@medplum/fhirtypes';
-import { sessionRowOf, sessionValuesOfClient, type ClientRecord } from '../db/export-queries.js';
-import { measuresOfClient } from '../db/measure-queries.js';
-import { riskEvents, risksOfClient } from '../db/risk-queries.js';
-import { sessionWithState } from '../db/session-versions.js';
-import { rowToSession, type Store } from '../db/store.js';
+import type { ReadTx } from '../store/port.js';
+import type { ClientRecord } from '../store/port-exchange.js';
+import { sessionOfValues } from './export.js';
 import { measureDefinition, missingItems, type MeasureKind } from './measure-scoring.js';
 import type { Goal, GoalHistoryEntry, Measure, MeasureState, RiskEvent, RiskRow, Session, SessionState } from './model.js';
 import { localDateString } from './time.js';
@@ -79,17 +77,17 @@ function entry(kind: string, id: string, resource: Resource): BundleEntry {
 }
 
 /** The Bundle as JSON text, in pieces: one entry per line, generated as the database is read. */
-export function* exportFhir(
-  store: Store,
+export async function* exportFhir(
+  tx: ReadTx,
   clients: readonly ClientRecord[],
   exportedAt: Date,
   onResources: (done: number) => void = () => {},
-): Generator<string> {
+): AsyncGenerator<string> {
   const head: Bundle = { resourceType: 'Bundle', type: 'collection', timestamp: exportedAt.toISOString() };
   yield `${JSON.stringify(head).slice(0, -1)},"entry":[`;
   let done = 0;
   for (const client of clients) {
-    for (const item of clientEntries(store, client)) {
+    for await (const item of clientEntries(tx, client)) {
       yield `${done === 0 ? '' : ','}\n${JSON.stringify(item)}`;
       done++;
     }
@@ -99,49 +97,44 @@ export function* exportFhir(
 }
 
 /** Every entry of one client: Patient, then sessions, goals and measures, oldest first. */
-export function* clientEntries(store: Store, client: ClientRecord): Generator<BundleEntry> {
+export async function* clientEntries(tx: ReadTx, client: ClientRecord): AsyncGenerator<BundleEntry> {
   const patient = ref<Patient>('client', client.client_id);
   const patientResource: Patient = {
     resourceType: 'Patient',
     identifier: [{ system: identifierSystem('client'), value: client.client_id }],
   };
   yield entry('client', client.client_id, patientResource);
-  for (const values of sessionValuesOfClient(store, client.client_id)) {
-    const session = rowToSession(sessionRowOf(values));
-    const standing = values[14] === 1 ? standingOf(sessionWithState(store, session.session_id)!.state) : 'as-logged';
+  for await (const values of tx.exchange.sessionValues(client.client_id)) {
+    const session = sessionOfValues(values);
+    const standing = values[14] === 1 ? standingOf((await tx.sessions.get(session.session_id))!.state) : 'as-logged';
     yield entry('session', session.session_id, encounterOf(session, patient, standing));
     yield entry('mood', session.session_id, moodObservationOf(session, patient, standing));
     yield entry('note', session.session_id, standing === 'voided' ? withheldNoteOf(session, patient) : progressNoteOf(session, patient, standing));
   }
-  for (const goal of store.goalsOfClient(client.client_id)) {
-    yield entry('goal', goal.goal_id, goalOf(goal, store.goalHistory(goal.goal_id), patient));
+  for (const goal of await tx.goals.ofClient(client.client_id)) {
+    yield entry('goal', goal.goal_id, goalOf(goal, await tx.goals.history(goal.goal_id), patient));
     yield entry('goal-progress', goal.goal_id, goalProgressOf(goal, patient));
   }
   const voidedSessions = new Set<string>();
   const liveMeasures = new Set<string>();
-  for (const values of sessionValuesOfClient(store, client.client_id)) {
-    if (values[14] === 1 && sessionWithState(store, values[0] as string)!.state.voided_at !== null) voidedSessions.add(values[0] as string);
+  for await (const values of tx.exchange.sessionValues(client.client_id)) {
+    if (values[14] === 1 && (await tx.sessions.get(values[0]))!.state.voided_at !== null) voidedSessions.add(values[0]);
   }
-  for (const { measure, state } of measuresOfClient(store, client.client_id)) {
+  const measures = await tx.measures.ofClient(client.client_id, { includeVoid: true });
+  for (const { measure, state } of measures) {
     const status = statusOf(state);
     // A voided measure keeps its status and the fact of its correction, never its answers or total.
     if (measure.items !== null && status !== 'entered-in-error') yield entry('response', measure.measure_id, questionnaireResponseOf(measure, status, patient));
     if (status !== 'entered-in-error') liveMeasures.add(measure.measure_id);
     yield entry('measure', measure.measure_id, measureObservationOf(measure, status, patient));
   }
-  for (const risk of risksOfClient(store, client.client_id, false)) {
-    const history = riskEvents(store, client.client_id, risk.kind);
+  const measureItems = new Set(measures.filter(({ measure }) => measure.items !== null).map(({ measure }) => measure.measure_id));
+  for (const risk of await tx.risks.ofClient(client.client_id)) {
+    const history = await tx.risks.events(client.client_id, risk.kind);
     const key = `${client.client_id}/${risk.kind}`;
-    yield entry('risk', key, riskConditionOf(risk, history, patient, { voidedSessions, liveMeasures, measureItems: measureHasItems(store, client.client_id) }));
+    yield entry('risk', key, riskConditionOf(risk, history, patient, { voidedSessions, liveMeasures, measureItems }));
     yield entry('risk-flag', key, riskFlagOf(risk, patient));
   }
-}
-
-/** Which measures of a client have their items (so a QuestionnaireResponse of them is in the Bundle). */
-function measureHasItems(store: Store, clientId: string): Set<string> {
-  const ids = new Set<string>();
-  for (const { measure } of measuresOfClient(store, clientId)) if (measure.items !== null) ids.add(measure.measure_id);
-  return ids;
 }
 
 /**

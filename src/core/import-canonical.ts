@@ -1,5 +1,4 @@
-import type { GoalRecord } from '../db/import-writes.js';
-import type { MilestoneRecord } from '../db/export-queries.js';
+import type { GoalRecord, MilestoneRecord } from '../store/port-exchange.js';
 import type { GoalHistoryEntry, Session } from './model.js';
 import { EMOTIONAL_STATES, type EmotionalState } from './scale.js';
 import { ID_PATTERN } from './ids.js';

@@ -1,33 +1,18 @@
 // zod's v3 API, as src/core/schemas.ts uses (the schemas below extend its shapes).
 import { z } from 'zod/v3';
-import type { MilestoneRecord } from '../db/export-queries.js';
-import {
-  deferForeignKeys, enlargeCacheForImport, withRollbackJournal, goalRecordById, highestRowids, insertGoalRecord,
-  insertMilestoneRecord, insertNewSession, measureRowOrder, milestoneRecordById, ownerOf, replaceGoalRecord, replaceMilestoneRecord,
-  replaceSessionRecord,
-  sessionRecordById, type GoalRecord,
-} from '../db/import-writes.js';
-import { sessionRecordOf } from '../db/export-queries.js';
-import { writeEarlierVersions, writeState } from '../db/session-versions.js';
-import { editsOf, milestoneWithState, setMilestoneVoided, writeEdits, type MilestoneState } from '../db/record-edits.js';
-import {
-  earlierMeasureVersions, insertMeasure, measureWithState, replaceMeasure, writeMeasureCorrections,
-} from '../db/measure-queries.js';
-import { rowToSession, type Store } from '../db/store.js';
+import type { WriteTx, RecordStore } from '../store/port.js';
+import type {
+  CourseRecord as CourseRow, GoalRecord, MilestoneRecord, ScheduleRecord as ScheduleRow,
+} from '../store/port-exchange.js';
 import { FUTURE_TOLERANCE_MS, refuseFarFuture } from './date-rules.js';
-import { recordAudit } from './audit.js';
+import { appendAudit } from './audit.js';
 import { InputError, TptError } from './errors.js';
-import { recordRiskFlags, sessionRiskFlags, type RiskFlag } from './risks.js';
+import { recordRiskFlagsIn, sessionRiskFlags, type RiskFlag } from './risks.js';
 import { RISK_KINDS, riskKindOf } from './crisis-flags.js';
-import { appendRiskEvent, deleteRisk, insertRisk, riskEvents, riskRow } from '../db/risk-queries.js';
 import { sessionFromFields } from './sessions.js';
 import { END_REASONS } from './courses.js';
 import { parseEvery } from './schedules.js';
 import { MEASURE_KINDS } from './measure-scoring.js';
-import { courseById, insertCourse, openCourseOf, replaceCourse, type CourseRow } from '../db/course-queries.js';
-import {
-  insertSchedule, liveScheduleOf, replaceSchedule, scheduleStartedAt, type ScheduleRow,
-} from '../db/schedule-queries.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, READABLE_EXPORT_VERSIONS } from './export.js';
 import { JsonStreamError, JsonStreamReader } from './json-stream.js';
 import { checkItems, measureInput, measureRiskFlags, riskItemLevel } from './measures.js';
@@ -106,6 +91,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** How the file is named in messages. */
   label: string;
+  /** More work for the import's own transaction, once every record is in (a migration's mark). */
+  alsoInTransaction?: (tx: WriteTx) => Promise<void>;
 }
 
 /** The document's text, chunk by chunk: each call returns the next piece, or null at the end. */
@@ -118,29 +105,29 @@ class DryRunDone extends Error {
   }
 }
 
-export function importDocument(store: Store, source: TextSource, options: ImportOptions, who: Actor): ImportSummary {
+export async function importDocument(records: RecordStore, source: TextSource, options: ImportOptions, who: Actor): Promise<ImportSummary> {
   const given = options.onConflict?.trim().toLowerCase();
   if (given !== undefined && !(CONFLICT_MODES as readonly string[]).includes(given)) {
     throw new InputError(`unknown --on-conflict "${options.onConflict}": use skip or replace`);
   }
   const mode = given as ConflictMode | undefined;
-  enlargeCacheForImport(store);
   let summary: ImportSummary & { client_ids: string[] };
   try {
-    summary = withRollbackJournal(store, () => store.transaction(() => {
-      const result = importPass(store, source, options.label, mode, who);
+    summary = await records.write(async (tx) => {
+      const result = await importPass(tx, source, options.label, mode, who);
       if (result.conflicts.length > 0 && mode === undefined) {
         throw new ImportConflictError(result.conflicts, result.summary.conflicts);
       }
       if (options.dryRun) throw new DryRunDone({ ...result.summary, dry_run: true });
+      await options.alsoInTransaction?.(tx);
       return result.summary;
-    }));
+    });
   } catch (error) {
     if (!(error instanceof DryRunDone)) throw error;
     summary = error.summary;
     const checked = summary.client_ids;
-    store.transaction(() => {
-      for (const clientId of checked) recordAudit(store, { action: 'import.check', client_id: clientId }, who);
+    await records.write(async (tx) => {
+      for (const clientId of checked) await appendAudit(tx, { action: 'import.check', client_id: clientId }, who);
     });
   }
   const { client_ids: _ids, ...shown } = summary;
@@ -547,7 +534,7 @@ function checkedAnswers(kind: MeasureKind, fields: { items: unknown[] | null; to
 
 interface MilestoneInFile {
   milestone: Omit<MilestoneRecord, 'created_at'> & { created_at?: string };
-  state: MilestoneState;
+  state: { voided_at: string | null; voided_by: string | null; void_reason: string | null };
   edits: RecordEdit[];
 }
 
@@ -575,9 +562,9 @@ interface ClientStart {
 }
 
 interface Visitor {
-  client(client: ClientStart): void;
-  record(kind: RecordKind, raw: unknown, name: () => string): void;
-  clientEnd(clientId: string): void;
+  client(client: ClientStart): Promise<void>;
+  record(kind: RecordKind, raw: unknown, name: () => string): Promise<void>;
+  clientEnd(clientId: string): Promise<void>;
 }
 
 const ARRAYS: Record<string, RecordKind> = {
@@ -597,7 +584,7 @@ function recordName(kind: RecordKind, raw: unknown, index: number, clientId: str
   return `${kind} ${which} of client "${clientId}"`;
 }
 
-function walkDocument(source: TextSource, label: string, visit: Visitor): void {
+async function walkDocument(source: TextSource, label: string, visit: Visitor): Promise<void> {
   const reader = new JsonStreamReader(source);
   let lastGood: () => string = () => 'at the start';
   const notAnExport = () =>
@@ -640,7 +627,7 @@ function walkDocument(source: TextSource, label: string, visit: Visitor): void {
             if (reader.closes(']')) break;
             const seen = new Set<string>();
             do {
-              walkClient(reader, visit, seen, (where) => {
+              await walkClient(reader, visit, seen, (where) => {
                 lastGood = where;
               });
             } while (reader.more(']', 'after a client'));
@@ -663,18 +650,18 @@ function walkDocument(source: TextSource, label: string, visit: Visitor): void {
   }
 }
 
-function walkClient(reader: JsonStreamReader, visit: Visitor, seen: Set<string>, progress: (where: () => string) => void): void {
+async function walkClient(reader: JsonStreamReader, visit: Visitor, seen: Set<string>, progress: (where: () => string) => void): Promise<void> {
   reader.expect('{', 'a client');
   let header: Partial<ClientStart> = {};
   let started = false;
-  const start = () => {
+  const start = async () => {
     if (started) return;
     const parsed = canonicalClient(header) ?? checkedClient(header, () => `client #${seen.size + 1}`);
     if (seen.has(parsed.client_id)) {
       throw new InputError(`client "${parsed.client_id}" appears twice in the file: merge its records into one entry`);
     }
     seen.add(parsed.client_id);
-    visit.client(parsed);
+    await visit.client(parsed);
     started = true;
     progress(() => `in client "${parsed.client_id}"`);
   };
@@ -687,7 +674,7 @@ function walkClient(reader: JsonStreamReader, visit: Visitor, seen: Set<string>,
         header = { ...header, [key]: reader.value() };
         continue;
       }
-      start();
+      await start();
       const clientId = header.client_id!;
       reader.expect('[', `the ${key} of client "${clientId}"`);
       if (reader.closes(']')) continue;
@@ -696,13 +683,13 @@ function walkClient(reader: JsonStreamReader, visit: Visitor, seen: Set<string>,
         const raw = reader.value();
         const at = index++;
         const name = () => recordName(kind, raw, at, clientId);
-        visit.record(kind, raw, name);
+        await visit.record(kind, raw, name);
         progress(() => `after ${name()}`);
       } while (reader.more(']', `after a record of client "${clientId}"`));
     } while (reader.more('}', 'in a client'));
   }
-  start();
-  visit.clientEnd(header.client_id!);
+  await start();
+  await visit.clientEnd(header.client_id!);
 }
 
 // ── the one pass: check each record, then write it ─────────────────────────
@@ -718,13 +705,13 @@ interface PassResult {
  * too) throws, and the rollback leaves the database as it was. Rows this import wrote are told
  * from rows that were there before by their rowid, which only grows.
  */
-function importPass(
-  store: Store,
+async function importPass(
+  tx: WriteTx,
   source: TextSource,
   label: string,
   mode: ConflictMode | undefined,
   who: Actor,
-): PassResult {
+): Promise<PassResult> {
   const counts = (): KindCounts => ({ added: 0, skipped: 0, replaced: 0 });
   const summary = {
     clients: 0, sessions: counts(), goals: counts(), milestones: counts(), measures: counts(), risks: counts(),
@@ -733,7 +720,6 @@ function importPass(
     client_ids: [] as string[],
   };
   const conflicts: Conflict[] = [];
-  const before = highestRowids(store);
   // Ids already on record that this import has met once: a second meeting is a duplicate in the
   // file, which the rowid cannot show (a skipped or replaced row keeps its rowid).
   const settled: Record<RecordKind, Set<string>> = {
@@ -743,7 +729,7 @@ function importPass(
   const now = who.now.toISOString();
   // Times as exported sort as text: only a session past this one needs the far-future check.
   const latestAllowed = new Date(who.now.getTime() + FUTURE_TOLERANCE_MS).toISOString();
-  deferForeignKeys(store);
+  await tx.exchange.beginBulk();
   // Per client: the goals its sessions and milestones name, each with the first record naming it.
   let clientId = '';
   let namedGoals = new Map<string, string>();
@@ -759,11 +745,11 @@ function importPass(
   };
 
   /** A record whose id is on record: skipped, replaced or a conflict. Returns true to replace. */
-  const settle = (
-    kind: Exclude<RecordKind, 'risk' | 'course' | 'schedule'>, recordId: string, owner: string, rowOrder: number, fields: string[], name: () => string,
-  ): boolean => {
+  const settle = async (
+    kind: Exclude<RecordKind, 'risk' | 'course' | 'schedule'>, recordId: string, owner: string, fields: string[], name: () => string,
+  ): Promise<boolean> => {
     const tally = summary[`${kind}s`];
-    if (rowOrder > before[kind] || settled[kind].has(recordId)) {
+    if (settled[kind].has(recordId) || await tx.exchange.writtenInBulk(kind, recordId)) {
       throw new InputError(`${name()} appears twice in the file: every ${kind} needs its own id`);
     }
     settled[kind].add(recordId);
@@ -800,19 +786,19 @@ function importPass(
    * the database holds it as it is, else a conflict like any record's. A client has at most one
    * open course and one live schedule of each measure: a second is refused in one line.
    */
-  const restoreCourseOrSchedule = (kind: 'course' | 'schedule', raw: unknown, name: () => string) => {
+  const restoreCourseOrSchedule = async (kind: 'course' | 'schedule', raw: unknown, name: () => string) => {
     const tally = kind === 'course' ? summary.courses : summary.schedules;
     let key: string;
     let held: CourseRow | ScheduleRow | undefined;
     let given: CourseRow | ScheduleRow;
     let open: boolean;
-    let other: () => CourseRow | ScheduleRow | undefined;
-    let write: (replace: boolean) => void;
+    let other: () => Promise<CourseRow | ScheduleRow | undefined>;
+    let write: (replace: boolean) => Promise<void>;
     if (kind === 'course') {
       const course = toCourse(raw, name);
       belongs(course.client_id, name);
       key = course.course_id;
-      held = courseById(store, key);
+      held = await tx.exchange.course(key);
       if (held && held.client_id !== clientId) {
         throw new TptError(
           `${name()}: the database holds course "${key}" for client "${held.client_id}"; ids are unique across clients: ` +
@@ -821,17 +807,17 @@ function importPass(
       }
       given = course;
       open = course.ended_at === null;
-      other = () => openCourseOf(store, clientId);
-      write = (replace) => (replace ? replaceCourse : insertCourse)(store, course);
+      other = () => tx.exchange.openCourse(clientId);
+      write = (replace) => (replace ? tx.exchange.replaceCourse(course) : tx.exchange.insertCourse(course));
     } else {
       const schedule = toSchedule(raw, name);
       belongs(schedule.client_id, name);
       key = `${schedule.measure} ${schedule.started_at}`;
-      held = scheduleStartedAt(store, clientId, schedule.measure, schedule.started_at);
+      held = await tx.exchange.schedule(clientId, schedule.measure, schedule.started_at);
       given = schedule;
       open = schedule.stopped_at === null;
-      other = () => liveScheduleOf(store, clientId, schedule.measure);
-      write = (replace) => (replace ? replaceSchedule : insertSchedule)(store, schedule);
+      other = () => tx.exchange.liveSchedule(clientId, schedule.measure);
+      write = (replace) => (replace ? tx.exchange.replaceSchedule(schedule) : tx.exchange.insertSchedule(schedule));
     }
     if (settled[kind].has(`${clientId}\u0000${key}`)) {
       throw new InputError(`${name()} appears twice in the file: ${kind === 'course' ? 'every course needs its own id' : 'a schedule is known by its measure and start'}`);
@@ -851,7 +837,7 @@ function importPass(
       }
     }
     if (open) {
-      const already = other();
+      const already = await other();
       const same = already && (kind === 'course'
         ? (already as CourseRow).course_id === (given as CourseRow).course_id
         : already.started_at === given.started_at);
@@ -863,13 +849,13 @@ function importPass(
           : `${name()}: client "${clientId}" has a live ${(already as ScheduleRow).measure} schedule already (started ${already.started_at}): a client has one live schedule of each measure (stop one of them in the file)`);
       }
     }
-    write(held !== undefined);
+    await write(held !== undefined);
     if (held) tally.replaced++;
     else tally.added++;
   };
 
-  walkDocument(source, label, {
-    client(client) {
+  await walkDocument(source, label, {
+    async client(client) {
       clientId = client.client_id;
       summary.clients++;
       summary.client_ids.push(clientId);
@@ -877,11 +863,11 @@ function importPass(
       namedSessions = new Map();
       pendingFlags = [];
       restoredKinds = new Set();
-      store.ensureClient(clientId, client.created_at ?? now);
+      await tx.clients.ensure(clientId, client.created_at ?? now);
     },
-    record(kind, raw, name) {
+    async record(kind, raw, name) {
       if (kind === 'course' || kind === 'schedule') {
-        restoreCourseOrSchedule(kind, raw, name);
+        await restoreCourseOrSchedule(kind, raw, name);
         return;
       }
       if (kind === 'risk') {
@@ -891,21 +877,21 @@ function importPass(
           throw new InputError(`${name()} appears twice in the file: a client has one risk of each kind`);
         }
         settled.risk.add(`${clientId}\u0000${row.kind}`);
-        const held = riskRow(store, clientId, row.kind);
-        const write = () => {
-          if (held) deleteRisk(store, clientId, row.kind);
-          insertRisk(store, row);
-          for (const event of history) appendRiskEvent(store, clientId, row.kind, event);
+        const held = await tx.risks.get(clientId, row.kind);
+        const write = async () => {
+          if (held) await tx.exchange.deleteRisk(clientId, row.kind);
+          await tx.risks.insert(row);
+          for (const event of history) await tx.risks.appendEvent(clientId, row.kind, event);
           restoredKinds.add(row.kind);
         };
         if (!held) {
-          write();
+          await write();
           summary.risks.added++;
           return;
         }
         const fields: string[] = [];
         if (canonical(held) !== canonical(row)) fields.push('state');
-        if (JSON.stringify(riskEvents(store, clientId, row.kind)) !== JSON.stringify(history.map(orderedEvent))) fields.push('history');
+        if (JSON.stringify(await tx.risks.events(clientId, row.kind)) !== JSON.stringify(history.map(orderedEvent))) fields.push('history');
         if (fields.length === 0) {
           restoredKinds.add(row.kind);
           summary.risks.skipped++;
@@ -914,7 +900,7 @@ function importPass(
         summary.conflicts++;
         if (conflicts.length < LISTED_CONFLICTS) conflicts.push({ kind, id: row.kind, client_id: clientId, fields });
         if (mode === 'replace') {
-          write();
+          await write();
           summary.risks.replaced++;
         } else {
           summary.risks.skipped++;
@@ -926,29 +912,28 @@ function importPass(
         belongs(session.client_id, name);
         for (const goalId of session.therapeutic_goals) names(goalId, name);
         if (session.timestamp > latestAllowed) refuseFarFuture(new Date(session.timestamp), who.now, `${name()}: session time`);
-        if (insertNewSession(store, session)) {
-          if (corrections) writeCorrections(store, session.session_id, corrections.state, corrections.versions);
+        if (await tx.exchange.insertSession(session)) {
+          if (corrections) await tx.exchange.writeSessionCorrections(session.session_id, corrections.state, corrections.versions);
           summary.sessions.added++;
           if (session.crisis_flags.length > 0) flagLater(sessionRiskFlags(session));
           return;
         }
-        const existing = sessionRecordById(store, session.session_id)!;
-        const before = rowToSession(existing);
+        const before = (await tx.exchange.sessionFields(session.session_id))!;
         const fields = differences(before, session, SESSION_FIELDS);
-        const held = sessionRecordOf(store, session.session_id);
+        const held = (await tx.exchange.sessionRecord(session.session_id))!;
         const { versions: heldVersions, ...heldState } = held;
         const given = corrections ?? { state: PLAIN_STATE, versions: [] };
         if (canonical(stateOf(heldState)) !== canonical(given.state)) fields.push('state');
         if (JSON.stringify(heldVersions) !== JSON.stringify(given.versions)) fields.push('versions');
-        if (settle(kind, session.session_id, existing.client_id, existing.row_order, fields, name)) {
+        if (await settle(kind, session.session_id, before.client_id, fields, name)) {
           if (held.signed_at !== null) {
             throw new TptError(
               `${name()}: session "${session.session_id}" is signed in the database and is corrected only by amendment ` +
               '(`tpt session amend`): import this file with --on-conflict skip, or leave the session out of it',
             );
           }
-          replaceSessionRecord(store, session);
-          writeCorrections(store, session.session_id, given.state, given.versions);
+          await tx.exchange.replaceSession(session);
+          await tx.exchange.writeSessionCorrections(session.session_id, given.state, given.versions);
           // Only flags the database did not hold yet are news to the risk register.
           const added = session.crisis_flags.filter((flag) => !before.crisis_flags.includes(flag));
           flagLater(sessionRiskFlags({ ...session, crisis_flags: added }));
@@ -956,21 +941,21 @@ function importPass(
       } else if (kind === 'goal') {
         const { goal, history, edits } = toGoal(raw, name);
         belongs(goal.client_id, name);
-        const existing = goalRecordById(store, goal.goal_id);
+        const existing = await tx.exchange.goalRecord(goal.goal_id);
         if (!existing) {
-          insertGoalRecord(store, goal, history);
-          if (edits.length > 0) writeEdits(store, 'goal_edits', goal.goal_id, goal.client_id, edits);
+          await tx.exchange.insertGoal(goal, history);
+          if (edits.length > 0) await tx.exchange.writeEdits('goal_edits', goal.goal_id, goal.client_id, edits);
           summary.goals.added++;
           return;
         }
         const fields = differences<GoalRecord>(existing, goal, GOAL_FIELDS);
-        if (JSON.stringify(store.goalHistory(goal.goal_id)) !== JSON.stringify(history.map(orderedEntry))) {
+        if (JSON.stringify(await tx.goals.history(goal.goal_id)) !== JSON.stringify(history.map(orderedEntry))) {
           fields.push('history');
         }
-        if (canonical(editsOf(store, 'goal_edits', goal.goal_id)) !== canonical(edits)) fields.push('edits');
-        if (settle(kind, goal.goal_id, existing.client_id, existing.row_order, fields, name)) {
-          replaceGoalRecord(store, goal, history);
-          writeEdits(store, 'goal_edits', goal.goal_id, goal.client_id, edits);
+        if (canonical(await tx.exchange.edits('goal_edits', goal.goal_id)) !== canonical(edits)) fields.push('edits');
+        if (await settle(kind, goal.goal_id, existing.client_id, fields, name)) {
+          await tx.exchange.replaceGoal(goal, history);
+          await tx.exchange.writeEdits('goal_edits', goal.goal_id, goal.client_id, edits);
         }
       } else if (kind === 'measure') {
         const { measure, corrections } = toMeasure(raw, name, now);
@@ -979,10 +964,10 @@ function importPass(
           if (sessionId !== null && !namedSessions.has(sessionId)) namedSessions.set(sessionId, name());
         }
         const given = corrections ?? { state: PLAIN_MEASURE_STATE, versions: [] };
-        const held = measureWithState(store, measure.measure_id);
+        const held = await tx.measures.get(measure.measure_id);
         if (!held) {
-          insertMeasure(store, measure);
-          if (corrections) writeMeasureCorrections(store, measure.measure_id, measure.client_id, given.state, given.versions);
+          await tx.exchange.insertMeasure(measure);
+          if (corrections) await tx.exchange.writeMeasureCorrections(measure.measure_id, measure.client_id, given.state, given.versions);
           flagLater(measureRiskFlags(measure));
           summary.measures.added++;
           return;
@@ -990,10 +975,10 @@ function importPass(
         const existing = held.measure;
         const fields = differences<Measure>(existing, measure, MEASURE_FIELDS);
         if (canonical(held.state) !== canonical(given.state)) fields.push('state');
-        if (canonical(earlierMeasureVersions(store, measure.measure_id)) !== canonical(given.versions)) fields.push('versions');
-        if (settle(kind, measure.measure_id, existing.client_id, measureRowOrder(store, measure.measure_id), fields, name)) {
-          replaceMeasure(store, measure);
-          writeMeasureCorrections(store, measure.measure_id, measure.client_id, given.state, given.versions);
+        if (canonical(await tx.measures.versions(measure.measure_id)) !== canonical(given.versions)) fields.push('versions');
+        if (await settle(kind, measure.measure_id, existing.client_id, fields, name)) {
+          await tx.exchange.replaceMeasure(measure);
+          await tx.exchange.writeMeasureCorrections(measure.measure_id, measure.client_id, given.state, given.versions);
           // Only a risk item raised above what the database held is news to the risk register.
           if (riskItemLevel(measure) > riskItemLevel(existing)) flagLater(measureRiskFlags(measure));
         }
@@ -1001,35 +986,35 @@ function importPass(
         const { milestone: given, state, edits } = toMilestone(raw, name);
         belongs(given.client_id, name);
         names(given.goal_id, name);
-        const existing = milestoneRecordById(store, given.milestone_id);
-        const writeCorrections = () => {
-          setMilestoneVoided(store, given.milestone_id, state);
-          writeEdits(store, 'milestone_edits', given.milestone_id, given.client_id, edits);
+        const existing = await tx.exchange.milestoneRecord(given.milestone_id);
+        const writeCorrections = async () => {
+          await tx.exchange.setMilestoneState(given.milestone_id, state);
+          await tx.exchange.writeEdits('milestone_edits', given.milestone_id, given.client_id, edits);
         };
         if (!existing) {
-          insertMilestoneRecord(store, { ...given, created_at: given.created_at ?? now });
-          if (state.voided_at !== null || edits.length > 0) writeCorrections();
+          await tx.exchange.insertMilestone({ ...given, created_at: given.created_at ?? now });
+          if (state.voided_at !== null || edits.length > 0) await writeCorrections();
           summary.milestones.added++;
           return;
         }
         // A file without the time a milestone was recorded keeps the database's.
         const milestone = { ...given, created_at: given.created_at ?? existing.created_at };
         const fields = differences<MilestoneRecord>(existing, milestone, MILESTONE_FIELDS);
-        const held = milestoneWithState(store, given.milestone_id)!;
+        const held = existing;
         if (canonical([held.voided_at, held.voided_by, held.void_reason]) !== canonical([state.voided_at, state.voided_by, state.void_reason])) {
           fields.push('voided');
         }
-        if (canonical(editsOf(store, 'milestone_edits', given.milestone_id)) !== canonical(edits)) fields.push('edits');
-        if (settle(kind, milestone.milestone_id, existing.client_id, existing.row_order, fields, name)) {
-          replaceMilestoneRecord(store, milestone);
-          writeCorrections();
+        if (canonical(await tx.exchange.edits('milestone_edits', given.milestone_id)) !== canonical(edits)) fields.push('edits');
+        if (await settle(kind, milestone.milestone_id, existing.client_id, fields, name)) {
+          await tx.exchange.replaceMilestone(milestone);
+          await writeCorrections();
         }
       }
     },
-    clientEnd() {
+    async clientEnd() {
       // Every goal of this client in the file is written by now, so the database answers for both.
       for (const [goalId, name] of namedGoals) {
-        const owner = ownerOf(store, 'goal', goalId);
+        const owner = await tx.exchange.ownerOf('goal', goalId);
         if (owner === undefined) {
           throw new InputError(`${name}: goal "${goalId}" is neither in the file nor in the database: add the goal to the file`);
         }
@@ -1038,7 +1023,7 @@ function importPass(
         }
       }
       for (const [sessionId, name] of namedSessions) {
-        const owner = ownerOf(store, 'session', sessionId);
+        const owner = await tx.exchange.ownerOf('session', sessionId);
         if (owner === undefined) {
           throw new InputError(`${name}: session "${sessionId}" is neither in the file nor in the database: add the session to the file`);
         }
@@ -1048,8 +1033,8 @@ function importPass(
       }
       // Flags of kinds the file did not restore open, renew or reopen risks as logged ones do (a file
       // of export version 1 or 2 has no register; a risk skipped as a conflict keeps the database's).
-      recordRiskFlags(store, clientId, pendingFlags.filter((flag) => !restoredKinds.has(flag.kind ?? riskKindOf(flag.flag))), who);
-      recordAudit(store, { action: 'import', client_id: clientId }, who);
+      await recordRiskFlagsIn(tx, clientId, pendingFlags.filter((flag) => !restoredKinds.has(flag.kind ?? riskKindOf(flag.flag))), who);
+      await appendAudit(tx, { action: 'import', client_id: clientId }, who);
     },
   });
   return { summary, conflicts };
@@ -1073,11 +1058,6 @@ function stateOf(record: SessionState): SessionState {
     signed_by: record.signed_by, voided_at: record.voided_at, voided_by: record.voided_by,
     void_reason: record.void_reason,
   };
-}
-
-function writeCorrections(store: Store, sessionId: string, state: SessionState, versions: readonly SessionVersion[]): void {
-  writeState(store, sessionId, state);
-  writeEarlierVersions(store, sessionId, versions);
 }
 
 const SESSION_FIELDS = [

@@ -1,13 +1,12 @@
 import { ingestedLine, recordIngested } from '../db/ingest-queries.js';
 import type { Store } from '../db/store.js';
 import { ConflictError, InputError } from './errors.js';
-import { updateGoal } from './goals.js';
 import { ID_PATTERN } from './ids.js';
-import { measureRiskFlags, validateMeasure, type MeasureInput } from './measures.js';
-import { addMilestone } from './milestones.js';
+import { measureRiskFlags, type MeasureInput } from './measures.js';
+import { addMilestoneSync, updateGoalSync, validateMeasureSync } from './records-sync.js';
 import type { Actor } from './model.js';
 import type { GoalUpdateInput, MilestoneInput, SessionInput } from './schemas.js';
-import { validateSession } from './sessions.js';
+import { validateSessionSync } from './sessions.js';
 import { fastSession } from './ingest-fast.js';
 import { recordRiskFlags, sessionRiskFlags } from './risks.js';
 import { recordAudit } from './audit.js';
@@ -152,7 +151,7 @@ export function canonicalJson(value: unknown): string {
 function apply(store: Store, line: IngestLine, who: Actor): { record_id: string; client_id: string } {
   switch (line.kind) {
     case 'session': {
-      const session = fastSession(line.fields, line.id, who) ?? validateSession(store, { ...line.fields, session_id: line.id } as SessionInput, who);
+      const session = fastSession(line.fields, line.id, who) ?? validateSessionSync(store, { ...line.fields, session_id: line.id } as SessionInput, who);
       if (store.sessionExists(session.session_id)) throw new ConflictError(`a session with id "${session.session_id}" exists already (not from an ingest): give this entry another id`);
       const flags = sessionRiskFlags(session);
       atomically(store, flags.length > 0, () => {
@@ -163,7 +162,7 @@ function apply(store: Store, line: IngestLine, who: Actor): { record_id: string;
       return { record_id: session.session_id, client_id: session.client_id };
     }
     case 'measure': {
-      const measure = validateMeasure(store, { ...line.fields, measure_id: line.id } as MeasureInput, who);
+      const measure = validateMeasureSync(store, { ...line.fields, measure_id: line.id } as MeasureInput, who);
       if (measureById(store, measure.measure_id)) throw new ConflictError(`a measure with id "${measure.measure_id}" exists already (not from an ingest): give this entry another id`);
       const flags = measureRiskFlags(measure);
       atomically(store, flags.length > 0, () => {
@@ -174,14 +173,14 @@ function apply(store: Store, line: IngestLine, who: Actor): { record_id: string;
       return { record_id: measure.measure_id, client_id: measure.client_id };
     }
     case 'milestone': {
-      const milestone = store.db.transaction(() => addMilestone(store, { ...line.fields, milestone_id: line.id } as MilestoneInput, who))();
+      const milestone = store.db.transaction(() => addMilestoneSync(store, { ...line.fields, milestone_id: line.id } as MilestoneInput, who))();
       return { record_id: milestone.milestone_id, client_id: milestone.client_id };
     }
     case 'goal_update': {
       const { goal_id: goalId, at, ...change } = line.fields;
       if (typeof goalId !== 'string') throw new InputError('a goal_update needs "goal_id": the goal it updates');
       if (at !== undefined && typeof at !== 'string') throw new InputError('at must be a date or time (YYYY-MM-DD or ISO 8601)');
-      const goal = store.db.transaction(() => updateGoal(store, goalId, change as GoalUpdateInput, who, at))();
+      const goal = store.db.transaction(() => updateGoalSync(store, goalId, change as GoalUpdateInput, who, at))();
       return { record_id: goal.goal_id, client_id: goal.client_id };
     }
   }

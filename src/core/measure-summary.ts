@@ -1,6 +1,5 @@
-import { measuresInRange } from '../db/measure-queries.js';
+import type { ReadTx } from '../store/port.js';
 import { courseBaselines } from './courses.js';
-import type { Store } from '../db/store.js';
 import {
   core10Rci, farEnoughApart, MEASURE_KINDS, measureDefinition, reliableChange, talkingTherapiesOutcome,
   type MeasureDefinition, type MeasureKind, type ReliableChange, type TalkingTherapiesOutcome,
@@ -82,10 +81,10 @@ export interface MeasuresSection {
 }
 
 /** The measures section of a timeframe (no audit entry: the command that shows it writes one). */
-export function measuresSection(store: Store, clientId: string, timeframe: Timeframe): MeasuresSection {
+export async function measuresSection(tx: ReadTx, clientId: string, timeframe: Timeframe): Promise<MeasuresSection> {
   const end = timeframe.end.toISOString();
-  const all = measuresInRange(store, clientId, timeframe.start?.toISOString() ?? null, end);
-  return summarizeMeasures(all, courseBaselines(store, clientId, end).baselines);
+  const all = await tx.care.measuresBetween(clientId, timeframe.start?.toISOString() ?? '', end);
+  return summarizeMeasures(all, (await courseBaselines(tx, clientId, end)).baselines);
 }
 
 /**

@@ -1,10 +1,9 @@
 // zod's v3 API, as src/core/schemas.ts uses.
 import { z } from 'zod/v3';
-import { ensureClientRecord } from './new-client.js';
-import { insertMeasure, measureById, measuresWithStateInRange } from '../db/measure-queries.js';
-import type { Store } from '../db/store.js';
-import { logRead, recordAudit } from './audit.js';
-import { requireClient } from './clients.js';
+import { ensureClientIn } from './new-client.js';
+import type { ReadTx, RecordStore } from '../store/port.js';
+import { appendAudit, readLogged } from './audit.js';
+import { requireClientIn } from './clients.js';
 import { refuseFarFuture } from './date-rules.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId, newId } from './ids.js';
@@ -12,8 +11,9 @@ import {
   bandOf, impliedRiskItemMinimum, isCase, itemScores, MEASURE_KINDS, measureDefinition, missingItems, riskItemAnswer, totalOf,
   type Answer, type MeasureKind,
 } from './measure-scoring.js';
-import type { Actor, Measure } from './model.js';
-import { recordRiskFlags, type RiskFlag } from './risks.js';
+import type { Actor, Measure, Session } from './model.js';
+import { recordRiskFlagsIn, type RiskFlag } from './risks.js';
+import { takenAs } from './goals.js';
 import { id, parseInput, wholeNumber } from './schemas.js';
 import { parseDateTime } from './time.js';
 import type { Timeframe } from './timeframe.js';
@@ -60,7 +60,21 @@ export interface ScoredMeasure extends Measure {
 }
 
 /** Checks a measure against the rules and the database, without writing anything. */
-export function validateMeasure(store: Store, input: MeasureInput, who: Actor): Measure {
+export async function validateMeasure(tx: ReadTx, input: MeasureInput, who: Actor): Promise<Measure> {
+  const planned = planMeasure(input, who);
+  if (planned.measure.session_id === null) return planned.measure;
+  const found = await tx.sessions.get(planned.measure.session_id);
+  return withSession(planned, found?.session);
+}
+
+/** A measure checked against the rules alone, and whether its time was given. */
+export interface PlannedMeasure {
+  measure: Measure;
+  timeGiven: boolean;
+}
+
+/** The checks of `validateMeasure` that need no records: answers, total, time. */
+export function planMeasure(input: MeasureInput, who: Actor): PlannedMeasure {
   const fields = parseInput(measureInput, input);
   const definition = measureDefinition(fields.measure);
   const items = fields.items === undefined || fields.items === null ? null : checkItems(fields.measure, fields.items);
@@ -82,26 +96,34 @@ export function validateMeasure(store: Store, input: MeasureInput, who: Actor): 
     refuseFarFuture(at, who.now, 'measure time', typeof fields.timestamp === 'string' ? fields.timestamp : undefined);
     timestamp = at.toISOString();
   }
-  const sessionId = fields.session_id ?? null;
-  if (sessionId !== null) {
-    const session = store.sessionById(sessionId);
-    if (!session) throw new NotFoundError(`no session "${sessionId}": see \`tpt sessions ${fields.client_id}\``);
-    if (session.client_id !== fields.client_id) {
-      throw new InputError(`session "${sessionId}" belongs to client "${session.client_id}", not "${fields.client_id}": name one of this client's sessions`);
-    }
-    // Taken at the session unless told otherwise.
-    timestamp ??= session.timestamp;
-  }
   return {
-    measure_id: fields.measure_id ?? newId('msr'),
-    client_id: fields.client_id,
-    measure: fields.measure,
-    timestamp: timestamp ?? who.now.toISOString(),
-    session_id: sessionId,
-    items,
-    total: items === null ? givenTotal! : totalOf(definition, items),
-    created_at: who.now.toISOString(),
+    measure: {
+      measure_id: fields.measure_id ?? newId('msr'),
+      client_id: fields.client_id,
+      measure: fields.measure,
+      timestamp: timestamp ?? who.now.toISOString(),
+      session_id: fields.session_id ?? null,
+      items,
+      total: items === null ? givenTotal! : totalOf(definition, items),
+      created_at: who.now.toISOString(),
+    },
+    timeGiven: timestamp !== undefined,
   };
+}
+
+/** A planned measure checked against its session (as found, or not): taken at it unless told otherwise. */
+export function withSession(planned: PlannedMeasure, session: Pick<Session, 'client_id' | 'timestamp'> | undefined): Measure {
+  const { measure } = planned;
+  if (measure.session_id === null) return measure;
+  if (!session) throw new NotFoundError(`no session "${measure.session_id}": see \`tpt sessions ${measure.client_id}\``);
+  if (session.client_id !== measure.client_id) {
+    throw new InputError(`session "${measure.session_id}" belongs to client "${session.client_id}", not "${measure.client_id}": name one of this client's sessions`);
+  }
+  return planned.timeGiven ? measure : { ...measure, timestamp: session.timestamp };
+}
+
+export function measureTaken(measureId: string): ConflictError {
+  return new ConflictError(`a measure with id "${measureId}" already exists: choose another --id`);
 }
 
 /**
@@ -151,17 +173,19 @@ function splitAnswers(text: string): string[] {
 }
 
 /** Records one measure (and its client, the first time), with its audit entry, atomically. */
-export function addMeasure(store: Store, input: MeasureInput, who: Actor): ScoredMeasure {
-  const measure = validateMeasure(store, input, who);
-  store.transaction(() => {
-    if (measureById(store, measure.measure_id)) {
-      throw new ConflictError(`a measure with id "${measure.measure_id}" already exists: choose another --id`);
-    }
-    ensureClientRecord(store, measure.client_id, who.now.toISOString());
-    insertMeasure(store, measure);
-    recordAudit(store, { action: 'measure.create', client_id: measure.client_id, object_id: measure.measure_id }, who);
-    recordRiskFlags(store, measure.client_id, measureRiskFlags(measure), who);
-  });
+export async function addMeasure(records: RecordStore, input: MeasureInput, who: Actor): Promise<ScoredMeasure> {
+  const planned = planMeasure(input, who);
+  const taken = async () => (await records.read((tx) => tx.measures.get(planned.measure.measure_id))) !== undefined;
+  const measure = await takenAs(measureTaken(planned.measure.measure_id), taken, () => records.write(async (tx) => {
+    const measure = planned.measure.session_id === null ? planned.measure
+      : withSession(planned, (await tx.sessions.get(planned.measure.session_id))?.session);
+    if (await tx.measures.get(measure.measure_id)) throw measureTaken(measure.measure_id);
+    await ensureClientIn(tx, measure.client_id, who.now.toISOString());
+    await tx.measures.insert(measure);
+    await appendAudit(tx, { action: 'measure.create', client_id: measure.client_id, object_id: measure.measure_id }, who);
+    await recordRiskFlagsIn(tx, measure.client_id, measureRiskFlags(measure), who);
+    return measure;
+  }));
   return scoreMeasure(measure);
 }
 
@@ -216,11 +240,18 @@ export interface ListedMeasure extends ScoredMeasure {
 }
 
 /** A client's measures inside the timeframe, newest first (as `sessions` lists); voided ones only when asked for. */
-export function listMeasures(store: Store, clientId: string, timeframe: Timeframe, includeVoid: boolean, who: Actor): ListedMeasure[] {
-  requireClient(store, checkId(clientId, 'client'));
-  return logRead(store, { action: 'measure.list', client_id: clientId }, who, () =>
-    measuresWithStateInRange(store, clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString())
-      .filter(({ state }) => includeVoid || state.voided_at === null)
+export async function listMeasures(
+  records: RecordStore, clientId: string, timeframe: Timeframe, includeVoid: boolean, who: Actor,
+): Promise<ListedMeasure[]> {
+  checkId(clientId, 'client');
+  const start = timeframe.start?.toISOString() ?? '';
+  const end = timeframe.end.toISOString();
+  // A client not on record is refused before anything is logged: the refusal rolls the entry back.
+  return readLogged(records, { action: 'measure.list', client_id: clientId }, who, async (tx) => {
+    await requireClientIn(tx, clientId);
+    return (await tx.measures.ofClient(clientId, { includeVoid }))
+      .filter(({ measure }) => measure.timestamp >= start && measure.timestamp <= end)
       .reverse()
-      .map(({ measure, state }) => ({ ...scoreMeasure(measure), version: state.version, voided_at: state.voided_at })));
+      .map(({ measure, state }) => ({ ...scoreMeasure(measure), version: state.version, voided_at: state.voided_at }));
+  });
 }

@@ -1,10 +1,8 @@
-import { courseAt, sessionsSince } from '../db/course-queries.js';
-import { measuresInRange } from '../db/measure-queries.js';
-import type { Store } from '../db/store.js';
+import type { ReadTx, RecordStore } from '../store/port.js';
 import { courseBaselines } from './courses.js';
 import { MEASURE_KINDS, measureDefinition, type MeasureKind } from './measure-scoring.js';
 import { claimedChange, pointOf, riskItemOf } from './measure-summary.js';
-import { logRead } from './audit.js';
+import { readLogged } from './audit.js';
 import type { Actor, ClientSummary, Measure } from './model.js';
 import { localDateString } from './time.js';
 
@@ -93,15 +91,15 @@ export function judgeOffTrack(input: OffTrackInput): OffTrackAlert[] {
 }
 
 /** The client's off-track alerts at `asOf` (no audit entry: for displays inside an audited read). */
-export function offTrackAlerts(store: Store, clientId: string, asOf: Date): OffTrackAlert[] {
+export async function offTrackAlerts(tx: ReadTx, clientId: string, asOf: Date): Promise<OffTrackAlert[]> {
   const end = asOf.toISOString();
-  const course = courseAt(store, clientId, end);
+  const course = await tx.care.courseAt(clientId, end);
   if (course?.ended_at != null && course.ended_at <= end) return [];
   const from = course?.started_at ?? '';
   return judgeOffTrack({
-    scores: measuresInRange(store, clientId, from, end),
-    baselines: courseBaselines(store, clientId, end).baselines,
-    sessions: sessionsSince(store, clientId, from, end, NO_IMPROVEMENT_SESSIONS),
+    scores: await tx.care.measuresBetween(clientId, from, end),
+    baselines: (await courseBaselines(tx, clientId, end)).baselines,
+    sessions: await tx.care.sessionCount(clientId, from, end, NO_IMPROVEMENT_SESSIONS),
   });
 }
 
@@ -109,7 +107,12 @@ export function offTrackAlerts(store: Store, clientId: string, asOf: Date): OffT
 export type ClientWithAlerts = ClientSummary & { off_track: OffTrackAlert[] };
 
 /** `tpt clients`: every client with its figures and its off-track alerts (one audit entry). */
-export function listClientsWithAlerts(store: Store, who: Actor): ClientWithAlerts[] {
-  return logRead(store, { action: 'client.list' }, who, () =>
-    store.clientSummaries().map((client) => ({ ...client, off_track: offTrackAlerts(store, client.client_id, who.now) })));
+export async function listClientsWithAlerts(records: RecordStore, who: Actor): Promise<ClientWithAlerts[]> {
+  return readLogged(records, { action: 'client.list' }, who, async (tx) => {
+    const clients: ClientWithAlerts[] = [];
+    for (const client of await tx.care.clientFigures()) {
+      clients.push({ ...client, off_track: await offTrackAlerts(tx, client.client_id, who.now) });
+    }
+    return clients;
+  });
 }

@@ -1,7 +1,6 @@
-import { coursesForOutcomes, sessionsSince, type CourseRow } from '../db/course-queries.js';
-import { measuresInRange } from '../db/measure-queries.js';
-import type { Store } from '../db/store.js';
-import { logRead } from './audit.js';
+import type { RecordStore } from '../store/port.js';
+import type { CourseRow } from '../store/port-care.js';
+import { readLogged } from './audit.js';
 import { InputError } from './errors.js';
 import { farEnoughApart, MEASURES, talkingTherapiesOutcome, type TalkingTherapiesOutcome } from './measure-scoring.js';
 import type { Actor, Measure } from './model.js';
@@ -157,15 +156,18 @@ export function parseOutcomesBy(text: string | undefined): 'practice' | 'clinici
 }
 
 /** `tpt outcomes`: the practice's rates in the timeframe (one audit entry). */
-export function practiceOutcomes(store: Store, timeframe: Timeframe, by: 'practice' | 'clinician', who: Actor): PracticeOutcomes {
+export async function practiceOutcomes(
+  records: RecordStore, timeframe: Timeframe, by: 'practice' | 'clinician', who: Actor,
+): Promise<PracticeOutcomes> {
   const start = timeframe.start?.toISOString() ?? '';
   const end = timeframe.end.toISOString();
-  return logRead(store, { action: 'outcomes.read' }, who, () => {
-    const courses = coursesForOutcomes(store, start, end).map((course) => {
+  return readLogged(records, { action: 'outcomes.read' }, who, async (tx) => {
+    const courses: CourseOutcome[] = [];
+    for (const course of await tx.care.coursesForOutcomes(start, end)) {
       const until = course.ended_at !== null && course.ended_at <= end ? course.ended_at : end;
-      const scores = measuresInRange(store, course.client_id, course.started_at, until);
-      return judgeCourse(course, scores, sessionsSince(store, course.client_id, course.started_at, until, 1).count, end);
-    });
+      const scores = await tx.care.measuresBetween(course.client_id, course.started_at, until);
+      courses.push(judgeCourse(course, scores, (await tx.care.sessionCount(course.client_id, course.started_at, until, 1)).count, end));
+    }
     const group = (clinician: string | null, of: readonly CourseOutcome[]): OutcomeGroup => ({
       clinician,
       ended: ratesOf(of.filter((course) => course.status === 'ended')),

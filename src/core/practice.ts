@@ -1,5 +1,4 @@
-import { clientCount, openRiskCount, sessionsSince } from '../db/practice-counts.js';
-import type { Store } from '../db/store.js';
+import type { RecordStore } from '../store/port.js';
 
 /** What a monitor of the practice sees: how many, never who or what (no client id, no text). */
 export interface PracticeCounts {
@@ -9,11 +8,8 @@ export interface PracticeCounts {
   sessions_today: number;
 }
 
-export function practiceCounts(store: Store, now: Date): PracticeCounts {
+export async function practiceCounts(records: RecordStore, now: Date): Promise<PracticeCounts> {
   const startOfDay = new Date(now.getFullYear(), now.getMonth(), now.getDate());
-  return store.readTransaction(() => ({
-    clients: clientCount(store),
-    open_risks: openRiskCount(store),
-    sessions_today: sessionsSince(store, startOfDay.toISOString()),
-  }));
+  const figures = await records.read((tx) => tx.care.practiceFigures(startOfDay.toISOString()));
+  return { clients: figures.clients, open_risks: figures.open_risks, sessions_today: figures.sessions_since };
 }

@@ -1,13 +1,9 @@
-import type { Store } from '../db/store.js';
-import {
-  goalHistoryOfClient, goalsCreatedBy, lastSessionAtOrBefore, milestonesBetween, reportSessionsInRange,
-  type GoalHeader, type GoalHistoryPoint, type MilestoneRow, type ReportSessionRow,
-} from '../db/analytics-queries.js';
-import { measuresInRange } from '../db/measure-queries.js';
+import type { RecordStore } from '../store/port.js';
+import type { GoalHeader, GoalHistoryPoint, MilestoneRow, ReportSessionRow } from '../store/port-care.js';
 import { courseBaselines, type CourseRef } from './courses.js';
 import { offTrackAlerts, type OffTrackAlert } from './off-track.js';
-import { logRead } from './audit.js';
-import { requireClient } from './clients.js';
+import { readLogged } from './audit.js';
+import { requireClientIn } from './clients.js';
 import { checkId } from './ids.js';
 import { measureDefinition } from './measure-scoring.js';
 import {
@@ -16,7 +12,7 @@ import {
 import type { Actor, Measure } from './model.js';
 import { calendarPeriods, defaultGranularity, type Granularity } from './periods.js';
 import { recommendations } from './recommendations.js';
-import { openRisksOf, riskHistoryBetween, type OpenRisk, type RiskHistoryEntry } from './risks.js';
+import { openRisksIn, riskHistoryIn, type OpenRisk, type RiskHistoryEntry } from './risks.js';
 import { stateOf, type EmotionalState } from './scale.js';
 import type { GoalStatus } from './schemas.js';
 import { ScoreAccumulator, noTrendReason, round4, type TrendDirection } from './stats.js';
@@ -499,30 +495,25 @@ function summaryParagraph(report: ProgressReport, movement: GoalMovement, meanCh
 }
 
 /** `tpt report`: reads the client's records in the timeframe (with its audit entry) and builds the report. */
-export function progressReport(store: Store, clientId: string, timeframe: Timeframe, who: Actor): ReportView {
-  requireClient(store, checkId(clientId, 'client'));
-  return logRead(store, { action: 'report.read', client_id: clientId }, who, () => {
-    const range = rangeOf(store, clientId, timeframe);
+export async function progressReport(records: RecordStore, clientId: string, timeframe: Timeframe, who: Actor): Promise<ReportView> {
+  checkId(clientId, 'client');
+  return readLogged(records, { action: 'report.read', client_id: clientId }, who, async (tx) => {
+    await requireClientIn(tx, clientId);
+    const range = await rangeOf(tx, clientId, timeframe);
     const [startIso, endIso] = [range.start.toISOString(), range.end.toISOString()];
-    const goals = goalsCreatedBy(store, clientId, endIso);
-    const history = goalHistoryOfClient(store, clientId, endIso);
-    const milestones = milestonesBetween(store, clientId, localDateString(range.start), localDateString(range.end));
-    const lastSession = lastSessionAtOrBefore(store, clientId, endIso);
-    const openRisks = openRisksOf(store, clientId);
-    const measures = measuresInRange(store, clientId, startIso, endIso);
-    const { course, baselines } = courseBaselines(store, clientId, endIso);
-    const offTrack = offTrackAlerts(store, clientId, new Date(Math.min(range.end.getTime(), who.now.getTime())));
-    const riskHistory = riskHistoryBetween(store, clientId, startIso, endIso);
-    // The stream comes last (nothing else may run on the connection while it is open), and is
-    // closed even when the report fails before reading it, so the transaction can roll back.
-    const sessions = reportSessionsInRange(store, clientId, startIso, endIso);
-    try {
-      return buildReport({
-        clientId, now: who.now, range, sessions, goals, history, milestones, lastSession, openRisks, measures, baselines,
-        riskHistory, course, offTrack,
-      });
-    } finally {
-      sessions.return?.();
-    }
+    const goals = await tx.care.goalsCreatedBy(clientId, endIso);
+    const history = await tx.care.goalHistoryUpTo(clientId, endIso);
+    const milestones = await tx.care.milestonesBetween(clientId, localDateString(range.start), localDateString(range.end));
+    const lastSession = await tx.care.lastSessionAtOrBefore(clientId, endIso);
+    const openRisks = await openRisksIn(tx, clientId);
+    const measures = await tx.care.measuresBetween(clientId, startIso, endIso);
+    const { course, baselines } = await courseBaselines(tx, clientId, endIso);
+    const offTrack = await offTrackAlerts(tx, clientId, new Date(Math.min(range.end.getTime(), who.now.getTime())));
+    const riskHistory = await riskHistoryIn(tx, clientId, startIso, endIso);
+    const sessions = await tx.care.reportSessions(clientId, startIso, endIso);
+    return buildReport({
+      clientId, now: who.now, range, sessions, goals, history, milestones, lastSession, openRisks, measures, baselines,
+      riskHistory, course, offTrack,
+    });
   });
 }

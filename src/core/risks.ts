@@ -1,10 +1,10 @@
 import type { Store } from '../db/store.js';
 import {
-  allRisks, appendRiskEvent, insertRisk, riskEvents, riskRow, risksOfClient, updateRisk,
+  appendRiskEvent, insertRisk, riskEvents, riskRow, risksOfClient, updateRisk,
 } from '../db/risk-queries.js';
 import { appendAudit, recordAudit } from './audit.js';
-import type { ReadTx, WriteTx } from '../store/port.js';
-import { requireClient } from './clients.js';
+import type { ReadTx, RecordStore, WriteTx } from '../store/port.js';
+import { requireClient, requireClientIn } from './clients.js';
 import { parseRiskKind, riskKindOf, type RiskKind } from './crisis-flags.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId } from './ids.js';
@@ -196,51 +196,86 @@ const byTimeThenRecorded = (a: RiskHistoryEntry, b: RiskHistoryEntry) =>
   (a.at < b.at ? -1 : a.at > b.at ? 1 : a.recorded_at < b.recorded_at ? -1 : a.recorded_at > b.recorded_at ? 1 : 0);
 
 /** `tpt risk list [client] [--open]`: the register, with each risk's history; audited. */
-export function listRisks(store: Store, clientId: string | undefined, openOnly: boolean, who: Actor): Risk[] {
-  if (clientId !== undefined) requireClient(store, checkId(clientId, 'client'));
-  return store.transaction(() => {
-    recordAudit(store, { action: 'risk.list', client_id: clientId ?? null }, who);
-    const rows = clientId === undefined ? allRisks(store, openOnly) : risksOfClient(store, clientId, openOnly);
-    return rows.map((row) => withHistory(store, row));
+export async function listRisks(records: RecordStore, clientId: string | undefined, openOnly: boolean, who: Actor): Promise<Risk[]> {
+  if (clientId !== undefined) checkId(clientId, 'client');
+  return records.write(async (tx) => {
+    if (clientId !== undefined) await requireClientIn(tx, clientId);
+    await appendAudit(tx, { action: 'risk.list', client_id: clientId ?? null }, who);
+    // Every client's, by client id, each client's in the order of its own listing.
+    const rows: RiskRow[] = [];
+    for (const id of clientId === undefined ? await tx.clients.ids() : [clientId]) rows.push(...await tx.risks.ofClient(id, { openOnly }));
+    const risks: Risk[] = [];
+    for (const row of rows) risks.push(await riskWithHistoryIn(tx, row));
+    return risks;
   });
 }
 
 /** `tpt risk resolve <client> <kind> --note T`: a person's judgement that the risk no longer stands. */
-export function resolveRisk(store: Store, clientId: string, kindText: string, note: string | undefined, who: Actor): Risk {
-  requireClient(store, checkId(clientId, 'client'));
-  const kind = parseRiskKind(kindText);
+export async function resolveRisk(records: RecordStore, clientId: string, kindText: string, note: string | undefined, who: Actor): Promise<Risk> {
+  checkId(clientId, 'client');
+  return records.write(async (tx) => {
+    await requireClientIn(tx, clientId);
+    const kind = parseRiskKind(kindText);
+    const reason = resolutionNote(note);
+    const risk = await tx.risks.lock(clientId, kind);
+    if (!risk) throw noRisk(clientId, kind);
+    if (risk.status === 'resolved') throw resolvedAlready(clientId, kind, risk);
+    const at = who.now.toISOString();
+    await tx.risks.update({ ...risk, status: 'resolved', resolved_at: at, resolved_by: who.actor, resolution_note: reason });
+    await tx.risks.appendEvent(clientId, kind, {
+      event: 'resolved', at, source_type: null, source_id: null, flag: null, note: reason, actor: who.actor, recorded_at: at,
+    });
+    await appendAudit(tx, { action: 'risk.resolve', client_id: clientId, object_id: kind }, who);
+    return riskWithHistoryIn(tx, (await tx.risks.get(clientId, kind))!);
+  });
+}
+
+function resolutionNote(note: string | undefined): string {
   const reason = note?.trim() ?? '';
   if (!reason) {
     throw new InputError('a resolution needs --note: say why the risk no longer stands (for example "safety plan reviewed; no ideation for 6 weeks")');
   }
-  return store.transaction(() => {
+  return reason;
+}
+
+const noRisk = (clientId: string, kind: string) =>
+  new NotFoundError(`client "${clientId}" has no ${kind} risk: see \`tpt risk list ${clientId}\``);
+
+function resolvedAlready(clientId: string, kind: string, risk: RiskRow): InputError {
+  return new InputError(
+    `the ${kind} risk of "${clientId}" was already resolved at ${localDateTimeString(new Date(risk.resolved_at!))} by ${risk.resolved_by}: ` +
+    `nothing to do (to correct its note: \`tpt risk amend ${clientId} ${kind} --note "…" --reason "…"\`)`,
+  );
+}
+
+// until src/core/demo.ts moves onto the port
+export function resolveRiskSync(store: Store, clientId: string, kindText: string, note: string | undefined, who: Actor): void {
+  requireClient(store, checkId(clientId, 'client'));
+  const kind = parseRiskKind(kindText);
+  const reason = resolutionNote(note);
+  store.transaction(() => {
     const risk = riskRow(store, clientId, kind);
-    if (!risk) {
-      throw new NotFoundError(`client "${clientId}" has no ${kind} risk: see \`tpt risk list ${clientId}\``);
-    }
-    if (risk.status === 'resolved') {
-      throw new InputError(
-        `the ${kind} risk of "${clientId}" was already resolved at ${localDateTimeString(new Date(risk.resolved_at!))} by ${risk.resolved_by}: ` +
-        `nothing to do (to correct its note: \`tpt risk amend ${clientId} ${kind} --note "…" --reason "…"\`)`,
-      );
-    }
+    if (!risk) throw noRisk(clientId, kind);
+    if (risk.status === 'resolved') throw resolvedAlready(clientId, kind, risk);
     const at = who.now.toISOString();
     updateRisk(store, { ...risk, status: 'resolved', resolved_at: at, resolved_by: who.actor, resolution_note: reason });
     appendRiskEvent(store, clientId, kind, {
       event: 'resolved', at, source_type: null, source_id: null, flag: null, note: reason, actor: who.actor, recorded_at: at,
     });
     recordAudit(store, { action: 'risk.resolve', client_id: clientId, object_id: kind }, who);
-    return withHistory(store, riskRow(store, clientId, kind)!);
   });
 }
 
 /** The risk a person means to resolve, as it stands (for a confirmation on the terminal); not audited. */
-export function riskToResolve(store: Store, clientId: string, kindText: string): Risk {
-  requireClient(store, checkId(clientId, 'client'));
-  const kind = parseRiskKind(kindText);
-  const risk = riskRow(store, clientId, kind);
-  if (!risk) throw new NotFoundError(`client "${clientId}" has no ${kind} risk: see \`tpt risk list ${clientId}\``);
-  return withHistory(store, risk);
+export async function riskToResolve(records: RecordStore, clientId: string, kindText: string): Promise<Risk> {
+  checkId(clientId, 'client');
+  return records.read(async (tx) => {
+    await requireClientIn(tx, clientId);
+    const kind = parseRiskKind(kindText);
+    const risk = await tx.risks.get(clientId, kind);
+    if (!risk) throw noRisk(clientId, kind);
+    return riskWithHistoryIn(tx, risk);
+  });
 }
 
 /**
@@ -248,14 +283,14 @@ export function riskToResolve(store: Store, clientId: string, kindText: string):
  * early): the risk is open again as it was before, with what flagged it. Recorded as a `reopened`
  * event by a person (no source) whose note is the reason; the resolution stays in the history.
  */
-export function reopenRisk(store: Store, clientId: string, kindText: string, reason: string | undefined, who: Actor): Risk {
+export async function reopenRisk(records: RecordStore, clientId: string, kindText: string, reason: string | undefined, who: Actor): Promise<Risk> {
   const why = requireReason(reason, 'reopening a risk', 'the risk');
-  return store.transaction(() => {
-    const { risk, kind } = resolvedRisk(store, clientId, kindText, 'reopen');
-    updateRisk(store, { ...risk, status: 'open', resolved_at: null, resolved_by: null, resolution_note: null });
-    appendRiskEvent(store, clientId, kind, personEvent('reopened', why, who));
-    recordAudit(store, { action: 'risk.reopen', client_id: clientId, object_id: kind }, who);
-    return withHistory(store, riskRow(store, clientId, kind)!);
+  return records.write(async (tx) => {
+    const { risk, kind } = await resolvedRisk(tx, clientId, kindText, 'reopen');
+    await tx.risks.update({ ...risk, status: 'open', resolved_at: null, resolved_by: null, resolution_note: null });
+    await tx.risks.appendEvent(clientId, kind, personEvent('reopened', why, who));
+    await appendAudit(tx, { action: 'risk.reopen', client_id: clientId, object_id: kind }, who);
+    return riskWithHistoryIn(tx, (await tx.risks.get(clientId, kind))!);
   });
 }
 
@@ -264,30 +299,30 @@ export function reopenRisk(store: Store, clientId: string, kindText: string, rea
  * before stays in the history: the resolution is taken back with the reason and made again with
  * the corrected note, both by this person now, in one transaction.
  */
-export function amendRiskResolution(
-  store: Store, clientId: string, kindText: string, note: string | undefined, reason: string | undefined, who: Actor,
-): Risk {
+export async function amendRiskResolution(
+  records: RecordStore, clientId: string, kindText: string, note: string | undefined, reason: string | undefined, who: Actor,
+): Promise<Risk> {
   const why = requireReason(reason, 'a correction', 'the risk');
   const corrected = note?.trim() ?? '';
   if (!corrected) throw new InputError('a correction needs --note: the resolution\'s note as it should read');
-  return store.transaction(() => {
-    const { risk, kind } = resolvedRisk(store, clientId, kindText, 'amend');
+  return records.write(async (tx) => {
+    const { risk, kind } = await resolvedRisk(tx, clientId, kindText, 'amend');
     if (corrected === risk.resolution_note) throw new InputError('the note is already the resolution\'s: give the corrected one');
     const at = who.now.toISOString();
-    updateRisk(store, { ...risk, resolved_at: at, resolved_by: who.actor, resolution_note: corrected });
-    appendRiskEvent(store, clientId, kind, personEvent('reopened', `correction: ${why}`, who));
-    appendRiskEvent(store, clientId, kind, personEvent('resolved', corrected, who));
-    recordAudit(store, { action: 'risk.amend', client_id: clientId, object_id: kind }, who);
-    return withHistory(store, riskRow(store, clientId, kind)!);
+    await tx.risks.update({ ...risk, resolved_at: at, resolved_by: who.actor, resolution_note: corrected });
+    await tx.risks.appendEvent(clientId, kind, personEvent('reopened', `correction: ${why}`, who));
+    await tx.risks.appendEvent(clientId, kind, personEvent('resolved', corrected, who));
+    await appendAudit(tx, { action: 'risk.amend', client_id: clientId, object_id: kind }, who);
+    return riskWithHistoryIn(tx, (await tx.risks.get(clientId, kind))!);
   });
 }
 
-/** A resolved risk of the client, or the error that says why there is none to change. */
-function resolvedRisk(store: Store, clientId: string, kindText: string, verb: string): { risk: RiskRow; kind: RiskKind } {
-  requireClient(store, checkId(clientId, 'client'));
+/** A resolved risk of the client, locked, or the error that says why there is none to change. */
+async function resolvedRisk(tx: WriteTx, clientId: string, kindText: string, verb: string): Promise<{ risk: RiskRow; kind: RiskKind }> {
+  await requireClientIn(tx, checkId(clientId, 'client'));
   const kind = parseRiskKind(kindText);
-  const risk = riskRow(store, clientId, kind);
-  if (!risk) throw new NotFoundError(`client "${clientId}" has no ${kind} risk: see \`tpt risk list ${clientId}\``);
+  const risk = await tx.risks.lock(clientId, kind);
+  if (!risk) throw noRisk(clientId, kind);
   if (risk.status !== 'resolved') {
     throw new ConflictError(`the ${kind} risk of "${clientId}" is open: there is no resolution to ${verb} (\`tpt risk resolve ${clientId} ${kind} --note "…"\` resolves it)`);
   }

@@ -1,9 +1,9 @@
 import type { Store } from '../db/store.js';
-import {
-  insertSchedule, latestSchedulesOf, scoresForSchedule, sessionsForSchedule, stopSchedule, type ScheduleRow,
-} from '../db/schedule-queries.js';
-import { logRead, recordAudit } from './audit.js';
-import { requireClient } from './clients.js';
+import { insertSchedule, stopSchedule as stopScheduleRow } from '../db/schedule-queries.js';
+import type { ReadTx, RecordStore } from '../store/port.js';
+import type { ScheduleRow } from '../store/port-care.js';
+import { appendAudit, readLogged, recordAudit } from './audit.js';
+import { requireClient, requireClientIn } from './clients.js';
 import { InputError } from './errors.js';
 import { MEASURE_KINDS, measureDefinition, type MeasureKind } from './measure-scoring.js';
 import type { Actor } from './model.js';
@@ -125,20 +125,52 @@ export interface ScheduleChange {
   stop?: boolean;
 }
 
-/** Sets (or replaces) a measure's schedule, or stops it. A replaced schedule is stopped, kept as history. */
-export function setSchedule(store: Store, change: ScheduleChange, who: Actor): ScheduleStatus {
+/** The change checked: the measure, and the interval to set (undefined: stop). */
+function checkChange(change: ScheduleChange): { measure: MeasureKind; every: string | undefined } {
   const measure = parseMeasureName(change.measure);
   if ((change.every === undefined) === (change.stop !== true)) {
     throw new InputError('give --every (session, 2w, 4w, …) to set the schedule, or --stop to end it: one of the two');
   }
   const every = change.every === undefined ? undefined : change.every.trim().toLowerCase();
   if (every !== undefined) parseEvery(every);
+  return { measure, every };
+}
+
+function nothingToStop(clientId: string, measure: MeasureKind): InputError {
+  return new InputError(`${clientId} has no ${measureDefinition(measure).name} schedule to stop: see \`tpt measure due ${clientId}\``);
+}
+
+/** Sets (or replaces) a measure's schedule, or stops it. A replaced schedule is stopped, kept as history. */
+export async function setSchedule(records: RecordStore, change: ScheduleChange, who: Actor): Promise<ScheduleStatus> {
+  const { measure, every } = checkChange(change);
   const now = who.now.toISOString();
-  return store.transaction(() => {
-    requireClient(store, change.client_id);
-    const stopped = stopSchedule(store, change.client_id, measure, now, who.actor);
+  return records.write(async (tx) => {
+    await requireClientIn(tx, change.client_id);
+    // The stop is an update guarded on the live schedule: two writers at once stop it once.
+    const stopped = await tx.care.stopSchedule(change.client_id, measure, now, who.actor);
     if (every === undefined) {
-      if (!stopped) throw new InputError(`${change.client_id} has no ${measureDefinition(measure).name} schedule to stop: see \`tpt measure due ${change.client_id}\``);
+      if (!stopped) throw nothingToStop(change.client_id, measure);
+      await appendAudit(tx, { action: 'schedule.stop', client_id: change.client_id, object_id: measure }, who);
+    } else {
+      await tx.care.insertSchedule({
+        client_id: change.client_id, measure, every, started_at: now, started_by: who.actor, stopped_at: null, stopped_by: null,
+      });
+      await appendAudit(tx, { action: 'schedule.set', client_id: change.client_id, object_id: measure }, who);
+    }
+    return (await statusesIn(tx, change.client_id, who.now)).find((status) => status.measure === measure)!;
+  });
+}
+
+/** setSchedule in the caller's transaction: for the demo, which writes everything in one. */
+// until src/core/demo.ts moves onto the port
+export function setScheduleSync(store: Store, change: ScheduleChange, who: Actor): void {
+  const { measure, every } = checkChange(change);
+  const now = who.now.toISOString();
+  store.transaction(() => {
+    requireClient(store, change.client_id);
+    const stopped = stopScheduleRow(store, change.client_id, measure, now, who.actor);
+    if (every === undefined) {
+      if (!stopped) throw nothingToStop(change.client_id, measure);
       recordAudit(store, { action: 'schedule.stop', client_id: change.client_id, object_id: measure }, who);
     } else {
       insertSchedule(store, {
@@ -146,25 +178,28 @@ export function setSchedule(store: Store, change: ScheduleChange, who: Actor): S
       });
       recordAudit(store, { action: 'schedule.set', client_id: change.client_id, object_id: measure }, who);
     }
-    return statusesOf(store, change.client_id, who.now).find((status) => status.measure === measure)!;
   });
 }
 
 /** Each measure's latest schedule of the client and its state at `now` (no audit entry: for displays inside an audited read). */
-export function statusesOf(store: Store, clientId: string, now: Date): ScheduleStatus[] {
+export async function statusesIn(tx: ReadTx, clientId: string, now: Date): Promise<ScheduleStatus[]> {
   const end = now.toISOString();
-  return latestSchedulesOf(store, clientId).map((schedule) => scheduleStatus(
-    schedule,
-    scoresForSchedule(store, clientId, schedule.measure, end),
-    schedule.every === 'session' && schedule.stopped_at === null ? sessionsForSchedule(store, clientId, schedule.started_at, end) : [],
-    now,
-  ));
+  const statuses: ScheduleStatus[] = [];
+  for (const schedule of await tx.care.latestSchedules(clientId)) {
+    statuses.push(scheduleStatus(
+      schedule,
+      await tx.care.scheduleScores(clientId, schedule.measure, end),
+      schedule.every === 'session' && schedule.stopped_at === null ? await tx.care.scheduleSessions(clientId, schedule.started_at, end) : [],
+      now,
+    ));
+  }
+  return statuses;
 }
 
 /** `tpt measure due <client>`: the client's schedules and what is due. */
-export function listSchedules(store: Store, clientId: string, who: Actor): ScheduleStatus[] {
-  return logRead(store, { action: 'schedule.list', client_id: clientId }, who, () => {
-    requireClient(store, clientId);
-    return statusesOf(store, clientId, who.now);
+export async function listSchedules(records: RecordStore, clientId: string, who: Actor): Promise<ScheduleStatus[]> {
+  return readLogged(records, { action: 'schedule.list', client_id: clientId }, who, async (tx) => {
+    await requireClientIn(tx, clientId);
+    return statusesIn(tx, clientId, who.now);
   });
 }

@@ -1,15 +1,14 @@
-import {
-  earlierVersions, replaceWithAmendment, sessionWithState, setSigned, setVoided,
-} from '../db/session-versions.js';
+import { sessionWithState, setSigned } from '../db/session-versions.js';
 import type { Store } from '../db/store.js';
-import { logRead, recordAudit } from './audit.js';
+import type { ReadTx, RecordStore, SessionWithState, WriteTx } from '../store/port.js';
+import { appendAudit, readLogged, recordAudit } from './audit.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId } from './ids.js';
 import type { Actor, Session, SessionAddendum, SessionDetail, SessionState, SessionVersion } from './model.js';
 import { requireReason } from './reasons.js';
-import { recordRiskFlags, sessionRiskFlags } from './risks.js';
+import { recordRiskFlagsIn, sessionRiskFlags } from './risks.js';
 import type { SessionInput } from './schemas.js';
-import { validateSession } from './sessions.js';
+import { validateSessionIn } from './sessions.js';
 import { localDateTimeString } from './time.js';
 
 /**
@@ -28,94 +27,111 @@ const CONTENT_FIELDS = [
   'homework_assigned', 'crisis_flags', 'metadata',
 ] as const;
 
-export function requireSession(store: Store, sessionId: string): { session: Session; state: SessionState } {
-  const found = sessionWithState(store, checkId(sessionId, 'session'));
+export async function requireSession(tx: ReadTx, sessionId: string, lock = false): Promise<SessionWithState> {
+  const id = checkId(sessionId, 'session');
+  const found = lock ? await (tx as WriteTx).sessions.lock(id) : await tx.sessions.get(id);
   if (!found) throw new NotFoundError(`no session "${sessionId}": see \`tpt sessions <client> --include-void\` for the ids`);
   return found;
 }
 
 /** Makes a new version of the session from the changed fields; the current one is kept whole. */
-export function amendSession(store: Store, sessionId: string, change: SessionChange, reason: string | undefined, who: Actor): SessionDetail {
+export async function amendSession(
+  records: RecordStore, sessionId: string, change: SessionChange, reason: string | undefined, who: Actor,
+): Promise<SessionDetail> {
   const why = requireReason(reason, 'an amendment');
   const given = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
-  // The state read, the checks and the write share one transaction: a void or a signature by
-  // another writer between them would otherwise be overwritten unseen.
-  const session = store.transaction(() => {
-    const { session, state } = requireSession(store, sessionId);
+  // The state read, the checks and the write share one transaction, on the session's locked row:
+  // a void or a signature by another writer between them would otherwise be overwritten unseen.
+  return records.write(async (tx) => {
+    const { session, state } = await requireSession(tx, sessionId, true);
     if (state.voided_at !== null) {
       throw new ConflictError(`session ${session.session_id} is voided: restore it first (\`tpt session restore ${session.session_id}\`)`);
     }
     if (Object.keys(given).length === 0) {
       throw new InputError('nothing to amend: give the fields that change, as in log-session (--mood, --summary, --at, …)');
     }
-    const next = validateSession(store, {
+    const next = await validateSessionIn(tx, {
       ...contentOf(session), ...given, session_id: session.session_id, client_id: session.client_id,
     }, who);
     if (CONTENT_FIELDS.every((field) => JSON.stringify(next[field]) === JSON.stringify(session[field]))) {
       throw new InputError('the amendment changes nothing: every value given is already the session\'s');
     }
-    replaceWithAmendment(store, next, {
+    const amended = await tx.sessions.amend(next, {
       version: state.version + 1,
       amended_at: who.now.toISOString(),
       amended_by: who.actor,
       amend_reason: why,
       addendum: state.signed_at !== null,
     });
-    recordAudit(store, { action: 'session.amend', client_id: session.client_id, object_id: session.session_id }, who);
+    if (!amended) throw changedMeanwhile(session.session_id);
+    await appendAudit(tx, { action: 'session.amend', client_id: session.client_id, object_id: session.session_id }, who);
     // A crisis flag the amendment adds opens a risk as a logged one does. One it takes away
     // leaves the risk as it is: only a person's resolution closes a risk.
     const added = next.crisis_flags.filter((flag) => !session.crisis_flags.includes(flag));
-    recordRiskFlags(store, session.client_id, sessionRiskFlags({ ...next, crisis_flags: added }), who);
-    return session;
+    await recordRiskFlagsIn(tx, session.client_id, sessionRiskFlags({ ...next, crisis_flags: added }), who);
+    return detail(tx, session.session_id, false);
   });
-  return detail(store, session.session_id, false);
 }
 
 /** Takes a session out of analytics and listings; it stays in the record, the export and the audit log. */
-export function voidSession(store: Store, sessionId: string, reason: string | undefined, who: Actor): SessionDetail {
+export async function voidSession(records: RecordStore, sessionId: string, reason: string | undefined, who: Actor): Promise<SessionDetail> {
   const why = requireReason(reason, 'voiding a session');
-  const session = store.transaction(() => {
-    const { session, state } = requireSession(store, sessionId);
+  return records.write(async (tx) => {
+    const { session, state } = await requireSession(tx, sessionId, true);
     if (state.signed_at !== null) {
       throw new ConflictError(
         `session ${session.session_id} is signed and cannot be voided: correct it with \`tpt session amend ${session.session_id} … --reason\` (an addendum)`,
       );
     }
     if (state.voided_at !== null) throw new ConflictError(`session ${session.session_id} is voided already`);
-    if (!setVoided(store, session.session_id, { at: who.now.toISOString(), by: who.actor, reason: why })) throw changedMeanwhile(session.session_id);
-    recordAudit(store, { action: 'session.void', client_id: session.client_id, object_id: session.session_id }, who);
-    return session;
+    if (!await tx.sessions.setVoided(session.session_id, { at: who.now.toISOString(), by: who.actor, reason: why })) {
+      throw changedMeanwhile(session.session_id);
+    }
+    await appendAudit(tx, { action: 'session.void', client_id: session.client_id, object_id: session.session_id }, who);
+    return detail(tx, session.session_id, false);
   });
-  return detail(store, session.session_id, false);
 }
 
 /** Undoes a void: the audit log keeps both. */
-export function restoreSession(store: Store, sessionId: string, who: Actor): SessionDetail {
-  const session = store.transaction(() => {
-    const { session, state } = requireSession(store, sessionId);
+export async function restoreSession(records: RecordStore, sessionId: string, who: Actor): Promise<SessionDetail> {
+  return records.write(async (tx) => {
+    const { session, state } = await requireSession(tx, sessionId, true);
     if (state.voided_at === null) throw new ConflictError(`session ${session.session_id} is not voided: there is nothing to restore`);
-    if (!setVoided(store, session.session_id, null)) throw changedMeanwhile(session.session_id);
-    recordAudit(store, { action: 'session.restore', client_id: session.client_id, object_id: session.session_id }, who);
-    return session;
+    if (!await tx.sessions.setVoided(session.session_id, null)) throw changedMeanwhile(session.session_id);
+    await appendAudit(tx, { action: 'session.restore', client_id: session.client_id, object_id: session.session_id }, who);
+    return detail(tx, session.session_id, false);
   });
-  return detail(store, session.session_id, false);
 }
 
 /** Locks a session: from now on only amendments, each an addendum. */
-export function signSession(store: Store, sessionId: string, who: Actor): SessionDetail {
-  const session = store.transaction(() => {
-    const { session, state } = requireSession(store, sessionId);
-    if (state.voided_at !== null) {
-      throw new ConflictError(`session ${session.session_id} is voided: restore it before signing (\`tpt session restore ${session.session_id}\`)`);
-    }
-    if (state.signed_at !== null) {
-      throw new ConflictError(`session ${session.session_id} was signed already, by ${state.signed_by} at ${localDateTimeString(new Date(state.signed_at))}`);
-    }
-    if (!setSigned(store, session.session_id, who.now.toISOString(), who.actor)) throw changedMeanwhile(session.session_id);
-    recordAudit(store, { action: 'session.sign', client_id: session.client_id, object_id: session.session_id }, who);
-    return session;
+export async function signSession(records: RecordStore, sessionId: string, who: Actor): Promise<SessionDetail> {
+  return records.write(async (tx) => {
+    const { session, state } = await requireSession(tx, sessionId, true);
+    checkSignable(session.session_id, state);
+    if (!await tx.sessions.setSigned(session.session_id, who.now.toISOString(), who.actor)) throw changedMeanwhile(session.session_id);
+    await appendAudit(tx, { action: 'session.sign', client_id: session.client_id, object_id: session.session_id }, who);
+    return detail(tx, session.session_id, false);
   });
-  return detail(store, session.session_id, false);
+}
+
+function checkSignable(sessionId: string, state: SessionState): void {
+  if (state.voided_at !== null) {
+    throw new ConflictError(`session ${sessionId} is voided: restore it before signing (\`tpt session restore ${sessionId}\`)`);
+  }
+  if (state.signed_at !== null) {
+    throw new ConflictError(`session ${sessionId} was signed already, by ${state.signed_by} at ${localDateTimeString(new Date(state.signed_at))}`);
+  }
+}
+
+// until src/core/demo.ts moves onto the port
+export function signSessionSync(store: Store, sessionId: string, who: Actor): void {
+  store.transaction(() => {
+    const found = sessionWithState(store, checkId(sessionId, 'session'));
+    if (!found) throw new NotFoundError(`no session "${sessionId}": see \`tpt sessions <client> --include-void\` for the ids`);
+    checkSignable(found.session.session_id, found.state);
+    if (!setSigned(store, sessionId, who.now.toISOString(), who.actor)) throw changedMeanwhile(sessionId);
+    recordAudit(store, { action: 'session.sign', client_id: found.session.client_id, object_id: sessionId }, who);
+  });
 }
 
 /** The guarded update found another state than the checks did: only a second writer does that. */
@@ -124,21 +140,21 @@ function changedMeanwhile(sessionId: string): ConflictError {
 }
 
 /** A session in full with its state (voided ones too), and with `history` every version. */
-export function showSessionDetail(store: Store, sessionId: string, history: boolean, who: Actor): SessionDetail {
-  const { session } = requireSession(store, sessionId);
-  return logRead(store, { action: 'session.read', client_id: session.client_id, object_id: session.session_id }, who,
-    () => detail(store, session.session_id, history));
+export async function showSessionDetail(records: RecordStore, sessionId: string, history: boolean, who: Actor): Promise<SessionDetail> {
+  const { session } = await records.read((tx) => requireSession(tx, sessionId));
+  return readLogged(records, { action: 'session.read', client_id: session.client_id, object_id: session.session_id }, who,
+    (tx) => detail(tx, session.session_id, history));
 }
 
-function detail(store: Store, sessionId: string, withHistory: boolean): SessionDetail {
-  const { session, state } = sessionWithState(store, sessionId)!;
+async function detail(tx: ReadTx, sessionId: string, withHistory: boolean): Promise<SessionDetail> {
+  const { session, state } = (await tx.sessions.get(sessionId))!;
   const { version, ...rest } = state;
   const result: SessionDetail = { ...session, version, amendments: version - 1, ...rest };
   const needsVersions = withHistory || (state.signed_at !== null && state.addendum);
   if (!needsVersions) return result;
   const { session_id: _id, ...current } = session;
   const versions = [
-    ...earlierVersions(store, sessionId),
+    ...await tx.sessions.versions(sessionId),
     {
       ...current, version: state.version, amended_at: state.amended_at, amended_by: state.amended_by,
       amend_reason: state.amend_reason, addendum: state.addendum,

@@ -1,37 +1,65 @@
-import { ensureClientRecord } from './new-client.js';
+import { ensureClientIn, ensureClientRecord } from './new-client.js';
 import { setSigned } from '../db/session-versions.js';
 import type { Store } from '../db/store.js';
-import { logRead, recordAudit } from './audit.js';
+import { ConflictError as StoreConflictError } from '../store/errors.js';
+import type { ReadTx, RecordStore } from '../store/port.js';
+import { appendAudit, logRead, readLogged, recordAudit } from './audit.js';
 import { refuseFarFuture } from './date-rules.js';
-import { requireClient } from './clients.js';
+import { requireClient, requireClientIn } from './clients.js';
 import { ConflictError, InputError } from './errors.js';
 import { normalizeCrisisFlag } from './crisis-flags.js';
 import { checkId, newId } from './ids.js';
 import type { Actor, ListedSession, Session } from './model.js';
-import { recordRiskFlags, sessionRiskFlags } from './risks.js';
+import { recordRiskFlags, recordRiskFlagsIn, sessionRiskFlags } from './risks.js';
 import { scoreOf } from './scale.js';
 import { parseInput, sessionInput, type SessionFields, type SessionInput } from './schemas.js';
 import { parseDateTime } from './time.js';
 import type { Timeframe } from './timeframe.js';
 
-/** Checks a session against the rules and the database, without writing anything. */
-export function validateSession(store: Store, input: SessionInput, who: Actor): Session {
+/** Checks a session against the rules and the records, without writing anything. */
+export async function validateSession(records: RecordStore, input: SessionInput, who: Actor): Promise<Session> {
+  return records.read((tx) => validateSessionIn(tx, input, who));
+}
+
+/** validateSession inside a transaction of the store port (the write that stores the session). */
+export async function validateSessionIn(tx: ReadTx, input: SessionInput, who: Actor): Promise<Session> {
+  const fields = checkedFields(input, who);
+  for (const goalId of fields.therapeutic_goals) checkGoal(goalId, fields.client_id, await tx.goals.get(goalId));
+  return sessionOfChecked(fields);
+}
+
+// until src/core/ingest.ts moves onto the port
+export function validateSessionSync(store: Store, input: SessionInput, who: Actor): Session {
+  const fields = checkedFields(input, who);
+  for (const goalId of fields.therapeutic_goals) checkGoal(goalId, fields.client_id, store.goalById(goalId));
+  return sessionOfChecked(fields);
+}
+
+function checkGoal(goalId: string, clientId: string, goal: { client_id: string } | undefined): void {
+  if (!goal) {
+    throw new InputError(`goal "${goalId}" does not exist: see \`tpt goal list ${clientId}\``);
+  }
+  if (goal.client_id !== clientId) {
+    throw new InputError(
+      `goal "${goalId}" belongs to client "${goal.client_id}", not "${clientId}": name one of this client's goals`,
+    );
+  }
+}
+
+interface CheckedFields extends SessionFields {
+  at: Date;
+}
+
+function checkedFields(input: SessionInput, who: Actor): CheckedFields {
   const fields = parseInput(sessionInput, input);
   const at = fields.timestamp === undefined
     ? who.now
     : fields.timestamp instanceof Date ? fields.timestamp : parseDateTime(fields.timestamp, 'session time');
   refuseFarFuture(at, who.now, 'session time', typeof fields.timestamp === 'string' ? fields.timestamp : undefined);
-  for (const goalId of fields.therapeutic_goals) {
-    const goal = store.goalById(goalId);
-    if (!goal) {
-      throw new InputError(`goal "${goalId}" does not exist: see \`tpt goal list ${fields.client_id}\``);
-    }
-    if (goal.client_id !== fields.client_id) {
-      throw new InputError(
-        `goal "${goalId}" belongs to client "${goal.client_id}", not "${fields.client_id}": name one of this client's goals`,
-      );
-    }
-  }
+  return { ...fields, at };
+}
+
+function sessionOfChecked({ at, ...fields }: CheckedFields): Session {
   // Crisis flags in the vocabulary's words (README, "Crisis flags and risks"); given twice, one flag.
   return sessionFromFields(
     { ...fields, crisis_flags: [...new Set(fields.crisis_flags.map(normalizeCrisisFlag))] },
@@ -75,12 +103,36 @@ export function sessionFromFields(fields: SessionFields, sessionId: string, time
  * Records one session (and its client, the first time), with its audit entry, atomically;
  * `sign` signs it in the same transaction (log-session --sign).
  */
-export function logSession(store: Store, input: SessionInput, who: Actor, sign = false): Session {
-  const session = validateSession(store, input, who);
-  store.transaction(() => {
-    if (store.sessionExists(session.session_id)) {
-      throw new ConflictError(`a session with id "${session.session_id}" already exists: choose another --id`);
+export async function logSession(records: RecordStore, input: SessionInput, who: Actor, sign = false): Promise<Session> {
+  return records.write(async (tx) => {
+    const session = await validateSessionIn(tx, input, who);
+    // Looked up for the message; two writers of one id at once are decided by the insert's key.
+    if (await tx.sessions.get(session.session_id)) throw sessionIdTaken(session.session_id);
+    await ensureClientIn(tx, session.client_id, who.now.toISOString());
+    try {
+      await tx.sessions.insert(session);
+    } catch (error) {
+      if (error instanceof StoreConflictError) throw sessionIdTaken(session.session_id);
+      throw error;
     }
+    await appendAudit(tx, { action: 'session.create', client_id: session.client_id, object_id: session.session_id }, who);
+    await recordRiskFlagsIn(tx, session.client_id, sessionRiskFlags(session), who);
+    if (sign) {
+      await tx.sessions.setSigned(session.session_id, who.now.toISOString(), who.actor);
+      await appendAudit(tx, { action: 'session.sign', client_id: session.client_id, object_id: session.session_id }, who);
+    }
+    return session;
+  });
+}
+
+const sessionIdTaken = (sessionId: string) =>
+  new ConflictError(`a session with id "${sessionId}" already exists: choose another --id`);
+
+// until src/api/journal.ts and src/core/demo.ts move onto the port
+export function logSessionSync(store: Store, input: SessionInput, who: Actor, sign = false): Session {
+  const session = validateSessionSync(store, input, who);
+  store.transaction(() => {
+    if (store.sessionExists(session.session_id)) throw sessionIdTaken(session.session_id);
     ensureClientRecord(store, session.client_id, who.now.toISOString());
     store.insertSession(session);
     recordAudit(store, { action: 'session.create', client_id: session.client_id, object_id: session.session_id }, who);
@@ -94,7 +146,32 @@ export function logSession(store: Store, input: SessionInput, who: Actor, sign =
 }
 
 /** A client's sessions inside the timeframe, newest first; voided ones only when asked for. */
-export function listSessions(
+export async function listSessions(
+  records: RecordStore,
+  clientId: string,
+  timeframe: Timeframe,
+  who: Actor,
+  limit?: number,
+  includeVoid = false,
+): Promise<ListedSession[]> {
+  checkId(clientId, 'client');
+  return readLogged(records, { action: 'session.list', client_id: clientId }, who, async (tx) => {
+    await requireClientIn(tx, clientId);
+    checkLimit(limit);
+    return tx.sessions.ofClient(clientId, {
+      start: timeframe.start?.toISOString() ?? null, end: timeframe.end.toISOString(), limit, includeVoid,
+    });
+  });
+}
+
+function checkLimit(limit: number | undefined): void {
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
+    throw new InputError(`invalid limit "${limit}": give a whole number from 1 up (leave the limit out for no limit)`);
+  }
+}
+
+// until src/api/journal.ts moves onto the port
+export function listSessionsSync(
   store: Store,
   clientId: string,
   timeframe: Timeframe,
@@ -103,15 +180,13 @@ export function listSessions(
   includeVoid = false,
 ): ListedSession[] {
   requireClient(store, checkId(clientId, 'client'));
-  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
-    throw new InputError(`invalid limit "${limit}": give a whole number from 1 up (leave the limit out for no limit)`);
-  }
+  checkLimit(limit);
   return logRead(store, { action: 'session.list', client_id: clientId }, who, () => store.sessionsInRange(
     clientId, timeframe.start?.toISOString() ?? null, timeframe.end.toISOString(), limit, includeVoid,
   ));
 }
 
 /** The techniques a client's sessions used, most used first, for a prompt's choices; logged. */
-export function techniquesOfClient(store: Store, clientId: string, who: Actor): string[] {
-  return logRead(store, { action: 'technique.list', client_id: clientId }, who, () => store.techniquesOfClient(clientId));
+export async function techniquesOfClient(records: RecordStore, clientId: string, who: Actor): Promise<string[]> {
+  return readLogged(records, { action: 'technique.list', client_id: clientId }, who, (tx) => tx.sessions.techniques(clientId));
 }

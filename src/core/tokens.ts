@@ -1,7 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Store } from '../db/store.js';
-import { activeTokenHashes, allTokens, insertToken, revokeToken } from '../db/token-queries.js';
-import { recordAudit } from './audit.js';
+import type { RecordStore } from '../store/port.js';
+import { appendAudit } from './audit.js';
 import { InputError, NotFoundError } from './errors.js';
 import { newId } from './ids.js';
 import type { Actor } from './model.js';
@@ -41,7 +40,9 @@ export function scopeAllows(has: TokenScope, needs: TokenScope): boolean {
 const hashOf = (secret: string) => createHash('sha256').update(secret, 'utf8').digest();
 
 /** Creates a bearer token: 256 random bits, shown once; only its SHA-256 hash is stored. */
-export function createToken(store: Store, name: string, who: Actor, scopeText: string = DEFAULT_SCOPE): TokenInfo & { token: string } {
+export async function createToken(
+  records: RecordStore, name: string, who: Actor, scopeText: string = DEFAULT_SCOPE,
+): Promise<TokenInfo & { token: string }> {
   const scope = parseScope(scopeText);
   const label = name.trim();
   if (!/^[\w.@-]{1,64}$/.test(label)) {
@@ -49,23 +50,24 @@ export function createToken(store: Store, name: string, who: Actor, scopeText: s
   }
   const secret = `tpt_${randomBytes(32).toString('base64url')}`;
   const info: TokenInfo = { token_id: newId('tok'), name: label, created_at: who.now.toISOString(), revoked_at: null, scope };
-  store.transaction(() => {
-    insertToken(store, { ...info, hash: hashOf(secret).toString('hex') });
-    recordAudit(store, { action: 'token.create', object_id: info.token_id }, who);
+  await records.write(async (tx) => {
+    await tx.tokens.insert({ ...info, hash: hashOf(secret).toString('hex') });
+    await appendAudit(tx, { action: 'token.create', object_id: info.token_id }, who);
   });
   return { ...info, token: secret };
 }
 
-export function listTokens(store: Store): TokenInfo[] {
-  return allTokens(store).map(({ hash: _hash, ...info }) => ({ ...info, scope: info.scope as TokenScope }));
+export async function listTokens(records: RecordStore): Promise<TokenInfo[]> {
+  const tokens = await records.read((tx) => tx.tokens.all());
+  return tokens.map(({ hash: _hash, ...info }) => ({ ...info, scope: info.scope as TokenScope }));
 }
 
-export function revoke(store: Store, tokenId: string, who: Actor): void {
-  store.transaction(() => {
-    if (!revokeToken(store, tokenId, who.now.toISOString())) {
+export async function revoke(records: RecordStore, tokenId: string, who: Actor): Promise<void> {
+  await records.write(async (tx) => {
+    if (!await tx.tokens.revoke(tokenId, who.now.toISOString())) {
       throw new NotFoundError(`no active token "${tokenId}": see \`tpt token list\``);
     }
-    recordAudit(store, { action: 'token.revoke', object_id: tokenId }, who);
+    await appendAudit(tx, { action: 'token.revoke', object_id: tokenId }, who);
   });
 }
 
@@ -73,10 +75,10 @@ export function revoke(store: Store, tokenId: string, who: Actor): void {
  * The active token whose hash matches `secret`, or undefined. Every stored hash is compared, each
  * in constant time, so the answer's timing says nothing about which bytes matched.
  */
-export function authenticate(store: Store, secret: string): { token_id: string; name: string; scope: TokenScope } | undefined {
+export async function authenticate(records: RecordStore, secret: string): Promise<{ token_id: string; name: string; scope: TokenScope } | undefined> {
   const presented = hashOf(secret);
   let match: { token_id: string; name: string; scope: TokenScope } | undefined;
-  for (const token of activeTokenHashes(store)) {
+  for (const token of await records.read((tx) => tx.tokens.active())) {
     if (timingSafeEqual(presented, Buffer.from(token.hash, 'hex'))) {
       match ??= { token_id: token.token_id, name: token.name, scope: token.scope as TokenScope };
     }

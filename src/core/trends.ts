@@ -1,13 +1,11 @@
-import type { Store } from '../db/store.js';
-import {
-  crisisSessionsInRange, firstSessionTimestamp, scoresInRange, type CrisisSession, type ScorePoint,
-} from '../db/analytics-queries.js';
-import { logRead } from './audit.js';
-import { requireClient } from './clients.js';
+import type { ReadTx, RecordStore } from '../store/port.js';
+import type { CrisisSession, ScorePoint } from '../store/port-care.js';
+import { readLogged } from './audit.js';
+import { requireClientIn } from './clients.js';
 import { checkId } from './ids.js';
 import type { Actor } from './model.js';
 import { calendarPeriods, defaultGranularity, type Granularity, type Period } from './periods.js';
-import { openRisksOf, type OpenRisk } from './risks.js';
+import { openRisksIn, type OpenRisk } from './risks.js';
 import { ScoreAccumulator, type ScoreStatistics } from './stats.js';
 import type { Timeframe } from './timeframe.js';
 import { measuresSection, type MeasuresSection } from './measure-summary.js';
@@ -42,9 +40,9 @@ export interface Range {
   end: Date;
 }
 
-export function rangeOf(store: Store, clientId: string, timeframe: Timeframe): Range {
+export async function rangeOf(tx: ReadTx, clientId: string, timeframe: Timeframe): Promise<Range> {
   if (timeframe.start) return { start: timeframe.start, end: timeframe.end };
-  const first = firstSessionTimestamp(store, clientId);
+  const first = await tx.care.firstSessionAt(clientId);
   const start = first ? new Date(first) : timeframe.end;
   return { start: start.getTime() > timeframe.end.getTime() ? timeframe.end : start, end: timeframe.end };
 }
@@ -90,22 +88,23 @@ export function summaryOf(period: { start: Date; end: Date }, accumulator: Score
 }
 
 /** Reads one client's scores in the range and summarizes them by calendar period. */
-export function trendsOver(store: Store, clientId: string, range: Range, by: Granularity) {
+export async function trendsOver(tx: ReadTx, clientId: string, range: Range, by: Granularity) {
   const periods = calendarPeriods(range, by);
   return summarizeScores(
-    scoresInRange(store, clientId, range.start.toISOString(), range.end.toISOString()), range, periods,
+    await tx.care.scores(clientId, range.start.toISOString(), range.end.toISOString()), range, periods,
   );
 }
 
 /** `tpt trends`: the client's emotional trend over the timeframe, by calendar period. */
-export function emotionalTrends(
-  store: Store, clientId: string, timeframe: Timeframe, by: Granularity | undefined, who: Actor,
-): TrendsReport {
-  requireClient(store, checkId(clientId, 'client'));
-  return logRead(store, { action: 'trends.read', client_id: clientId }, who, () => {
-    const range = rangeOf(store, clientId, timeframe);
+export async function emotionalTrends(
+  records: RecordStore, clientId: string, timeframe: Timeframe, by: Granularity | undefined, who: Actor,
+): Promise<TrendsReport> {
+  checkId(clientId, 'client');
+  return readLogged(records, { action: 'trends.read', client_id: clientId }, who, async (tx) => {
+    await requireClientIn(tx, clientId);
+    const range = await rangeOf(tx, clientId, timeframe);
     const granularity = by ?? defaultGranularity(range.start, range.end);
-    const { overall, periods } = trendsOver(store, clientId, range, granularity);
+    const { overall, periods } = await trendsOver(tx, clientId, range, granularity);
     return {
       client_id: clientId,
       timeframe_start: range.start.toISOString(),
@@ -113,9 +112,9 @@ export function emotionalTrends(
       by: granularity,
       overall,
       periods,
-      crisis_events: crisisSessionsInRange(store, clientId, range.start.toISOString(), range.end.toISOString()),
-      open_risks: openRisksOf(store, clientId),
-      measures: measuresSection(store, clientId, range),
+      crisis_events: await tx.care.crisisSessions(clientId, range.start.toISOString(), range.end.toISOString()),
+      open_risks: await openRisksIn(tx, clientId),
+      measures: await measuresSection(tx, clientId, range),
     };
   });
 }

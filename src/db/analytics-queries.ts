@@ -1,5 +1,9 @@
 import type { Store } from './store.js';
-import type { GoalStatus, Significance } from '../core/schemas.js';
+import type {
+  CrisisSession, GoalHeader, GoalHistoryPoint, MilestoneRow, ReportSessionRow, ScorePoint,
+} from '../store/port-care.js';
+
+export type { CrisisSession, GoalHeader, GoalHistoryPoint, MilestoneRow, ReportSessionRow, ScorePoint };
 
 /**
  * The reads behind `tpt trends` and `tpt report`. Each is narrowed by an index (sessions by
@@ -39,25 +43,12 @@ export const ANALYTICS_SQL = {
      ORDER BY achieved_date, created_at, milestone_id`,
 } as const;
 
-export interface ScorePoint {
-  timestamp: string;
-  emotional_score: number;
-}
 
 /** A client's scores in [start, end], oldest first, streamed. */
 export function scoresInRange(store: Store, clientId: string, start: string, end: string): IterableIterator<ScorePoint> {
   return store.statement(ANALYTICS_SQL.scoresInRange).iterate(clientId, start, end) as IterableIterator<ScorePoint>;
 }
 
-export interface ReportSessionRow extends ScorePoint {
-  session_id: string;
-  session_duration_minutes: number | null;
-  /** JSON text of a list; '[]' for most sessions. */
-  crisis_flags: string;
-  conversation_summary: string;
-  /** When the session was signed (locked); null while it is not. */
-  signed_at: string | null;
-}
 
 /**
  * What a report needs of each session in [start, end], oldest first, streamed (the report keeps
@@ -69,11 +60,6 @@ export function reportSessionsInRange(
   return store.statement(ANALYTICS_SQL.reportSessionsInRange).iterate(clientId, start, end) as IterableIterator<ReportSessionRow>;
 }
 
-export interface CrisisSession {
-  session_id: string;
-  timestamp: string;
-  crisis_flags: string[];
-}
 
 /** The client's sessions with crisis flags in [start, end], oldest first (a partial index keeps this cheap). */
 export function crisisSessionsInRange(store: Store, clientId: string, start: string, end: string): CrisisSession[] {
@@ -96,37 +82,18 @@ export function lastSessionAtOrBefore(store: Store, clientId: string, end: strin
   return row.at ?? undefined;
 }
 
-export interface GoalHistoryPoint {
-  goal_id: string;
-  at: string;
-  completion_percentage: number;
-  status: GoalStatus;
-}
 
 /** The history of every goal of the client up to `end`, by goal and then oldest first. */
 export function goalHistoryOfClient(store: Store, clientId: string, end: string): GoalHistoryPoint[] {
   return store.statement(ANALYTICS_SQL.goalHistoryOfClient).all(clientId, end) as GoalHistoryPoint[];
 }
 
-export interface GoalHeader {
-  goal_id: string;
-  description: string;
-  target_date: string | null;
-  created_at: string;
-}
 
 /** The client's goals created at or before `end`, oldest first. */
 export function goalsCreatedBy(store: Store, clientId: string, end: string): GoalHeader[] {
   return store.statement(ANALYTICS_SQL.goalsCreatedBy).all(clientId, end) as GoalHeader[];
 }
 
-export interface MilestoneRow {
-  milestone_id: string;
-  goal_id: string;
-  description: string;
-  achieved_date: string;
-  significance: Significance;
-}
 
 /** The client's milestones achieved on local dates [fromDate, toDate], oldest first. */
 export function milestonesBetween(store: Store, clientId: string, fromDate: string, toDate: string): MilestoneRow[] {

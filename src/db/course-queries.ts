@@ -1,17 +1,9 @@
+import type { CourseRow } from '../store/port-care.js';
 import type { Store } from './store.js';
 
 /** The reads and writes of courses of treatment (README, "Courses of treatment"). */
 
-export interface CourseRow {
-  course_id: string;
-  client_id: string;
-  started_at: string;
-  started_by: string;
-  ended_at: string | null;
-  ended_by: string | null;
-  end_reason: string | null;
-  end_note: string | null;
-}
+export type { CourseRow };
 
 const COLUMNS = 'course_id, client_id, started_at, started_by, ended_at, ended_by, end_reason, end_note';
 

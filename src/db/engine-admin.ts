@@ -1,4 +1,4 @@
-import { AuditUnreadableError, auditHash, GENESIS_HASH, verifyAudit } from '../core/audit.js';
+import { AuditUnreadableError, auditHash, GENESIS_HASH, verifyAuditSync } from '../core/audit.js';
 import { TptError } from '../core/errors.js';
 import { ConflictError } from '../store/errors.js';
 import type {
@@ -75,7 +75,7 @@ export function sqliteMaintenance(store: Store, run: <T>(work: () => Promise<T>)
       const integrity = integrityProblems(store.db);
       let audit;
       try {
-        audit = verifyAudit(store, givenHead);
+        audit = verifyAuditSync(store, givenHead);
       } catch (error) {
         if (!(error instanceof AuditUnreadableError)) throw error;
         audit = { intact: false, entries: 0, head: '', head_seq: 0, broken_seq: null, problem: error.message };

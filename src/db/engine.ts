@@ -2,7 +2,7 @@ import { auditHash, GENESIS_HASH, verifyAuditChain } from '../core/audit.js';
 import type { AuditEntry } from '../core/model.js';
 import type { Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Session } from '../domain/records.js';
 import type {
-  AuditCheck, ReadTx, RecordStore, SessionWithState, VoidMark, WriteTx,
+  AuditCheck, AuditListed, ReadTx, RecordStore, SessionWithState, VoidMark, WriteTx,
 } from '../store/port.js';
 import { auditEntriesMatching } from './audit-queries.js';
 import { sqliteAdmin, sqliteMaintenance } from './engine-admin.js';
@@ -11,6 +11,7 @@ import { sqliteExchange } from './engine-exchange.js';
 import { sqliteSearch } from './engine-search.js';
 import { sqliteMeasures } from './measure-rows.js';
 import { sqliteMilestones } from './milestone-rows.js';
+import { sqliteGoalEdits } from './record-edits.js';
 import { activeTokenHashes, allTokens, insertToken, revokeToken } from './token-queries.js';
 import { appendRiskEvent, insertRisk, riskEvents, riskRow, risksOfClient, updateRisk } from './risk-queries.js';
 import { openDatabase, type DatabaseKey } from './connection.js';
@@ -127,6 +128,7 @@ function sqliteTransaction(store: Store): WriteTx {
       exists: async (clientId) => store.clientExists(clientId),
       ids: async () => (store.statement('SELECT client_id FROM clients ORDER BY client_id').all() as { client_id: string }[])
         .map((row) => row.client_id),
+      summaries: async () => store.clientSummaries(),
       ensure: async (clientId, createdAt) =>
         store.statement('INSERT OR IGNORE INTO clients (client_id, created_at) VALUES (?, ?)').run(clientId, createdAt).changes === 1,
     },
@@ -134,8 +136,9 @@ function sqliteTransaction(store: Store): WriteTx {
       get: getSession,
       // The transaction holds SQLite's write lock from its BEGIN IMMEDIATE: every row is locked.
       lock: getSession,
-      ofClient: async (clientId, options = {}): Promise<ListedSession[]> =>
-        store.sessionsInRange(clientId, null, END_OF_TIME, -1, options.includeVoid ?? false),
+      ofClient: async (clientId, options = {}): Promise<ListedSession[]> => store.sessionsInRange(
+        clientId, options.start ?? null, options.end ?? END_OF_TIME, options.limit ?? -1, options.includeVoid ?? false),
+      techniques: async (clientId) => store.techniquesOfClient(clientId),
       insert: async (session: Session) => store.insertSession(session),
       setVoided: async (sessionId: string, mark: VoidMark | null) => setVoided(store, sessionId, mark),
       setSigned: async (sessionId: string, at: string, by: string) => setSigned(store, sessionId, at, by),
@@ -143,6 +146,7 @@ function sqliteTransaction(store: Store): WriteTx {
       amend: async (next: Session, amendment: Amendment) => amend(store, next, amendment),
     },
     goals: {
+      ...sqliteGoalEdits(store),
       get: getGoal,
       lock: getGoal,
       ofClient: async (clientId) => store.goalsOfClient(clientId),
@@ -183,6 +187,8 @@ function sqliteTransaction(store: Store): WriteTx {
           : auditEntriesMatching(store, { clientId, start: null, end: END_OF_TIME });
         return entries.map(toRecord);
       },
+      listed: async (range) => auditEntriesMatching(store, range) as AuditListed[],
+      unrecorded: async () => store.recordWithoutAuditEntry(),
       verify: async (): Promise<AuditCheck> => {
         const result = verifyAuditChain(store.auditEntries());
         return {

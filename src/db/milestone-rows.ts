@@ -1,6 +1,7 @@
 import type { Milestone, MilestoneWithState } from '../domain/records.js';
 import { NotFoundError } from '../store/errors.js';
 import type { MilestoneReads, MilestoneWrites, VoidMark } from '../store/port.js';
+import { sqliteMilestoneEdits } from './record-edits.js';
 import type { Store } from './store.js';
 
 /**
@@ -15,6 +16,7 @@ export function sqliteMilestones(store: Store): MilestoneReads & MilestoneWrites
   const get = async (milestoneId: string): Promise<MilestoneWithState | undefined> =>
     store.statement(`SELECT ${COLUMNS} FROM milestones WHERE milestone_id = ?`).get(milestoneId) as MilestoneWithState | undefined;
   return {
+    ...sqliteMilestoneEdits(store),
     get,
     lock: get,
     ofClient: async (clientId, options = {}) => {

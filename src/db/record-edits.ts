@@ -1,4 +1,5 @@
 import type { MilestoneWithState, RecordEdit } from '../core/model.js';
+import type { GoalReads, GoalWrites, MilestoneReads, MilestoneWrites } from '../store/port.js';
 import type { Store } from './store.js';
 
 /**
@@ -73,4 +74,33 @@ export function updateMilestoneFields(
 export function setMilestoneVoided(store: Store, milestoneId: string, voided: MilestoneState): void {
   store.statement('UPDATE milestones SET voided_at = ?, voided_by = ?, void_reason = ? WHERE milestone_id = ?')
     .run(voided.voided_at, voided.voided_by, voided.void_reason, milestoneId);
+}
+
+/**
+ * The goals' edits of the port on SQLite: the transaction holds SQLite's write lock from its
+ * BEGIN IMMEDIATE, so the next place in a log is read and taken under it.
+ */
+export function sqliteGoalEdits(store: Store): Pick<GoalReads & GoalWrites, 'edits' | 'setText' | 'moveSetTime' | 'appendEdit'> {
+  return {
+    edits: async (goalId) => editsOf(store, 'goal_edits', goalId),
+    setText: async (goalId, text, updatedAt) => updateGoalText(store, goalId, text, updatedAt),
+    moveSetTime: async (goalId, setAt) => moveGoalSetTime(store, goalId, setAt),
+    appendEdit: async (goalId, edit) => {
+      const goal = store.goalById(goalId);
+      if (goal !== undefined) appendEdit(store, 'goal_edits', goalId, goal.client_id, edit);
+    },
+  };
+}
+
+/** The milestones' edits of the port on SQLite, as the goals'. */
+export function sqliteMilestoneEdits(store: Store): Pick<MilestoneReads & MilestoneWrites, 'edits' | 'recordedAt' | 'setFields' | 'appendEdit'> {
+  return {
+    recordedAt: async (milestoneId) => milestoneWithState(store, milestoneId)?.created_at,
+    edits: async (milestoneId) => editsOf(store, 'milestone_edits', milestoneId),
+    setFields: async (milestoneId, fields) => updateMilestoneFields(store, milestoneId, fields),
+    appendEdit: async (milestoneId, edit) => {
+      const milestone = milestoneWithState(store, milestoneId);
+      if (milestone !== undefined) appendEdit(store, 'milestone_edits', milestoneId, milestone.client_id, edit);
+    },
+  };
 }

@@ -1,17 +1,10 @@
-import type { MeasureKind } from '../core/measure-scoring.js';
+import type { MeasureKind } from '../domain/records.js';
+import type { ScheduleRow } from '../store/port-care.js';
 import type { Store } from './store.js';
 
 /** The reads and writes of measure schedules (README, "Measure schedules"). */
 
-export interface ScheduleRow {
-  client_id: string;
-  measure: MeasureKind;
-  every: string;
-  started_at: string;
-  started_by: string;
-  stopped_at: string | null;
-  stopped_by: string | null;
-}
+export type { ScheduleRow };
 
 const COLUMNS = 'client_id, measure, every, started_at, started_by, stopped_at, stopped_by';
 

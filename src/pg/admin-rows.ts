@@ -7,13 +7,14 @@ import type { PgPool } from './connect.js';
 import { FieldCipher, type FieldKey } from './field-cipher.js';
 import { fieldPlace } from './field-place.js';
 import { requireSchema } from './migrate.js';
+import { pgCare } from './care-rows.js';
 import { rekeyDatabase, sealedTables } from './rekey.js';
 
 /**
  * The tables a client's rows are counted in for the report of a rename, merge or purge: those of
  * the SQLite schema (src/db/purge-queries.ts's clientTables), in the same order, so that both
- * engines report the same records alike. A table this schema does not have yet (courses,
- * measure schedules, the ingestion log) holds none of the client's rows here: it counts 0.
+ * engines report the same records alike. A table this schema does not have yet (the ingestion
+ * log) holds none of the client's rows here: it counts 0.
  */
 export const SQLITE_CLIENT_TABLES = [
   'courses', 'goal_edits', 'goals', 'ingested', 'measure_schedules', 'measure_versions', 'measures',
@@ -22,14 +23,14 @@ export const SQLITE_CLIENT_TABLES = [
 
 /** Of those, the tables of this schema, keyed by client_key. */
 const PG_CLIENT_TABLES = new Set<string>([
-  'goal_edits', 'goals', 'measure_versions', 'measures', 'milestone_edits', 'milestones', 'risk_events', 'risks',
+  'courses', 'measure_schedules', 'goal_edits', 'goals', 'measure_versions', 'measures', 'milestone_edits', 'milestones', 'risk_events', 'risks',
   'session_versions', 'sessions',
 ]);
 
 /** Children before parents: the order a purge deletes in (the foreign keys are not deferred). */
 const DELETE_ORDER = [
   'goal_history', 'goal_edits', 'milestone_edits', 'milestones', 'measure_versions', 'measures', 'session_versions',
-  'sessions', 'goals', 'risk_events', 'risks', 'record_ids', 'caseload',
+  'sessions', 'goals', 'risk_events', 'risks', 'courses', 'measure_schedules', 'record_ids', 'caseload',
 ] as const;
 
 /**
@@ -78,9 +79,10 @@ export function pgAdmin(client: pg.ClientBase, _cipher: FieldCipher): AdminReads
         last_measure: iso(row.last_measure),
       }));
     },
-    // This schema keeps no courses or measure schedules yet: nothing of them can stop a merge.
-    hasOpenCourse: async () => false,
-    liveSchedules: async () => [],
+    // Courses and measure schedules (src/pg/migration-care.ts), read as the care facet reads them.
+    hasOpenCourse: async (clientId) => (await pgCare(client, _cipher).openCourse(clientId)) !== undefined,
+    liveSchedules: async (clientId) => (await pgCare(client, _cipher).latestSchedules(clientId))
+      .filter((row) => row.stopped_at === null).map((row) => row.measure),
     lockClient: async (clientId) => {
       const { rows } = await client.query<{ created_at: Date }>('SELECT created_at FROM clients WHERE client_id = $1 FOR UPDATE', [clientId]);
       return rows[0] === undefined ? undefined : { created_at: rows[0].created_at.toISOString() };

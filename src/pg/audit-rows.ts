@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { AuditEvent, AuditRecord } from '../domain/records.js';
-import type { AuditCheck } from '../store/port.js';
+import type { AuditCheck, AuditListed, AuditRange } from '../store/port.js';
 import { appendAudit, describeProblem, NO_CLIENT_CHAIN, verifyChain, type AuditKey } from './audit-chain.js';
 import { clientKeyOf, clientKeysOf } from './client-keys.js';
 
@@ -30,6 +30,32 @@ export class PgAudit {
       seq: Number(row.seq), at: row.at.toISOString(), actor: row.actor, action: row.action, client_id: row.client_id,
       object_id: row.object_id, outcome: row.outcome,
     }));
+  }
+
+  async listed(range: AuditRange): Promise<AuditListed[]> {
+    const params: unknown[] = [range.start ?? '-infinity', range.end];
+    const chains = range.clientId === null ? '' : ` AND chain_key = ANY ($${params.push(await clientKeysOf(this.client, range.clientId))}::uuid[])`;
+    const { rows } = await this.client.query<Omit<AuditListed, 'at' | 'seq'> & { at: Date; seq: string }>(
+      `SELECT seq, at, actor, action, client_id, object_id, outcome, prev_hash, hash FROM audit_log
+        WHERE at >= $1::timestamptz AND at <= $2::timestamptz${chains} ORDER BY at, chain_key, seq`, params);
+    return rows.map((row) => ({
+      seq: Number(row.seq), at: row.at.toISOString(), actor: row.actor, action: row.action, client_id: row.client_id,
+      object_id: row.object_id, outcome: row.outcome, prev_hash: row.prev_hash, hash: row.hash,
+    }));
+  }
+
+  /** A client whose chain holds no entry, or a token no `token.create` entry names. */
+  async unrecorded(): Promise<string | undefined> {
+    const { rows: clients } = await this.client.query<{ client_id: string }>(
+      `SELECT client_id FROM clients c WHERE client_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.chain_key = c.client_key)
+        ORDER BY client_id COLLATE "C" LIMIT 1`);
+    if (clients[0]) return `client "${clients[0].client_id}"`;
+    const { rows: tokens } = await this.client.query<{ token_id: string }>(
+      `SELECT token_id FROM api_tokens t
+        WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'token.create' AND a.object_id = t.token_id)
+        ORDER BY token_id COLLATE "C" LIMIT 1`);
+    return tokens[0] ? `token ${tokens[0].token_id}` : undefined;
   }
 
   async verify(): Promise<AuditCheck> {

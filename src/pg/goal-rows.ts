@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Goal, GoalHistoryEntry, GoalStatus } from '../domain/records.js';
+import type { GoalText, RecordEdit } from '../store/port.js';
 import { clientKeysOf, currentClientId, recordClientKey, requireClientKey } from './client-keys.js';
 import type { FieldCipher } from './field-cipher.js';
 import { RowSealer } from './sealer.js';
@@ -96,6 +97,36 @@ export class PgGoals {
       [key, goalId, percentage, status, updatedAt]);
   }
 
+  async setText(goalId: string, text: GoalText, updatedAt: string): Promise<void> {
+    const key = await recordClientKey(this.client, 'goal', goalId);
+    if (key === undefined) return;
+    const sealer = new RowSealer(this.cipher, 'goals', [key, goalId]);
+    await this.client.query(
+      'UPDATE goals SET description = $3, target_date = $4, notes = $5, updated_at = $6 WHERE client_key = $1 AND goal_id = $2',
+      [key, goalId, sealer.seal('description', text.description), text.target_date, sealer.seal('notes', text.notes), updatedAt]);
+  }
+
+  async moveSetTime(goalId: string, setAt: string): Promise<void> {
+    const key = await recordClientKey(this.client, 'goal', goalId);
+    if (key === undefined) return;
+    await this.client.query('UPDATE goals SET created_at = $3 WHERE client_key = $1 AND goal_id = $2', [key, goalId, setAt]);
+    await this.client.query('UPDATE goal_history SET at = $3 WHERE client_key = $1 AND goal_id = $2 AND seq = 1', [key, goalId, setAt]);
+  }
+
+  async edits(goalId: string): Promise<RecordEdit[]> {
+    const key = await recordClientKey(this.client, 'goal', goalId);
+    if (key === undefined) return [];
+    return readEdits(this.client, this.cipher, 'goal_edits', 'goal_id', key, goalId);
+  }
+
+  async appendEdit(goalId: string, edit: RecordEdit): Promise<void> {
+    const key = await recordClientKey(this.client, 'goal', goalId);
+    if (key === undefined) return;
+    // Under the goal's lock, as its history: a second editor waits, then reads this one's place.
+    await this.client.query('SELECT 1 FROM goals WHERE client_key = $1 AND goal_id = $2 FOR UPDATE', [key, goalId]);
+    await insertEdit(this.client, this.cipher, 'goal_edits', 'goal_id', key, goalId, edit);
+  }
+
   private goal(row: GoalRow): Goal {
     const sealer = new RowSealer(this.cipher, 'goals', [row.client_key, row.goal_id]);
     return {
@@ -111,4 +142,35 @@ export class PgGoals {
       updated_at: row.updated_at.toISOString(),
     };
   }
+}
+
+type EditTable = 'goal_edits' | 'milestone_edits';
+
+/** The edit log of a goal or a milestone, oldest first; the reason and the changes sealed. */
+export async function readEdits(
+  client: pg.ClientBase, cipher: FieldCipher, table: EditTable, column: 'goal_id' | 'milestone_id', key: string, recordId: string,
+): Promise<RecordEdit[]> {
+  const { rows } = await client.query<{ seq: number; at: Date; actor: string; reason: Buffer; changes: Buffer }>(
+    `SELECT seq, at, actor, reason, changes FROM ${table} WHERE client_key = $1 AND ${column} = $2 ORDER BY seq`, [key, recordId]);
+  return rows.map((row) => {
+    const sealer = new RowSealer(cipher, table, [key, recordId, row.seq]);
+    return {
+      at: row.at.toISOString(), actor: row.actor, reason: sealer.open('reason', row.reason),
+      changes: JSON.parse(sealer.open('changes', row.changes)) as RecordEdit['changes'],
+    };
+  });
+}
+
+/** Appends an edit at the log's next place; call it with the record's row locked. */
+export async function insertEdit(
+  client: pg.ClientBase, cipher: FieldCipher, table: EditTable, column: 'goal_id' | 'milestone_id', key: string, recordId: string,
+  edit: RecordEdit,
+): Promise<void> {
+  const { rows } = await client.query<{ seq: number }>(
+    `SELECT coalesce(max(seq), 0) + 1 AS seq FROM ${table} WHERE client_key = $1 AND ${column} = $2`, [key, recordId]);
+  const seq = rows[0]!.seq;
+  const sealer = new RowSealer(cipher, table, [key, recordId, seq]);
+  await client.query(
+    `INSERT INTO ${table} (client_key, ${column}, seq, at, actor, reason, changes) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [key, recordId, seq, edit.at, edit.actor, sealer.seal('reason', edit.reason), sealer.seal('changes', JSON.stringify(edit.changes))]);
 }

@@ -18,6 +18,8 @@
  *   holds exactly); calendar dates are date; lists of item answers are smallint[].
  */
 
+import { careMigration } from './migration-care.js';
+
 /** How client tables are laid out: plain (0), or PARTITION BY HASH (client_key) into n parts. */
 export interface PgLayout {
   partitions: number;
@@ -423,4 +425,6 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   CREATE POLICY ${table}_update ON ${table} FOR UPDATE USING (client_key = ANY ((SELECT my_writable_clients())::uuid[]));
   CREATE POLICY ${table}_delete ON ${table} FOR DELETE USING (client_key = ANY ((SELECT my_writable_clients())::uuid[]));`).join('')}
   `,
+  // Courses of treatment and measure schedules (src/pg/migration-care.ts).
+  (layout) => careMigration(layout, clientTable),
 ];

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { Milestone, MilestoneWithState, Significance } from '../domain/records.js';
 import { NotFoundError } from '../store/errors.js';
-import type { VoidMark } from '../store/port.js';
+import type { MilestoneFields, RecordEdit, VoidMark } from '../store/port.js';
+import { insertEdit, readEdits } from './goal-rows.js';
 import { clientKeysOf, currentClientId, recordClientKey } from './client-keys.js';
 import type { FieldCipher } from './field-cipher.js';
 import { isoOrNull, RowSealer } from './sealer.js';
@@ -68,6 +69,36 @@ export class PgMilestones {
         WHERE client_key = $1 AND milestone_id = $2 AND ${guard}`,
       [key, milestoneId, mark?.at ?? null, mark?.by ?? null, this.sealer(key, milestoneId).sealOrNull('void_reason', mark?.reason ?? null)]);
     return rowCount === 1;
+  }
+
+  async setFields(milestoneId: string, fields: MilestoneFields): Promise<void> {
+    const key = await recordClientKey(this.client, 'milestone', milestoneId);
+    if (key === undefined) return;
+    await this.client.query(
+      'UPDATE milestones SET description = $3, achieved_date = $4, significance = $5 WHERE client_key = $1 AND milestone_id = $2',
+      [key, milestoneId, this.sealer(key, milestoneId).seal('description', fields.description), fields.achieved_date, fields.significance]);
+  }
+
+  async recordedAt(milestoneId: string): Promise<string | undefined> {
+    const key = await recordClientKey(this.client, 'milestone', milestoneId);
+    if (key === undefined) return undefined;
+    const { rows } = await this.client.query<{ created_at: Date }>(
+      'SELECT created_at FROM milestones WHERE client_key = $1 AND milestone_id = $2', [key, milestoneId]);
+    return rows[0]?.created_at.toISOString();
+  }
+
+  async edits(milestoneId: string): Promise<RecordEdit[]> {
+    const key = await recordClientKey(this.client, 'milestone', milestoneId);
+    if (key === undefined) return [];
+    return readEdits(this.client, this.cipher, 'milestone_edits', 'milestone_id', key, milestoneId);
+  }
+
+  async appendEdit(milestoneId: string, edit: RecordEdit): Promise<void> {
+    const key = await recordClientKey(this.client, 'milestone', milestoneId);
+    if (key === undefined) return;
+    // Under the milestone's lock: a second editor waits, then reads this one's place.
+    await this.client.query('SELECT 1 FROM milestones WHERE client_key = $1 AND milestone_id = $2 FOR UPDATE', [key, milestoneId]);
+    await insertEdit(this.client, this.cipher, 'milestone_edits', 'milestone_id', key, milestoneId, edit);
   }
 
   private sealer(key: string, milestoneId: string): RowSealer {

@@ -18,7 +18,7 @@ import { PgMeasures } from './measure-rows.js';
 import { PgMilestones } from './milestone-rows.js';
 import { PgRisks } from './risk-rows.js';
 import { pgTokens } from './token-rows.js';
-import { PgSessions } from './session-rows.js';
+import { clientSummaries, PgSessions } from './session-rows.js';
 import { inTransaction, type Isolation } from './transaction.js';
 
 /**
@@ -91,6 +91,7 @@ export class PgRecordStore implements RecordStore {
         exists: async (clientId) => (await client.query('SELECT 1 FROM clients WHERE client_id = $1', [clientId])).rowCount === 1,
         ids: async () => (await client.query<{ client_id: string }>(
           'SELECT client_id FROM clients WHERE client_id IS NOT NULL ORDER BY client_id COLLATE "C"')).rows.map((row) => row.client_id),
+        summaries: () => clientSummaries(client),
         // A second writer of the same new client waits for the first's row, then makes none.
         ensure: async (clientId, createdAt) => (await client.query(
           'INSERT INTO clients (client_key, client_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (client_id) DO NOTHING',
@@ -99,7 +100,8 @@ export class PgRecordStore implements RecordStore {
       sessions: {
         get: (sessionId) => sessions.get(sessionId),
         lock: (sessionId) => sessions.get(sessionId, true),
-        ofClient: (clientId, options = {}) => sessions.ofClient(clientId, options.includeVoid ?? false),
+        ofClient: (clientId, options = {}) => sessions.ofClient(clientId, options),
+        techniques: (clientId) => sessions.techniques(clientId),
         insert: (session) => sessions.insert(session),
         setVoided: (sessionId, mark) => sessions.setVoided(sessionId, mark),
         setSigned: (sessionId, at, by) => sessions.setSigned(sessionId, at, by),
@@ -114,6 +116,10 @@ export class PgRecordStore implements RecordStore {
         insert: (goal) => goals.insert(goal),
         appendHistory: (goalId, entry) => goals.appendHistory(goalId, entry),
         setProgress: (goalId, percentage, status, updatedAt) => goals.setProgress(goalId, percentage, status, updatedAt),
+        edits: (goalId) => goals.edits(goalId),
+        setText: (goalId, text, updatedAt) => goals.setText(goalId, text, updatedAt),
+        moveSetTime: (goalId, setAt) => goals.moveSetTime(goalId, setAt),
+        appendEdit: (goalId, edit) => goals.appendEdit(goalId, edit),
       },
       milestones: {
         get: (milestoneId) => milestones.get(milestoneId),
@@ -121,6 +127,10 @@ export class PgRecordStore implements RecordStore {
         ofClient: (clientId, options = {}) => milestones.ofClient(clientId, options),
         insert: (milestone, createdAt) => milestones.insert(milestone, createdAt),
         setVoided: (milestoneId, mark) => milestones.setVoided(milestoneId, mark),
+        edits: (milestoneId) => milestones.edits(milestoneId),
+        recordedAt: (milestoneId) => milestones.recordedAt(milestoneId),
+        setFields: (milestoneId, fields) => milestones.setFields(milestoneId, fields),
+        appendEdit: (milestoneId, edit) => milestones.appendEdit(milestoneId, edit),
       },
       measures: {
         get: (measureId) => measures.get(measureId),
@@ -144,6 +154,8 @@ export class PgRecordStore implements RecordStore {
       audit: {
         append: (event) => audit.append(event),
         entries: (clientId) => audit.entries(clientId),
+        listed: (range) => audit.listed(range),
+        unrecorded: () => audit.unrecorded(),
         verify: () => audit.verify(),
       },
       settings: {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { moodOfScore, type Amendment, type ListedSession, type Session, type SessionState, type SessionVersion } from '../domain/records.js';
-import type { SessionWithState, VoidMark } from '../store/port.js';
+import type { ClientFigures, SessionRange, SessionWithState, VoidMark } from '../store/port.js';
 import { clientKeysOf, currentClientId, recordClientKey, requireClientKey } from './client-keys.js';
 import type { FieldCipher } from './field-cipher.js';
 import { isoOrNull, RowSealer } from './sealer.js';
@@ -67,14 +67,38 @@ export class PgSessions {
     return rows[0] && { session: this.session(rows[0]), state: this.state(rows[0]) };
   }
 
-  async ofClient(clientId: string, includeVoid: boolean): Promise<ListedSession[]> {
+  async ofClient(clientId: string, options: SessionRange = {}): Promise<ListedSession[]> {
     const keys = await clientKeysOf(this.client, clientId);
+    const params: unknown[] = [keys];
+    let where = options.includeVoid ? '' : ' AND s.voided_at IS NULL';
+    if (options.start !== undefined && options.start !== null) where += ` AND s."timestamp" >= $${params.push(options.start)}::timestamptz`;
+    if (options.end !== undefined) where += ` AND s."timestamp" <= $${params.push(options.end)}::timestamptz`;
+    const limit = options.limit !== undefined && options.limit >= 0 ? ` LIMIT $${params.push(options.limit)}` : '';
     const { rows } = await this.client.query<SessionRow>(
-      `${SELECT} WHERE s.client_key = ANY ($1::uuid[])${includeVoid ? '' : ' AND s.voided_at IS NULL'}
-        ORDER BY s."timestamp" DESC, s.session_id COLLATE "C" DESC`, [keys]);
+      `${SELECT} WHERE s.client_key = ANY ($1::uuid[])${where}
+        ORDER BY s."timestamp" DESC, s.session_id COLLATE "C" DESC${limit}`, params);
     return rows.map((row) => ({
       ...this.session(row), version: row.version, signed_at: isoOrNull(row.signed_at), voided_at: isoOrNull(row.voided_at),
     }));
+  }
+
+  /**
+   * The techniques of a client's live sessions, most used first, then by name in byte order (as
+   * SQLite's BINARY collation): the lists are sealed, so they are counted here once opened.
+   */
+  async techniques(clientId: string): Promise<string[]> {
+    const keys = await clientKeysOf(this.client, clientId);
+    const { rows } = await this.client.query<{ client_key: string; session_id: string; techniques_used: Buffer }>(
+      'SELECT client_key, session_id, techniques_used FROM sessions WHERE client_key = ANY ($1::uuid[]) AND voided_at IS NULL', [keys]);
+    const uses = new Map<string, number>();
+    for (const row of rows) {
+      // json_each in SQLite counts a technique once per place in a session's list: so here.
+      for (const technique of JSON.parse(this.sealer(row.client_key, row.session_id).open('techniques_used', row.techniques_used)) as string[]) {
+        uses.set(technique, (uses.get(technique) ?? 0) + 1);
+      }
+    }
+    return [...uses].sort(([a, aUses], [b, bUses]) => bUses - aUses || Buffer.compare(Buffer.from(a), Buffer.from(b)))
+      .map(([technique]) => technique);
   }
 
   async setVoided(sessionId: string, mark: VoidMark | null): Promise<boolean> {
@@ -208,4 +232,47 @@ function sealContent(sealer: RowSealer, session: Omit<Session, 'session_id'>): B
     const value = session[column];
     return sealer.seal(column, SEALED[column] === 'json' ? JSON.stringify(value) : value as string);
   });
+}
+
+/**
+ * Every client with the figures of `tpt clients`, by id in byte order: the records of the clients
+ * merged into one count as its own (as its reads follow the merge). Only plain columns are read.
+ */
+export async function clientSummaries(client: pg.ClientBase): Promise<ClientFigures[]> {
+  const { rows } = await client.query<{
+    client_id: string; created_at: Date; sessions: number; last_session: Date | null; last_crisis: Date | null;
+    active_goals: number; average_goal_progress: number | null; open_risks: string[];
+  }>(`
+    WITH RECURSIVE keys (client_id, client_key) AS (
+      SELECT client_id, client_key FROM clients WHERE client_id IS NOT NULL
+      UNION ALL
+      SELECT k.client_id, c.client_key FROM clients c JOIN keys k ON c.merged_into = k.client_key
+    ),
+    live AS (
+      SELECT k.client_id, s."timestamp", s.has_crisis_flags
+        FROM sessions s JOIN keys k ON k.client_key = s.client_key WHERE s.voided_at IS NULL
+    )
+    SELECT c.client_id, c.created_at,
+           (SELECT count(*) FROM live s WHERE s.client_id = c.client_id)::int AS sessions,
+           (SELECT max(s."timestamp") FROM live s WHERE s.client_id = c.client_id) AS last_session,
+           (SELECT max(s."timestamp") FROM live s WHERE s.client_id = c.client_id AND s.has_crisis_flags) AS last_crisis,
+           (SELECT count(*) FROM goals g JOIN keys k ON k.client_key = g.client_key
+             WHERE k.client_id = c.client_id AND g.status = 'active')::int AS active_goals,
+           (SELECT avg(g.completion_percentage) FROM goals g JOIN keys k ON k.client_key = g.client_key
+             WHERE k.client_id = c.client_id AND g.status <> 'discontinued') AS average_goal_progress,
+           ARRAY(SELECT r.kind FROM risks r JOIN keys k ON k.client_key = r.client_key
+                  WHERE k.client_id = c.client_id AND r.status = 'open' ORDER BY r.kind COLLATE "C") AS open_risks
+      FROM clients c
+     WHERE c.client_id IS NOT NULL
+     ORDER BY c.client_id COLLATE "C"`);
+  return rows.map((row) => ({
+    client_id: row.client_id,
+    created_at: row.created_at.toISOString(),
+    sessions: row.sessions,
+    last_session: isoOrNull(row.last_session),
+    last_crisis: isoOrNull(row.last_crisis),
+    active_goals: row.active_goals,
+    average_goal_progress: row.average_goal_progress === null ? null : Number(row.average_goal_progress),
+    open_risks: row.open_risks,
+  }));
 }

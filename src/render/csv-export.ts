@@ -6,9 +6,9 @@ import { neutraliseCell } from '../core/csv-safety.js';
  * RFC 4180 text for CSV exports: one header row, CRLF line ends, every text cell quoted (as
  * OWASP advises alongside the leading quote of a would-be formula), numbers bare, null empty.
  */
-export function* csvChunks(columns: readonly string[], batches: Iterable<Cell[][]>): Generator<string> {
+export async function* csvChunks(columns: readonly string[], batches: AsyncIterable<Cell[][]>): AsyncGenerator<string> {
   yield stringify([columns as string[]], { record_delimiter: 'windows' });
-  for (const batch of batches) {
+  for await (const batch of batches) {
     for (const row of batch) {
       for (let i = 0; i < row.length; i++) row[i] = neutraliseCell(row[i]!);
     }

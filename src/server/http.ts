@@ -1,9 +1,11 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
-import { recordAudit, takeUnloggedReads } from '../core/audit.js';
+import { appendAudit, recordAudit, takeUnloggedPortReads, takeUnloggedReads } from '../core/audit.js';
 import { authenticate, scopeAllows } from '../core/tokens.js';
+import { SqliteRecordStore } from '../db/engine.js';
 import type { Store } from '../db/store.js';
+import type { RecordStore } from '../store/port.js';
 import { inApiTerms } from './api-terms.js';
 import { RefusalAudit, RefusalLimiter, type RefusalVerdict } from './rate-limit.js';
 import { acceptedQuery, ROUTES, type Reply, type RequestContext } from './routes.js';
@@ -62,7 +64,8 @@ class HttpError extends Error {
 }
 
 /** The HTTP face of the core: authentication, routing, JSON in and out, errors as SPEC §5. */
-export function createApiServer(store: Store, options: ServeOptions): Server {
+/** `records`: the store port over the same connection (what core's use cases on the port take). */
+export function createApiServer(store: Store, options: ServeOptions, records: RecordStore = new SqliteRecordStore(store)): Server {
   const loopback = isLoopback(options.host);
   /** The name of each request's token, once it is known, for the audit entry of a refusal. */
   const callers = new WeakMap<IncomingMessage, string>();
@@ -76,10 +79,10 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
     if (end) {
       response.once('close', () => end({ route: routeOf.get(request) ?? 'unmatched', status: response.statusCode, error: failureOf.get(request) }));
     }
-    handle(request, response).catch((failure: unknown) => {
+    handle(request, response).catch(async (failure: unknown) => {
       failureOf.set(request, failure);
       const error = callers.has(request) ? failure : limitRefusal(request, response, failure);
-      auditRefusal(request, error);
+      await auditRefusal(request, error);
       // A body left unread (refused before it was read, or too large) cannot be skipped
       // reliably: the connection ends with this answer instead of serving another request.
       if (!request.complete) response.setHeader('Connection', 'close');
@@ -107,7 +110,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
    * each for a valid token's holder; for callers without one, as RefusalAudit allows (at most
    * 62 entries a minute, whatever the number of senders).
    */
-  function auditRefusal(request: IncomingMessage, error: unknown): void {
+  async function auditRefusal(request: IncomingMessage, error: unknown): Promise<void> {
     const status = statusOf(error);
     // Not addressed to this service at all.
     if (error instanceof HttpError && error.code === 'forbidden_host') return;
@@ -117,16 +120,17 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
     const outcome = status >= 500 ? 'failed' : 'refused';
     try {
       if (caller) {
-        store.transaction(() => recordAudit(store, { action, outcome }, who));
+        await records.write((tx) => appendAudit(tx, { action, outcome }, who));
         return;
       }
       const address = request.socket.remoteAddress ?? 'unknown';
       const verdict = refusals.take(address, Date.now());
-      store.transaction(() => {
-        if (verdict.previous) recordAudit(store, unloggedEntry(verdict.previous), who);
-        if (verdict.write === 'entry') recordAudit(store, { action, object_id: address, outcome }, who);
+      if (!verdict.previous && verdict.write !== 'entry' && verdict.write !== 'cap') return;
+      await records.write(async (tx) => {
+        if (verdict.previous) await appendAudit(tx, unloggedEntry(verdict.previous), who);
+        if (verdict.write === 'entry') await appendAudit(tx, { action, object_id: address, outcome }, who);
         if (verdict.write === 'cap') {
-          recordAudit(store, { action: 'api refusals capped', object_id: `${refusals.cap} addresses logged this minute; the rest are counted`, outcome: 'refused' }, who);
+          await appendAudit(tx, { action: 'api refusals capped', object_id: `${refusals.cap} addresses logged this minute; the rest are counted`, outcome: 'refused' }, who);
         }
       });
     } catch {
@@ -161,7 +165,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
     }
     // The caller is known before the route is looked up, so even a refusal names a valid token's holder.
     const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    const caller = token ? authenticate(store, token) : undefined;
+    const caller = token ? await authenticate(records, token) : undefined;
     if (caller) callers.set(request, caller.name);
     const match = findRoute(request.method ?? 'GET', url.pathname);
     if (!match) throw new HttpError(404, 'not_found', `no route ${request.method} ${url.pathname}: see GET /api/v1/openapi.json`);
@@ -178,6 +182,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
     const body = !streamed && (request.method === 'POST' || request.method === 'PUT') ? await readJson(request) : undefined;
     const context: RequestContext = {
       store,
+      records,
       withReader,
       params: match.params,
       query: acceptedQuery(match.route, url.searchParams),
@@ -186,7 +191,7 @@ export function createApiServer(store: Store, options: ServeOptions): Server {
       who: { actor: `api:${caller.name}`, now: options.now() },
     };
     const reply = await match.route.handle(context);
-    for (const entry of takeUnloggedReads(store)) {
+    for (const entry of [...takeUnloggedReads(store), ...takeUnloggedPortReads(records)]) {
       process.emitWarning(`tpt serve: the database cannot take writes, so this read is not in the audit log: ${entry.action} ${entry.client_id ?? ''} by ${entry.actor} at ${entry.at}`);
     }
     return send(response, reply);

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import { practiceCounts } from '../core/practice.js';
-import type { Store } from '../db/store.js';
+import type { RecordStore } from '../store/port.js';
 
 /**
  * `tpt serve --metrics-port`: the service's numbers in Prometheus' text format, on an address of
@@ -17,7 +17,7 @@ export interface Metrics {
   registry: Registry;
 }
 
-export async function createMetrics(store: Store, now: () => Date): Promise<Metrics> {
+export async function createMetrics(records: RecordStore, now: () => Date): Promise<Metrics> {
   // Loaded here, not with this module: the bundles keep prom-client in a file of its own
   // (scripts/bundle.mjs, VENDORED), read only by a service that serves metrics.
   const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = await import('prom-client');
@@ -42,10 +42,10 @@ export async function createMetrics(store: Store, now: () => Date): Promise<Metr
   });
   const inFlight = new Gauge({ name: 'tpt_http_requests_in_flight', help: 'HTTP requests being answered now', registers: [registry] });
   // The practice's numbers, read when scraped (counts only; no labels).
-  const practice = (name: string, help: string, pick: (counts: ReturnType<typeof practiceCounts>) => number) => new Gauge<string>({
+  const practice = (name: string, help: string, pick: (counts: Awaited<ReturnType<typeof practiceCounts>>) => number) => new Gauge<string>({
     name, help, registers: [registry],
-    collect() {
-      this.set(pick(practiceCounts(store, now())));
+    async collect() {
+      this.set(pick(await practiceCounts(records, now())));
     },
   });
   practice('tpt_practice_open_risks', 'Risks open across the practice', (counts) => counts.open_risks);

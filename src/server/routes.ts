@@ -1,7 +1,6 @@
 import type { Writable } from 'node:stream';
 import { caseload, parseUnsignedDays } from '../core/caseload.js';
 import { searchNotes } from '../core/search.js';
-import { SqliteRecordStore } from '../db/engine.js';
 import { createGoal, editGoal, listGoals, updateGoal } from '../core/goals.js';
 import { InputError, NotFoundError } from '../core/errors.js';
 import { DOCUMENT_NAMES, isDocumentName, publishedSchema } from '../schema-files.js';
@@ -23,14 +22,30 @@ import {
 } from '../core/session-corrections.js';
 import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
-import { beginSnapshot } from '../db/export-queries.js';
+import { enlargeCacheForExport } from '../db/export-queries.js';
+import { SqliteRecordStore } from '../db/engine.js';
 import type { Store } from '../db/store.js';
+import type { RecordStore } from '../store/port.js';
 import { INGEST_ROUTE } from './ingest-route.js';
 import { OPENAPI } from './openapi.js';
 import type { TokenScope } from '../core/tokens.js';
 
+const ports = new WeakMap<Store, RecordStore>();
+
+/**
+ * The store port over the service's connection: one per connection, so every port transaction
+ * of the service queues behind the others (the routes moved onto the port take it).
+ */
+export function recordsOf(store: Store): RecordStore {
+  let records = ports.get(store);
+  if (!records) ports.set(store, records = new SqliteRecordStore(store));
+  return records;
+}
+
 export interface RequestContext {
   store: Store;
+  /** The store port over the same connection. */
+  records: RecordStore;
   /** Runs `use` with the read-only connection, one caller at a time. */
   withReader: <T>(use: (reader: Store) => Promise<T>) => Promise<T>;
   /** The path's parameters, in the order of the pattern's groups. */
@@ -135,13 +150,13 @@ function reasonOf(body: unknown): string | undefined {
   return reason;
 }
 
-function amend({ store, params, body, who }: RequestContext): Reply {
+async function amend({ records, params, body, who }: RequestContext): Promise<Reply> {
   const { reason, ...change } = object(body);
   if (reason !== undefined && typeof reason !== 'string') throw new InputError('reason must be text');
   for (const key of ['session_id', 'client_id']) {
     if (key in change) throw new InputError(`${key} is not amended: void the session and log it for the right client`);
   }
-  return { status: 200, body: amendSession(store, params[0]!, change as SessionChange, reason, who) };
+  return { status: 200, body: await amendSession(records, params[0]!, change as SessionChange, reason, who) };
 }
 
 export const ROUTES: Route[] = [
@@ -151,24 +166,24 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/clients'),
     query: [],
     scope: 'read',
-    handle: ({ store, who }) => ({ status: 200, body: listClientsWithAlerts(store, who) }),
+    handle: async ({ records, who }) => ({ status: 200, body: await listClientsWithAlerts(records, who) }),
   },
   {
     method: 'POST',
     ...at('/api/v1/sessions'),
     query: [],
     scope: 'write',
-    handle: ({ store, body, who }) => ({ status: 201, body: logSession(store, object(body) as SessionInput, who) }),
+    handle: async ({ records, body, who }) => ({ status: 201, body: await logSession(records, object(body) as SessionInput, who) }),
   },
   {
     method: 'GET',
     ...at('/api/v1/sessions/{client_id}'),
     query: [...TIMEFRAME, 'limit', 'include_void'],
     scope: 'read',
-    handle: ({ store, params, query, who }) => ({
+    handle: async ({ records, params, query, who }) => ({
       status: 200,
-      body: listSessions(
-        store, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), who, limitQuery(query),
+      body: await listSessions(
+        records, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), who, limitQuery(query),
         flagQuery(query, 'include_void'),
       ),
     }),
@@ -186,32 +201,32 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/sessions/{session_id}/void'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => ({ status: 200, body: voidSession(store, params[0]!, reasonOf(body), who) }),
+    handle: async ({ records, params, body, who }) => ({ status: 200, body: await voidSession(records, params[0]!, reasonOf(body), who) }),
   },
   {
     method: 'POST',
     ...at('/api/v1/sessions/{session_id}/restore'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, who }) => ({ status: 200, body: restoreSession(store, params[0]!, who) }),
+    handle: async ({ records, params, who }) => ({ status: 200, body: await restoreSession(records, params[0]!, who) }),
   },
   {
     method: 'POST',
     ...at('/api/v1/sessions/{session_id}/sign'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, who }) => ({ status: 200, body: signSession(store, params[0]!, who) }),
+    handle: async ({ records, params, who }) => ({ status: 200, body: await signSession(records, params[0]!, who) }),
   },
   {
     method: 'POST',
     ...at('/api/v1/goals'),
     query: [],
     scope: 'write',
-    handle: ({ store, body, who }) => {
+    handle: async ({ store, body, who }) => {
       // "at": when the goal was set, as `goal create --at`.
       const { at, ...fields } = object(body);
       if (at !== undefined && typeof at !== 'string') throw new InputError('at must be a date or time (YYYY-MM-DD or ISO 8601)');
-      return { status: 201, body: createGoal(store, fields as GoalCreateInput, who, at) };
+      return { status: 201, body: await createGoal(recordsOf(store), fields as GoalCreateInput, who, at) };
     },
   },
   {
@@ -219,11 +234,11 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/goals/{goal_id}'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => {
+    handle: async ({ store, params, body, who }) => {
       // "at": a backdated progress entry, as `goal update --at`.
       const { at, ...change } = object(body);
       if (at !== undefined && typeof at !== 'string') throw new InputError('at must be a date or time (YYYY-MM-DD or ISO 8601)');
-      return { status: 200, body: updateGoal(store, params[0]!, change as GoalUpdateInput, who, at) };
+      return { status: 200, body: await updateGoal(recordsOf(store), params[0]!, change as GoalUpdateInput, who, at) };
     },
   },
   {
@@ -231,9 +246,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/goals/{goal_id}/edit'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => {
+    handle: async ({ store, params, body, who }) => {
       const { reason, ...edit } = parseInput(goalEditInput, object(body));
-      return { status: 200, body: editGoal(store, params[0]!, edit, reason, who) };
+      return { status: 200, body: await editGoal(recordsOf(store), params[0]!, edit, reason, who) };
     },
   },
   {
@@ -241,9 +256,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/goals/{client_id}'),
     query: ['status'],
     scope: 'read',
-    handle: ({ store, params, query, who }) => ({
+    handle: async ({ store, params, query, who }) => ({
       status: 200,
-      body: listGoals(store, params[0]!, who, query.get('status') ?? undefined),
+      body: await listGoals(recordsOf(store), params[0]!, who, query.get('status') ?? undefined),
     }),
   },
   {
@@ -251,16 +266,16 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/milestones'),
     query: [],
     scope: 'write',
-    handle: ({ store, body, who }) => ({ status: 201, body: addMilestone(store, object(body) as MilestoneInput, who) }),
+    handle: async ({ store, body, who }) => ({ status: 201, body: await addMilestone(recordsOf(store), object(body) as MilestoneInput, who) }),
   },
   {
     method: 'POST',
     ...at('/api/v1/milestones/{milestone_id}/edit'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => {
+    handle: async ({ store, params, body, who }) => {
       const { reason, ...edit } = parseInput(milestoneEditInput, object(body));
-      return { status: 200, body: editMilestone(store, params[0]!, edit, reason, who) };
+      return { status: 200, body: await editMilestone(recordsOf(store), params[0]!, edit, reason, who) };
     },
   },
   {
@@ -268,14 +283,14 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/milestones/{milestone_id}/void'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => ({ status: 200, body: voidMilestone(store, params[0]!, reasonOf(body), who) }),
+    handle: async ({ store, params, body, who }) => ({ status: 200, body: await voidMilestone(recordsOf(store), params[0]!, reasonOf(body), who) }),
   },
   {
     method: 'POST',
     ...at('/api/v1/milestones/{milestone_id}/restore'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, who }) => ({ status: 200, body: restoreMilestone(store, params[0]!, who) }),
+    handle: async ({ store, params, who }) => ({ status: 200, body: await restoreMilestone(recordsOf(store), params[0]!, who) }),
   },
   {
     method: 'POST',
@@ -283,9 +298,9 @@ export const ROUTES: Route[] = [
     query: [],
     scope: 'write',
     // The measure as `tpt measure show --json` prints it (its state included).
-    handle: ({ store, body, who }) => {
-      const added = addMeasure(store, object(body) as MeasureInput, who);
-      return { status: 201, body: measureDetail(store, added.measure_id, false) };
+    handle: async ({ store, body, who }) => {
+      const added = await addMeasure(recordsOf(store), object(body) as MeasureInput, who);
+      return { status: 201, body: await measureDetail(recordsOf(store), added.measure_id, false) };
     },
   },
   {
@@ -293,9 +308,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/measures/{client_id}'),
     query: [...TIMEFRAME, 'include_void'],
     scope: 'read',
-    handle: ({ store, params, query, who }) => ({
+    handle: async ({ store, params, query, who }) => ({
       status: 200,
-      body: listMeasures(store, params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), flagQuery(query, 'include_void'), who),
+      body: await listMeasures(recordsOf(store), params[0]!, resolveTimeframe(timeframeQuery(query), null, who.now), flagQuery(query, 'include_void'), who),
     }),
   },
   // Measures are corrected as sessions are (the body of an amendment: items, total, timestamp, session_id, and "reason").
@@ -304,7 +319,7 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/measures/{measure_id}/amend'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => {
+    handle: async ({ store, params, body, who }) => {
       const { reason, items, total, timestamp, session_id, ...rest } = object(body);
       if (reason !== undefined && typeof reason !== 'string') throw new InputError('reason must be text');
       const other = Object.keys(rest)[0];
@@ -313,7 +328,7 @@ export const ROUTES: Route[] = [
       }
       if (session_id !== undefined && typeof session_id !== 'string') throw new InputError('session_id must be text');
       const change = { items, total, timestamp, session_id } as MeasureChange;
-      return { status: 200, body: amendMeasure(store, params[0]!, change, reason, who) };
+      return { status: 200, body: await amendMeasure(recordsOf(store), params[0]!, change, reason, who) };
     },
   },
   {
@@ -321,23 +336,23 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/measures/{measure_id}/void'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => ({ status: 200, body: voidMeasure(store, params[0]!, reasonOf(body), who) }),
+    handle: async ({ store, params, body, who }) => ({ status: 200, body: await voidMeasure(recordsOf(store), params[0]!, reasonOf(body), who) }),
   },
   {
     method: 'POST',
     ...at('/api/v1/measures/{measure_id}/restore'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, who }) => ({ status: 200, body: restoreMeasure(store, params[0]!, who) }),
+    handle: async ({ store, params, who }) => ({ status: 200, body: await restoreMeasure(recordsOf(store), params[0]!, who) }),
   },
   {
     method: 'GET',
     ...at('/api/v1/progress/{client_id}'),
     query: TIMEFRAME,
     scope: 'read',
-    handle: ({ store, params, query, who }) => ({
+    handle: async ({ records, params, query, who }) => ({
       status: 200,
-      body: progressReport(store, params[0]!, resolveTimeframe(timeframeQuery(query), { amount: 30, unit: 'd' }, who.now), who).report,
+      body: (await progressReport(records, params[0]!, resolveTimeframe(timeframeQuery(query), { amount: 30, unit: 'd' }, who.now), who)).report,
     }),
   },
   {
@@ -345,9 +360,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/caseload'),
     query: ['unsigned_days'],
     scope: 'read',
-    handle: ({ store, query, who }) => ({
+    handle: async ({ records, query, who }) => ({
       status: 200,
-      body: caseload(store, { unsignedDays: parseUnsignedDays(query.get('unsigned_days') ?? undefined, 'unsigned_days') }, who),
+      body: await caseload(records, { unsignedDays: parseUnsignedDays(query.get('unsigned_days') ?? undefined, 'unsigned_days') }, who),
     }),
   },
   {
@@ -356,9 +371,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/search'),
     query: ['q', 'client', 'include_void', 'limit', ...TIMEFRAME],
     scope: 'read',
-    handle: async ({ store, query, who }) => ({
+    handle: async ({ records, query, who }) => ({
       status: 200,
-      body: await searchNotes(new SqliteRecordStore(store), query.get('q') ?? '', {
+      body: await searchNotes(records, query.get('q') ?? '', {
         clientId: query.get('client'), timeframe: resolveTimeframe(timeframeQuery(query), null, who.now),
         includeVoid: flagQuery(query, 'include_void'), limit: limitQuery(query),
       }, who),
@@ -369,9 +384,9 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/risks/{client_id}'),
     query: ['open'],
     scope: 'read',
-    handle: ({ store, params, query, who }) => ({
+    handle: async ({ records, params, query, who }) => ({
       status: 200,
-      body: listRisks(store, params[0]!, query.get('open') === 'true' || query.get('open') === '1', who),
+      body: await listRisks(records, params[0]!, query.get('open') === 'true' || query.get('open') === '1', who),
     }),
   },
   {
@@ -380,10 +395,10 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/risks/{client_id}/{kind}/resolve'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => {
+    handle: async ({ records, params, body, who }) => {
       const note = object(body).note;
       if (note !== undefined && typeof note !== 'string') throw new InputError('note must be text');
-      return { status: 200, body: resolveRisk(store, params[0]!, params[1]!, note, who) };
+      return { status: 200, body: await resolveRisk(records, params[0]!, params[1]!, note, who) };
     },
   },
   {
@@ -392,12 +407,12 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/risks/{client_id}/{kind}/amend'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => {
+    handle: async ({ records, params, body, who }) => {
       const { note, reason, ...rest } = object(body);
       if (Object.keys(rest).length > 0) throw new InputError(`unknown field "${Object.keys(rest)[0]}": give note and reason`);
       if (note !== undefined && typeof note !== 'string') throw new InputError('note must be text');
       if (reason !== undefined && typeof reason !== 'string') throw new InputError('reason must be text');
-      return { status: 200, body: amendRiskResolution(store, params[0]!, params[1]!, note, reason, who) };
+      return { status: 200, body: await amendRiskResolution(records, params[0]!, params[1]!, note, reason, who) };
     },
   },
   {
@@ -406,17 +421,17 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/risks/{client_id}/{kind}/reopen'),
     query: [],
     scope: 'write',
-    handle: ({ store, params, body, who }) => ({ status: 200, body: reopenRisk(store, params[0]!, params[1]!, reasonOf(body), who) }),
+    handle: async ({ records, params, body, who }) => ({ status: 200, body: await reopenRisk(records, params[0]!, params[1]!, reasonOf(body), who) }),
   },
   {
     method: 'GET',
     ...at('/api/v1/trends/{client_id}'),
     query: [...TIMEFRAME, 'by'],
     scope: 'read',
-    handle: ({ store, params, query, who }) => {
+    handle: async ({ records, params, query, who }) => {
       const by = query.get('by');
       const timeframe = resolveTimeframe(timeframeQuery(query), { amount: 90, unit: 'd' }, who.now);
-      return { status: 200, body: emotionalTrends(store, params[0]!, timeframe, by === null ? undefined : parseGranularity(by), who) };
+      return { status: 200, body: await emotionalTrends(records, params[0]!, timeframe, by === null ? undefined : parseGranularity(by), who) };
     },
   },
   {
@@ -424,19 +439,17 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/export/{client_id}'),
     query: [],
     scope: 'admin',
-    handle: ({ store, withReader, params, who }) => {
-      const plan = planExport(store, { clientId: params[0]! }, who);
+    handle: async ({ records, withReader, params, who }) => {
+      const plan = await planExport(records, { clientId: params[0]! }, who);
       return {
         status: 200,
         // From the reader's snapshot, a piece at a time as the client takes it: a client of
         // 200,000 sessions is never held in memory whole, nor keeps other requests waiting.
         stream: (out) => withReader(async (reader) => {
-          const endSnapshot = beginSnapshot(reader);
-          try {
-            for (const chunk of exportJson(reader, plan.clients, who.now)) await writeInTurn(out, chunk);
-          } finally {
-            endSnapshot();
-          }
+          enlargeCacheForExport(reader);
+          await new SqliteRecordStore(reader).read(async (tx) => {
+            for await (const chunk of exportJson(tx, plan.clients, who.now)) await writeInTurn(out, chunk);
+          });
           out.end();
         }),
       };

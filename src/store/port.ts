@@ -79,6 +79,28 @@ export interface ClientReads {
   exists(clientId: string): Promise<boolean>;
   /** Every client's id, in order. */
   ids(): Promise<string[]>;
+  /**
+   * Every client with its figures, by id (`tpt clients`): live sessions, the latest one and the
+   * latest with crisis flags, active goals, mean progress of the goals not discontinued, and the
+   * kinds of its open risks in order.
+   */
+  summaries(): Promise<ClientFigures[]>;
+}
+
+/** A client's figures as `tpt clients` lists them (core's ClientSummary). */
+export interface ClientFigures {
+  client_id: string;
+  created_at: string;
+  /** Live sessions. */
+  sessions: number;
+  last_session: string | null;
+  /** The latest live session with crisis flags. */
+  last_crisis: string | null;
+  active_goals: number;
+  /** Mean completion of the goals not discontinued; null when there is none. */
+  average_goal_progress: number | null;
+  /** The kinds of the open risks, in byte order. */
+  open_risks: string[];
 }
 
 export interface ClientWrites {
@@ -94,10 +116,22 @@ export interface SessionWithState {
 export interface SessionReads {
   /** A session, voided or not, with its state. */
   get(sessionId: string): Promise<SessionWithState | undefined>;
-  /** A client's sessions, newest first; voided ones only when asked. */
-  ofClient(clientId: string, options?: { includeVoid?: boolean }): Promise<ListedSession[]>;
+  /**
+   * A client's sessions, newest first (time, then id); voided ones only when asked. With `start`
+   * and `end` (UTC ISO 8601, both included) only those inside; with `limit` at most that many.
+   */
+  ofClient(clientId: string, options?: SessionRange): Promise<ListedSession[]>;
+  /** The techniques a client's live sessions used, most used first, then by name (byte order). */
+  techniques(clientId: string): Promise<string[]>;
   /** A session's earlier versions, oldest first (the current one is `get`'s). */
   versions(sessionId: string): Promise<SessionVersion[]>;
+}
+
+export interface SessionRange {
+  includeVoid?: boolean;
+  start?: string | null;
+  end?: string;
+  limit?: number;
 }
 
 export interface VoidMark {
@@ -132,6 +166,23 @@ export interface GoalReads {
   ofClient(clientId: string): Promise<Goal[]>;
   /** A goal's progress entries, oldest first. */
   history(goalId: string): Promise<GoalHistoryEntry[]>;
+  /** A goal's edit log (corrections of its description, target, notes, set time), oldest first. */
+  edits(goalId: string): Promise<RecordEdit[]>;
+}
+
+/** One edit of a goal or a milestone: who, when, why, and each changed field's [before, after]. */
+export interface RecordEdit {
+  at: string;
+  actor: string;
+  reason: string;
+  changes: Record<string, [string | null, string | null]>;
+}
+
+/** The words and target of a goal, as an edit corrects them. */
+export interface GoalText {
+  description: string;
+  target_date: string | null;
+  notes: string;
 }
 
 export interface GoalWrites {
@@ -142,6 +193,12 @@ export interface GoalWrites {
   /** Appends a progress entry: its place is decided in the write, so two at once both land. */
   appendHistory(goalId: string, entry: GoalHistoryEntry): Promise<void>;
   setProgress(goalId: string, percentage: number, status: GoalStatus, updatedAt: string): Promise<void>;
+  /** Writes a goal's description, target date and notes (read with `lock`), and when it was updated. */
+  setText(goalId: string, text: GoalText, updatedAt: string): Promise<void>;
+  /** Moves the time a goal was set: its created_at and the progress entry that opened it. */
+  moveSetTime(goalId: string, setAt: string): Promise<void>;
+  /** Appends to a goal's edit log: its place is decided under the goal's lock, so two at once both land. */
+  appendEdit(goalId: string, edit: RecordEdit): Promise<void>;
 }
 
 export interface MilestoneReads {
@@ -152,6 +209,17 @@ export interface MilestoneReads {
    * achieved, then recorded, then id; voided ones only when asked.
    */
   ofClient(clientId: string, options?: { goalId?: string; includeVoid?: boolean }): Promise<MilestoneWithState[]>;
+  /** A milestone's edit log, oldest first. */
+  edits(milestoneId: string): Promise<RecordEdit[]>;
+  /** When a milestone was recorded (not its day: when it was written), or undefined. */
+  recordedAt(milestoneId: string): Promise<string | undefined>;
+}
+
+/** What an edit of a milestone corrects. */
+export interface MilestoneFields {
+  description: string;
+  achieved_date: string;
+  significance: Milestone['significance'];
 }
 
 export interface MilestoneWrites {
@@ -164,6 +232,10 @@ export interface MilestoneWrites {
   lock(milestoneId: string): Promise<MilestoneWithState | undefined>;
   /** Voids a live milestone (or, with null, restores a voided one); false when it was not so. */
   setVoided(milestoneId: string, mark: VoidMark | null): Promise<boolean>;
+  /** Writes a milestone's description, day and significance (read with `lock`). */
+  setFields(milestoneId: string, fields: MilestoneFields): Promise<void>;
+  /** Appends to a milestone's edit log: its place is decided under the milestone's lock. */
+  appendEdit(milestoneId: string, edit: RecordEdit): Promise<void>;
 }
 
 export interface MeasureWithState {
@@ -247,9 +319,31 @@ export interface AuditCheck {
   problem: string | null;
 }
 
+/** An entry as `tpt audit` lists it: with the hashes that chain it. */
+export interface AuditListed extends AuditRecord {
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditRange {
+  /** The entries about this client, under its present id and the ids it had; null: every entry. */
+  clientId: string | null;
+  /** UTC ISO 8601, both ends included; a null start is the first entry. */
+  start: string | null;
+  end: string;
+}
+
 export interface AuditReads {
   /** The entries about one client (null: every entry), oldest first. */
   entries(clientId: string | null): Promise<AuditRecord[]>;
+  /** The entries of a range, in the log's order (SQLite: seq; PostgreSQL: time, chain, seq), with their hashes. */
+  listed(range: AuditRange): Promise<AuditListed[]>;
+  /**
+   * A client or token on record that no entry names (each was written with one), as "client
+   * \"c1\"" or "token tok_1"; undefined when there is none. Entries deleted from the start of a
+   * log leave a valid chain: the records they named give it away.
+   */
+  unrecorded(): Promise<string | undefined>;
   /** Recomputes every chain: an edited, missing, reordered or cut entry is a problem. */
   verify(): Promise<AuditCheck>;
 }

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { logRead, recordAudit, takeUnloggedReads } from '../../src/core/audit.js';
+import { logRead, recordAudit, takeUnloggedPortReads, takeUnloggedReads } from '../../src/core/audit.js';
 import { listSessions, logSession } from '../../src/core/sessions.js';
 import { openDatabase } from '../../src/db/connection.js';
+import { SqliteRecordStore } from '../../src/db/engine.js';
 import { readKeyFile } from '../../src/db/key-file.js';
 import { Store } from '../../src/db/store.js';
 import { Sandbox } from '../helpers.js';
@@ -12,13 +13,15 @@ import { Sandbox } from '../helpers.js';
  */
 let box: Sandbox;
 let store: Store;
+let records: SqliteRecordStore;
 const who = { actor: 'tester', now: new Date('2026-03-01T10:00:00Z') };
 
 beforeEach(async () => {
   box = new Sandbox();
   expect((await box.run(['init'])).code).toBe(0);
   store = new Store(openDatabase(box.dbPath, readKeyFile(box.keyPath)));
-  logSession(store, { client_id: 'c1', conversation_summary: 'kept', emotional_state: 'neutral', timestamp: '2026-02-01T10:00:00Z' }, who);
+  records = new SqliteRecordStore(store);
+  await logSession(records, { client_id: 'c1', conversation_summary: 'kept', emotional_state: 'neutral', timestamp: '2026-02-01T10:00:00Z' }, who);
   // Fill the last page of the log, then forbid any new page.
   store.db.pragma(`max_page_count = ${store.db.pragma('page_count', { simple: true }) as number}`);
   for (let i = 0; ; i++) {
@@ -38,20 +41,20 @@ afterEach(() => {
 });
 
 describe('a read on a full disk', () => {
-  it('goes ahead and hands back the audit entry it could not write', () => {
+  it('goes ahead and hands back the audit entry it could not write', async () => {
     const seq = store.lastAuditEntry()!.seq;
-    const sessions = listSessions(store, 'c1', { start: null, end: new Date('2026-12-31T00:00:00Z') }, who);
+    const sessions = await listSessions(records, 'c1', { start: null, end: new Date('2026-12-31T00:00:00Z') }, who);
     expect(sessions.map((session) => session.conversation_summary)).toEqual(['kept']);
     expect(store.lastAuditEntry()!.seq).toBe(seq);
-    expect(takeUnloggedReads(store)).toEqual([
+    expect(takeUnloggedPortReads(records)).toEqual([
       { action: 'session.list', client_id: 'c1', actor: 'tester', at: '2026-03-01T10:00:00.000Z' },
     ]);
-    expect(takeUnloggedReads(store)).toEqual([]);
+    expect(takeUnloggedPortReads(records)).toEqual([]);
   });
 
-  it('a write is still refused (SQLITE_FULL), and other failures of a read are not hidden', () => {
-    expect(() => logSession(store, { client_id: 'c1', conversation_summary: 'new', emotional_state: 'neutral' }, who))
-      .toThrow(expect.objectContaining({ code: 'SQLITE_FULL' }));
+  it('a write is still refused (a full store), and other failures of a read are not hidden', async () => {
+    await expect(logSession(records, { client_id: 'c1', conversation_summary: 'new', emotional_state: 'neutral' }, who))
+      .rejects.toMatchObject({ kind: 'full' });
     expect(() => logRead(store, { action: 'x' }, who, () => {
       throw new Error('the read itself failed');
     })).toThrow('the read itself failed');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generatePractice, type ClientBundle } from '../../bench/generate.js';
 import { fastSession } from '../../src/core/ingest-fast.js';
 import type { SessionInput } from '../../src/core/schemas.js';
-import { validateSession } from '../../src/core/sessions.js';
+import { validateSessionSync } from '../../src/core/sessions.js';
 import type { Store } from '../../src/db/store.js';
 
 // The fast path of an ingested session takes a line as it is only where validateSession would
@@ -26,7 +26,7 @@ const lines = bundles.flatMap((bundle) => bundle.sessions).map((session, index) 
 
 function slow(fields: Record<string, unknown>, id: string): unknown {
   try {
-    return validateSession(noGoals, { ...fields, session_id: id } as SessionInput, who);
+    return validateSessionSync(noGoals, { ...fields, session_id: id } as SessionInput, who);
   } catch (error) {
     return (error as Error).message;
   }

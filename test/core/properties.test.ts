@@ -10,6 +10,7 @@ import { EMOTIONAL_STATES } from '../../src/core/scale.js';
 import { logSession } from '../../src/core/sessions.js';
 import { clientById } from '../../src/db/export-queries.js';
 import { openDatabase } from '../../src/db/connection.js';
+import { SqliteRecordStore } from '../../src/db/engine.js';
 import { readKeyFile } from '../../src/db/key-file.js';
 import { Store } from '../../src/db/store.js';
 import { csvChunks } from '../../src/render/csv-export.js';
@@ -80,21 +81,26 @@ const validSession = fc.record({
 });
 
 describe('properties of the core', () => {
-  it('a valid session round-trips: store → export → import, unchanged', () => {
-    fc.assert(fc.property(validSession, (fields) => {
+  it('a valid session round-trips: store → export → import, unchanged', async () => {
+    const records = new SqliteRecordStore(from);
+    await fc.assert(fc.asyncProperty(validSession, async (fields) => {
       const clientId = `p${++serial}`;
-      const stored = logSession(from, { ...fields, client_id: clientId, session_id: `s-${clientId}` }, who);
-      const document = [...exportJson(from, [clientById(from, clientId)!], who.now)].join('');
+      const stored = await logSession(records, { ...fields, client_id: clientId, session_id: `s-${clientId}` }, who);
+      let document = '';
+      await records.read(async (tx) => {
+        for await (const piece of exportJson(tx, [clientById(from, clientId)!], who.now)) document += piece;
+      });
       const chunks = [document];
-      importDocument(into, () => chunks.shift() ?? null, { label: 'property' }, who);
+      await importDocument(new SqliteRecordStore(into), () => chunks.shift() ?? null, { label: 'property' }, who);
       expect(into.sessionById(stored.session_id)).toEqual(stored);
       expect(from.sessionById(stored.session_id)).toEqual(stored);
     }), { numRuns: RUNS });
   });
 
-  it('any string survives CSV (as the cell, a would-be formula quoted), JSON, a table row and markdown', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (value) => {
-      const csv = [...csvChunks(['a', 'b'], [[[value, 1]]])].join('');
+  it('any string survives CSV (as the cell, a would-be formula quoted), JSON, a table row and markdown', async () => {
+    await fc.assert(fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 80 }), async (value) => {
+      let csv = '';
+      for await (const piece of csvChunks(['a', 'b'], (async function* () { yield [[value, 1]]; })())) csv += piece;
       const [, row] = parse(csv, { relax_column_count: false }) as string[][];
       expect(row![0]).toBe(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
       expect(JSON.parse(JSON.stringify({ value })).value).toBe(value);
@@ -112,7 +118,8 @@ describe('properties of the core', () => {
     }), { numRuns: RUNS * 5 });
   });
 
-  it('an invalid value is refused with an InputError and nothing is stored', () => {
+  it('an invalid value is refused with an InputError and nothing is stored', async () => {
+    const records = new SqliteRecordStore(from);
     const invalid = fc.oneof(
       fc.record({ emotional_state: fc.string().filter((s) => !EMOTIONAL_STATES.includes(s.trim().toLowerCase() as never) && !/^\s*[+-]?[0-2]\s*$/.test(s)) }),
       fc.record({ session_duration_minutes: fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 1441 }), fc.double({ noInteger: true })) }),
@@ -121,10 +128,10 @@ describe('properties of the core', () => {
       fc.record({ metadata: fc.dictionary(fc.string().filter((key) => !META_KEY.test(key)), fc.string(), { minKeys: 1, maxKeys: 2 }) }),
       fc.record({ client_id: fc.string().filter((id) => !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(id.trim())) }),
     );
-    fc.assert(fc.property(invalid, (bad) => {
+    await fc.assert(fc.asyncProperty(invalid, async (bad) => {
       const before = from.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number };
       const input = { client_id: `bad${++serial}`, conversation_summary: 'x', emotional_state: 'neutral', ...bad };
-      expect(() => logSession(from, input as never, who)).toThrow(expect.objectContaining({ name: expect.stringMatching(/InputError|NotFoundError/) }));
+      await expect(logSession(records, input as never, who)).rejects.toThrow(expect.objectContaining({ name: expect.stringMatching(/InputError|NotFoundError/) }));
       expect(from.db.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual(before);
     }), { numRuns: RUNS * 2 });
   });

@@ -77,7 +77,7 @@ describe('bash completion, driven through COMP_WORDS and COMP_CWORD', () => {
   it('completes commands, subcommands and options from the program', () => {
     expect(complete(['go'])).toEqual(['goal']);
     expect(complete(['goal', ''])).toEqual(['create', 'edit', 'list', 'show', 'update']);
-    expect(complete(['import', '--d'])).toEqual(['--db', '--dry-run']);
+    expect(complete(['import', '--d'])).toEqual(['--database', '--db', '--dry-run']);
     expect(complete(['token', 'create', '--'])).not.toContain('--client');
   });
 

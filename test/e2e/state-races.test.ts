@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/connection.js';
 import type { Database } from '../../src/db/driver.js';
@@ -33,23 +33,40 @@ function start(args: string[]): { pid: number; exit: Promise<Exit> } {
 }
 
 /**
- * Whether the process's main thread sleeps in a timed sleep: SQLite's busy handler sleeps so
- * between its retries, where Node's event loop waits in epoll instead (Linux's /proc).
+ * Whether the process waits for the write lock: SQLite's busy handler sleeps in a timed sleep
+ * between its retries; the store port (src/db/engine.ts) retries BEGIN IMMEDIATE between turns
+ * of the event loop instead, so it waits in epoll with the database open (Linux's /proc).
  */
-function inBusyWait(pid: number): boolean {
+function inLockWait(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/wchan`, 'utf8') === 'hrtimer_nanosleep';
+    const wchan = readFileSync(`/proc/${pid}/wchan`, 'utf8');
+    if (wchan === 'hrtimer_nanosleep') return true;
+    return wchan === 'do_epoll_wait' && readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === box.dbPath;
+      } catch {
+        return false;
+      }
+    });
   } catch {
     return false;
   }
 }
 
+/**
+ * Both commands wait for the lock: each seen so at least once, then half a second more (a command
+ * also passes through epoll with the file open while it loads its modules, never for that long;
+ * the port's retries wake it briefly between its waits, so the two are not seen so at one instant).
+ */
 async function bothWaiting(pids: number[]): Promise<void> {
   const deadline = Date.now() + 15_000;
-  while (!pids.every(inBusyWait)) {
+  const seen = new Set<number>();
+  while (seen.size < pids.length) {
     if (Date.now() > deadline) throw new Error('the two commands never waited for the write lock');
+    for (const pid of pids) if (inLockWait(pid)) seen.add(pid);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+  await new Promise((resolve) => setTimeout(resolve, 500));
 }
 
 async function race(first: string[], second: string[]): Promise<Exit[]> {

@@ -71,9 +71,9 @@ describe('the packed package', () => {
       try { journal.logSession({ client_id: 'c42', conversation_summary: 'x', emotional_state: 'happy' }); }
       catch (error) { refused = error instanceof InputError && error.message; }
       const sessions = journal.sessions('c42');
-      const report = journal.report('c42', { since: '2026-01-01' });
-      const trends = journal.trends('c42', { since: '2026-01-01', by: 'week' });
-      const exported = journal.exportDocument({ clientId: 'c42' });
+      const report = await journal.report('c42', { since: '2026-01-01' });
+      const trends = await journal.trends('c42', { since: '2026-01-01', by: 'week' });
+      const exported = await journal.exportDocument({ clientId: 'c42' });
       journal.close();
       console.log(JSON.stringify({ sessions: sessions.length, progress: updated.completion_percentage, refused,
         reportSessions: report.sessions_count,
@@ -131,8 +131,8 @@ describe('the packed package', () => {
       import { openJournal, type ProgressReport, type Session } from 'tpt';
       const journal = openJournal({ path: 'x.db', keyFile: 'key', actor: 'bot' });
       const session: Session = journal.logSession({ client_id: 'c1', conversation_summary: 's', emotional_state: 'neutral' });
-      const report: ProgressReport = journal.report(session.client_id, { last: '3m' });
-      const trajectory: 'improving' | 'stable' | 'declining' | 'mixed' | 'insufficient_data' = report.overall_trajectory;
+      const report: Promise<ProgressReport> = journal.report(session.client_id, { last: '3m' });
+      const trajectory: Promise<'improving' | 'stable' | 'declining' | 'mixed' | 'insufficient_data'> = report.then((r) => r.overall_trajectory);
       export { trajectory };
     `);
     const ok = spawnSync(process.execPath, [TSC, '-p', '.'], { cwd: project, encoding: 'utf8' });

@@ -11,7 +11,7 @@ const emptyDb = useTestDatabase();
 const racedDb = useTestDatabase();
 
 const CLIENT_TABLES = [
-  'audit_heads', 'audit_log', 'goal_edits', 'goal_history', 'goals', 'measure_versions', 'measures',
+  'audit_heads', 'audit_log', 'courses', 'goal_edits', 'goal_history', 'goals', 'measure_schedules', 'measure_versions', 'measures',
   'milestone_edits', 'milestones', 'risk_events', 'risks', 'session_versions', 'sessions',
 ];
 const REFERENCE_TABLES = [
@@ -31,9 +31,11 @@ const CLEAR_TEXT: Record<string, string[]> = {
   audit_heads: ['hash'],
   audit_log: ['action', 'actor', 'client_id', 'hash', 'key_id', 'object_id', 'outcome', 'prev_hash'],
   clients: ['client_id'],
+  courses: ['course_id', 'end_reason', 'ended_by', 'started_by'],
   goal_edits: ['actor', 'goal_id'],
   goal_history: ['actor', 'goal_id', 'status'],
   goals: ['goal_id', 'status'],
+  measure_schedules: ['every', 'measure', 'started_by', 'stopped_by'],
   measure_versions: ['amended_by', 'measure_id', 'session_id'],
   measures: ['amended_by', 'measure', 'measure_id', 'session_id', 'voided_by'],
   milestone_edits: ['actor', 'milestone_id'],
@@ -51,6 +53,7 @@ const CLEAR_TEXT: Record<string, string[]> = {
 
 /** The free text of the records, sealed: hand-listed from the SQLite schema's text columns. */
 const SEALED: Record<string, string[]> = {
+  courses: ['end_note'],
   goal_edits: ['changes', 'reason'],
   goal_history: ['note'],
   goals: ['description', 'notes'],
@@ -121,8 +124,8 @@ describe('PostgreSQL migrations', () => {
          FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
         WHERE t.relnamespace = 'public'::regnamespace AND c.contype IN ('p', 'u', 'f') AND NOT t.relispartition`)).rows;
     const ofClientTables = keys.filter((key) => CLIENT_TABLES.includes(key.table));
-    // 13 primary keys, and the 13 foreign keys between client tables or to clients.
-    expect(ofClientTables.filter((key) => key.type === 'p')).toHaveLength(13);
+    // 15 primary keys, and the foreign keys between client tables or to clients.
+    expect(ofClientTables.filter((key) => key.type === 'p')).toHaveLength(15);
     for (const key of ofClientTables) {
       const keyColumn = key.table.startsWith('audit_') ? 'chain_key' : 'client_key';
       expect(key.columns, `${key.table}.${key.name}`).toContain(keyColumn);

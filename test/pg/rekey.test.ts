@@ -82,7 +82,7 @@ describe('rekey on PostgreSQL', () => {
   it('finds the sealed columns and primary keys in the catalogue, partitions left out', async () => {
     const tables = await sealedTables(db);
     expect(tables.map((table) => table.table)).toEqual([
-      'goal_edits', 'goal_history', 'goals', 'measure_versions', 'measures', 'milestone_edits', 'milestones',
+      'courses', 'goal_edits', 'goal_history', 'goals', 'measure_versions', 'measures', 'milestone_edits', 'milestones',
       'risk_events', 'risks', 'session_versions', 'sessions',
     ]);
     expect(tables.find((table) => table.table === 'goal_history')).toEqual({
