@@ -83,3 +83,44 @@ function candidatesSql(indexed: boolean): string {
     ${hits('milestone', 'm', 'milestone_id')} (@since_date IS NULL OR m.achieved_date >= @since_date)
      AND m.achieved_date <= @until_date AND (@include_void = 1 OR m.voided_at IS NULL)`;
 }
+
+/** The triggers that index a new row, one by one: a bulk load sets them aside (`pauseIndexing`). */
+const INSERT_TRIGGERS = ['search_session_insert', 'search_goal_insert', 'search_milestone_insert'];
+
+/**
+ * Sets the index's insert triggers aside for a bulk load and returns what ends it: the triggers
+ * back as they were, and the rows the load inserted indexed at once, from their rowids (an FTS5
+ * insert from a SELECT builds its index in one pass, where a trigger per row costs about three
+ * times the import). Both run inside the load's transaction (SQLite's DDL is transactional), so a
+ * load that fails or is killed rolls them back with its rows: never a row without its words in
+ * the index, nor words without their row. Rows the load changed rather than inserted keep their
+ * update triggers, which find nothing to take out for a row not yet indexed and leave its words
+ * to the fill.
+ */
+export function pauseIndexing(store: Store, before: { session: number; goal: number; milestone: number }): () => void {
+  const triggers = store.statement(
+    `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (${INSERT_TRIGGERS.map(() => '?').join(', ')})`,
+  ).all(...INSERT_TRIGGERS) as { name: string; sql: string }[];
+  for (const { name } of triggers) store.statement(`DROP TRIGGER ${name}`).run();
+  const doc = (store.statement('SELECT coalesce(max(doc), 0) AS n FROM search_docs').get() as { n: number }).n;
+  return () => {
+    for (const { sql } of triggers) store.statement(sql).run();
+    store.statement(`INSERT INTO search_docs (kind, record_id) SELECT 'session', session_id FROM sessions WHERE rowid > ? ORDER BY rowid`)
+      .run(before.session);
+    store.statement(`INSERT INTO search_docs (kind, record_id) SELECT 'goal', goal_id FROM goals WHERE rowid > ? ORDER BY rowid`)
+      .run(before.goal);
+    store.statement(`INSERT INTO search_docs (kind, record_id) SELECT 'milestone', milestone_id FROM milestones WHERE rowid > ? ORDER BY rowid`)
+      .run(before.milestone);
+    // In the order of doc, as FTS5 takes rows quickest (the + keeps the scan on doc, not on kind).
+    store.statement(`
+      INSERT INTO search_text (rowid, a, b, c, d)
+        SELECT d.doc, s.conversation_summary, s.progress_notes, s.therapist_observations, s.next_session_focus
+          FROM search_docs d JOIN sessions s ON s.session_id = d.record_id WHERE d.doc > ? AND +d.kind = 'session'
+        UNION ALL
+        SELECT d.doc, g.description, g.notes, '', '' FROM search_docs d JOIN goals g ON g.goal_id = d.record_id
+          WHERE d.doc > ? AND +d.kind = 'goal'
+        UNION ALL
+        SELECT d.doc, m.description, '', '', '' FROM search_docs d JOIN milestones m ON m.milestone_id = d.record_id
+          WHERE d.doc > ? AND +d.kind = 'milestone'`).run(doc, doc, doc);
+  };
+}
