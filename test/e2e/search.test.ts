@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servedSandbox, Sandbox } from '../helpers.js';
@@ -108,5 +108,36 @@ describe('a purge and the search index', () => {
     } finally {
       own.cleanup();
     }
+  });
+});
+
+describe('tpt search after tpt import', () => {
+  const sandbox = new Sandbox();
+  afterAll(() => sandbox.cleanup());
+  const session = (id: string, summary: string) => ({
+    session_id: id, client_id: 'imp', timestamp: '2026-02-01T10:00:00.000Z', conversation_summary: summary, emotional_state: 'neutral',
+    emotional_score: 0, therapeutic_goals: [], progress_notes: '', therapist_observations: '', next_session_focus: '',
+    session_duration_minutes: 50, techniques_used: [], homework_assigned: '', crisis_flags: [], metadata: {},
+  });
+  const file = (name: string, sessions: unknown[]) => {
+    const path = join(sandbox.home, name);
+    writeFileSync(path, JSON.stringify({
+      format: 'tpt-export', version: 1, exported_at: '2026-03-01T00:00:00.000Z',
+      clients: [{ client_id: 'imp', created_at: '2026-01-01T00:00:00.000Z', sessions, goals: [], milestones: [] }],
+    }));
+    return path;
+  };
+
+  it('finds what an import wrote; a failed import leaves no words, and the index goes on taking new records', () => {
+    sandbox.spawnOk(['init']);
+    sandbox.spawnOk(['import', file('good.json', [session('i1', 'Gardening calmed her'), session('i2', 'Quarrel with the landlord')])]);
+    const failed = sandbox.spawn(['import', file('bad.json', [session('i3', 'Xylophone lessons'), { ...session('i4', 'broken'), emotional_state: 'nope' }])]);
+    expect(failed.code).not.toBe(0);
+    sandbox.spawnOk(['log-session', '--client', 'imp', '--summary', 'Zeppelin dream again', '--mood', 'neutral']);
+    const found = (word: string) => (JSON.parse(sandbox.spawnOk(['--json', 'search', word])) as { id: string }[]).map((hit) => hit.id);
+    expect(found('gardening')).toEqual(['i1']);
+    expect(found('landlord')).toEqual(['i2']);
+    expect(found('xylophone')).toEqual([]);
+    expect(found('zeppelin')).toHaveLength(1);
   });
 });
