@@ -20,6 +20,7 @@ import { measureCommand, measuresCommand } from './measure.js';
 import { milestoneCommand } from './milestone.js';
 import { outcomesCommand } from './outcomes.js';
 import { rekeyCommand } from './rekey.js';
+import { searchCommand } from './search.js';
 import { reportCommand } from './report.js';
 import { riskCommand } from './risk.js';
 import { retentionCommand } from './retention.js';
@@ -47,6 +48,7 @@ export const COMMANDS: Record<string, (ctx: Context) => Command> = {
   measures: measuresCommand,
   trends: trendsCommand,
   report: reportCommand,
+  search: searchCommand,
   outcomes: outcomesCommand,
   risk: riskCommand,
   course: courseCommand,

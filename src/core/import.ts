@@ -1037,6 +1037,7 @@ async function importPass(
       await appendAudit(tx, { action: 'import', client_id: clientId }, who);
     },
   });
+  await tx.exchange.endBulk();
   return { summary, conflicts };
 }
 

@@ -14,6 +14,7 @@ import { courseById, coursesOf, insertCourse, openCourseOf, replaceCourse } from
 import { insertSchedule, liveScheduleOf, replaceSchedule, scheduleStartedAt, schedulesOf } from './schedule-queries.js';
 import { writeEarlierVersions, writeState } from './session-versions.js';
 import { rowToSession, type SessionRow, type Store } from './store.js';
+import { pauseIndexing } from './engine-search.js';
 
 const TABLES: Record<BulkKind, [table: string, key: string]> = {
   session: ['sessions', 'session_id'], goal: ['goals', 'goal_id'], milestone: ['milestones', 'milestone_id'], measure: ['measures', 'measure_id'],
@@ -25,6 +26,7 @@ const TABLES: Record<BulkKind, [table: string, key: string]> = {
  */
 export function sqliteExchange(store: Store): ExchangeReads & ExchangeWrites {
   let before: Record<BulkKind, number> = { session: 0, goal: 0, milestone: 0, measure: 0 };
+  let fillIndex: (() => void) | undefined;
   return {
     clients: async () => allClients(store),
     client: async (clientId) => clientById(store, clientId),
@@ -57,6 +59,11 @@ export function sqliteExchange(store: Store): ExchangeReads & ExchangeWrites {
     beginBulk: async () => {
       deferForeignKeys(store);
       before = highestRowids(store);
+      fillIndex = pauseIndexing(store, before);
+    },
+    endBulk: async () => {
+      fillIndex?.();
+      fillIndex = undefined;
     },
     writtenInBulk: async (kind, recordId) => {
       const [table, key] = TABLES[kind];

@@ -8,6 +8,7 @@ import { sqliteAdmin, sqliteMaintenance } from './engine-admin.js';
 import { sqliteCare } from './engine-care.js';
 import { sqliteExchange } from './engine-exchange.js';
 import { sqliteIngest } from './engine-ingest.js';
+import { sqliteSearch } from './engine-search.js';
 import { sqliteMeasures } from './measure-rows.js';
 import { sqliteMilestones } from './milestone-rows.js';
 import { sqliteGoalEdits } from './record-edits.js';
@@ -205,6 +206,7 @@ function sqliteTransaction(store: Store): WriteTx {
     care: sqliteCare(store),
     exchange: sqliteExchange(store),
     ingest: sqliteIngest(store),
+    search: sqliteSearch(store),
   };
 }
 

@@ -382,6 +382,94 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX measure_schedules_by_client ON measure_schedules (client_id, measure, started_at);
   CREATE UNIQUE INDEX one_live_schedule ON measure_schedules (client_id, measure) WHERE stopped_at IS NULL;
   `,
+
+  // 11: the index of `tpt search` (issue 24), inside the encrypted file. An FTS5 table without
+  // content of its own (the words live only in its index, reached through search_docs' ids), kept
+  // by triggers, so no write path of core changes: a session's current version, a goal's
+  // description and notes, a milestone's description. An amendment replaces the session's words,
+  // so earlier versions are not found. A change or a deletion takes the old words out with FTS5's
+  // 'delete' command, given the values that were indexed, and secure-delete removes them from the
+  // index's pages themselves (a contentless_delete table would only mark the row gone, its words
+  // left in the file until a merge): with secure_delete=ON and the VACUUM of a purge, no word of a
+  // purged client stays in the file. search_docs has no client_id column, so a purge does not
+  // delete from it by hand: the records' triggers do.
+  `
+  CREATE TABLE search_docs (
+    doc       INTEGER PRIMARY KEY,
+    kind      TEXT NOT NULL CHECK (kind IN ('session', 'goal', 'milestone')),
+    record_id TEXT NOT NULL,
+    UNIQUE (kind, record_id)
+  ) STRICT;
+  CREATE VIRTUAL TABLE search_text USING fts5(a, b, c, d, content = '', tokenize = 'unicode61 remove_diacritics 2');
+  INSERT INTO search_text (search_text, rank) VALUES ('secure-delete', 1);
+
+  CREATE TRIGGER search_session_insert AFTER INSERT ON sessions BEGIN
+    INSERT INTO search_docs (kind, record_id) VALUES ('session', new.session_id);
+    INSERT INTO search_text (rowid, a, b, c, d) VALUES (last_insert_rowid(), new.conversation_summary,
+      new.progress_notes, new.therapist_observations, new.next_session_focus);
+  END;
+  CREATE TRIGGER search_session_update AFTER UPDATE OF session_id, conversation_summary, progress_notes,
+      therapist_observations, next_session_focus ON sessions BEGIN
+    INSERT INTO search_text (search_text, rowid, a, b, c, d)
+      SELECT 'delete', doc, old.conversation_summary, old.progress_notes, old.therapist_observations, old.next_session_focus
+        FROM search_docs WHERE kind = 'session' AND record_id = old.session_id;
+    UPDATE search_docs SET record_id = new.session_id WHERE kind = 'session' AND record_id = old.session_id;
+    INSERT INTO search_text (rowid, a, b, c, d)
+      SELECT doc, new.conversation_summary, new.progress_notes, new.therapist_observations, new.next_session_focus
+        FROM search_docs WHERE kind = 'session' AND record_id = new.session_id;
+  END;
+  CREATE TRIGGER search_session_delete AFTER DELETE ON sessions BEGIN
+    INSERT INTO search_text (search_text, rowid, a, b, c, d)
+      SELECT 'delete', doc, old.conversation_summary, old.progress_notes, old.therapist_observations, old.next_session_focus
+        FROM search_docs WHERE kind = 'session' AND record_id = old.session_id;
+    DELETE FROM search_docs WHERE kind = 'session' AND record_id = old.session_id;
+  END;
+
+  CREATE TRIGGER search_goal_insert AFTER INSERT ON goals BEGIN
+    INSERT INTO search_docs (kind, record_id) VALUES ('goal', new.goal_id);
+    INSERT INTO search_text (rowid, a, b, c, d) VALUES (last_insert_rowid(), new.description, new.notes, '', '');
+  END;
+  CREATE TRIGGER search_goal_update AFTER UPDATE OF goal_id, description, notes ON goals BEGIN
+    INSERT INTO search_text (search_text, rowid, a, b, c, d)
+      SELECT 'delete', doc, old.description, old.notes, '', '' FROM search_docs WHERE kind = 'goal' AND record_id = old.goal_id;
+    UPDATE search_docs SET record_id = new.goal_id WHERE kind = 'goal' AND record_id = old.goal_id;
+    INSERT INTO search_text (rowid, a, b, c, d)
+      SELECT doc, new.description, new.notes, '', '' FROM search_docs WHERE kind = 'goal' AND record_id = new.goal_id;
+  END;
+  CREATE TRIGGER search_goal_delete AFTER DELETE ON goals BEGIN
+    INSERT INTO search_text (search_text, rowid, a, b, c, d)
+      SELECT 'delete', doc, old.description, old.notes, '', '' FROM search_docs WHERE kind = 'goal' AND record_id = old.goal_id;
+    DELETE FROM search_docs WHERE kind = 'goal' AND record_id = old.goal_id;
+  END;
+
+  CREATE TRIGGER search_milestone_insert AFTER INSERT ON milestones BEGIN
+    INSERT INTO search_docs (kind, record_id) VALUES ('milestone', new.milestone_id);
+    INSERT INTO search_text (rowid, a, b, c, d) VALUES (last_insert_rowid(), new.description, '', '', '');
+  END;
+  CREATE TRIGGER search_milestone_update AFTER UPDATE OF milestone_id, description ON milestones BEGIN
+    INSERT INTO search_text (search_text, rowid, a, b, c, d)
+      SELECT 'delete', doc, old.description, '', '', '' FROM search_docs WHERE kind = 'milestone' AND record_id = old.milestone_id;
+    UPDATE search_docs SET record_id = new.milestone_id WHERE kind = 'milestone' AND record_id = old.milestone_id;
+    INSERT INTO search_text (rowid, a, b, c, d)
+      SELECT doc, new.description, '', '', '' FROM search_docs WHERE kind = 'milestone' AND record_id = new.milestone_id;
+  END;
+  CREATE TRIGGER search_milestone_delete AFTER DELETE ON milestones BEGIN
+    INSERT INTO search_text (search_text, rowid, a, b, c, d)
+      SELECT 'delete', doc, old.description, '', '', '' FROM search_docs WHERE kind = 'milestone' AND record_id = old.milestone_id;
+    DELETE FROM search_docs WHERE kind = 'milestone' AND record_id = old.milestone_id;
+  END;
+
+  INSERT INTO search_docs (kind, record_id) SELECT 'session', session_id FROM sessions;
+  INSERT INTO search_docs (kind, record_id) SELECT 'goal', goal_id FROM goals;
+  INSERT INTO search_docs (kind, record_id) SELECT 'milestone', milestone_id FROM milestones;
+  INSERT INTO search_text (rowid, a, b, c, d)
+    SELECT d.doc, s.conversation_summary, s.progress_notes, s.therapist_observations, s.next_session_focus
+      FROM search_docs d JOIN sessions s ON d.kind = 'session' AND s.session_id = d.record_id;
+  INSERT INTO search_text (rowid, a, b, c, d)
+    SELECT d.doc, g.description, g.notes, '', '' FROM search_docs d JOIN goals g ON d.kind = 'goal' AND g.goal_id = d.record_id;
+  INSERT INTO search_text (rowid, a, b, c, d)
+    SELECT d.doc, m.description, '', '', '' FROM search_docs d JOIN milestones m ON d.kind = 'milestone' AND m.milestone_id = d.record_id;
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -241,6 +241,7 @@ export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): Exchange
     // References are checked as each row is written: a record's goal or session comes first in
     // the file (as an export orders them), or the import stops at it.
     beginBulk: async () => undefined,
+    endBulk: async () => undefined,
     // A row this transaction inserted carries its id as xmin (no savepoints are used in a load).
     writtenInBulk: async (kind: BulkKind, recordId) => (await client.query<{ mine: boolean }>(
       `SELECT xmin::text::bigint = txid_current() % 4294967296 AS mine FROM record_ids WHERE kind = $1 AND record_id = $2`,

@@ -9,6 +9,7 @@ import { PgAudit } from './audit-rows.js';
 import { pgCare } from './care-rows.js';
 import { pgExchange } from './exchange-rows.js';
 import { pgIngest } from './ingest-rows.js';
+import { pgSearch } from './search-rows.js';
 import { openPool, type PgPool, type PgPoolOptions } from './connect.js';
 import { FieldCipher, type FieldKey, type KeyMaterial } from './field-cipher.js';
 import { fieldKeysFor } from './field-keys.js';
@@ -169,6 +170,7 @@ export class PgRecordStore implements RecordStore {
       care: pgCare(client, this.cipher),
       exchange: pgExchange(client, this.cipher),
       ingest: pgIngest(client, this.cipher),
+      search: pgSearch(client, this.cipher),
     };
   }
 }

@@ -185,6 +185,13 @@ export const OPENAPI = {
         [queryParameter('unsigned_days', 'list notes unsigned for more than this many days (default 3)', { type: 'string', pattern: '^[0-9]{1,4}$' })],
         json({ type: 'array', items: ref('CaseloadEntry') }, 'the caseload, most pressing first')),
     },
+    '/api/v1/search': {
+      get: reading('search', 'Find words in the notes, newest first (as `tpt search --json`); one audit entry per client shown, never the words',
+        [queryParameter('q', 'the words, all of which must occur (case and accents ignored); "a phrase" in quotes matches as a phrase'),
+          queryParameter('client', "one client's records only"), includeVoid('sessions and milestones'),
+          queryParameter('limit', 'at most N matches, the newest', { type: 'string', pattern: '^[0-9]+$' }), ...TIMEFRAME],
+        json({ type: 'array', items: ref('SearchHit') }, 'the matches, newest first')),
+    },
     '/api/v1/risks/{client_id}': {
       get: reading('listRisks', "A client's risks, opened by crisis flags and open until a person resolves them",
         [CLIENT, queryParameter('open', 'only the open ones (true or 1)', { enum: ['true', '1', 'false', '0'] })], json({ type: 'array', items: ref('Risk') }, 'the risks, as `tpt risk list --json`')),
@@ -505,6 +512,19 @@ export const OPENAPI = {
           date: { type: 'string', format: 'date-time' },
           detail: { type: 'string' },
           source: { type: 'string' },
+        },
+      },
+      SearchHit: {
+        type: 'object',
+        required: ['client_id', 'kind', 'id', 'time', 'field', 'snippet', 'voided'],
+        properties: {
+          client_id: ref('Id'),
+          kind: { enum: ['session', 'goal', 'milestone'] },
+          id: ref('Id'),
+          time: { type: 'string', description: "a session's time, a goal's creation (UTC ISO 8601), a milestone's day achieved (YYYY-MM-DD)" },
+          field: { type: 'string', description: 'the field the snippet is from' },
+          snippet: { type: 'string', description: 'words around the first match, the matched words between [ and ]' },
+          voided: { type: 'boolean' },
         },
       },
       CaseloadEntry: {

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { caseload, parseUnsignedDays } from '../core/caseload.js';
+import { searchNotes } from '../core/search.js';
 import { createGoal, editGoal, listGoals, updateGoal } from '../core/goals.js';
 import { InputError, NotFoundError } from '../core/errors.js';
 import { DOCUMENT_NAMES, isDocumentName, publishedSchema } from '../schema-files.js';
@@ -349,6 +350,20 @@ export const ROUTES: Route[] = [
     handle: async ({ records, query, who }) => ({
       status: 200,
       body: await caseload(records, { unsignedDays: parseUnsignedDays(query.get('unsigned_days') ?? undefined, 'unsigned_days') }, who),
+    }),
+  },
+  {
+    // `tpt search`: q the words (a "phrase" in quotes), as the command takes them; the same JSON.
+    method: 'GET',
+    ...at('/api/v1/search'),
+    query: ['q', 'client', 'include_void', 'limit', ...TIMEFRAME],
+    scope: 'read',
+    handle: async ({ records, query, who }) => ({
+      status: 200,
+      body: await searchNotes(records, query.get('q') ?? '', {
+        clientId: query.get('client'), timeframe: resolveTimeframe(timeframeQuery(query), null, who.now),
+        includeVoid: flagQuery(query, 'include_void'), limit: limitQuery(query),
+      }, who),
     }),
   },
   {

@@ -126,9 +126,15 @@ export interface ExchangeWrites {
   /**
    * Readies the transaction for a bulk load: references between records are checked when it
    * commits (a file may list a goal's milestones before the goal), and what the tables held is
-   * noted, for `writtenInBulk`. Call once, first.
+   * noted, for `writtenInBulk`. On SQLite the search index's insert triggers are set aside until
+   * `endBulk`. Call once, first.
    */
   beginBulk(): Promise<void>;
+  /**
+   * Ends a bulk load, in its transaction: on SQLite the rows it inserted go into the search index
+   * in one pass and the index's triggers are back. Call once, last, before the commit.
+   */
+  endBulk(): Promise<void>;
   /** Whether this transaction's bulk load wrote the record (false for one the database held). */
   writtenInBulk(kind: BulkKind, recordId: string): Promise<boolean>;
   /** Inserts a session unless its id is taken (then false, and nothing written). */

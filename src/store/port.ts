@@ -5,6 +5,7 @@ import type { AdminReads, AdminWrites, StoreMaintenance } from './port-admin.js'
 import type { CareReads, CareWrites } from './port-care.js';
 import type { ExchangeReads, ExchangeWrites } from './port-exchange.js';
 import type { IngestReads, IngestWrites } from './port-ingest.js';
+import type { SearchReads } from './port-search.js';
 
 /**
  * The store port (issue 22): the one way to the records, whatever engine holds them. Work runs
@@ -48,6 +49,8 @@ export interface ReadTx {
   readonly exchange: ExchangeReads;
   /** What `tpt ingest` took, a batch of lines at a time (port-ingest.ts). */
   readonly ingest: IngestReads;
+  /** The records `tpt search` may match, with their text (port-search.ts). */
+  readonly search: SearchReads;
 }
 
 export interface WriteTx {
@@ -64,6 +67,7 @@ export interface WriteTx {
   readonly care: CareReads & CareWrites;
   readonly exchange: ExchangeReads & ExchangeWrites;
   readonly ingest: IngestReads & IngestWrites;
+  readonly search: SearchReads;
 }
 
 /** Settings of the whole database (the retention policy, the demo mark), as text. */

@@ -23,9 +23,9 @@ describe('suggestions after a typo', () => {
     expect(result.stderr).toBe("tpt: unknown command 'sesions'; did you mean sessions? (see `tpt --help`)\n");
   });
 
-  it('are left out when the nearest name is not near (`search` is not `serve`, `--limit` is not `--client`)', () => {
-    const search = box.spawn(['search', 'sleep']);
-    expect(search.stderr).toBe("tpt: unknown command 'search' (see `tpt --help`)\n");
+  it('are left out when the nearest name is not near (`query` is not `course`, `--limit` is not `--client`)', () => {
+    const query = box.spawn(['query', 'sleep']);
+    expect(query.stderr).toBe("tpt: unknown command 'query' (see `tpt --help`)\n");
     const limit = box.spawn(['audit', '--limit', '5']);
     expect(limit.stderr).toBe("tpt: unknown option '--limit' (see `tpt audit --help`)\n");
   });
