@@ -8,6 +8,7 @@ import { auditEntriesMatching } from './audit-queries.js';
 import { sqliteAdmin, sqliteMaintenance } from './engine-admin.js';
 import { sqliteCare } from './engine-care.js';
 import { sqliteExchange } from './engine-exchange.js';
+import { sqlitePractice } from './engine-practice.js';
 import { sqliteMeasures } from './measure-rows.js';
 import { sqliteMilestones } from './milestone-rows.js';
 import { sqliteGoalEdits } from './record-edits.js';
@@ -204,6 +205,7 @@ function sqliteTransaction(store: Store): WriteTx {
     admin: sqliteAdmin(store),
     care: sqliteCare(store),
     exchange: sqliteExchange(store),
+    practice: sqlitePractice(store),
   };
 }
 

@@ -15,6 +15,7 @@ import { PgGoals } from './goal-rows.js';
 import { requireSchema } from './migrate.js';
 import { PgMeasures } from './measure-rows.js';
 import { PgMilestones } from './milestone-rows.js';
+import { pgPractice } from './practice-rows.js';
 import { PgRisks } from './risk-rows.js';
 import { pgTokens } from './token-rows.js';
 import { clientSummaries, PgSessions } from './session-rows.js';
@@ -167,6 +168,7 @@ export class PgRecordStore implements RecordStore {
       admin: pgAdmin(client, this.cipher),
       care: pgCare(client, this.cipher),
       exchange: pgExchange(client, this.cipher),
+      practice: pgPractice(client),
     };
   }
 }

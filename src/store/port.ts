@@ -4,6 +4,7 @@ import type {
 import type { AdminReads, AdminWrites, StoreMaintenance } from './port-admin.js';
 import type { CareReads, CareWrites } from './port-care.js';
 import type { ExchangeReads, ExchangeWrites } from './port-exchange.js';
+import type { PracticeReads, PracticeWrites } from './port-practice.js';
 
 /**
  * The store port (issue 22): the one way to the records, whatever engine holds them. Work runs
@@ -45,6 +46,8 @@ export interface ReadTx {
   readonly care: CareReads;
   /** Export, import and ingestion in bulk (port-exchange.ts). */
   readonly exchange: ExchangeReads;
+  /** Accounts, caseloads and supervisions of a group practice (port-practice.ts). */
+  readonly practice: PracticeReads;
 }
 
 export interface WriteTx {
@@ -60,6 +63,7 @@ export interface WriteTx {
   readonly admin: AdminReads & AdminWrites;
   readonly care: CareReads & CareWrites;
   readonly exchange: ExchangeReads & ExchangeWrites;
+  readonly practice: PracticeReads & PracticeWrites;
 }
 
 /** Settings of the whole database (the retention policy, the demo mark), as text. */
