@@ -106,7 +106,10 @@ export async function createAccount(
 /** Every account with its caseload and supervisions, by name. */
 export async function listAccounts(records: RecordStore): Promise<AccountInfo[]> {
   return records.read(async (tx) => {
-    const [accounts, caseload, supervisions] = await Promise.all([tx.practice.accounts(), tx.practice.caseload(), tx.practice.supervisions()]);
+    // One after another: a PostgreSQL transaction is one connection, which runs one query at a time.
+    const accounts = await tx.practice.accounts();
+    const caseload = await tx.practice.caseload();
+    const supervisions = await tx.practice.supervisions();
     return accounts.map((account) => ({
       account_id: account.account_id,
       role: roleWord(account.role),
@@ -144,12 +147,12 @@ export async function changeRole(records: RecordStore, name: string, roleText: s
   const role = parseRole(roleText);
   return records.write(async (tx) => {
     const account = await lockedAccount(tx.practice, name);
-    if (account.role === role) throw new InputError(`account "${name}" is a ${roleWord(role)} already; nothing changed`);
+    if (account.role === role) throw new InputError(`account "${name}" has the role ${roleWord(role)} already; nothing changed`);
     if (!CASELOAD_ROLES.has(role)) {
       const clients = await tx.practice.caseload(name);
       if (clients.length > 0) {
         throw new InputError(
-          `account "${name}" has ${clients.length} client${clients.length === 1 ? '' : 's'} on its caseload and a ${roleWord(role)} has none: ` +
+          `account "${name}" has ${clients.length} client${clients.length === 1 ? '' : 's'} on its caseload and the role ${roleWord(role)} has none: ` +
           `move them first (tpt caseload transfer <client> --from ${name} --to <account>); nothing changed`);
       }
     }
@@ -163,7 +166,7 @@ export async function changeRole(records: RecordStore, name: string, roleText: s
     const supervisors = supervisions.filter((row) => row.clinician_id === name);
     if (!CASELOAD_ROLES.has(role) && supervisors.length > 0) {
       throw new InputError(
-        `account "${name}" is supervised by ${supervisors.map((row) => row.supervisor_id).join(', ')} and a ${roleWord(role)} writes no notes: ` +
+        `account "${name}" is supervised by ${supervisors.map((row) => row.supervisor_id).join(', ')} and the role ${roleWord(role)} writes no notes: ` +
         `end that first (tpt supervision remove <supervisor> --of ${name}); nothing changed`);
     }
     await tx.practice.setRole(name, role);

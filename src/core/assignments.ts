@@ -40,7 +40,7 @@ async function lockAll(practice: PracticeWrites, names: string[]): Promise<Map<s
 function requireCaseloadHolder(account: AccountRow): void {
   if (!CASELOAD_ROLES.has(account.role)) {
     throw new InputError(
-      `account "${account.account_id}" is a ${roleWord(account.role)}, which has no caseload: ` +
+      `account "${account.account_id}" has the role ${roleWord(account.role)}, which has no caseload: ` +
       'assign clients to a clinician, clinician-full or supervisor; nothing changed');
   }
   if (account.disabled_at !== null) {
@@ -124,7 +124,7 @@ export async function addSupervision(records: RecordStore, supervisor: string, c
     const head = accounts.get(supervisor)!;
     if (!SUPERVISES.has(head.role)) {
       throw new InputError(
-        `account "${supervisor}" is a ${roleWord(head.role)}, which cannot supervise: ` +
+        `account "${supervisor}" has the role ${roleWord(head.role)}, which cannot supervise: ` +
         `make it a supervisor first (tpt account role ${supervisor} supervisor); nothing changed`);
     }
     if (head.disabled_at !== null) {
@@ -133,7 +133,7 @@ export async function addSupervision(records: RecordStore, supervisor: string, c
     const supervisee = accounts.get(clinician)!;
     if (!CASELOAD_ROLES.has(supervisee.role)) {
       throw new InputError(
-        `account "${clinician}" is a ${roleWord(supervisee.role)}, which writes no notes to supervise: ` +
+        `account "${clinician}" has the role ${roleWord(supervisee.role)}, which writes no notes to supervise: ` +
         'name a clinician, clinician-full or supervisor with --of; nothing changed');
     }
     await tx.practice.addSupervision({ supervisor_id: supervisor, clinician_id: clinician, since: at });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { Sandbox } from '../helpers.js';
 
 /**
@@ -34,10 +35,30 @@ async function refused(args: string[], code: number, message: string | RegExp, e
   expect(await accounts()).toEqual(before);
 }
 
+/**
+ * Two clients on record. `tpt log-session` is not on PostgreSQL yet (issue 22): there the rows a
+ * first session would make are written directly, as the engine's `clients.ensure` does.
+ */
+async function newClients(ids: string[]): Promise<void> {
+  if (box.postgres === undefined) {
+    for (const client of ids) await ok(['log-session', '--client', client, '--summary', 'intake', '--mood', '0']);
+    return;
+  }
+  const db = new pg.Client({ connectionString: box.postgres.url });
+  await db.connect();
+  try {
+    for (const client of ids) {
+      await db.query('INSERT INTO clients (client_key, client_id, created_at) VALUES (gen_random_uuid(), $1, $2)', [client, NOW]);
+    }
+  } finally {
+    await db.end();
+  }
+}
+
 beforeAll(async () => {
   box = new Sandbox();
   await ok(['init']);
-  for (const client of ['c1', 'c2']) await ok(['log-session', '--client', client, '--summary', 'intake', '--mood', '0']);
+  await newClients(['c1', 'c2']);
   for (const [name, role] of [['dana', 'clinician'], ['sam', 'supervisor'], ['lee', 'manager']]) {
     await ok(['account', 'create', name!, '--role', role!], { TPT_ACCOUNT_PASSWORD: `${STRONG} ${name}` });
   }
@@ -92,7 +113,7 @@ describe('tpt account', () => {
     await refused(['account', 'disable', 'dana'], 2, 'tpt: account "dana" is disabled already; nothing changed');
     expect(await ok(['account', 'enable', 'dana'])).toBe('Enabled account dana\n');
     expect(await ok(['account', 'role', 'dana', 'supervisor'])).toBe('Account dana is now a supervisor\n');
-    await refused(['account', 'role', 'dana', 'supervisor'], 2, 'tpt: account "dana" is a supervisor already; nothing changed');
+    await refused(['account', 'role', 'dana', 'supervisor'], 2, 'tpt: account "dana" has the role supervisor already; nothing changed');
     await refused(['account', 'role', 'nobody', 'auditor'], 2, 'tpt: no account "nobody": see `tpt account list` for the accounts on record');
     expect((await accounts()).find((account) => account.account_id === 'dana')).toMatchObject({ role: 'supervisor', disabled_at: null });
     await ok(['account', 'role', 'dana', 'clinician']);
@@ -116,14 +137,16 @@ describe('tpt caseload assign|unassign|transfer and tpt supervision', () => {
     ]);
     // Every write names its actor (TPT_ACTOR of the sandbox: "tester").
     const audit = JSON.parse(await ok(['--json', 'audit'])) as { actor: string; action: string; client_id: string | null; object_id: string | null }[];
-    expect(audit.filter((entry) => /^(caseload|supervision)\./.test(entry.action))
-      .map(({ actor, action, client_id, object_id }) => [actor, action, client_id, object_id])).toEqual([
+    // On PostgreSQL each client has its own chain: entries of the same time come chain by chain.
+    const sorted = (entries: unknown[][]) => entries.map((entry) => JSON.stringify(entry)).sort();
+    expect(sorted(audit.filter((entry) => /^(caseload|supervision)\./.test(entry.action))
+      .map(({ actor, action, client_id, object_id }) => [actor, action, client_id, object_id]))).toEqual(sorted([
       ['tester', 'caseload.assign', 'c1', 'dana'],
       ['tester', 'caseload.assign', 'c2', 'dana'],
       ['tester', 'caseload.transfer', 'c1', 'dana>sam'],
       ['tester', 'caseload.unassign', 'c2', 'dana'],
       ['tester', 'supervision.add', null, 'sam>dana'],
-    ]);
+    ]));
     expect(audit.filter((entry) => entry.action.startsWith('account.')).map(({ actor, action, object_id }) => [actor, action, object_id])).toEqual([
       ['tester', 'account.create', 'dana'], ['tester', 'account.create', 'sam'], ['tester', 'account.create', 'lee'],
       ['tester', 'account.create', 'ada'], ['tester', 'account.create', 'kim'],
@@ -137,13 +160,13 @@ describe('tpt caseload assign|unassign|transfer and tpt supervision', () => {
     await ok(['caseload', 'assign', 'c1', '--to', 'dana']);
     await refused(['caseload', 'assign', 'c9', '--to', 'dana'], 2, 'tpt: no client "c9": see `tpt clients` for the ids on record');
     await refused(['caseload', 'assign', 'c1', '--to', 'dana'], 1, "tpt: client \"c1\" is on dana's caseload already: see `tpt account list`");
-    await refused(['caseload', 'assign', 'c2', '--to', 'lee'], 2, /^tpt: account "lee" is a manager, which has no caseload/);
+    await refused(['caseload', 'assign', 'c2', '--to', 'lee'], 2, /^tpt: account "lee" has the role manager, which has no caseload/);
     await refused(['caseload', 'transfer', 'c2', '--from', 'dana', '--to', 'sam'], 2, /^tpt: client "c2" is not on dana's caseload/);
     await refused(['caseload', 'transfer', 'c1', '--from', 'dana', '--to', 'dana'], 2, /^tpt: --from and --to are both "dana"/);
-    await refused(['supervision', 'add', 'dana', '--of', 'sam'], 2, /^tpt: account "dana" is a clinician, which cannot supervise/);
+    await refused(['supervision', 'add', 'dana', '--of', 'sam'], 2, /^tpt: account "dana" has the role clinician, which cannot supervise/);
     await refused(['supervision', 'add', 'sam', '--of', 'sam'], 2, /^tpt: "sam" cannot supervise themselves/);
     await refused(['supervision', 'remove', 'sam', '--of', 'dana'], 2, 'tpt: sam does not supervise dana: see `tpt account list`; nothing changed');
-    await refused(['account', 'role', 'dana', 'auditor'], 2, /^tpt: account "dana" has 1 client on its caseload and a auditor has none/);
+    await refused(['account', 'role', 'dana', 'auditor'], 2, /^tpt: account "dana" has 1 client on its caseload and the role auditor has none/);
     // `tpt caseload` with no subcommand is still the triage listing.
     expect(JSON.parse(await ok(['--json', 'caseload'])).map((row: { client_id: string }) => row.client_id).sort()).toEqual(['c1', 'c2']);
   });

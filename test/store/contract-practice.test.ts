@@ -138,13 +138,13 @@ for (const engine of ENGINES) {
         await expect(assignClient(stores[1], 'c1', 'dana', at(T1))).rejects.toBeInstanceOf(CoreConflictError);
         await expect(assignClient(stores[1], 'c9', 'dana', at(T1)))
           .rejects.toThrow(new CoreNotFoundError('no client "c9": see `tpt clients` for the ids on record'));
-        await expect(assignClient(stores[1], 'c2', 'lee', at(T1))).rejects.toThrow(/"lee" is a manager, which has no caseload/);
+        await expect(assignClient(stores[1], 'c2', 'lee', at(T1))).rejects.toThrow(/"lee" has the role manager, which has no caseload/);
         await expect(assignClient(stores[1], 'c2', 'nobody', at(T1))).rejects.toThrow('no account "nobody"');
         await expect(unassignClient(stores[1], 'c2', 'dana', at(T1))).rejects.toThrow('client "c2" is not on dana\'s caseload');
         await expect(transferClient(stores[1], 'c2', 'dana', 'sam', at(T1))).rejects.toThrow('client "c2" is not on dana\'s caseload');
         await expect(transferClient(stores[1], 'c1', 'dana', 'lee', at(T1))).rejects.toThrow(/which has no caseload/);
-        await expect(addSupervision(stores[1], 'dana', 'sam', at(T1))).rejects.toThrow(/"dana" is a clinician, which cannot supervise/);
-        await expect(addSupervision(stores[1], 'sam', 'lee', at(T1))).rejects.toThrow(/"lee" is a manager, which writes no notes/);
+        await expect(addSupervision(stores[1], 'dana', 'sam', at(T1))).rejects.toThrow(/"dana" has the role clinician, which cannot supervise/);
+        await expect(addSupervision(stores[1], 'sam', 'lee', at(T1))).rejects.toThrow(/"lee" has the role manager, which writes no notes/);
         await expect(changeRole(stores[1], 'dana', 'auditor', at(T1))).rejects.toThrow(/has 1 client on its caseload/);
         await expect(changeRole(stores[1], 'dana', 'boss', at(T1))).rejects.toBeInstanceOf(InputError);
         await expect(setAccountDisabled(stores[1], 'sam', false, at(T1))).rejects.toThrow('account "sam" is enabled already');
