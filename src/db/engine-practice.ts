@@ -1,5 +1,4 @@
-import type { Role } from '../access/model.js';
-import type { AccountRow, CaseloadRow, PracticeReads, PracticeWrites, SupervisionRow } from '../store/port-practice.js';
+import type { AccountRole, AccountRow, CaseloadRow, PracticeReads, PracticeWrites, SupervisionRow } from '../store/port-practice.js';
 import { fromSqliteError } from './engine-errors.js';
 import type { Store } from './store.js';
 
@@ -34,7 +33,7 @@ export function sqlitePractice(store: Store): PracticeReads & PracticeWrites {
     setDisabled: async (accountId: string, at: string | null) => {
       run('UPDATE accounts SET disabled_at = ? WHERE account_id = ?', at, accountId);
     },
-    setRole: async (accountId: string, role: Role) => {
+    setRole: async (accountId: string, role: AccountRole) => {
       run('UPDATE accounts SET role = ? WHERE account_id = ?', role, accountId);
     },
     assign: async (row: CaseloadRow) => {

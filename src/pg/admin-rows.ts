@@ -17,13 +17,13 @@ import { rekeyDatabase, sealedTables } from './rekey.js';
  * log) holds none of the client's rows here: it counts 0.
  */
 export const SQLITE_CLIENT_TABLES = [
-  'courses', 'goal_edits', 'goals', 'ingested', 'measure_schedules', 'measure_versions', 'measures',
+  'caseload', 'courses', 'goal_edits', 'goals', 'ingested', 'measure_schedules', 'measure_versions', 'measures',
   'milestone_edits', 'milestones', 'risk_events', 'risks', 'session_versions', 'sessions',
 ] as const;
 
 /** Of those, the tables of this schema, keyed by client_key. */
 const PG_CLIENT_TABLES = new Set<string>([
-  'courses', 'measure_schedules', 'goal_edits', 'goals', 'measure_versions', 'measures', 'milestone_edits', 'milestones', 'risk_events', 'risks',
+  'caseload', 'courses', 'measure_schedules', 'goal_edits', 'goals', 'measure_versions', 'measures', 'milestone_edits', 'milestones', 'risk_events', 'risks',
   'session_versions', 'sessions',
 ]);
 

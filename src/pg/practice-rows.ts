@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import type { Role } from '../access/model.js';
-import type { AccountRow, CaseloadRow, PracticeReads, PracticeWrites, SupervisionRow } from '../store/port-practice.js';
+import type { AccountRole, AccountRow, CaseloadRow, PracticeReads, PracticeWrites, SupervisionRow } from '../store/port-practice.js';
 import { clientKeysOf, currentClientId, requireClientKey } from './client-keys.js';
 import { isoOrNull } from './sealer.js';
 
@@ -51,7 +50,7 @@ export function pgPractice(client: pg.ClientBase): PracticeReads & PracticeWrite
     setDisabled: async (accountId: string, at: string | null) => {
       await client.query('UPDATE accounts SET disabled_at = $2 WHERE account_id = $1', [accountId, at]);
     },
-    setRole: async (accountId: string, role: Role) => {
+    setRole: async (accountId: string, role: AccountRole) => {
       await client.query('UPDATE accounts SET role = $2 WHERE account_id = $1', [accountId, role]);
     },
     assign: async (row: CaseloadRow) => {

@@ -1,5 +1,3 @@
-import type { Role } from '../access/model.js';
-
 /**
  * The store port's practice facet (issue 23): the accounts of the people of a practice, the
  * clients on each one's caseload, and who supervises whom. On SQLite these are tables of the
@@ -8,10 +6,16 @@ import type { Role } from '../access/model.js';
  * lists come ordered by their ids, compared byte by byte, on both engines.
  */
 
+/**
+ * The roles as stored: src/access/model.ts's ROLES, spelled again here because the store stands
+ * below the access model (test/pg/boundaries.test.ts); core passes the model's Role, the same union.
+ */
+export type AccountRole = 'clinician' | 'clinician_all_clients' | 'supervisor' | 'practice_manager' | 'auditor' | 'administrator';
+
 /** An account as stored: the password only as its scrypt hash (src/access/password.ts). */
 export interface AccountRow {
   account_id: string;
-  role: Role;
+  role: AccountRole;
   password_hash: string | null;
   created_at: string;
   disabled_at: string | null;
@@ -47,7 +51,7 @@ export interface PracticeWrites {
   lockAccount(accountId: string): Promise<AccountRow | undefined>;
   /** Disables an account (or, with null, enables it); read it with `lockAccount` first. */
   setDisabled(accountId: string, at: string | null): Promise<void>;
-  setRole(accountId: string, role: Role): Promise<void>;
+  setRole(accountId: string, role: AccountRole): Promise<void>;
   /**
    * Puts an existing client on an existing account's caseload; a client already on it is a
    * ConflictError, a client or account that is not there a NotFoundError.
