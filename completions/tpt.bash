@@ -6,14 +6,17 @@
 
 _tpt_subcommands() {
   case $1 in
-    '') echo 'init demo log-session sessions session clients caseload goal milestone measure measures trends report search outcomes risk course export import migrate ingest completion serve token audit retention client rekey backup check' ;;
+    '') echo 'init demo log-session sessions session clients caseload goal milestone measure measures trends report outcomes risk course export import migrate ingest completion serve token account supervision audit retention client rekey backup check' ;;
     'session') echo 'show amend void restore sign' ;;
+    'caseload') echo 'assign unassign transfer' ;;
     'goal') echo 'create update edit list show' ;;
     'milestone') echo 'add list show edit void restore' ;;
     'measure') echo 'add show amend void restore schedule due' ;;
     'risk') echo 'list resolve amend reopen' ;;
     'course') echo 'start end list' ;;
     'token') echo 'create list revoke' ;;
+    'account') echo 'create list disable enable role' ;;
+    'supervision') echo 'add remove' ;;
     'audit') echo 'verify' ;;
     'retention') echo 'set show apply' ;;
     'client') echo 'rename merge delete' ;;
@@ -35,6 +38,9 @@ _tpt_options() {
     'session sign') echo '' ;;
     'clients') echo '' ;;
     'caseload') echo '--unsigned-days' ;;
+    'caseload assign') echo '--to' ;;
+    'caseload unassign') echo '--from' ;;
+    'caseload transfer') echo '--from --to' ;;
     'goal') echo '' ;;
     'goal create') echo '--client --description --target --progress --notes --id --at' ;;
     'goal update') echo '--progress --status --note --at' ;;
@@ -59,7 +65,6 @@ _tpt_options() {
     'measures') echo '--last --days --since --until --include-void' ;;
     'trends') echo '--last --days --since --until --by' ;;
     'report') echo '--last --days --since --until --format' ;;
-    'search') echo '--last --days --since --until --client --include-void --limit' ;;
     'outcomes') echo '--last --days --since --until --by --format' ;;
     'risk') echo '' ;;
     'risk list') echo '--open' ;;
@@ -80,6 +85,15 @@ _tpt_options() {
     'token create') echo '--name --scope' ;;
     'token list') echo '' ;;
     'token revoke') echo '' ;;
+    'account') echo '' ;;
+    'account create') echo '--role' ;;
+    'account list') echo '' ;;
+    'account disable') echo '' ;;
+    'account enable') echo '' ;;
+    'account role') echo '' ;;
+    'supervision') echo '' ;;
+    'supervision add') echo '--of' ;;
+    'supervision remove') echo '--of' ;;
     'audit') echo '--last --days --since --until --client' ;;
     'audit verify') echo '--head' ;;
     'retention') echo '' ;;
@@ -98,7 +112,7 @@ _tpt_options() {
 
 _tpt_takes_value() {
   case "$1|$2" in
-    *'|--db'|*'|--database'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'caseload|--unsigned-days'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal create|--at'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal update|--at'|'goal edit|--reason'|'goal edit|--description'|'goal edit|--target'|'goal edit|--notes'|'goal edit|--set-at'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'milestone edit|--reason'|'milestone edit|--description'|'milestone edit|--date'|'milestone edit|--significance'|'milestone void|--reason'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measure amend|--reason'|'measure amend|--items'|'measure amend|--total'|'measure amend|--at'|'measure amend|--session'|'measure void|--reason'|'measure schedule|--every'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'search|--last'|'search|--days'|'search|--since'|'search|--until'|'search|--client'|'search|--limit'|'outcomes|--last'|'outcomes|--days'|'outcomes|--since'|'outcomes|--until'|'outcomes|--by'|'outcomes|--format'|'risk resolve|--note'|'risk amend|--note'|'risk amend|--reason'|'risk reopen|--reason'|'course start|--at'|'course start|--id'|'course end|--reason'|'course end|--note'|'course end|--at'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'migrate|--to'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'serve|--metrics-port'|'token create|--name'|'token create|--scope'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
+    *'|--db'|*'|--database'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'caseload|--unsigned-days'|'caseload assign|--to'|'caseload unassign|--from'|'caseload transfer|--from'|'caseload transfer|--to'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal create|--at'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal update|--at'|'goal edit|--reason'|'goal edit|--description'|'goal edit|--target'|'goal edit|--notes'|'goal edit|--set-at'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'milestone edit|--reason'|'milestone edit|--description'|'milestone edit|--date'|'milestone edit|--significance'|'milestone void|--reason'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measure amend|--reason'|'measure amend|--items'|'measure amend|--total'|'measure amend|--at'|'measure amend|--session'|'measure void|--reason'|'measure schedule|--every'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'outcomes|--last'|'outcomes|--days'|'outcomes|--since'|'outcomes|--until'|'outcomes|--by'|'outcomes|--format'|'risk resolve|--note'|'risk amend|--note'|'risk amend|--reason'|'risk reopen|--reason'|'course start|--at'|'course start|--id'|'course end|--reason'|'course end|--note'|'course end|--at'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'migrate|--to'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'serve|--metrics-port'|'token create|--name'|'token create|--scope'|'account create|--role'|'supervision add|--of'|'supervision remove|--of'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
   esac
   return 1
 }
@@ -123,7 +137,6 @@ _tpt_option_values() {
     'measure amend|--session') _tpt_ids sessions ;;
     'trends|--by') _tpt_words 'day week month quarter year' ;;
     'report|--format') _tpt_words 'table json markdown' ;;
-    'search|--client') _tpt_ids clients ;;
     'outcomes|--by') _tpt_words 'day week month quarter year' ;;
     'export|--format') _tpt_words 'json csv fhir' ;;
     'export|--table') _tpt_words 'sessions goals milestones goal-history measures' ;;
@@ -148,6 +161,9 @@ _tpt_argument_values() {
     'session void|0') _tpt_ids sessions ;;
     'session restore|0') _tpt_ids sessions ;;
     'session sign|0') _tpt_ids sessions ;;
+    'caseload assign|0') _tpt_ids clients ;;
+    'caseload unassign|0') _tpt_ids clients ;;
+    'caseload transfer|0') _tpt_ids clients ;;
     'goal update|0') _tpt_ids goals ;;
     'goal edit|0') _tpt_ids goals ;;
     'goal list|0') _tpt_ids clients ;;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
+import { accountCommand } from './account.js';
 import { auditCommand } from './audit.js';
 import { backupCommand } from './backup.js';
 import { caseloadCommand } from './caseload.js';
@@ -27,6 +28,7 @@ import { retentionCommand } from './retention.js';
 import { serveCommand } from './serve.js';
 import { sessionCommand } from './session.js';
 import { sessionsCommand } from './sessions.js';
+import { supervisionCommand } from './supervision.js';
 import { tokenCommand } from './token.js';
 import { trendsCommand } from './trends.js';
 
@@ -59,6 +61,8 @@ export const COMMANDS: Record<string, (ctx: Context) => Command> = {
   completion: completionCommand,
   serve: serveCommand,
   token: tokenCommand,
+  account: accountCommand,
+  supervision: supervisionCommand,
   audit: auditCommand,
   retention: retentionCommand,
   client: clientCommand,

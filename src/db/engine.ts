@@ -9,6 +9,7 @@ import { sqliteCare } from './engine-care.js';
 import { sqliteExchange } from './engine-exchange.js';
 import { sqliteIngest } from './engine-ingest.js';
 import { sqliteSearch } from './engine-search.js';
+import { sqlitePractice } from './engine-practice.js';
 import { sqliteMeasures } from './measure-rows.js';
 import { sqliteMilestones } from './milestone-rows.js';
 import { sqliteGoalEdits } from './record-edits.js';
@@ -207,6 +208,7 @@ function sqliteTransaction(store: Store): WriteTx {
     exchange: sqliteExchange(store),
     ingest: sqliteIngest(store),
     search: sqliteSearch(store),
+    practice: sqlitePractice(store),
   };
 }
 

@@ -470,6 +470,36 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO search_text (rowid, a, b, c, d)
     SELECT d.doc, m.description, '', '', '' FROM search_docs d JOIN milestones m ON d.kind = 'milestone' AND m.milestone_id = d.record_id;
   `,
+
+  // 12: The group practice (issue 23): accounts, caseloads and supervisions, as PostgreSQL's step 2
+  // has them, inside the encrypted file. A caseload is filed by the client's id, so a purge, a
+  // rename or a merge moves or removes it with the client's other rows (every table with a
+  // client_id column). The roles are src/access/model.ts's ROLES.
+  `
+  CREATE TABLE accounts (
+    account_id    TEXT PRIMARY KEY,
+    role          TEXT NOT NULL CHECK (role IN
+      ('clinician', 'clinician_all_clients', 'supervisor', 'practice_manager', 'auditor', 'administrator')),
+    password_hash TEXT,
+    created_at    TEXT NOT NULL,
+    disabled_at   TEXT
+  ) STRICT;
+  CREATE TABLE caseload (
+    account_id  TEXT NOT NULL REFERENCES accounts (account_id),
+    client_id   TEXT NOT NULL REFERENCES clients (client_id),
+    assigned_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, client_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX caseload_by_client ON caseload (client_id);
+  CREATE TABLE supervisions (
+    supervisor_id TEXT NOT NULL REFERENCES accounts (account_id),
+    clinician_id  TEXT NOT NULL REFERENCES accounts (account_id),
+    since         TEXT NOT NULL,
+    PRIMARY KEY (supervisor_id, clinician_id),
+    CHECK (supervisor_id <> clinician_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX supervisions_by_clinician ON supervisions (clinician_id);
+  `,
 ];
 
 export function migrate(db: Database): void {

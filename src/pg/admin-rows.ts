@@ -16,13 +16,13 @@ import { rekeyDatabase, sealedTables } from './rekey.js';
  * engines report the same records alike.
  */
 export const SQLITE_CLIENT_TABLES = [
-  'courses', 'goal_edits', 'goals', 'ingested', 'measure_schedules', 'measure_versions', 'measures',
+  'caseload', 'courses', 'goal_edits', 'goals', 'ingested', 'measure_schedules', 'measure_versions', 'measures',
   'milestone_edits', 'milestones', 'risk_events', 'risks', 'session_versions', 'sessions',
 ] as const;
 
 /** Of those, the tables of this schema, keyed by client_key. */
 const PG_CLIENT_TABLES = new Set<string>([
-  'courses', 'measure_schedules', 'goal_edits', 'goals', 'ingested', 'measure_versions', 'measures', 'milestone_edits', 'milestones', 'risk_events', 'risks',
+  'caseload', 'courses', 'measure_schedules', 'goal_edits', 'goals', 'ingested', 'measure_versions', 'measures', 'milestone_edits', 'milestones', 'risk_events', 'risks',
   'session_versions', 'sessions',
 ]);
 

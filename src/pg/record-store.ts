@@ -17,6 +17,7 @@ import { PgGoals } from './goal-rows.js';
 import { requireSchema } from './migrate.js';
 import { PgMeasures } from './measure-rows.js';
 import { PgMilestones } from './milestone-rows.js';
+import { pgPractice } from './practice-rows.js';
 import { PgRisks } from './risk-rows.js';
 import { pgTokens } from './token-rows.js';
 import { clientSummaries, PgSessions } from './session-rows.js';
@@ -171,6 +172,7 @@ export class PgRecordStore implements RecordStore {
       exchange: pgExchange(client, this.cipher),
       ingest: pgIngest(client, this.cipher),
       search: pgSearch(client, this.cipher),
+      practice: pgPractice(client),
     };
   }
 }

@@ -6,6 +6,7 @@ import type { CareReads, CareWrites } from './port-care.js';
 import type { ExchangeReads, ExchangeWrites } from './port-exchange.js';
 import type { IngestReads, IngestWrites } from './port-ingest.js';
 import type { SearchReads } from './port-search.js';
+import type { PracticeReads, PracticeWrites } from './port-practice.js';
 
 /**
  * The store port (issue 22): the one way to the records, whatever engine holds them. Work runs
@@ -51,6 +52,8 @@ export interface ReadTx {
   readonly ingest: IngestReads;
   /** The records `tpt search` may match, with their text (port-search.ts). */
   readonly search: SearchReads;
+  /** Accounts, caseloads and supervisions of a group practice (port-practice.ts). */
+  readonly practice: PracticeReads;
 }
 
 export interface WriteTx {
@@ -68,6 +71,7 @@ export interface WriteTx {
   readonly exchange: ExchangeReads & ExchangeWrites;
   readonly ingest: IngestReads & IngestWrites;
   readonly search: SearchReads;
+  readonly practice: PracticeReads & PracticeWrites;
 }
 
 /** Settings of the whole database (the retention policy, the demo mark), as text. */

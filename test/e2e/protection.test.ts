@@ -288,7 +288,7 @@ describe('tpt client delete --purge', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       client_id: 'c1',
-      deleted: { goal_history: 2, goal_edits: 0, goals: 1, ingested: 0, measure_versions: 0, measures: 0, milestone_edits: 0, milestones: 1, sessions: 1, session_versions: 0, clients: 1, risks: 0, risk_events: 0, courses: 0, measure_schedules: 0 },
+      deleted: { goal_history: 2, goal_edits: 0, goals: 1, ingested: 0, measure_versions: 0, measures: 0, milestone_edits: 0, milestones: 1, sessions: 1, session_versions: 0, clients: 1, risks: 0, risk_events: 0, courses: 0, measure_schedules: 0, caseload: 0 },
     });
 
     expect(existsSync(`${box.dbPath}-wal`) ? statSync(`${box.dbPath}-wal`).size : 0).toBe(0);

@@ -21,7 +21,7 @@ const WHO: Actor = { actor: 'dr b', now: new Date('2026-03-10T12:00:00.000Z') };
 
 /** The client tables of the SQLite schema, in name order, none of the client's rows in them. */
 const NONE = {
-  courses: 0, goal_edits: 0, goals: 0, ingested: 0, measure_schedules: 0, measure_versions: 0, measures: 0,
+  caseload: 0, courses: 0, goal_edits: 0, goals: 0, ingested: 0, measure_schedules: 0, measure_versions: 0, measures: 0,
   milestone_edits: 0, milestones: 0, risk_events: 0, risks: 0, session_versions: 0, sessions: 0,
 };
 
