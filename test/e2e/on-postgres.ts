@@ -54,6 +54,8 @@ export const E2E_SQLITE_ONLY: Record<string, string> = {
  * on 2026-12-07 with TPT_E2E_ON_POSTGRES): a command still SQLite's alone, or a failure to look at.
  */
 export const E2E_NOT_YET_ON_POSTGRES: Record<string, string> = {
+  'test/e2e/search.test.ts': 'one case reads the SQLite file\'s pages after a purge; the rest is not yet tried on PostgreSQL (test/store/contract-search.test.ts runs the search on both engines)',
+  'test/e2e/accounts.test.ts': 'passed on PostgreSQL by hand (TPT_E2E_ON_POSTGRES) before log-session ran there; its clients are inserted directly: make it use tpt, then list it',
   'test/e2e/serve.test.ts': 'tpt serve is not on PostgreSQL yet (SERVE_ON_POSTGRES)',
   'test/e2e/hostile-http.test.ts': 'tpt serve is not on PostgreSQL yet',
   'test/e2e/http-limits.test.ts': 'tpt serve is not on PostgreSQL yet',

@@ -195,6 +195,10 @@ describe('the demo practice on SQLite and, migrated, on PostgreSQL', () => {
       await ask('/api/v1/caseload', '/api/v1/caseload');
       await ask('/api/v1/openapi.json', '/api/v1/openapi.json');
       await ask('/api/v1/schemas/{name}', '/api/v1/schemas/export');
+      // The search's hits and snippets, over every client and over one (the PostgreSQL engine opens
+      // and matches the sealed texts in the process; SQLite's index narrows the same matching).
+      await ask('/api/v1/search', '/api/v1/search?q=sleep');
+      await ask('/api/v1/search', `/api/v1/search?q=${encodeURIComponent('"sleep"')}&client=${ids.clients[0]}&include_void=true`);
       for (const client of ids.clients) {
         await ask('/api/v1/sessions/{client_id}', `/api/v1/sessions/${client}?include_void=true`);
         await ask('/api/v1/goals/{client_id}', `/api/v1/goals/${client}`);
