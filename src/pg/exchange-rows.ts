@@ -12,30 +12,17 @@ import { PgGoals } from './goal-rows.js';
 import { PgMeasures } from './measure-rows.js';
 import { PgMilestones } from './milestone-rows.js';
 import { isoOrNull, RowSealer } from './sealer.js';
-import { PgSessions } from './session-rows.js';
+// A session's sealed columns and their seal come from the sessions' own rows: one definition.
+import { PgSessions, SEALED_COLUMNS, sealContent, type SealedColumn } from './session-rows.js';
 
 /**
  * The exchange facet of the port on PostgreSQL: the export's reads in SQLite's order (ids
  * compared byte by byte, COLLATE "C"), and the import's writes of whole records, every free text
  * sealed to its row as the other src/pg/*-rows.ts seal it. Courses of treatment and measure
- * schedules have no tables on PostgreSQL yet: a client has none, and a file that carries some
- * is refused rather than imported without them.
+ * schedules have tables on PostgreSQL (migration-care.ts) but do not travel through this path
+ * yet: a client exports none, and a file that carries some is refused rather than imported
+ * without them.
  */
-
-/** The sealed content columns of a session (and of its earlier versions), JSON or text. */
-const SEALED = {
-  conversation_summary: 'text',
-  therapeutic_goals: 'json',
-  progress_notes: 'text',
-  therapist_observations: 'text',
-  next_session_focus: 'text',
-  techniques_used: 'json',
-  homework_assigned: 'text',
-  crisis_flags: 'json',
-  metadata: 'json',
-} as const;
-type SealedColumn = keyof typeof SEALED;
-const SEALED_COLUMNS = Object.keys(SEALED) as SealedColumn[];
 
 interface SessionRow extends Record<SealedColumn, Buffer> {
   client_key: string;
@@ -127,12 +114,6 @@ export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): Exchange
   };
   const MILESTONES = `SELECT m.client_key, m.milestone_id, m.goal_id, ${currentClientId('m.client_key')} AS client_id, m.description,
       m.achieved_date::text AS achieved_date, m.significance, m.created_at, m.voided_at, m.voided_by, m.void_reason FROM milestones m`;
-
-  /** Seals and inserts a session's content into `table` (sessions or session_versions). */
-  const sealContent = (sealer: RowSealer, session: Omit<Session, 'session_id'>): Buffer[] => SEALED_COLUMNS.map((column) => {
-    const value = session[column];
-    return sealer.seal(column, SEALED[column] === 'json' ? JSON.stringify(value) : value as string);
-  });
 
   const insertHistory = async (key: string, goalId: string, history: readonly GoalRecordHistory[]) => {
     for (const [index, entry] of history.entries()) {

@@ -20,7 +20,7 @@ const SEALED = {
   crisis_flags: 'json',
   metadata: 'json',
 } as const;
-type SealedColumn = keyof typeof SEALED;
+export type SealedColumn = keyof typeof SEALED;
 export const SEALED_COLUMNS = Object.keys(SEALED) as SealedColumn[];
 
 interface SessionRow extends Record<SealedColumn, Buffer> {
