@@ -138,7 +138,14 @@ export async function startPostgres(options: StartOptions = {}): Promise<Running
           const exited = new Promise((resolve) => server!.once('exit', resolve));
           killAll();
           await exited;
-          if (!(await launch(binaries, info))) throw failed(new Error('it exited after the crash'));
+          // The backends die a moment after the postmaster, and while one still holds the shared
+          // memory a new postmaster refuses to start ("pre-existing shared memory block is still
+          // in use"): wait until the group is gone, and try again a few times if it still refuses.
+          for (let i = 0; i < 500 && groupAlive(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+          for (let attempt = 1; !(await launch(binaries, info)); attempt++) {
+            if (attempt === 5) throw failed(new Error('it exited after the crash, five times'));
+            await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+          }
         };
         return { info, stop, crashAndRestart };
       }
