@@ -308,11 +308,12 @@ async function sayStoreError(error: import('./store/errors.js').StoreError, ctx:
 
 /** A refused or failed attempt is part of the record too (the key aside: no store, no log). */
 async function auditFailure(ctx: Context, outcome: 'refused' | 'failed'): Promise<void> {
-  if (!ctx.openedStore || (ctx.writesNothing && outcome === 'failed')) return;
+  if (ctx.writesNothing && outcome === 'failed') return;
   try {
+    // The port over the database the command opened, on either engine; none opened, no entry.
+    const records = await ctx.openedRecords();
+    if (!records) return;
     const { appendAudit } = await import('./core/audit.js');
-    // The port over the connection the command opened (records() opens none of its own here).
-    const records = await ctx.records();
     const who = ctx.who();
     await records.write((tx) => appendAudit(tx, { action: ctx.commandName, outcome }, who));
   } catch {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { Sandbox } from '../helpers.js';
 
 /**
@@ -35,24 +34,9 @@ async function refused(args: string[], code: number, message: string | RegExp, e
   expect(await accounts()).toEqual(before);
 }
 
-/**
- * Two clients on record. `tpt log-session` is not on PostgreSQL yet (issue 22): there the rows a
- * first session would make are written directly, as the engine's `clients.ensure` does.
- */
+/** Clients on record, made as a person makes them: with a first session. */
 async function newClients(ids: string[]): Promise<void> {
-  if (box.postgres === undefined) {
-    for (const client of ids) await ok(['log-session', '--client', client, '--summary', 'intake', '--mood', '0']);
-    return;
-  }
-  const db = new pg.Client({ connectionString: box.postgres.url });
-  await db.connect();
-  try {
-    for (const client of ids) {
-      await db.query('INSERT INTO clients (client_key, client_id, created_at) VALUES (gen_random_uuid(), $1, $2)', [client, NOW]);
-    }
-  } finally {
-    await db.end();
-  }
+  for (const client of ids) await ok(['log-session', '--client', client, '--summary', 'intake', '--mood', '0']);
 }
 
 beforeAll(async () => {

@@ -8,6 +8,11 @@ import { Sandbox, type Answer } from '../helpers.js';
 const BIN = new URL('../../bin/tpt.js', import.meta.url).pathname;
 const NOW = new Date('2026-06-15T10:00:00Z');
 const PASSPHRASE = 'copper kettle whistles under violet moonlight';
+/**
+ * The second database the exports are read back into is an SQLite file (--db) on both engines:
+ * on PostgreSQL, TPT_DATABASE_URL is emptied for its runs, so the export crosses engines.
+ */
+const COPY = { TPT_DATABASE_URL: '' };
 const HAS_AGE = spawnSync('age', ['--version']).status === 0;
 if (!HAS_AGE) console.warn('SKIPPED: the `age` command is not installed (apt-get install age); .ci/run installs it');
 
@@ -63,10 +68,10 @@ describe('tpt export --encrypt', () => {
 
     // Read back into a new database: exported again, it is the same document.
     const copy = join(box.home, 'copy.db');
-    await ok(['--db', copy, 'init']);
-    await ok(['--db', copy, 'import', encrypted, '--identity', receiver.file]);
+    await ok(['--db', copy, 'init'], COPY);
+    await ok(['--db', copy, 'import', encrypted, '--identity', receiver.file], COPY);
     const again = join(box.home, 'again.json');
-    await ok(['--db', copy, 'export', '--all', '--out', again]);
+    await ok(['--db', copy, 'export', '--all', '--out', again], COPY);
     expect(readFileSync(again, 'utf8')).toBe(readFileSync(plain, 'utf8'));
   });
 
@@ -89,13 +94,13 @@ describe('tpt export --encrypt', () => {
     const file = join(box.home, 'c1.json.age');
     await ok(['export', 'c1', '--recipient', receiver.recipient, '--out', file]);
     const copy = join(box.home, 'copy.db');
-    await ok(['--db', copy, 'init']);
+    await ok(['--db', copy, 'init'], COPY);
     const before = readFileSync(copy);
-    const result = box.spawn(['--db', copy, 'import', file, '--identity', stranger.file]);
+    const result = box.spawn(['--db', copy, 'import', file, '--identity', stranger.file], COPY);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`tpt: cannot decrypt ${file}: wrong identity or passphrase; nothing was imported\n`);
     expect(readFileSync(copy).equals(before)).toBe(true);
-    const noKey = box.spawn(['--db', copy, 'import', file]);
+    const noKey = box.spawn(['--db', copy, 'import', file], COPY);
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toMatch(/is an encrypted export: give --identity FILE/);
   });
@@ -116,14 +121,14 @@ describe('tpt export --encrypt', () => {
     expect(await decrypter.decrypt(readFileSync(file), 'text')).toBe(readFileSync(plain, 'utf8'));
 
     const copy = join(box.home, 'copy.db');
-    await ok(['--db', copy, 'init']);
+    await ok(['--db', copy, 'init'], COPY);
     const before = readFileSync(copy);
-    const wrong = await onTerminal(['--db', copy, 'import', file], [{ when: /Passphrase of the encrypted export/, type: 'not the passphrase at all' }]);
+    const wrong = await onTerminal(['--db', copy, 'import', file], [{ when: /Passphrase of the encrypted export/, type: 'not the passphrase at all' }], COPY);
     expect(wrong).toEqual({ code: 1, errors: [`tpt: cannot decrypt ${file}: wrong identity or passphrase; nothing was imported`] });
     expect(readFileSync(copy).equals(before)).toBe(true);
-    const right = await onTerminal(['--db', copy, 'import', file], [{ when: /Passphrase of the encrypted export/, type: PASSPHRASE }]);
+    const right = await onTerminal(['--db', copy, 'import', file], [{ when: /Passphrase of the encrypted export/, type: PASSPHRASE }], COPY);
     expect(right).toEqual({ code: 0, errors: [] });
-    expect(await ok(['--db', copy, 'sessions', 'c1'])).toContain('1 session');
+    expect(await ok(['--db', copy, 'sessions', 'c1'], COPY)).toContain('1 session');
   }, 180_000); // four scrypt derivations (age's work factor 2^18), seconds each on a busy machine
 
   it('refuses what cannot work: no recipient and no terminal, a bad recipient, binary to a terminal', async () => {

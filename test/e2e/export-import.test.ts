@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { Sandbox } from '../helpers.js';
 import { joinList, joinMap } from '../../src/core/export.js';
-import { rowCounts, seedRichRecords } from '../core/import-fixture.js';
+import { seedRichRecords } from '../core/import-fixture.js';
+import { recordCounts } from '../support/matrix-rows.js';
 
 let box: Sandbox;
 beforeEach(async () => {
@@ -156,7 +157,7 @@ describe('tpt import, as a user runs it', () => {
         '  schedules  added 0, skipped 0, replaced 0',
         '',
       ].join('\n'));
-      expect(rowCounts(other)).toEqual(rowCounts(box));
+      expect(recordCounts(other)).toEqual(recordCounts(box));
       const mine = box.spawn(['--json', 'export', '--all']).stdout.split('\n').slice(1);
       const theirs = other.spawn(['--json', 'export', '--all']).stdout.split('\n').slice(1);
       expect(theirs).toEqual(mine);
@@ -169,11 +170,11 @@ describe('tpt import, as a user runs it', () => {
     const whole = box.spawn(['--json', 'export', '--all']).stdout;
     const cut = join(box.home, 'cut.json');
     writeFileSync(cut, whole.slice(0, whole.length - 40));
-    const before = rowCounts(box);
+    const before = recordCounts(box);
     const result = box.spawn(['import', cut]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^tpt: .*cut\.json ends too early \(truncated\?\) after (session "s3"|goal "g2") of client "c2": .*; export it again\n$/);
-    expect(rowCounts(box)).toEqual(before);
+    expect(recordCounts(box)).toEqual(before);
   });
 
   it('refuses a file that does not exist with exit 2', () => {

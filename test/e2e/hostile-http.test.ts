@@ -39,7 +39,9 @@ describe('addressing (defect 13)', () => {
     expect(statusOf(await rawRequest(server.port, get('127.0.0.1', 'http://attacker.example/health')))).toBe(403);
     expect(statusOf(await rawRequest(server.port, get('127.0.0.1', 'http://attacker.example/api/v1/sessions/c1')))).toBe(403);
     expect(statusOf(await rawRequest(server.port, get('127.0.0.1', `http://localhost:${server.port}/health`)))).toBe(200);
-    expect(statusOf(await rawRequest(server.port, get('127.0.0.1', '*')))).toBe(400);
+    // Kept open until the answer: a refusal is audited before it is sent, a round trip on
+    // PostgreSQL, and node:http drops the answer to a client that half-closed meanwhile.
+    expect(statusOf(await rawRequest(server.port, get('127.0.0.1', '*'), { keepOpen: true }))).toBe(400);
   });
 });
 

@@ -86,7 +86,8 @@ describe('finding 12: the HTTP limits the README states', () => {
   }, 45_000);
 
   it('a second Host header is refused', async () => {
-    const answer = await rawRequest(server.port, `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n`);
+    // Kept open until the answer, as in hostile-http.test.ts: the refusal is audited first.
+    const answer = await rawRequest(server.port, `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n`, { keepOpen: true });
     expect(statusOf(answer)).toBe(400);
     expect(answer).toContain('invalid_host');
   });

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sandbox } from '../helpers.js';
+import { Sandbox, testEngine } from '../helpers.js';
 import { call, startServer, type RunningServer } from '../server.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -16,8 +16,15 @@ const problems = (name: string, document: unknown) => (validators[name]!(documen
 
 const box = new Sandbox();
 let demo: string[];
+/**
+ * The demo is an SQLite file of its own on both engines (src/commands/demo.ts), so its documents
+ * are checked in the SQLite run; test/pg/same-output.test.ts shows they are the same bytes once
+ * the demo is migrated into PostgreSQL.
+ */
+const DEMO = testEngine() === 'sqlite';
 
 beforeAll(() => {
+  if (!DEMO) return;
   const db = join(box.home, 'demo.db');
   box.spawnOk(['--db', db, 'demo']);
   demo = ['--db', db, '--key-file', `${db}.key`];
@@ -28,7 +35,7 @@ afterAll(() => {
 });
 
 describe('the published JSON Schemas', () => {
-  it('hold every demo client\'s report and trends, over a year and over a week', () => {
+  it.runIf(DEMO)('hold every demo client\'s report and trends, over a year and over a week', () => {
     const clients = (JSON.parse(box.spawnOk([...demo, '--json', 'clients'])) as { client_id: string }[]).map((client) => client.client_id);
     expect(clients.length).toBeGreaterThan(2);
     for (const client of clients) {
@@ -40,7 +47,7 @@ describe('the published JSON Schemas', () => {
   }, 120_000);
 
   it('hold the export of the whole demo practice, and of a journal with one bare session', () => {
-    expect(problems('export', JSON.parse(box.spawnOk([...demo, 'export', '--all'])))).toEqual([]);
+    if (DEMO) expect(problems('export', JSON.parse(box.spawnOk([...demo, 'export', '--all'])))).toEqual([]);
     const fresh = new Sandbox();
     fresh.spawnOk(['init', '--no-input']);
     fresh.spawnOk(['log-session', '--client', 'c1', '--mood', '-2', '--summary', 'Crisis', '--crisis-flag', 'self_harm_risk']);
@@ -48,7 +55,7 @@ describe('the published JSON Schemas', () => {
     expect(problems('report', JSON.parse(fresh.spawnOk(['--json', 'report', 'c1'])))).toEqual([]);
   }, 60_000);
 
-  it('refuse a document that breaks a stable field', () => {
+  it.runIf(DEMO)('refuse a document that breaks a stable field', () => {
     const report = JSON.parse(box.spawnOk([...demo, '--json', 'report', 'demo-casey', '--last', '12m'])) as Record<string, unknown>;
     expect(problems('report', { ...report, overall_trajectory: 'great' })).toEqual(['/overall_trajectory must be equal to one of the allowed values']);
     const { sessions_count: _gone, ...without } = report;

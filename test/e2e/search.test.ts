@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { servedSandbox, Sandbox } from '../helpers.js';
+import { servedSandbox, Sandbox, testEngine } from '../helpers.js';
 import { filesHolding, keysUnder } from '../page-scan.js';
 import { call, type RunningServer } from '../server.js';
 
@@ -15,6 +15,7 @@ let box: Sandbox;
 let server: RunningServer;
 let token: string;
 
+const ON_POSTGRES = testEngine() === 'postgres';
 const auditEntries = (sandbox: Sandbox) => JSON.parse(sandbox.spawnOk(['--json', 'audit'])) as { action: string; client_id: string | null; object_id: string | null; outcome: string }[];
 
 beforeAll(async () => {
@@ -52,8 +53,9 @@ describe('tpt search', () => {
     const before = auditEntries(box).length;
     box.spawnOk(['search', 'attack']);
     const added = auditEntries(box).slice(before).filter((entry) => entry.action === 'search');
-    expect(added.map((entry) => [entry.client_id, entry.object_id])).toEqual([['c1', null], ['c2', null]]);
-    expect(readFileSync(box.dbPath).includes('attack')).toBe(false);
+    // Sorted: entries of one instant keep no order across clients on PostgreSQL (a chain per client).
+    expect(added.map((entry) => [entry.client_id, entry.object_id]).sort()).toEqual([['c1', null], ['c2', null]]);
+    if (!ON_POSTGRES) expect(readFileSync(box.dbPath).includes('attack')).toBe(false);
   });
 
   it('refuses a text with no word, a bad timeframe or an unknown client: one line, exit 2, no search logged', () => {
@@ -82,7 +84,8 @@ describe('tpt search', () => {
 });
 
 describe('a purge and the search index', () => {
-  it('leaves no word of the purged client in the file, the index included', () => {
+  // The pages of the SQLite file; on PostgreSQL the server holds sealed values only (test/pg/sealed-rows.test.ts).
+  it.skipIf(ON_POSTGRES)('leaves no word of the purged client in the file, the index included', () => {
     const own = new Sandbox();
     try {
       own.spawnOk(['init']);

@@ -7,6 +7,7 @@ import { Database } from '../../src/db/driver.js';
 import { writeNewKeyFile } from '../../src/db/key-file.js';
 import { MIGRATIONS } from '../../src/db/migrations.js';
 import { Sandbox } from '../helpers.js';
+import { queryRowsSync } from '../support/matrix-rows.js';
 import { call, startServer, type RunningServer } from '../server.js';
 
 /** Defect 12: token scopes read < write < admin, checked by every route; old tokens keep admin. */
@@ -18,15 +19,22 @@ const OLD_SECRET = 'tpt_made-before-scopes-existed';
 
 beforeAll(async () => {
   box = new Sandbox();
-  // A database of the first schema, with a token made before scopes existed.
-  mkdirSync(dirname(box.dbPath), { recursive: true });
-  const db = new Database(box.dbPath);
-  applyCipher(db, writeNewKeyFile(box.keyPath));
-  db.exec(MIGRATIONS[0]!);
-  db.pragma('user_version = 1');
-  db.prepare(`INSERT INTO api_tokens (token_id, name, hash, created_at) VALUES ('tok_old', 'old', ?, '2026-01-01T00:00:00.000Z')`)
-    .run(createHash('sha256').update(OLD_SECRET).digest('hex'));
-  db.close();
+  const oldHash = createHash('sha256').update(OLD_SECRET).digest('hex');
+  if (box.postgres) {
+    // PostgreSQL's schema was born with scopes: a token row written without one, as a tool
+    // outside tpt (or an SQLite database of the first schema, migrated) leaves it.
+    expect(box.spawn(['init']).code).toBe(0);
+    queryRowsSync(box.postgres.url, `INSERT INTO api_tokens (token_id, name, hash, created_at) VALUES ('tok_old', 'old', $1, '2026-01-01T00:00:00.000Z')`, [oldHash]);
+  } else {
+    // A database of the first schema, with a token made before scopes existed.
+    mkdirSync(dirname(box.dbPath), { recursive: true });
+    const db = new Database(box.dbPath);
+    applyCipher(db, writeNewKeyFile(box.keyPath));
+    db.exec(MIGRATIONS[0]!);
+    db.pragma('user_version = 1');
+    db.prepare(`INSERT INTO api_tokens (token_id, name, hash, created_at) VALUES ('tok_old', 'old', ?, '2026-01-01T00:00:00.000Z')`).run(oldHash);
+    db.close();
+  }
   for (const scope of ['read', 'write', 'admin']) {
     const created = box.spawn(['--json', 'token', 'create', '--name', scope, '--scope', scope]);
     expect(created.code, created.stderr).toBe(0);
