@@ -30,8 +30,19 @@ const BIN = new URL('../../bin/tpt.js', import.meta.url).pathname;
 const MARK = 'CRASHMARK';
 
 type Op = 'import' | 'log-session';
-/** How long after the start a kill may come (ms): past the usual end, so some runs finish. */
+/** How long after the start a kill may come (ms) before a run of the kind has been timed. */
 const WINDOW: Record<Op, number> = { import: 4000, 'log-session': 1500 };
+/** How long the last runs that were not killed took (ms), per kind. */
+const took: Record<Op, number[]> = { import: [], 'log-session': [] };
+/**
+ * The window a kill falls in: a quarter past the usual length of a run of the kind (the median
+ * of the last five), so that most kills land inside the run and a few after its end, however
+ * fast the machine.
+ */
+function windowOf(op: Op): number {
+  const last = took[op].slice(-5).sort((a, b) => a - b);
+  return last.length === 0 ? WINDOW[op] : Math.round(1.25 * last[Math.floor(last.length / 2)]!);
+}
 
 let server: RunningPostgres;
 let url: string;
@@ -60,11 +71,13 @@ function runTpt(op: Op, subject: string, args: string[], killAfter = Infinity): 
     let stderr = '';
     let killed = false;
     child.stderr.on('data', (chunk) => (stderr += chunk));
+    const started = Date.now();
     const timer = Number.isFinite(killAfter) ? setTimeout(() => {
       if (child.exitCode === null) killed = child.kill('SIGKILL');
     }, killAfter) : undefined;
     child.on('exit', (code) => {
       clearTimeout(timer);
+      if (!killed && code === 0) took[op].push(Date.now() - started);
       resolve({ op, subject, code, killed, stderr });
     });
   });
@@ -126,7 +139,7 @@ it(`keeps every acknowledged write through ${KILLS} SIGKILLs of tpt`, async () =
   let kills = 0;
   for (let n = 1; kills < KILLS; n++) {
     const op: Op = Math.random() < 0.4 ? 'import' : 'log-session';
-    const killAfter = Math.floor(Math.random() * WINDOW[op]);
+    const killAfter = Math.floor(Math.random() * windowOf(op));
     const subject = op === 'import' ? `imp${n}` : `log${n}`;
     const run = op === 'import' ? await importRun(subject, killAfter) : await logRun(subject, killAfter);
     runs.push(run);
