@@ -159,15 +159,11 @@ export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): Exchange
   const MILESTONES = `SELECT m.client_key, m.milestone_id, m.goal_id, ${currentClientId('m.client_key')} AS client_id, m.description,
       m.achieved_date::text AS achieved_date, m.significance, m.created_at, m.voided_at, m.voided_by, m.void_reason FROM milestones m`;
 
-  const insertHistory = async (key: string, goalId: string, history: readonly GoalRecordHistory[]) => {
-    for (const [index, entry] of history.entries()) {
-      await client.query(
-        `INSERT INTO goal_history (client_key, goal_id, seq, at, completion_percentage, status, note, actor)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [key, goalId, index + 1, entry.at, entry.completion_percentage, entry.status,
-          new RowSealer(cipher, 'goal_history', [key, goalId, index + 1]).seal('note', entry.note), entry.actor]);
-    }
-  };
+  // A goal's whole history in one statement.
+  const insertHistory = (key: string, goalId: string, history: readonly GoalRecordHistory[]) =>
+    insertRows(client, 'goal_history', ['client_key', 'goal_id', 'seq', 'at', 'completion_percentage', 'status', 'note', 'actor'],
+      history.map((entry, index) => [key, goalId, index + 1, entry.at, entry.completion_percentage, entry.status,
+        new RowSealer(cipher, 'goal_history', [key, goalId, index + 1]).seal('note', entry.note), entry.actor]));
 
   const SCHEDULES = `SELECT s.client_key, s.schedule_id, ${currentClientId('s.client_key')} AS client_id, s.measure, s.every, s.started_at,
       s.started_by, s.stopped_at, s.stopped_by FROM measure_schedules s`;
@@ -346,7 +342,9 @@ export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): Exchange
           if (!claimed.has(entry.session.session_id)) continue;
           written[index] = true;
           const key = keys.get(entry.session.client_id)!;
-          byKey.set(key, [...(byKey.get(key) ?? []), entry]);
+          const entries = byKey.get(key);
+          if (entries) entries.push(entry);
+          else byKey.set(key, [entry]);
         }
         for (const [key, entries] of byKey) {
           const { sessionValues, versionValues } = sessionRows(key, entries);
@@ -405,12 +403,10 @@ export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): Exchange
     writeEdits: async (log, recordId, _clientId, edits) => {
       const key = await recordKey(KINDS[log], recordId);
       await client.query(`DELETE FROM ${log} WHERE client_key = $1 AND ${KEYS[log]} = $2`, [key, recordId]);
-      for (const [index, edit] of edits.entries()) {
+      await insertRows(client, log, ['client_key', KEYS[log], 'seq', 'at', 'actor', 'reason', 'changes'], edits.map((edit, index) => {
         const sealer = new RowSealer(cipher, log, [key, recordId, index + 1]);
-        await client.query(
-          `INSERT INTO ${log} (client_key, ${KEYS[log]}, seq, at, actor, reason, changes) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [key, recordId, index + 1, edit.at, edit.actor, sealer.seal('reason', edit.reason), sealer.seal('changes', JSON.stringify(edit.changes))]);
-      }
+        return [key, recordId, index + 1, edit.at, edit.actor, sealer.seal('reason', edit.reason), sealer.seal('changes', JSON.stringify(edit.changes))];
+      }));
     },
     insertMilestone: async (milestone) => {
       const { created_at: createdAt, ...fields } = milestone;
@@ -449,14 +445,11 @@ export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): Exchange
         [key, measureId, state.version, state.amended_at, state.amended_by, sealer.sealOrNull('amend_reason', state.amend_reason),
           state.voided_at, state.voided_by, sealer.sealOrNull('void_reason', state.void_reason)]);
       await client.query('DELETE FROM measure_versions WHERE client_key = $1 AND measure_id = $2', [key, measureId]);
-      for (const version of versions) {
-        await client.query(
-          `INSERT INTO measure_versions (client_key, measure_id, version, "timestamp", session_id, items, total, amended_at,
-             amended_by, amend_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [key, measureId, version.version, version.timestamp, version.session_id, version.items, version.total, version.amended_at,
-            version.amended_by,
-            new RowSealer(cipher, 'measure_versions', [key, measureId, version.version]).sealOrNull('amend_reason', version.amend_reason)]);
-      }
+      await insertRows(client, 'measure_versions', ['client_key', 'measure_id', 'version', '"timestamp"', 'session_id', 'items', 'total',
+        'amended_at', 'amended_by', 'amend_reason'], versions.map((version) => [
+        key, measureId, version.version, version.timestamp, version.session_id, version.items, version.total, version.amended_at,
+        version.amended_by, new RowSealer(cipher, 'measure_versions', [key, measureId, version.version]).sealOrNull('amend_reason', version.amend_reason),
+      ]));
     },
     deleteRisk: async (clientId, kind) => {
       const key = await requireClientKey(client, clientId);
