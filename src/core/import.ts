@@ -861,7 +861,9 @@ async function importPass(
    * The sessions of the file waiting to be written, in its order. They are written a batch at a
    * time (one round trip for many rows on PostgreSQL), always before the next record of another
    * kind and before the client's end, so every check sees what it saw row by row. A session the
-   * batch did not write (its id was taken) is settled here, in the file's order.
+   * batch did not write (its id was taken) is settled here, in the file's order. (Of a file with
+   * two faults in one batch, one that a session's own checks find is named before one found
+   * against the database; either way nothing is written.)
    */
   let pendingSessions: { session: Session; corrections: SessionInFile['corrections']; name: () => string }[] = [];
   const writeSessions = async () => {

@@ -1,7 +1,8 @@
 import type pg from 'pg';
-import { moodOfScore, type GoalStatus, type Session, type SessionState, type SessionVersion, type Significance } from '../domain/records.js';
+import {
+  moodOfScore, type GoalStatus, type MeasureKind, type Session, type SessionState, type SessionVersion, type Significance,
+} from '../domain/records.js';
 import { StoreFailure } from '../store/errors.js';
-import type { MeasureKind } from '../domain/records.js';
 import {
   plainSessionJson,
   type BulkKind, type ClientRecord, type CourseRecord, type EditLog, type EditRecord, type ExchangeReads, type ExchangeWrites,
@@ -61,7 +62,7 @@ const SESSION_PAGE = 500;
  */
 const INSERT_ROWS = 1000;
 
-/** The session's state columns, after its content, in the order `stateValues` gives them. */
+/** A session row's columns for an import: its fields, its sealed content, then its state (as `sessionRows` lists them). */
 const STATE_COLUMNS = ['version', 'amended_at', 'amended_by', 'amend_reason', 'addendum', 'signed_at', 'signed_by', 'voided_at',
   'voided_by', 'void_reason'] as const;
 const SESSION_COLUMNS = ['client_key', 'session_id', '"timestamp"', 'emotional_score', 'session_duration_minutes', 'has_crisis_flags',
