@@ -83,6 +83,9 @@ export class ImportConflictError extends TptError {
   }
 }
 
+/** Sessions written by one call of the store (a multi-row insert on PostgreSQL). */
+const SESSION_BATCH = 1000;
+
 /** At most this many conflicts are kept to be listed; the rest are counted. */
 const LISTED_CONFLICTS = 50;
 
@@ -854,6 +857,53 @@ async function importPass(
     else tally.added++;
   };
 
+  /**
+   * The sessions of the file waiting to be written, in its order. They are written a batch at a
+   * time (one round trip for many rows on PostgreSQL), always before the next record of another
+   * kind and before the client's end, so every check sees what it saw row by row. A session the
+   * batch did not write (its id was taken) is settled here, in the file's order. (Of a file with
+   * two faults in one batch, one that a session's own checks find is named before one found
+   * against the database; either way nothing is written.)
+   */
+  let pendingSessions: { session: Session; corrections: SessionInFile['corrections']; name: () => string }[] = [];
+  const writeSessions = async () => {
+    if (pendingSessions.length === 0) return;
+    const batch = pendingSessions;
+    pendingSessions = [];
+    const written = await tx.exchange.insertSessions(batch);
+    for (const [index, { session, corrections, name }] of batch.entries()) {
+      if (written[index]) {
+        summary.sessions.added++;
+        if (session.crisis_flags.length > 0) flagLater(sessionRiskFlags(session));
+        continue;
+      }
+      await settleSession(session, corrections, name);
+    }
+  };
+  /** A session whose id the database holds (or this import wrote already): skipped, replaced, or refused. */
+  const settleSession = async (session: Session, corrections: SessionInFile['corrections'], name: () => string) => {
+    const before = (await tx.exchange.sessionFields(session.session_id))!;
+    const fields = differences(before, session, SESSION_FIELDS);
+    const held = (await tx.exchange.sessionRecord(session.session_id))!;
+    const { versions: heldVersions, ...heldState } = held;
+    const given = corrections ?? { state: PLAIN_STATE, versions: [] };
+    if (canonical(stateOf(heldState)) !== canonical(given.state)) fields.push('state');
+    if (JSON.stringify(heldVersions) !== JSON.stringify(given.versions)) fields.push('versions');
+    if (await settle('session', session.session_id, before.client_id, fields, name)) {
+      if (held.signed_at !== null) {
+        throw new TptError(
+          `${name()}: session "${session.session_id}" is signed in the database and is corrected only by amendment ` +
+          '(`tpt session amend`): import this file with --on-conflict skip, or leave the session out of it',
+        );
+      }
+      await tx.exchange.replaceSession(session);
+      await tx.exchange.writeSessionCorrections(session.session_id, given.state, given.versions);
+      // Only flags the database did not hold yet are news to the risk register.
+      const added = session.crisis_flags.filter((flag) => !before.crisis_flags.includes(flag));
+      flagLater(sessionRiskFlags({ ...session, crisis_flags: added }));
+    }
+  };
+
   await walkDocument(source, label, {
     async client(client) {
       clientId = client.client_id;
@@ -866,6 +916,8 @@ async function importPass(
       await tx.clients.ensure(clientId, client.created_at ?? now);
     },
     async record(kind, raw, name) {
+      // Sessions wait in a batch; any other record comes after them, as in the file.
+      if (kind !== 'session') await writeSessions();
       if (kind === 'course' || kind === 'schedule') {
         await restoreCourseOrSchedule(kind, raw, name);
         return;
@@ -912,33 +964,11 @@ async function importPass(
         belongs(session.client_id, name);
         for (const goalId of session.therapeutic_goals) names(goalId, name);
         if (session.timestamp > latestAllowed) refuseFarFuture(new Date(session.timestamp), who.now, `${name()}: session time`);
-        if (await tx.exchange.insertSession(session)) {
-          if (corrections) await tx.exchange.writeSessionCorrections(session.session_id, corrections.state, corrections.versions);
-          summary.sessions.added++;
-          if (session.crisis_flags.length > 0) flagLater(sessionRiskFlags(session));
-          return;
-        }
-        const before = (await tx.exchange.sessionFields(session.session_id))!;
-        const fields = differences(before, session, SESSION_FIELDS);
-        const held = (await tx.exchange.sessionRecord(session.session_id))!;
-        const { versions: heldVersions, ...heldState } = held;
-        const given = corrections ?? { state: PLAIN_STATE, versions: [] };
-        if (canonical(stateOf(heldState)) !== canonical(given.state)) fields.push('state');
-        if (JSON.stringify(heldVersions) !== JSON.stringify(given.versions)) fields.push('versions');
-        if (await settle(kind, session.session_id, before.client_id, fields, name)) {
-          if (held.signed_at !== null) {
-            throw new TptError(
-              `${name()}: session "${session.session_id}" is signed in the database and is corrected only by amendment ` +
-              '(`tpt session amend`): import this file with --on-conflict skip, or leave the session out of it',
-            );
-          }
-          await tx.exchange.replaceSession(session);
-          await tx.exchange.writeSessionCorrections(session.session_id, given.state, given.versions);
-          // Only flags the database did not hold yet are news to the risk register.
-          const added = session.crisis_flags.filter((flag) => !before.crisis_flags.includes(flag));
-          flagLater(sessionRiskFlags({ ...session, crisis_flags: added }));
-        }
-      } else if (kind === 'goal') {
+        pendingSessions.push({ session, corrections, name });
+        if (pendingSessions.length >= SESSION_BATCH) await writeSessions();
+        return;
+      }
+      if (kind === 'goal') {
         const { goal, history, edits } = toGoal(raw, name);
         belongs(goal.client_id, name);
         const existing = await tx.exchange.goalRecord(goal.goal_id);
@@ -1012,6 +1042,7 @@ async function importPass(
       }
     },
     async clientEnd() {
+      await writeSessions();
       // Every goal of this client in the file is written by now, so the database answers for both.
       for (const [goalId, name] of namedGoals) {
         const owner = await tx.exchange.ownerOf('goal', goalId);

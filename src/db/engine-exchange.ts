@@ -70,7 +70,14 @@ export function sqliteExchange(store: Store): ExchangeReads & ExchangeWrites {
       const row = store.statement(`SELECT rowid AS n FROM ${table} WHERE ${key} = ?`).get(recordId) as { n: number } | undefined;
       return row !== undefined && row.n > before[kind];
     },
-    insertSession: async (session) => insertNewSession(store, session),
+    insertSessions: async (batch) => batch.map(({ session, corrections }) => {
+      if (!insertNewSession(store, session)) return false;
+      if (corrections) {
+        writeState(store, session.session_id, corrections.state);
+        writeEarlierVersions(store, session.session_id, corrections.versions);
+      }
+      return true;
+    }),
     replaceSession: async (session) => replaceSessionRecord(store, session),
     writeSessionCorrections: async (sessionId, state, versions) => {
       writeState(store, sessionId, state);

@@ -1,36 +1,18 @@
-import type { GoalHistoryEntry, Milestone, Session, SessionState, SessionVersion } from '../domain/records.js';
+import type { Session, SessionState, SessionVersion } from '../domain/records.js';
 import { earlierVersions, sessionWithState } from './session-versions.js';
-import { plainSessionJson } from '../store/port-exchange.js';
+import {
+  plainSessionJson, type ClientRecord, type GoalHistoryRow, type MilestoneExportRow, type MilestoneRecord, type SessionValues,
+} from '../store/port-exchange.js';
 import { rowToSession, type SessionRow, type Store } from './store.js';
 
 /**
  * The reads of `tpt export`, in the stable order of an export document: clients by id, sessions
  * oldest first, goals oldest first, milestones by the day they were achieved. Large reads are
- * iterators, so an export never holds a client's history in memory.
+ * iterators, so an export never holds a client's history in memory. The rows' types are the
+ * port's (src/store/port-exchange.ts): one definition for both engines.
  */
 
-export interface ClientRecord {
-  client_id: string;
-  created_at: string;
-}
-
-/** A milestone with the time it was recorded (part of what the database knows about it). */
-export interface MilestoneRecord extends Milestone {
-  created_at: string;
-}
-
-/** A milestone as the export reads it: with its void, when it has one. */
-export interface MilestoneExportRow extends MilestoneRecord {
-  voided_at: string | null;
-  voided_by: string | null;
-  void_reason: string | null;
-}
-
-export interface GoalHistoryRow extends GoalHistoryEntry {
-  goal_id: string;
-  client_id: string;
-  seq: number;
-}
+export type { ClientRecord, GoalHistoryRow, MilestoneExportRow, MilestoneRecord, SessionValues };
 
 export function allClients(store: Store): ClientRecord[] {
   return store.statement('SELECT client_id, created_at FROM clients ORDER BY client_id').all() as ClientRecord[];
@@ -77,15 +59,6 @@ export function goalHistoryRowsOfClient(store: Store, clientId: string): Iterabl
 export function enlargeCacheForExport(store: Store): void {
   store.db.pragma('cache_size = -65536');
 }
-
-/**
- * A session row as an array, in the column order of the sessions table (SessionRow's keys), and
- * last whether the session has a state to export (amended, signed or voided: 1) or not (0).
- */
-export type SessionValues = [
-  string, string, string, string, number, string, string, string, string, number | null, string, string, string, string,
-  number,
-];
 
 /**
  * A client's sessions, oldest first (ties by id), as arrays: no object per row, for the exports'

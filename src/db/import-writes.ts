@@ -1,5 +1,5 @@
-import type { Goal, GoalHistoryEntry, Session } from '../domain/records.js';
-import type { MilestoneRecord } from './export-queries.js';
+import type { GoalHistoryEntry, Session } from '../domain/records.js';
+import type { GoalRecord, MilestoneRecord } from '../store/port-exchange.js';
 import { sessionToRow, type SessionRow, type Store } from './store.js';
 
 /**
@@ -112,9 +112,6 @@ export function replaceSessionRecord(store: Store, session: Session): void {
       homework_assigned = @homework_assigned, crisis_flags = @crisis_flags, metadata = @metadata
     WHERE session_id = @session_id`).run(sessionToRow(session));
 }
-
-/** A goal row without its derived milestone list. */
-export type GoalRecord = Omit<Goal, 'milestones'>;
 
 export function insertGoalRecord(store: Store, goal: GoalRecord, history: readonly GoalHistoryEntry[]): void {
   store.statement(`

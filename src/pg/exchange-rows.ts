@@ -1,11 +1,14 @@
 import type pg from 'pg';
-import { moodOfScore, type GoalStatus, type Session, type SessionState, type SessionVersion, type Significance } from '../domain/records.js';
+import {
+  moodOfScore, type GoalStatus, type MeasureKind, type Session, type SessionState, type SessionVersion, type Significance,
+} from '../domain/records.js';
 import { StoreFailure } from '../store/errors.js';
 import {
   plainSessionJson,
-  type BulkKind, type ClientRecord, type EditLog, type EditRecord, type ExchangeReads, type ExchangeWrites, type GoalHistoryRow,
-  type GoalRecord, type MilestoneExportRow, type SessionValues,
+  type BulkKind, type ClientRecord, type CourseRecord, type EditLog, type EditRecord, type ExchangeReads, type ExchangeWrites,
+  type GoalHistoryRow, type GoalRecord, type MilestoneExportRow, type ScheduleRecord, type SessionToInsert, type SessionValues,
 } from '../store/port-exchange.js';
+import { pgCare } from './care-rows.js';
 import { clientKeysOf, currentClientId, recordClientKey, requireClientKey } from './client-keys.js';
 import type { FieldCipher } from './field-cipher.js';
 import { PgGoals } from './goal-rows.js';
@@ -18,10 +21,9 @@ import { PgSessions, SEALED_COLUMNS, sealContent, type SealedColumn } from './se
 /**
  * The exchange facet of the port on PostgreSQL: the export's reads in SQLite's order (ids
  * compared byte by byte, COLLATE "C"), and the import's writes of whole records, every free text
- * sealed to its row as the other src/pg/*-rows.ts seal it. Courses of treatment and measure
- * schedules have tables on PostgreSQL (migration-care.ts) but do not travel through this path
- * yet: a client exports none, and a file that carries some is refused rather than imported
- * without them.
+ * sealed to its row as the other src/pg/*-rows.ts seal it (courses and schedules as
+ * care-rows.ts keeps them). Sessions, the bulk of a file, go in by batches of multi-row inserts
+ * in the import's one transaction: a round trip per batch, not per row.
  */
 
 interface SessionRow extends Record<SealedColumn, Buffer> {
@@ -54,11 +56,54 @@ const KINDS: Record<EditLog, string> = { goal_edits: 'goal', milestone_edits: 'm
 /** Sessions are read for an export this many at a time (a cursor would hold the connection's protocol). */
 const SESSION_PAGE = 500;
 
+/**
+ * Rows per multi-row INSERT: a session row binds 25 values, an earlier version 20, so 1,000 rows
+ * stay far below the protocol's 65,535 parameters of a statement.
+ */
+const INSERT_ROWS = 1000;
+
+/** A session row's columns for an import: its fields, its sealed content, then its state (as `sessionRows` lists them). */
+const STATE_COLUMNS = ['version', 'amended_at', 'amended_by', 'amend_reason', 'addendum', 'signed_at', 'signed_by', 'voided_at',
+  'voided_by', 'void_reason'] as const;
+const SESSION_COLUMNS = ['client_key', 'session_id', '"timestamp"', 'emotional_score', 'session_duration_minutes', 'has_crisis_flags',
+  ...SEALED_COLUMNS, ...STATE_COLUMNS];
+const VERSION_COLUMNS = ['client_key', 'session_id', 'version', '"timestamp"', 'emotional_score', 'session_duration_minutes',
+  'has_crisis_flags', 'amended_at', 'amended_by', 'amend_reason', 'addendum', ...SEALED_COLUMNS];
+
+/** `($1, $2, …), ($n+1, …)`: the VALUES of a multi-row insert of `rows` rows of `width` values. */
+function valuesList(rows: number, width: number): string {
+  const list: string[] = [];
+  for (let row = 0; row < rows; row++) {
+    list.push(`(${Array.from({ length: width }, (_, column) => `$${row * width + column + 1}`).join(', ')})`);
+  }
+  return list.join(', ');
+}
+
+/** Runs a multi-row INSERT of these rows (arrays of one row's values), INSERT_ROWS at a time. */
+async function insertRows(client: pg.ClientBase, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
+  for (let start = 0; start < rows.length; start += INSERT_ROWS) {
+    const chunk = rows.slice(start, start + INSERT_ROWS);
+    await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${valuesList(chunk.length, columns.length)}`, chunk.flat());
+  }
+}
+
+interface ScheduleDbRow {
+  client_id: string;
+  measure: MeasureKind;
+  every: string;
+  started_at: Date;
+  started_by: string;
+  stopped_at: Date | null;
+  stopped_by: string | null;
+}
+
 export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): ExchangeReads & ExchangeWrites {
   const sessions = new PgSessions(client, cipher);
   const goals = new PgGoals(client, cipher);
   const milestones = new PgMilestones(client, cipher);
   const measures = new PgMeasures(client, cipher);
+  // Courses and schedules are the care facet's rows: read, written and sealed as it does.
+  const care = pgCare(client, cipher);
   const sessionSealer = (key: string, sessionId: string) => new RowSealer(cipher, 'sessions', [key, sessionId]);
 
   const recordKey = async (kind: string, recordId: string): Promise<string> => {
@@ -115,18 +160,45 @@ export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): Exchange
   const MILESTONES = `SELECT m.client_key, m.milestone_id, m.goal_id, ${currentClientId('m.client_key')} AS client_id, m.description,
       m.achieved_date::text AS achieved_date, m.significance, m.created_at, m.voided_at, m.voided_by, m.void_reason FROM milestones m`;
 
-  const insertHistory = async (key: string, goalId: string, history: readonly GoalRecordHistory[]) => {
-    for (const [index, entry] of history.entries()) {
-      await client.query(
-        `INSERT INTO goal_history (client_key, goal_id, seq, at, completion_percentage, status, note, actor)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [key, goalId, index + 1, entry.at, entry.completion_percentage, entry.status,
-          new RowSealer(cipher, 'goal_history', [key, goalId, index + 1]).seal('note', entry.note), entry.actor]);
-    }
-  };
+  // A goal's whole history in one statement.
+  const insertHistory = (key: string, goalId: string, history: readonly GoalRecordHistory[]) =>
+    insertRows(client, 'goal_history', ['client_key', 'goal_id', 'seq', 'at', 'completion_percentage', 'status', 'note', 'actor'],
+      history.map((entry, index) => [key, goalId, index + 1, entry.at, entry.completion_percentage, entry.status,
+        new RowSealer(cipher, 'goal_history', [key, goalId, index + 1]).seal('note', entry.note), entry.actor]));
 
-  const noCareTables = (what: string) =>
-    new StoreFailure(`${what} cannot be written to PostgreSQL yet (its tables are not in this version's schema): keep this database on SQLite for now`);
+  const SCHEDULES = `SELECT s.client_key, s.schedule_id, ${currentClientId('s.client_key')} AS client_id, s.measure, s.every, s.started_at,
+      s.started_by, s.stopped_at, s.stopped_by FROM measure_schedules s`;
+  const schedules = async (sql: string, params: unknown[]): Promise<ScheduleRecord[]> =>
+    (await client.query<ScheduleDbRow>(sql, params)).rows.map((row) => ({
+      client_id: row.client_id, measure: row.measure, every: row.every, started_at: row.started_at.toISOString(),
+      started_by: row.started_by, stopped_at: isoOrNull(row.stopped_at), stopped_by: row.stopped_by,
+    }));
+
+  /** The rows of sessions and session_versions for these sessions of one client key, sealed. */
+  const sessionRows = (key: string, batch: readonly SessionToInsert[]) => {
+    const sessionValues: unknown[][] = [];
+    const versionValues: unknown[][] = [];
+    for (const { session, corrections } of batch) {
+      const sealer = sessionSealer(key, session.session_id);
+      const state = corrections?.state;
+      sessionValues.push([
+        key, session.session_id, session.timestamp, session.emotional_score, session.session_duration_minutes,
+        session.crisis_flags.length > 0, ...sealContent(sealer, session),
+        state?.version ?? 1, state?.amended_at ?? null, state?.amended_by ?? null, sealer.sealOrNull('amend_reason', state?.amend_reason ?? null),
+        state?.addendum ?? false, state?.signed_at ?? null, state?.signed_by ?? null, state?.voided_at ?? null, state?.voided_by ?? null,
+        sealer.sealOrNull('void_reason', state?.void_reason ?? null),
+      ]);
+      for (const version of corrections?.versions ?? []) {
+        const kept = new RowSealer(cipher, 'session_versions', [key, session.session_id, version.version]);
+        versionValues.push([
+          key, session.session_id, version.version, version.timestamp, version.emotional_score, version.session_duration_minutes,
+          version.crisis_flags.length > 0, version.amended_at, version.amended_by, kept.sealOrNull('amend_reason', version.amend_reason),
+          version.addendum, ...sealContent(kept, version),
+        ]);
+      }
+    }
+    return { sessionValues, versionValues };
+  };
 
   return {
     clients: async () => (await client.query<{ client_id: string; created_at: Date }>(
@@ -193,8 +265,11 @@ export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): Exchange
         };
       });
     },
-    courses: async () => [],
-    schedules: async () => [],
+    courses: (clientId) => care.courses(clientId),
+    // SQLite's order: by start, then measure and the order they were written in (ids byte by byte).
+    schedules: async (clientId) => schedules(
+      `${SCHEDULES} WHERE s.client_key = ANY ($1::uuid[]) ORDER BY s.started_at, s.measure COLLATE "C", s.schedule_id`,
+      [await clientKeysOf(client, clientId)]),
 
     ownerOf: async (kind, recordId) => {
       const { rows } = await client.query<{ client_id: string }>(
@@ -214,10 +289,25 @@ export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): Exchange
       const { rows } = await client.query<MilestoneRow>(`${MILESTONES} WHERE m.client_key = $1 AND m.milestone_id = $2`, [key, milestoneId]);
       return rows[0] && milestoneOf(rows[0]);
     },
-    course: async () => undefined,
-    openCourse: async () => undefined,
-    schedule: async () => undefined,
-    liveSchedule: async () => undefined,
+    course: async (courseId) => {
+      const key = await recordClientKey(client, 'course', courseId);
+      if (key === undefined) return undefined;
+      const row = (await client.query<Omit<CourseRecord, 'end_note'> & { started_at: Date; ended_at: Date | null; end_note: Buffer | null }>(
+        `SELECT c.course_id, ${currentClientId('c.client_key')} AS client_id, c.started_at, c.started_by, c.ended_at, c.ended_by,
+                c.end_reason, c.end_note FROM courses c WHERE c.client_key = $1 AND c.course_id = $2`, [key, courseId])).rows[0];
+      return row && {
+        course_id: row.course_id, client_id: row.client_id, started_at: row.started_at.toISOString(), started_by: row.started_by,
+        ended_at: isoOrNull(row.ended_at), ended_by: row.ended_by, end_reason: row.end_reason,
+        end_note: new RowSealer(cipher, 'courses', [key, courseId]).openOrNull('end_note', row.end_note),
+      };
+    },
+    openCourse: (clientId) => care.openCourse(clientId),
+    schedule: async (clientId, measure, startedAt) => (await schedules(
+      `${SCHEDULES} WHERE s.client_key = ANY ($1::uuid[]) AND s.measure = $2 AND s.started_at = $3 ORDER BY s.schedule_id LIMIT 1`,
+      [await clientKeysOf(client, clientId), measure, startedAt]))[0],
+    liveSchedule: async (clientId, measure) => (await schedules(
+      `${SCHEDULES} WHERE s.client_key = ANY ($1::uuid[]) AND s.measure = $2 AND s.stopped_at IS NULL ORDER BY s.schedule_id LIMIT 1`,
+      [await clientKeysOf(client, clientId), measure]))[0],
 
     // References are checked as each row is written: a record's goal or session comes first in
     // the file (as an export orders them), or the import stops at it.
@@ -227,18 +317,43 @@ export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): Exchange
     writtenInBulk: async (kind: BulkKind, recordId) => (await client.query<{ mine: boolean }>(
       `SELECT xmin::text::bigint = txid_current() % 4294967296 AS mine FROM record_ids WHERE kind = $1 AND record_id = $2`,
       [kind, recordId])).rows[0]?.mine === true,
-    insertSession: async (session) => {
-      const key = await requireClientKey(client, session.client_id);
-      const claimed = await client.query(
-        `INSERT INTO record_ids (kind, record_id, client_key) VALUES ('session', $1, $2) ON CONFLICT DO NOTHING`, [session.session_id, key]);
-      if (claimed.rowCount !== 1) return false;
-      await client.query(
-        `INSERT INTO sessions (client_key, session_id, "timestamp", emotional_score, session_duration_minutes,
-           has_crisis_flags, ${SEALED_COLUMNS.join(', ')})
-         VALUES ($1, $2, $3, $4, $5, $6, ${SEALED_COLUMNS.map((_, index) => `$${index + 7}`).join(', ')})`,
-        [key, session.session_id, session.timestamp, session.emotional_score, session.session_duration_minutes,
-          session.crisis_flags.length > 0, ...sealContent(sessionSealer(key, session.session_id), session)]);
-      return true;
+    insertSessions: async (batch) => {
+      const written = batch.map(() => false);
+      // Each id is claimed once: a later session of the batch with an id met before is not written.
+      const firsts = new Map<string, number>();
+      batch.forEach(({ session }, index) => {
+        if (!firsts.has(session.session_id)) firsts.set(session.session_id, index);
+      });
+      const keys = new Map<string, string>();
+      for (const { session } of batch) {
+        if (!keys.has(session.client_id)) keys.set(session.client_id, await requireClientKey(client, session.client_id));
+      }
+      const order = [...firsts.values()];
+      for (let start = 0; start < order.length; start += INSERT_ROWS) {
+        const chunk = order.slice(start, start + INSERT_ROWS);
+        // The ids are claimed first, all at once: those the database holds already are not returned.
+        const claimed = new Set((await client.query<{ record_id: string }>(
+          `INSERT INTO record_ids (kind, record_id, client_key) SELECT 'session', id, key FROM unnest($1::text[], $2::uuid[]) AS t (id, key)
+           ON CONFLICT DO NOTHING RETURNING record_id`,
+          [chunk.map((index) => batch[index]!.session.session_id), chunk.map((index) => keys.get(batch[index]!.session.client_id))]))
+          .rows.map((row) => row.record_id));
+        const byKey = new Map<string, SessionToInsert[]>();
+        for (const index of chunk) {
+          const entry = batch[index]!;
+          if (!claimed.has(entry.session.session_id)) continue;
+          written[index] = true;
+          const key = keys.get(entry.session.client_id)!;
+          const entries = byKey.get(key);
+          if (entries) entries.push(entry);
+          else byKey.set(key, [entry]);
+        }
+        for (const [key, entries] of byKey) {
+          const { sessionValues, versionValues } = sessionRows(key, entries);
+          await insertRows(client, 'sessions', SESSION_COLUMNS, sessionValues);
+          await insertRows(client, 'session_versions', VERSION_COLUMNS, versionValues);
+        }
+      }
+      return written;
     },
     replaceSession: async (session) => {
       const key = await recordKey('session', session.session_id);
@@ -289,12 +404,10 @@ export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): Exchange
     writeEdits: async (log, recordId, _clientId, edits) => {
       const key = await recordKey(KINDS[log], recordId);
       await client.query(`DELETE FROM ${log} WHERE client_key = $1 AND ${KEYS[log]} = $2`, [key, recordId]);
-      for (const [index, edit] of edits.entries()) {
+      await insertRows(client, log, ['client_key', KEYS[log], 'seq', 'at', 'actor', 'reason', 'changes'], edits.map((edit, index) => {
         const sealer = new RowSealer(cipher, log, [key, recordId, index + 1]);
-        await client.query(
-          `INSERT INTO ${log} (client_key, ${KEYS[log]}, seq, at, actor, reason, changes) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [key, recordId, index + 1, edit.at, edit.actor, sealer.seal('reason', edit.reason), sealer.seal('changes', JSON.stringify(edit.changes))]);
-      }
+        return [key, recordId, index + 1, edit.at, edit.actor, sealer.seal('reason', edit.reason), sealer.seal('changes', JSON.stringify(edit.changes))];
+      }));
     },
     insertMilestone: async (milestone) => {
       const { created_at: createdAt, ...fields } = milestone;
@@ -333,31 +446,35 @@ export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): Exchange
         [key, measureId, state.version, state.amended_at, state.amended_by, sealer.sealOrNull('amend_reason', state.amend_reason),
           state.voided_at, state.voided_by, sealer.sealOrNull('void_reason', state.void_reason)]);
       await client.query('DELETE FROM measure_versions WHERE client_key = $1 AND measure_id = $2', [key, measureId]);
-      for (const version of versions) {
-        await client.query(
-          `INSERT INTO measure_versions (client_key, measure_id, version, "timestamp", session_id, items, total, amended_at,
-             amended_by, amend_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [key, measureId, version.version, version.timestamp, version.session_id, version.items, version.total, version.amended_at,
-            version.amended_by,
-            new RowSealer(cipher, 'measure_versions', [key, measureId, version.version]).sealOrNull('amend_reason', version.amend_reason)]);
-      }
+      await insertRows(client, 'measure_versions', ['client_key', 'measure_id', 'version', '"timestamp"', 'session_id', 'items', 'total',
+        'amended_at', 'amended_by', 'amend_reason'], versions.map((version) => [
+        key, measureId, version.version, version.timestamp, version.session_id, version.items, version.total, version.amended_at,
+        version.amended_by, new RowSealer(cipher, 'measure_versions', [key, measureId, version.version]).sealOrNull('amend_reason', version.amend_reason),
+      ]));
     },
     deleteRisk: async (clientId, kind) => {
       const key = await requireClientKey(client, clientId);
       await client.query('DELETE FROM risk_events WHERE client_key = $1 AND kind = $2', [key, kind]);
       await client.query('DELETE FROM risks WHERE client_key = $1 AND kind = $2', [key, kind]);
     },
-    insertCourse: async () => {
-      throw noCareTables('a course of treatment');
+    insertCourse: (course) => care.insertCourse(course),
+    replaceCourse: async (course: CourseRecord) => {
+      const key = await recordKey('course', course.course_id);
+      await client.query(
+        `UPDATE courses SET started_at = $3, started_by = $4, ended_at = $5, ended_by = $6, end_reason = $7, end_note = $8
+          WHERE client_key = $1 AND course_id = $2`,
+        [key, course.course_id, course.started_at, course.started_by, course.ended_at, course.ended_by, course.end_reason,
+          new RowSealer(cipher, 'courses', [key, course.course_id]).sealOrNull('end_note', course.end_note)]);
     },
-    replaceCourse: async () => {
-      throw noCareTables('a course of treatment');
-    },
-    insertSchedule: async () => {
-      throw noCareTables('a measure schedule');
-    },
-    replaceSchedule: async () => {
-      throw noCareTables('a measure schedule');
+    insertSchedule: (schedule) => care.insertSchedule(schedule),
+    // A schedule is known by its client, measure and start (as on SQLite: the first written of those).
+    replaceSchedule: async (schedule) => {
+      await client.query(
+        `UPDATE measure_schedules SET every = $4, started_by = $5, stopped_at = $6, stopped_by = $7
+          WHERE (client_key, schedule_id) = (SELECT client_key, schedule_id FROM measure_schedules
+            WHERE client_key = ANY ($1::uuid[]) AND measure = $2 AND started_at = $3 ORDER BY schedule_id LIMIT 1)`,
+        [await clientKeysOf(client, schedule.client_id), schedule.measure, schedule.started_at, schedule.every, schedule.started_by,
+          schedule.stopped_at, schedule.stopped_by]);
     },
   };
 }

@@ -3,6 +3,7 @@ import {
   type Goal, type GoalHistoryEntry, type MeasureKind, type MeasureState, type MeasureVersion, type Milestone, type Session, type SessionState,
   type SessionVersion, type Measure,
 } from '../domain/records.js';
+import type { CourseRow, ScheduleRow } from './port-care.js';
 
 /**
  * The store port's exchange facet (issue 22): what `tpt export`, `tpt import` and `tpt migrate`
@@ -49,26 +50,9 @@ export interface EditRecord {
 
 export type EditLog = 'goal_edits' | 'milestone_edits';
 
-export interface CourseRecord {
-  course_id: string;
-  client_id: string;
-  started_at: string;
-  started_by: string;
-  ended_at: string | null;
-  ended_by: string | null;
-  end_reason: string | null;
-  end_note: string | null;
-}
-
-export interface ScheduleRecord {
-  client_id: string;
-  measure: MeasureKind;
-  every: string;
-  started_at: string;
-  started_by: string;
-  stopped_at: string | null;
-  stopped_by: string | null;
-}
+/** A course of treatment and a measure schedule, as the care facet reads and writes them. */
+export type CourseRecord = CourseRow;
+export type ScheduleRecord = ScheduleRow;
 
 /**
  * A session row as an array, in the column order of SQLite's sessions table, lists and metadata
@@ -82,6 +66,12 @@ export type SessionValues = [
 
 /** A session with its state and earlier versions, as an export carries it. */
 export type SessionExport = Session & SessionState & { versions: SessionVersion[] };
+
+/** A session of a file, with its state and earlier versions when it has them (corrected, signed, voided). */
+export interface SessionToInsert {
+  session: Session;
+  corrections?: { state: SessionState; versions: readonly SessionVersion[] };
+}
 
 /** The kinds of record whose ids an import tells apart as its own or the database's. */
 export type BulkKind = 'session' | 'goal' | 'milestone' | 'measure';
@@ -137,8 +127,13 @@ export interface ExchangeWrites {
   endBulk(): Promise<void>;
   /** Whether this transaction's bulk load wrote the record (false for one the database held). */
   writtenInBulk(kind: BulkKind, recordId: string): Promise<boolean>;
-  /** Inserts a session unless its id is taken (then false, and nothing written). */
-  insertSession(session: Session): Promise<boolean>;
+  /**
+   * Inserts sessions, each with its state and earlier versions when it has them, unless its id is
+   * taken (by the database, or by an earlier session of the same batch): for each, in order,
+   * whether it was written. One call writes a batch in few statements (PostgreSQL: multi-row
+   * inserts), so an import is not bound by a round trip per session.
+   */
+  insertSessions(batch: readonly SessionToInsert[]): Promise<boolean[]>;
   /** Overwrites a session's fields (its state and versions are `writeSessionCorrections`'s). */
   replaceSession(session: Session): Promise<void>;
   /** Sets a session's state and replaces its earlier versions with these. */

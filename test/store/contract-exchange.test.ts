@@ -4,13 +4,15 @@ import { CSV_COLUMNS, exportCsvRows, exportJson } from '../../src/core/export.js
 import { exportFhir } from '../../src/core/fhir.js';
 import { importDocument } from '../../src/core/import.js';
 import { MIGRATION_MARK, migrateRecords } from '../../src/core/migrate.js';
+import type { PgPool } from '../../src/pg/connect.js';
 import type { RecordStore, WriteTx } from '../../src/store/port.js';
 import { ENGINES, type EngineUnderTest } from './engines.js';
 
 /**
  * The port's contract for export and import, over every engine: a document of every kind of
  * record (corrected, signed and voided sessions, goals with history and edits, edited and
- * voided milestones, amended and voided measures, a resolved risk with its history) imports and
+ * voided milestones, amended and voided measures, a resolved risk with its history, an ended
+ * course with its note and an open one, a live and a stopped schedule) imports and
  * exports again byte for byte, the same bytes on each engine; importing it twice adds nothing;
  * and a migration carries it SQLite → PostgreSQL → SQLite with nothing lost.
  */
@@ -19,12 +21,8 @@ const EVERY_KIND = readFileSync(new URL('./fixtures/every-kind.json', import.met
 const AT = new Date('2026-12-07T22:00:00.000Z');
 const who = { actor: 'contract', now: new Date('2026-12-08T09:00:00.000Z') };
 
-/** The fixture as an engine without courses and schedules (PostgreSQL, for now) holds it. */
-const WITHOUT_CARE = EVERY_KIND.replace(/"courses":\[[^\]]*\],"schedules":\[[^\]]*\]/g, '"courses":[],"schedules":[]');
-
-function documentFor(engine: EngineUnderTest['name']): string {
-  return engine === 'postgres' ? WITHOUT_CARE : EVERY_KIND;
-}
+/** The fixture, its ended course with a note (sealed on PostgreSQL): every engine holds all of it. */
+const DOCUMENT = EVERY_KIND.replace('"end_reason":"completed","end_note":null', '"end_reason":"completed","end_note":"Goals met, discharged"');
 
 async function load(store: RecordStore, text: string) {
   const pieces = [text.slice(0, 1000), text.slice(1000)];
@@ -46,6 +44,13 @@ async function exported(store: RecordStore, format: 'json' | 'fhir' | 'csv' = 'j
   return text;
 }
 
+/** The end note of course k1 as PostgreSQL's table holds it (as its administrator would see it). */
+async function rawNote(store: RecordStore): Promise<Buffer | null | undefined> {
+  const { db } = store as unknown as { db: PgPool };
+  const { rows } = await db.pool.query<{ end_note: Buffer | null }>(`SELECT end_note FROM courses WHERE course_id = 'k1'`);
+  return rows[0]?.end_note;
+}
+
 const opened: (() => Promise<void>)[] = [];
 async function fresh(engine: EngineUnderTest): Promise<RecordStore> {
   const { stores, dispose } = await engine.open();
@@ -64,34 +69,68 @@ for (const engine of ENGINES) {
     });
 
     it('exports what it imported, byte for byte, every kind of record', async () => {
-      const summary = await load(store, documentFor(engine.name));
-      expect(summary).toMatchObject({ clients: 2, sessions: { added: 5 }, goals: { added: 2 }, milestones: { added: 2 }, measures: { added: 3 }, risks: { added: 1 } });
-      expect(await exported(store)).toBe(documentFor(engine.name));
+      const summary = await load(store, DOCUMENT);
+      expect(DOCUMENT).toContain('"end_note":"Goals met, discharged"');
+      expect(summary).toMatchObject({
+        clients: 2, sessions: { added: 5 }, goals: { added: 2 }, milestones: { added: 2 }, measures: { added: 3 }, risks: { added: 1 },
+        courses: { added: 2 }, schedules: { added: 2 },
+      });
+      expect(await exported(store)).toBe(DOCUMENT);
     });
 
     it('imports the same document again as all skipped, and writes nothing new', async () => {
-      await load(store, documentFor(engine.name));
-      const again = await load(store, documentFor(engine.name));
+      await load(store, DOCUMENT);
+      const again = await load(store, DOCUMENT);
       expect(again).toMatchObject({
         clients: 2, conflicts: 0, sessions: { added: 0, skipped: 5 }, goals: { skipped: 2 }, milestones: { skipped: 2 },
-        measures: { skipped: 3 }, risks: { skipped: 1 },
+        measures: { skipped: 3 }, risks: { skipped: 1 }, courses: { added: 0, skipped: 2 }, schedules: { added: 0, skipped: 2 },
       });
-      expect(await exported(store)).toBe(documentFor(engine.name));
+      expect(await exported(store)).toBe(DOCUMENT);
     });
 
     it('refuses a document that names one session twice, and writes nothing of it', async () => {
-      const twice = WITHOUT_CARE.replace('\n{"session_id":"s2"', `\n${WITHOUT_CARE.split('\n')[2]}\n{"session_id":"s2"`);
+      const twice = DOCUMENT.replace('\n{"session_id":"s2"', `\n${DOCUMENT.split('\n')[2]}\n{"session_id":"s2"`);
       await expect(load(store, twice)).rejects.toThrow('session "s1" of client "c1" appears twice in the file: every session needs its own id');
       expect(await store.read((tx) => tx.exchange.clients())).toEqual([]);
     });
 
     it('replaces a changed record with --on-conflict replace, keeping the others', async () => {
-      await load(store, documentFor(engine.name));
-      const changed = documentFor(engine.name).replace('"conversation_summary":"Other client"', '"conversation_summary":"Another client"');
+      await load(store, DOCUMENT);
+      const changed = DOCUMENT.replace('"conversation_summary":"Other client"', '"conversation_summary":"Another client"');
       const pieces = [changed];
       const summary = await importDocument(store, () => pieces.shift() ?? null, { label: 'changed', onConflict: 'replace' }, who);
       expect(summary).toMatchObject({ conflicts: 1, sessions: { replaced: 1, skipped: 4 } });
       expect(await exported(store)).toBe(changed);
+    });
+
+    it('replaces a changed course and schedule with --on-conflict replace, and lists them as conflicts without it', async () => {
+      await load(store, DOCUMENT);
+      const changed = DOCUMENT
+        .replace('"end_note":"Goals met, discharged"', '"end_note":"Met, discharged to GP"')
+        .replace('"every":"2w"', '"every":"4w"');
+      const once = [changed];
+      const refused = importDocument(store, () => once.shift() ?? null, { label: 'changed' }, who);
+      await expect(refused).rejects.toMatchObject({
+        total: 2,
+        conflicts: [
+          { kind: 'course', id: 'k1', client_id: 'c1', fields: ['end_note'] },
+          { kind: 'schedule', id: 'phq9 2026-12-07T22:13:49.808Z', client_id: 'c1', fields: ['every'] },
+        ],
+      });
+      expect(await exported(store)).toBe(DOCUMENT);
+      const pieces = [changed];
+      const summary = await importDocument(store, () => pieces.shift() ?? null, { label: 'changed', onConflict: 'replace' }, who);
+      expect(summary).toMatchObject({ conflicts: 2, courses: { replaced: 1, skipped: 1 }, schedules: { replaced: 1, skipped: 1 } });
+      expect(await exported(store)).toBe(changed);
+    });
+
+    it('refuses a second open course of a client in the file, and writes nothing of it', async () => {
+      const twoOpen = DOCUMENT.replace(
+        '"ended_at":"2026-11-30T23:59:59.999Z","ended_by":"dr-fixture","end_reason":"completed","end_note":"Goals met, discharged"',
+        '"ended_at":null,"ended_by":null,"end_reason":null,"end_note":null');
+      await expect(load(store, twoOpen)).rejects.toThrow(
+        'course "k2" of client "c1": client "c1" has course "k1" open already: a client has one open course at a time');
+      expect(await store.read((tx) => tx.exchange.clients())).toEqual([]);
     });
   });
 }
@@ -99,8 +138,8 @@ for (const engine of ENGINES) {
 describe('the same records export the same on every engine', () => {
   it('as JSON, as FHIR and as CSV', async () => {
     const [sqlite, postgres] = await Promise.all(ENGINES.map(fresh));
-    await load(sqlite!, WITHOUT_CARE);
-    await load(postgres!, WITHOUT_CARE);
+    await load(sqlite!, DOCUMENT);
+    await load(postgres!, DOCUMENT);
     for (const format of ['json', 'fhir', 'csv'] as const) {
       expect(await exported(postgres!, format), format).toBe(await exported(sqlite!, format));
     }
@@ -112,13 +151,15 @@ describe('migrateRecords', () => {
 
   it('moves every kind of record SQLite → PostgreSQL → SQLite, and the exports agree', async () => {
     const source = await fresh(SQLITE);
-    await load(source, WITHOUT_CARE);
+    await load(source, DOCUMENT);
     const before = await exported(source);
     const middle = await fresh(POSTGRES);
     const there = await migrateRecords(source, middle, { from: 'source.db' }, who);
-    expect(there).toMatchObject({ clients: 2, sessions: 5, goals: 2, milestones: 2, measures: 3, risks: 1, resumed_after: 0 });
+    const all = { clients: 2, sessions: 5, goals: 2, milestones: 2, measures: 3, risks: 1, courses: 2, schedules: 2, resumed_after: 0 };
+    expect(there).toMatchObject(all);
     const back = await fresh(SQLITE);
-    await migrateRecords(middle, back, { from: 'postgres://middle' }, who);
+    expect(await migrateRecords(middle, back, { from: 'postgres://middle' }, who)).toMatchObject(all);
+    expect(before).toBe(DOCUMENT);
     expect(await exported(middle)).toBe(before);
     expect(await exported(back)).toBe(before);
     // The source is only read: not even an audit entry was added to it.
@@ -140,7 +181,7 @@ describe('migrateRecords', () => {
 
   it('goes on after the last client in when a migration stopped half-way', async () => {
     const source = await fresh(SQLITE);
-    await load(source, WITHOUT_CARE);
+    await load(source, DOCUMENT);
     const target = await fresh(POSTGRES);
     // The second client's transaction fails, as a killed process's would never commit.
     let writes = 0;
@@ -167,7 +208,7 @@ describe('migrateRecords', () => {
 
   it('refuses a target that holds records and no stopped migration', async () => {
     const source = await fresh(SQLITE);
-    await load(source, WITHOUT_CARE);
+    await load(source, DOCUMENT);
     const target = await fresh(POSTGRES);
     await target.write(async (tx) => {
       await tx.clients.ensure('someone', who.now.toISOString());
@@ -176,12 +217,14 @@ describe('migrateRecords', () => {
       .rejects.toThrow('the target database holds records already: migrate into an empty database with tpt\'s schema');
   });
 
-  it('refuses courses on PostgreSQL in one line, leaving the target resumable', async () => {
+  it('keeps a course\'s note sealed on PostgreSQL: its words are not in the table', async () => {
     const source = await fresh(SQLITE);
-    await load(source, EVERY_KIND);
+    await load(source, DOCUMENT);
     const target = await fresh(POSTGRES);
-    await expect(migrateRecords(source, target, { from: 'source.db' }, who))
-      .rejects.toThrow('a course of treatment cannot be written to PostgreSQL yet');
-    expect(await target.read((tx) => tx.exchange.clients())).toEqual([]);
+    await migrateRecords(source, target, { from: 'source.db' }, who);
+    const raw = await rawNote(target);
+    expect(raw).toBeInstanceOf(Buffer);
+    expect(raw!.toString('latin1')).not.toContain('discharged');
+    expect(await exported(target)).toBe(DOCUMENT);
   });
 });
