@@ -235,8 +235,9 @@ function createDatabase(path: string, key: DatabaseKey): void {
  */
 export function restrictMode(path: string, sideFilesOnly = false): void {
   for (const file of [...(sideFilesOnly ? [] : [path]), `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
-    if (!existsSync(file)) continue;
-    const mode = statSync(file).mode & 0o777;
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (!stat) continue;
+    const mode = stat.mode & 0o777;
     if ((mode & 0o077) !== 0) chmodSync(file, mode & 0o700);
   }
 }
