@@ -98,6 +98,53 @@ const lazyChildProcessForCommander = {
   },
 };
 
+/**
+ * zod's v3 schemas bind 24 of their methods and make a `~standard` object in their constructor:
+ * some 1.5 KB and a dozen microseconds for every schema a run builds, most never called. That
+ * was 3 ms of each `tpt log-session` (it fills V8's young generation, a scavenge of its own).
+ * Here each is bound when first read instead (a getter on ZodType.prototype that leaves the bound
+ * method on the schema, as the constructor did), so `const { parse } = schema` still works. A
+ * zod whose constructor reads otherwise stops the build rather than run unpatched.
+ */
+const ZOD_BOUND = ['parse', 'safeParse', 'parseAsync', 'safeParseAsync', 'refine', 'refinement', 'superRefine', 'optional',
+  'nullable', 'nullish', 'array', 'promise', 'or', 'and', 'transform', 'brand', 'default', 'catch', 'describe', 'pipe',
+  'readonly', 'isNullable', 'isOptional'];
+const zodLazyBinding = {
+  name: 'zod-lazy-binding',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v3[\\/]types\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const eager = [
+        '        /** Alias of safeParseAsync */\n        this.spa = this.safeParseAsync;\n        this._def = def;\n',
+        ...ZOD_BOUND.map((name) => `        this.${name} = this.${name}.bind(this);\n`).flatMap((line, index) => (index === 3 ? [line, '        this.spa = this.spa.bind(this);\n'] : [line])),
+      ].join('');
+      const standard = /        this\["~standard"\] = \{\n            version: 1,\n            vendor: "zod",\n            validate: \(data\) => this\["~validate"\]\(data\),\n        \};\n/;
+      const at = source.indexOf(eager);
+      if (at < 0 || !standard.test(source.slice(at + eager.length)) || !/^export class ZodType \{$/m.test(source)) {
+        throw new Error(`${args.path}: zod's ZodType constructor is not as scripts/bundle.mjs (zodLazyBinding) knows it`);
+      }
+      const contents = source.slice(0, at) + '        this._def = def;\n' + source.slice(at + eager.length).replace(standard, '') + `
+// scripts/bundle.mjs: the methods the constructor bound, bound when first read.
+{
+  const own = (self, key, value) => Object.defineProperty(self, key, { value, writable: true, enumerable: true, configurable: true });
+  const lazily = (key, make) => Object.defineProperty(ZodType.prototype, key, {
+    configurable: true,
+    get() { return own(this, key, make(this))[key]; },
+    set(value) { own(this, key, value); },
+  });
+  for (const key of ${JSON.stringify(ZOD_BOUND)}) {
+    const method = ZodType.prototype[key];
+    lazily(key, (self) => method.bind(self));
+  }
+  lazily('spa', (self) => self.safeParseAsync);
+  lazily('~standard', (self) => ({ version: 1, vendor: 'zod', validate: (data) => self['~validate'](data) }));
+}
+`;
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 await build({
   ...common,
   entryPoints: Object.fromEntries(Object.entries(VENDORED).map(([library, file]) => [file, library])),
@@ -321,9 +368,9 @@ const bundled = {
  * program has source maps: TPT_DEBUG=1 runs it.
  */
 const builds = [
-  build({ ...bundled, entryPoints: { tpt: 'src/cli.ts', complete: 'src/complete.ts' }, plugins: [migrationsApart, dynamicImportAsRequire, lazyChildProcessForCommander] }),
+  build({ ...bundled, entryPoints: { tpt: 'src/cli.ts', complete: 'src/complete.ts' }, plugins: [migrationsApart, dynamicImportAsRequire, lazyChildProcessForCommander, zodLazyBinding] }),
   ...[...listing.map((command) => command.name), 'help'].map(async (name) => {
-    const plugins = [...(name === 'help' ? [noDatabaseForHelp] : []), oneCommand(name), migrationsApart, dynamicImportAsRequire, lazyChildProcessForCommander];
+    const plugins = [...(name === 'help' ? [noDatabaseForHelp] : []), oneCommand(name), migrationsApart, dynamicImportAsRequire, lazyChildProcessForCommander, zodLazyBinding];
     const options = { ...bundled, entryPoints: { [`tpt.${name}`]: 'src/cli.ts' }, sourcemap: false };
     const first = await build({ ...options, plugins, write: false, minify: false, metafile: false });
     const used = facetsUsed(first.outputFiles.find((file) => file.path.endsWith('.cjs')).text);

@@ -34,8 +34,8 @@ function keyBuffer(key: DatabaseKey): Buffer {
  * 256,000 iterations for a passphrase). They must come before the key.
  */
 export function applyCipher(db: Database, key: DatabaseKey): void {
-  db.pragma(`cipher = 'sqlcipher'`);
-  db.pragma('legacy = 4');
+  // One exec for both: every db.pragma() is a statement prepared, run and finalised of its own.
+  db.exec(`PRAGMA cipher = 'sqlcipher'; PRAGMA legacy = 4`);
   // Through the API, not PRAGMA text, so no passphrase is ever spliced into SQL.
   db.key(keyBuffer(key));
 }
@@ -82,10 +82,7 @@ export function openDatabase(path: string, key: DatabaseKey, options: OpenOption
   if (!readonly) toWal(db);
   // A commit is on the disk before tpt says it is done. The driver is built with NORMAL for WAL
   // mode, which syncs the log only at checkpoints: a power cut could take the last sessions back.
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('secure_delete = ON');
-  db.pragma('temp_store = MEMORY');
+  db.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY');
   migrate(db);
   restrictMode(path, readonly);
   if (!readonly) {
@@ -129,8 +126,8 @@ function toWal(db: Database): void {
 function unlock(path: string, key: DatabaseKey, readonly: boolean): Database {
   let db: Database;
   try {
+    // The driver sets the busy timeout as it opens (sqlite3_busy_timeout), before any statement.
     db = new Database(path, { fileMustExist: true, readonly, timeout: BUSY_TIMEOUT_MS });
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   } catch (error) {
     throw new TptError(`cannot open the database at ${path}: ${(error as Error).message}`);
   }
@@ -238,8 +235,9 @@ function createDatabase(path: string, key: DatabaseKey): void {
  */
 export function restrictMode(path: string, sideFilesOnly = false): void {
   for (const file of [...(sideFilesOnly ? [] : [path]), `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
-    if (!existsSync(file)) continue;
-    const mode = statSync(file).mode & 0o777;
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (!stat) continue;
+    const mode = stat.mode & 0o777;
     if ((mode & 0o077) !== 0) chmodSync(file, mode & 0o700);
   }
 }

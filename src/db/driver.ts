@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileFunction } from 'node:vm';
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import BundledDriver12 from 'better-sqlite3-multiple-ciphers';
 import { TptError } from '../domain/errors.js';
@@ -47,22 +49,36 @@ function friendlier(error: unknown, name: string): unknown {
  */
 function node20Driver(): typeof BetterSqlite3 {
   const name = 'better-sqlite3-multiple-ciphers';
-  let file: string;
-  try {
-    file = join(dirname(require.resolve(`${name}/package.json`)), 'build', 'Release', 'better_sqlite3.node');
-  } catch (error) {
-    throw friendlier(error, name);
-  }
+  const file = node20Addon(name);
   if (!existsSync(file)) return loadDriver(name);
-  let addon: object;
+  // process.dlopen is what require() of a .node file ends in, without resolving the path again
+  // (a realpath of each of its directories): a few tenths of a millisecond of every run.
+  const addon = { exports: {} as object };
   try {
-    addon = require(file) as object;
+    process.dlopen(addon, file);
   } catch (error) {
     throw friendlier(error, name);
   }
   return new Proxy(BundledDriver12, {
-    construct: (target, [filename, options]) => new target(filename, { nativeBinding: addon, ...options }),
+    construct: (target, [filename, options]) => new target(filename, { nativeBinding: addon.exports, ...options }),
   });
+}
+
+/**
+ * Where npm builds 12's addon. Beside the bundle (tpt installed with its own node_modules, as a
+ * global install is) it is where Node's resolution would find the package first, so that is looked
+ * at before a resolution that reads the package's manifest (half a millisecond); anywhere else the
+ * resolution decides.
+ */
+function node20Addon(name: string): string {
+  const addon = ['build', 'Release', 'better_sqlite3.node'];
+  const beside = fileURLToPath(new URL(`../node_modules/${name}/${addon.join('/')}`, import.meta.url));
+  if (existsSync(beside)) return beside;
+  try {
+    return join(dirname(require.resolve(`${name}/package.json`)), ...addon);
+  } catch (error) {
+    throw friendlier(error, name);
+  }
 }
 
 /**
@@ -76,13 +92,57 @@ function napiDriver(): typeof BetterSqlite3 {
   const name = 'better-sqlite3-multiple-ciphers-napi';
   const libc = process.platform === 'linux' && ['x64', 'arm64'].includes(process.arch) ? linuxLibc() : undefined;
   if (libc) {
+    const entry = `${libc === 'musl' ? 'linuxmusl' : 'linux'}-${process.arch}`;
+    const beside = fileURLToPath(new URL(`../node_modules/${name}/lib/${entry}.js`, import.meta.url));
+    if (existsSync(beside)) {
+      try {
+        return loadFilesOf(beside) as typeof BetterSqlite3;
+      } catch {
+        // not the layout loadFilesOf knows: through Node's loader below
+      }
+    }
     try {
-      return require(`${name}/${libc === 'musl' ? 'linuxmusl' : 'linux'}-${process.arch}`);
+      return require(`${name}/${entry}`);
     } catch {
       // not this package's layout: its own entry below
     }
   }
   return loadDriver(name);
+}
+
+/**
+ * 13's JavaScript is some twenty small CommonJS files. Node 24's loader spent 5-8 ms of every run
+ * on them (a resolution, a realpath and a module record each), more than tpt's own start-up; read
+ * here as what they are (relative requires of `.js` files and of the addon, Node's built-ins), each
+ * compiled as Node wraps a CommonJS file. Used for the copy beside the bundle (tpt's own
+ * node_modules); anything unexpected throws, and Node's loader loads the package instead.
+ */
+function loadFilesOf(entry: string): unknown {
+  const loaded = new Map<string, { exports: unknown }>();
+  const load = (file: string): unknown => {
+    const known = loaded.get(file);
+    if (known) return known.exports;
+    const module = { exports: {} as unknown };
+    loaded.set(file, module);
+    if (file.endsWith('.node')) {
+      process.dlopen(module, file);
+      return module.exports;
+    }
+    if (!file.endsWith('.js')) throw new Error(`unexpected module ${file}`);
+    const dir = dirname(file);
+    const requireHere = (request: string): unknown => {
+      if (!request.startsWith('./') && !request.startsWith('../')) {
+        if (!builtinModules.includes(request)) throw new Error(`unexpected require of ${request}`);
+        return require(request);
+      }
+      const target = join(dir, request);
+      return load(/\.(js|node)$/.test(target) ? target : `${target}.js`);
+    };
+    const wrapped = compileFunction(readFileSync(file, 'utf8'), ['exports', 'require', 'module', '__filename', '__dirname'], { filename: file });
+    wrapped.call(module.exports, module.exports, requireHere, module, file, dir);
+    return module.exports;
+  };
+  return load(entry);
 }
 
 function linuxLibc(): 'glibc' | 'musl' | undefined {

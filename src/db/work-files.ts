@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -121,6 +121,8 @@ function removeWithSideFiles(path: string): string[] {
   const removed: string[] = [];
   for (const suffix of SIDE_FILES) {
     const file = `${path}${suffix}`;
+    // Most are not there: a look costs less than rmSync's error (and its loading Node's rimraf).
+    if (!existsSync(file)) continue;
     try {
       rmSync(file, { recursive: true });
       removed.push(file);
