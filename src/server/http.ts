@@ -205,46 +205,46 @@ function buildService(records: RecordStore, options: ServeOptions) {
     const openapi = () => (described ??= app.swagger());
     void app.register(swagger, SWAGGER_OPTIONS);
     void app.register(async (api) => {
-    api.get('/health', { schema: HEALTH_SCHEMA }, async (request, reply) => {
-      routeOf.set(request.raw, '/health');
-      return send(reply, { status: 200, body: { status: 'ok' } });
-    });
-    for (const route of ROUTES) {
-      const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-        const raw = request.raw;
-        const found = targets.get(raw) as { path: string; search: string };
-        const caller = callers.get(raw)!;
-        const params = paramNames(route.template).map((name) => (request.params as Record<string, string>)[name]!);
-        const streamed = route.streamsBody === true;
-        const body = !streamed && (raw.method === 'POST' || raw.method === 'PUT') ? await readJson(raw) : undefined;
-        const context: RequestContext = {
-          records,
-          withReader,
-          params,
-          query: acceptedQuery(route, new URLSearchParams(found.search)),
-          body,
-          input: streamed ? raw : undefined,
-          caller,
-          who: { actor: actorOf(caller), now: options.now() },
-          openapi,
+      api.get('/health', { schema: HEALTH_SCHEMA }, async (request, reply) => {
+        routeOf.set(request.raw, '/health');
+        return send(reply, { status: 200, body: { status: 'ok' } });
+      });
+      for (const route of ROUTES) {
+        const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+          const raw = request.raw;
+          const found = targets.get(raw) as { path: string; search: string };
+          const caller = callers.get(raw)!;
+          const params = paramNames(route.template).map((name) => (request.params as Record<string, string>)[name]!);
+          const streamed = route.streamsBody === true;
+          const body = !streamed && (raw.method === 'POST' || raw.method === 'PUT') ? await readJson(raw) : undefined;
+          const context: RequestContext = {
+            records,
+            withReader,
+            params,
+            query: acceptedQuery(route, new URLSearchParams(found.search)),
+            body,
+            input: streamed ? raw : undefined,
+            caller,
+            who: { actor: actorOf(caller), now: options.now() },
+            openapi,
+          };
+          const answer = await route.handle(context);
+          for (const entry of takeUnloggedPortReads(records)) {
+            process.emitWarning(`tpt serve: the database cannot take writes, so this read is not in the audit log: ${entry.action} ${entry.client_id ?? ''} by ${entry.actor} at ${entry.at}`);
+          }
+          try {
+            await send(reply, answer);
+          } catch (error) {
+            // A streamed answer that failed once begun (the client went away): audited, and its connection cut.
+            if (!reply.raw.headersSent) throw error;
+            await refuse(error, raw, reply);
+          }
         };
-        const answer = await route.handle(context);
-        for (const entry of takeUnloggedPortReads(records)) {
-          process.emitWarning(`tpt serve: the database cannot take writes, so this read is not in the audit log: ${entry.action} ${entry.client_id ?? ''} by ${entry.actor} at ${entry.at}`);
+        // `/api/v1/sessions/c42/` is the same route (it always was); only the first is documented.
+        for (const [url, hide] of [[fastifyPath(route.template), false], [`${fastifyPath(route.template)}/`, true]] as const) {
+          api.route({ method: route.method as 'GET', url, handler, config: { route } as object, schema: hide ? { hide: true } : routeSchema(route.method, route.template) });
         }
-        try {
-          await send(reply, answer);
-        } catch (error) {
-          // A streamed answer that failed once begun (the client went away): audited, and its connection cut.
-          if (!reply.raw.headersSent) throw error;
-          await refuse(error, raw, reply);
-        }
-      };
-      // `/api/v1/sessions/c42/` is the same route (it always was); only the first is documented.
-      for (const [url, hide] of [[fastifyPath(route.template), false], [`${fastifyPath(route.template)}/`, true]] as const) {
-        api.route({ method: route.method as 'GET', url, handler, config: { route } as object, schema: hide ? { hide: true } : routeSchema(route.method, route.template) });
       }
-    }
     });
 
     app.setNotFoundHandler(async (request) => {
@@ -293,7 +293,6 @@ function buildService(records: RecordStore, options: ServeOptions) {
       ...(status >= 500 && failure ? { error: errorClass(failure) } : {}),
     }, 'answered');
   }
-
 
   /** Answers a request that failed: limited, audited, and told as SPEC §5 says. */
   async function refuse(failure: unknown, raw: IncomingMessage, reply: FastifyReply): Promise<void> {
