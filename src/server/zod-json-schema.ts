@@ -49,7 +49,8 @@ function convert(schema: z.ZodTypeAny): Record<string, unknown> {
     const types = options.map((option) => option.type);
     // string | number | Date as the JSON that may carry it.
     if (options.every((option) => Object.keys(option).length === 1 && typeof option.type === 'string')) {
-      return { type: [...new Set(types as string[])] };
+      const unique = [...new Set(types as string[])];
+      return { type: unique.length === 1 ? unique[0] : unique };
     }
     return { anyOf: options };
   }
