@@ -146,13 +146,22 @@ function buildService(records: RecordStore, options: ServeOptions) {
         targets.set(request, found);
         return found instanceof HttpError ? '/' : `${found.path}${found.search}`;
       },
-      // A path that is not valid percent-encoding (find-my-way decodes the parameters).
+      // A path that is not valid percent-encoding (find-my-way decodes the parameters): refused
+      // as the route would refuse it, once the address and the caller are checked.
       frameworkErrors: (error, request, reply) => {
-        const found = targets.get(request.raw);
-        const failure = error.code === 'FST_ERR_BAD_URL'
-          ? new HttpError(400, 'invalid_path', `the path ${found instanceof HttpError ? request.url : found?.path} is not valid percent-encoding`)
-          : error;
-        void refuse(failure, request.raw, reply);
+        const raw = request.raw;
+        void (async () => {
+          let failure: unknown = error;
+          try {
+            const found = addressed(raw);
+            const caller = await resolveCaller(records, bearerOf(request.headers.authorization));
+            if (caller) callers.set(raw, caller);
+            if (error.code === 'FST_ERR_BAD_URL') failure = new HttpError(400, 'invalid_path', `the path ${found.path} is not valid percent-encoding`);
+          } catch (refusal) {
+            failure = refusal;
+          }
+          await refuse(failure, raw, reply);
+        })();
       },
     });
     // Bodies are read by the routes themselves (readJson, or the ingest stream), after the caller
@@ -168,17 +177,7 @@ function buildService(records: RecordStore, options: ServeOptions) {
 
     app.addHook('onRequest', async (request, reply) => {
       const raw = request.raw;
-      // A page in a browser can reach a loopback port through a DNS name it controls (DNS
-      // rebinding); its requests then carry that name as Host, so only loopback names are served.
-      // Two Host headers name two hosts; node:http keeps the first without a word (RFC 9112 §3.2: 400).
-      if (raw.rawHeaders.filter((value, index) => index % 2 === 0 && /^host$/i.test(value)).length > 1) {
-        throw new HttpError(400, 'invalid_host', 'the request has more than one Host header: send one');
-      }
-      const found = targets.get(raw) ?? target(raw);
-      if (found instanceof HttpError) throw found;
-      if (loopback && !isLoopback(found.host)) {
-        throw new HttpError(403, 'forbidden_host', 'this service answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1])');
-      }
+      const found = addressed(raw);
       if (found.path === '/health') return;
       // The caller is known before the route is, so even a refusal names a valid token's holder.
       const caller = await resolveCaller(records, bearerOf(request.headers.authorization));
@@ -261,6 +260,24 @@ function buildService(records: RecordStore, options: ServeOptions) {
     });
     await app.ready();
     return app;
+  }
+
+  /**
+   * The request's target, once it is known to be addressed to this service. A page in a browser
+   * can reach a loopback port through a DNS name it controls (DNS rebinding); its requests then
+   * carry that name as Host, so only loopback names are served. Two Host headers name two hosts;
+   * node:http keeps the first without a word (RFC 9112 §3.2: 400).
+   */
+  function addressed(raw: IncomingMessage): { path: string; search: string; host: string } {
+    if (raw.rawHeaders.filter((value, index) => index % 2 === 0 && /^host$/i.test(value)).length > 1) {
+      throw new HttpError(400, 'invalid_host', 'the request has more than one Host header: send one');
+    }
+    const found = targets.get(raw) ?? target(raw);
+    if (found instanceof HttpError) throw found;
+    if (loopback && !isLoopback(found.host)) {
+      throw new HttpError(403, 'forbidden_host', 'this service answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1])');
+    }
+    return found;
   }
 
   function accept(request: IncomingMessage, response: ServerResponse): void {
