@@ -46,6 +46,10 @@ const VENDORED = {
   'age-encryption': 'age',
   // Metrics (`tpt serve --metrics-port`), 100 KB that no other run needs.
   'prom-client': 'prom-client',
+  // `tpt serve`'s HTTP framework and its OpenAPI writer (src/server/http.ts loads them when the
+  // service starts): no other run reads them.
+  fastify: 'fastify',
+  '@fastify/swagger': 'fastify-swagger',
 };
 
 /**
@@ -61,7 +65,7 @@ const dynamicImportAsRequire = {
       if (args.kind !== 'dynamic-import' || !args.importer.endsWith('src/store/open.ts')) return undefined;
       return { path: './pg-engine.cjs', namespace: 'required' };
     });
-    build.onResolve({ filter: /^(node:|@inquirer\/|@zxcvbn-ts\/|age-encryption$|prom-client$|pdfkit$)/ }, (args) => {
+    build.onResolve({ filter: /^(node:|@inquirer\/|@zxcvbn-ts\/|age-encryption$|prom-client$|pdfkit$|fastify$|@fastify\/swagger$)/ }, (args) => {
       if (args.kind !== 'dynamic-import') return undefined;
       if (args.path.startsWith('node:')) return { path: args.path, namespace: 'required' };
       // PDFKit loads its fonts through a require of its own that no bundler can follow: it stays

@@ -2,11 +2,14 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import { appendAudit, takeUnloggedPortReads } from '../core/audit.js';
-import { authenticate, scopeAllows } from '../core/tokens.js';
+import type { Writable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RecordStore } from '../store/port.js';
 import { inApiTerms } from './api-terms.js';
+import { actorOf, bearerOf, callerMay, resolveCaller, scopeRefusal, type Caller } from './callers.js';
 import { RefusalAudit, RefusalLimiter, type RefusalVerdict } from './rate-limit.js';
-import { acceptedQuery, ROUTES, type Reply, type RequestContext } from './routes.js';
+import { acceptedQuery, fastifyPath, paramNames, ROUTES, type Reply, type RequestContext, type Route } from './routes.js';
+import { HEALTH_SCHEMA, routeSchema, SWAGGER_OPTIONS } from './api-schemas.js';
 import type { RequestObserver } from './observer.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -25,6 +28,8 @@ export interface ServeOptions {
   openReader?: () => RecordStore;
   /** Told of each request and its answer (src/server/metrics.ts): metrics and traces. */
   observer?: RequestObserver;
+  /** The access log (src/server/http.ts, accessLogger): JSON lines on stderr at `info` unless told otherwise; false for none. */
+  log?: false | { level?: string; stream?: Writable };
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
@@ -41,13 +46,17 @@ function hostName(header: string | undefined): string {
 }
 
 /**
- * The request's target as a URL and the host it is addressed to. A target in absolute form
- * (`GET http://example.com/health`, as sent to proxies) names its host itself, which then counts
- * instead of the Host header (RFC 9112 §3.2.2); any other form than these two is refused.
+ * The request's target as the service routes it (the path as WHATWG URL normalises it, and the
+ * query) and the host it is addressed to. A target in absolute form (`GET http://example.com/health`,
+ * as sent to proxies) names its host itself, which then counts instead of the Host header
+ * (RFC 9112 §3.2.2); any other form than these two is refused.
  */
-function target(request: IncomingMessage): { url: URL; host: string } {
+function target(request: IncomingMessage): { path: string; search: string; host: string } | HttpError {
   const raw = request.url ?? '/';
-  if (raw.startsWith('/')) return { url: new URL(raw, 'http://localhost'), host: hostName(request.headers.host) };
+  if (raw.startsWith('/')) {
+    const url = new URL(raw, 'http://localhost');
+    return { path: url.pathname, search: url.search, host: hostName(request.headers.host) };
+  }
   let url: URL | undefined;
   try {
     url = new URL(raw);
@@ -55,9 +64,9 @@ function target(request: IncomingMessage): { url: URL; host: string } {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new HttpError(400, 'invalid_target', 'the request target must be a path such as /api/v1/sessions/c42');
+    return new HttpError(400, 'invalid_target', 'the request target must be a path such as /api/v1/sessions/c42');
   }
-  return { url, host: hostName(url.host) };
+  return { path: url.pathname, search: url.search, host: hostName(url.host) };
 }
 
 class HttpError extends Error {
@@ -67,45 +76,270 @@ class HttpError extends Error {
 }
 
 /**
- * The HTTP face of the core: authentication, routing, JSON in and out, errors as SPEC §5. Every
- * route reads and writes through `records`, the store port, whichever engine holds them.
+ * The HTTP face of the core, on Fastify: routing (ROUTES, each with its scope and schemas),
+ * authentication, JSON in and out, errors as SPEC §5. Every route reads and writes through
+ * `records`, the store port, whichever engine holds them. Returns the node:http(s) server that
+ * Fastify serves on, made here with the service's limits; `tpt serve` listens and closes it.
  */
 export function createApiServer(records: RecordStore, options: ServeOptions): Server {
+  return buildService(records, options).server;
+}
+
+/** The OpenAPI document the service serves, without a service (for tests and tools: src/server/openapi.ts). */
+export async function describeApi(): Promise<Record<string, unknown>> {
+  const app = await buildService({} as RecordStore, { host: '127.0.0.1', port: 0, now: () => new Date(), log: false }).booted;
+  const document = app.swagger() as unknown as Record<string, unknown>;
+  await app.close();
+  return document;
+}
+
+function buildService(records: RecordStore, options: ServeOptions) {
   const loopback = isLoopback(options.host);
-  /** The name of each request's token, once it is known, for the audit entry of a refusal. */
-  const callers = new WeakMap<IncomingMessage, string>();
+  /** Each request's caller once it is known (for the audit entry of a refusal), and its target. */
+  const callers = new WeakMap<IncomingMessage, Caller>();
+  const targets = new WeakMap<IncomingMessage, { path: string; search: string; host: string } | HttpError>();
   const limiter = new RefusalLimiter();
   const refusals = new RefusalAudit();
-  /** The route template each request matched, and the error it failed with, for the observer. */
+  /** The route template each request matched, and the error it failed with, for the observer and the log. */
   const routeOf = new WeakMap<IncomingMessage, string>();
   const failureOf = new WeakMap<IncomingMessage, unknown>();
-  const handler = (request: IncomingMessage, response: ServerResponse) => {
-    const end = options.observer?.begin(request.method ?? 'GET');
-    if (end) {
-      response.once('close', () => end({ route: routeOf.get(request) ?? 'unmatched', status: response.statusCode, error: failureOf.get(request) }));
-    }
-    handle(request, response).catch(async (failure: unknown) => {
-      failureOf.set(request, failure);
-      const error = callers.has(request) ? failure : limitRefusal(request, response, failure);
-      await auditRefusal(request, error);
-      // A body left unread (refused before it was read, or too large) cannot be skipped
-      // reliably: the connection ends with this answer instead of serving another request.
-      if (!request.complete) response.setHeader('Connection', 'close');
-      sendError(response, error);
+
+  // A client that sends its request slowly (or never finishes it) holds a connection: its
+  // headers get 10 s and the whole request 30 s, then the connection is closed. Node checks these
+  // every connectionsCheckingInterval (30 s by default: the cut came after 16 s and ~60 s).
+  const limits = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 500 };
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, ...limits }, (request, response) => accept(request, response))
+    : createHttpServer(limits, (request, response) => accept(request, response));
+  let routed: (request: IncomingMessage, response: ServerResponse) => void = () => undefined;
+  let app: FastifyInstance | undefined;
+  // Fastify and its plugins load when the service starts (bundle/fastify.cjs, which no other run
+  // reads); requests that come before it is ready wait for it.
+  let ready = false;
+  const booted = start().then((started) => {
+    app = started;
+    ready = true;
+    return started;
+  });
+  booted.catch((error: unknown) => process.emitWarning(`tpt serve: the HTTP service did not start: ${errorClass(error)}: ${(error as Error).message}`));
+  async function start(): Promise<FastifyInstance> {
+    const [{ default: Fastify, LogController }, { default: swagger }] = await Promise.all([import('fastify'), import('@fastify/swagger')]);
+    const app = Fastify({
+      // The server is made here, not by Fastify, so that `tpt serve` keeps listening on and closing
+      // a plain node:http(s) server; Fastify routes its requests (`routed`, once it is ready).
+      serverFactory: (handler) => {
+        routed = handler;
+        return server;
+      },
+      logger: accessLogger(options.log),
+      // The log has one line per answer, written by `answered` below: method, route template,
+      // status, time; Fastify's own lines would carry the path, which may hold a client id.
+      logController: new LogController({ disableRequestLogging: true }),
+      // A HEAD of a GET route is no route of the service (it never was).
+      exposeHeadRoutes: false,
+      // Ids are checked by the core (a long one is a 400 that says so, not a 404).
+      routerOptions: { maxParamLength: 16_384 },
+      // Routing reads the path as WHATWG URL normalises it (`/a/../b` is `/b`, `%2e%2e` is `..`),
+      // as the service always has; a target in absolute form is routed by its path.
+      rewriteUrl: (request) => {
+        const found = target(request);
+        targets.set(request, found);
+        return found instanceof HttpError ? '/' : `${found.path}${found.search}`;
+      },
+      // A path that is not valid percent-encoding (find-my-way decodes the parameters): refused
+      // as the route would refuse it, once the address and the caller are checked.
+      frameworkErrors: (error, request, reply) => {
+        const raw = request.raw;
+        void (async () => {
+          let failure: unknown = error;
+          try {
+            const found = addressed(raw);
+            const caller = await resolveCaller(records, bearerOf(request.headers.authorization));
+            if (caller) callers.set(raw, caller);
+            if (error.code === 'FST_ERR_BAD_URL') failure = new HttpError(400, 'invalid_path', `the path ${found.path} is not valid percent-encoding`);
+          } catch (refusal) {
+            failure = refusal;
+          }
+          await refuse(failure, raw, reply);
+        })();
+      },
     });
-  };
+    // Bodies are read by the routes themselves (readJson, or the ingest stream), after the caller
+    // is checked and with the service's own limits and messages; Fastify parses none.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    // The schemas of the routes describe them (OpenAPI); the core validates every input with the
+    // zod schemas they come from (src/core/schemas.ts), in the write's own transaction, and its
+    // messages are the service's. Answers are written as given: a serializer compiled from a
+    // response schema would drop the fields it does not name.
+    app.setValidatorCompiler(() => () => true);
+    app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+    app.addHook('onRequest', async (request, reply) => {
+      const raw = request.raw;
+      const found = addressed(raw);
+      if (found.path === '/health') return;
+      // The caller is known before the route is, so even a refusal names a valid token's holder.
+      const caller = await resolveCaller(records, bearerOf(request.headers.authorization));
+      if (caller) callers.set(raw, caller);
+      const route = (request.routeOptions.config as { route?: Route }).route;
+      if (!route) return; // the not-found handler answers
+      routeOf.set(raw, route.template);
+      if (!caller) {
+        reply.header('WWW-Authenticate', 'Bearer');
+        throw new HttpError(401, 'unauthorized', 'give a valid token as "Authorization: Bearer <token>" (see `tpt token create`)');
+      }
+      if (!callerMay(caller, route.scope)) {
+        throw new HttpError(403, 'forbidden_scope', scopeRefusal(caller, route.scope, `${raw.method} ${found.path}`));
+      }
+    });
+
+    // Stopping: an answer under way ends its connection, so that the client's next request goes to
+    // a new one (refused: the service listens no more) instead of waiting on this one.
+    app.addHook('onSend', async (_request, reply) => {
+      if (!server.listening) reply.header('Connection', 'close');
+    });
+    // The description is written from the routes' schemas as they are registered (after swagger).
+    let described: unknown;
+    const openapi = () => (described ??= app.swagger());
+    void app.register(swagger, SWAGGER_OPTIONS);
+    void app.register(async (api) => {
+      api.get('/health', { schema: HEALTH_SCHEMA }, async (request, reply) => {
+        routeOf.set(request.raw, '/health');
+        return send(reply, { status: 200, body: { status: 'ok' } });
+      });
+      for (const route of ROUTES) {
+        const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+          const raw = request.raw;
+          const found = targets.get(raw) as { path: string; search: string };
+          const caller = callers.get(raw)!;
+          const params = paramNames(route.template).map((name) => (request.params as Record<string, string>)[name]!);
+          const streamed = route.streamsBody === true;
+          const body = !streamed && (raw.method === 'POST' || raw.method === 'PUT') ? await readJson(raw) : undefined;
+          const context: RequestContext = {
+            records,
+            withReader,
+            params,
+            query: acceptedQuery(route, new URLSearchParams(found.search)),
+            body,
+            input: streamed ? raw : undefined,
+            caller,
+            who: { actor: actorOf(caller), now: options.now() },
+            openapi,
+          };
+          const answer = await route.handle(context);
+          for (const entry of takeUnloggedPortReads(records)) {
+            process.emitWarning(`tpt serve: the database cannot take writes, so this read is not in the audit log: ${entry.action} ${entry.client_id ?? ''} by ${entry.actor} at ${entry.at}`);
+          }
+          try {
+            await send(reply, answer);
+          } catch (error) {
+            // A streamed answer that failed once begun (the client went away): audited, and its connection cut.
+            if (!reply.raw.headersSent) throw error;
+            await refuse(error, raw, reply);
+          }
+        };
+        // `/api/v1/sessions/c42/` is the same route (it always was); only the first is documented.
+        for (const [url, hide] of [[fastifyPath(route.template), false], [`${fastifyPath(route.template)}/`, true]] as const) {
+          api.route({ method: route.method as 'GET', url, handler, config: { route } as object, schema: hide ? { hide: true } : routeSchema(route.method, route.template) });
+        }
+      }
+    });
+
+    app.setNotFoundHandler(async (request) => {
+      const found = targets.get(request.raw) as { path: string };
+      if (found.path === '/health') {
+        routeOf.set(request.raw, '/health');
+        throw new HttpError(404, 'not_found', 'use GET /health');
+      }
+      throw new HttpError(404, 'not_found', `no route ${request.raw.method} ${found.path}: see GET /api/v1/openapi.json`);
+    });
+
+    app.setErrorHandler(async (error, request, reply) => {
+      await refuse(error, request.raw, reply);
+    });
+    await app.ready();
+    return app;
+  }
+
+  /**
+   * The request's target, once it is known to be addressed to this service. A page in a browser
+   * can reach a loopback port through a DNS name it controls (DNS rebinding); its requests then
+   * carry that name as Host, so only loopback names are served. Two Host headers name two hosts;
+   * node:http keeps the first without a word (RFC 9112 §3.2: 400).
+   */
+  function addressed(raw: IncomingMessage): { path: string; search: string; host: string } {
+    if (raw.rawHeaders.filter((value, index) => index % 2 === 0 && /^host$/i.test(value)).length > 1) {
+      throw new HttpError(400, 'invalid_host', 'the request has more than one Host header: send one');
+    }
+    const found = targets.get(raw) ?? target(raw);
+    if (found instanceof HttpError) throw found;
+    if (loopback && !isLoopback(found.host)) {
+      throw new HttpError(403, 'forbidden_host', 'this service answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1])');
+    }
+    return found;
+  }
+
+  function accept(request: IncomingMessage, response: ServerResponse): void {
+    const end = options.observer?.begin(request.method ?? 'GET');
+    const started = process.hrtime.bigint();
+    response.once('close', () => {
+      const route = routeOf.get(request) ?? 'unmatched';
+      end?.({ route, status: response.statusCode, error: failureOf.get(request) });
+      answered(request, route, response.statusCode, started);
+    });
+    // Stopping (`tpt serve` closed the server on SIGTERM): requests under way finish, a new one
+    // on a connection kept alive is refused, and its connection closed.
+    if (!server.listening) {
+      const text = JSON.stringify({ error: { code: 'unavailable', message: 'the service is stopping: send the request again when it is back' } });
+      response.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), Connection: 'close', 'Cache-Control': 'no-store' });
+      response.end(text);
+      return;
+    }
+    if (ready) routed(request, response);
+    else void booted.then(() => routed(request, response), () => response.destroy());
+  }
+
+  /** The access log's line for an answer: nothing of the request's path, query or body. */
+  function answered(request: IncomingMessage, route: string, status: number, started: bigint): void {
+    const caller = callers.get(request);
+    const failure = failureOf.get(request);
+    app?.log.info({
+      method: request.method, route, status, ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+      ...(caller ? { caller: actorOf(caller) } : {}),
+      ...(status >= 500 && failure ? { error: errorClass(failure) } : {}),
+    }, 'answered');
+  }
+
+  /** Answers a request that failed: limited, audited, and told as SPEC §5 says. */
+  async function refuse(failure: unknown, raw: IncomingMessage, reply: FastifyReply): Promise<void> {
+    failureOf.set(raw, failure);
+    const error = fromFastify(failure);
+    const limited = callers.has(raw) ? error : limitRefusal(raw, reply, error);
+    await auditRefusal(raw, limited);
+    // A body left unread (refused before it was read, or too large) cannot be skipped
+    // reliably: the connection ends with this answer instead of serving another request.
+    if (!raw.complete) reply.header('Connection', 'close');
+    const [status, code, message] = describe(limited);
+    if (status === 500) process.emitWarning(`tpt serve: ${failure instanceof Error ? failure.message : String(failure)}`);
+    if (reply.sent || raw.socket?.destroyed || reply.raw.headersSent) {
+      reply.raw.destroy();
+      return;
+    }
+    await send(reply, { status, body: { error: { code, message } } });
+  }
 
   /**
    * Refusals of callers without a valid token are limited per address (RefusalLimiter): past
    * the limit the answer is 429 (logged as any refusal of theirs is: RefusalAudit).
    */
-  function limitRefusal(request: IncomingMessage, response: ServerResponse, error: unknown): unknown {
+  function limitRefusal(request: IncomingMessage, reply: FastifyReply, error: unknown): unknown {
     if (error instanceof HttpError && error.code === 'forbidden_host') return error;
     const address = request.socket.remoteAddress ?? 'unknown';
     const verdict = limiter.take(address, Date.now());
     if (verdict === 'allowed') return error;
     const wait = limiter.retryAfter(address);
-    response.setHeader('Retry-After', String(wait));
+    reply.header('Retry-After', String(wait));
     return new HttpError(429, 'too_many_requests',
       `too many refused requests from ${address}: wait ${wait} s, and give a valid token as "Authorization: Bearer <token>"`);
   }
@@ -120,8 +354,10 @@ export function createApiServer(records: RecordStore, options: ServeOptions): Se
     // Not addressed to this service at all.
     if (error instanceof HttpError && error.code === 'forbidden_host') return;
     const caller = callers.get(request);
-    const who = { actor: caller ? `api:${caller}` : 'api:unauthenticated', now: options.now() };
-    const action = `api ${request.method ?? ''} ${new URL(request.url ?? '/', 'http://localhost').pathname}`.slice(0, 200);
+    const who = { actor: caller ? actorOf(caller) : 'api:unauthenticated', now: options.now() };
+    const found = targets.get(request);
+    const path = found && !(found instanceof HttpError) ? found.path : new URL(request.url ?? '/', 'http://localhost').pathname;
+    const action = `api ${request.method ?? ''} ${path}`.slice(0, 200);
     const outcome = status >= 500 ? 'failed' : 'refused';
     try {
       if (caller) {
@@ -152,55 +388,6 @@ export function createApiServer(records: RecordStore, options: ServeOptions): Se
     };
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    // A page in a browser can reach a loopback port through a DNS name it controls (DNS
-    // rebinding); its requests then carry that name as Host, so only loopback names are served.
-    // Two Host headers name two hosts; node:http keeps the first without a word (RFC 9112 §3.2: 400).
-    if (request.rawHeaders.filter((_value, index) => index % 2 === 0 && /^host$/i.test(_value)).length > 1) {
-      throw new HttpError(400, 'invalid_host', 'the request has more than one Host header: send one');
-    }
-    const { url, host } = target(request);
-    if (loopback && !isLoopback(host)) {
-      throw new HttpError(403, 'forbidden_host', 'this service answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1])');
-    }
-    if (url.pathname === '/health') {
-      routeOf.set(request, '/health');
-      if (request.method !== 'GET') throw new HttpError(404, 'not_found', 'use GET /health');
-      return send(response, { status: 200, body: { status: 'ok' } });
-    }
-    // The caller is known before the route is looked up, so even a refusal names a valid token's holder.
-    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    const caller = token ? await authenticate(records, token) : undefined;
-    if (caller) callers.set(request, caller.name);
-    const match = findRoute(request.method ?? 'GET', url.pathname);
-    if (!match) throw new HttpError(404, 'not_found', `no route ${request.method} ${url.pathname}: see GET /api/v1/openapi.json`);
-    routeOf.set(request, match.route.template);
-    if (!caller) {
-      response.setHeader('WWW-Authenticate', 'Bearer');
-      throw new HttpError(401, 'unauthorized', 'give a valid token as "Authorization: Bearer <token>" (see `tpt token create`)');
-    }
-    if (!scopeAllows(caller.scope, match.route.scope)) {
-      throw new HttpError(403, 'forbidden_scope',
-        `this token's scope is ${caller.scope}; ${request.method} ${url.pathname} needs ${match.route.scope}: use a token made with \`tpt token create --scope ${match.route.scope}\``);
-    }
-    const streamed = match.route.streamsBody === true;
-    const body = !streamed && (request.method === 'POST' || request.method === 'PUT') ? await readJson(request) : undefined;
-    const context: RequestContext = {
-      records,
-      withReader,
-      params: match.params,
-      query: acceptedQuery(match.route, url.searchParams),
-      body,
-      input: streamed ? request : undefined,
-      who: { actor: `api:${caller.name}`, now: options.now() },
-    };
-    const reply = await match.route.handle(context);
-    for (const entry of takeUnloggedPortReads(records)) {
-      process.emitWarning(`tpt serve: the database cannot take writes, so this read is not in the audit log: ${entry.action} ${entry.client_id ?? ''} by ${entry.actor} at ${entry.at}`);
-    }
-    return send(response, reply);
-  }
-
   /**
    * Large answers (an export) stream from the reader, one at a time: its snapshot stays open
    * while the answer is written, and the main connection keeps serving other requests meanwhile.
@@ -213,13 +400,6 @@ export function createApiServer(records: RecordStore, options: ServeOptions): Se
     return turn;
   }
 
-  // A client that sends its request slowly (or never finishes it) holds a connection: its
-  // headers get 10 s and the whole request 30 s, then the connection is closed. Node checks these
-  // every connectionsCheckingInterval (30 s by default: the cut came after 16 s and ~60 s).
-  const limits = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 500 };
-  const server = options.tls
-    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, ...limits }, handler)
-    : createHttpServer(limits, handler);
   // What `tpt serve` waits for before it closes the records: the last refusals' entry is
   // written, and the reader closed (a reader that is the records themselves is left to the caller).
   let closing: Promise<void> = Promise.resolve();
@@ -235,10 +415,39 @@ export function createApiServer(records: RecordStore, options: ServeOptions): Se
       }
       await readerQueue;
       if (reader && reader !== records) await reader.close().catch(() => undefined);
+      await app?.close().catch(() => undefined);
     })();
   });
   closedWork.set(server, () => closing);
-  return server;
+  return { server, booted };
+}
+
+/**
+ * The access log: JSON lines on stderr (or `log.stream`), one per answer; never a path, a query,
+ * a body or a header's value, which may hold a client id or a client's words.
+ */
+function accessLogger(log: ServeOptions['log']) {
+  if (log === false) return false;
+  return {
+    level: log?.level ?? 'info',
+    base: null,
+    ...(log?.stream ? { stream: log.stream } : { stream: process.stderr }),
+  };
+}
+
+/** What the log says of an error: its class and code, never its message. */
+function errorClass(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return `${error instanceof Error ? error.name : typeof error}${typeof code === 'string' ? ` ${code}` : ''}`;
+}
+
+/** Fastify's own refusals in the service's terms. */
+function fromFastify(error: unknown): unknown {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new HttpError(415, 'unsupported_media_type', 'send the body as JSON, with "Content-Type: application/json"');
+  }
+  return error;
 }
 
 const closedWork = new WeakMap<Server, () => Promise<void>>();
@@ -246,21 +455,6 @@ const closedWork = new WeakMap<Server, () => Promise<void>>();
 /** Resolves when a service that was closed has finished its last writes (call after 'close'). */
 export function afterClose(server: Server): Promise<void> {
   return closedWork.get(server)?.() ?? Promise.resolve();
-}
-
-function findRoute(method: string, path: string) {
-  for (const route of ROUTES) {
-    if (route.method !== method) continue;
-    const found = route.pattern.exec(path);
-    if (found) {
-      try {
-        return { route, params: found.slice(1).map((part) => decodeURIComponent(part)) };
-      } catch {
-        throw new HttpError(400, 'invalid_path', `the path ${path} is not valid percent-encoding`);
-      }
-    }
-  }
-  return undefined;
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
@@ -285,19 +479,20 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   }
 }
 
-async function send(response: ServerResponse, reply: Reply): Promise<void> {
-  if (reply.stream) {
-    response.writeHead(reply.status, { 'Content-Type': reply.contentType ?? 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-    await reply.stream(response);
+async function send(reply: FastifyReply, answer: Reply): Promise<void> {
+  if (answer.stream) {
+    // Written by the route itself, a piece at a time, straight to the socket.
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(answer.status, { 'Content-Type': answer.contentType ?? 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    await answer.stream(response);
     return;
   }
-  const text = JSON.stringify(reply.body);
-  response.writeHead(reply.status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store',
-  });
-  response.end(text);
+  await reply
+    .code(answer.status)
+    .header('Content-Type', 'application/json; charset=utf-8')
+    .header('Cache-Control', 'no-store')
+    .send(JSON.stringify(answer.body));
 }
 
 /** An error's HTTP status, code and message (SPEC §5). */
@@ -310,13 +505,3 @@ function describe(error: unknown): [number, string, string] {
 }
 
 const statusOf = (error: unknown) => describe(error)[0];
-
-function sendError(response: ServerResponse, error: unknown): void {
-  const [status, code, message] = describe(error);
-  if (status === 500) process.emitWarning(`tpt serve: ${error instanceof Error ? error.message : String(error)}`);
-  if (response.headersSent) {
-    response.destroy();
-    return;
-  }
-  send(response, { status, body: { error: { code, message } } });
-}

@@ -2,6 +2,12 @@
  * Refused requests of callers without a valid token, per remote address: a token bucket of
  * `burst` refusals, refilled at `perMinute`. Past it the service answers 429 without an audit
  * entry, so no one without a token can grow the append-only audit log faster than that.
+ *
+ * Not @fastify/rate-limit: it counts every request of a key before the request is answered, and
+ * what is limited here is refusals only, known once the token is checked and the route looked up
+ * (a dashboard with a valid token is never limited, however often it asks, so an attacker on the
+ * same host cannot lock it out), refilled continuously rather than in fixed windows; and the audit
+ * log's own aggregation (RefusalAudit) has no counterpart in the plugin.
  */
 export class RefusalLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number; limited: boolean }>();

@@ -24,8 +24,8 @@ import { emotionalTrends } from '../core/trends.js';
 import { resolveTimeframe, type TimeframeOptions } from '../core/timeframe.js';
 import type { RecordStore } from '../store/port.js';
 import { INGEST_ROUTE } from './ingest-route.js';
-import { OPENAPI } from './openapi.js';
 import type { TokenScope } from '../core/tokens.js';
+import type { Caller } from './callers.js';
 
 export interface RequestContext {
   /** The records: every route reads and writes through the store port. */
@@ -41,7 +41,11 @@ export interface RequestContext {
   body: unknown;
   /** The request body as it arrives, for a route that streams it (streamsBody); else undefined. */
   input?: AsyncIterable<Buffer>;
+  /** Who asks (src/server/callers.ts); `who` names them for the core and its audit log. */
+  caller: Caller;
   who: Actor;
+  /** The service's OpenAPI document (@fastify/swagger's, from the routes' schemas). */
+  openapi: () => unknown;
 }
 
 export interface Reply {
@@ -55,7 +59,7 @@ export interface Reply {
 
 export interface Route {
   method: string;
-  /** The path as src/server/openapi.ts documents it: `/api/v1/sessions/{client_id}`. */
+  /** The path as src/server/api-schemas.ts describes it: `/api/v1/sessions/{client_id}`. */
   template: string;
   pattern: RegExp;
   /** The query parameters it takes; any other is refused (400), as unknown body fields are. */
@@ -71,6 +75,12 @@ const SEGMENT = '([^/]+)';
 const path = (template: string) =>
   new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, SEGMENT)}/?$`);
 const at = (template: string) => ({ template, pattern: path(template) });
+
+/** A template as Fastify's router takes it: `/api/v1/sessions/{client_id}` → `/api/v1/sessions/:client_id`. */
+export const fastifyPath = (template: string) => template.replace(/\{(\w+)\}/g, ':$1');
+
+/** The names of a template's parameters, in order. */
+export const paramNames = (template: string) => [...template.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
 
 const TIMEFRAME = ['last', 'days', 'since', 'until'] as const;
 /** Names other clients use for a query parameter (the seed's `timeframe_days`). */
@@ -458,7 +468,7 @@ export const ROUTES: Route[] = [
     ...at('/api/v1/openapi.json'),
     query: [],
     scope: 'read',
-    handle: () => ({ status: 200, body: OPENAPI }),
+    handle: ({ openapi }) => ({ status: 200, body: openapi() }),
   },
 ];
 
