@@ -1,6 +1,6 @@
 import type { Session } from '../domain/records.js';
 import type { IngestedLine, IngestedRow } from '../store/port-ingest.js';
-import { sessionToRow, type Store } from './store.js';
+import type { Store } from './store.js';
 
 /** The lines among these ids that `tpt ingest` took before, by id: one statement a batch. */
 export function ingestedLines(store: Store, lineIds: readonly string[]): Map<string, IngestedLine> {
@@ -19,43 +19,28 @@ export function existingIds(store: Store, kind: 'session' | 'measure', ids: read
   return new Set(rows.map((row) => row.id));
 }
 
-const SESSION_COLUMNS = [
-  'session_id', 'client_id', 'timestamp', 'conversation_summary', 'emotional_score', 'therapeutic_goals', 'progress_notes',
-  'therapist_observations', 'next_session_focus', 'session_duration_minutes', 'techniques_used', 'homework_assigned',
-  'crisis_flags', 'metadata',
-] as const;
-/** Rows a statement: 14 values each, well inside SQLite's 32,766 variables. */
-const ROWS_A_STATEMENT = 200;
-
-/** Inserts sessions ROWS_A_STATEMENT at a time (a multi-row INSERT), the rest one statement. */
+/**
+ * Inserts sessions one prepared statement each, as the import and log-session do (the store's
+ * own insert): a multi-row statement of 200 rows' 2,800 values cost twice the time.
+ */
 export function insertSessionRows(store: Store, sessions: readonly Session[]): void {
-  for (let at = 0; at < sessions.length; at += ROWS_A_STATEMENT) {
-    const part = sessions.slice(at, at + ROWS_A_STATEMENT);
-    const values: unknown[] = [];
-    for (const session of part) {
-      const row = sessionToRow(session) as unknown as Record<string, unknown>;
-      for (const column of SESSION_COLUMNS) values.push(row[column]);
-    }
-    store.statement(multiRowInsert('sessions', SESSION_COLUMNS, part.length)).run(...values);
-  }
+  for (const session of sessions) store.insertSession(session);
 }
 
 const INGESTED_COLUMNS = ['line_id', 'kind', 'digest', 'record_id', 'client_id', 'ingested_at'] as const;
 
-/** Notes the lines an ingest took, ROWS_A_STATEMENT at a time. */
+/**
+ * Notes the lines an ingest took, in the order of their ids: `ingested` is kept in that order (no
+ * rowid), so each row lands next to the one before, in pages already at hand.
+ */
 export function insertIngestedRows(store: Store, rows: readonly IngestedRow[]): void {
-  for (let at = 0; at < rows.length; at += ROWS_A_STATEMENT) {
-    const part = rows.slice(at, at + ROWS_A_STATEMENT);
-    const values: unknown[] = [];
-    for (const row of part) for (const column of INGESTED_COLUMNS) values.push(row[column]);
-    store.statement(multiRowInsert('ingested', INGESTED_COLUMNS, part.length)).run(...values);
-  }
+  const insert = store.statement(singleRowInsert('ingested', INGESTED_COLUMNS));
+  const sorted = [...rows].sort((a, b) => (a.line_id < b.line_id ? -1 : a.line_id > b.line_id ? 1 : 0));
+  for (const row of sorted) insert.run(row.line_id, row.kind, row.digest, row.record_id, row.client_id, row.ingested_at);
 }
 
-/** INSERT of `rows` rows (the statement is cached by its text: a batch uses at most two). */
-function multiRowInsert(table: string, columns: readonly string[], rows: number): string {
-  const row = `(${columns.map(() => '?').join(', ')})`;
-  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => row).join(', ')}`;
+function singleRowInsert(table: string, columns: readonly string[]): string {
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
 }
 
 /**
