@@ -211,11 +211,22 @@ export function canonicalJson(value: unknown): string {
   let text = '{';
   for (let index = 0; index < keys.length; index++) {
     if (index > 0) text += ',';
-    text += JSON.stringify(keys[index]);
+    text += quotedKey(keys[index]!);
     text += ':';
     text += canonicalJson((value as Record<string, unknown>)[keys[index]!]);
   }
   return `${text}}`;
+}
+
+/** The keys of lines repeat line after line: each is quoted once (a few hundred at most). */
+const quotedKeys = new Map<string, string>();
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < 1000) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 /** node:crypto's one-shot hash (Node 20.12 and later): a third of createHash's cost a line. */
