@@ -21,7 +21,8 @@ import { sha256Hex } from './sha256.js';
  * milestone add), so the same rules and audit entries apply, on either engine of the store port.
  * Each line carries the sender's `id`: a line sent again is a no-op, the same id with other
  * content is refused. Lines are taken in batches (the lines the input has ready, at most
- * BATCH_LINES or BATCH_BYTES), one write each; a line is checked whole before anything of it is written.
+ * FIRST_BATCH_LINES at first, growing to BATCH_LINES), one write each; a line is checked whole
+ * before anything of it is written.
  */
 export const INGEST_KINDS = ['session', 'measure', 'goal_update', 'milestone'] as const;
 export type IngestKind = (typeof INGEST_KINDS)[number];
@@ -51,10 +52,14 @@ export interface IngestSummary {
 }
 
 /**
- * At most this many lines, and about BATCH_BYTES of them, a transaction: each commit writes (and
- * encrypts) the pages the batch touched, and fills the search index once, so fewer, larger
- * batches are most of an ingest's speed; a bound keeps the write lock short and memory constant.
+ * Lines a transaction: the first batch of a stream at most FIRST_BATCH_LINES, each full batch
+ * after it twice the one before, up to BATCH_LINES, and never much over BATCH_BYTES. A sender
+ * has its first results soon, and a killed ingest loses little; a long stream is written in
+ * batches large enough that commits and garbage collection cost little (5,000-line batches
+ * throughout took a sixth more CPU time than 20,000-line ones on 100,000 lines). A bound keeps
+ * the write lock short and memory constant.
  */
+export const FIRST_BATCH_LINES = 5000;
 export const BATCH_LINES = 20_000;
 export const BATCH_BYTES = 8 * 1024 * 1024;
 /** A line longer than this is refused without being parsed (a sender that never ends a line). */
@@ -68,8 +73,9 @@ const GATHER_MS = 20;
 /**
  * Splits a byte stream into lines, in constant memory: a line is never longer than
  * MAX_LINE_BYTES (a longer one comes out as `tooLong`, its bytes dropped), and lines come out in
- * batches: of every read that arrives while a batch is gathered, up to BATCH_LINES or BATCH_BYTES,
- * and without waiting more than GATHER_MS for input that is not there yet.
+ * batches: of every read that arrives while a batch is gathered, up to the batch's limit of lines
+ * (FIRST_BATCH_LINES, growing to BATCH_LINES) or BATCH_BYTES, and without waiting more than
+ * GATHER_MS for input that is not there yet.
  */
 export async function* lineBatches(input: AsyncIterable<Buffer | string>): AsyncGenerator<RawLine[]> {
   let pending: Buffer[] = [];
@@ -77,6 +83,7 @@ export async function* lineBatches(input: AsyncIterable<Buffer | string>): Async
   let tooLong = false;
   let batch: RawLine[] = [];
   let batchBytes = 0;
+  let limit = FIRST_BATCH_LINES;
   const reader = input[Symbol.asyncIterator]();
   let done = false;
   const read = () => {
@@ -108,10 +115,11 @@ export async function* lineBatches(input: AsyncIterable<Buffer | string>): Async
         pendingBytes = 0;
         tooLong = false;
         start = end + 1;
-        if (batch.length >= BATCH_LINES || batchBytes >= BATCH_BYTES) {
+        if (batch.length >= limit || batchBytes >= BATCH_BYTES) {
           yield batch;
           batch = [];
           batchBytes = 0;
+          limit = Math.min(limit * 2, BATCH_LINES);
         }
       }
       const rest = chunk.subarray(start);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generatePractice, type ClientBundle } from '../../bench/generate.js';
 import { PassThrough } from 'node:stream';
 import { createHash } from 'node:crypto';
-import { BATCH_LINES, canonicalJson, lineBatches, lineDigest, MAX_LINE_BYTES, type RawLine } from '../../src/core/ingest.js';
+import { BATCH_LINES, canonicalJson, FIRST_BATCH_LINES, lineBatches, lineDigest, MAX_LINE_BYTES, type RawLine } from '../../src/core/ingest.js';
 import { fastMeasure, fastSession } from '../../src/core/ingest-fast.js';
 import { planMeasure, type MeasureInput } from '../../src/core/measures.js';
 import type { SessionInput } from '../../src/core/schemas.js';
@@ -186,14 +186,16 @@ describe('lineBatches', () => {
     expect(batches).toEqual([['one', 'two'], ['three']]);
   });
 
-  it('holds at most BATCH_LINES lines a batch, and refuses a line over MAX_LINE_BYTES without keeping it', async () => {
-    const count = BATCH_LINES * 2 + 5;
+  it('holds FIRST_BATCH_LINES lines at first, twice as many each batch after, up to BATCH_LINES; refuses a line over MAX_LINE_BYTES unkept', async () => {
+    // 5,000 + 10,000 + 20,000 + 20,000, and 5 more lines.
+    const count = FIRST_BATCH_LINES * 3 + BATCH_LINES * 2 + 5;
     const batches = await batchesOf(async (input) => {
       input.write(Array.from({ length: count }, (_, index) => `${index}\n`).join(''));
       input.write('x'.repeat(MAX_LINE_BYTES));
       input.end('y\nlast\n');
     });
-    expect(batches.map((batch) => batch.length)).toEqual([BATCH_LINES, BATCH_LINES, 7]);
+    expect([FIRST_BATCH_LINES, BATCH_LINES]).toEqual([5000, 20_000]);
+    expect(batches.map((batch) => batch.length)).toEqual([5000, 10_000, 20_000, 20_000, 7]);
     expect(batches.flat().slice(0, count)).toEqual(Array.from({ length: count }, (_, index) => `${index}`));
     expect(batches.at(-1)!.slice(-2)).toEqual(['<too long>', 'last']);
   });
