@@ -122,7 +122,7 @@ function keyCount(value: object): number {
   return keys;
 }
 
-function isId(value: unknown): value is string {
+export function isId(value: unknown): value is string {
   return typeof value === 'string' && ID_PATTERN.test(value);
 }
 
@@ -198,7 +198,7 @@ function dayExists(text: string): boolean {
 }
 
 /** `YYYY-MM-DDTHH:MM:SS.mmmZ` naming an instant that exists (as toISOString writes it). */
-function isUtcTime(value: unknown): value is string {
+export function isUtcTime(value: unknown): value is string {
   return typeof value === 'string' && value.length === 24 && ISO_UTC.test(value) && dayExists(value) &&
     digits(value, 11, 2) <= 23 && digits(value, 14, 2) <= 59 && digits(value, 17, 2) <= 59;
 }

@@ -1,6 +1,7 @@
 import { refuseFarFuture } from './date-rules.js';
-import { canonicalSession } from './import-canonical.js';
-import type { Actor, Session } from './model.js';
+import { canonicalSession, isId, isUtcTime } from './import-canonical.js';
+import { MEASURE_KINDS, measureDefinition, totalOf, type MeasureKind } from './measure-scoring.js';
+import type { Actor, Measure, Session } from './model.js';
 import { EMOTIONAL_STATES } from './scale.js';
 
 /** The fields a session line may have besides type and id (sessionInput's, the id aside). */
@@ -46,4 +47,32 @@ export function fastSession(fields: Record<string, unknown>, sessionId: string, 
   if (!session) return undefined;
   refuseFarFuture(new Date(session.timestamp), who.now, 'session time', session.timestamp);
   return session;
+}
+
+/**
+ * The fast path of a measure line, as fastSession is of a session line: a measure of a known kind
+ * written as stored (lower case), every answer a whole number in range (none left out), a UTC time
+ * as toISOString writes it, and nothing else (no session, no total), is planned as planMeasure
+ * would plan it, without its schema. Anything else returns undefined and goes through planMeasure.
+ */
+export function fastMeasure(fields: Record<string, unknown>, measureId: string, who: Actor): Measure | undefined {
+  let keys = 0;
+  for (const key in fields) {
+    if (key !== 'client_id' && key !== 'measure' && key !== 'items' && key !== 'timestamp') return undefined;
+    keys += 1;
+  }
+  const { client_id: clientId, measure: kind, items, timestamp } = fields;
+  if (keys !== 4 || !isId(clientId) || !isId(measureId) || !isUtcTime(timestamp)) return undefined;
+  if (typeof kind !== 'string' || !(MEASURE_KINDS as readonly string[]).includes(kind)) return undefined;
+  const definition = measureDefinition(kind as MeasureKind);
+  if (!Array.isArray(items) || items.length !== definition.items) return undefined;
+  for (const item of items) {
+    if (typeof item !== 'number' || !Number.isInteger(item) || item < 0 || item > definition.itemMax) return undefined;
+  }
+  refuseFarFuture(new Date(timestamp), who.now, 'measure time', timestamp);
+  const answers = items as number[];
+  return {
+    measure_id: measureId, client_id: clientId, measure: kind as MeasureKind, timestamp, session_id: null, items: answers,
+    total: totalOf(definition, answers), created_at: who.now.toISOString(),
+  };
 }
