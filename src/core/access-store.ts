@@ -1,7 +1,7 @@
 import { accessLayers } from '../access/layers.js';
 import { decide, type ClientAction, type Practice, type PracticeAction } from '../access/model.js';
 import type { StoreMaintenance } from '../store/port-admin.js';
-import type { ReadTx, RecordStore, WriteTx } from '../store/port.js';
+import type { ClientFigures, ReadTx, RecordStore, WriteTx } from '../store/port.js';
 import { NotFoundError } from './errors.js';
 
 /**
@@ -49,8 +49,8 @@ type Rule =
   | { action: ClientAction; owner: (tx: WriteTx, args: Args) => Promise<string | undefined>; denied?: () => unknown }
   /** Gives one record or none: a record of a client not allowed is none. */
   | { action: ClientAction; result: (value: any) => string | undefined }
-  /** Gives a list: the items of clients not allowed are left out. */
-  | { action: ClientAction; each: (item: any) => string };
+  /** Gives a list: the items of clients not allowed are left out (or, seen but not allowed, `seen` of them). */
+  | { action: ClientAction; each: (item: any) => string; seen?: (item: any) => unknown };
 
 const FREE: Rule = { free: true };
 const read = (index = 0): Rule => ({ action: 'clinical.read', clients: (args) => [args[index] as string] });
@@ -59,6 +59,10 @@ const writeOf = (clientOf: (args: Args) => string): Rule => ({ action: 'clinical
 const writeEach = (args: Args): string[] => (args[0] as { client_id: string }[]).map((row) => row.client_id);
 const readResult = (clientOf: (value: any) => string | undefined): Rule => ({ action: 'clinical.read', result: clientOf });
 const readEach = (clientOf: (item: any) => string): Rule => ({ action: 'clinical.read', each: clientOf });
+
+function blankFigures(row: ClientFigures): ClientFigures {
+  return { ...row, sessions: 0, last_session: null, last_crisis: null, active_goals: 0, average_goal_progress: null, open_risks: [] };
+}
 
 type Owner = (tx: WriteTx, id: string) => Promise<string | undefined>;
 const sessionOwner: Owner = async (tx, id) => (await tx.sessions.get(id))?.session.client_id;
@@ -79,7 +83,9 @@ const RULES: Readonly<Partial<Record<keyof WriteTx, Readonly<Record<string, Rule
   clients: {
     exists: { action: 'client.see', clients: (args) => [args[0] as string], denied: () => false },
     ids: readEach((id: string) => id),
-    summaries: readEach((row: { client_id: string }) => row.client_id),
+    // A client the caller may see but not read (the practice manager's) is listed without its
+    // figures: what row-level security gives as well, where its records are out of sight.
+    summaries: { action: 'clinical.read', each: (row: { client_id: string }) => row.client_id, seen: blankFigures },
     // Only a client already on the caller's caseload can be written: a caller makes no new client.
     ensure: write(),
   },
@@ -249,7 +255,11 @@ function guardMethod(rule: Rule | undefined, name: string, method: Method, tx: W
       return owner !== undefined && !allowed(rule.action, owner) ? undefined : value;
     };
   }
-  return async (...args) => ((await method(...args)) as unknown[]).filter((item) => allowed(rule.action, rule.each(item)));
+  return async (...args) => ((await method(...args)) as unknown[]).flatMap((item) => {
+    const clientId = rule.each(item);
+    if (allowed(rule.action, clientId)) return [item];
+    return rule.seen !== undefined && allowed('client.see', clientId) ? [rule.seen(item)] : [];
+  });
 }
 
 /** The transaction `tx`, every facet's methods checked for `caller` against `view`. */
