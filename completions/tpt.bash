@@ -6,7 +6,7 @@
 
 _tpt_subcommands() {
   case $1 in
-    '') echo 'init demo log-session sessions session clients caseload goal milestone measure measures trends report search outcomes risk course export import migrate ingest completion serve token account supervision audit retention client rekey backup check' ;;
+    '') echo 'init demo log-session sessions session clients caseload goal milestone measure measures trends report search outcomes risk course export import migrate ingest completion serve token account supervision audit access-log retention client rekey backup check' ;;
     'session') echo 'show amend void restore sign' ;;
     'caseload') echo 'assign unassign transfer' ;;
     'goal') echo 'create update edit list show' ;;
@@ -95,8 +95,9 @@ _tpt_options() {
     'supervision') echo '' ;;
     'supervision add') echo '--of' ;;
     'supervision remove') echo '--of' ;;
-    'audit') echo '--last --days --since --until --client' ;;
+    'audit') echo '--last --days --since --until --client --by' ;;
     'audit verify') echo '--head' ;;
+    'access-log') echo '--last --days --since --until --by' ;;
     'retention') echo '' ;;
     'retention set') echo '--years' ;;
     'retention show') echo '' ;;
@@ -113,7 +114,7 @@ _tpt_options() {
 
 _tpt_takes_value() {
   case "$1|$2" in
-    *'|--db'|*'|--database'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'caseload|--unsigned-days'|'caseload assign|--to'|'caseload unassign|--from'|'caseload transfer|--from'|'caseload transfer|--to'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal create|--at'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal update|--at'|'goal edit|--reason'|'goal edit|--description'|'goal edit|--target'|'goal edit|--notes'|'goal edit|--set-at'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'milestone edit|--reason'|'milestone edit|--description'|'milestone edit|--date'|'milestone edit|--significance'|'milestone void|--reason'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measure amend|--reason'|'measure amend|--items'|'measure amend|--total'|'measure amend|--at'|'measure amend|--session'|'measure void|--reason'|'measure schedule|--every'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'search|--last'|'search|--days'|'search|--since'|'search|--until'|'search|--client'|'search|--limit'|'outcomes|--last'|'outcomes|--days'|'outcomes|--since'|'outcomes|--until'|'outcomes|--by'|'outcomes|--format'|'risk resolve|--note'|'risk amend|--note'|'risk amend|--reason'|'risk reopen|--reason'|'course start|--at'|'course start|--id'|'course end|--reason'|'course end|--note'|'course end|--at'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'migrate|--to'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'serve|--metrics-port'|'token create|--name'|'token create|--scope'|'account create|--role'|'supervision add|--of'|'supervision remove|--of'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit verify|--head'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
+    *'|--db'|*'|--database'|*'|--actor'|*'|--key-file'|'log-session|--client'|'log-session|--summary'|'log-session|--mood'|'log-session|--id'|'log-session|--at'|'log-session|--goal'|'log-session|--notes'|'log-session|--observations'|'log-session|--next-focus'|'log-session|--duration'|'log-session|--technique'|'log-session|--homework'|'log-session|--crisis-flag'|'log-session|--meta'|'log-session|--template'|'sessions|--last'|'sessions|--days'|'sessions|--since'|'sessions|--until'|'sessions|--limit'|'session amend|--reason'|'session amend|--summary'|'session amend|--mood'|'session amend|--at'|'session amend|--goal'|'session amend|--notes'|'session amend|--observations'|'session amend|--next-focus'|'session amend|--duration'|'session amend|--technique'|'session amend|--homework'|'session amend|--crisis-flag'|'session amend|--meta'|'session amend|--clear'|'session void|--reason'|'caseload|--unsigned-days'|'caseload assign|--to'|'caseload unassign|--from'|'caseload transfer|--from'|'caseload transfer|--to'|'goal create|--client'|'goal create|--description'|'goal create|--target'|'goal create|--progress'|'goal create|--notes'|'goal create|--id'|'goal create|--at'|'goal update|--progress'|'goal update|--status'|'goal update|--note'|'goal update|--at'|'goal edit|--reason'|'goal edit|--description'|'goal edit|--target'|'goal edit|--notes'|'goal edit|--set-at'|'goal list|--status'|'milestone add|--goal'|'milestone add|--description'|'milestone add|--date'|'milestone add|--significance'|'milestone add|--id'|'milestone edit|--reason'|'milestone edit|--description'|'milestone edit|--date'|'milestone edit|--significance'|'milestone void|--reason'|'measure add|--measure'|'measure add|--items'|'measure add|--total'|'measure add|--at'|'measure add|--session'|'measure add|--id'|'measure amend|--reason'|'measure amend|--items'|'measure amend|--total'|'measure amend|--at'|'measure amend|--session'|'measure void|--reason'|'measure schedule|--every'|'measures|--last'|'measures|--days'|'measures|--since'|'measures|--until'|'trends|--last'|'trends|--days'|'trends|--since'|'trends|--until'|'trends|--by'|'report|--last'|'report|--days'|'report|--since'|'report|--until'|'report|--format'|'search|--last'|'search|--days'|'search|--since'|'search|--until'|'search|--client'|'search|--limit'|'outcomes|--last'|'outcomes|--days'|'outcomes|--since'|'outcomes|--until'|'outcomes|--by'|'outcomes|--format'|'risk resolve|--note'|'risk amend|--note'|'risk amend|--reason'|'risk reopen|--reason'|'course start|--at'|'course start|--id'|'course end|--reason'|'course end|--note'|'course end|--at'|'export|--format'|'export|--table'|'export|--out'|'export|--recipient'|'import|--on-conflict'|'import|--identity'|'migrate|--to'|'serve|--host'|'serve|--port'|'serve|--tls-cert'|'serve|--tls-key'|'serve|--metrics-port'|'token create|--name'|'token create|--scope'|'account create|--role'|'supervision add|--of'|'supervision remove|--of'|'audit|--last'|'audit|--days'|'audit|--since'|'audit|--until'|'audit|--client'|'audit|--by'|'audit verify|--head'|'access-log|--last'|'access-log|--days'|'access-log|--since'|'access-log|--until'|'access-log|--by'|'retention set|--years'|'client merge|--into'|'check|--head') return 0 ;;
   esac
   return 1
 }
@@ -149,6 +150,8 @@ _tpt_option_values() {
     'serve|--tls-key') _tpt_files ;;
     'token create|--scope') _tpt_words 'read write admin' ;;
     'audit|--client') _tpt_ids clients ;;
+    'audit|--by') _tpt_words 'day week month quarter year' ;;
+    'access-log|--by') _tpt_words 'day week month quarter year' ;;
     'client merge|--into') _tpt_ids clients ;;
     *'|--db') _tpt_files ;;
     *'|--key-file') _tpt_files ;;
@@ -201,6 +204,7 @@ _tpt_argument_values() {
     'completion|0') _tpt_words 'bash zsh fish' ;;
     'token revoke|0') _tpt_ids tokens ;;
     'audit|0') _tpt_ids clients ;;
+    'access-log|0') _tpt_ids clients ;;
     'client rename|0') _tpt_ids clients ;;
     'client merge|0') _tpt_ids clients ;;
     'client delete|0') _tpt_ids clients ;;

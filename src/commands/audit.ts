@@ -8,8 +8,9 @@ export function auditCommand(ctx: Context): Command {
     .description('The audit log: every read and write of client data; `tpt audit verify` proves it intact')
     .argument('[client]', 'only the entries about this client (all entries when omitted)')
     .option('--client <id>', 'the same as [client] (for a client id that reads like a subcommand, such as "verify")')
-    .addHelpText('after', examples('tpt audit', 'tpt audit c42 --last 30d', 'tpt audit --since 2026-01-01 --json', 'tpt audit verify'))
-    .action(async (client: string | undefined, opts: TimeframeOptions & { client?: string }) => {
+    .option('--by <person>', 'only the entries of this person (account or actor; --actor before the command names who is acting)')
+    .addHelpText('after', examples('tpt audit', 'tpt audit c42 --last 30d', 'tpt audit --by dana', 'tpt audit --since 2026-01-01 --json', 'tpt audit verify'))
+    .action(async (client: string | undefined, opts: TimeframeOptions & { client?: string; by?: string }) => {
       const { InputError } = await import('../core/errors.js');
       const records = await ctx.records();
       if (client !== undefined && opts.client !== undefined && client !== opts.client) {
@@ -21,7 +22,8 @@ export function auditCommand(ctx: Context): Command {
       // One instant for the range and the entry of this listing, so the listing shows itself.
       const who = ctx.who();
       const timeframe = resolveTimeframe(opts, null, who.now);
-      await ctx.out(await listAudit(records, client ?? opts.client ?? null, timeframe, who), renderAuditList);
+      const { byActor } = await import('../core/access-log.js');
+      await ctx.out(byActor(await listAudit(records, client ?? opts.client ?? null, timeframe, who), opts.by), renderAuditList);
     });
 
   audit

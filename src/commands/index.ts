@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
+import { accessLogCommand } from './access-log.js';
 import { accountCommand } from './account.js';
 import { auditCommand } from './audit.js';
 import { backupCommand } from './backup.js';
@@ -64,6 +65,7 @@ export const COMMANDS: Record<string, (ctx: Context) => Command> = {
   account: accountCommand,
   supervision: supervisionCommand,
   audit: auditCommand,
+  'access-log': accessLogCommand,
   retention: retentionCommand,
   client: clientCommand,
   rekey: rekeyCommand,

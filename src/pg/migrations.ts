@@ -19,6 +19,7 @@
  */
 
 import { careMigration } from './migration-care.js';
+import { accessMigration } from './migration-access.js';
 import { ingestMigration } from './migration-ingest.js';
 
 /** How client tables are laid out: plain (0), or PARTITION BY HASH (client_key) into n parts. */
@@ -430,4 +431,6 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   (layout) => careMigration(layout, clientTable),
   // What `tpt ingest` took (src/pg/migration-ingest.ts).
   (layout) => ingestMigration(layout, clientTable),
+  // Row-level security on the clients, record ids and ingested line ids (src/pg/migration-access.ts).
+  () => accessMigration(),
 ];

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { setCaller } from '../access/caller.js';
+import { accessLayers } from '../access/layers.js';
 import { StoreError } from '../store/errors.js';
 import type { StoreMaintenance } from '../store/port-admin.js';
 import type { ReadTx, RecordStore, WriteTx } from '../store/port.js';
@@ -36,14 +38,26 @@ export class PgRecordStore implements RecordStore {
   /** Check, rekey, and why a backup is the server's tools' (src/pg/admin-rows.ts). */
   readonly maintenance: StoreMaintenance;
 
-  /** `keys`: the field key that seals first, then any that older values may be under. */
-  constructor(private readonly db: PgPool, keys: readonly [FieldKey, ...FieldKey[]]) {
+  /**
+   * `keys`: the field key that seals first, then any that older values may be under. `caller`:
+   * the account every transaction runs for (`as`), or none: the local owner, as before issue 23.
+   */
+  constructor(private readonly db: PgPool, private readonly keys: readonly [FieldKey, ...FieldKey[]], readonly caller?: string) {
     this.cipher = new FieldCipher(keys);
     const [first, ...rest] = keys.map(auditKeyFrom);
     this.auditKeys = [first!, ...rest];
     this.maintenance = pgMaintenance({
       db, keys, read: (work) => this.read(work), underKeys: (others) => new PgRecordStore(db, others),
     });
+  }
+
+  /**
+   * These records for one account of the practice: each transaction becomes the application's
+   * role (tpt_app: owns nothing, cannot bypass row-level security), whatever role connected, and
+   * names the account in the transaction-local setting the policies read (src/access/caller.ts).
+   */
+  as(caller: string): PgRecordStore {
+    return new PgRecordStore(this.db, this.keys, caller);
   }
 
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
@@ -64,6 +78,7 @@ export class PgRecordStore implements RecordStore {
     let own: { error: unknown } | undefined;
     try {
       return await inTransaction(this.db, async (client) => {
+        if (this.caller !== undefined) await this.becomeCaller(client);
         try {
           return await work(this.transaction(trackingErrors(client, fromDriver)));
         } catch (error) {
@@ -77,8 +92,16 @@ export class PgRecordStore implements RecordStore {
     }
   }
 
+  /** Row-level security for this transaction; off only under the test-only TPT_TEST_ACCESS_LAYERS=app. */
+  private async becomeCaller(client: pg.PoolClient): Promise<void> {
+    if (accessLayers() === 'app') return;
+    await client.query('SET LOCAL ROLE tpt_app');
+    await setCaller(client, this.caller!);
+  }
+
   async close(): Promise<void> {
-    await this.db.pool.end();
+    // A store bound to a caller shares its opener's pool: ending it is the opener's.
+    if (this.caller === undefined) await this.db.pool.end();
   }
 
   private transaction(client: pg.PoolClient): WriteTx {
@@ -94,9 +117,12 @@ export class PgRecordStore implements RecordStore {
         ids: async () => (await client.query<{ client_id: string }>(
           'SELECT client_id FROM clients WHERE client_id IS NOT NULL ORDER BY client_id COLLATE "C"')).rows.map((row) => row.client_id),
         summaries: () => clientSummaries(client),
-        // A second writer of the same new client waits for the first's row, then makes none.
+        // A second writer of the same new client waits for the first's row, then makes none. A
+        // client already there is not inserted at all: row-level security refuses a caller's
+        // insert of a client even when it would conflict, and a caller writes only existing ones.
         ensure: async (clientId, createdAt) => (await client.query(
-          'INSERT INTO clients (client_key, client_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (client_id) DO NOTHING',
+          `INSERT INTO clients (client_key, client_id, created_at) SELECT $1::uuid, $2::text, $3::timestamptz
+           WHERE NOT EXISTS (SELECT 1 FROM clients WHERE client_id = $2) ON CONFLICT (client_id) DO NOTHING`,
           [randomUUID(), clientId, createdAt])).rowCount === 1,
       },
       sessions: {

@@ -30,6 +30,12 @@ export interface RecordStore {
   /** The upkeep of the whole store, outside any transaction: check, backup, rekey (port-admin.ts). */
   readonly maintenance: StoreMaintenance;
   close(): Promise<void>;
+  /**
+   * The same records, each transaction run for this account (issue 23): on PostgreSQL as the
+   * application role with the caller set, so row-level security applies. Core's checks wrap it
+   * (src/core/access-store.ts, asCaller); an engine without a second layer leaves it out.
+   */
+  as?(caller: string): RecordStore;
 }
 
 export interface ReadTx {

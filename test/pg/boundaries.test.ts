@@ -32,7 +32,7 @@ describe('the PostgreSQL engine\'s boundaries', () => {
     expect(importsOf('src/pg/connect.ts')).toEqual(['node:os', 'pg', 'pg-connection-string', 'pgpass', '../store/errors.js', './error-map.js']);
     for (const file of sources('src/pg')) {
       for (const target of importsOf(file)) {
-        expect(target, `${file} imports ${target}`).toMatch(/^(\.\/|\.\.\/store\/|\.\.\/domain\/|node:|pg$|pg-connection-string$|pgpass$)/);
+        expect(target, `${file} imports ${target}`).toMatch(/^(\.\/|\.\.\/store\/|\.\.\/domain\/|\.\.\/access\/|node:|pg$|pg-connection-string$|pgpass$)/);
       }
     }
   });
