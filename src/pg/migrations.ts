@@ -20,6 +20,7 @@
 
 import { careMigration } from './migration-care.js';
 import { ingestMigration } from './migration-ingest.js';
+import { labelsMigration } from './migration-labels.js';
 
 /** How client tables are laid out: plain (0), or PARTITION BY HASH (client_key) into n parts. */
 export interface PgLayout {
@@ -430,4 +431,6 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   (layout) => careMigration(layout, clientTable),
   // What `tpt ingest` took (src/pg/migration-ingest.ts).
   (layout) => ingestMigration(layout, clientTable),
+  // Machine-written sessions and their estimated moods (src/pg/migration-labels.ts).
+  () => labelsMigration(),
 ];
