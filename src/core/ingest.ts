@@ -245,14 +245,14 @@ export async function ingestBatchIn(
         const session = fastSession(fields, line.id, who) ?? await validateSessionIn(tx, { ...fields, session_id: line.id } as SessionInput, who);
         if (takenRecords.session.has(session.session_id)) throw new ConflictError(`a session with id "${session.session_id}" exists already (not from an ingest): give this entry another id`);
         const flags = sessionRiskFlags(session);
-        if (machine) machineWritten.push(session.session_id);
         if (flags.length === 0) {
           sessions.push(session);
+          if (machine) machineWritten.push(session.session_id);
         } else {
           await flush();
           await ensure(session.client_id);
           await tx.ingest.insertSessions([session]);
-          await tx.sessions.markMachineWritten(machineWritten.splice(0));
+          if (machine) await tx.sessions.markMachineWritten([session.session_id]);
           await recordRiskFlagsIn(tx, session.client_id, flags, who);
         }
         return made(line, session.session_id, session.client_id);

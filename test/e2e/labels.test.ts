@@ -4,7 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runsAt, Sandbox } from '../helpers.js';
+import { runsAt, Sandbox, servedSandbox } from '../helpers.js';
+import { call } from '../server.js';
+import { httpNotOnPostgres } from './on-postgres.js';
 
 const NOW = new Date('2026-04-01T12:00:00Z');
 let box: Sandbox;
@@ -136,5 +138,24 @@ describe('machine-written entries are labelled (issue 25)', () => {
     expect([moodOf('m1').status, moodOf('m3').status, moodOf('p1').status]).toEqual(['preliminary', 'final', 'final']);
     expect(moodOf('m1').meta!.security).toEqual([label]);
     expect(moodOf('p1').meta).toBeUndefined();
+  });
+
+  it.skipIf(httpNotOnPostgres())('a session written with an API token is a machine\'s: an unsigned draft with an estimated mood', async () => {
+    box.cleanup();
+    const served = await servedSandbox('bot', 'write');
+    box = served.box;
+    try {
+      const posted = await call(served.server.port, 'POST', '/api/v1/sessions', {
+        token: served.token, body: { client_id: 'c1', session_id: 'h1', conversation_summary: 'From the chat', emotional_state: 'positive' },
+      });
+      expect(posted.status).toBe(201);
+      const listed = JSON.parse(box.spawnOk(['--json', 'sessions', 'c1']));
+      expect(listed).toMatchObject([{ session_id: 'h1', source: 'machine', mood_estimated: true, signed_at: null }]);
+      // The token cannot confirm its own estimate: a clinician signs at the command line.
+      box.spawnOk(['session', 'sign', 'h1']);
+      expect(JSON.parse(box.spawnOk(['--json', 'sessions', 'c1']))).toMatchObject([{ session_id: 'h1', source: 'machine', mood_estimated: false }]);
+    } finally {
+      await served.server.stop();
+    }
   });
 });

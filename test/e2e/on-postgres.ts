@@ -19,6 +19,7 @@ export const E2E_ON_POSTGRES: string[] = [
   'test/e2e/analytics.test.ts',
   'test/e2e/measures.test.ts',
   'test/e2e/note-templates.test.ts',
+  'test/e2e/labels.test.ts',
 ];
 
 /**
