@@ -196,8 +196,10 @@ const sessionRecord = sessionInput.extend({
   voided_at: dateTime('voided_at').nullable(),
   voided_by: nullableText('voided_by'),
   void_reason: nullableText('void_reason'),
+  // A machine-written session (issue 25; docs/machine-entries.md).
+  source: z.enum(['person', 'machine'], { invalid_type_error: 'source must be "person" or "machine"' }),
   versions: z.array(sessionVersionRecord, { invalid_type_error: 'versions must be a list' }),
-}).partial({
+}).partial({ source: true,
   version: true, amended_at: true, amended_by: true, amend_reason: true, addendum: true, signed_at: true,
   signed_by: true, voided_at: true, voided_by: true, void_reason: true, versions: true,
 }).strict();
@@ -205,6 +207,7 @@ const sessionRecord = sessionInput.extend({
 /** A session as a file holds it, with its state and earlier versions when it has them. */
 interface SessionInFile {
   session: Session;
+  machine?: boolean;
   corrections?: { state: SessionState; versions: SessionVersion[] };
 }
 
@@ -430,8 +433,9 @@ const STATE_KEYS = [
 function checkedSessionRecord(raw: unknown, name: () => string): SessionInFile {
   const fields = parseRecord(sessionRecord, raw, name);
   const session = checkedSession(fields, name);
+  const machine = fields.source === 'machine' ? { machine: true } : {};
   const present = STATE_KEYS.filter((key) => fields[key] !== undefined);
-  if (present.length === 0) return { session };
+  if (present.length === 0) return { session, ...machine };
   if (present.length < STATE_KEYS.length) {
     const missing = STATE_KEYS.filter((key) => fields[key] === undefined);
     throw new InputError(`${name()}: a corrected session carries all of its state; ${missing.join(', ')} missing`);
@@ -457,13 +461,13 @@ function checkedSessionRecord(raw: unknown, name: () => string): SessionInFile {
   if (state.version !== versions.length + 1) {
     throw new InputError(`${name()}: version ${state.version} needs the ${state.version - 1} earlier version(s) in "versions" (found ${versions.length})`);
   }
-  return { session, corrections: { state, versions } };
+  return { session, ...machine, corrections: { state, versions } };
 }
 
 /** A session through the schema: any accepted form, normalised; the message names a fault. */
 export function checkedSession(raw: unknown, name: () => string): Session {
   const { version: _v, amended_at: _a, amended_by: _b, amend_reason: _r, addendum: _d, signed_at: _s, signed_by: _sb,
-    voided_at: _va, voided_by: _vb, void_reason: _vr, versions: _vs, ...fields } = parseRecord(sessionRecord, raw, name);
+    voided_at: _va, voided_by: _vb, void_reason: _vr, versions: _vs, source: _so, ...fields } = parseRecord(sessionRecord, raw, name);
   try {
     return sessionFromFields(fields, fields.session_id, fields.timestamp);
   } catch (error) {
@@ -908,12 +912,13 @@ async function importPass(
         return;
       }
       if (kind === 'session') {
-        const { session, corrections } = toSession(raw, name);
+        const { session, corrections, machine } = toSession(raw, name);
         belongs(session.client_id, name);
         for (const goalId of session.therapeutic_goals) names(goalId, name);
         if (session.timestamp > latestAllowed) refuseFarFuture(new Date(session.timestamp), who.now, `${name()}: session time`);
         if (await tx.exchange.insertSession(session)) {
           if (corrections) await tx.exchange.writeSessionCorrections(session.session_id, corrections.state, corrections.versions);
+          if (machine) await tx.sessions.markMachineWritten([session.session_id]);
           summary.sessions.added++;
           if (session.crisis_flags.length > 0) flagLater(sessionRiskFlags(session));
           return;
@@ -934,6 +939,7 @@ async function importPass(
           }
           await tx.exchange.replaceSession(session);
           await tx.exchange.writeSessionCorrections(session.session_id, given.state, given.versions);
+          if (machine) await tx.sessions.markMachineWritten([session.session_id]);
           // Only flags the database did not hold yet are news to the risk register.
           const added = session.crisis_flags.filter((flag) => !before.crisis_flags.includes(flag));
           flagLater(sessionRiskFlags({ ...session, crisis_flags: added }));

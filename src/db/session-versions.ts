@@ -160,3 +160,9 @@ export function machineWritten(
        AND (? OR voided_at IS NULL)
      ORDER BY timestamp, session_id`).all(clientId, start ?? '', end, includeVoid ? 1 : 0) as MachineEntry[];
 }
+
+/** `{ source: 'machine' }` for a machine-written session, else nothing: what an export adds to its record. */
+export function machineSourceOf(store: Store, sessionId: string): { source?: 'machine' } {
+  const row = store.statement('SELECT source FROM sessions WHERE session_id = ?').get(sessionId) as { source: string } | undefined;
+  return row?.source === 'machine' ? { source: 'machine' } : {};
+}

@@ -124,6 +124,15 @@ export class PgSessions {
     }));
   }
 
+  /** `{ source: 'machine' }` for a machine-written session, else nothing: what an export adds to its record. */
+  async machineSourceOf(sessionId: string): Promise<{ source?: 'machine' }> {
+    const key = await recordClientKey(this.client, 'session', sessionId);
+    if (key === undefined) return {};
+    const { rows } = await this.client.query<{ source: string }>(
+      'SELECT source FROM sessions WHERE client_key = $1 AND session_id = $2', [key, sessionId]);
+    return rows[0]?.source === 'machine' ? { source: 'machine' } : {};
+  }
+
   /** Marks new sessions as a machine's (issue 25), before anything can lock them. */
   async markMachineWritten(sessionIds: readonly string[]): Promise<void> {
     if (sessionIds.length === 0) return;

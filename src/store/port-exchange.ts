@@ -81,7 +81,7 @@ export type SessionValues = [
 ];
 
 /** A session with its state and earlier versions, as an export carries it. */
-export type SessionExport = Session & SessionState & { versions: SessionVersion[] };
+export type SessionExport = Session & SessionState & { source?: 'machine'; versions: SessionVersion[] };
 
 /** The kinds of record whose ids an import tells apart as its own or the database's. */
 export type BulkKind = 'session' | 'goal' | 'milestone' | 'measure';

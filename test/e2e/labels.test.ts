@@ -1,7 +1,7 @@
 // Machine-written entries are labelled (issue 25): a report over a client with clinician-rated and
 // machine-estimated moods shows both counts, and --rated-by clinician changes the numbers as the
 // hand computation below says. Runs on either engine (the e2e and e2e-pg projects).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runsAt, Sandbox, servedSandbox } from '../helpers.js';
@@ -138,6 +138,31 @@ describe('machine-written entries are labelled (issue 25)', () => {
     expect([moodOf('m1').status, moodOf('m3').status, moodOf('p1').status]).toEqual(['preliminary', 'final', 'final']);
     expect(moodOf('m1').meta!.security).toEqual([label]);
     expect(moodOf('p1').meta).toBeUndefined();
+  });
+
+  it('an export carries the label, and an import restores it', async () => {
+    await twoKindsOfMood();
+    const file = join(box.home, 'c1.json');
+    await ok(['export', 'c1', '--out', file]);
+    const exported = JSON.parse(readFileSync(file, 'utf8'));
+    const sessions = exported.clients[0].sessions as { session_id: string; source?: string }[];
+    expect(Object.fromEntries(sessions.map((session) => [session.session_id, session.source ?? null])))
+      .toEqual({ p1: null, m1: 'machine', p2: null, m2: 'machine', m3: 'machine' });
+    const before = await json(['report', 'c1', ...MARCH, '--rated-by', 'clinician']);
+    const second = box;
+    box = new Sandbox();
+    try {
+      await ok(['init']);
+      await ok(['import', file]);
+      const after = await json(['report', 'c1', ...MARCH, '--rated-by', 'clinician']);
+      expect(after.mood_ratings).toEqual(before.mood_ratings);
+      expect(after.overall_emotional_trend).toEqual(before.overall_emotional_trend);
+      expect((await json(['sessions', 'c1'])).map((session: { source: string }) => session.source))
+        .toEqual(['machine', 'machine', 'person', 'machine', 'person']);
+    } finally {
+      box.cleanup();
+      box = second;
+    }
   });
 
   it.skipIf(httpNotOnPostgres())('a session written with an API token is a machine\'s: an unsigned draft with an estimated mood', async () => {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestStream } from '../../src/core/ingest.js';
 import { progressReport } from '../../src/core/report.js';
@@ -58,13 +59,13 @@ for (const engine of ENGINES) {
         { type: 'session', id: 'm2', source: 'machine', client_id: 'c1', timestamp: at(23), conversation_summary: 'c', emotional_state: 'very_positive', crisis_flags: ['self_harm'] },
         { type: 'session', id: 'p2', source: 'person', client_id: 'c1', timestamp: at(16), conversation_summary: 'd', emotional_state: 'neutral' },
       ].map((line) => `${JSON.stringify(line)}\n`);
-      await ingestStream(records, lines, { who: () => who() }, () => {});
+      await ingestStream(records, Readable.from(lines), { who: () => who() }, () => {});
       // Over HTTP (a service token): the line without "source" is a machine's; one saying "person" is refused.
       const results: { outcome: string; error?: string }[] = [];
-      await ingestStream(records, [
+      await ingestStream(records, Readable.from([
         `${JSON.stringify({ type: 'session', id: 'm3', client_id: 'c1', timestamp: at(30), conversation_summary: 'e', emotional_state: 'positive' })}\n`,
         `${JSON.stringify({ type: 'session', id: 'x1', source: 'person', client_id: 'c1', timestamp: at(30), conversation_summary: 'f', emotional_state: 'positive' })}\n`,
-      ], { who: () => who('api:bot'), byMachine: true }, (batch) => void results.push(...batch));
+      ]), { who: () => who('api:bot'), byMachine: true }, (batch) => void results.push(...batch));
       expect(results.map((result) => result.outcome)).toEqual(['created', 'refused']);
       expect(results[1]!.error).toContain('entries sent with an API token are machine-written');
       await signSession(records, 'm3', who());
