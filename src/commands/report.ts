@@ -11,6 +11,7 @@ export function reportCommand(ctx: Context): Command {
     .description("A client's progress report: crisis events, goals, milestones, emotional trend, recommendations (default: the last 30 days)")
     .argument('<client>', 'the client id')
     .option('--format <format>', 'table | json | markdown | html | pdf (default: table; --json means json)')
+    .option('--rated-by <who>', 'clinician: leave moods a machine estimated (unsigned) out of the mood figures | any (default)')
     .addHelpText('after', examples(
       'tpt report c42',
       'tpt report c42 --last 3m',
@@ -18,10 +19,11 @@ export function reportCommand(ctx: Context): Command {
       'tpt report c42 --json',
       'tpt report c42 --last 6m --format html > c42.html     # one self-contained file to hand on',
       'tpt report c42 --last 6m --format pdf > c42.pdf',
+      'tpt report c42 --rated-by clinician     # only moods a clinician rated or confirmed by signing',
     ))
-    .action(async (clientId: string, opts: TimeframeOptions & { format?: string }) => {
+    .action(async (clientId: string, opts: TimeframeOptions & { format?: string; ratedBy?: string }) => {
       // One batch of imports, so the module loader reads them in parallel.
-      const [{ InputError }, { resolveTimeframe }, { progressReport }] = await Promise.all([
+      const [{ InputError }, { resolveTimeframe }, { progressReport, parseRatedBy }] = await Promise.all([
         import('../core/errors.js'), import('../core/timeframe.js'), import('../core/report.js'),
       ]);
       const format = opts.format?.trim().toLowerCase() ?? (ctx.json ? 'json' : 'table');
@@ -32,12 +34,13 @@ export function reportCommand(ctx: Context): Command {
         throw new InputError(`--json asks for JSON but --format is ${format}: give only one of them`);
       }
       const timeframe = resolveTimeframe(opts, { amount: 30, unit: 'd' }, ctx.now());
+      const ratedBy = opts.ratedBy === undefined ? 'any' : parseRatedBy(opts.ratedBy);
       const render = format === 'json' || format === 'html' || format === 'pdf' ? undefined : import('../render/report.js');
       const html = format === 'html' ? import('../render/report-html.js') : undefined;
       // PDFKit and its fonts load only for this format (start-up is a feature).
       const pdf = format === 'pdf' ? Promise.all([import('../render/report-pdf.js'), import('pdfkit')]) : undefined;
       const records = await ctx.records();
-      const view = await progressReport(records, clientId, timeframe, ctx.who());
+      const view = await progressReport(records, clientId, timeframe, ctx.who(), ratedBy);
       if (pdf) {
         const [{ renderReportPdf }, pdfkit] = await pdf;
         // The bundle hands over PDFKit's CommonJS export itself; tsc's ES view has it as `default`.

@@ -104,12 +104,19 @@ export async function* clientEntries(tx: ReadTx, client: ClientRecord): AsyncGen
     identifier: [{ system: identifierSystem('client'), value: client.client_id }],
   };
   yield entry('client', client.client_id, patientResource);
+  // Machine-written sessions (issue 25) are few: their ids and signatures, read once.
+  const machine = new Map((await tx.sessions.machineWritten(client.client_id, { includeVoid: true }))
+    .map((written) => [written.session_id, written.signed_at !== null]));
   for await (const values of tx.exchange.sessionValues(client.client_id)) {
     const session = sessionOfValues(values);
     const standing = values[14] === 1 ? standingOf((await tx.sessions.get(session.session_id))!.state) : 'as-logged';
-    yield entry('session', session.session_id, encounterOf(session, patient, standing));
-    yield entry('mood', session.session_id, moodObservationOf(session, patient, standing));
-    yield entry('note', session.session_id, standing === 'voided' ? withheldNoteOf(session, patient) : progressNoteOf(session, patient, standing));
+    const signed = machine.get(session.session_id);
+    yield entry('session', session.session_id, aiLabelled(encounterOf(session, patient, standing), signed));
+    const mood = aiLabelled(moodObservationOf(session, patient, standing), signed);
+    // An unsigned machine estimate is not a final rating: preliminary until a clinician signs it.
+    yield entry('mood', session.session_id, signed === false && mood.status === 'final' ? { ...mood, status: 'preliminary' } : mood);
+    const note = standing === 'voided' ? withheldNoteOf(session, patient) : progressNoteOf(session, patient, standing);
+    yield entry('note', session.session_id, aiLabelled(note, signed));
   }
   for (const goal of await tx.goals.ofClient(client.client_id)) {
     yield entry('goal', goal.goal_id, goalOf(goal, await tx.goals.history(goal.goal_id), patient));
@@ -135,6 +142,29 @@ export async function* clientEntries(tx: ReadTx, client: ClientRecord): AsyncGen
     yield entry('risk', key, riskConditionOf(risk, history, patient, { voidedSessions, liveMeasures, measureItems }));
     yield entry('risk-flag', key, riskFlagOf(risk, patient));
   }
+}
+
+/**
+ * The security label HL7's AI Transparency on FHIR IG gives a resource that an AI asserted:
+ * `.meta.security` with code AIAST ("Artificial Intelligence asserted") of HL7 v3 ObservationValue,
+ * the IG's recommended provenance code (ValueSet ProvenanceVS,
+ * https://build.fhir.org/ig/HL7/aitransparency-ig/branches/main/en/ValueSet-ProvenanceVS.html;
+ * ballot: https://hl7.org/fhir/uv/aitransparency/2026Jan/). tpt marks every resource of a
+ * machine-written session with it (docs/machine-entries.md); a clinician's signature does not
+ * remove it (the entry was still written by a machine) but makes its mood final.
+ */
+export const AI_ASSERTED = {
+  system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue',
+  code: 'AIAST',
+  display: 'Artificial Intelligence asserted',
+} as const;
+
+/** The resource, labelled AI-asserted when `signed` is defined (the session is a machine's). */
+function aiLabelled<T extends Encounter | Observation | DocumentReference>(resource: T, signed: boolean | undefined): T {
+  if (signed === undefined) return resource;
+  // meta right after resourceType, where FHIR's own examples have it.
+  const { resourceType, meta, ...rest } = resource;
+  return { resourceType, meta: { ...meta, security: [...(meta?.security ?? []), { ...AI_ASSERTED }] }, ...rest } as T;
 }
 
 /**

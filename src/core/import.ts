@@ -199,8 +199,10 @@ const sessionRecord = sessionInput.extend({
   voided_at: dateTime('voided_at').nullable(),
   voided_by: nullableText('voided_by'),
   void_reason: nullableText('void_reason'),
+  // A machine-written session (issue 25; docs/machine-entries.md).
+  source: z.enum(['person', 'machine'], { invalid_type_error: 'source must be "person" or "machine"' }),
   versions: z.array(sessionVersionRecord, { invalid_type_error: 'versions must be a list' }),
-}).partial({
+}).partial({ source: true,
   version: true, amended_at: true, amended_by: true, amend_reason: true, addendum: true, signed_at: true,
   signed_by: true, voided_at: true, voided_by: true, void_reason: true, versions: true,
 }).strict();
@@ -208,6 +210,7 @@ const sessionRecord = sessionInput.extend({
 /** A session as a file holds it, with its state and earlier versions when it has them. */
 interface SessionInFile {
   session: Session;
+  machine?: boolean;
   corrections?: { state: SessionState; versions: SessionVersion[] };
 }
 
@@ -433,8 +436,9 @@ const STATE_KEYS = [
 function checkedSessionRecord(raw: unknown, name: () => string): SessionInFile {
   const fields = parseRecord(sessionRecord, raw, name);
   const session = checkedSession(fields, name);
+  const machine = fields.source === 'machine' ? { machine: true } : {};
   const present = STATE_KEYS.filter((key) => fields[key] !== undefined);
-  if (present.length === 0) return { session };
+  if (present.length === 0) return { session, ...machine };
   if (present.length < STATE_KEYS.length) {
     const missing = STATE_KEYS.filter((key) => fields[key] === undefined);
     throw new InputError(`${name()}: a corrected session carries all of its state; ${missing.join(', ')} missing`);
@@ -460,13 +464,13 @@ function checkedSessionRecord(raw: unknown, name: () => string): SessionInFile {
   if (state.version !== versions.length + 1) {
     throw new InputError(`${name()}: version ${state.version} needs the ${state.version - 1} earlier version(s) in "versions" (found ${versions.length})`);
   }
-  return { session, corrections: { state, versions } };
+  return { session, ...machine, corrections: { state, versions } };
 }
 
 /** A session through the schema: any accepted form, normalised; the message names a fault. */
 export function checkedSession(raw: unknown, name: () => string): Session {
   const { version: _v, amended_at: _a, amended_by: _b, amend_reason: _r, addendum: _d, signed_at: _s, signed_by: _sb,
-    voided_at: _va, voided_by: _vb, void_reason: _vr, versions: _vs, ...fields } = parseRecord(sessionRecord, raw, name);
+    voided_at: _va, voided_by: _vb, void_reason: _vr, versions: _vs, source: _so, ...fields } = parseRecord(sessionRecord, raw, name);
   try {
     return sessionFromFields(fields, fields.session_id, fields.timestamp);
   } catch (error) {
@@ -865,23 +869,25 @@ async function importPass(
    * two faults in one batch, one that a session's own checks find is named before one found
    * against the database; either way nothing is written.)
    */
-  let pendingSessions: { session: Session; corrections: SessionInFile['corrections']; name: () => string }[] = [];
+  let pendingSessions: { session: Session; corrections: SessionInFile['corrections']; machine: boolean; name: () => string }[] = [];
   const writeSessions = async () => {
     if (pendingSessions.length === 0) return;
     const batch = pendingSessions;
     pendingSessions = [];
     const written = await tx.exchange.insertSessions(batch);
-    for (const [index, { session, corrections, name }] of batch.entries()) {
+    const machineWritten = batch.filter((pending, index) => written[index] && pending.machine).map((pending) => pending.session.session_id);
+    if (machineWritten.length > 0) await tx.sessions.markMachineWritten(machineWritten);
+    for (const [index, { session, corrections, machine, name }] of batch.entries()) {
       if (written[index]) {
         summary.sessions.added++;
         if (session.crisis_flags.length > 0) flagLater(sessionRiskFlags(session));
         continue;
       }
-      await settleSession(session, corrections, name);
+      await settleSession(session, corrections, machine, name);
     }
   };
   /** A session whose id the database holds (or this import wrote already): skipped, replaced, or refused. */
-  const settleSession = async (session: Session, corrections: SessionInFile['corrections'], name: () => string) => {
+  const settleSession = async (session: Session, corrections: SessionInFile['corrections'], machine: boolean, name: () => string) => {
     const before = (await tx.exchange.sessionFields(session.session_id))!;
     const fields = differences(before, session, SESSION_FIELDS);
     const held = (await tx.exchange.sessionRecord(session.session_id))!;
@@ -898,6 +904,7 @@ async function importPass(
       }
       await tx.exchange.replaceSession(session);
       await tx.exchange.writeSessionCorrections(session.session_id, given.state, given.versions);
+      if (machine) await tx.sessions.markMachineWritten([session.session_id]);
       // Only flags the database did not hold yet are news to the risk register.
       const added = session.crisis_flags.filter((flag) => !before.crisis_flags.includes(flag));
       flagLater(sessionRiskFlags({ ...session, crisis_flags: added }));
@@ -960,11 +967,11 @@ async function importPass(
         return;
       }
       if (kind === 'session') {
-        const { session, corrections } = toSession(raw, name);
+        const { session, corrections, machine } = toSession(raw, name);
         belongs(session.client_id, name);
         for (const goalId of session.therapeutic_goals) names(goalId, name);
         if (session.timestamp > latestAllowed) refuseFarFuture(new Date(session.timestamp), who.now, `${name()}: session time`);
-        pendingSessions.push({ session, corrections, name });
+        pendingSessions.push({ session, corrections, machine: machine === true, name });
         if (pendingSessions.length >= SESSION_BATCH) await writeSessions();
         return;
       }

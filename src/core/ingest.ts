@@ -10,6 +10,7 @@ import { fastMeasure, fastSession } from './ingest-fast.js';
 import { measureRiskFlags, planMeasure, validateMeasure, type MeasureInput } from './measures.js';
 import { milestoneTaken, parseMilestone, planMilestone } from './milestones.js';
 import type { Actor, Measure, Session } from './model.js';
+import type { SessionSource } from '../domain/records.js';
 import { recordRiskFlagsIn, sessionRiskFlags } from './risks.js';
 import type { GoalUpdateInput, MilestoneInput, SessionInput } from './schemas.js';
 import { validateSessionIn } from './sessions.js';
@@ -263,7 +264,9 @@ interface Ready {
  * few entries that open risks or name a session, go through their commands' steps one by one,
  * after the entries gathered before them are written.
  */
-export async function ingestBatchIn(tx: WriteTx, lines: readonly RawLine[], first: number, who: Actor, tentative: boolean): Promise<IngestResult[]> {
+export async function ingestBatchIn(
+  tx: WriteTx, lines: readonly RawLine[], first: number, who: Actor, tentative: boolean, byMachine = false,
+): Promise<IngestResult[]> {
   const now = who.now.toISOString();
   const parsed = lines.map((raw, index): IngestLine | IngestResult => {
     try {
@@ -290,11 +293,15 @@ export async function ingestBatchIn(tx: WriteTx, lines: readonly RawLine[], firs
     ensured.add(clientId);
     await tx.clients.ensure(clientId, now);
   };
+  // The sessions a machine wrote (issue 25), marked once written.
+  let machineWritten: string[] = [];
   /** Writes the sessions and measures gathered so far. */
   const flush = async () => {
     for (const entry of [...sessions, ...measures]) await ensure(entry.client_id);
     await tx.ingest.insertSessions(sessions);
     await tx.ingest.insertMeasures(measures);
+    await tx.sessions.markMachineWritten(machineWritten);
+    machineWritten = [];
     sessions = [];
     measures = [];
   };
@@ -338,15 +345,19 @@ export async function ingestBatchIn(tx: WriteTx, lines: readonly RawLine[], firs
   async function take(line: IngestLine): Promise<IngestResult> {
     switch (line.kind) {
       case 'session': {
-        const session = fastSession(line.fields, line.id, who) ?? await validateSessionIn(tx, { ...line.fields, session_id: line.id } as SessionInput, who);
+        const { source, ...fields } = line.fields;
+        const machine = sourceOfLine(source, byMachine) === 'machine';
+        const session = fastSession(fields, line.id, who) ?? await validateSessionIn(tx, { ...fields, session_id: line.id } as SessionInput, who);
         if (takenRecords.session.has(session.session_id)) throw new ConflictError(`a session with id "${session.session_id}" exists already (not from an ingest): give this entry another id`);
         const flags = sessionRiskFlags(session);
         if (flags.length === 0) {
           sessions.push(session);
+          if (machine) machineWritten.push(session.session_id);
         } else {
           await flush();
           await ensure(session.client_id);
           await tx.ingest.insertSessions([session]);
+          if (machine) await tx.sessions.markMachineWritten([session.session_id]);
           await recordRiskFlagsIn(tx, session.client_id, flags, who);
         }
         return made(line, session.session_id, session.client_id);
@@ -392,14 +403,31 @@ export async function ingestBatchIn(tx: WriteTx, lines: readonly RawLine[], firs
 }
 
 /**
+ * A session line's `"source"` (issue 25): "machine" marks what a program wrote (its mood an
+ * estimate until a clinician signs it); "person", or none, what a person did. Over HTTP
+ * (`byMachine`, a service token) every entry is a machine's, and a line cannot say otherwise.
+ */
+export function sourceOfLine(source: unknown, byMachine: boolean): SessionSource {
+  if (source !== undefined && source !== 'machine' && source !== 'person') {
+    throw new InputError(`invalid source ${JSON.stringify(source)}: use "machine" for an entry a program wrote, or leave it out`);
+  }
+  if (byMachine && source === 'person') {
+    throw new InputError('entries sent with an API token are machine-written: leave out "source" (a clinician confirms them by signing)');
+  }
+  return byMachine ? 'machine' : source ?? 'person';
+}
+
+/**
  * One batch in a write of its own, committed before its results go out. Two senders of one id at
  * once (PostgreSQL: the later one's insert meets the earlier one's key) roll the batch back; it is
  * taken again, and then finds the other's lines.
  */
-export async function ingestBatch(records: RecordStore, lines: readonly RawLine[], first: number, who: Actor): Promise<IngestResult[]> {
+export async function ingestBatch(
+  records: RecordStore, lines: readonly RawLine[], first: number, who: Actor, byMachine = false,
+): Promise<IngestResult[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await records.write((tx) => ingestBatchIn(tx, lines, first, who, false));
+      return await records.write((tx) => ingestBatchIn(tx, lines, first, who, false, byMachine));
     } catch (error) {
       if (!(error instanceof StoreConflictError) || attempt >= 3) throw error;
     }
@@ -411,6 +439,8 @@ export interface IngestOptions {
   allOrNothing?: boolean;
   /** Who writes, and when: asked for each batch. */
   who: () => Actor;
+  /** Every entry is a machine's (sent with an API token, issue 25). */
+  byMachine?: boolean;
 }
 
 /**
@@ -435,7 +465,7 @@ export async function ingestStream(
     for await (const batch of lineBatches(input)) {
       const first = summary.lines + 1;
       summary.lines += batch.length;
-      const results = await ingestBatch(records, batch, first, options.who());
+      const results = await ingestBatch(records, batch, first, options.who(), options.byMachine === true);
       count(results);
       await emit(results);
     }
@@ -451,7 +481,7 @@ export async function ingestStream(
         summary.lines += batch.length;
         const results = summary.refused > 0
           ? batch.map((_, index): IngestResult => ({ line: first + index, id: null, outcome: 'not_processed' }))
-          : await ingestBatchIn(tx, batch, first, options.who(), true);
+          : await ingestBatchIn(tx, batch, first, options.who(), true, options.byMachine === true);
         count(results);
         if (summary.refused > 0) {
           // Later lines of this batch were taken before the refusal was seen: they are not written either.

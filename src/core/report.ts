@@ -15,6 +15,8 @@ import { recommendations } from './recommendations.js';
 import { openRisksIn, riskHistoryIn, type OpenRisk, type RiskHistoryEntry } from './risks.js';
 import { stateOf, type EmotionalState } from './scale.js';
 import type { GoalStatus } from './schemas.js';
+import { InputError } from './errors.js';
+import { estimatedOf } from './labels.js';
 import { ScoreAccumulator, noTrendReason, round4, type TrendDirection } from './stats.js';
 import { localDateString } from './time.js';
 import type { Timeframe } from './timeframe.js';
@@ -49,6 +51,8 @@ export interface SessionSummary {
   conversation_summary: string;
   /** Whether the session is signed (locked; corrected only by addenda). */
   signed: boolean;
+  /** Its mood is a machine's estimate no clinician has confirmed by signing (issue 25). */
+  mood_estimated: boolean;
 }
 
 export interface CrisisEvent {
@@ -60,6 +64,27 @@ export interface CrisisEvent {
   conversation_summary: string;
   /** Whether the session is signed (locked; corrected only by addenda). */
   signed: boolean;
+  /** Its mood is a machine's estimate no clinician has confirmed by signing (issue 25). */
+  mood_estimated: boolean;
+}
+
+/**
+ * Whose mood ratings the figures count (issue 25): `any` counts every session's mood, machine
+ * estimates too; `clinician` leaves the estimates out (`--rated-by clinician`).
+ */
+export const RATED_BY = ['any', 'clinician'] as const;
+export type RatedBy = (typeof RATED_BY)[number];
+
+/** How many of the timeframe's mood values a clinician rated and how many a machine estimated. */
+export interface MoodRatings {
+  /** Which moods the mood figures (trends, low mood, trajectory) count. */
+  rated_by: RatedBy;
+  /** Sessions whose mood a person recorded, or a clinician confirmed by signing. */
+  clinician_rated: number;
+  /** Sessions whose mood a machine estimated and no clinician has signed. */
+  estimated: number;
+  /** Of those, how many the figures leave out: all of them with `clinician`, none with `any`. */
+  left_out: number;
 }
 
 export type Trajectory = 'improving' | 'stable' | 'declining' | 'mixed' | 'insufficient_data';
@@ -104,6 +129,8 @@ export interface ProgressReport {
   course: CourseRef | null;
   /** Off-track alerts at the end of the timeframe (or now, if sooner), each with its rule, date and source. */
   off_track: OffTrackAlert[];
+  /** Clinician-rated and machine-estimated moods of the timeframe, and which the figures count (issue 25). */
+  mood_ratings: MoodRatings;
 }
 
 /** The report and, for the terminal and markdown, the series its chart draws. */
@@ -221,6 +248,10 @@ export interface ReportInput {
   riskHistory?: RiskHistoryEntry[];
   course?: CourseRef | null;
   offTrack?: OffTrackAlert[];
+  /** The moods of the range a machine estimated and no clinician signed (issue 25). */
+  estimated?: readonly { session_id: string }[];
+  /** Whose moods the figures count; `any` unless asked. */
+  ratedBy?: RatedBy;
 }
 
 /** Builds the report in one pass over the sessions. Pure: no database, no clock. */
@@ -234,14 +265,24 @@ export function buildReport(input: ReportInput): ReportView {
   let withoutDuration = 0;
   let lowSessions = 0;
   const crisisEvents: CrisisEvent[] = [];
+  const estimatedIds = new Set((input.estimated ?? []).map((mood) => mood.session_id));
+  const ratedBy = input.ratedBy ?? 'any';
+  let sessionsCount = 0;
+  let estimatedCount = 0;
   // The newest sessions, oldest first while the stream runs (it comes oldest first).
   const newest: SessionSummary[] = [];
   for (const row of input.sessions) {
     const at = Date.parse(row.timestamp);
-    overall.add(at, row.emotional_score);
-    if (row.emotional_score <= LOW_MOOD_MEAN) lowSessions++;
-    months.add(at, row.emotional_score);
-    chart.add(at, row.emotional_score);
+    sessionsCount++;
+    const moodEstimated = estimatedIds.has(row.session_id);
+    if (moodEstimated) estimatedCount++;
+    // --rated-by clinician: an estimated mood is left out of the mood figures; the session stays.
+    if (!moodEstimated || ratedBy === 'any') {
+      overall.add(at, row.emotional_score);
+      if (row.emotional_score <= LOW_MOOD_MEAN) lowSessions++;
+      months.add(at, row.emotional_score);
+      chart.add(at, row.emotional_score);
+    }
     if (row.session_duration_minutes === null) withoutDuration++;
     else totalMinutes += row.session_duration_minutes;
     const summary: SessionSummary = {
@@ -253,12 +294,13 @@ export function buildReport(input: ReportInput): ReportView {
       crisis_flags: JSON.parse(row.crisis_flags) as string[],
       conversation_summary: row.conversation_summary,
       signed: row.signed_at != null,
+      mood_estimated: moodEstimated,
     };
     if (summary.crisis_flags.length > 0) {
       crisisEvents.push({
         session_id: summary.session_id, timestamp: summary.timestamp, emotional_state: summary.emotional_state,
         emotional_score: summary.emotional_score, crisis_flags: summary.crisis_flags, conversation_summary: summary.conversation_summary,
-        signed: summary.signed,
+        signed: summary.signed, mood_estimated: moodEstimated,
       });
     }
     newest.push(summary);
@@ -270,17 +312,17 @@ export function buildReport(input: ReportInput): ReportView {
   const persistentlyLowMood = isPersistentlyLow(trend.data_points, lowSessions, trend.avg_emotional_score);
   const measures = summarizeMeasures(input.measures ?? [], input.baselines ?? []);
   const { trajectory, row } = overallTrajectory({
-    sessions: trend.data_points, mood: trend.trend_direction, goals: movement, measures: measureMovement(measures),
+    sessions: sessionsCount, mood: trend.trend_direction, goals: movement, measures: measureMovement(measures),
     crisisInTimeframe: crisisEvents.length > 0, openRisk: input.openRisks.length > 0,
     riskItemInTimeframe: riskItemAnswers(measures).length > 0, persistentlyLowMood,
   });
-  const concerns = concernsOf(input.openRisks, crisisEvents, trend, persistentlyLowMood, lowSessions, measures);
+  const concerns = concernsOf(input.openRisks, crisisEvents, trend, persistentlyLowMood, lowSessions, measures, sessionsCount);
   const report: ProgressReport = {
     client_id: input.clientId,
     report_date: input.now.toISOString(),
     timeframe_start: range.start.toISOString(),
     timeframe_end: range.end.toISOString(),
-    sessions_count: trend.data_points,
+    sessions_count: sessionsCount,
     total_minutes: totalMinutes,
     goal_progress: Object.fromEntries(goals.map((goal) => [goal.goal_id, goal.completion_percentage])),
     goals,
@@ -301,11 +343,17 @@ export function buildReport(input: ReportInput): ReportView {
     trajectory_rule: row,
     sessions_without_duration: withoutDuration,
     session_summaries: newest.reverse(),
-    sessions_not_listed: trend.data_points - newest.length,
+    sessions_not_listed: sessionsCount - newest.length,
     measures,
     risk_history: input.riskHistory ?? [],
     course: input.course ?? null,
     off_track: input.offTrack ?? [],
+    mood_ratings: {
+      rated_by: ratedBy,
+      clinician_rated: sessionsCount - estimatedCount,
+      estimated: estimatedCount,
+      left_out: ratedBy === 'clinician' ? estimatedCount : 0,
+    },
   };
   report.summary = summaryParagraph(report, movement, meanChange);
   return { report, chart: { by: chartBy, periods: chart.summaries() } };
@@ -314,7 +362,7 @@ export function buildReport(input: ReportInput): ReportView {
 /** The concerns a headline names, most pressing first. */
 function concernsOf(
   openRisks: readonly OpenRisk[], crisisEvents: readonly CrisisEvent[], trend: TrendSummary, persistentlyLowMood: boolean,
-  lowSessions: number, measures: MeasuresSection,
+  lowSessions: number, measures: MeasuresSection, sessions: number,
 ): string[] {
   const concerns: string[] = [];
   if (openRisks.length > 0) {
@@ -345,7 +393,7 @@ function concernsOf(
         `${localDateString(new Date(measure.latest.timestamp))}; caseness ≥ ${measure.caseness})`);
     }
   }
-  if (trend.data_points === 0) concerns.push('no sessions in this timeframe');
+  if (sessions === 0) concerns.push('no sessions in this timeframe');
   return concerns;
 }
 
@@ -445,6 +493,7 @@ export function goalMovement(goals: readonly ReportGoal[]): { movement: GoalMove
   return { movement, meanChange };
 }
 
+const moodValues = (n: number) => `${n} mood value${n === 1 ? '' : 's'}`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const signed = (value: number) => `${value > 0 ? '+' : ''}${value}`;
 
@@ -464,6 +513,12 @@ function summaryParagraph(report: ProgressReport, movement: GoalMovement, meanCh
     `Between ${from} and ${to}, ${report.client_id} attended ` +
     `${sessionsPhrase(report.sessions_count, report.total_minutes, report.sessions_without_duration)}.`,
   ];
+  const ratings = report.mood_ratings;
+  if (ratings.estimated > 0) {
+    parts.push(ratings.left_out > 0
+      ? `${moodValues(ratings.estimated)} estimated by a machine and not confirmed by a clinician ${ratings.estimated === 1 ? 'is' : 'are'} left out of the mood figures (${ratings.clinician_rated} clinician-rated).`
+      : `${ratings.estimated} of ${moodValues(report.sessions_count)} ${ratings.estimated === 1 ? 'was' : 'were'} estimated by a machine and not yet confirmed by a clinician (counted; --rated-by clinician leaves them out).`);
+  }
   if (trend.avg_emotional_score !== null) {
     const direction = trend.slope_per_30_days === null
       ? noTrendReason(trend)
@@ -495,7 +550,9 @@ function summaryParagraph(report: ProgressReport, movement: GoalMovement, meanCh
 }
 
 /** `tpt report`: reads the client's records in the timeframe (with its audit entry) and builds the report. */
-export async function progressReport(records: RecordStore, clientId: string, timeframe: Timeframe, who: Actor): Promise<ReportView> {
+export async function progressReport(
+  records: RecordStore, clientId: string, timeframe: Timeframe, who: Actor, ratedBy: RatedBy = 'any',
+): Promise<ReportView> {
   checkId(clientId, 'client');
   return readLogged(records, { action: 'report.read', client_id: clientId }, who, async (tx) => {
     await requireClientIn(tx, clientId);
@@ -511,9 +568,19 @@ export async function progressReport(records: RecordStore, clientId: string, tim
     const offTrack = await offTrackAlerts(tx, clientId, new Date(Math.min(range.end.getTime(), who.now.getTime())));
     const riskHistory = await riskHistoryIn(tx, clientId, startIso, endIso);
     const sessions = await tx.care.reportSessions(clientId, startIso, endIso);
+    const estimated = estimatedOf(await tx.sessions.machineWritten(clientId, { start: startIso, end: endIso }));
     return buildReport({
       clientId, now: who.now, range, sessions, goals, history, milestones, lastSession, openRisks, measures, baselines,
-      riskHistory, course, offTrack,
+      riskHistory, course, offTrack, estimated, ratedBy,
     });
   });
+}
+
+/** `--rated-by any|clinician`, as typed. */
+export function parseRatedBy(text: string): RatedBy {
+  const value = text.trim().toLowerCase();
+  if (!(RATED_BY as readonly string[]).includes(value)) {
+    throw new InputError(`invalid --rated-by "${text}": use clinician (leave out moods a machine estimated) or any`);
+  }
+  return value as RatedBy;
 }

@@ -8,6 +8,8 @@ import { ConflictError, InputError } from './errors.js';
 import { normalizeCrisisFlag } from './crisis-flags.js';
 import { checkId, newId } from './ids.js';
 import type { Actor, ListedSession, Session } from './model.js';
+import type { SessionSource } from '../domain/records.js';
+import { labelSessions, type LabelledSession } from './labels.js';
 import { recordRiskFlagsIn, sessionRiskFlags } from './risks.js';
 import { scoreOf } from './scale.js';
 import { parseInput, sessionInput, type SessionFields, type SessionInput } from './schemas.js';
@@ -92,9 +94,13 @@ export function sessionFromFields(fields: SessionFields, sessionId: string, time
 
 /**
  * Records one session (and its client, the first time), with its audit entry, atomically;
- * `sign` signs it in the same transaction (log-session --sign).
+ * `sign` signs it in the same transaction (log-session --sign). A `machine` source (the HTTP
+ * service) stores it as a machine's: an unsigned draft whose mood is an estimate (issue 25).
  */
-export async function logSession(records: RecordStore, input: SessionInput, who: Actor, sign = false): Promise<Session> {
+export async function logSession(
+  records: RecordStore, input: SessionInput, who: Actor, sign = false, source: SessionSource = 'person',
+): Promise<Session> {
+  if (sign && source === 'machine') throw machineSigns();
   return records.write(async (tx) => {
     const session = await validateSessionIn(tx, input, who);
     // Looked up for the message; two writers of one id at once are decided by the insert's key.
@@ -106,6 +112,7 @@ export async function logSession(records: RecordStore, input: SessionInput, who:
       if (error instanceof StoreConflictError) throw sessionIdTaken(session.session_id);
       throw error;
     }
+    if (source === 'machine') await tx.sessions.markMachineWritten([session.session_id]);
     await appendAudit(tx, { action: 'session.create', client_id: session.client_id, object_id: session.session_id }, who);
     await recordRiskFlagsIn(tx, session.client_id, sessionRiskFlags(session), who);
     if (sign) {
@@ -115,6 +122,10 @@ export async function logSession(records: RecordStore, input: SessionInput, who:
     return session;
   });
 }
+
+/** A machine's entry is confirmed by a clinician's signature, never by its writer (docs/machine-entries.md). */
+export const machineSigns = () =>
+  new InputError('a machine-written session is stored as an unsigned draft: a clinician confirms it with `tpt session sign`');
 
 const sessionIdTaken = (sessionId: string) =>
   new ConflictError(`a session with id "${sessionId}" already exists: choose another --id`);
@@ -127,14 +138,13 @@ export async function listSessions(
   who: Actor,
   limit?: number,
   includeVoid = false,
-): Promise<ListedSession[]> {
+): Promise<LabelledSession[]> {
   checkId(clientId, 'client');
   return readLogged(records, { action: 'session.list', client_id: clientId }, who, async (tx) => {
     await requireClientIn(tx, clientId);
     checkLimit(limit);
-    return tx.sessions.ofClient(clientId, {
-      start: timeframe.start?.toISOString() ?? null, end: timeframe.end.toISOString(), limit, includeVoid,
-    });
+    const range = { start: timeframe.start?.toISOString() ?? null, end: timeframe.end.toISOString(), includeVoid };
+    return labelSessions(await tx.sessions.ofClient(clientId, { ...range, limit }), await tx.sessions.machineWritten(clientId, range));
   });
 }
 

@@ -9,6 +9,8 @@ import { openRisksIn, type OpenRisk } from './risks.js';
 import { ScoreAccumulator, type ScoreStatistics } from './stats.js';
 import type { Timeframe } from './timeframe.js';
 import { measuresSection, type MeasuresSection } from './measure-summary.js';
+import type { MoodRatings, RatedBy } from './report.js';
+import { estimatedOf } from './labels.js';
 
 /** One period's numbers (SPEC §3); the instants are UTC ISO 8601, both inclusive. */
 export interface TrendSummary extends ScoreStatistics {
@@ -32,6 +34,8 @@ export interface TrendsReport {
   open_risks: OpenRisk[];
   /** The outcome measures of the timeframe (README, "Outcome measures"). */
   measures: MeasuresSection;
+  /** Clinician-rated and machine-estimated moods of the timeframe, and which the figures count (issue 25). */
+  mood_ratings: MoodRatings;
 }
 
 /** A timeframe with a known start: "from the first record" becomes the client's first session. */
@@ -88,23 +92,48 @@ export function summaryOf(period: { start: Date; end: Date }, accumulator: Score
 }
 
 /** Reads one client's scores in the range and summarizes them by calendar period. */
-export async function trendsOver(tx: ReadTx, clientId: string, range: Range, by: Granularity) {
+export async function trendsOver(tx: ReadTx, clientId: string, range: Range, by: Granularity, ratedBy: RatedBy = 'any') {
   const periods = calendarPeriods(range, by);
-  return summarizeScores(
-    await tx.care.scores(clientId, range.start.toISOString(), range.end.toISOString()), range, periods,
-  );
+  const [start, end] = [range.start.toISOString(), range.end.toISOString()];
+  const scores = await tx.care.scores(clientId, start, end);
+  const estimated = estimatedOf(await tx.sessions.machineWritten(clientId, { start, end }));
+  const counted = ratedBy === 'clinician' ? withoutEstimated(scores, estimated) : scores;
+  const ratings: MoodRatings = {
+    rated_by: ratedBy,
+    clinician_rated: scores.length - estimated.length,
+    estimated: estimated.length,
+    left_out: scores.length - counted.length,
+  };
+  return { ...summarizeScores(counted, range, periods), ratings };
+}
+
+/**
+ * The scores with the estimated moods taken out, one score of the same time and value for each
+ * (the scores carry no session id; two such scores are the same point to every figure).
+ */
+export function withoutEstimated(scores: readonly ScorePoint[], estimated: readonly ScorePoint[]): ScorePoint[] {
+  const pending = new Map<string, number>();
+  const keyOf = (point: ScorePoint) => `${Date.parse(point.timestamp)} ${point.emotional_score}`;
+  for (const point of estimated) pending.set(keyOf(point), (pending.get(keyOf(point)) ?? 0) + 1);
+  return scores.filter((point) => {
+    const left = pending.get(keyOf(point)) ?? 0;
+    if (left === 0) return true;
+    pending.set(keyOf(point), left - 1);
+    return false;
+  });
 }
 
 /** `tpt trends`: the client's emotional trend over the timeframe, by calendar period. */
 export async function emotionalTrends(
   records: RecordStore, clientId: string, timeframe: Timeframe, by: Granularity | undefined, who: Actor,
+  ratedBy: RatedBy = 'any',
 ): Promise<TrendsReport> {
   checkId(clientId, 'client');
   return readLogged(records, { action: 'trends.read', client_id: clientId }, who, async (tx) => {
     await requireClientIn(tx, clientId);
     const range = await rangeOf(tx, clientId, timeframe);
     const granularity = by ?? defaultGranularity(range.start, range.end);
-    const { overall, periods } = await trendsOver(tx, clientId, range, granularity);
+    const { overall, periods, ratings } = await trendsOver(tx, clientId, range, granularity, ratedBy);
     return {
       client_id: clientId,
       timeframe_start: range.start.toISOString(),
@@ -115,6 +144,7 @@ export async function emotionalTrends(
       crisis_events: await tx.care.crisisSessions(clientId, range.start.toISOString(), range.end.toISOString()),
       open_risks: await openRisksIn(tx, clientId),
       measures: await measuresSection(tx, clientId, range),
+      mood_ratings: ratings,
     };
   });
 }

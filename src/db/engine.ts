@@ -19,7 +19,9 @@ import { openDatabase, type DatabaseKey } from './connection.js';
 import { fromSqliteError } from './engine-errors.js';
 import { ReadOnlyError } from '../store/errors.js';
 import type { StoreMaintenance } from '../store/port-admin.js';
-import { earlierVersions, replaceWithAmendment, sessionWithState, setSigned, setVoided } from './session-versions.js';
+import {
+  earlierVersions, machineWritten, markMachineWritten, replaceWithAmendment, sessionWithState, setSigned, setVoided,
+} from './session-versions.js';
 import { Store } from './store.js';
 import { TransactionQueue } from './writer-queue.js';
 
@@ -145,6 +147,9 @@ function sqliteTransaction(store: Store): WriteTx {
       setSigned: async (sessionId: string, at: string, by: string) => setSigned(store, sessionId, at, by),
       versions: async (sessionId: string) => earlierVersions(store, sessionId),
       amend: async (next: Session, amendment: Amendment) => amend(store, next, amendment),
+      machineWritten: async (clientId, options = {}) => machineWritten(
+        store, clientId, options.start ?? null, options.end ?? END_OF_TIME, options.includeVoid ?? false),
+      markMachineWritten: async (sessionIds) => markMachineWritten(store, sessionIds),
     },
     goals: {
       ...sqliteGoalEdits(store),

@@ -1,5 +1,5 @@
 import type { Session, SessionState, SessionVersion } from '../domain/records.js';
-import { earlierVersions, sessionWithState } from './session-versions.js';
+import { earlierVersions, machineSourceOf, sessionWithState } from './session-versions.js';
 import {
   plainSessionJson, type ClientRecord, type GoalHistoryRow, type MilestoneExportRow, type MilestoneRecord, type SessionValues,
 } from '../store/port-exchange.js';
@@ -69,7 +69,7 @@ export function sessionValuesOfClient(store: Store, clientId: string): IterableI
     SELECT session_id, client_id, timestamp, conversation_summary, emotional_score, therapeutic_goals,
            progress_notes, therapist_observations, next_session_focus, session_duration_minutes,
            techniques_used, homework_assigned, crisis_flags, metadata,
-           (version > 1 OR signed_at IS NOT NULL OR voided_at IS NOT NULL) AS has_state
+           (version > 1 OR signed_at IS NOT NULL OR voided_at IS NOT NULL OR source = 'machine') AS has_state
       FROM sessions WHERE client_id = ?
      ORDER BY timestamp, session_id /* as arrays */`).raw(true).iterate(clientId) as IterableIterator<SessionValues>;
 }
@@ -94,9 +94,10 @@ export function* sessionJsonOfClient(store: Store, clientId: string): Generator<
  * A session with its state and earlier versions, as an export carries it: the keys of SPEC §1,
  * then the state (SessionState's keys), then `versions`, oldest first.
  */
-export function sessionRecordOf(store: Store, sessionId: string): Session & SessionState & { versions: SessionVersion[] } {
+export function sessionRecordOf(store: Store, sessionId: string): Session & SessionState & { source?: 'machine'; versions: SessionVersion[] } {
   const { session, state } = sessionWithState(store, sessionId)!;
-  return { ...session, ...state, versions: earlierVersions(store, sessionId) };
+  // A machine's session carries its source (issue 25), with its state.
+  return { ...session, ...state, ...machineSourceOf(store, sessionId), versions: earlierVersions(store, sessionId) };
 }
 
 export function sessionRowOf(values: SessionValues): SessionRow {

@@ -500,6 +500,14 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX supervisions_by_clinician ON supervisions (clinician_id);
   `,
+
+  // 13: Machine-written sessions (issue 25): an ingest line marked "source": "machine", or any
+  // session written with an API token. Its mood is an estimate until a clinician signs it
+  // (docs/machine-entries.md); the partial index finds the few machine rows.
+  `
+  ALTER TABLE sessions ADD COLUMN source TEXT NOT NULL DEFAULT 'person' CHECK (source IN ('person', 'machine'));
+  CREATE INDEX sessions_by_machine ON sessions (client_id, timestamp) WHERE source = 'machine';
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -1,4 +1,4 @@
-import type { Session, SessionState, SessionVersion } from '../domain/records.js';
+import type { MachineEntry, Session, SessionState, SessionVersion } from '../domain/records.js';
 import { rowToSession, sessionToRow, type SessionRow, type Store } from './store.js';
 
 /**
@@ -142,4 +142,27 @@ export function writeEarlierVersions(store: Store, sessionId: string, versions: 
       addendum: version.addendum ? 1 : 0,
     });
   }
+}
+
+/** Marks sessions as written by a machine (issue 25): their moods are estimates until signed. */
+export function markMachineWritten(store: Store, sessionIds: readonly string[]): void {
+  const mark = store.statement("UPDATE sessions SET source = 'machine' WHERE session_id = ?");
+  for (const sessionId of sessionIds) mark.run(sessionId);
+}
+
+/** A client's machine-written sessions in [start, end], oldest first. */
+export function machineWritten(
+  store: Store, clientId: string, start: string | null, end: string, includeVoid: boolean,
+): MachineEntry[] {
+  return store.statement(`
+    SELECT session_id, timestamp, emotional_score, signed_at FROM sessions
+     WHERE client_id = ? AND source = 'machine' AND timestamp >= ? AND timestamp <= ?
+       AND (? OR voided_at IS NULL)
+     ORDER BY timestamp, session_id`).all(clientId, start ?? '', end, includeVoid ? 1 : 0) as MachineEntry[];
+}
+
+/** `{ source: 'machine' }` for a machine-written session, else nothing: what an export adds to its record. */
+export function machineSourceOf(store: Store, sessionId: string): { source?: 'machine' } {
+  const row = store.statement('SELECT source FROM sessions WHERE session_id = ?').get(sessionId) as { source: string } | undefined;
+  return row?.source === 'machine' ? { source: 'machine' } : {};
 }

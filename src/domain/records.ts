@@ -71,6 +71,22 @@ export interface Amendment {
   addendum: boolean;
 }
 
+/**
+ * Who wrote a session (issue 25): a person at the command line, or a machine (an ingest line marked
+ * `"source": "machine"`, or anything written with an API token). A machine's mood is an estimate
+ * until a clinician signs the session (docs/machine-entries.md).
+ */
+export const SESSION_SOURCES = ['person', 'machine'] as const;
+export type SessionSource = (typeof SESSION_SOURCES)[number];
+
+/** A machine-written session, as the labels need it: its mood is an estimate while `signed_at` is null. */
+export interface MachineEntry {
+  session_id: string;
+  timestamp: string;
+  emotional_score: number;
+  signed_at: string | null;
+}
+
 /** A session as listings show it. */
 export interface ListedSession extends Session {
   version: number;

@@ -120,7 +120,7 @@ export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): Exchange
       const page: pg.QueryResult<SessionRow> = await client.query<SessionRow>(
         `SELECT s.client_key, s.session_id, ${currentClientId('s.client_key')} AS client_id, s."timestamp", s.emotional_score,
                 s.session_duration_minutes, ${SEALED_COLUMNS.map((column) => `s.${column}`).join(', ')},
-                (s.version > 1 OR s.signed_at IS NOT NULL OR s.voided_at IS NOT NULL) AS has_state
+                (s.version > 1 OR s.signed_at IS NOT NULL OR s.voided_at IS NOT NULL OR s.source = 'machine') AS has_state
            FROM sessions s
           WHERE s.client_key = ANY ($1::uuid[])
             AND ($2::timestamptz IS NULL OR (s."timestamp", s.session_id COLLATE "C") > ($2, $3::text COLLATE "C"))
@@ -145,7 +145,8 @@ export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): Exchange
 
   const sessionRecord = async (sessionId: string) => {
     const held = await sessions.get(sessionId);
-    return held && { ...held.session, ...held.state, versions: await sessions.versions(sessionId) };
+    // A machine's session carries its source (issue 25), with its state.
+    return held && { ...held.session, ...held.state, ...await sessions.machineSourceOf(sessionId), versions: await sessions.versions(sessionId) };
   };
 
   const milestoneOf = (row: MilestoneRow): MilestoneExportRow => {

@@ -21,6 +21,7 @@
 import { careMigration } from './migration-care.js';
 import { accessMigration } from './migration-access.js';
 import { ingestMigration } from './migration-ingest.js';
+import { labelsMigration } from './migration-labels.js';
 
 /** How client tables are laid out: plain (0), or PARTITION BY HASH (client_key) into n parts. */
 export interface PgLayout {
@@ -433,4 +434,6 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   (layout) => ingestMigration(layout, clientTable),
   // Row-level security on the clients, record ids and ingested line ids (src/pg/migration-access.ts).
   () => accessMigration(),
+  // Machine-written sessions and their estimated moods (src/pg/migration-labels.ts).
+  () => labelsMigration(),
 ];

@@ -135,6 +135,8 @@ export class PgRecordStore implements RecordStore {
         setSigned: (sessionId, at, by) => sessions.setSigned(sessionId, at, by),
         versions: (sessionId) => sessions.versions(sessionId),
         amend: (next, amendment) => sessions.amend(next, amendment),
+        machineWritten: (clientId, options = {}) => sessions.machineWritten(clientId, options),
+        markMachineWritten: (sessionIds) => sessions.markMachineWritten(sessionIds),
       },
       goals: {
         get: (goalId) => goals.get(goalId),

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { ConflictError } from '../store/errors.js';
-import { moodOfScore, type Amendment, type ListedSession, type Session, type SessionState, type SessionVersion } from '../domain/records.js';
+import { moodOfScore, type Amendment, type MachineEntry, type ListedSession, type Session, type SessionState, type SessionVersion } from '../domain/records.js';
 import type { ClientFigures, SessionRange, SessionWithState, VoidMark } from '../store/port.js';
 import { clientKeysOf, currentClientId, recordClientKey, requireClientKey } from './client-keys.js';
 import type { FieldCipher } from './field-cipher.js';
@@ -106,6 +106,40 @@ export class PgSessions {
     }
     return [...uses].sort(([a, aUses], [b, bUses]) => bUses - aUses || Buffer.compare(Buffer.from(a), Buffer.from(b)))
       .map(([technique]) => technique);
+  }
+
+  /** As SQLite's: plain columns only, so nothing is opened. */
+  async machineWritten(clientId: string, options: SessionRange = {}): Promise<MachineEntry[]> {
+    const keys = await clientKeysOf(this.client, clientId);
+    const params: unknown[] = [keys];
+    let where = options.includeVoid ? '' : ' AND voided_at IS NULL';
+    if (options.start !== undefined && options.start !== null) where += ` AND "timestamp" >= $${params.push(options.start)}::timestamptz`;
+    if (options.end !== undefined) where += ` AND "timestamp" <= $${params.push(options.end)}::timestamptz`;
+    const { rows } = await this.client.query<{ session_id: string; timestamp: Date; emotional_score: number; signed_at: Date | null }>(
+      `SELECT session_id, "timestamp", emotional_score, signed_at FROM sessions
+        WHERE client_key = ANY ($1::uuid[]) AND source = 'machine'${where}
+        ORDER BY "timestamp", session_id COLLATE "C"`, params);
+    return rows.map((row) => ({
+      session_id: row.session_id, timestamp: row.timestamp.toISOString(), emotional_score: row.emotional_score, signed_at: isoOrNull(row.signed_at),
+    }));
+  }
+
+  /** `{ source: 'machine' }` for a machine-written session, else nothing: what an export adds to its record. */
+  async machineSourceOf(sessionId: string): Promise<{ source?: 'machine' }> {
+    const key = await recordClientKey(this.client, 'session', sessionId);
+    if (key === undefined) return {};
+    const { rows } = await this.client.query<{ source: string }>(
+      'SELECT source FROM sessions WHERE client_key = $1 AND session_id = $2', [key, sessionId]);
+    return rows[0]?.source === 'machine' ? { source: 'machine' } : {};
+  }
+
+  /** Marks new sessions as a machine's (issue 25), before anything can lock them. */
+  async markMachineWritten(sessionIds: readonly string[]): Promise<void> {
+    if (sessionIds.length === 0) return;
+    await this.client.query(
+      `UPDATE sessions s SET source = 'machine' FROM record_ids r
+        WHERE r.kind = 'session' AND r.record_id = ANY ($1::text[]) AND s.client_key = r.client_key AND s.session_id = r.record_id`,
+      [sessionIds]);
   }
 
   async setVoided(sessionId: string, mark: VoidMark | null): Promise<boolean> {

@@ -2,7 +2,8 @@ import type { ReportView } from '../core/report.js';
 import type { MeasureTrend } from '../core/measure-summary.js';
 import type { TrendSummary } from '../core/trends.js';
 import { day, printable, when } from './format.js';
-import { riskEventWords } from './report.js';
+import { ratingsOf, riskEventWords } from './report.js';
+import { ESTIMATED_MARK } from './labels.js';
 
 /**
  * `tpt report --format html`: one self-contained file (no script, no request for anything: styles
@@ -112,14 +113,15 @@ export function renderReportHtml(view: ReportView): string {
     ...(report.concerns.length > 0 ? ['<ul>', ...report.concerns.map((concern) => `<li class="alert">⚠ ${e(concern)}</li>`), '</ul>'] : []),
     '<h2>Crisis events</h2>',
     report.crisis_events.length === 0 ? '<p>No crisis flags in this timeframe.</p>' : table(['When', 'Session', 'Mood', 'Crisis flags', 'Summary'],
-      report.crisis_events.map((event) => [when(event.timestamp), e(event.session_id), `${e(event.emotional_state)} (${event.emotional_score})`,
+      report.crisis_events.map((event) => [when(event.timestamp), e(event.session_id), `${e(event.emotional_state)} (${event.emotional_score})${event.mood_estimated ? ` ${ESTIMATED_MARK}` : ''}`,
         `<span class="alert">${e(event.crisis_flags.join(', '))}</span>`, e(event.conversation_summary)])),
     `<h2>Sessions</h2><p class="num">${report.sessions_count} sessions, ${report.total_minutes} minutes` +
       `${report.sessions_without_duration > 0 ? ` (${report.sessions_without_duration} without a duration)` : ''}.</p>`,
+    ...(ratingsOf(report) ? [`<p class="alert">${e(ratingsOf(report)!)}</p>`] : []),
   );
   if (report.session_summaries.length > 0) {
     out.push(table(['When', 'Session', 'Mood', 'Summary'], report.session_summaries.map((listed) => [
-      when(listed.timestamp), e(listed.session_id) + (listed.signed ? ' (signed)' : ''), `${e(listed.emotional_state)} (${listed.emotional_score})`, e(listed.conversation_summary),
+      when(listed.timestamp), e(listed.session_id) + (listed.signed ? ' (signed)' : ''), `${e(listed.emotional_state)} (${listed.emotional_score})${listed.mood_estimated ? ` ${ESTIMATED_MARK}` : ''}`, e(listed.conversation_summary),
     ])));
     if (report.sessions_not_listed > 0) out.push(`<p class="dim">and ${report.sessions_not_listed} older sessions of the timeframe.</p>`);
   }

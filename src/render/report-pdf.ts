@@ -1,7 +1,8 @@
 /// <reference types="pdfkit" />
 import type { ReportView } from '../core/report.js';
 import { day, printable, when } from './format.js';
-import { riskEventWords } from './report.js';
+import { ratingsOf, riskEventWords } from './report.js';
+import { ESTIMATED_MARK } from './labels.js';
 
 /**
  * `tpt report --format pdf`: the report as a PDF made by PDFKit (a maintained JavaScript library;
@@ -92,13 +93,15 @@ export async function renderReportPdf(view: ReportView, PDFDocument: PDFKit.PDFD
   heading('Crisis events');
   if (report.crisis_events.length === 0) para('No crisis flags in this timeframe.');
   for (const event of report.crisis_events) {
-    item(`${when(event.timestamp)} ${event.session_id}: ${event.emotional_state} (${event.emotional_score}), flags ${event.crisis_flags.join(', ')}. ${event.conversation_summary}`, '#b00020');
+    item(`${when(event.timestamp)} ${event.session_id}: ${event.emotional_state} (${event.emotional_score})${event.mood_estimated ? ` ${ESTIMATED_MARK}` : ''}, flags ${event.crisis_flags.join(', ')}. ${event.conversation_summary}`, '#b00020');
   }
   heading('Sessions');
   para(`${report.sessions_count} sessions, ${report.total_minutes} minutes` +
     `${report.sessions_without_duration > 0 ? ` (${report.sessions_without_duration} without a duration)` : ''}.`);
+  const ratings = ratingsOf(report);
+  if (ratings) para(ratings);
   for (const listed of report.session_summaries) {
-    item(`${when(listed.timestamp)} ${listed.session_id}${listed.signed ? ' (signed)' : ''}: ${listed.emotional_state} (${listed.emotional_score}). ${listed.conversation_summary}`);
+    item(`${when(listed.timestamp)} ${listed.session_id}${listed.signed ? ' (signed)' : ''}: ${listed.emotional_state} (${listed.emotional_score})${listed.mood_estimated ? ` ${ESTIMATED_MARK}` : ''}. ${listed.conversation_summary}`);
   }
   if (report.sessions_not_listed > 0) para(`and ${report.sessions_not_listed} older sessions of the timeframe.`);
   heading('Goals');

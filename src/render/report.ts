@@ -4,6 +4,7 @@ import { renderTrendChart } from './chart.js';
 import { renderMeasuresMarkdown, renderMeasuresSection } from './measures-section.js';
 import { crisisLabel, day, moodLabel, percent, progressBar, truncate, when } from './format.js';
 import { openRiskLines } from './risks.js';
+import { ESTIMATED_MARK, moodRatingsLine } from './labels.js';
 import { fitParts, type Part } from './fit-parts.js';
 import { textWidth } from './text-width.js';
 import type { RiskHistoryEntry } from '../core/risks.js';
@@ -75,7 +76,7 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
     out.push(style.red.bold(`⚠ CRISIS EVENTS (${report.crisis_events.length})`));
     for (const event of report.crisis_events) {
       out.push(...fitParts([
-        `  ${when(event.timestamp)}`, `${event.session_id}${event.signed ? ' (signed)' : ''}`, moodLabel(event, style),
+        `  ${when(event.timestamp)}`, `${event.session_id}${event.signed ? ' (signed)' : ''}`, moodLabel(event, style) + estimatedMark(event, style),
         crisisLabel(event.crisis_flags, style),
       ], width, '    '));
       if (event.conversation_summary) out.push(`    ${truncate(event.conversation_summary, width - 4)}`);
@@ -98,10 +99,12 @@ export function renderReport(view: ReportView, style: ChalkInstance, columns: nu
   }
 
   out.push(heading('Sessions'), `  ${capitalized(sessionsPhrase(report.sessions_count, report.total_minutes, report.sessions_without_duration))}`);
+  const ratings = ratingsOf(report);
+  if (ratings) out.push(style.yellow(`  ${wrap(ratings, width - 2, '  ')}`));
   for (const listed of report.session_summaries) {
     const minutes = listed.session_duration_minutes === null ? 'duration not recorded' : `${listed.session_duration_minutes} min`;
     out.push(...fitParts([
-      `  ${when(listed.timestamp)}`, `${listed.session_id}${listed.signed ? ' (signed)' : ''}`, moodLabel(listed, style), minutes,
+      `  ${when(listed.timestamp)}`, `${listed.session_id}${listed.signed ? ' (signed)' : ''}`, moodLabel(listed, style) + estimatedMark(listed, style), minutes,
       crisisLabel(listed.crisis_flags, style),
     ], width, '    '));
     out.push(`    ${truncate(listed.conversation_summary, width - 4)}`);
@@ -192,6 +195,7 @@ export function renderReportMarkdown(view: ReportView): string {
     `- **Timeframe:** ${day(report.timeframe_start)} to ${day(report.timeframe_end)}`,
     `- **Report made:** ${when(report.report_date)}`,
     `- **Sessions:** ${sessionsPhrase(report.sessions_count, report.total_minutes, report.sessions_without_duration)}`,
+    ...(ratingsOf(report) ? [`- **${ratingsOf(report)!.replace(': ', ':** ')}`] : []),
     `- **Overall trajectory:** ${report.overall_trajectory.replace('_', ' ')}`,
     ...report.concerns.map((concern) => `- **⚠ ${escapeMarkdown(concern)}**`),
     '',
@@ -207,7 +211,7 @@ export function renderReportMarkdown(view: ReportView): string {
     out.push(...markdownTable(['When', 'Session', 'Mood', 'Crisis flags', 'Summary'], report.crisis_events.map((event) => [
       when(event.timestamp),
       escapeMarkdown(event.session_id) + (event.signed ? ' (signed)' : ''),
-      `${event.emotional_state} (${signed(event.emotional_score)})`,
+      `${event.emotional_state} (${signed(event.emotional_score)})${event.mood_estimated ? ` ${ESTIMATED_MARK}` : ''}`,
       `**${event.crisis_flags.map(escapeMarkdown).join(', ')}**`,
       escapeMarkdown(event.conversation_summary),
     ])));
@@ -219,7 +223,7 @@ export function renderReportMarkdown(view: ReportView): string {
     out.push(...markdownTable(['When', 'Session', 'Mood', 'Minutes', 'Crisis flags', 'Summary'], report.session_summaries.map((listed) => [
       when(listed.timestamp),
       escapeMarkdown(listed.session_id) + (listed.signed ? ' (signed)' : ''),
-      `${listed.emotional_state} (${signed(listed.emotional_score)})`,
+      `${listed.emotional_state} (${signed(listed.emotional_score)})${listed.mood_estimated ? ` ${ESTIMATED_MARK}` : ''}`,
       listed.session_duration_minutes === null ? 'not recorded' : String(listed.session_duration_minutes),
       listed.crisis_flags.length === 0 ? '' : `**${listed.crisis_flags.map(escapeMarkdown).join(', ')}**`,
       escapeMarkdown(listed.conversation_summary),
@@ -330,4 +334,13 @@ function openRisksMarkdown(report: ReportView['report']): string[] {
     ])),
     '',
   ];
+}
+
+/** The line on estimated moods (issue 25), or null; a report made before the label has none. */
+export function ratingsOf(report: ReportView['report']): string | null {
+  return report.mood_ratings ? moodRatingsLine(report.mood_ratings) : null;
+}
+
+function estimatedMark(session: { mood_estimated?: boolean }, style: ChalkInstance): string {
+  return session.mood_estimated === true ? ` ${style.yellow(ESTIMATED_MARK)}` : '';
 }

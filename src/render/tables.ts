@@ -6,12 +6,13 @@ import type { OpenRisk } from '../core/risks.js';
 import { renderColumns, type Cell } from './columns.js';
 import { crisisLabel, crisisLines, moodLabel, oneLine, percent, printable, progressBar, when } from './format.js';
 import { openRiskBlock } from './risks.js';
+import { ESTIMATED_MARK } from './labels.js';
 
 /** A summary or description narrower than this moves to a line of its own under its row. */
 const READABLE_TEXT = 40;
 
 export function renderSessionList(
-  sessions: (Session & Partial<Pick<ListedSession, 'version' | 'signed_at' | 'voided_at'>>)[], style: ChalkInstance, _columns: number, tableWidth = Infinity,
+  sessions: (Session & Partial<Pick<ListedSession, 'version' | 'signed_at' | 'voided_at'>> & { mood_estimated?: boolean })[], style: ChalkInstance, _columns: number, tableWidth = Infinity,
   open?: { clientId: string; risks: readonly OpenRisk[] },
 ): string {
   const risks = open ? openRiskBlock(open.clientId, open.risks, style, tableWidth) : '';
@@ -30,13 +31,16 @@ export function renderSessionList(
     ]);
   }
   const voided = sessions.filter((session) => session.voided_at != null).length;
-  const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}${voided > 0 ? `, ${voided} of them voided` : ''}`;
+  const estimated = sessions.filter((session) => session.mood_estimated === true).length;
+  const count = `${sessions.length} session${sessions.length === 1 ? '' : 's'}${voided > 0 ? `, ${voided} of them voided` : ''}` +
+    (estimated > 0 ? `; ${estimated} mood${estimated === 1 ? '' : 's'} estimated by a machine, not yet signed` : '');
   return `${risks}${renderColumns(rowsHead, rows, style, { width: tableWidth, flex: 4, narrowest: READABLE_TEXT })}\n${style.dim(count)}`;
 }
 
 /** `[voided]`, `[signed]`, `[v2]`: how a listed session stands in the record. */
-function recordMarks(session: Partial<Pick<ListedSession, 'version' | 'signed_at' | 'voided_at'>>): string {
+function recordMarks(session: Partial<Pick<ListedSession, 'version' | 'signed_at' | 'voided_at'>> & { mood_estimated?: boolean }): string {
   const marks = [
+    session.mood_estimated === true && ESTIMATED_MARK,
     session.voided_at != null && '[voided]',
     session.signed_at != null && '[signed]',
     (session.version ?? 1) > 1 && `[v${session.version}]`,

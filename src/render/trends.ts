@@ -6,6 +6,7 @@ import { renderTrendChart } from './chart.js';
 import { renderMeasuresSection } from './measures-section.js';
 import { day, when, wrapWhole } from './format.js';
 import { openRiskLines } from './risks.js';
+import { moodRatingsLine } from './labels.js';
 import { directionLabel, meanLabel, periodRange, signed, trendLine } from './trend-text.js';
 
 export function renderPeriodTable(periods: readonly TrendSummary[], style: ChalkInstance, tableWidth = Infinity): string {
@@ -37,6 +38,7 @@ export function renderTrends(trends: TrendsReport, style: ChalkInstance, columns
     renderTrendChart(trends.periods, trends.by, style, columns),
     '',
     ...fitParts(`${style.bold('Overall')}  `, trendLine(trends.overall, style).split(' · '), ' · ', tableWidth),
+    ...ratingsLines(trends, style),
     ...crisisLines(trends, style, tableWidth),
     '',
     renderPeriodTable(trends.periods, style, tableWidth),
@@ -72,4 +74,11 @@ function crisisLines(trends: TrendsReport, style: ChalkInstance, width: number):
     ...trends.crisis_events.flatMap((event) =>
       wrapWhole(`  ${when(event.timestamp)}  ${event.session_id}`, event.crisis_flags, width).map((line) => style.red(line))),
   ];
+}
+
+/** How many moods a machine estimated, and whether the figures count them (issue 25). */
+function ratingsLines(trends: TrendsReport, style: ChalkInstance): string[] {
+  // A document from before the label (the library's callers) has none.
+  const line = trends.mood_ratings ? moodRatingsLine(trends.mood_ratings) : null;
+  return line === null ? [] : [style.yellow(line)];
 }

@@ -24,7 +24,7 @@ export const INGEST_ROUTE: Route = {
       contentType: 'application/x-ndjson; charset=utf-8',
       stream: async (out) => {
         const { writeInTurn } = await import('./routes.js');
-        await ingestStream(records, input, { who: () => who }, (results) => {
+        await ingestStream(records, input, { who: () => who, byMachine: true }, (results) => {
           let text = '';
           for (const result of results) text += `${JSON.stringify(result)}\n`;
           return writeInTurn(out, text);

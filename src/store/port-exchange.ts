@@ -65,7 +65,7 @@ export type SessionValues = [
 ];
 
 /** A session with its state and earlier versions, as an export carries it. */
-export type SessionExport = Session & SessionState & { versions: SessionVersion[] };
+export type SessionExport = Session & SessionState & { source?: 'machine'; versions: SessionVersion[] };
 
 /** A session of a file, with its state and earlier versions when it has them (corrected, signed, voided). */
 export interface SessionToInsert {

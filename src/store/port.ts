@@ -1,5 +1,5 @@
 import type {
-  Amendment, AuditEvent, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Measure, MeasureState, MeasureVersion, MilestoneWithState, Milestone, RiskEvent, RiskRow, TokenRow, Session, SessionState, SessionVersion,
+  Amendment, AuditEvent, MachineEntry, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Measure, MeasureState, MeasureVersion, MilestoneWithState, Milestone, RiskEvent, RiskRow, TokenRow, Session, SessionState, SessionVersion,
 } from '../domain/records.js';
 import type { AdminReads, AdminWrites, StoreMaintenance } from './port-admin.js';
 import type { CareReads, CareWrites } from './port-care.js';
@@ -139,6 +139,11 @@ export interface SessionReads {
   techniques(clientId: string): Promise<string[]>;
   /** A session's earlier versions, oldest first (the current one is `get`'s). */
   versions(sessionId: string): Promise<SessionVersion[]>;
+  /**
+   * A client's machine-written sessions (issue 25), oldest first (time, then id), in the range and
+   * with voided ones as `ofClient` takes them (`limit` aside). Few: a partial index finds them.
+   */
+  machineWritten(clientId: string, options?: SessionRange): Promise<MachineEntry[]>;
 }
 
 export interface SessionRange {
@@ -172,6 +177,8 @@ export interface SessionWrites {
    * nothing written, unless the session is live and at version `amendment.version - 1`.
    */
   amend(next: Session, amendment: Amendment): Promise<boolean>;
+  /** Marks new sessions of this transaction as written by a machine (issue 25). */
+  markMachineWritten(sessionIds: readonly string[]): Promise<void>;
 }
 
 export interface GoalReads {

@@ -145,6 +145,7 @@ describe('the progress report', () => {
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones', 'crisis_events',
       'overall_trajectory', 'recommendations', 'summary', 'open_risks', 'concerns', 'headline', 'trajectory_rule',
       'sessions_without_duration', 'session_summaries', 'sessions_not_listed', 'measures', 'risk_history', 'course', 'off_track',
+      'mood_ratings',
     ]);
     expect(report.overall_trajectory).toBe('insufficient_data');
   });

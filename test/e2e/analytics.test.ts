@@ -48,7 +48,7 @@ describe('tpt trends', () => {
     const result = box.spawn(['trends', 'rise', '--since', '2026-10-05', '--until', '2026-11-08', '--by', 'week', '--json']);
     expect(result.code).toBe(0);
     const trends = json(result.stdout);
-    expect(Object.keys(trends)).toEqual(['client_id', 'timeframe_start', 'timeframe_end', 'by', 'overall', 'periods', 'crisis_events', 'open_risks', 'measures']);
+    expect(Object.keys(trends)).toEqual(['client_id', 'timeframe_start', 'timeframe_end', 'by', 'overall', 'periods', 'crisis_events', 'open_risks', 'measures', 'mood_ratings']);
     expect(trends.crisis_events).toEqual([]);
     // mean 0; sample SD √(10/4) = 1.5811; slope (70/490 per day) × 30 = 4.2857
     expect(trends.overall).toEqual({
@@ -106,6 +106,7 @@ describe('tpt report', () => {
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones', 'crisis_events',
       'overall_trajectory', 'recommendations', 'summary', 'open_risks', 'concerns', 'headline', 'trajectory_rule',
       'sessions_without_duration', 'session_summaries', 'sessions_not_listed', 'measures', 'risk_history', 'course', 'off_track',
+      'mood_ratings',
     ]);
     // 70 % on 11-05; the 95 % of 11-20 is after the timeframe. At the start (10-05) it stood at 10 %.
     expect(report.goal_progress).toEqual({ 'rise-g1': 70 });

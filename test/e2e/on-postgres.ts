@@ -41,6 +41,7 @@ export const E2E_ON_POSTGRES: string[] = [
   'test/e2e/report-html.test.ts',
   'test/e2e/terminal-width.test.ts',
   'test/e2e/access-log.test.ts',
+  'test/e2e/labels.test.ts',
 ];
 
 /**

@@ -137,6 +137,7 @@ describe('tpt serve', () => {
       'goal_progress', 'goals', 'emotional_trends', 'overall_emotional_trend', 'key_milestones',
       'crisis_events', 'overall_trajectory', 'recommendations', 'summary', 'open_risks', 'concerns', 'headline',
       'trajectory_rule', 'sessions_without_duration', 'session_summaries', 'sessions_not_listed', 'measures', 'risk_history', 'course', 'off_track',
+      'mood_ratings',
     ]);
     expect(report.body.sessions_count).toBe(1);
     const trends = await call('GET', '/api/v1/trends/c1?since=2026-03-01&until=2026-03-31&by=week');

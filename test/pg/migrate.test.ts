@@ -46,7 +46,7 @@ const CLEAR_TEXT: Record<string, string[]> = {
   risk_events: ['actor', 'event', 'kind', 'source_id', 'source_type'],
   risks: ['kind', 'resolved_by', 'status'],
   session_versions: ['amended_by', 'session_id'],
-  sessions: ['amended_by', 'session_id', 'signed_by', 'voided_by'],
+  sessions: ['amended_by', 'session_id', 'signed_by', 'source', 'voided_by'],
   caseload: ['account_id'],
   login_throttle: ['login'],
   settings: ['key', 'value'],
