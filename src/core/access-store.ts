@@ -47,6 +47,8 @@ type Rule =
   | { action: ClientAction; clients: (args: Args) => readonly string[]; denied?: () => unknown }
   /** Names a record by its id: its client (looked up in this transaction) must be allowed. */
   | { action: ClientAction; owner: (tx: WriteTx, args: Args) => Promise<string | undefined>; denied?: () => unknown }
+  /** Names several records by their ids: each one's client must be allowed. */
+  | { action: ClientAction; owners: (tx: WriteTx, args: Args) => Promise<readonly (string | undefined)[]> }
   /** Gives one record or none: a record of a client not allowed is none. */
   | { action: ClientAction; result: (value: any) => string | undefined }
   /** Gives a list: the items of clients not allowed are left out (or, seen but not allowed, `seen` of them). */
@@ -99,6 +101,11 @@ const RULES: Readonly<Partial<Record<keyof WriteTx, Readonly<Record<string, Rule
     setVoided: writeOwned(sessionOwner),
     setSigned: writeOwned(sessionOwner),
     amend: writeOwned(sessionOwner, (args) => (args[0] as { session_id: string }).session_id),
+    machineWritten: read(),
+    markMachineWritten: {
+      action: 'clinical.write',
+      owners: (tx, args) => Promise.all((args[0] as readonly string[]).map((id) => sessionOwner(tx, id))),
+    },
   },
   goals: {
     get: readResult((goal?: { client_id: string }) => goal?.client_id),
@@ -244,6 +251,15 @@ function guardMethod(rule: Rule | undefined, name: string, method: Method, tx: W
         if (rule.denied) return rule.denied();
         // Reached only for a record the caller could read (its lock or get gave it): no existence leaks.
         throw new AccessRefusedError(`that record's client is not on your caseload to change (${name}): nothing changed`);
+      }
+      return method(...args);
+    };
+  }
+  if ('owners' in rule) {
+    return async (...args) => {
+      const owners = await rule.owners(tx, args);
+      if (owners.some((owner) => owner !== undefined && !allowed(rule.action, owner))) {
+        throw new AccessRefusedError(`a record's client is not on your caseload to change (${name}): nothing changed`);
       }
       return method(...args);
     };

@@ -163,7 +163,8 @@ const isRefusal = (outcome: Outcome): boolean =>
 
 /** An outcome as compared: a value as JSON, an error as its class and words with `from` as `to`. */
 function shape(outcome: Outcome, from?: string, to?: string): string {
-  const swap = (text: string) => (from === undefined ? text : text.replaceAll(from, to!));
+  // Whole words only: a client id such as c1 also occurs inside the test database's random name.
+  const swap = (text: string) => (from === undefined ? text : text.replace(new RegExp(`\\b${from}\\b`, 'g'), to!));
   if ('ok' in outcome) return swap(JSON.stringify(outcome.ok));
   return `${outcome.error.constructor.name}: ${swap(outcome.error.message)}`;
 }
