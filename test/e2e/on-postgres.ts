@@ -66,7 +66,7 @@ export const E2E_NOT_YET_ON_POSTGRES: Record<string, string> = {
   'test/e2e/concurrency.test.ts': 'tpt serve is not on PostgreSQL yet',
   'test/e2e/token-scopes.test.ts': 'tpt serve is not on PostgreSQL yet; it also builds an SQLite file of the first schema',
   'test/e2e/terminal-escapes.test.ts': 'tpt serve is not on PostgreSQL yet (and one case gives --db)',
-  'test/e2e/new-user.test.ts': 'the prompts of log-session -i, measure add and goal update are on the SQLite Store; demo, serve (6 of 18 fail)',
+  'test/e2e/new-user.test.ts': 'the demo is an SQLite file of its own, completion reads no ids from PostgreSQL, and one case makes a second database with --db (3 of 18 fail; the prompts pass)',
   'test/e2e/schemas.test.ts': 'runs on the demo database (tpt demo is SQLite\'s) and serve',
   'test/e2e/measure-corrections.test.ts': 'an SQLite file of the schema before corrections, and serve (2 of 17 fail)',
   'test/e2e/risks.test.ts': 'an SQLite file of the schema before risks (the migration test), and 1 more of 9 to look at',
