@@ -266,6 +266,7 @@ const FACETS = {
   './engine-care.js': /\.care\b/,
   './engine-exchange.js': /\.exchange\b/,
   './engine-ingest.js': /\.ingest\b/,
+  './engine-layers.js': /\.bulk\b/,
   './engine-practice.js': /\.practice\b/,
   './engine-search.js': /\.search\b/,
   './measure-rows.js': /\.measures\b/,

@@ -146,13 +146,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 
 /** Reads that went ahead on a database that could not take their audit entries (README: Audit log). */
 async function warnUnloggedReads(ctx: Context): Promise<void> {
-  const store = ctx.openedStore;
   const records = await ctx.openedRecords();
-  if (!store && !records) return;
-  const { takeUnloggedPortReads, takeUnloggedReads } = await import('./core/audit.js');
-  // Reads through the store port keep theirs with the port; the rest with the SQLite store.
-  const unlogged = [...(store ? takeUnloggedReads(store) : []), ...(records ? takeUnloggedPortReads(records) : [])];
-  for (const entry of unlogged) {
+  if (!records) return;
+  const { takeUnloggedPortReads } = await import('./core/audit.js');
+  for (const entry of takeUnloggedPortReads(records)) {
     ctx.note(
       `tpt: warning: the database cannot take writes (disk full, or a read-only file), so this read is not in the audit log: ` +
       `${entry.action}${entry.client_id ? ` of ${entry.client_id}` : ''} by ${entry.actor} at ${entry.at}; note it by hand`,
@@ -236,8 +233,7 @@ async function reportError(error: unknown, ctx: Context): Promise<number> {
   } else if (error instanceof StoreError) {
     await sayStoreError(error, ctx, say);
   } else if (error instanceof Error && /^SQLITE_(CORRUPT|NOTADB)/.test((error as { code?: string }).code ?? '')) {
-    const { markDamaged } = await import('./db/damage-mark.js');
-    markDamaged(ctx.dbPath, error.message, ctx.now());
+    await ctx.markDamaged(error.message);
     say(`the database at ${ctx.dbPath} is damaged (${error.message}): nothing was written, and tpt writes nothing more to it ` +
       'until `tpt check` passes; run `tpt check`, and restore it from a backup');
   } else if (error instanceof Error && (error as { code?: string }).code?.startsWith('SQLITE_READONLY')) {
@@ -281,8 +277,7 @@ async function sayStoreError(error: import('./store/errors.js').StoreError, ctx:
   }
   switch (error.kind) {
     case 'damaged': {
-      const { markDamaged } = await import('./db/damage-mark.js');
-      markDamaged(ctx.dbPath, cause, ctx.now());
+      await ctx.markDamaged(cause);
       say(`the database at ${ctx.dbPath} is damaged (${cause}): nothing was written, and tpt writes nothing more to it ` +
         'until `tpt check` passes; run `tpt check`, and restore it from a backup');
       return;

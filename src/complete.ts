@@ -5,5 +5,5 @@ import { completeIds } from './completion/ids.js';
  * neither commander nor any command, so a TAB costs little more than Node's own start.
  */
 export function complete(argv: string[]): void {
-  process.stdout.write(completeIds(argv.slice(3), process.env));
+  void completeIds(argv.slice(3), process.env).then((text) => process.stdout.write(text));
 }

@@ -397,9 +397,52 @@ export class Context {
     return registerWork(this.dbPath, paths);
   }
 
-  /** Takes a store of the port that this run made (tpt init on PostgreSQL); close() closes it. */
+  /** Takes a store of the port that this run made (tpt init, tpt demo); close() closes it. */
   adoptRecords(records: RecordStore): void {
     this.recordStore = records;
+  }
+
+  /**
+   * Makes the run's database under `key` and makes it the run's records (tpt init): on SQLite a
+   * new file at `location` (the run's --db by default), on PostgreSQL tpt's schema in the
+   * database of --database, brought up to date if it is there (under this key only).
+   */
+  async createDatabase(key: UnlockedWith, location?: string): Promise<RecordStore> {
+    if (location === undefined && this.databaseUrl !== undefined) {
+      this.adoptRecords(await this.openPostgres({ create: true, key }));
+      return this.recordStore!;
+    }
+    const { openRecordStore } = await import('./store/open.js');
+    this.adoptRecords(await openRecordStore(location ?? this.dbPath, key.key, { create: true }));
+    this.unlockedWith = key;
+    return this.recordStore!;
+  }
+
+  /** Refuses, before anything is asked, a database that `tpt init` would make over one (SQLite's file). */
+  async refuseExistingDatabase(): Promise<void> {
+    const { refuseExisting } = await import('./store/open.js');
+    await refuseExisting(this.databaseUrl ?? this.dbPath);
+  }
+
+  /** tpt's key files (src/store/open.ts): read, made, and a new one named after this run's database. */
+  async keyFiles() {
+    const { keyFiles } = await import('./store/open.js');
+    return {
+      ...keyFiles,
+      forDatabase: (dir: string, now = this.now()) => keyFiles.forDatabase(dir, this.databaseUrl ?? this.dbPath, now),
+    };
+  }
+
+  /**
+   * Marks the SQLite file damaged (`what` was found), so that tpt writes nothing more to it until
+   * `tpt check` passes (src/db/damage-mark.ts); with undefined, `tpt check` passed: the mark goes.
+   * PostgreSQL's server keeps its own pages: nothing to mark.
+   */
+  async markDamaged(what: string | undefined): Promise<void> {
+    if (this.engine !== 'sqlite') return;
+    const { clearDamaged, markDamaged } = await import('./db/damage-mark.js');
+    if (what === undefined) clearDamaged(this.dbPath);
+    else markDamaged(this.dbPath, what, this.now());
   }
 
   /** The key that opened the store, and the key file it came from (rekey and backup need both). */
@@ -417,14 +460,9 @@ export class Context {
     return this.store ? this.records() : undefined;
   }
 
-  /** The store if this run opened one (for the audit entry of a failure). */
-  get openedStore(): Store | undefined {
-    return this.store;
-  }
-
-  adoptStore(store: Store): void {
-    this.store = store;
-    this.recordStore = undefined;
+  /** An SQLite database this run opened or made, if any (for the audit entry of a failure). */
+  get openedStore(): Store | RecordStore | undefined {
+    return this.store ?? (this.recordStore?.engine === 'sqlite' ? this.recordStore : undefined);
   }
 
   /**
@@ -441,7 +479,9 @@ export class Context {
     this.unlockedWith = undefined;
     // A store closed already says so or does nothing; either way this run is done with it.
     for (const other of others) await other.close().catch(() => undefined);
-    if (records && records.engine === 'postgres') await records.close().catch(() => undefined);
+    // Records over the run's own SQLite connection close with it; any other (PostgreSQL's pool,
+    // a database this run made) on its own.
+    if (records && !store) await records.close().catch(() => undefined);
     store?.close();
   }
 }
@@ -456,3 +496,12 @@ function shownChoices<C extends { message: string; choices: readonly unknown[] }
 }
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * Shell completion's ids (src/completion/ids.ts) from the database at `location` (a file or a
+ * postgres:// URL): the store's lookup, loaded only when a TAB asks (src/store/open-ids.ts).
+ */
+export async function lookUpIds(...args: Parameters<typeof import('./store/open-ids.js').idsAtHand>) {
+  const { idsAtHand } = await import('./store/open-ids.js');
+  return idsAtHand(...args);
+}

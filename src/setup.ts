@@ -1,13 +1,10 @@
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError, TptError } from './core/errors.js';
-import type { Context } from './context.js';
-import { openDatabase, type DatabaseKey } from './db/connection.js';
-import { keyFileExists, readKeyFile, writeNewKeyFile } from './db/key-file.js';
-import { Store } from './db/store.js';
+import type { Context, UnlockedWith } from './context.js';
 import { defaultDbPath, defaultKeyPath } from './paths.js';
 import { DEMO_ACTOR } from './core/demo.js';
-import { writesByOthers } from './db/audit-queries.js';
+import type { RecordStore } from './store/port.js';
 
 export interface InitResult {
   database: string;
@@ -25,14 +22,15 @@ export async function initDatabase(ctx: Context, passphrase: string | undefined)
   const database = postgres ? ctx.databaseShown : ctx.dbPath;
   if (!postgres) requireDirectoryOf(database, defaultDbPath(ctx.env));
   const keyPath = passphrase !== undefined ? undefined : ctx.keyFilePath ?? defaultKeyPath(ctx.env);
-  let key: DatabaseKey;
+  const keyFiles = await ctx.keyFiles();
+  let key: UnlockedWith['key'];
   let keyCreated = false;
   if (keyPath === undefined) {
     key = { kind: 'passphrase', passphrase: passphrase! };
-  } else if (keyFileExists(keyPath)) {
-    key = readKeyFile(keyPath);
+  } else if (await keyFiles.exists(keyPath)) {
+    key = await keyFiles.read(keyPath);
   } else {
-    key = writeNewKeyFile(keyPath);
+    key = await keyFiles.create(keyPath);
     keyCreated = true;
     // tpt's own config directory is owner-only even if it existed before with a looser mode;
     // a directory the user chose for --key-file is theirs to set.
@@ -41,8 +39,7 @@ export async function initDatabase(ctx: Context, passphrase: string | undefined)
   try {
     // On PostgreSQL: tpt's schema in the database the URL names (its migrations), and the key it
     // takes; a schema already there is brought up to date, and must be under this key.
-    if (postgres) ctx.adoptRecords(await ctx.openPostgres({ create: true, key: { key, keyFile: keyPath } }));
-    else ctx.adoptStore(new Store(openDatabase(database, key, { create: true })));
+    await ctx.createDatabase({ key, keyFile: keyPath });
   } catch (error) {
     if (keyCreated) rmSync(keyPath!, { force: true });
     throw error;
@@ -75,20 +72,24 @@ function keepForeignWrites(path: string, keyPath: string, foreign: ForeignWrites
 }
 
 /**
- * Opens a new, empty demo database, replacing an earlier demo. A file that is not a demo (no
- * demo key beside it, or not marked as a demo inside) is never replaced, nor a demo holding
- * records someone else wrote there.
+ * Makes a new, empty demo database the run's records, replacing an earlier demo. A file that is
+ * not a demo (no demo key beside it, or not marked as a demo inside) is never replaced, nor a
+ * demo holding records someone else wrote there.
  */
-export function openFreshDemo(path: string): Store {
+export async function openFreshDemo(ctx: Context, path: string): Promise<RecordStore> {
   const keyPath = demoKeyPath(path);
+  const keyFiles = await ctx.keyFiles();
   if (existsSync(path)) {
     let isDemo = false;
     let foreign: ForeignWrites | undefined;
     try {
-      const old = new Store(openDatabase(path, readKeyFile(keyPath)));
-      isDemo = old.setting('demo') === 'true';
-      foreign = isDemo ? writesNotByDemo(old) : undefined;
-      old.close();
+      const old = await ctx.openOtherStore(path, { key: await keyFiles.read(keyPath) });
+      try {
+        isDemo = await old.read(async (tx) => (await tx.settings.get('demo')) === 'true');
+        foreign = isDemo ? await writesNotByDemo(old) : undefined;
+      } finally {
+        await old.close();
+      }
     } catch {
       isDemo = false;
     }
@@ -100,9 +101,9 @@ export function openFreshDemo(path: string): Store {
     throw new TptError(`${keyPath} exists but no demo database beside it: the demo never replaces a key; give another --db`);
   }
   for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`, keyPath]) rmSync(file, { force: true });
-  const store = new Store(openDatabase(path, writeNewKeyFile(keyPath), { create: true }));
-  store.setSetting('demo', 'true');
-  return store;
+  const records = await ctx.createDatabase({ key: await keyFiles.create(keyPath), keyFile: keyPath }, path);
+  await records.write((tx) => tx.settings.set('demo', 'true'));
+  return records;
 }
 
 /** Audit actions that write a record (reads, exports and tokens are not records to keep). */
@@ -124,12 +125,24 @@ interface ForeignWrites {
  * What a person wrote into a demo database (the audit log says who wrote what), or undefined when
  * everything in it is the demo's own: the demo replaces only what it wrote itself.
  */
-function writesNotByDemo(store: Store): ForeignWrites | undefined {
-  const rows = writesByOthers(store, DEMO_ACTOR, RECORD_WRITES);
-  if (rows.length === 0) return undefined;
+async function writesNotByDemo(records: RecordStore): Promise<ForeignWrites | undefined> {
+  const writes: readonly string[] = RECORD_WRITES;
+  const entries = await records.read((tx) => tx.audit.entries(null));
+  // Counted by client (none first), then action, as the log's own order would group them.
+  const counts = new Map<string, { client: string | null; action: string; count: number }>();
+  for (const entry of entries) {
+    if (entry.actor === DEMO_ACTOR || entry.outcome !== 'ok' || !writes.includes(entry.action)) continue;
+    const key = JSON.stringify([entry.client_id ?? null, entry.action]);
+    const row = counts.get(key) ?? { client: entry.client_id ?? null, action: entry.action, count: 0 };
+    row.count++;
+    counts.set(key, row);
+  }
+  if (counts.size === 0) return undefined;
+  const byOrder = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+  const rows = [...counts.values()].sort((a, b) => byOrder(a.client, b.client) || byOrder(a.action, b.action));
   const byClient = new Map<string, string[]>();
   for (const row of rows) {
-    const client = row.client_id ?? '(no client)';
+    const client = row.client ?? '(no client)';
     byClient.set(client, [...(byClient.get(client) ?? []), `${row.count} ${row.action}`]);
   }
   return {

@@ -12,12 +12,7 @@ import type { GoalCreateInput, GoalUpdateInput, MilestoneInput, SessionInput } f
 import { listSessions, logSession } from '../core/sessions.js';
 import { resolveTimeframe, type Span, type TimeframeOptions } from '../core/timeframe.js';
 import { emotionalTrends, type TrendsReport } from '../core/trends.js';
-import { openDatabase, type DatabaseKey } from '../db/connection.js';
-import { damageMark } from '../db/damage-mark.js';
-import { readKeyFile } from '../db/key-file.js';
-import { SqliteRecordStore } from '../db/engine.js';
-import { Store } from '../db/store.js';
-import { isDatabaseUrl, openRecordStore } from '../store/open.js';
+import { isDatabaseUrl, keyFiles, openRecordStore, type StoreKey } from '../store/open.js';
 import type { RecordStore } from '../store/port.js';
 
 /** How a program opens a journal: the database, one way to its key, and who it acts as. */
@@ -225,23 +220,13 @@ export async function openJournal(options: OpenJournalOptions): Promise<Journal>
   if ((options.keyFile === undefined) === (options.passphrase === undefined)) {
     throw new InputError('openJournal needs one of keyFile or passphrase: give the key the database was made with');
   }
-  const key: DatabaseKey = options.keyFile !== undefined
-    ? readKeyFile(options.keyFile)
+  const key: StoreKey = options.keyFile !== undefined
+    ? await keyFiles.read(options.keyFile)
     : { kind: 'passphrase', passphrase: options.passphrase! };
   const clock = options.now ?? (() => new Date());
-  if (isDatabaseUrl(location)) {
-    return new Journal(await openRecordStore(location, key, { env: options.env ?? process.env }), actor, clock);
-  }
-  if (!existsSync(location)) {
+  if (!isDatabaseUrl(location) && !existsSync(location)) {
     throw new TptError(`no database at ${location}: run \`tpt init\` first, or give the right path`);
   }
-  const store = new Store(openDatabase(location, key));
-  const mark = damageMark(location);
-  if (mark) {
-    store.refuseWrites(
-      `the database at ${location} was found damaged (${mark}), so tpt writes nothing more to it: ` +
-      'run `tpt check`, and restore it from a backup (`tpt check` passing lifts this)',
-    );
-  }
-  return new Journal(new SqliteRecordStore(store), actor, clock);
+  // Either engine through the store's opener; an SQLite file marked damaged is read, never written.
+  return new Journal(await openRecordStore(location, key, { env: options.env ?? process.env }), actor, clock);
 }

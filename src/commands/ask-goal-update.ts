@@ -3,13 +3,11 @@ import { progressTime, showGoal } from '../core/goals.js';
 import type { GoalDetail } from '../core/model.js';
 import { GOAL_STATUSES, type GoalUpdateInput } from '../core/schemas.js';
 import { ID_PATTERN } from '../core/ids.js';
-import type { Store } from '../db/store.js';
 import type { RecordStore } from '../store/port.js';
 
 /** Picks the goal (when not given), shows where it stands, asks for the new percentage and a note. */
 export async function askGoalUpdate(
   ctx: Context,
-  store: Store,
   records: RecordStore,
   goalId: string | undefined,
   given: GoalUpdateInput,
@@ -18,15 +16,19 @@ export async function askGoalUpdate(
   const ask = await ctx.prompts();
   let id = goalId;
   if (id === undefined) {
+    // The goals to choose from, read (as before) without an audit entry: the goal chosen is read
+    // with one (showGoal).
+    const goalsOf = (clientId: string) => records.read(async (tx) => (await tx.clients.exists(clientId) ? tx.goals.ofClient(clientId) : undefined));
     const clientId = (await ask.input({
       message: 'Client id',
-      validate: (value) => {
+      validate: async (value) => {
         const typed = value.trim();
-        if (!ID_PATTERN.test(typed) || !store.clientExists(typed)) return 'no such client (see `tpt clients`)';
-        return store.goalsOfClient(typed).length > 0 || `client "${typed}" has no goals yet (\`tpt goal create --client ${typed}\`)`;
+        const goals = ID_PATTERN.test(typed) ? await goalsOf(typed) : undefined;
+        if (goals === undefined) return 'no such client (see `tpt clients`)';
+        return goals.length > 0 || `client "${typed}" has no goals yet (\`tpt goal create --client ${typed}\`)`;
       },
     })).trim();
-    const goals = store.goalsOfClient(clientId);
+    const goals = (await goalsOf(clientId)) ?? [];
     id = await ask.select({
       message: 'Goal',
       choices: goals.map((goal) => ({

@@ -4,7 +4,7 @@ import { MEASURE_KINDS, MEASURES, type MeasureKind } from '../core/measure-scori
 import type { MeasureInput } from '../core/measures.js';
 import { listSessions } from '../core/sessions.js';
 import { localDateTimeString, parseDateTime } from '../core/time.js';
-import type { Store } from '../db/store.js';
+import type { RecordStore } from '../store/port.js';
 
 /** Enough of a client's latest sessions to find the one a measure was taken in. */
 const RECENT_SESSIONS = 8;
@@ -14,7 +14,7 @@ const RECENT_SESSIONS = 8;
  * the PHQ-9 and GAD-7 (free to reproduce), and only each item's topic for the CORE-10, whose
  * wording tpt does not reproduce (the person answers on the form; see the README).
  */
-export async function askMeasure(ctx: Context, store: Store, given: MeasureInput): Promise<MeasureInput> {
+export async function askMeasure(ctx: Context, records: RecordStore, given: MeasureInput): Promise<MeasureInput> {
   const ask = await ctx.prompts();
   const kind = (given.measure?.trim().toLowerCase().replace(/-/g, '') ??
     await ask.select<MeasureKind>({
@@ -35,18 +35,18 @@ export async function askMeasure(ctx: Context, store: Store, given: MeasureInput
       choices: definition.responses.map((name, value) => ({ name: `${value}  ${name}`, value })),
     }));
   }
-  return { ...given, measure: kind, items, ...await askWhen(ctx, store, given) };
+  return { ...given, measure: kind, items, ...await askWhen(ctx, records, given) };
 }
 
 /**
  * The session the measure was taken in (offering the client's latest ones) or, without one, when
  * it was taken: a form filled in the waiting room is entered after the session, often days later.
  */
-async function askWhen(ctx: Context, store: Store, given: MeasureInput): Promise<Pick<MeasureInput, 'session_id' | 'timestamp'>> {
+async function askWhen(ctx: Context, records: RecordStore, given: MeasureInput): Promise<Pick<MeasureInput, 'session_id' | 'timestamp'>> {
   if (given.session_id !== undefined || given.timestamp !== undefined) return {};
   const ask = await ctx.prompts();
-  const sessions = store.clientExists(given.client_id)
-    ? await listSessions(await ctx.records(), given.client_id, { start: null, end: new Date(ctx.now().getTime() + 86_400_000) }, ctx.who(), RECENT_SESSIONS)
+  const sessions = await records.read((tx) => tx.clients.exists(given.client_id))
+    ? await listSessions(records, given.client_id, { start: null, end: new Date(ctx.now().getTime() + 86_400_000) }, ctx.who(), RECENT_SESSIONS)
     : [];
   if (sessions.length > 0) {
     const session = await ask.select<string>({

@@ -7,7 +7,6 @@ import { ID_PATTERN } from '../core/ids.js';
 import { normalizeCrisisFlag } from '../core/crisis-flags.js';
 import { refuseFarFuture } from '../core/date-rules.js';
 import { parseDateTime } from '../core/time.js';
-import type { Store } from '../db/store.js';
 import type { RecordStore } from '../store/port.js';
 
 const required = (what: string) => (value: string) => value.trim() !== '' || `${what} is required`;
@@ -18,7 +17,6 @@ const required = (what: string) => (value: string) => value.trim() !== '' || `${
  */
 export async function askSession(
   ctx: Context,
-  store: Store,
   records: RecordStore,
   given: Partial<SessionInput>,
   everything: boolean,
@@ -56,7 +54,9 @@ export async function askSession(
     });
     if (minutes.trim()) input.session_duration_minutes = minutes.trim();
   }
-  const goals = store.clientExists(input.client_id) ? await activeGoals(await ctx.records(), input.client_id, ctx.who()) : [];
+  const clientId = input.client_id;
+  const known = await records.read((tx) => tx.clients.exists(clientId));
+  const goals = known ? await activeGoals(records, clientId, ctx.who()) : [];
   if (goals.length > 0 && (given.therapeutic_goals ?? []).length === 0) {
     input.therapeutic_goals = await ask.checkbox({
       message: 'Goals worked on',
@@ -64,9 +64,9 @@ export async function askSession(
     });
   }
   if ((given.techniques_used ?? []).length === 0) {
-    const known = store.clientExists(input.client_id) ? await techniquesOfClient(records, input.client_id, ctx.who()) : [];
-    const chosen = known.length > 0
-      ? await ask.checkbox({ message: 'Techniques used', choices: known.map((name) => ({ name, value: name })) })
+    const used = known ? await techniquesOfClient(records, clientId, ctx.who()) : [];
+    const chosen = used.length > 0
+      ? await ask.checkbox({ message: 'Techniques used', choices: used.map((name) => ({ name, value: name })) })
       : [];
     const more = await ask.input({ message: 'Other techniques (comma-separated, empty for none)', validate: checkLabels });
     input.techniques_used = [...chosen, ...splitList(more)];

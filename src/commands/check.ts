@@ -17,12 +17,8 @@ export function checkCommand(ctx: Context): Command {
       const { check, leftovers } = await checkDatabase(records, opts.head);
       for (const file of leftovers) ctx.note(`tpt: removed what a killed run left: ${file}`);
       const result = { ...check, key_file: ctx.openedKey!.keyFile ?? null, leftovers_removed: leftovers };
-      if (records.engine === 'sqlite') {
-        // A damaged page stops writes until a check passes again (src/db/damage-mark.ts).
-        const { clearDamaged, markDamaged } = await import('../db/damage-mark.js');
-        if (result.integrity_problems.length > 0) markDamaged(ctx.dbPath, result.integrity_problems[0]!, ctx.now());
-        else clearDamaged(ctx.dbPath);
-      }
+      // A damaged page stops writes until a check passes again (SQLite's damage mark).
+      await ctx.markDamaged(result.integrity_problems[0]);
       if (result.ok || ctx.json) {
         await ctx.out(result, (checked, style) => `${renderCheck(checked, style)}\n${renderKeyInUse(checked.key_file)}`);
       }

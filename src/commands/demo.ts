@@ -27,8 +27,7 @@ export function demoCommand(ctx: Context): Command {
       }
       const path = ctx.globals.db ?? demoDbPath(ctx.env);
       requireDirectoryOf(path, demoDbPath(ctx.env));
-      const store = openFreshDemo(path);
-      ctx.adoptStore(store);
+      await openFreshDemo(ctx, path);
       const now = ctx.now();
       const created = await generateDemo(await ctx.records(), now);
       const view = await progressReport(await ctx.records(), SHOWN_CLIENT, { start: addMonths(now, -12), end: now }, ctx.who());

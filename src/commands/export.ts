@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Context, OutputStream } from '../context.js';
 import type { ExportPlan } from '../core/export.js';
-import type { Store } from '../db/store.js';
 import type { RecordStore } from '../store/port.js';
 import { collect, examples } from './options.js';
 
@@ -47,8 +46,6 @@ export function exportCommand(ctx: Context): Command {
         if (ctx.io.stdout.isTTY) throw new InputError('an encrypted export is binary: add --out FILE, or send stdout to a file (> FILE.age)');
       }
       const records = await ctx.records();
-      // The SQLite Store only for its page cache; PostgreSQL has none to enlarge.
-      const store = ctx.databaseUrl === undefined ? await ctx.openStore() : undefined;
       const encrypter = encrypt
         ? await import('./export-encrypt.js').then((age) => age.exportEncrypter(ctx, flags.recipient ?? []))
         : undefined;
@@ -59,7 +56,7 @@ export function exportCommand(ctx: Context): Command {
         : await import('./export-file.js').then((file) => file.openExportFile(flags.out!, flags.force === true, ctx));
       try {
         const plan = await planExport(records, { clientId, all: flags.all, format: flags.format, table: flags.table }, ctx.who());
-        const count = await streamExport(ctx, store, records, plan, target?.stream ?? ctx.io.stdout, encrypter);
+        const count = await streamExport(ctx, records, plan, target?.stream ?? ctx.io.stdout, encrypter);
         if (target) {
           await target.finish();
           const clients = plan.clients.length;
@@ -91,11 +88,11 @@ export function exportCommand(ctx: Context): Command {
  * terminal. Returns how many sessions (JSON) or rows (CSV) it wrote.
  */
 async function streamExport(
-  ctx: Context, store: Store | undefined, records: RecordStore, plan: ExportPlan, stream: OutputStream, encrypter?: Encrypter,
+  ctx: Context, records: RecordStore, plan: ExportPlan, stream: OutputStream, encrypter?: Encrypter,
 ): Promise<number> {
   const { exportJson, exportCsvRows, CSV_COLUMNS } = await import('../core/export.js');
-  const { enlargeCacheForExport } = await import('../db/export-queries.js');
-  if (store) enlargeCacheForExport(store);
+  // SQLite's larger page cache for the long read (the engine's bulk facet; PostgreSQL has none).
+  await records.bulk?.prepareExport();
   let progress: Progress | undefined;
   // One read transaction: the export reads one snapshot of the database, whatever is written meanwhile.
   return records.read(async (tx) => {

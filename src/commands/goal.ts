@@ -75,7 +75,7 @@ export function goalCommand(ctx: Context): Command {
             : 'nothing to update: give --progress <0-100>, --status <status> and/or --note <text>');
         }
         const { askGoalUpdate } = await import('./ask-goal-update.js');
-        ({ goalId: id, change, at } = await askGoalUpdate(ctx, await ctx.openStore(), await ctx.records(), id, change, at));
+        ({ goalId: id, change, at } = await askGoalUpdate(ctx, await ctx.records(), id, change, at));
       }
       const { updateGoal } = await import('../core/goals.js');
       const { renderGoal } = await import('../render/tables.js');

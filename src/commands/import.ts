@@ -33,19 +33,15 @@ export function importCommand(ctx: Context): Command {
         throw new InputError(`${file} is not encrypted (not an age file): drop --identity`);
       }
       const records = await ctx.records();
-      // The SQLite Store only for its cache and journal mode; PostgreSQL needs neither.
-      const store = ctx.databaseUrl === undefined ? await ctx.openStore() : undefined;
       const progress = await progressReporter(ctx);
       const source = decrypted ? bufferSource(decrypted, progress?.update) : fileSource(file, progress?.update);
       const { importDocument, ImportConflictError } = await import('../core/import.js');
       let summary: ImportSummary;
       try {
-        const { enlargeCacheForImport } = await import('../db/import-writes.js');
-        const { withRollbackJournalAsync } = await import('../db/ingest-queries.js');
         const work = () =>
           importDocument(records, source.read, { onConflict: flags.onConflict, dryRun: flags.dryRun, label: file }, ctx.who());
-        if (store) enlargeCacheForImport(store);
-        summary = store ? await withRollbackJournalAsync(store, work) : await work();
+        // SQLite's cache and rollback journal for the load (the engine's bulk facet); PostgreSQL needs neither.
+        summary = records.bulk ? await records.bulk.load(work) : await work();
       } catch (error) {
         if (error instanceof ImportConflictError) {
           for (const conflict of error.conflicts) {

@@ -36,19 +36,11 @@ Exit 0 when every line is taken, 1 when some are refused (the others are written
         await writeWaiting(out, text);
       });
       let summary: Awaited<ReturnType<typeof run>>;
-      if (records.engine === 'sqlite') {
-        const store = await ctx.openStore();
-        const { enlargeCacheForImport } = await import('../db/import-writes.js');
-        const { withRollbackJournalAsync } = await import('../db/ingest-queries.js');
-        // The same large page cache as an import: a bulk load into an encrypted database is bound by
-        // decrypting and re-encrypting the index pages it grows. And its rollback journal: each
-        // batch's pages are written once, not into the log and again by its checkpoint. Each batch
-        // is still one transaction (src/db/import-writes.ts says why that is as safe).
-        enlargeCacheForImport(store);
-        summary = await withRollbackJournalAsync(store, run);
-      } else {
-        summary = await run();
-      }
+      // On SQLite the same large page cache as an import: a bulk load into an encrypted database is
+      // bound by decrypting and re-encrypting the index pages it grows. And its rollback journal:
+      // each batch's pages are written once, not into the log and again by its checkpoint. Each
+      // batch is still one transaction (src/db/import-writes.ts says why that is as safe).
+      summary = records.bulk ? await records.bulk.load(run) : await run();
       const { InputError, TptError } = await import('../core/errors.js');
       if (!summary.committed) {
         throw new InputError(`${summary.refused} of ${summary.lines} lines refused (see their result lines), so nothing was written (--all-or-nothing): fix them and send the stream again`);

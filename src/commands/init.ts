@@ -10,14 +10,13 @@ export function initCommand(ctx: Context): Command {
     .addHelpText('after', examples('tpt init', 'tpt --db ~/clinic/tpt.db init', 'tpt init --passphrase', 'tpt --database postgres://tpt@db.example:5432/practice?sslmode=verify-full init'))
     .action(async (opts: { passphrase?: boolean }) => {
       const { InputError } = await import('../core/errors.js');
-      const { refuseExistingDatabase } = await import('../db/connection.js');
       if (opts.passphrase === true && ctx.keyFilePath !== undefined) {
         throw new InputError('give either --passphrase or a key file (--key-file, TPT_KEY_FILE), not both');
       }
       if (ctx.engine === 'sqlite') {
         const { refuseDemoAsOwn } = await import('./demo-guard.js');
         refuseDemoAsOwn(ctx);
-        refuseExistingDatabase(ctx.dbPath);
+        await ctx.refuseExistingDatabase();
       }
       // TPT_PASSPHRASE alone also makes a passphrase database (SPEC §4), unless a key file is named.
       const wantsPassphrase = opts.passphrase === true || (ctx.keyFilePath === undefined && (ctx.env.TPT_PASSPHRASE ?? '') !== '');

@@ -62,7 +62,7 @@ observations, homework, next-focus). An empty note or an editor that fails abort
           throw new InputError(`missing ${missing.join(', ')}: give ${missing.length > 1 ? 'them' : 'it'} as options (${ctx.noPromptReason})`);
         }
         const { askSession } = await import('./ask-session.js');
-        input = await askSession(ctx, await ctx.openStore(), records, input, flags.interactive === true, template === undefined);
+        input = await askSession(ctx, records, input, flags.interactive === true, template === undefined);
       }
       const { checkClientId } = await import('./check-client.js');
       const client = await checkClientId(ctx, await ctx.records(), input.client_id!);

@@ -58,7 +58,7 @@ item: tpt reverse-scores items 2 and 3 itself. PHQ-9 item 9 or CORE-10 item 6 ab
             : 'missing --items: give the answers, item 1 first (or --total N when only the total is known; no terminal to ask on)');
         }
         const { askMeasure } = await import('./ask-measure.js');
-        input = await askMeasure(ctx, await ctx.openStore(), input);
+        input = await askMeasure(ctx, await ctx.records(), input);
       }
       const { checkClientId } = await import('./check-client.js');
       const client = await checkClientId(ctx, await ctx.records(), input.client_id);

@@ -16,7 +16,7 @@ export function rekeyCommand(ctx: Context): Command {
       const { rekeyToPassphrase } = await import('../core/rekey.js');
       const { renderRekey } = await import('../render/protection.js');
       const result = opts.passphrase === true
-        ? await rekeyToPassphrase(records, ctx.dbPath, current, await askNewPassphrase(ctx, 'TPT_NEW_PASSPHRASE', 'tpt rekey --passphrase'), ctx.who())
+        ? await rekeyToPassphrase(records, ctx.databaseShown, current, await askNewPassphrase(ctx, 'TPT_NEW_PASSPHRASE', 'tpt rekey --passphrase'), ctx.who())
         : await rekeyByKeyFile(ctx, records, current);
       await ctx.out(result, (rekeyed) => renderRekey(rekeyed, ctx.keyFilePath !== undefined));
     });
@@ -34,11 +34,12 @@ async function newKeyDir(ctx: Context, keyFile: string | undefined): Promise<str
   return dir === configDir(ctx.env) ? keysDir(ctx.env) : dir;
 }
 
-/** A new key file, named after the database and the time (src/db/key-file.ts), and the rekey to it. */
+/** A new key file, named after the database and the time (src/store/open.ts), and the rekey to it. */
 async function rekeyByKeyFile(ctx: Context, records: RecordStore, current: CurrentKey): Promise<RekeyResult> {
   const dir = await newKeyDir(ctx, current.keyFile);
-  const { writeKeyFileFor } = await import('../db/key-file.js');
   const { rekeyToNewKeyFile } = await import('../core/rekey.js');
   const who = ctx.who();
-  return rekeyToNewKeyFile(records, ctx.dbPath, () => writeKeyFileFor(dir, ctx.dbPath, who.now), current, who);
+  // Written before anything else, as rekeyToNewKeyFile would have it written first.
+  const made = await (await ctx.keyFiles()).forDatabase(dir, who.now);
+  return rekeyToNewKeyFile(records, ctx.databaseShown, () => made, current, who);
 }

@@ -49,14 +49,18 @@ export function serveCommand(ctx: Context): Command {
       const tls = flags.tlsCert && flags.tlsKey ? await readTls(flags.tlsCert, flags.tlsKey) : undefined;
       // The records through the store port, on either engine (--database postgres://… or --db).
       const records = await ctx.records();
-      const sqlite = records.engine === 'sqlite' ? await sqliteExtras() : undefined;
+      // A second, read-only store for streamed exports where the engine has one (SQLite: the main
+      // connection keeps serving while an export is written; PostgreSQL's pool does both).
+      const bulk = records.bulk;
+      const key = ctx.openedKey!.key;
+      const reader = bulk ? { openReader: () => bulk.openReader(key) } : {};
       // Traces always (inert without an SDK the host installs); metrics when asked for.
       const metrics = metricsPort === undefined ? undefined : await (await import('../server/metrics.js')).createMetrics(records, () => ctx.now());
       const { observers } = await import('../server/observer.js');
       const { tracingObserver } = await import('../server/tracing.js');
       const server = createApiServer(records, {
         host: flags.host, port, now: () => ctx.now(), ...(tls ? { tls } : {}),
-        ...(sqlite ?? {}),
+        ...reader,
         observer: observers(tracingObserver(), metrics?.observer),
       });
       if (metrics) await listenForMetrics(metrics, metricsPort!);
@@ -85,26 +89,6 @@ export function serveCommand(ctx: Context): Command {
         });
       });
     });
-
-  /**
-   * On SQLite, a second, read-only connection for streamed exports (the main one keeps serving
-   * while an export is written).
-   */
-  async function sqliteExtras() {
-    await ctx.openStore();
-    const key = ctx.openedKey!.key;
-    const { openDatabase } = await import('../db/connection.js');
-    const { Store } = await import('../db/store.js');
-    const { SqliteRecordStore } = await import('../db/engine.js');
-    const { enlargeCacheForExport } = await import('../db/export-queries.js');
-    return {
-      openReader: () => {
-        const reader = new Store(openDatabase(ctx.dbPath, key, { readonly: true }));
-        enlargeCacheForExport(reader);
-        return new SqliteRecordStore(reader);
-      },
-    };
-  }
 
   /** GET /metrics on 127.0.0.1 only: the numbers need no token there, and reach no one else. */
   async function listenForMetrics(metrics: import('../server/metrics.js').Metrics, port: number): Promise<void> {

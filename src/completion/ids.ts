@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readKeyFile } from '../db/key-file.js';
-import type { DatabaseKey } from '../db/connection.js';
-import { idsStartingWith } from '../db/completion-queries.js';
+import { lookUpIds } from '../context.js';
 import { defaultDbPath, defaultKeyPath } from '../paths.js';
 import { ID_KINDS, type IdKind } from './id-kinds.js';
 import { localDateTimeString } from '../core/time.js';
@@ -16,19 +14,19 @@ const MOST = 500;
  * offer, one a line, from the database in use. It never prompts, writes nothing and keeps no audit
  * entry (an id is all it shows, to the person holding the key); any problem (no database, no key at
  * hand, a wrong key) prints nothing and exits 0, so a TAB never prints an error into the command line.
- * A PostgreSQL database (--database, TPT_DATABASE_URL) offers no ids: a TAB opens no connection.
+ * The lookup is the store's (src/store/open-ids.ts): a PostgreSQL database (--database,
+ * TPT_DATABASE_URL) offers no ids there, since a TAB never waits on a network.
  */
-export function completeIds(args: string[], env: Env): string {
+export async function completeIds(args: string[], env: Env): Promise<string> {
   try {
     const request = parse(args);
     if (!request) return '';
-    // A PostgreSQL database is not read for a TAB: completion never waits on a network.
-    if ((request.database ?? env.TPT_DATABASE_URL ?? '') !== '') return '';
-    const dbPath = request.db ?? env.TPT_DB ?? defaultDbPath(env);
-    if (!existsSync(dbPath)) return '';
+    const url = request.database ?? env.TPT_DATABASE_URL ?? '';
+    const location = url !== '' ? url : request.db ?? env.TPT_DB ?? defaultDbPath(env);
+    if (url === '' && !existsSync(location)) return '';
     const key = keyAtHand(request.keyFile ?? env.TPT_KEY_FILE, env);
     if (!key) return '';
-    const found = idsStartingWith(dbPath, key, request.kind, request.prefix, MOST);
+    const found = await lookUpIds(location, key, request.kind, request.prefix, MOST);
     return found.map(({ id, client, at }) => (request.describe ? `${id}${hint(client, at)}\n` : `${id}\n`)).join('');
   } catch {
     return '';
@@ -78,9 +76,9 @@ function parse(args: string[]): Request | undefined {
 }
 
 /** The key in the order of SPEC §4, without the prompt: nothing when none is at hand. */
-function keyAtHand(keyFile: string | undefined, env: Env): DatabaseKey | undefined {
-  if (keyFile) return readKeyFile(keyFile);
-  if (env.TPT_PASSPHRASE) return { kind: 'passphrase', passphrase: env.TPT_PASSPHRASE };
+function keyAtHand(keyFile: string | undefined, env: Env): { keyFile: string } | { passphrase: string } | undefined {
+  if (keyFile) return { keyFile };
+  if (env.TPT_PASSPHRASE) return { passphrase: env.TPT_PASSPHRASE };
   const defaultPath = defaultKeyPath(env);
-  return existsSync(defaultPath) ? readKeyFile(defaultPath) : undefined;
+  return existsSync(defaultPath) ? { keyFile: defaultPath } : undefined;
 }

@@ -1,10 +1,9 @@
-import type { Store } from '../db/store.js';
 import { DamagedError, FullError, ReadOnlyError } from '../store/errors.js';
 import type { AuditListed, ReadTx, RecordStore, WriteTx } from '../store/port.js';
-import { AuditUnreadableError, auditHash, GENESIS_HASH, parseHead, verifyAuditChain, type AuditVerification } from '../domain/audit-chain.js';
+import { AuditUnreadableError, parseHead, verifyAuditChain, type AuditVerification } from '../domain/audit-chain.js';
 import { InputError } from './errors.js';
 import { checkId } from './ids.js';
-import type { Actor, AuditEntry } from './model.js';
+import type { Actor } from './model.js';
 import type { Timeframe } from './timeframe.js';
 
 /** The chain's hash and its verification live on the floor below core and the engines. */
@@ -19,27 +18,9 @@ export interface AuditEvent {
   outcome?: AuditOutcome;
 }
 
-/** Appends one entry. Call it inside the transaction of the write it records. */
-export function recordAudit(store: Store, event: AuditEvent, who: Actor): AuditEntry {
-  const last = store.lastAuditEntry();
-  const unsigned = {
-    seq: (last?.seq ?? 0) + 1,
-    at: who.now.toISOString(),
-    actor: who.actor,
-    action: event.action,
-    client_id: event.client_id ?? null,
-    object_id: event.object_id ?? null,
-    outcome: event.outcome ?? 'ok',
-    prev_hash: last?.hash ?? GENESIS_HASH,
-  };
-  const entry = { ...unsigned, hash: auditHash(unsigned) };
-  store.insertAuditEntry(entry);
-  return entry;
-}
-
 /**
  * Appends one entry through the store port, in the transaction of the write it records (the
- * engine places it in its chain). The async counterpart of recordAudit, for core on the port.
+ * engine places it in its chain and hashes it).
  */
 export async function appendAudit(tx: WriteTx, event: AuditEvent, who: Actor): Promise<void> {
   await tx.audit.append({
@@ -55,10 +36,11 @@ export async function appendAudit(tx: WriteTx, event: AuditEvent, who: Actor): P
 const unloggedOnPort = new WeakMap<RecordStore, AuditEntryUnwritten[]>();
 
 /**
- * logRead on the store port: the read and its audit entries in one write transaction. When the
- * store takes no writes (a full disk, a read-only file, a file marked damaged) the read still
- * goes ahead in a read transaction, so the records can be got out, and the entries it could not
- * write are kept for the caller to report (`takeUnloggedPortReads`): never a silent read.
+ * Runs a read with its audit entries, in one write transaction. When the store takes no writes
+ * (a full disk, a read-only file, a file marked damaged) the read still goes ahead in a read
+ * transaction, so the records can be got out (to an export or a backup on another disk), and
+ * the entries it could not write are kept for the caller to report (`takeUnloggedPortReads`):
+ * an unlogged read is never a silent one.
  */
 export async function readLogged<T>(
   records: RecordStore, events: AuditEvent | AuditEvent[], who: Actor, read: (tx: ReadTx) => Promise<T>,
@@ -86,48 +68,10 @@ export function takeUnloggedPortReads(records: RecordStore): AuditEntryUnwritten
   return pending;
 }
 
-/** A write the database cannot take: the disk is full, the file is read-only, or marked damaged. */
-function cannotWrite(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_READONLY') || code === 'TPT_WRITES_REFUSED');
-}
-
-const unlogged = new WeakMap<Store, AuditEntryUnwritten[]>();
-
 /** A read that went ahead although its audit entry could not be written. */
 export interface AuditEntryUnwritten extends AuditEvent {
   actor: string;
   at: string;
-}
-
-/**
- * Runs a read with its audit entries, in one transaction. When the database cannot take the
- * entries (a full disk, a read-only file), the read still goes ahead, so the records can be got
- * out (to an export or a backup on another disk), and the entries it could not write are kept
- * for the caller to report (`takeUnloggedReads`): an unlogged read is never a silent one.
- */
-export function logRead<T>(store: Store, events: AuditEvent | AuditEvent[], who: Actor, read: () => T): T {
-  const list = Array.isArray(events) ? events : [events];
-  try {
-    return store.transaction(() => {
-      for (const event of list) recordAudit(store, event, who);
-      return read();
-    });
-  } catch (error) {
-    if (!cannotWrite(error)) throw error;
-  }
-  const value = store.readTransaction(read);
-  const pending = unlogged.get(store) ?? [];
-  for (const event of list) pending.push({ ...event, actor: who.actor, at: who.now.toISOString() });
-  unlogged.set(store, pending);
-  return value;
-}
-
-/** The reads whose audit entries could not be written since the last call (and forgets them). */
-export function takeUnloggedReads(store: Store): AuditEntryUnwritten[] {
-  const pending = unlogged.get(store) ?? [];
-  unlogged.delete(store);
-  return pending;
 }
 
 /**

@@ -6,6 +6,7 @@ import type {
 import { auditEntriesMatching } from './audit-queries.js';
 import { sqliteAdmin, sqliteMaintenance } from './engine-admin.js';
 import { sqliteCare } from './engine-care.js';
+import { sqliteBulk } from './engine-layers.js';
 import { sqliteExchange } from './engine-exchange.js';
 import { sqliteIngest } from './engine-ingest.js';
 import { sqliteSearch } from './engine-search.js';
@@ -43,6 +44,8 @@ export class SqliteRecordStore implements RecordStore {
     this.tx = sqliteTransaction(store);
     this.maintenance = sqliteMaintenance(store, (work) => this.queue.run(work));
   }
+
+  get bulk(): ReturnType<typeof sqliteBulk> { return sqliteBulk(this.store, (reader) => new SqliteRecordStore(reader)); }
 
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
     return this.queue.run(async () => {

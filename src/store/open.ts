@@ -39,8 +39,49 @@ export async function openRecordStore(location: string, key: StoreKey, options: 
     const { openPostgres } = await import('./open-pg.js');
     return openPostgres(location, [key, ...(options.olderKeys ?? [])], options);
   }
-  const { openSqliteStore } = await import('../db/engine.js');
-  return openSqliteStore(location, key, { create: options.create ?? false });
+  const { openSqliteRecords } = await import('../db/open-layers.js');
+  return openSqliteRecords(location, key, { create: options.create ?? false });
+}
+
+/**
+ * Before `tpt init` asks for anything: an SQLite file is never made over one that is there (nor
+ * over an empty file an older tpt left); on PostgreSQL there is nothing to refuse, since the
+ * schema of a database that has one is brought up to date under the key it was made with.
+ */
+export async function refuseExisting(location: string): Promise<void> {
+  if (isDatabaseUrl(location)) return;
+  const { refuseExistingDatabase } = await import('../db/connection.js');
+  refuseExistingDatabase(location);
+}
+
+/**
+ * tpt's key files (mode 0600, 64 hex digits): the same for both engines, whose store they key.
+ * `forDatabase` names a new one after the database (`clinic-20260301T101500Z.key`): an SQLite
+ * file's name, or a PostgreSQL database's.
+ */
+export const keyFiles = {
+  async exists(path: string): Promise<boolean> {
+    return (await import('../db/key-file.js')).keyFileExists(path);
+  },
+  async read(path: string): Promise<StoreKey> {
+    return (await import('../db/key-file.js')).readKeyFile(path);
+  },
+  async create(path: string): Promise<StoreKey> {
+    return (await import('../db/key-file.js')).writeNewKeyFile(path);
+  },
+  async forDatabase(dir: string, location: string, now: Date): Promise<{ path: string; key: StoreKey }> {
+    const name = isDatabaseUrl(location) ? databaseNameOf(location) : location;
+    return (await import('../db/key-file.js')).writeKeyFileFor(dir, name, now);
+  },
+};
+
+/** The database a PostgreSQL URL names (its path), or `tpt` when it names none. */
+function databaseNameOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'tpt';
+  } catch {
+    return 'tpt';
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import type { ExchangeReads, ExchangeWrites } from './port-exchange.js';
 import type { IngestReads, IngestWrites } from './port-ingest.js';
 import type { SearchReads } from './port-search.js';
 import type { PracticeReads, PracticeWrites } from './port-practice.js';
+import type { StoreBulk } from './port-layers.js';
 
 /**
  * The store port (issue 22): the one way to the records, whatever engine holds them. Work runs
@@ -29,6 +30,8 @@ export interface RecordStore {
   read<T>(work: (tx: ReadTx) => Promise<T>): Promise<T>;
   /** The upkeep of the whole store, outside any transaction: check, backup, rekey (port-admin.ts). */
   readonly maintenance: StoreMaintenance;
+  /** Export's and import's tuning and a second reader, where the engine has any (port-layers.ts). */
+  readonly bulk?: StoreBulk;
   close(): Promise<void>;
   /**
    * The same records, each transaction run for this account (issue 23): on PostgreSQL as the
