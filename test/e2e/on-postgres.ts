@@ -41,6 +41,9 @@ export const E2E_ON_POSTGRES: string[] = [
   'test/e2e/report-html.test.ts',
   'test/e2e/terminal-width.test.ts',
   'test/e2e/access-log.test.ts',
+  'test/e2e/prompts-check.test.ts',
+  'test/e2e/export-courses.test.ts',
+  'test/e2e/export-http-stream.test.ts',
   'test/e2e/labels.test.ts',
 ];
 
@@ -78,7 +81,4 @@ export const E2E_SQLITE_ONLY: Record<string, string> = {
  */
 export const E2E_NOT_YET_ON_POSTGRES: Record<string, string> = {
   'test/e2e/new-user.test.ts': 'the demo is an SQLite file of its own, completion reads no ids from PostgreSQL, and one case makes a second database with --db (3 of 18 fail; the prompts pass)',
-  'test/e2e/prompts-check.test.ts': 'the prompts of log-session -i and goal update are on the SQLite Store: "not available on PostgreSQL yet" (2 of 3 fail)',
-  'test/e2e/export-courses.test.ts': 'courses of treatment and measure schedules are not in the export and import of PostgreSQL (src/pg/exchange-rows.ts: courses() is [], an import refuses them) (2 of 3 fail)',
-  'test/e2e/export-http-stream.test.ts': 'its set-up imports 25,000 sessions: 84 s on PostgreSQL (src/pg/exchange-rows.ts writes a session at a time), past the 20 s a sandbox gives a command',
 };
