@@ -2,6 +2,7 @@ import type { ReadTx, RecordStore, SessionWithState, WriteTx } from '../store/po
 import { appendAudit, readLogged } from './audit.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { checkId } from './ids.js';
+import type { SessionSource } from '../domain/records.js';
 import type { Actor, Session, SessionAddendum, SessionDetail, SessionState, SessionVersion } from './model.js';
 import { requireReason } from './reasons.js';
 import { recordRiskFlagsIn, sessionRiskFlags } from './risks.js';
@@ -126,11 +127,23 @@ function changedMeanwhile(sessionId: string): ConflictError {
   return new ConflictError(`session ${sessionId} was changed by another writer meanwhile: see \`tpt session show ${sessionId}\` and run the command again`);
 }
 
-/** A session in full with its state (voided ones too), and with `history` every version. */
-export async function showSessionDetail(records: RecordStore, sessionId: string, history: boolean, who: Actor): Promise<SessionDetail> {
+/** A session as `tpt session show` gives it: with who wrote it and whether its mood is an estimate (issue 25). */
+export interface LabelledSessionDetail extends SessionDetail {
+  source: SessionSource;
+  mood_estimated: boolean;
+}
+
+/** A session in full with its state (voided ones too), its label, and with `history` every version. */
+export async function showSessionDetail(records: RecordStore, sessionId: string, history: boolean, who: Actor): Promise<LabelledSessionDetail> {
   const { session } = await records.read((tx) => requireSession(tx, sessionId));
-  return readLogged(records, { action: 'session.read', client_id: session.client_id, object_id: session.session_id }, who,
-    (tx) => detail(tx, session.session_id, history));
+  return readLogged(records, { action: 'session.read', client_id: session.client_id, object_id: session.session_id }, who, async (tx) => {
+    const shown = await detail(tx, session.session_id, history);
+    // The machine-written sessions at this very time: the port finds them by client and range, and
+    // the same instant holds few sessions (voided ones count: a voided entry was still a machine's).
+    const machine = await tx.sessions.machineWritten(shown.client_id, { start: shown.timestamp, end: shown.timestamp, includeVoid: true });
+    const byMachine = machine.some((entry) => entry.session_id === shown.session_id);
+    return { ...shown, source: byMachine ? 'machine' : 'person', mood_estimated: byMachine && shown.signed_at === null };
+  });
 }
 
 async function detail(tx: ReadTx, sessionId: string, withHistory: boolean): Promise<SessionDetail> {

@@ -48,10 +48,16 @@ function recordMarks(session: Partial<Pick<ListedSession, 'version' | 'signed_at
   return marks.join(' ');
 }
 
-export function renderSession(session: SessionDetail, style: ChalkInstance, risks: readonly OpenRisk[] = [], width = Infinity): string {
+export function renderSession(
+  session: SessionDetail & { source?: 'person' | 'machine'; mood_estimated?: boolean }, style: ChalkInstance, risks: readonly OpenRisk[] = [], width = Infinity,
+): string {
   // A signed note with addenda shows as signed, the addenda after it (the current values are theirs).
-  const out = renderSessionContent(session.as_signed ? { ...session.as_signed, session_id: session.session_id } : session, style);
+  const out = renderSessionContent(session.as_signed ? { ...session.as_signed, session_id: session.session_id } : session, style,
+    undefined, session.mood_estimated === true);
   const state: [string, string][] = [
+    // Issue 25: a machine's entry says so; its mood is an estimate until a clinician signs it.
+    ['Written by', session.source !== 'machine' ? ''
+      : session.mood_estimated ? 'a machine (mood estimated; `tpt session sign` confirms it)' : 'a machine (confirmed by signing)'],
     ['Version', session.version === 1 ? '1 (as logged)'
       : `${session.version} (${session.amendments} amendment${session.amendments === 1 ? '' : 's'}${session.history ? '' : '; see --history'})`],
     ['Signed', session.signed_at ? `${when(session.signed_at)} by ${session.signed_by}` : ''],
@@ -87,13 +93,13 @@ function renderAddenda(addenda: readonly SessionAddendum[], style: ChalkInstance
 type SessionContent = Omit<Session, 'session_id'> & { session_id?: string };
 
 /** The content of a session or of one of its versions, as lines; with `only`, just those fields. */
-function renderSessionContent(session: SessionContent, style: ChalkInstance, only?: ReadonlySet<string>): string[] {
+function renderSessionContent(session: SessionContent, style: ChalkInstance, only?: ReadonlySet<string>, estimated = false): string[] {
   const shown = (field: string) => only === undefined || only.has(field);
   const lines: [string, string, () => string][] = [
     ['session_id', 'Session', () => session.session_id ?? ''],
     ['client_id', 'Client', () => session.client_id],
     ['timestamp', 'When', () => when(session.timestamp)],
-    ['emotional_state', 'Mood', () => moodLabel(session, style)],
+    ['emotional_state', 'Mood', () => moodLabel(session, style) + (estimated ? ` ${style.yellow(ESTIMATED_MARK)}` : '')],
     ['session_duration_minutes', 'Duration', () => (session.session_duration_minutes == null ? '' : `${session.session_duration_minutes} min`)],
     ['therapeutic_goals', 'Goals', () => session.therapeutic_goals.join(', ')],
     ['techniques_used', 'Techniques', () => printable(session.techniques_used.join(', '))],

@@ -54,6 +54,8 @@ function documentSchema(name: DocumentName) {
 }
 
 const CLIENT = pathParameter('client_id', 'the client id');
+/** Issue 25: who rated the moods the figures count (docs/machine-entries.md). */
+const RATED_BY = queryParameter('rated_by', 'clinician: leave moods a machine estimated (unsigned) out of the mood figures; any (default): count them, labelled', { type: 'string', enum: ['clinician', 'any'] });
 const includeVoid = (records: string) => queryParameter('include_void', `list voided ${records} too`, { type: 'string', enum: ['true', 'false', '1', '0', ''] });
 
 const body = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
@@ -204,7 +206,7 @@ const DESCRIPTION = {
     },
     '/api/v1/progress/{client_id}': {
       get: reading('progressReport', "A client's progress report (default: the last 30 days)",
-        [CLIENT, ...TIMEFRAME], json(ref('Report'), 'the report, as `tpt report --json`')),
+        [CLIENT, ...TIMEFRAME, RATED_BY], json(ref('Report'), 'the report, as `tpt report --json`')),
     },
     '/api/v1/caseload': {
       get: reading('caseload', 'Every client, most pressing first, with why (as `tpt caseload --json`)',
@@ -238,7 +240,7 @@ const DESCRIPTION = {
     },
     '/api/v1/trends/{client_id}': {
       get: reading('emotionalTrends', "A client's emotional trend by calendar period (default: the last 90 days)",
-        [CLIENT, ...TIMEFRAME, queryParameter('by', 'the period', { enum: ['day', 'week', 'month', 'quarter', 'year'] })], json(ref('Trends'), 'the trend, as `tpt trends --json`')),
+        [CLIENT, ...TIMEFRAME, queryParameter('by', 'the period', { enum: ['day', 'week', 'month', 'quarter', 'year'] }), RATED_BY], json(ref('Trends'), 'the trend, as `tpt trends --json`')),
     },
     '/api/v1/schemas/{name}': {
       get: reading('documentSchema', 'The JSON Schema (draft 2020-12) of the report, trends or export document (docs/monitoring.md says which fields are stable)',

@@ -13,7 +13,7 @@ import {
 } from '../core/schemas.js';
 import { exportJson, planExport } from '../core/export.js';
 import { parseGranularity } from '../core/periods.js';
-import { progressReport } from '../core/report.js';
+import { progressReport, RATED_BY, type RatedBy } from '../core/report.js';
 import { listClientsWithAlerts } from '../core/off-track.js';
 import { amendRiskResolution, listRisks, reopenRisk, resolveRisk } from '../core/risks.js';
 import { listSessions, logSession } from '../core/sessions.js';
@@ -139,6 +139,16 @@ function flagQuery(query: URLSearchParams, name: string): boolean {
   if (value === null || value === '0' || value === 'false') return false;
   if (value === '' || value === '1' || value === 'true') return true;
   throw new InputError(`invalid ${name} "${value}": use true or false`);
+}
+
+/** ?rated_by=clinician leaves moods a machine estimated out, as the commands' --rated-by (issue 25). */
+function ratedByQuery(query: URLSearchParams): RatedBy {
+  const value = query.get('rated_by');
+  if (value === null) return 'any';
+  if (!(RATED_BY as readonly string[]).includes(value)) {
+    throw new InputError(`invalid rated_by "${value}": use clinician (leave out moods a machine estimated) or any`);
+  }
+  return value as RatedBy;
 }
 
 function reasonOf(body: unknown): string | undefined {
@@ -346,12 +356,12 @@ export const ROUTES: Route[] = [
   {
     method: 'GET',
     ...at('/api/v1/progress/{client_id}'),
-    query: TIMEFRAME,
+    query: [...TIMEFRAME, 'rated_by'],
     scope: 'read',
-    handle: async ({ records, params, query, who }) => ({
-      status: 200,
-      body: (await progressReport(records, params[0]!, resolveTimeframe(timeframeQuery(query), { amount: 30, unit: 'd' }, who.now), who)).report,
-    }),
+    handle: async ({ records, params, query, who }) => {
+      const timeframe = resolveTimeframe(timeframeQuery(query), { amount: 30, unit: 'd' }, who.now);
+      return { status: 200, body: (await progressReport(records, params[0]!, timeframe, who, ratedByQuery(query))).report };
+    },
   },
   {
     method: 'GET',
@@ -424,12 +434,13 @@ export const ROUTES: Route[] = [
   {
     method: 'GET',
     ...at('/api/v1/trends/{client_id}'),
-    query: [...TIMEFRAME, 'by'],
+    query: [...TIMEFRAME, 'by', 'rated_by'],
     scope: 'read',
     handle: async ({ records, params, query, who }) => {
       const by = query.get('by');
       const timeframe = resolveTimeframe(timeframeQuery(query), { amount: 90, unit: 'd' }, who.now);
-      return { status: 200, body: await emotionalTrends(records, params[0]!, timeframe, by === null ? undefined : parseGranularity(by), who) };
+      const granularity = by === null ? undefined : parseGranularity(by);
+      return { status: 200, body: await emotionalTrends(records, params[0]!, timeframe, granularity, who, ratedByQuery(query)) };
     },
   },
   {

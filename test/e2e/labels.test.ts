@@ -107,6 +107,68 @@ describe('machine-written entries are labelled (issue 25)', () => {
     expect((await json(['report', 'c1', ...MARCH])).mood_ratings).toEqual({ rated_by: 'any', clinician_rated: 4, estimated: 1, left_out: 0 });
   });
 
+  it('session show labels a machine-written session and its estimated mood, in text and JSON', async () => {
+    await twoKindsOfMood();
+    const shown = (id: string) => json(['session', 'show', id]);
+    expect(await shown('m1')).toMatchObject({ session_id: 'm1', source: 'machine', mood_estimated: true, signed_at: null });
+    expect(await shown('m3')).toMatchObject({ session_id: 'm3', source: 'machine', mood_estimated: false });
+    expect(await shown('p1')).toMatchObject({ session_id: 'p1', source: 'person', mood_estimated: false });
+    const text = await ok(['session', 'show', 'm1']);
+    expect(text).toMatch(/^Mood {9}very_positive \(\+2\) \[mood estimated\]$/m);
+    expect(text).toMatch(/^Written by {3}a machine \(mood estimated; `tpt session sign` confirms it\)$/m);
+    expect(await ok(['session', 'show', 'm3'])).toMatch(/^Written by {3}a machine \(confirmed by signing\)$/m);
+    const person = await ok(['session', 'show', 'p1']);
+    expect(person).not.toContain('[mood estimated]');
+    expect(person).not.toContain('Written by');
+    // A voided machine entry is still a machine's; its history shows no label per version.
+    await ok(['session', 'void', 'm2', '--reason', 'duplicate chat']);
+    expect(await json(['session', 'show', 'm2', '--history'])).toMatchObject({ source: 'machine', mood_estimated: true });
+  });
+
+  it.skipIf(httpNotOnPostgres())('GET progress and trends with rated_by=clinician give the command\'s hand-computed figures', async () => {
+    box.cleanup();
+    const served = await servedSandbox('monitor', 'read');
+    box = served.box;
+    try {
+      await twoKindsOfMood();
+      const get = async (path: string) => {
+        const answer = await call(served.server.port, 'GET', path, { token: served.token });
+        expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+        return answer.body as Record<string, any>;
+      };
+      const march = 'since=2026-03-01&until=2026-03-31';
+      const all = await get(`/api/v1/progress/c1?${march}`);
+      expect(all.mood_ratings).toEqual({ rated_by: 'any', clinician_rated: 3, estimated: 2, left_out: 0 });
+      expect(all.overall_emotional_trend).toMatchObject({ avg_emotional_score: 0.8, slope_per_30_days: 1.7143, volatility: 1.3038, data_points: 5 });
+      const rated = await get(`/api/v1/progress/c1?${march}&rated_by=clinician`);
+      expect(rated.sessions_count).toBe(5);
+      expect(rated.mood_ratings).toEqual({ rated_by: 'clinician', clinician_rated: 3, estimated: 2, left_out: 2 });
+      expect(rated.overall_emotional_trend).toMatchObject({
+        avg_emotional_score: 0, slope_per_30_days: 2.1429, volatility: 1, data_points: 3, trend_direction: 'improving',
+      });
+      expect(rated.emotional_trends[0]).toMatchObject({ avg_emotional_score: 0, data_points: 3 });
+      // The same document as the command's, figure for figure.
+      expect(rated.overall_emotional_trend).toEqual((await json(['report', 'c1', ...MARCH, '--rated-by', 'clinician'])).overall_emotional_trend);
+      expect((await get(`/api/v1/progress/c1?${march}&rated_by=any`)).mood_ratings.left_out).toBe(0);
+
+      const trends = await get(`/api/v1/trends/c1?${march}&by=month&rated_by=clinician`);
+      expect(trends.mood_ratings).toEqual({ rated_by: 'clinician', clinician_rated: 3, estimated: 2, left_out: 2 });
+      expect(trends.overall).toMatchObject({ avg_emotional_score: 0, slope_per_30_days: 2.1429, volatility: 1, data_points: 3 });
+      expect(trends.periods[0]).toMatchObject({ avg_emotional_score: 0, data_points: 3 });
+      expect((await get(`/api/v1/trends/c1?${march}&by=month`)).overall).toMatchObject({ avg_emotional_score: 0.8, slope_per_30_days: 1.7143, data_points: 5 });
+
+      for (const path of ['/api/v1/progress/c1?rated_by=robot', '/api/v1/trends/c1?rated_by=']) {
+        const wrong = await call(served.server.port, 'GET', path, { token: served.token });
+        expect(wrong.status).toBe(400);
+        const message = (wrong.body as { error: { code: string; message: string } }).error;
+        expect(message.code).toBe('invalid_input');
+        expect(message.message).toMatch(/^invalid rated_by "(robot)?": use clinician \(leave out moods a machine estimated\) or any$/);
+      }
+    } finally {
+      await served.server.stop();
+    }
+  });
+
   it('a user mistake in --rated-by or "source" is one line, exit 2, nothing changed', async () => {
     const wrong = await run(['report', 'c1', '--rated-by', 'robot']);
     expect(wrong.code).toBe(2);
