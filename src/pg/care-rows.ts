@@ -32,7 +32,8 @@ interface CourseDbRow {
   end_note: Buffer | null;
 }
 
-interface ScheduleDbRow {
+/** A measure_schedules row as read, with its client's current id (exchange-rows.ts reads them too). */
+export interface ScheduleDbRow {
   client_id: string;
   measure: MeasureKind;
   every: string;
@@ -275,7 +276,7 @@ export function pgCare(client: pg.ClientBase, cipher: FieldCipher): CareReads & 
   };
 }
 
-function schedule(row: ScheduleDbRow): ScheduleRow {
+export function schedule(row: ScheduleDbRow): ScheduleRow {
   return {
     client_id: row.client_id, measure: row.measure, every: row.every, started_at: row.started_at.toISOString(),
     started_by: row.started_by, stopped_at: isoOrNull(row.stopped_at), stopped_by: row.stopped_by,

@@ -8,7 +8,7 @@ import {
   type BulkKind, type ClientRecord, type CourseRecord, type EditLog, type EditRecord, type ExchangeReads, type ExchangeWrites,
   type GoalHistoryRow, type GoalRecord, type MilestoneExportRow, type ScheduleRecord, type SessionToInsert, type SessionValues,
 } from '../store/port-exchange.js';
-import { pgCare } from './care-rows.js';
+import { pgCare, schedule, type ScheduleDbRow } from './care-rows.js';
 import { clientKeysOf, currentClientId, recordClientKey, requireClientKey } from './client-keys.js';
 import type { FieldCipher } from './field-cipher.js';
 import { PgGoals } from './goal-rows.js';
@@ -87,16 +87,6 @@ async function insertRows(client: pg.ClientBase, table: string, columns: readonl
   }
 }
 
-interface ScheduleDbRow {
-  client_id: string;
-  measure: MeasureKind;
-  every: string;
-  started_at: Date;
-  started_by: string;
-  stopped_at: Date | null;
-  stopped_by: string | null;
-}
-
 export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): ExchangeReads & ExchangeWrites {
   const sessions = new PgSessions(client, cipher);
   const goals = new PgGoals(client, cipher);
@@ -170,10 +160,7 @@ export function pgExchange(client: pg.ClientBase, cipher: FieldCipher): Exchange
   const SCHEDULES = `SELECT s.client_key, s.schedule_id, ${currentClientId('s.client_key')} AS client_id, s.measure, s.every, s.started_at,
       s.started_by, s.stopped_at, s.stopped_by FROM measure_schedules s`;
   const schedules = async (sql: string, params: unknown[]): Promise<ScheduleRecord[]> =>
-    (await client.query<ScheduleDbRow>(sql, params)).rows.map((row) => ({
-      client_id: row.client_id, measure: row.measure, every: row.every, started_at: row.started_at.toISOString(),
-      started_by: row.started_by, stopped_at: isoOrNull(row.stopped_at), stopped_by: row.stopped_by,
-    }));
+    (await client.query<ScheduleDbRow>(sql, params)).rows.map(schedule);
 
   /** The rows of sessions and session_versions for these sessions of one client key, sealed. */
   const sessionRows = (key: string, batch: readonly SessionToInsert[]) => {
