@@ -6,11 +6,16 @@ import { Sandbox } from '../helpers.js';
  * client's clinical text, and when, with no text in it; the audit log of one person.
  */
 
-const NOW = new Date('2026-03-02T09:30:00.000Z');
+const START = Date.parse('2026-03-02T09:30:00.000Z');
 let box: Sandbox;
+let runs = 0;
 
+/**
+ * Each run a minute after the one before: entries of one instant about different clients have no
+ * order on PostgreSQL (one audit chain per client), so the lists are ordered by their times here.
+ */
 async function ok(args: string[], actor = 'dana'): Promise<string> {
-  const result = await box.run(['--actor', actor, ...args], { now: NOW });
+  const result = await box.run(['--actor', actor, ...args], { now: new Date(START + 60_000 * runs++) });
   expect(result.code, `tpt ${args.join(' ')}: ${result.stderr}`).toBe(0);
   return result.stdout;
 }
