@@ -1,4 +1,4 @@
-import type { GoalStatus, Measure, MeasureKind, Significance } from '../domain/records.js';
+import type { ClientSummary, GoalStatus, Measure, MeasureKind, Significance } from '../domain/records.js';
 
 /**
  * The store port's care facet: courses of treatment, measure schedules, and the reads behind the
@@ -38,20 +38,8 @@ export interface ScheduleRow {
   stopped_by: string | null;
 }
 
-/** A client as `tpt clients` and `tpt caseload` list it. */
-export interface ClientFigures {
-  client_id: string;
-  created_at: string;
-  sessions: number;
-  last_session: string | null;
-  /** The latest session with crisis flags. */
-  last_crisis: string | null;
-  active_goals: number;
-  /** Mean completion of the goals not discontinued; null when there is none. */
-  average_goal_progress: number | null;
-  /** The kinds of the open risks, in order. */
-  open_risks: string[];
-}
+/** A client as `tpt clients` and `tpt caseload` list it: the domain's ClientSummary. */
+export type ClientFigures = ClientSummary;
 
 /** Counts over the whole practice, for monitoring: numbers only. */
 export interface PracticeFigures {

@@ -1,5 +1,5 @@
 import type {
-  Amendment, AuditEvent, MachineEntry, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Measure, MeasureState, MeasureVersion, MilestoneWithState, Milestone, RiskEvent, RiskRow, TokenRow, Session, SessionState, SessionVersion,
+  Amendment, AuditEvent, ClientSummary, MachineEntry, AuditRecord, Goal, GoalHistoryEntry, GoalStatus, ListedSession, Measure, MeasureState, MeasureVersion, MilestoneWithState, Milestone, RiskEvent, RiskRow, TokenRow, Session, SessionState, SessionVersion,
 } from '../domain/records.js';
 import type { AdminReads, AdminWrites, StoreMaintenance } from './port-admin.js';
 import type { CareReads, CareWrites } from './port-care.js';
@@ -104,21 +104,8 @@ export interface ClientReads {
   summaries(): Promise<ClientFigures[]>;
 }
 
-/** A client's figures as `tpt clients` lists them (core's ClientSummary). */
-export interface ClientFigures {
-  client_id: string;
-  created_at: string;
-  /** Live sessions. */
-  sessions: number;
-  last_session: string | null;
-  /** The latest live session with crisis flags. */
-  last_crisis: string | null;
-  active_goals: number;
-  /** Mean completion of the goals not discontinued; null when there is none. */
-  average_goal_progress: number | null;
-  /** The kinds of the open risks, in byte order. */
-  open_risks: string[];
-}
+/** A client's figures as `tpt clients` lists them: the domain's ClientSummary, one shape for every layer. */
+export type ClientFigures = ClientSummary;
 
 export interface ClientWrites {
   /** Makes the client unless it exists; true when it was made. */
