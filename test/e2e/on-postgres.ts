@@ -37,7 +37,6 @@ export const E2E_ON_POSTGRES: string[] = [
   'test/e2e/encrypted-export.test.ts',
   'test/e2e/export-import.test.ts',
   'test/e2e/completion.test.ts',
-  'test/e2e/fuzz.test.ts',
   'test/e2e/report-html.test.ts',
   'test/e2e/terminal-width.test.ts',
   'test/e2e/access-log.test.ts',
@@ -80,5 +79,6 @@ export const E2E_SQLITE_ONLY: Record<string, string> = {
  * on 2026-12-08 with TPT_E2E_ON_POSTGRES): a command still SQLite's alone, or a failure to look at.
  */
 export const E2E_NOT_YET_ON_POSTGRES: Record<string, string> = {
+  'test/e2e/fuzz.test.ts': 'once in a full suite (2026-12-08) `check` failed after the fuzz: an audit entry hashed under a key the sandbox does not give; most likely a fuzzed `tpt rekey`, which on PostgreSQL writes a new key file beside the old (on SQLite it replaces the key file of the sandbox): skip rekey on PostgreSQL, then list it',
   'test/e2e/new-user.test.ts': 'the demo is an SQLite file of its own, completion reads no ids from PostgreSQL, and one case makes a second database with --db (3 of 18 fail; the prompts pass)',
 };
